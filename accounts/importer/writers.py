@@ -1,0 +1,281 @@
+"""Write validated records: batched upserts by natural key, and a COPY fast path for
+usage on PostgreSQL. Each writer returns (created, updated, unchanged) and the ids of
+the accounts whose evidence changed."""
+
+import copy
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from accounts.importer.validate import Record, Validated
+from accounts.models import Account, Contact, UsageDaily
+from core.roles import OWNER
+
+BATCH = 2000
+
+
+@dataclass
+class TypeCounts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged}
+
+
+@dataclass
+class WriteResult:
+    counts: dict[str, TypeCounts] = field(default_factory=dict)
+    changed_account_ids: set[int] = field(default_factory=set)
+    owners_created: list[str] = field(default_factory=list)
+
+
+def write_all(batch: Validated, *, fast_usage: bool | None = None) -> WriteResult:
+    result = WriteResult()
+    owners = _owner_ids(batch.records.get("account", []), result)
+    for type_name in ("account", "contact", "usage", "ticket", "interaction", "outcome", "note", "opportunity"):
+        if type_name not in batch.records:
+            continue
+        records = _last_wins(batch.records[type_name])
+        counts = TypeCounts()
+        if type_name == "usage":
+            use_copy = connection.vendor == "postgresql" if fast_usage is None else fast_usage
+            writer = _copy_usage if use_copy else _upsert_usage
+            writer(records, batch, counts, result.changed_account_ids)
+        else:
+            _upsert_by_external_id(records, batch, owners, counts, result.changed_account_ids)
+        result.counts[type_name] = counts
+        if type_name == "account":
+            batch.account_ids.update(
+                _lookup(Account, [r.values["external_id"] for r in records])
+            )
+        elif type_name == "contact":
+            batch.contact_ids.update(
+                _lookup(Contact, [r.values["external_id"] for r in records])
+            )
+    return result
+
+
+def _last_wins(records: list[Record]) -> list[Record]:
+    """The same natural key twice in one import: the later line is the truth."""
+    by_key: dict[tuple, Record] = {}
+    for record in records:
+        by_key[record.key] = record
+    return list(by_key.values())
+
+
+def _lookup(model: Any, external_ids: list[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for start in range(0, len(external_ids), BATCH):
+        chunk = external_ids[start : start + BATCH]
+        found.update(model.objects.filter(external_id__in=chunk).values_list("external_id", "id"))
+    return found
+
+
+def _owner_ids(accounts: list[Record], result: WriteResult) -> dict[str, int]:
+    """Find owners by e-mail; an unknown e-mail creates an inactive user so the assignment is kept."""
+    emails = {r.values["owner_email"] for r in accounts if r.values.get("owner_email")}
+    if not emails:
+        return {}
+    User = get_user_model()
+    found = dict(
+        User.objects.annotate(lower_email=Lower("email"))
+        .filter(lower_email__in=emails)
+        .order_by("-is_active", "pk")
+        .values_list("lower_email", "pk")
+    )
+    missing = sorted(emails - found.keys())
+    if missing:
+        group, _ = Group.objects.get_or_create(name=OWNER)
+        for email in missing:
+            user = User(username=email[:150], email=email, is_active=False)
+            user.set_unusable_password()
+            user.save()
+            user.groups.add(group)
+            found[email] = user.pk
+            result.owners_created.append(email)
+    return found
+
+
+def _target_values(
+    record: Record, batch: Validated, owners: dict[str, int], *, creating: bool
+) -> dict[str, Any]:
+    """Model attributes this record sets: defaults for a new row, present fields for an update."""
+    out: dict[str, Any] = {}
+    for spec in record.type.fields:
+        if spec.name == "external_id":
+            continue
+        if spec.name not in record.values:
+            if not creating:
+                continue
+            value = None
+        else:
+            value = record.values[spec.name]
+        if spec.name == "account":
+            out["account_id"] = batch.account_ids[value]
+        elif spec.name == "contact":
+            out["contact_id"] = batch.contact_ids.get(value) if value else None
+        elif spec.name == "owner_email":
+            out["owner_id"] = owners.get(value) if value else None
+        elif spec.name == "source":
+            out["source"] = value or record.type.default_source
+        else:
+            out[spec.target] = copy.copy(spec.default) if value is None else value
+    return out
+
+
+def _upsert_by_external_id(
+    records: list[Record],
+    batch: Validated,
+    owners: dict[str, int],
+    counts: TypeCounts,
+    changed_accounts: set[int],
+) -> None:
+    if not records:
+        return
+    model = records[0].type.model
+    now = timezone.now()
+    for start in range(0, len(records), BATCH):
+        chunk = records[start : start + BATCH]
+        existing = model.objects.in_bulk([r.values["external_id"] for r in chunk], field_name="external_id")
+        to_create, to_update, update_fields = [], [], set()
+        for record in chunk:
+            obj = existing.get(record.values["external_id"])
+            if obj is None:
+                attrs = _target_values(record, batch, owners, creating=True)
+                obj = model(external_id=record.values["external_id"], extra=record.extra, **attrs)
+                obj.inserted_at = obj.updated_at = now
+                to_create.append(obj)
+                continue
+            attrs = _target_values(record, batch, owners, creating=False)
+            merged_extra = {**(obj.extra or {}), **record.extra}
+            if merged_extra != obj.extra:
+                attrs["extra"] = merged_extra
+            changed = {name: value for name, value in attrs.items() if getattr(obj, name) != value}
+            if not changed:
+                counts.unchanged += 1
+                continue
+            for name, value in changed.items():
+                setattr(obj, name, value)
+            obj.updated_at = now
+            update_fields.update(changed)
+            to_update.append(obj)
+        model.objects.bulk_create(to_create, batch_size=BATCH)
+        if to_update:
+            model.objects.bulk_update(to_update, sorted(update_fields | {"updated_at"}), batch_size=BATCH)
+        counts.created += len(to_create)
+        counts.updated += len(to_update)
+        for obj in (*to_create, *to_update):
+            changed_accounts.add(obj.pk if model is Account else obj.account_id)
+
+
+def _usage_row(record: Record, batch: Validated) -> tuple:
+    values = record.values
+    return (
+        batch.account_ids[values["account"]],
+        values["metric"],
+        values["date"],
+        values.get("department") or "",
+        values["value"],
+        values.get("limit"),
+        values.get("source") or record.type.default_source,
+    )
+
+
+def _upsert_usage(
+    records: list[Record], batch: Validated, counts: TypeCounts, changed_accounts: set[int]
+) -> None:
+    """Portable path (SQLite and any other database): compare with what is stored, then
+    bulk-create and bulk-update. Usage rows are daily facts: a row is its whole state."""
+    now = timezone.now()
+    rows = [_usage_row(r, batch) for r in records]
+    by_account: dict[int, list[tuple]] = {}
+    for row in rows:
+        by_account.setdefault(row[0], []).append(row)
+    account_ids = sorted(by_account)
+    for start in range(0, len(account_ids), 200):
+        ids = account_ids[start : start + 200]
+        chunk_rows = [row for pk in ids for row in by_account[pk]]
+        low = min(row[2] for row in chunk_rows)
+        high = max(row[2] for row in chunk_rows)
+        stored = {
+            (u.account_id, u.metric, u.date, u.department): u
+            for u in UsageDaily.objects.filter(account_id__in=ids, date__gte=low, date__lte=high)
+        }
+        to_create, to_update = [], []
+        for account_id, metric, day, department, value, limit, source in chunk_rows:
+            obj = stored.get((account_id, metric, day, department))
+            if obj is None:
+                to_create.append(UsageDaily(
+                    account_id=account_id, metric=metric, date=day, department=department,
+                    value=value, limit=limit, source=source, inserted_at=now, updated_at=now,
+                ))
+            elif (obj.value, obj.limit, obj.source) != (value, limit, source):
+                obj.value, obj.limit, obj.source, obj.updated_at = value, limit, source, now
+                to_update.append(obj)
+            else:
+                counts.unchanged += 1
+        UsageDaily.objects.bulk_create(to_create, batch_size=BATCH)
+        UsageDaily.objects.bulk_update(to_update, ["value", "limit", "source", "updated_at"], batch_size=BATCH)
+        counts.created += len(to_create)
+        counts.updated += len(to_update)
+        changed_accounts.update(obj.account_id for obj in (*to_create, *to_update))
+
+
+def _copy_usage(
+    records: list[Record], batch: Validated, counts: TypeCounts, changed_accounts: set[int]
+) -> None:
+    """PostgreSQL: COPY into a temporary table, then one INSERT ... ON CONFLICT that
+    touches only rows whose values differ; xmax = 0 tells a new row from an update."""
+    table = UsageDaily._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMPORARY TABLE import_usage ("
+            " account_id bigint, metric text, date date, department text,"
+            ' value double precision, "limit" double precision, source text'
+            ") ON COMMIT DROP"
+        )
+        raw = cursor.cursor  # psycopg 3 cursor underneath Django's wrapper
+        with raw.copy(
+            'COPY import_usage (account_id, metric, date, department, value, "limit", source) FROM STDIN'
+        ) as copy_:
+            for row in _rows(records, batch):
+                copy_.write_row(row)
+        cursor.execute(
+            f"""
+            WITH written AS (
+                INSERT INTO {table} AS u
+                    (account_id, metric, date, department, value, "limit", source, inserted_at, updated_at)
+                SELECT account_id, metric, date, department, value, "limit", source, now(), now()
+                FROM import_usage
+                ON CONFLICT (account_id, metric, date, department) DO UPDATE
+                SET value = EXCLUDED.value, "limit" = EXCLUDED."limit",
+                    source = EXCLUDED.source, updated_at = now()
+                WHERE (u.value, u."limit", u.source)
+                      IS DISTINCT FROM (EXCLUDED.value, EXCLUDED."limit", EXCLUDED.source)
+                RETURNING account_id, (xmax = 0) AS inserted
+            )
+            SELECT account_id, count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted)
+            FROM written GROUP BY account_id
+            """
+        )
+        written = 0
+        for account_id, created, updated in cursor.fetchall():
+            counts.created += created
+            counts.updated += updated
+            written += created + updated
+            changed_accounts.add(account_id)
+        counts.unchanged += len(records) - written
+        cursor.execute("DROP TABLE import_usage")
+
+
+def _rows(records: Iterable[Record], batch: Validated) -> Iterator[tuple]:
+    for record in records:
+        yield _usage_row(record, batch)

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class CoreConfig(AppConfig):
+    name = "core"
+    verbose_name = "Core"
+
+    def ready(self) -> None:
+        from core.roles import sync_role_permissions
+
+        # Wiring only: permissions exist once every app has migrated.
+        post_migrate.connect(sync_role_permissions, dispatch_uid="core.sync_role_permissions")

@@ -72,7 +72,7 @@ class EvidenceImportApi(APIView):
         except ImportFailed as failed:
             return Response(
                 {
-                    "detail": f"{len(failed.result.errors)} invalid record(s); nothing was written.",
+                    "detail": f"{len(failed.result.rejected)} invalid record(s); nothing was written.",
                     "errors": [
                         {"line": e.line, "field": e.field, "reason": e.reason} for e in failed.result.errors
                     ],

@@ -25,7 +25,7 @@ class ImportFailed(Exception):
     """Nothing was written: the import had invalid lines and --skip-invalid was not given."""
 
     def __init__(self, result: "ImportResult") -> None:
-        super().__init__(f"{len(result.errors)} invalid line(s); nothing was written")
+        super().__init__(f"{len(result.rejected)} invalid line(s); nothing was written")
         self.result = result
 
 

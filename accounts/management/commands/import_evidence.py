@@ -64,7 +64,7 @@ class Command(BaseCommand):
                 for line in failed.result.error_lines():
                     self.stderr.write(line)
                 raise CommandError(
-                    f"{len(failed.result.errors)} invalid line(s) in {failed.result.total}; nothing was written"
+                    f"{len(failed.result.rejected)} invalid line(s) in {failed.result.total}; nothing was written"
                 ) from None
 
         if result.rejected:

@@ -1,0 +1,60 @@
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from tests import factories
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # CI sets REQUIRE_SERVICES: a test that needs PostgreSQL must not silently skip there.
+    if os.environ.get("REQUIRE_SERVICES") and os.environ.get("DATABASE_URL", "").startswith("sqlite"):
+        raise pytest.UsageError("REQUIRE_SERVICES is set but DATABASE_URL is SQLite")
+
+
+@pytest.fixture
+def owner(db):  # type: ignore[no-untyped-def]
+    return factories.owner(username="dana@example.com", first_name="Dana")
+
+
+@pytest.fixture
+def other_owner(db):  # type: ignore[no-untyped-def]
+    return factories.owner(username="omar@example.com", first_name="Omar")
+
+
+@pytest.fixture
+def leader(db):  # type: ignore[no-untyped-def]
+    return factories.leader(username="lee@example.com", first_name="Lee")
+
+
+@pytest.fixture
+def admin_user(db):  # type: ignore[no-untyped-def]
+    return factories.admin(username="ada@example.com", first_name="Ada")
+
+
+@pytest.fixture
+def api_client_for() -> Callable:
+    def make(user) -> APIClient:  # type: ignore[no-untyped-def]
+        client = APIClient()
+        if user is not None:
+            token, _ = Token.objects.get_or_create(user=user)
+            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+
+    return make
+
+
+@pytest.fixture
+def write_file(tmp_path: Path) -> Callable[[str, str | bytes], Path]:
+    def write(name: str, content: str | bytes) -> Path:
+        path = tmp_path / name
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+        return path
+
+    return write

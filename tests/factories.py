@@ -1,0 +1,115 @@
+"""Factories for every model, in one place."""
+
+import datetime as dt
+from decimal import Decimal
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from accounts import models as m
+from core.roles import ADMIN, LEADER, OWNER
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}@example.com")
+    email = factory.SelfAttribute("username")
+    first_name = factory.Sequence(lambda n: f"User{n}")
+    password = factory.PostGenerationMethodCall("set_password", "pw-for-tests-only")
+
+    @factory.post_generation
+    def role(self, create: bool, extracted: str | None, **kwargs: object) -> None:
+        if create and extracted:
+            group, _ = Group.objects.get_or_create(name=extracted)
+            self.groups.add(group)
+        if create:
+            self.save()
+
+
+def owner(**kwargs: object):  # type: ignore[no-untyped-def]
+    return UserFactory(role=OWNER, **kwargs)
+
+
+def leader(**kwargs: object):  # type: ignore[no-untyped-def]
+    return UserFactory(role=LEADER, **kwargs)
+
+
+def admin(**kwargs: object):  # type: ignore[no-untyped-def]
+    return UserFactory(role=ADMIN, is_staff=True, **kwargs)
+
+
+class AccountFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Account
+
+    external_id = factory.Sequence(lambda n: f"acct-{n}")
+    name = factory.Sequence(lambda n: f"Account {n}")
+    segment = "mid-market"
+    plan = "Growth"
+    seats_purchased = 50
+    arr = Decimal("60000.00")
+    renewal_date = factory.LazyFunction(lambda: timezone.now().date() + dt.timedelta(days=120))
+    goals = factory.LazyFunction(lambda: ["Cut month-end close to 3 days"])
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Contact
+
+    external_id = factory.Sequence(lambda n: f"contact-{n}")
+    account = factory.SubFactory(AccountFactory)
+    name = factory.Sequence(lambda n: f"Contact {n}")
+    role = "champion"
+
+
+class TicketFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Ticket
+
+    external_id = factory.Sequence(lambda n: f"T-{n}")
+    account = factory.SubFactory(AccountFactory)
+    subject = "Scheduled exports fail"
+    status = "open"
+    priority = "normal"
+    opened_at = factory.LazyFunction(timezone.now)
+    source = "support_desk"
+
+
+class InteractionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Interaction
+
+    external_id = factory.Sequence(lambda n: f"msg-{n}")
+    account = factory.SubFactory(AccountFactory)
+    text = "Thanks for the help yesterday."
+    occurred_at = factory.LazyFunction(timezone.now)
+    channel = "email"
+    source = "cs_platform"
+
+
+class OutcomeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.Outcome
+
+    external_id = factory.Sequence(lambda n: f"out-{n}")
+    account = factory.SubFactory(AccountFactory)
+    title = "Month-end close down from 6 to 3 days"
+    recorded_at = factory.LazyFunction(timezone.now)
+    verified = True
+    source = "cs_platform"
+
+
+class UsageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.UsageDaily
+
+    account = factory.SubFactory(AccountFactory)
+    metric = "active_users"
+    date = factory.LazyFunction(lambda: timezone.now().date())
+    value = 10.0

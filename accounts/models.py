@@ -119,6 +119,23 @@ class EvidenceModel(TimestampedModel):
         abstract = True
 
 
+class ClassifiedText(models.Model):
+    """The classifier's reading of a customer text, cached so that rescoring is set-based.
+
+    `classified_with` is the fingerprint of the phrase rules and model: a change of
+    either makes every stored reading stale, and the engine reads the text again.
+    """
+
+    signal_type = models.CharField(max_length=20, blank=True)
+    intent = models.CharField(max_length=10, blank=True)
+    conflict = models.CharField(max_length=20, blank=True)
+    confidence = models.FloatField(null=True, blank=True)
+    classified_with = models.CharField(max_length=32, blank=True, db_index=True)
+
+    class Meta:
+        abstract = True
+
+
 class Contact(TimestampedModel):
     external_id = models.CharField(max_length=200, unique=True)
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="contacts")
@@ -174,7 +191,7 @@ class UsageDaily(models.Model):
         return f"{self.metric} {self.date} {self.value}"
 
 
-class Ticket(EvidenceModel):
+class Ticket(EvidenceModel, ClassifiedText):
     external_id = models.CharField(max_length=200, unique=True)
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="tickets")
     subject = models.CharField(max_length=500)
@@ -202,7 +219,7 @@ class Ticket(EvidenceModel):
         return self.status in UNRESOLVED_TICKET_STATUSES
 
 
-class Interaction(EvidenceModel):
+class Interaction(EvidenceModel, ClassifiedText):
     """A customer message, call note or meeting summary."""
 
     external_id = models.CharField(max_length=200, unique=True)

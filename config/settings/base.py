@@ -175,6 +175,8 @@ SPECTACULAR_SETTINGS = {
 REDIS_URL = env_str("REDIS_URL")
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL)
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+if CELERY_TASK_ALWAYS_EAGER:
+    CELERY_BROKER_URL = "memory://"  # never contacted: tasks run in-process
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
@@ -185,7 +187,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3 * 3600}
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict = {}
+
 
 LOGGING = {
     "version": 1,
@@ -195,3 +197,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE = {
+    "nightly-rescore": {"task": "signals.rescore_all", "schedule": crontab(hour=2, minute=0)},
+    "return-deferrals": {"task": "signals.return_deferrals", "schedule": crontab(hour=6, minute=0)},
+    "monthly-review": {"task": "reviews.monthly_review", "schedule": crontab(day_of_month=1, hour=5, minute=0)},
+}
+BRIEF_WRITER = env_str("BRIEF_WRITER", "signals.engine.brief.TemplateBriefWriter")

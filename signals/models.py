@@ -1,0 +1,145 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+from accounts.models import Account
+from core.models import TimestampedModel
+from signals.rules import RULE_KEYS, RULE_SPECS, parse_rule
+from signals.vocabulary import (
+    OPEN_STATUSES,
+    CandidateStatus,
+    Intent,
+    Recommendation,
+    SignalType,
+)
+
+
+class Rule(TimestampedModel):
+    """A configurable window, threshold or weight; segment "" is the default for all."""
+
+    key = models.CharField(max_length=50, choices=[(s.key, s.key) for s in RULE_SPECS])
+    segment = models.CharField(
+        max_length=50, blank=True, help_text="Leave empty for the default; a segment overrides it for that segment."
+    )
+    value = models.CharField(max_length=200)
+    note = models.CharField(max_length=300, blank=True, help_text="Why this value (for the next admin).")
+
+    class Meta:
+        ordering = ["key", "segment"]
+        constraints = [models.UniqueConstraint(fields=["key", "segment"], name="rule_key_segment")]
+
+    def __str__(self) -> str:
+        return f"{self.key}{f' [{self.segment}]' if self.segment else ''} = {self.value}"
+
+    def clean(self) -> None:
+        try:
+            parse_rule(self.key, self.value)
+        except ValidationError as exc:
+            raise ValidationError({"value": exc.messages}) from None
+
+    @property
+    def help(self) -> str:
+        spec = RULE_KEYS.get(self.key)
+        return spec.help if spec else ""
+
+
+class PhraseKind(models.TextChoices):
+    SIGNAL = "signal", "Signal (points to a signal type)"
+    CONFLICT = "conflict", "Conflict (reduce, downgrade, cancel, alternatives)"
+    NEGATION = "negation", "Negation (suppresses a signal)"
+    BUYING_CUE = "buying_cue", "Buying cue (concrete need)"
+    CURIOUS_CUE = "curious_cue", "Curious cue (exploring)"
+
+
+class ConflictKind(models.TextChoices):
+    REDUCE = "reduce", "Reduce"
+    DOWNGRADE = "downgrade", "Downgrade"
+    CANCEL = "cancel", "Cancel"
+    ALTERNATIVES = "alternatives", "Evaluating alternatives"
+
+
+class PhraseRule(TimestampedModel):
+    """An admin-editable phrase rule of the classifier (a case-insensitive regular expression)."""
+
+    name = models.CharField(max_length=80, unique=True)
+    pattern = models.TextField(help_text="A case-insensitive regular expression.")
+    kind = models.CharField(max_length=20, choices=PhraseKind.choices)
+    signal_type = models.CharField(max_length=20, choices=SignalType.choices, blank=True)
+    conflict = models.CharField(max_length=20, choices=ConflictKind.choices, blank=True)
+    weight = models.FloatField(default=1.0)
+    active = models.BooleanField(default=True)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["kind", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        import re
+
+        errors: dict[str, str] = {}
+        try:
+            re.compile(self.pattern, re.IGNORECASE)
+        except re.error as exc:
+            errors["pattern"] = f"Not a valid regular expression: {exc}."
+        if self.kind == PhraseKind.SIGNAL and not self.signal_type:
+            errors["signal_type"] = "A signal rule needs a signal type."
+        if self.kind == PhraseKind.CONFLICT and not self.conflict:
+            errors["conflict"] = "A conflict rule needs a conflict kind."
+        if not -10 <= self.weight <= 10:
+            errors["weight"] = "Weight must be between -10 and 10."
+        if errors:
+            raise ValidationError(errors)
+
+
+class Candidate(TimestampedModel):
+    """One expansion candidate: one open candidate per account and signal type."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="candidates")
+    signal_type = models.CharField(max_length=20, choices=SignalType.choices)
+    status = models.CharField(max_length=10, choices=CandidateStatus.choices, default=CandidateStatus.PENDING)
+    intent = models.CharField(max_length=10, choices=Intent.choices)
+    score = models.PositiveSmallIntegerField(default=0)
+    score_components = models.JSONField(default=dict)
+    recommendation = models.CharField(max_length=12, choices=Recommendation.choices)
+    blockers = models.JSONField(default=list, help_text="[{code, message, evidence: [ids]}]")
+    no_owner = models.BooleanField(default=False)
+    evidence = models.JSONField(default=list, help_text="Ids of every evidence item the brief relies on.")
+    brief = models.JSONField(default=dict)
+    latest_evidence_at = models.DateTimeField(null=True, blank=True)
+    first_detected_on = models.DateField()
+    scored_on = models.DateField(help_text="The as-of day of the last scoring run.")
+    defer_until = models.DateField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Bumped on every state change; decisions are conditional updates on it.
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-score", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "signal_type"],
+                condition=Q(status__in=OPEN_STATUSES),
+                name="candidate_one_open_per_account_type",
+            ),
+        ]
+        indexes = [
+            # the owner's queue: pending candidates by recommendation, then score
+            models.Index(fields=["status", "recommendation", "-score"], name="candidate_queue"),
+            # engine: the open and recently closed candidates of the accounts being scored
+            models.Index(fields=["account", "signal_type", "status"], name="candidate_account_type"),
+            # deferral return (beat task)
+            models.Index(fields=["status", "defer_until"], name="candidate_defer"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account} · {self.get_signal_type_display()} ({self.recommendation})"
+
+    @property
+    def public_id(self) -> str:
+        return str(self.pk)

@@ -1,0 +1,327 @@
+"""Writes of the signal engine: classify texts, score accounts, store candidates.
+
+`accounts_score` is the one path behind the Celery tasks, `score_accounts` and the
+rescore that follows an import or a change of rules.
+"""
+
+import datetime as dt
+import hashlib
+import json
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from accounts.models import Account, Interaction, Ticket
+from measurement.models import EventKind, MeasurementEvent
+from measurement.services import event_for, events_record
+from signals import classifier
+from signals.engine.assess import Assessment, assess_account
+from signals.engine.brief import cited_evidence, get_brief_writer
+from signals.engine.facts import AccountFacts, RulesLookup, account_facts, chunked
+from signals.models import Candidate, PhraseRule, Rule
+from signals.rules import RULE_SPECS, RuleSet, parse_rule
+from signals.vocabulary import OPEN_STATUSES, CandidateStatus
+
+logger = logging.getLogger(__name__)
+
+CHUNK = 2000
+CLASSIFY_BATCH = 1000
+
+
+# --- rules ---------------------------------------------------------------------------
+
+def rules_lookup() -> RulesLookup:
+    """The effective rules: contract defaults, overridden by admin rows, per segment."""
+    defaults = {spec.key: parse_rule(spec.key, spec.default) for spec in RULE_SPECS}
+    overrides: dict[str, dict] = defaultdict(dict)
+    for rule in Rule.objects.all():
+        try:
+            value = parse_rule(rule.key, rule.value)
+        except Exception:  # a row saved around validation must not stop scoring
+            logger.warning("ignoring invalid rule %s", rule)
+            continue
+        overrides[rule.segment][rule.key] = value
+    base = {**defaults, **overrides.pop("", {})}
+    by_segment = {segment: RuleSet({**base, **values}) for segment, values in overrides.items()}
+    return RulesLookup(by_segment, RuleSet(base))
+
+
+def phrase_rule_specs() -> tuple[classifier.PhraseRuleSpec, ...]:
+    return tuple(
+        classifier.PhraseRuleSpec(
+            name=r.name, pattern=r.pattern, kind=r.kind, signal_type=r.signal_type,
+            conflict=r.conflict, weight=r.weight,
+        )
+        for r in PhraseRule.objects.filter(active=True).order_by("name")
+    )
+
+
+@lru_cache(maxsize=1)
+def _corpus_digest() -> str:
+    digest = hashlib.sha1()
+    for name in ("train",):
+        digest.update(classifier.corpus.corpus_path(name).read_bytes())
+    return digest.hexdigest()
+
+
+def classifier_fingerprint(specs: tuple[classifier.PhraseRuleSpec, ...]) -> str:
+    """Changes whenever the phrase rules or the training corpus change."""
+    payload = json.dumps([[s.name, s.pattern, s.kind, s.signal_type, s.conflict, s.weight] for s in specs])
+    return hashlib.sha1((_corpus_digest() + payload).encode()).hexdigest()[:32]
+
+
+# --- classification --------------------------------------------------------------------
+
+def texts_classify(*, account_ids: list[int] | None = None) -> int:
+    """Read every customer text whose stored reading is stale; returns how many were read."""
+    specs = phrase_rule_specs()
+    fingerprint = classifier_fingerprint(specs)
+    done = 0
+    for model, text_of in ((Interaction, lambda o: o.text), (Ticket, lambda o: f"{o.subject}. {o.body}")):
+        qs = model.objects.exclude(classified_with=fingerprint)
+        if account_ids is not None:
+            qs = qs.filter(account_id__in=account_ids)
+        fields = ["text", "direction"] if model is Interaction else ["subject", "body"]
+        last_pk = 0
+        while True:
+            batch = list(qs.filter(pk__gt=last_pk).order_by("pk").only(*fields)[:CLASSIFY_BATCH])
+            if not batch:
+                break
+            last_pk = batch[-1].pk
+            readable = [o for o in batch if getattr(o, "direction", "inbound") == "inbound"]
+            results = classifier.classify_texts([text_of(o) for o in readable], specs) if readable else []
+            for obj, result in zip(readable, results, strict=True):
+                obj.signal_type = result.signal_type
+                obj.intent = result.intent
+                obj.conflict = result.conflict or ""
+                obj.confidence = round(result.confidence, 4)
+            for obj in batch:
+                if getattr(obj, "direction", "inbound") != "inbound":
+                    # our own outbound messages are not the customer's words
+                    obj.signal_type, obj.intent, obj.conflict, obj.confidence = "none", "none", "", None
+                obj.classified_with = fingerprint
+            model.objects.bulk_update(
+                batch, ["signal_type", "intent", "conflict", "confidence", "classified_with"], batch_size=CLASSIFY_BATCH
+            )
+            done += len(batch)
+    return done
+
+
+# --- scoring --------------------------------------------------------------------------
+
+@dataclass
+class AccountSummary:
+    external_id: str
+    candidates: list[tuple[str, str, int, str]] = field(default_factory=list)  # type, rec, score, status
+
+    def line(self) -> str:
+        if not self.candidates:
+            return f"{self.external_id}: no expansion signal"
+        parts = ", ".join(f"{t} {rec} {score}{'' if status == 'pending' else f' ({status})'}"
+                          for t, rec, score, status in self.candidates)
+        return f"{self.external_id}: {parts}"
+
+
+@dataclass
+class ScoreSummary:
+    as_of: dt.date
+    accounts: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    expired: int = 0
+    classified: int = 0
+    per_account: list[AccountSummary] = field(default_factory=list)
+
+
+def accounts_score(
+    *, account_ids: list[int] | None = None, as_of: dt.date | None = None, summarize: bool = False
+) -> ScoreSummary:
+    as_of = as_of or timezone.now().date()
+    summary = ScoreSummary(as_of=as_of)
+    summary.classified = texts_classify(account_ids=account_ids)
+    lookup = rules_lookup()
+    writer = get_brief_writer()
+    ids = account_ids if account_ids is not None else list(Account.objects.order_by("pk").values_list("pk", flat=True))
+    for chunk in chunked(sorted(set(ids)), CHUNK):
+        facts = account_facts(account_ids=chunk, as_of=as_of, rules_for=lookup)
+        timing = _decision_timing(chunk)
+        assessments: dict[int, list[Assessment]] = {}
+        for account_id, f in facts.items():
+            rejections, outreach = timing.get(account_id, ({}, None))
+            found = assess_account(f, lookup.for_account(f.account), as_of,
+                                   recent_rejections=rejections, last_outreach=outreach)
+            for a in found:
+                a.brief = writer.write(a, f, as_of)
+                a.evidence = cited_evidence(a.brief, [b.as_dict() for b in a.blockers])
+            assessments[account_id] = found
+        _store(chunk, facts, assessments, as_of, summary)
+        summary.accounts += len(facts)
+    if summarize:
+        _summarize(summary, ids)
+    return summary
+
+
+def _decision_timing(account_ids: list[int]) -> dict[int, tuple[dict, tuple | None]]:
+    """Latest rejection per account and signal type, and latest outreach per account."""
+    out: dict[int, tuple[dict, tuple | None]] = defaultdict(lambda: ({}, None))
+    rejections = (
+        MeasurementEvent.objects.filter(account_id__in=account_ids, kind=EventKind.REJECTED)
+        .values("account_id", "signal_type")
+        .annotate(at=Max("occurred_at"), last_id=Max("pk"))
+    )
+    for row in rejections:
+        out[row["account_id"]][0][row["signal_type"]] = (row["last_id"], row["at"])
+    outreach = (
+        MeasurementEvent.objects.filter(account_id__in=account_ids, kind=EventKind.OUTREACH_SENT)
+        .values("account_id")
+        .annotate(at=Max("occurred_at"), last_id=Max("pk"))
+    )
+    for row in outreach:
+        rejections_of, _ = out[row["account_id"]]
+        out[row["account_id"]] = (rejections_of, (row["last_id"], row["at"]))
+    return out
+
+
+def _candidate_values(a: Assessment, as_of: dt.date) -> dict:
+    return {
+        "intent": a.intent,
+        "score": a.score,
+        "score_components": a.components,
+        "recommendation": a.recommendation,
+        "blockers": [b.as_dict() for b in a.blockers],
+        "no_owner": a.no_owner,
+        "evidence": a.evidence,
+        "brief": a.brief,
+        "latest_evidence_at": a.latest_evidence_at,
+    }
+
+
+def _store(
+    chunk: list[int],
+    facts: dict[int, AccountFacts],
+    assessments: dict[int, list[Assessment]],
+    as_of: dt.date,
+    summary: ScoreSummary,
+) -> None:
+    now = timezone.now()
+    with transaction.atomic():
+        # Serialize scoring of the same accounts (a task and a full rescore at once).
+        list(Account.objects.select_for_update().filter(pk__in=chunk).order_by("pk").values_list("pk", flat=True))
+        open_candidates = {
+            (c.account_id, c.signal_type): c
+            for c in Candidate.objects.filter(account_id__in=chunk, status__in=OPEN_STATUSES).select_related("account")
+        }
+        closed_at = {
+            (row["account_id"], row["signal_type"]): row["closed"]
+            for row in Candidate.objects.filter(account_id__in=chunk)
+            .exclude(status__in=OPEN_STATUSES)
+            .values("account_id", "signal_type")
+            .annotate(closed=Max("updated_at"))
+        }
+        new: list[Candidate] = []
+        events: list[MeasurementEvent] = []
+        seen: set[tuple[int, str]] = set()
+        for account_id, found in assessments.items():
+            account = facts[account_id].account
+            for a in found:
+                key = (account_id, a.signal_type)
+                seen.add(key)
+                values = _candidate_values(a, as_of)
+                current = open_candidates.get(key)
+                if current is None:
+                    closed = closed_at.get(key)
+                    if closed and (a.latest_evidence_at is None or a.latest_evidence_at <= closed):
+                        continue  # the same evidence that was already decided: do not recreate
+                    candidate = Candidate(account=account, signal_type=a.signal_type, status=CandidateStatus.PENDING,
+                                          first_detected_on=as_of, scored_on=as_of, **values)
+                    new.append(candidate)
+                    continue
+                _update_open(current, values, as_of, now, events, summary)
+        for key, current in open_candidates.items():
+            if key not in seen and current.account_id in facts:
+                updated = Candidate.objects.filter(pk=current.pk, version=current.version, status__in=OPEN_STATUSES).update(
+                    status=CandidateStatus.EXPIRED, scored_on=as_of, updated_at=now, version=current.version + 1
+                )
+                if updated:
+                    current.status = CandidateStatus.EXPIRED
+                    events.append(event_for(kind=EventKind.EXPIRED, candidate=current, occurred_at=now,
+                                            data={"reason": "no longer detected"}))
+                    summary.expired += 1
+        Candidate.objects.bulk_create(new, batch_size=1000)
+        for candidate in new:
+            events.append(event_for(kind=EventKind.SIGNAL_CREATED, candidate=candidate, occurred_at=now))
+        summary.created += len(new)
+        events_record(events)
+
+
+def _update_open(current: Candidate, values: dict, as_of: dt.date, now: dt.datetime,
+                 events: list, summary: ScoreSummary) -> None:
+    changed = {k: v for k, v in values.items() if getattr(current, k) != v}
+    returned = (
+        current.status == CandidateStatus.DEFERRED
+        and "recommendation" in changed
+    )
+    if not changed:
+        summary.unchanged += 1
+        if current.scored_on != as_of:
+            Candidate.objects.filter(pk=current.pk).update(scored_on=as_of)
+        return
+    previous = current.recommendation
+    update = {**changed, "scored_on": as_of, "updated_at": now, "version": current.version + 1}
+    if returned:
+        # New evidence changed what the engine recommends: bring it back before its date.
+        update.update(status=CandidateStatus.PENDING, defer_until=None)
+    rows = Candidate.objects.filter(pk=current.pk, version=current.version, status__in=OPEN_STATUSES).update(**update)
+    if not rows:
+        return  # decided meanwhile: the owner's decision wins
+    for k, v in update.items():
+        setattr(current, k, v)
+    summary.updated += 1
+    if "recommendation" in changed:
+        events.append(event_for(kind=EventKind.RECOMMENDATION_CHANGED, candidate=current, occurred_at=now,
+                                data={"from": previous, "to": current.recommendation}))
+    if returned:
+        events.append(event_for(kind=EventKind.RETURNED, candidate=current, occurred_at=now,
+                                data={"reason": "new evidence changed the recommendation"}))
+
+
+def _summarize(summary: ScoreSummary, ids: list[int]) -> None:
+    rows = (
+        Candidate.objects.filter(account_id__in=ids) if len(ids) < 5000 else Candidate.objects.all()
+    ).filter(scored_on=summary.as_of).select_related("account").order_by("account__external_id", "signal_type")
+    by_account: dict[str, AccountSummary] = {}
+    for external_id in Account.objects.filter(pk__in=ids).order_by("external_id").values_list("external_id", flat=True):
+        by_account[external_id] = AccountSummary(external_id)
+    for c in rows:
+        if c.account.external_id in by_account and c.status in (*OPEN_STATUSES, CandidateStatus.EXPIRED):
+            if c.status == CandidateStatus.EXPIRED:
+                continue
+            by_account[c.account.external_id].candidates.append((c.signal_type, c.recommendation, c.score, c.status))
+    summary.per_account = list(by_account.values())
+
+
+# --- deferrals -------------------------------------------------------------------------
+
+def deferrals_return(*, today: dt.date | None = None) -> int:
+    """Deferred candidates whose date has come go back to the queue."""
+    today = today or timezone.now().date()
+    returned = 0
+    due = Candidate.objects.filter(status=CandidateStatus.DEFERRED, defer_until__lte=today).select_related("account")
+    for candidate in due.iterator():
+        with transaction.atomic():
+            rows = Candidate.objects.filter(
+                pk=candidate.pk, version=candidate.version, status=CandidateStatus.DEFERRED
+            ).update(status=CandidateStatus.PENDING, defer_until=None, version=candidate.version + 1,
+                     updated_at=timezone.now())
+            if rows:
+                candidate.status = CandidateStatus.PENDING
+                events_record([event_for(kind=EventKind.RETURNED, candidate=candidate,
+                                         data={"reason": "deferral date reached"})])
+                returned += 1
+    return returned

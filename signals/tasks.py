@@ -1,0 +1,32 @@
+"""Thin Celery tasks: ids in, one service call, safe to run twice."""
+
+import datetime as dt
+
+from celery import shared_task
+
+from signals import services
+
+RETRY = {"autoretry_for": (Exception,), "retry_backoff": 5, "retry_backoff_max": 300, "max_retries": 5}
+
+
+@shared_task(name="signals.score_accounts", acks_late=True, **RETRY)
+def score_accounts_task(account_ids: list[int], as_of: str | None = None) -> int:
+    day = dt.date.fromisoformat(as_of) if as_of else None
+    return services.accounts_score(account_ids=account_ids, as_of=day).accounts
+
+
+@shared_task(name="signals.rescore_all", acks_late=True, **RETRY)
+def rescore_all_task() -> int:
+    return services.accounts_score().accounts
+
+
+@shared_task(name="signals.return_deferrals", acks_late=True, **RETRY)
+def return_deferrals_task() -> int:
+    return services.deferrals_return()
+
+
+def enqueue_scoring(account_ids: set[int] | list[int]) -> None:
+    """Called after commit (the import hook); batches keep each task short."""
+    ids = sorted(account_ids)
+    for start in range(0, len(ids), 500):
+        score_accounts_task.delay(ids[start : start + 500])

@@ -526,6 +526,12 @@ ORDINARY_TEMPLATES: dict[str, tuple[str, ...]] = {
         "rollout in {dept}. No changes requested.",
         "Call note: {first} asked for the agenda ahead of the quarterly review; nothing "
         "else open.",
+        "Meeting summary: onboarding session with the {dept} team, {k} people attended. "
+        "Follow-up: send the admin guide.",
+        "Meeting summary: quarterly review with {dm_first} and {first}. Top requests: better "
+        "filters and faster exports. Next review in {month}.",
+        "Call note: walked {first} through the {feature} setup; they will try it in {dept} "
+        "next week.",
     ),
     "bug": (
         "The {report} export has the wrong date format since this morning: it shows "
@@ -538,6 +544,9 @@ ORDINARY_TEMPLATES: dict[str, tuple[str, ...]] = {
         "Since yesterday the mobile app logs us out every few minutes.",
         "Filters on the task list reset every time I refresh the page.",
         "A user in {dept} can see workflows from another team. Is that a permissions bug?",
+        "Call note: {first} walked us through the {report} export error; screenshots to "
+        "follow by email.",
+        "Call note: {first} confirmed the {integration} sync is working again after the fix.",
     ),
     "billing": (
         "Could you resend invoice {invoice}? Our AP system rejected the first copy.",
@@ -1408,7 +1417,8 @@ def _goal_counts(segment: str) -> tuple[tuple[int, int], ...]:
 
 
 def _owner(rng: random.Random) -> str:
-    return _weighted(rng, list(zip((email for email, _ in DEMO_OWNERS), _OWNER_WEIGHTS, strict=True)))
+    emails = [email for email, _ in DEMO_OWNERS]
+    return _weighted(rng, list(zip(emails, _OWNER_WEIGHTS, strict=True)))
 
 
 def _health(rng: random.Random, trend: str) -> str | None:

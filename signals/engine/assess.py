@@ -84,7 +84,7 @@ def _group(facts: AccountFacts) -> dict[str, tuple[list[TextSignal], list[UsageS
             groups.setdefault(usage.signal_type, ([], []))[1].append(usage)
             continue
         target = _best_text_group(groups, usage)
-        groups[target][1].append(usage)
+        groups.setdefault(target, ([], []))[1].append(usage)
     return groups
 
 

@@ -8,5 +8,8 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("api/v1/", include("accounts.api_urls")),
+    path("api/v1/", include("reviews.api_urls")),
+    path("", include("reviews.urls")),
+    path("", include("measurement.urls")),
     path("", include("core.urls")),
 ]

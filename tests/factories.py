@@ -113,3 +113,29 @@ class UsageFactory(factory.django.DjangoModelFactory):
     metric = "active_users"
     date = factory.LazyFunction(lambda: timezone.now().date())
     value = 10.0
+
+
+class CandidateFactory(factory.django.DjangoModelFactory):
+    """A scored candidate as the engine would store it (for review tests that start
+    after scoring; engine tests go through the real commands instead)."""
+
+    class Meta:
+        model = "signals.Candidate"
+
+    account = factory.SubFactory(AccountFactory)
+    signal_type = "seats"
+    status = "pending"
+    intent = "buying"
+    score = 80
+    recommendation = "pursue"
+    blockers = factory.LazyFunction(list)
+    evidence = factory.LazyFunction(list)
+    brief = factory.LazyFunction(lambda: {
+        "signal": [{"text": "Maria asked for 20 more seats.", "evidence": []}],
+        "value": [], "risk_timing": [], "stakeholders": [],
+        "next_step": [{"text": "Propose a short call with Maria.", "evidence": []}],
+    })
+    score_components = factory.LazyFunction(lambda: {
+        "intent": {"points": 30, "max": 30, "reason": "intent buying"}})
+    first_detected_on = factory.LazyFunction(lambda: timezone.now().date())
+    scored_on = factory.LazyFunction(lambda: timezone.now().date())

@@ -391,7 +391,8 @@ def _as_date(value: object) -> dt.date:
 def _metric_name(metric: str) -> str:
     if metric.startswith("feature:"):
         return f"Feature '{metric.split(':', 1)[1]}'"
-    return metric.replace("_", " ").capitalize()
+    name = metric.replace("_", " ").capitalize()
+    return name.replace("Api ", "API ")
 
 
 def chunked(ids: Iterable[int], size: int) -> Iterable[list[int]]:

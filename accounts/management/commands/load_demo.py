@@ -42,11 +42,12 @@ class Command(BaseCommand):
         with path.open("w", encoding="utf-8") as out:
             for record in generate_demo_records(seed=options["seed"], accounts=options["accounts"], today=today):
                 out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        # Logins first, so the owners the import names are active when the engine scores.
+        self._logins()
         self.stdout.write(f"Demo data: importing {path.relative_to(settings.BASE_DIR)} and scoring every account…")
         result = evidence_import(sources=[read_path(path)], channel="demo", source_names=[str(path)])
         for line in result.summary_lines():
             self.stdout.write(f"  {line}")
-        self._logins()
         self.stdout.write(f"Demo data loaded in {time.perf_counter() - started:.0f} s.")
         self._print_logins()
 

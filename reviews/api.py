@@ -1,0 +1,189 @@
+"""Decisions through the REST API (CRM and chat integrations): the same services and rules."""
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.generics import ListAPIView
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from accounts.selectors import account_get
+from reviews import selectors, services
+from reviews.models import RejectReason
+from signals.engine.brief import brief_text
+from signals.models import Candidate
+from signals.vocabulary import CandidateStatus, Recommendation, SignalType
+
+
+class CandidateSerializer(serializers.ModelSerializer):
+    account = serializers.CharField(source="account.external_id")
+    account_name = serializers.CharField(source="account.name")
+    owner_email = serializers.CharField(source="account.owner.email", default=None)
+    blockers = serializers.JSONField()
+    brief = serializers.SerializerMethodField()
+    brief_statements = serializers.JSONField(source="brief")
+
+    class Meta:
+        model = Candidate
+        fields = ["id", "account", "account_name", "owner_email", "signal_type", "intent", "score",
+                  "score_components", "recommendation", "blockers", "no_owner", "evidence", "status", "brief",
+                  "brief_statements", "defer_until", "decided_at", "version", "first_detected_on", "updated_at"]
+        read_only_fields = fields
+
+    def get_brief(self, candidate: Candidate) -> dict[str, str]:
+        return brief_text(candidate.brief)
+
+
+class CandidateListApi(ListAPIView):
+    serializer_class = CandidateSerializer
+
+    @extend_schema(parameters=[
+        OpenApiParameter("status", str, enum=list(selectors.STATUS_FILTERS)),
+        OpenApiParameter("rec", str, enum=Recommendation.values),
+        OpenApiParameter("type", str, enum=SignalType.values),
+        OpenApiParameter("q", str, description="account name or exact external id"),
+    ])
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        p = self.request.query_params
+        filters = selectors.QueueFilters(
+            signal_type=p.get("type", "") if p.get("type") in SignalType.values else "",
+            recommendation=p.get("rec", "") if p.get("rec") in Recommendation.values else "",
+            q=p.get("q", "")[:100],
+            status=p.get("status", "pending") if p.get("status") in selectors.STATUS_FILTERS else "pending",
+        )
+        return selectors.queue_list(user=self.request.user, filters=filters)
+
+
+class CandidateDetailApi(APIView):
+    @extend_schema(responses=CandidateSerializer)
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(CandidateSerializer(selectors.candidate_get(user=request.user, pk=pk)).data)
+
+
+class _DecisionApi(APIView):
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "decisions"
+
+    def decide(self, request: Request, pk: int, call: Any) -> Response:
+        selectors.candidate_get(user=request.user, pk=pk)  # 404 for what the user may not see
+        try:
+            candidate = call()
+        except services.NotAllowed as exc:
+            raise PermissionDenied(str(exc)) from None
+        except services.DecisionError as exc:
+            return Response({"detail": "Not saved.", "errors": exc.errors}, status=status.HTTP_400_BAD_REQUEST)
+        except services.DecisionConflict as exc:
+            return Response({"detail": str(exc), "candidate": CandidateSerializer(exc.candidate).data},
+                            status=status.HTTP_409_CONFLICT)
+        return Response(CandidateSerializer(candidate).data)
+
+
+class VersionField(serializers.IntegerField):
+    def __init__(self) -> None:
+        super().__init__(required=False, allow_null=True,
+                         help_text="The version you reviewed; the decision fails with 409 if it changed since.")
+
+
+class ApproveApi(_DecisionApi):
+    class InputSerializer(serializers.Serializer):
+        next_step = serializers.CharField(max_length=2000)
+        next_step_who = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
+        next_step_due = serializers.DateField(required=False, allow_null=True, default=None)
+        consent_reviewed = serializers.BooleanField()
+        override_reason = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True)
+        version = VersionField()
+
+    @extend_schema(request=InputSerializer, responses={200: CandidateSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        return self.decide(request, pk, lambda: services.review_approve(
+            candidate_id=pk, user=request.user, expected_version=d.get("version"),
+            next_step=services.NextStep(d["next_step"], d["next_step_who"], d["next_step_due"]),
+            consent_reviewed=d["consent_reviewed"], override_reason=d["override_reason"]))
+
+
+class RejectApi(_DecisionApi):
+    class InputSerializer(serializers.Serializer):
+        reason_code = serializers.ChoiceField(choices=RejectReason.values)
+        note = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True)
+        version = VersionField()
+
+    @extend_schema(request=InputSerializer, responses={200: CandidateSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        return self.decide(request, pk, lambda: services.review_reject(
+            candidate_id=pk, user=request.user, expected_version=d.get("version"),
+            reason_code=d["reason_code"], note=d["note"]))
+
+
+class DeferApi(_DecisionApi):
+    class InputSerializer(serializers.Serializer):
+        defer_until = serializers.DateField()
+        reason = serializers.CharField(max_length=2000)
+        version = VersionField()
+
+    @extend_schema(request=InputSerializer, responses={200: CandidateSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        return self.decide(request, pk, lambda: services.review_defer(
+            candidate_id=pk, user=request.user, expected_version=d.get("version"),
+            until=d["defer_until"], reason=d["reason"]))
+
+
+class OutcomeApi(_DecisionApi):
+    class InputSerializer(serializers.Serializer):
+        kind = serializers.ChoiceField(choices=list(services.OutcomeKind.ALL))
+        response = serializers.ChoiceField(choices=list(services.RESPONSES), required=False, default="")
+        opportunity = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
+        amount = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True, default=None)
+        occurred_on = serializers.DateField(required=False, allow_null=True, default=None)
+        note = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True)
+
+    @extend_schema(request=InputSerializer, responses={200: CandidateSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        return self.decide(request, pk, lambda: services.outcome_log(
+            candidate_id=pk, user=request.user, kind=d["kind"], response=d["response"], opportunity=d["opportunity"],
+            amount=d["amount"], note=d["note"], occurred_on=d["occurred_on"]))
+
+
+class ReassignApi(APIView):
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "decisions"
+
+    class InputSerializer(serializers.Serializer):
+        owner_email = serializers.EmailField()
+
+    @extend_schema(request=InputSerializer, responses={200: None})
+    def post(self, request: Request, external_id: str) -> Response:
+        account = account_get(user=request.user, external_id=external_id)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        owner = get_user_model().objects.filter(email__iexact=data.validated_data["owner_email"], is_active=True).first()
+        if owner is None:
+            return Response({"detail": "Not reassigned.", "errors": {"owner_email": "No active user with that e-mail."}},
+                            status=status.HTTP_400_BAD_REQUEST)
+        try:
+            services.account_reassign(account_id=account.pk, user=request.user, new_owner_id=owner.pk)
+        except services.NotAllowed as exc:
+            raise PermissionDenied(str(exc)) from None
+        return Response({"account": account.external_id, "owner_email": owner.email})
+
+
+__all__ = ["CandidateStatus", "NotFound"]

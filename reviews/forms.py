@@ -1,0 +1,61 @@
+"""Forms parse and type the input; the services hold the rules."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+
+from core.roles import OWNER
+from reviews.models import RejectReason
+from reviews.services import RESPONSES, OutcomeKind
+
+
+class ApproveForm(forms.Form):
+    # Required-ness lives in the services, so one submission reports every missing part.
+    next_step = forms.CharField(label="Next step", max_length=2000, required=False,
+                                widget=forms.Textarea(attrs={"rows": 3}))
+    next_step_who = forms.CharField(label="Who", max_length=200, required=False)
+    next_step_due = forms.DateField(label="By when", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    consent_reviewed = forms.BooleanField(
+        label="I reviewed consent and the relationship context", required=False)
+    override_reason = forms.CharField(label="Why approve against the recommendation", max_length=2000, required=False,
+                                      widget=forms.Textarea(attrs={"rows": 2}))
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class RejectForm(forms.Form):
+    reason_code = forms.ChoiceField(label="Reason", choices=[("", "Choose a reason…"), *RejectReason.choices],
+                                    required=False)
+    note = forms.CharField(label="Note", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class DeferForm(forms.Form):
+    defer_until = forms.DateField(label="Bring it back on", widget=forms.DateInput(attrs={"type": "date"}),
+                                  required=False, error_messages={"invalid": "Enter a date."})
+    reason = forms.CharField(label="Why wait", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+OUTCOME_CHOICES = [
+    (OutcomeKind.OUTREACH, "Outreach sent"),
+    (OutcomeKind.RESPONSE, "Customer responded"),
+    (OutcomeKind.OPPORTUNITY, "Expansion opportunity created"),
+    (OutcomeKind.WON, "Closed won"),
+    (OutcomeKind.LOST, "Closed lost"),
+]
+
+
+class OutcomeForm(forms.Form):
+    kind = forms.ChoiceField(label="What happened", choices=[("", "Choose…"), *OUTCOME_CHOICES], required=False)
+    response = forms.ChoiceField(label="Response", required=False,
+                                 choices=[("", "—"), *[(r, r.capitalize() if r != "none" else "No response") for r in RESPONSES]])
+    opportunity = forms.CharField(label="CRM opportunity id", max_length=200, required=False)
+    amount = forms.DecimalField(label="Amount", max_digits=14, decimal_places=2, required=False, min_value=0)
+    occurred_on = forms.DateField(label="On", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label="Note", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReassignForm(forms.Form):
+    owner = forms.ModelChoiceField(
+        label="New owner", queryset=get_user_model().objects.filter(is_active=True, groups__name=OWNER).order_by("first_name", "username"),
+        error_messages={"required": "Choose an owner.", "invalid_choice": "Choose an active user."},
+    )

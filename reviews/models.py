@@ -1,0 +1,49 @@
+"""The owner's decisions on candidates. A decision row is written once and never edited;
+the candidate's status says which decision is current."""
+
+from django.conf import settings
+from django.db import models
+
+
+class DecisionKind(models.TextChoices):
+    APPROVE = "approve", "Approved"
+    REJECT = "reject", "Rejected"
+    DEFER = "defer", "Deferred"
+
+
+class RejectReason(models.TextChoices):
+    FALSE_POSITIVE = "false_positive", "False positive: not an expansion signal"
+    NO_VALUE_PROOF = "no_value_proof", "No value proof yet"
+    BAD_TIMING = "bad_timing", "Bad timing"
+    ALREADY_IN_PROGRESS = "already_in_progress", "Already in progress"
+    NOT_A_FIT = "not_a_fit", "Not a fit"
+    OTHER = "other", "Other"
+
+
+class Decision(models.Model):
+    candidate = models.ForeignKey("signals.Candidate", on_delete=models.PROTECT, related_name="decisions")
+    kind = models.CharField(max_length=10, choices=DecisionKind.choices)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField()
+    recommendation = models.CharField(max_length=12, help_text="The engine's recommendation when decided.")
+    # approve
+    next_step = models.TextField(blank=True)
+    next_step_who = models.CharField(max_length=200, blank=True)
+    next_step_due = models.DateField(null=True, blank=True)
+    consent_reviewed = models.BooleanField(default=False)
+    override_reason = models.TextField(blank=True)
+    # reject
+    reason_code = models.CharField(max_length=30, choices=RejectReason.choices, blank=True)
+    # defer
+    defer_until = models.DateField(null=True, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-decided_at", "-pk"]
+        indexes = [
+            # the latest decision of a candidate (detail page, monthly review)
+            models.Index(fields=["candidate", "-decided_at"], name="decision_candidate_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} by {self.decided_by} on {self.decided_at:%Y-%m-%d}"

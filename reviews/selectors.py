@@ -1,0 +1,210 @@
+"""Reads for the review screens, always scoped to what the user may see."""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.models import UNRESOLVED_TICKET_STATUSES, Contact, Interaction, Note, Opportunity, Outcome, Ticket, UsageDaily
+from core.roles import AnyUser, is_leader, scope_accounts
+from measurement.models import MeasurementEvent
+from reviews.models import Decision
+from signals.models import Candidate
+from signals.vocabulary import RECOMMENDATION_ORDER, CandidateStatus, Recommendation
+
+# The queue leads with what the owner can act on, then what to watch.
+QUEUE_ORDER = (Recommendation.PURSUE, Recommendation.WAIT, Recommendation.PROVE_VALUE,
+               Recommendation.NURTURE, Recommendation.STOP)
+STATUS_FILTERS = {
+    "pending": (CandidateStatus.PENDING,),
+    "deferred": (CandidateStatus.DEFERRED,),
+    "decided": (CandidateStatus.APPROVED, CandidateStatus.REJECTED),
+    "all": tuple(CandidateStatus.values),
+}
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    signal_type: str = ""
+    recommendation: str = ""
+    segment: str = ""
+    renewal_within: int | None = None
+    q: str = ""
+    status: str = "pending"
+    owner_id: int | None = None  # leaders may look at one owner's queue
+
+
+def candidates_for(user: AnyUser) -> QuerySet[Candidate]:
+    return scope_accounts(Candidate.objects.all(), user, field="account")
+
+
+def candidate_get(*, user: AnyUser, pk: int) -> Candidate:
+    """The candidate, or 404 if it does not exist or the user may not see it."""
+    candidate = candidates_for(user).select_related("account", "account__owner", "decided_by").filter(pk=pk).first()
+    if candidate is None:
+        raise Http404("No such candidate")
+    return candidate
+
+
+def _rank() -> Case:
+    return Case(*[When(recommendation=r, then=Value(i)) for i, r in enumerate(QUEUE_ORDER)],
+                output_field=IntegerField())
+
+
+def queue_base(*, user: AnyUser, filters: QueueFilters) -> QuerySet[Candidate]:
+    """Filtered by everything except the recommendation, which the tabs count."""
+    qs = candidates_for(user).filter(status__in=STATUS_FILTERS.get(filters.status, STATUS_FILTERS["pending"]))
+    if not is_leader(user):
+        qs = qs.filter(account__owner=user)
+    elif filters.owner_id:
+        qs = qs.filter(account__owner_id=filters.owner_id)
+    if filters.signal_type:
+        qs = qs.filter(signal_type=filters.signal_type)
+    if filters.segment:
+        qs = qs.filter(account__segment=filters.segment)
+    if filters.renewal_within is not None:
+        today = timezone.now().date()
+        qs = qs.filter(account__renewal_date__gte=today,
+                       account__renewal_date__lte=today + dt.timedelta(days=filters.renewal_within))
+    if filters.q:
+        qs = qs.filter(Q(account__name__icontains=filters.q) | Q(account__external_id__iexact=filters.q))
+    return qs
+
+
+def queue_list(*, user: AnyUser, filters: QueueFilters) -> QuerySet[Candidate]:
+    qs = queue_base(user=user, filters=filters)
+    if filters.recommendation:
+        qs = qs.filter(recommendation=filters.recommendation)
+    return (
+        qs.select_related("account", "account__owner")
+        .annotate(rank=_rank())
+        .order_by("rank", "-score", "-pk")
+    )
+
+
+def queue_counts(*, user: AnyUser, filters: QueueFilters) -> dict[str, int]:
+    """Candidates per recommendation, in one query."""
+    rows = queue_base(user=user, filters=filters).values("recommendation").annotate(n=Count("pk"))
+    counts = {r: 0 for r in QUEUE_ORDER}
+    for row in rows:
+        counts[row["recommendation"]] = row["n"]
+    return counts
+
+
+def next_deferred_return(*, user: AnyUser) -> dt.date | None:
+    qs = candidates_for(user).filter(status=CandidateStatus.DEFERRED, defer_until__isnull=False)
+    if not is_leader(user):
+        qs = qs.filter(account__owner=user)
+    first = qs.order_by("defer_until").values_list("defer_until", flat=True).first()
+    return first
+
+
+def triage_list(*, user: AnyUser) -> QuerySet[Candidate]:
+    """Open candidates whose account has no active owner (leaders only)."""
+    if not is_leader(user):
+        raise Http404
+    return (
+        Candidate.objects.filter(status__in=(CandidateStatus.PENDING, CandidateStatus.DEFERRED))
+        .filter(Q(account__owner__isnull=True) | Q(account__owner__is_active=False))
+        .select_related("account", "account__owner")
+        .annotate(rank=_rank())
+        .order_by("rank", "-score", "pk")
+    )
+
+
+@dataclass
+class EvidenceView:
+    id: str
+    kind: str
+    source: str
+    at: object
+    who: str
+    title: str
+    text: str
+    found: bool = True
+    extra: dict = field(default_factory=dict)
+
+
+def evidence_items(candidate: Candidate) -> dict[str, EvidenceView]:
+    """Every id the candidate cites, resolved to what a reviewer needs to see.
+    One query per kind of evidence, whatever the number of items."""
+    account = candidate.account
+    ids = list(candidate.evidence)
+    found: dict[str, EvidenceView] = {}
+    plain = [i for i in ids if ":" not in i or not i.split(":", 1)[0] in ("usage", "event")]
+    if plain:
+        for m in Interaction.objects.filter(account=account, external_id__in=plain).select_related("contact"):
+            who = m.contact.name if m.contact else ("Customer" if m.direction == "inbound" else "Us")
+            found[m.external_id] = EvidenceView(m.external_id, "Message", f"{m.source} · {m.get_channel_display()}",
+                                                m.occurred_at, who, m.get_channel_display(), m.text)
+        for t in Ticket.objects.filter(account=account, external_id__in=plain).select_related("contact"):
+            found[t.external_id] = EvidenceView(
+                t.external_id, "Ticket", t.source, t.opened_at, t.contact.name if t.contact else "",
+                t.subject, t.body, extra={"status": t.get_status_display(), "priority": t.get_priority_display(),
+                                          "closed_at": t.closed_at})
+        for o in Outcome.objects.filter(account=account, external_id__in=plain):
+            detail = f"{o.metric}: {o.baseline:g} → {o.value:g}" if o.metric and o.baseline is not None and o.value is not None else ""
+            found[o.external_id] = EvidenceView(
+                o.external_id, "Outcome", o.source, o.recorded_at, o.department, o.title,
+                " ".join(x for x in (f"Goal: {o.goal}." if o.goal else "", detail) if x),
+                extra={"verified": o.verified})
+        for n in Note.objects.filter(account=account, external_id__in=plain):
+            found[n.external_id] = EvidenceView(n.external_id, "Owner note", n.source, n.written_at, n.author_email, "Note", n.text)
+        for p in Opportunity.objects.filter(account=account, external_id__in=plain):
+            found[p.external_id] = EvidenceView(p.external_id, "Opportunity", p.source, p.opened_at, "", p.name,
+                                                f"Stage {p.get_stage_display()}", extra={"amount": p.amount})
+        if account.external_id in plain:
+            found[account.external_id] = EvidenceView(
+                account.external_id, "Account", account.source, account.updated_at, "", account.name,
+                f"Plan {account.plan or '—'}; renewal {account.renewal_date or '—'}; outreach "
+                f"{'allowed' if account.outreach_allowed else 'not allowed'}; health {account.health or '—'}.")
+    usage_keys = [i.split(":") for i in ids if i.startswith("usage:")]
+    if usage_keys:
+        wanted = {(":".join(parts[1:-1]), parts[-1]) for parts in usage_keys}
+        dates = {dt.date.fromisoformat(d) for _, d in wanted}
+        totals: dict[tuple[str, str], list[UsageDaily]] = defaultdict(list)
+        for u in UsageDaily.objects.filter(account=account, date__in=dates, metric__in={m for m, _ in wanted}):
+            totals[(u.metric, u.date.isoformat())].append(u)
+        for metric, day in wanted:
+            rows = totals.get((metric, day), [])
+            key = f"usage:{metric}:{day}"
+            parts = ", ".join(f"{r.department or 'all'}: {r.value:,.0f}" + (f" of {r.limit:,.0f}" if r.limit else "")
+                              for r in rows)
+            found[key] = EvidenceView(key, "Usage", rows[0].source if rows else "product_analytics",
+                                      dt.date.fromisoformat(day), "", metric, parts or "no reading stored", found=bool(rows))
+    event_ids = [int(i.split(":")[1]) for i in ids if i.startswith("event:") and i.split(":")[1].isdigit()]
+    for e in MeasurementEvent.objects.filter(pk__in=event_ids, account=account).select_related("actor"):
+        found[f"event:{e.pk}"] = EvidenceView(f"event:{e.pk}", "Decision", "this product", e.occurred_at,
+                                              e.actor.get_full_name() if e.actor else "", e.get_kind_display(),
+                                              str(e.data.get("reason") or e.data.get("note") or ""))
+    return {i: found.get(i, EvidenceView(i, "Missing", "", None, "", i, "This item is no longer stored.", found=False))
+            for i in ids}
+
+
+def candidate_context(candidate: Candidate) -> dict:
+    """Everything the detail panel shows besides the brief, in a bounded number of queries."""
+    account = candidate.account
+    latest_seats = (
+        UsageDaily.objects.filter(account=account, metric="seats_used").order_by("-date").values_list("date", flat=True).first()
+    )
+    seats_used = None
+    if latest_seats:
+        seats_used = sum(UsageDaily.objects.filter(account=account, metric="seats_used", date=latest_seats)
+                         .values_list("value", flat=True))
+    return {
+        "contacts": list(Contact.objects.filter(account=account, active=True).order_by(
+            Case(When(role="decision_maker", then=0), When(role="champion", then=1), default=2), "name")[:8]),
+        "tickets": list(Ticket.objects.filter(account=account).order_by(
+            Case(When(status__in=UNRESOLVED_TICKET_STATUSES, then=0), default=1), "-opened_at")[:6]),
+        "seats_used": seats_used,
+        "events": list(MeasurementEvent.objects.filter(candidate=candidate).select_related("actor").order_by("-occurred_at", "-pk")),
+        "decision": Decision.objects.filter(candidate=candidate).select_related("decided_by").first(),
+        "renewal_days": (account.renewal_date - timezone.now().date()).days if account.renewal_date else None,
+    }
+
+
+__all__ = ["QUEUE_ORDER", "RECOMMENDATION_ORDER", "QueueFilters", "candidate_context", "candidate_get",
+           "candidates_for", "evidence_items", "next_deferred_return", "queue_counts", "queue_list", "triage_list"]

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from reviews import views
+
+urlpatterns = [
+    path("queue/", views.queue, name="queue"),
+    path("candidates/<int:pk>/", views.candidate_detail, name="candidate-detail"),
+    path("candidates/<int:pk>/decide/", views.candidate_decide, name="candidate-decide"),
+    path("candidates/<int:pk>/outcomes/", views.candidate_outcome, name="candidate-outcome"),
+    path("triage/", views.triage, name="triage"),
+    path("review/", views.monthly_review, name="monthly-review"),
+    path("review.csv", views.monthly_review_csv, name="monthly-review-csv"),
+    path("accounts/<int:pk>/reassign/", views.account_reassign, name="account-reassign"),
+]

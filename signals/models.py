@@ -77,21 +77,14 @@ class PhraseRule(TimestampedModel):
         return self.name
 
     def clean(self) -> None:
-        import re
+        from signals.classifier import PhraseRuleSpec, validate_phrase_rule
 
-        errors: dict[str, str] = {}
-        try:
-            re.compile(self.pattern, re.IGNORECASE)
-        except re.error as exc:
-            errors["pattern"] = f"Not a valid regular expression: {exc}."
-        if self.kind == PhraseKind.SIGNAL and not self.signal_type:
-            errors["signal_type"] = "A signal rule needs a signal type."
-        if self.kind == PhraseKind.CONFLICT and not self.conflict:
-            errors["conflict"] = "A conflict rule needs a conflict kind."
-        if not -10 <= self.weight <= 10:
-            errors["weight"] = "Weight must be between -10 and 10."
-        if errors:
-            raise ValidationError(errors)
+        problems = validate_phrase_rule(PhraseRuleSpec(
+            name=self.name or "", pattern=self.pattern or "", kind=self.kind or "",
+            signal_type=self.signal_type or "", conflict=self.conflict or "", weight=self.weight,
+        ))
+        if problems:
+            raise ValidationError("; ".join(problems).capitalize() + ".")
 
 
 class Candidate(TimestampedModel):

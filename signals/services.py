@@ -75,6 +75,19 @@ def classifier_fingerprint(specs: tuple[classifier.PhraseRuleSpec, ...]) -> str:
     return hashlib.sha1((_corpus_digest() + payload).encode()).hexdigest()[:32]
 
 
+def rules_changed(*, segment: str | None) -> int:
+    """A rule or phrase rule changed: rescore the accounts it applies to (after commit).
+    `segment` None means every account (phrase rules change how every text reads)."""
+    from signals.tasks import enqueue_scoring
+
+    accounts = Account.objects.all()
+    if segment:
+        accounts = accounts.filter(segment=segment)
+    ids = list(accounts.values_list("pk", flat=True))
+    transaction.on_commit(lambda: enqueue_scoring(ids))
+    return len(ids)
+
+
 # --- classification --------------------------------------------------------------------
 
 def texts_classify(*, account_ids: list[int] | None = None) -> int:

@@ -51,6 +51,21 @@ def rules_lookup() -> RulesLookup:
     return RulesLookup(by_segment, RuleSet(base))
 
 
+def rules_seed(**kwargs: object) -> None:
+    """A fresh install (or a flushed test database) starts from the contract's defaults
+    and the classifier's phrase rules. Only an empty table is seeded, so rules an admin
+    deleted stay deleted across deploys (deactivate a phrase rule rather than deleting
+    all of them)."""
+    if not Rule.objects.exists():
+        Rule.objects.bulk_create([Rule(key=spec.key, segment="", value=spec.default) for spec in RULE_SPECS])
+    if not PhraseRule.objects.exists():
+        PhraseRule.objects.bulk_create([
+            PhraseRule(name=spec.name, pattern=spec.pattern, kind=spec.kind, signal_type=spec.signal_type,
+                       conflict=spec.conflict, weight=spec.weight)
+            for spec in classifier.DEFAULT_PHRASE_RULES
+        ])
+
+
 def phrase_rule_specs() -> tuple[classifier.PhraseRuleSpec, ...]:
     return tuple(
         classifier.PhraseRuleSpec(

@@ -240,9 +240,13 @@ def _text_evidence(
         elif spec.name not in cues_seen:  # a cue counts once per message
             cues_seen.add(spec.name)
             evidence.intent_logits[i] += strength if spec.kind == "buying_cue" else -strength
-    type_for[negated > 0] = 0.0
+    # A sentence asking to reduce/downgrade/cancel/leave is not also an expansion
+    # ask, even if it names seats or a plan ("go down from 140 to 95 licences").
+    conflicting = (conflict_for - conflict_against).max(axis=1).clip(min=0.0)
+    blocked = np.maximum(negated, conflicting)
+    type_for[blocked > 0] = 0.0
     evidence.type_logits[i] = _strongest_sentence(type_for, type_against)
-    evidence.type_logits[i, _NONE_INDEX] += negated.max()
+    evidence.type_logits[i, _NONE_INDEX] += blocked.max()
     evidence.conflict_logits[i] = _strongest_sentence(conflict_for, conflict_against)
 
 

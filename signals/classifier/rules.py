@@ -124,6 +124,19 @@ def _cue(name: str, kind: str, pattern: str, weight: float = 0.5) -> PhraseRuleS
 _SEAT = r"(?:seats?|licen[cs]es?|users?|logins?|user accounts?|named users)"
 _MORE = r"(?:more|additional|extra|another|new)"
 _PLAN = r"(?:plans?|tiers?|editions?)"
+# Common plan names, split into entry-level and higher tiers; admins rename to their own.
+_LOWER_PLAN = r"(?:basic|starter|standard|essentials|free|lite|team|growth|entry|silver|bronze)"
+_HIGHER_PLAN = r"(?:business(?: plus)?|enterprise|premium|professional|pro|plus|ultimate|platinum|elite|corporate|gold|advanced)"
+_TOP_PLAN = r"(?:enterprise|premium|ultimate|platinum|elite|corporate)"
+_UP_MOVE = (
+    rf"\bfrom (?:the\s+)?(?:[\w-]+\s+)?{_LOWER_PLAN}(?:\s+(?:plan|tier|edition|subscription))?\s+to\s+(?:the\s+)?(?:[\w-]+\s+)?{_HIGHER_PLAN}\b"
+    rf"|\bfrom (?:the\s+)?(?:pro|professional|business)(?:\s+plan)?\s+to\s+(?:the\s+)?{_TOP_PLAN}\b"
+)
+_DOWN_MOVE = (
+    rf"\bfrom (?:the\s+)?(?:[\w-]+\s+)?{_HIGHER_PLAN}(?:\s+(?:plan|tier|edition|subscription))?\s+(?:back\s+)?to\s+(?:the\s+)?(?:[\w-]+\s+)?{_LOWER_PLAN}\b"
+    rf"|\bfrom (?:the\s+)?{_TOP_PLAN}(?:\s+plan)?\s+(?:back\s+|down\s+)?to\s+(?:the\s+)?(?:pro|professional|business)\b"
+    rf"|\b{_HIGHER_PLAN} back to\b|\b(?:move|switch|go|change)\w*\s+(?:us\s+)?(?:down\s+)?to (?:the\s+)?{_LOWER_PLAN}\b"
+)
 _MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 _DAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 
@@ -133,36 +146,38 @@ _SIGNAL_RULES: tuple[PhraseRuleSpec, ...] = (
     _signal("seats.add_seats", "seats", rf"\badd(?:ing)?\s+(?:the\s+|\d+\s+|a few\s+|some\s+|a couple\s+|{_MORE}\s+)*{_SEAT}\b"),
     _signal("seats.increase_count", "seats", r"\b(?:increase|raise|expand|bump|grow|take)\w*\s+(?:our\s+|the\s+)?(?:seat|licen[cs]e|user)\s*(?:count|number|total)?s?\b.{0,20}\b(?:to|by)\s+\d+"),
     _signal("seats.from_to", "seats", rf"\bfrom \d+ to \d+ (?:named\s+)?{_SEAT}\b|\b(?:bump|take|expand|increase|go)\w*\s+(?:us\s+|it\s+)?(?:from \d+\s+)?to \d+ (?:named\s+)?{_SEAT}\b|\b(?:licen[cs]e|seats?)\b.{0,20}\bmaxed out\b|\bmaxed out at \d+ users\b"),
+    _signal("seats.user_allowance", "seats", r"\b(?:named[- ]user|user|seat|licen[cs]e)\s+(?:allowance|cap|count|total)\b|\b(?:seats?|licen[cs]es?|users?|logins?)\s+(?:be\s+)?added\b|\bgiv\w+\s+(?:[\w-]+\s+){0,3}?(?:(?:their|a|an)\s+(?:own\s+)?)?(?:logins?|seats?|licen[cs]es?)\b", 0.8),
     _signal("seats.need_login", "seats", r"\bneeds? (?:a |their own |a full )?(?:user )?(?:login|seat|licen[cs]e)s?\b|\b(?:logins?|seats?|licen[cs]es?) for (?:the|our|all|each|them|every)\b", 0.7),
     _signal("seats.seat_count_up", "seats", r"\b(?:increase|raise|expand)\w*\s+(?:our\s+|the\s+)?(?:seat|licen[cs]e|user)\s+(?:count|number)\b"),
     _signal("seats.out_of_seats", "seats", r"\b(?:out of|ran out of|run out of|no more|no|short of|\d+ seats short)\s*(?:seats|licen[cs]es)(?:\s+left)?\b|\bseats short\b"),
     _signal("seats.people_need_access", "seats", r"\b(?:more|new|additional)\s+(?:people|colleagues|hires|staff|employees|team members|starters|interns|agents|reps)\b.{0,50}\b(?:access|logins?|seats?|licen[cs]es?)\b", 0.7),
     # capacity: higher limits on a metered resource
-    _signal("capacity.more_storage", "capacity", r"\b(?:more|extra|additional|bigger|larger)\s+(?:[\w-]+\s+)?(?:storage|disk space|space|bandwidth|headroom|capacity|throughput|compute|credits|api calls|calls|connections|records?|record allowance|contacts|events|rows|hours|workflows|projects|dashboards|slots)\b"),
+    _signal("capacity.more_storage", "capacity", r"\b(?:more|extra|additional|bigger|larger)\s+(?:[\w-]+\s+)?(?:storage|disk space|space|bandwidth|headroom|capacity|throughput|compute|credits|api calls|calls|requests|request volume|usage|connections|records?|record allowance|contacts|events|rows|hours|minutes|workflows|projects|dashboards|slots)\b|\b(?:more|extra|additional)\s+[\w-]+\s+[\w-]+\s+(?:volume|capacity|allowance)\b"),
     _signal("capacity.upgrade_resource", "capacity", r"\bupgrad\w*\s+(?:our\s+|the\s+)?(?:file\s+)?(?:storage|bandwidth|quota|limits?|api (?:limits?|calls))\b|\b(?:cap|limit|quota)\s+(?:at|to)\s+\d|\bstorage (?:allocation|options|blocks?|tiers?)\b|\bstorage\b.{0,60}\b(?:keeps growing|our options)\b|\bmax(?:es|ed)? out\b"),
     _signal("capacity.raise_limit", "capacity", r"\b(?:increase|raise|lift|bump|double|extend|expand|higher)\w*\s+(?:our\s+|the\s+|this\s+)?(?:[\w-]+\s+){0,3}(?:limits?|caps?|quotas?|allowances?|allocations?|retention)\b"),
-    _signal("capacity.limit_raised", "capacity", r"\b(?:limits?|caps?|quotas?|allowances?)\b.{0,25}\b(?:raised|increased|lifted|bumped|expanded|extended)\b"),
+    _signal("capacity.limit_raised", "capacity", r"\b(?:limits?|caps?|quotas?|allowances?|ceiling)\b.{0,25}\b(?:raised|increased|lifted|bumped|expanded|extended|doubled|tripled|go higher)\b|\bthrottl\w+ at\b"),
     _signal("capacity.hitting_limit", "capacity", r"\b(?:hit(?:ting)?|reach(?:ing|ed)?|exceed(?:ing|ed)?|maxed out|outgrow\w*|over)\s+(?:our\s+|the\s+)?(?:[\w-]+\s+){0,3}(?:limit|cap|quota|allowance)\b", 0.7),
     _signal("capacity.storage_capacity", "capacity", r"\b(?:storage|disk|api|ingest\w*)\s+(?:capacity|quota|limit)\b"),
     _signal("capacity.storage_amount", "capacity", r"\b\d+(?:\.\d+)?\s*(?:gb|tb)\b", 0.5),
     # tier_upgrade: a higher plan / edition
     _signal("tier.upgrade_plan", "tier_upgrade", rf"\bupgrad\w*\s+(?:[\w-]+\s+){{0,3}}?(?:to\s+)?(?:the\s+)?(?:[\w-]+\s+)?{_PLAN}\b"),
     _signal("tier.upgrade_to_named", "tier_upgrade", r"\bupgrad\w*\s+(?:\w+\s+){0,2}?(?:to|from \w+ to)\s+(?:the\s+)?(?:enterprise|premium|professional|business|pro|plus|ultimate|advanced|growth|team)\b"),
-    _signal("tier.named_plan", "tier_upgrade", rf"\b(?:enterprise|premium|professional|business|pro|plus|ultimate|advanced)[- ]?(?:level\s+)?{_PLAN}\b", 0.7),
+    _signal("tier.named_plan", "tier_upgrade", rf"\b{_HIGHER_PLAN}[- ]?(?:level\s+)?{_PLAN}\b|\bwhat (?:\w+ )?{_HIGHER_PLAN}\s+(?:offers|includes|adds|gives)\b", 0.7),
     _signal("tier.move_up", "tier_upgrade", rf"\b(?:move|go|going|moving|step)\s+up\s+(?:a|one|to|from)\b|\bnext\s+{_PLAN}|\bnext plan up\b|\bhigher\s+{_PLAN}|\btop tier\b|\bbigger plans?\b|\b(?:plan|tier) above\b|\bnext (?:tier|level) up\b"),
     _signal("tier.compare_plans", "tier_upgrade", rf"\b(?:difference|compare|comparison|differ)\b.{{0,50}}\b{_PLAN}", 0.6),
-    _signal("tier.from_lower_to_higher", "tier_upgrade", r"\bfrom (?:the\s+)?(?:[\w-]+\s+)?(?:basic|starter|standard|essentials|free|lite|team|growth)(?:\s+plan)?\s+to\s+(?:the\s+)?(?:[\w-]+\s+)?(?:business|enterprise|premium|professional|pro|plus|ultimate)\b|\bfrom (?:the\s+)?(?:pro|professional|business)(?:\s+plan)?\s+to\s+(?:the\s+)?(?:enterprise|premium|ultimate)\b"),
+    _signal("tier.from_lower_to_higher", "tier_upgrade", _UP_MOVE),
     _signal("tier.enterprise_upgrade", "tier_upgrade", r"\benterprise upgrade\b|\bupgrade to enterprise\b|\bwhat(?:'s| is) in enterprise\b"),
     # scale: broader deployment, more departments/regions, growth the solution must absorb
     _signal("scale.scale_solution", "scale", r"\bscal(?:e|ing)\s+(?:up\s+)?(?:our|the|this)\s+(?:current\s+)?(?:solution|setup|deployment|platform|usage|system|instance|rollout)\b|\b(?:scale|grows?) with us\b"),
-    _signal("scale.roll_out", "scale", r"\b(?:roll(?:ing)?[- ]?out|extend(?:ing)?\s+(?:the\s+)?(?:deployment|platform|rollout)|standardi[sz]e on|adopt(?:ing)?\s+(?:the\s+)?(?:tool|platform|product))\b"),
+    _signal("scale.roll_out", "scale", r"\b(?:roll(?:ing)?[- ]?out|extend(?:ing)?\s+(?:the\s+)?(?:deployment|platform|rollout)|standardi[sz]e on (?:your|the|this)|adopt(?:ing)?\s+(?:the\s+)?(?:tool|platform|product))\b"),
     _signal("scale.company_wide", "scale", r"\b(?:company|org|organi[sz]ation|enterprise)[- ]wide\b|\bacross (?:the whole|the entire|all (?:our|of our|the))\b|\bwhole (?:company|org\w*)\b|\bevery (?:region|office|department)\b"),
     _signal("scale.new_units", "scale", r"\b(?:other|new|more|several|multiple|two|three|four|five|\d+)\s+(?:new\s+)?(?:[\w-]+\s+)?(?:departments?|business units?|divisions?|offices|regions|subsidiaries|locations|sites|countries|entit(?:y|ies)|branch(?:es)?|distribution cent(?:er|re)s|warehouses|plants|clinics|hospitals|stores|franchises)\b"),
     _signal("scale.unit_joining", "scale", r"\b(?:offices?|teams?|departments?|division|group|branch|unit|subsidiar\w+)\s+(?:are\s+|is\s+|will\s+be\s+)?(?:joining|coming on board|going live|goes live|starts? using|will (?:start|begin) using|wants? to use)\b|\b(?:use|using) (?:it|the tool|the platform|the product|the same instance) (?:too|as well)\b|\b(?:they|hr|finance|marketing|ops|sales|legal|other teams?|the \w+ (?:team|group))\s+(?:could|can|would|might)\s+(?:also\s+)?use\b", 0.7),
     _signal("scale.growing_fast", "scale", r"\bkeep up with (?:us|our growth)\b|\bas we grow\b|\bscal(?:e|ing) up\b|\bgrowing\s+(?:fast|rapidly|quickly)\b|\bgrow(?:ing)? (?:really )?(?:fast|quickly)\b|\b\d+x\s+(?:the\s+)?(?:volume|traffic|order|users|growth)\b|\bto \d+x\b", 0.8),
+    _signal("scale.acquisition", "scale", r"\b(?:acqui(?:red|sition|ring)|merger|merging)\b.{0,80}\b(?:onto|on to|into|on) (?:the|your|our) (?:platform|tool|system|product)\b", 0.8),
     _signal("scale.expand_into", "scale", r"\bexpand\w*\s+(?:in)?to\s+(?:\w+\s+)?(?:apac|emea|europe|latam|asia|americas|canada|new markets?|other (?:regions|countries|markets))\b"),
     # cross_sell: a different product of ours
-    _signal("cross.product_line", "cross_sell", r"\b(?:new|other|another)\s+products?(?:\s+lines?)?\b|\bproduct lines?\b|\b(?:other|another) (?:of your )?(?:products|offerings)\b"),
+    _signal("cross.product_line", "cross_sell", r"\b(?:new|newer|other|another|additional)\s+products?(?:\s+lines?)?\b|\bproduct lines?\b|\b(?:other|another) (?:of your )?(?:products|offerings)\b"),
     _signal("cross.your_product", "cross_sell", r"\byour\s+(?:new\s+)?[\w-]+\s+(?:product|offering|app|tool)\b(?!\s+(?:update|release|team|roadmap|docs|documentation))", 0.8),
     _signal("cross.buy_product", "cross_sell", r"\b(?:buy\w*|purchas\w*|add|start using|go ahead with|bundle|take|quote for)\s+(?:the\s+|your\s+)(?:new\s+)?[\w-]+(?:\s+[\w-]+)?\s+(?:product|app|suite|offering)\b"),
     _signal("cross.launched", "cross_sell", r"\b(?:launched|acquired|announced|released|launching)\b.{0,40}\b(?:product|platform|company|offering|app|tool)\b|\bsold separately\b|\b(?:offer|sell|have) anything (?:for|in)\b|\bsomething in that space\b|\bplanning an? [\w-]+ (?:offering|product)\b", 0.8),
@@ -171,38 +186,41 @@ _SIGNAL_RULES: tuple[PhraseRuleSpec, ...] = (
     _signal("addon.add_on", "add_on", r"\badd[- ]?ons?\b"),
     _signal("addon.module", "add_on", r"\b(?:analytics|reporting|security|compliance|audit[- ]?log|forecasting|automation|translation|onboarding|support|branding|hipaa|scoring|residency|multi-currency|currency|offline mode)\s+(?:add[- ]?on|module|package|pack)\b"),
     _signal("addon.premium_support", "add_on", r"\bpremium (?:support|onboarding)\b", 0.7),
-    _signal("addon.optional_modules", "add_on", r"\b(?:optional|extra) (?:modules|packs|packages)\b|\b(?:a|an|the) \w+ module\b", 0.6),
+    _signal("addon.optional_modules", "add_on", r"\b(?:optional|extra) (?:modules|packs|packages)\b|\b(?:a|an|the)\s+(?:[\w-]+\s+){1,2}(?:module|pack)\b|\b(?:add|buy|purchase|enable|switch on|turn on)\b.{0,30}\b(?:module|pack|connector)\b", 0.6),
     # volume_pricing: price per unit at larger volume or longer commitment
     _signal("volume.discount", "volume_pricing", r"\b(?:volume|bulk|multi[- ]?year|quantity|enterprise)\s+(?:discounts?|pricing|price|rates?|deals?|licensing|tiers?)\b"),
     _signal("volume.price_break", "volume_pricing", r"\bprice breaks?\b|\bbreak on the\b|\bpricing bands\b|\btiered (?:pricing|rates)\b|\b(?:discount|discounts|better rate|lower (?:unit |per[- ]\w+ )?price|cheaper rate|per[- ]\w+ price)\b.{0,60}\b(?:commit\w*|volume|more|larger|bigger|big teams|thousands|\d{3,})"),
+    _signal("volume.unit_rates", "volume_pricing", r"\bunit (?:rates?|prices?|pricing)\b|\b(?:rates?|pricing|prices?) (?:at|for) \d[\d,.]*\s*(?:k|m)?\b|\bper[- ](?:seat|user|licen[cs]e) (?:rate|price)\b.{0,40}\b(?:\d{3,}|commit\w*|volume)", 0.8),
     _signal("volume.enterprise_agreement", "volume_pricing", r"\benterprise agreement\b|\bvolume\b.{0,20}\bpric\w+|\bpricing for \d[\d,]*"),
 )
 
 _CONFLICT_RULES: tuple[PhraseRuleSpec, ...] = (
     _conflict("conflict.reduce", "reduce", rf"\b(?:reduc|lower|decreas|cut|trim|drop|shrink|scal)\w*\s+(?:back\s+|down\s+)?(?:our\s+|the\s+)?(?:number of\s+)?(?:[\w-]+\s+){{0,2}}?(?:seats?|licen[cs]es?|users?|user count|seat count|contract|spend|scope|storage|allocation)\b"),
     _conflict("conflict.fewer", "reduce", r"\bfewer (?:seats|licen[cs]es|users)\b|\bover-?licen[cs]ed\b|\bscale (?:back|down)\b|\bcut (?:down|back)\b"),
+    _conflict("conflict.right_size", "reduce", r"\bgo(?:ing)? down (?:from|to) \d+\b|\bright-?siz\w*\b|\bstop paying for\b|\brelease (?:\d+ )?(?:seats|licen[cs]es|users)\b|\b(?:seats|licen[cs]es) (?:can|could) we release\b|\btrim\w* (?:our|the) (?:subscription|contract|plan)\b|\bmore licen[cs]es than (?:people|users)\b"),
     _conflict("conflict.remove_seats", "reduce", r"\b(?:remov\w+|drop\w*|return\w*)\s+(?:the\s+)?(?:[\w'-]+\s+){0,3}?(?:seats|licen[cs]es)\b|\bdecreas\w*\b.{0,20}\b(?:limit|seats|licen[cs]es|users)\b|\breduce\b.{0,30}\b(?:package|back to)\b|\bonly need \d+\b|\bshrink the contract\b"),
-    _conflict("conflict.remove_part", "reduce", r"\b(?:remove|drop|return|cancel)\w*\s+(?:the\s+)?(?:\d+\s+)?(?:unused\s+|extra\s+)?(?:[\w-]+\s+){0,2}?(?:seats|licen[cs]es|add[- ]?on|module|product|pack|storage)\b"),
+    _conflict("conflict.remove_part", "reduce", r"\b(?:remov|drop|return|cancel)\w*\s+(?:the\s+)?(?:\d+\s+)?(?:unused\s+|extra\s+)?(?:[\w-]+\s+){0,2}?(?:seats|licen[cs]es|add[- ]?on|module|product|pack|storage)\b"),
     _conflict("conflict.wont_need_extra", "reduce", r"\b(?:won'?t|no longer|don'?t)\s+need the (?:extra|additional)\b|\bonly need \d+ (?:seats|licen[cs]es|users)\b"),
     _conflict("conflict.downgrade", "downgrade", r"\bdowngrad\w*\b"),
-    _conflict("conflict.lower_plan", "downgrade", rf"\brevert us to\b|\bfrom (?:the\s+)?(?:[\w-]+\s+)?(?:premium|enterprise|business|pro|professional|plus)(?:\s+plan)?\s+(?:back\s+)?to\s+(?:the\s+)?(?:[\w-]+\s+)?(?:basic|starter|standard|essentials|free|lite|entry)\b|\b(?:premium|enterprise|business|pro|professional) back to\b|\b(?:cheaper|lower|lowest|smaller|less expensive|entry-level|basic)\s+(?:plan|tier|package|edition)\b|\b(?:step|move|go|switch|revert)\w*\s+(?:us\s+)?(?:back|down)\s+(?:to|a tier|a plan)\b|\bdrop down a tier\b"),
+    _conflict("conflict.lower_plan", "downgrade", rf"\brevert us to\b|{_DOWN_MOVE}|\bdown(?:shift|size)\w*\b|\bless (?:feature-rich|expensive|advanced) (?:plan|tier|edition|package)\b|\b(?:cheaper|lower|lowest|smaller|less expensive|entry-level|basic)\s+(?:plan|tier|package|edition)\b|\b(?:step|move|go|switch|revert)\w*\s+(?:us\s+)?(?:back|down)\s+(?:to|a tier|a plan)\b|\bdrop down a tier\b"),
     _conflict("conflict.cancel", "cancel", r"\bcancel\w*\s+(?:our\s+|my\s+|the\s+)?(?:subscription|account|contract|plan|service|services)\b|\bwe'?re cancell?ing\b|\bcancellation process\b|\bcancel all (?:our )?services\b"),
-    _conflict("conflict.leaving", "cancel", r"\b(?:won'?t|will not|not) be continuing\b|\bwinding down\b|\bpermanently\b|\bend(?:ing)? our (?:relationship|contract|subscription)\b|\b(?:we'?ll be |we are |we'?re )?leaving (?:when|at the end|you)\b|\bno longer need the platform\b"),
-    _conflict("conflict.not_renew", "cancel", r"\b(?:not|won'?t|will not|don'?t|do not)\s+(?:be\s+)?renew\w*\b|\bnon-?renewal\b|\b(?:turn off|disable) auto-?renew|\brenewal is dead\b|\bchurn\b"),
+    _conflict("conflict.leaving", "cancel", r"\b(?:won'?t|will not|not) be continuing\b|\bwinding down\b|\bpermanently\b|\bend(?:ing)? our (?:relationship|contract|subscription)\b|\b(?:we'?ll be |we are |we'?re )?leaving (?:when|at the end|you)\b|\bno longer need the platform\b|\bleaving us\b|\boffboard\w*\b|\bcancel everything\b|\bclos(?:e|ing) (?:the|our) [\w&-]+(?: [\w&-]+)? account\b"),
+    _conflict("conflict.not_renew", "cancel", r"\b(?:not|won'?t|will not|don'?t|do not|no plans? to|no intention (?:of|to))\s+(?:[\w']+\s+){0,2}?(?:renew|extend)\w*\b|\bstop (?:the )?auto(?:matic)?[- ]?renew\w*\b|\blast year with you\b|\bnon-?renewal\b|\b(?:turn off|disable) auto-?renew|\brenewal is dead\b|\bchurn\b"),
     _conflict("conflict.terminate", "cancel", r"\bterminat\w+\s+(?:the\s+|our\s+)?(?:agreement|contract|subscription)\b|\bclose (?:our|my) account\b|\bend our (?:contract|relationship|subscription)\b|\bnotice to end\b|\bgiven notice\b"),
     _conflict("conflict.alternatives", "alternatives", r"\b(?:evaluat\w+|look\w* at|look\w* into|consider\w*|explor\w+|trial\w*|pilot\w*|compar\w+|shortlist\w*|talks with)\s+(?:two\s+|three\s+|several\s+)?(?:other|alternative|another|competing|rival|replacement|open-source alternatives)\s*(?:vendors?|providers?|suppliers?|solutions?|tools?|platforms?|options|products?)?\b"),
     _conflict("conflict.competitor", "alternatives", r"\bcompetitors?(?:'s)?\b|\brival\b|\brfp\b|\btender\b|\bbake-?off\b|\bbenchmark\w* you\b|\bmatch their price\b|\bswitch(?:ing)? (?:to (?:a|another|their)|vendors)\b|\breplacement (?:vendors?|for you)\b|\blooking at alternatives\b"),
-    _conflict("conflict.switching", "alternatives", r"\b(?:thinking about|looking into|considering|pushing to)\s+(?:switching|switch|moving|migrating)\b|\bswitch(?:ing)? (?:vendors|providers|to (?:them|another|a competitor))\b|\bas a replacement\b|\b(?:potentially |to )?replace (?:you|your|us)\b|\bdemos? from\b|\bother (?:vendors|providers|suppliers|options)\b|\bon the list to\b|\b(?:migrate|move) to (?:it|the platform|their)\b|\bwhy we should stay\b"),
+    _conflict("conflict.switching", "alternatives", r"\b(?:thinking about|looking into|considering|pushing to)\s+(?:switching|switch|moving|migrating)\b|\bswitch(?:ing)? (?:vendors|providers|to (?:them|another|a competitor))\b|\bas a replacement\b|\b(?:potentially |to )?replace (?:you|your|us)\b|\bdemos? from\b|\bother (?:vendors|providers|suppliers|options)\b|\bon the list to\b|\b(?:migrate|move) to (?:it|the platform|their)\b|\bwhy we should stay\b|\bshop(?:ping)? around\b|\binstead of (?:you|yours|ours|your (?:platform|product|tool))\b|\bwhat else is out there\b|\bstandardi[sz]e on (?:a|another|their) (?:rival|competitor|different|other)\b"),
 )
 
 _NEGATION_RULES: tuple[PhraseRuleSpec, ...] = (
     # explicit "no need": the strongest reason to say none
-    _negation("neg.no_need", r"\b(?:no|don'?t|do not|doesn'?t|won'?t|will not|not|nope)\s+(?:[\w']+\s+){0,2}?(?:need|needed|plans?|planning|intention|interested|looking|going to buy|hiring|adding|expect\w*|see a need)\b", 1.2),
-    _negation("neg.not_now", r"\bnot (?:this|next) (?:year|quarter)\b|\bmaybe (?:next year|later)\b|\bno budget\b|\bdecided (?:against|not to)\b|\bnot to go ahead\b|\b(?:fine|good|enough) (?:for now|with (?:the|our) current)\b|\bstays the same\b|\bstay that way\b", 1.3),
+    _negation("neg.no_need", r"\b(?:no|don'?t|do not|doesn'?t|won'?t|will not|not|nope|aren'?t|isn'?t)\s+(?:[\w']+\s+){0,3}?(?:need|needed|plans?|planning|intention|interested|looking|going to buy|hiring|adding|expect\w*|see a need)\b", 1.2),
+    _negation("neg.not_now", r"\bnot (?:this|next) (?:year|quarter)\b|\bmaybe (?:next year|later)\b|\bno budget\b(?! yet)|\bisn'?t (?:something|an issue|a priority)|\bnot (?:an issue|a priority|something we)\b|\bwon'?t matter\b|\bnowhere near\b|\bno (?:appetite|open needs|use for)\b|\bdecided (?:against|not to)\b|\bnot to go ahead\b|\b(?:fine|good|enough) (?:for now|with (?:the|our) current)\b|\bstays the same\b|\bstay that way\b", 1.3),
     _negation("neg.reduce_request", r"\b(?:reduc\w*|lower\w*|decreas\w*|cut\w*|trim\w*|drop\w*|shrink\w*|remov\w+)\s+(?:back\s+|down\s+)?(?:our\s+|the\s+)?(?:number of\s+)?(?:[\w-]+\s+){0,2}?(?:seats?|licen[cs]es?|users?|user count|seat count|storage|allocation|limit|package|pack|add-on|module|product)\b|\bscale (?:back|down)\b|\bcut (?:down|back)\b|\bonly need \d+\b|\bfewer (?:seats|licen[cs]es|users)\b", 1.2),
     _negation("neg.stop_upsell", r"\b(?:stop sending|take us off|remove (?:me|us) from)\b", 1.0),
     # past purchases: already bought, nothing new to sell
     _negation("neg.past_purchase", r"\b(?:we|they)\s+(?:upgraded|added|bought|purchased|moved|rolled out|expanded|negotiated)\b.{0,60}\b(?:last|ago|back in|previous|earlier|in (?:" + _MONTH + r"))\b", 1.5),
+    _negation("neg.past_time", r"\b(?:added|moved|bought|purchased|rolled out|rollout|upgraded|switched|expanded|went)\b.{0,50}\b(?:ago|last (?:year|spring|summer|autumn|fall|winter|month|quarter|week)|in (?:19|20)\d\d|back in)\b|\b(?:years? ago|last year|in (?:19|20)\d\d)\b.{0,30}\b(?:added|moved|bought|purchased|rolled out|upgraded|switched)\b|\byou added for us\b", 1.5),
     _negation("neg.already_done", r"\b(?:we|you)\s+(?:added|bought|purchased|processed|negotiated)\s+(?:in|last|back)\b|\bsince we (?:bought|upgraded|added|purchased|moved)\b|\bthanks for (?:upgrading|adding|processing)\b|\b(?:are|is) (?:all )?(?:active|assigned|showing correctly|reflected|fully onboarded)\b", 1.2),
     # software versions are not plans
     _negation("neg.version_upgrade", r"\bupgrad\w*\s+(?:\w+\s+){0,3}?(?:to\s+)?(?:v\d|version|release|\d+(?:\.\d+)+)|\b(?:version|release|v)\s?\d+(?:\.\d+)*\b.{0,40}\bupgrad|\bupgrad\w*\s+(?:the\s+|our\s+|your\s+)?(?:browser|chrome|firefox|safari|os|windows|macos|ios|android|java|python|postgres|firmware|plugin|plug-in|desktop client|client|mobile app|app|agent|sdk|connector|driver|package|salesforce package|integration|runtime|database|laptops)\b|\b(?:software|platform|app|mobile app|firmware|plugin|browser|system)\s+(?:update|upgrade)\b|\bupgrade (?:wizard|window|notice)\b|\bupgrade to the new ui\b", 1.5, signal_type="tier_upgrade"),
@@ -212,18 +230,20 @@ _NEGATION_RULES: tuple[PhraseRuleSpec, ...] = (
     _negation("neg.seat_swap", r"\b(?:reassign|transfer|swap)\w*\b.{0,40}\b(?:seats?|licen[cs]es?|them)\b|\breplace (?:someone|a user)\b|\bwithout buying a new seat\b|\bto replace\b", 1.5, signal_type="seats"),
     _negation("neg.license_other_sense", r"\b(?:driver'?s|open[- ]source|mit|apache|software)\s+licen[cs]e\b|\blicen[cs]e (?:key|file)\b", 1.5, signal_type="seats"),
     _negation("neg.seats_reduced", r"\b(?:remov\w*|drop\w*|reduc\w*|cut|fewer|decrease|lower|return)\b.{0,25}\b(?:seats?|licen[cs]es?|users|user count|seat count)\b", 1.0, signal_type="seats"),
+    _negation("neg.seat_limit_is_seats", r"\b(?:named[- ]user|user|seat|licen[cs]e)\s+(?:allowance|cap|limit)\b", 1.0, signal_type="capacity"),
     _negation("neg.capacity_reduced", r"\b(?:lower|reduc\w*|decreas\w*|drop|remove)\w*\b.{0,30}\b(?:storage|limit|allocation|quota|package|gb|tb|calls)\b|\bwon'?t need the extra\b", 1.0, signal_type="capacity"),
     _negation("neg.capacity_other_sense", r"\bin (?:my|our|his|her|their) capacity as\b|\b(?:full|seating|venue|battery|room)\s+capacity\b|\bcapacity planning\b", 2.0, signal_type="capacity"),
     _negation("neg.plan_other_sense", r"\b(?:lesson|meal|project|operating|floor|action|test|payment|data)\s+plans?\b|\btier[- ]?(?:1|one|2|two)\b", 1.5, signal_type="tier_upgrade"),
-    _negation("neg.downgrade_is_not_upgrade", r"\bdowngrad\w*\b|\brevert us to\b|\bfrom (?:the\s+)?(?:[\w-]+\s+)?(?:premium|enterprise|business|pro|professional|plus)(?:\s+plan)?\s+(?:back\s+)?to\s+(?:the\s+)?(?:[\w-]+\s+)?(?:basic|starter|standard|essentials|free|lite|entry)\b|\b(?:premium|enterprise|business|pro|professional) back to\b|\b(?:cheaper|lower|lowest|smaller|less expensive|entry-level)\s+(?:plan|tier|package)\b|\b(?:step|move|go)\w*\s+(?:back|down)\b", 1.5, signal_type="tier_upgrade"),
+    _negation("neg.downgrade_is_not_upgrade", rf"\bdowngrad\w*\b|\brevert us to\b|{_DOWN_MOVE}|\bdown(?:shift|size)\w*\b|\b(?:cheaper|lower|lowest|smaller|less expensive|entry-level)\s+(?:plan|tier|package)\b|\b(?:step|move|go)\w*\s+(?:back|down)\b", 1.5, signal_type="tier_upgrade"),
     _negation("neg.package_other_sense", r"\b(?:npm|python|pip|delivery|software)\s+package\b|\bpackage (?:tracking|delivery)\b|\b(?:browser|chrome|jira|outlook|firefox|excel)\s+add[- ]?on\b|\badd[- ]?on for (?:jira|chrome|outlook|excel|firefox)\b|\bpackage\b.{0,30}\b(?:python|environment|dependency|pin)\b", 2.0, signal_type="add_on"),
     _negation("neg.part_removed", r"\b(?:remove|drop|cancel)\w*\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:add[- ]?on|module|product|pack|package)\b", 1.5),
     # conflict words in harmless senses
     _negation("neg.cancel_other_sense", r"\bcancel\w*\s+(?:the\s+|my\s+|tomorrow'?s\s+|a\s+)?(?:[\w-]+\s+)?(?:meeting|session|call|invoice|order|report|sessions)\b", 2.0, conflict="cancel"),
-    _negation("neg.upgrade_is_not_downgrade", r"\bfrom (?:the\s+)?(?:[\w-]+\s+)?(?:basic|starter|standard|essentials|free|lite|team|growth)(?:\s+plan)?\s+to\s+(?:the\s+)?(?:[\w-]+\s+)?(?:business|enterprise|premium|professional|pro|plus|ultimate)\b|\bfrom (?:the\s+)?(?:pro|professional|business)(?:\s+plan)?\s+to\s+(?:the\s+)?(?:enterprise|premium|ultimate)\b", 1.5, conflict="downgrade"),
-    _negation("neg.downgrade_other_sense", r"\bdowngrad\w*\s+(?:chrome|firefox|the (?:browser|severity|priority)|the app|to version|to v\d)|\bdowngrade the (?:severity|priority)\b", 2.0, conflict="downgrade"),
+    _negation("neg.upgrade_is_not_downgrade", _UP_MOVE, 1.5, conflict="downgrade"),
+    _negation("neg.downgrade_other_sense", r"\bdowngrad\w*\s+(?:the\s+|our\s+)?(?:chrome|firefox|browser|severity|priority|app|plugin|plug-in|driver|connector|client|agent|sdk|firmware|version|to version|to v\d)|\bdowngrad\w*\b.{0,30}\bv?\d+\.\d+|\bdowngrade the (?:severity|priority)\b", 2.0, conflict="downgrade"),
     _negation("neg.reduce_other_sense", r"\breduce (?:the )?(?:font|load|time|number of (?:notification|emails)|latency)\b", 2.0, conflict="reduce"),
-    _negation("neg.alternative_other_sense", r"\balternative (?:way|to the|endpoint|login)\b|\bcompetitor analysis\b|\b(?:chose|picked|selected) you\b", 2.0, conflict="alternatives"),
+    _negation("neg.alternative_other_sense", r"\balternative (?:way|to the|endpoint|login|export|format)\b|\bcompetitor analysis\b|\b(?:chose|picked|selected) you\b|\b(?:years? ago|last year)\b.{0,60}\b(?:still|best)\b|\b(?:yours|you) (?:is|are) still\b|\b(?:buying|acquir\w+|bought|merg\w+ with) (?:a |the )?competitor\b", 2.0, conflict="alternatives"),
+    _negation("neg.remove_person", r"\bremove \w+ from (?:the |our )?(?:billing|mailing|contact|distribution|invite|email)\b|\bremove (?:me|us|him|her|them) from\b", 2.0, conflict="reduce"),
 )
 
 _INTENT_RULES: tuple[PhraseRuleSpec, ...] = (

@@ -25,7 +25,7 @@ class EvidenceImportApi(APIView):
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "ingest"
 
-    class InputSerializer(serializers.Serializer):
+    class EvidenceImportInputSerializer(serializers.Serializer):
         records = serializers.ListField(
             child=serializers.JSONField(), allow_empty=False, max_length=MAX_RECORDS,
             help_text="Objects exactly like the lines of a JSON Lines import file, each with a `type`.",
@@ -33,12 +33,12 @@ class EvidenceImportApi(APIView):
         skip_invalid = serializers.BooleanField(default=False)
         dry_run = serializers.BooleanField(default=False)
 
-    class ErrorSerializer(serializers.Serializer):
+    class ImportErrorSerializer(serializers.Serializer):
         line = serializers.IntegerField(help_text="1-based position of the record in `records`")
         field = serializers.CharField()
         reason = serializers.CharField()
 
-    class OutputSerializer(serializers.Serializer):
+    class EvidenceImportOutputSerializer(serializers.Serializer):
         total = serializers.IntegerField()
         dry_run = serializers.BooleanField()
         counts = serializers.DictField(child=serializers.DictField(child=serializers.IntegerField()))
@@ -46,19 +46,19 @@ class EvidenceImportApi(APIView):
         import_id = serializers.IntegerField()
 
     @extend_schema(
-        request=InputSerializer,
+        request=EvidenceImportInputSerializer,
         responses={
-            200: OutputSerializer,
+            200: EvidenceImportOutputSerializer,
             400: inline_serializer(
                 "ImportErrors",
-                {"detail": serializers.CharField(), "errors": serializers.ListField(child=ErrorSerializer())},
+                {"detail": serializers.CharField(), "errors": serializers.ListField(child=ImportErrorSerializer())},
             ),
         },
     )
     def post(self, request: Request) -> Response:
         if not request.user.has_perm("accounts.import_evidence"):
             raise PermissionDenied("You may not import evidence.")
-        data = self.InputSerializer(data=request.data)
+        data = self.EvidenceImportInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
             result = evidence_import(
@@ -84,7 +84,7 @@ class EvidenceImportApi(APIView):
             for raw, errors in result.rejected
         ]
         return Response(
-            self.OutputSerializer(
+            self.EvidenceImportOutputSerializer(
                 {"total": result.total, "dry_run": result.dry_run, "counts": result.counts,
                  "rejected": rejected, "import_id": result.run_id}
             ).data

@@ -93,7 +93,7 @@ class VersionField(serializers.IntegerField):
 
 
 class ApproveApi(_DecisionApi):
-    class InputSerializer(serializers.Serializer):
+    class ApproveInputSerializer(serializers.Serializer):
         next_step = serializers.CharField(max_length=2000)
         next_step_who = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
         next_step_due = serializers.DateField(required=False, allow_null=True, default=None)
@@ -101,9 +101,9 @@ class ApproveApi(_DecisionApi):
         override_reason = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True)
         version = VersionField()
 
-    @extend_schema(request=InputSerializer, responses={200: CandidateSerializer})
+    @extend_schema(request=ApproveInputSerializer, responses={200: CandidateSerializer})
     def post(self, request: Request, pk: int) -> Response:
-        data = self.InputSerializer(data=request.data)
+        data = self.ApproveInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         d = data.validated_data
         return self.decide(request, pk, lambda: services.review_approve(
@@ -113,14 +113,14 @@ class ApproveApi(_DecisionApi):
 
 
 class RejectApi(_DecisionApi):
-    class InputSerializer(serializers.Serializer):
+    class RejectInputSerializer(serializers.Serializer):
         reason_code = serializers.ChoiceField(choices=RejectReason.values)
         note = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True)
         version = VersionField()
 
-    @extend_schema(request=InputSerializer, responses={200: CandidateSerializer})
+    @extend_schema(request=RejectInputSerializer, responses={200: CandidateSerializer})
     def post(self, request: Request, pk: int) -> Response:
-        data = self.InputSerializer(data=request.data)
+        data = self.RejectInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         d = data.validated_data
         return self.decide(request, pk, lambda: services.review_reject(
@@ -129,14 +129,14 @@ class RejectApi(_DecisionApi):
 
 
 class DeferApi(_DecisionApi):
-    class InputSerializer(serializers.Serializer):
+    class DeferInputSerializer(serializers.Serializer):
         defer_until = serializers.DateField()
         reason = serializers.CharField(max_length=2000)
         version = VersionField()
 
-    @extend_schema(request=InputSerializer, responses={200: CandidateSerializer})
+    @extend_schema(request=DeferInputSerializer, responses={200: CandidateSerializer})
     def post(self, request: Request, pk: int) -> Response:
-        data = self.InputSerializer(data=request.data)
+        data = self.DeferInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         d = data.validated_data
         return self.decide(request, pk, lambda: services.review_defer(
@@ -145,7 +145,7 @@ class DeferApi(_DecisionApi):
 
 
 class OutcomeApi(_DecisionApi):
-    class InputSerializer(serializers.Serializer):
+    class OutcomeInputSerializer(serializers.Serializer):
         kind = serializers.ChoiceField(choices=list(services.OutcomeKind.ALL))
         response = serializers.ChoiceField(choices=list(services.RESPONSES), required=False, default="")
         opportunity = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
@@ -153,9 +153,9 @@ class OutcomeApi(_DecisionApi):
         occurred_on = serializers.DateField(required=False, allow_null=True, default=None)
         note = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True)
 
-    @extend_schema(request=InputSerializer, responses={200: CandidateSerializer})
+    @extend_schema(request=OutcomeInputSerializer, responses={200: CandidateSerializer})
     def post(self, request: Request, pk: int) -> Response:
-        data = self.InputSerializer(data=request.data)
+        data = self.OutcomeInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         d = data.validated_data
         return self.decide(request, pk, lambda: services.outcome_log(
@@ -167,13 +167,13 @@ class ReassignApi(APIView):
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "decisions"
 
-    class InputSerializer(serializers.Serializer):
+    class ReassignInputSerializer(serializers.Serializer):
         owner_email = serializers.EmailField()
 
-    @extend_schema(request=InputSerializer, responses={200: None})
+    @extend_schema(request=ReassignInputSerializer, responses={200: None})
     def post(self, request: Request, external_id: str) -> Response:
         account = account_get(user=request.user, external_id=external_id)
-        data = self.InputSerializer(data=request.data)
+        data = self.ReassignInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         owner = get_user_model().objects.filter(email__iexact=data.validated_data["owner_email"], is_active=True).first()
         if owner is None:

@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from measurement.models import EventKind, MeasurementEvent
 from signals.models import Candidate
@@ -254,3 +255,53 @@ def test_an_unknown_account_or_bad_date_is_an_error(tmp_path: Path) -> None:
         call_command("score_accounts", "--account", "nope")
     with pytest.raises(CommandError, match="--as-of"):
         call_command("score_accounts", "--as-of", "20-11-2026")
+
+
+def test_wait_after_a_recent_rejection_of_the_same_type(tmp_path: Path, owner) -> None:
+    from reviews.services import review_reject
+
+    s = Scenario(tmp_path)
+    s.verified_outcome().message("m1", SEATS_BUYING, days_ago=20)
+    s.import_()
+    score("acme")
+    first = Candidate.objects.get()
+    first.account.owner = owner
+    first.account.save()
+    review_reject(candidate_id=first.pk, user=owner, reason_code="bad_timing")
+
+    score("acme")
+    assert Candidate.objects.count() == 1, "the same evidence does not bring a rejected candidate back"
+
+    # New evidence after the rejection (the decision happened at the real now).
+    today = timezone.now().date()
+    s.add("interaction", external_id="m2", text="Following up: we now need 30 more seats, the VP approved the budget.",
+          occurred_at=timezone.now().isoformat())
+    s.import_()
+    score("acme", as_of=today)
+    row = only(export("--status", "pending"), signal_type="seats")
+    assert row["recommendation"] == "wait"
+    assert row["blockers"] == ["poor_timing"]
+    assert any(e.startswith("event:") for e in row["evidence"])
+    assert "rejected on" in row["brief"]["risk_timing"]
+
+
+def test_wait_while_logged_outreach_is_in_its_cool_down(tmp_path: Path, owner) -> None:
+    from reviews.services import NextStep, outcome_log, review_approve
+
+    s = Scenario(tmp_path)
+    s.verified_outcome().message("m1", SEATS_BUYING, days_ago=10)
+    s.import_()
+    score("acme")
+    seats = Candidate.objects.get()
+    seats.account.owner = owner
+    seats.account.save()
+    review_approve(candidate_id=seats.pk, user=owner, next_step=NextStep("Call Maria"), consent_reviewed=True)
+    outcome_log(candidate_id=seats.pk, user=owner, kind="outreach_sent")
+
+    s.message("m2", "Separately, can you tell me about your enterprise-level plans?", days_ago=0.1)
+    s.import_()
+    score("acme")
+    row = only(export("--status", "pending"), signal_type="tier_upgrade")
+    assert row["recommendation"] == "wait"
+    assert "poor_timing" in row["blockers"]
+    assert "outreach was logged" in row["brief"]["risk_timing"]

@@ -64,8 +64,9 @@ def send_to_worker(worker_env: dict[str, str]) -> Iterator[None]:
 
 def _reset_connections() -> None:
     """Drop pooled broker connections so the next send uses the current broker URL."""
-    if celery_app._pool is not None:
-        celery_app._pool.force_close_all()
+    from kombu import pools
+
+    pools.reset()
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
 

@@ -1,0 +1,73 @@
+import logging
+
+import pytest
+from django.test import Client
+
+from signals.models import Candidate
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def test_sign_in_works_and_wrong_passwords_are_refused(client, owner) -> None:
+    bad = client.post("/login/", {"username": owner.username, "password": "nope"})
+    assert bad.status_code == 200
+    assert "That e-mail or password is not right." in bad.content.decode()
+    good = client.post("/login/", {"username": owner.username, "password": "pw-for-tests-only"})
+    assert good.status_code == 302
+
+
+def test_logins_are_throttled_after_five_failures(client, owner, caplog) -> None:
+    caplog.set_level(logging.INFO)
+    for _ in range(5):
+        client.post("/login/", {"username": owner.username, "password": "wrong"})
+    locked = client.post("/login/", {"username": owner.username, "password": "pw-for-tests-only"})
+    assert locked.status_code == 429
+    assert "Too many sign-in attempts" in locked.content.decode()
+    assert any("login failure" in r.getMessage() and owner.username in r.getMessage() for r in caplog.records)
+
+
+def test_denied_access_is_logged_with_who_and_what(client, owner, other_owner, caplog) -> None:
+    theirs = factories.CandidateFactory(account=factories.AccountFactory(owner=other_owner))
+    client.force_login(owner)
+    with caplog.at_level(logging.WARNING, logger="security"):
+        client.get(f"/candidates/{theirs.pk}/")
+    message = next(r.getMessage() for r in caplog.records if r.name == "security")
+    assert f"status=404 user={owner.username}" in message
+    assert f"path=/candidates/{theirs.pk}/" in message
+
+
+def test_csrf_is_enforced_on_state_changes(owner) -> None:
+    candidate = factories.CandidateFactory(account=factories.AccountFactory(owner=owner))
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(owner)
+    data = {"action": "approve", "next_step": "Call", "consent_reviewed": "1"}
+    assert client.post(f"/candidates/{candidate.pk}/decide/", data).status_code == 403
+    assert client.post(f"/candidates/{candidate.pk}/decide/", data, HTTP_HX_REQUEST="true").status_code == 403
+    assert Candidate.objects.get(pk=candidate.pk).status == "pending"
+
+    # With the token the page carries (the form field, or htmx's X-CSRFToken header), it works.
+    page = client.get(f"/candidates/{candidate.pk}/").content.decode()
+    token = page.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    ok = client.post(f"/candidates/{candidate.pk}/decide/", data, HTTP_X_CSRFTOKEN=token)
+    assert ok.status_code == 302
+    assert Candidate.objects.get(pk=candidate.pk).status == "approved"
+
+
+def test_session_authenticated_api_writes_need_csrf_too(owner) -> None:
+    candidate = factories.CandidateFactory(account=factories.AccountFactory(owner=owner))
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(owner)
+    response = client.post(f"/api/v1/candidates/{candidate.pk}/approve/",
+                           {"next_step": "Call", "consent_reviewed": True}, content_type="application/json")
+    assert response.status_code == 403
+    assert Candidate.objects.get(pk=candidate.pk).status == "pending"
+
+
+def test_pages_send_a_content_security_policy_without_inline_scripts(client, owner) -> None:
+    client.force_login(owner)
+    response = client.get("/queue/")
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+    body = response.content.decode()
+    assert "<script>" not in body and " style=" not in body and " onclick=" not in body

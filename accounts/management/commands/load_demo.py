@@ -37,7 +37,7 @@ class Command(BaseCommand):
             return
         today = dt.date.fromisoformat(options["today"]) if options["today"] else timezone.now().date()
         started = time.perf_counter()
-        path = Path(settings.BASE_DIR) / "var" / "demo" / f"book-{options['seed']}-{today}.jsonl"
+        path = Path(settings.BASE_DIR) / "var" / "demo" / f"book-{options['seed']}-{options['accounts']}-{today}.jsonl"
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("w", encoding="utf-8") as out:
             for record in generate_demo_records(seed=options["seed"], accounts=options["accounts"], today=today):

@@ -96,7 +96,21 @@ def clean_record(raw: RawRecord) -> tuple[Record | None, list[LineError]]:
         for name, value in data.items()
         if name != "type" and name not in record_type.by_name and value is not None
     }
+    for name, value in extra.items():
+        if _has_nul(name) or _has_nul(value):
+            # PostgreSQL cannot store U+0000 in text or JSON; say so instead of failing the batch.
+            return None, [error(name, "contains a NUL character")]
     return Record(record_type, raw.source, raw.line, values, extra, raw.raw), []
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    return False
 
 
 def resolve_references(batch: Validated, pending: list[tuple[RawRecord, Record]]) -> None:

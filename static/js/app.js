@@ -1,0 +1,420 @@
+/*
+ * Account Expansion Signals: the app's only script besides vendored htmx.
+ *
+ * Runs under CSP script-src 'self': no inline scripts, no eval, no hx-on.
+ * Every page works without it; it adds keyboard shortcuts, keeps the queue's
+ * selected row in step with the detail pane, reveals the decision forms, and
+ * shows toast messages sent by the server as HX-Trigger: {"showMessage": {...}}.
+ *
+ * Load it in <head> without defer (it is small): the first line marks the
+ * document as scripted before the body renders, so decision forms that CSS
+ * hides under .js never flash open. Everything else uses event delegation on
+ * document, so content swapped in by htmx needs no re-binding.
+ */
+(function () {
+  "use strict";
+
+  var doc = document;
+  doc.documentElement.classList.add("js");
+
+  var TOAST_MS = { success: 5000, info: 6000, error: 12000 };
+
+  /* ---------------------------------------------------------------- helpers */
+
+  function toArray(list) {
+    return Array.prototype.slice.call(list);
+  }
+
+  function isVisible(el) {
+    return !!(el && el.getClientRects().length);
+  }
+
+  function isTyping(el) {
+    if (!el || !el.tagName) return false;
+    var tag = el.tagName;
+    return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || el.isContentEditable;
+  }
+
+  function detailPane() {
+    return doc.getElementById("detail");
+  }
+
+  /* ------------------------------------------------------- queue selection */
+
+  function queueRows() {
+    return toArray(doc.querySelectorAll("[data-queue-row]"));
+  }
+
+  function rowLink(row) {
+    return row.querySelector("[data-row-link]") || row.querySelector("a[href]");
+  }
+
+  function selectedRow() {
+    return doc.querySelector("[data-queue-row].is-selected");
+  }
+
+  function markSelected(row) {
+    queueRows().forEach(function (r) {
+      var on = r === row;
+      r.classList.toggle("is-selected", on);
+      var link = rowLink(r);
+      if (!link) return;
+      if (on) link.setAttribute("aria-current", "true");
+      else link.removeAttribute("aria-current");
+    });
+  }
+
+  function moveSelection(step) {
+    var rows = queueRows();
+    if (!rows.length) return;
+    var current = selectedRow();
+    var i = rows.indexOf(current);
+    var next = i === -1 ? (step > 0 ? 0 : rows.length - 1) : i + step;
+    next = Math.max(0, Math.min(rows.length - 1, next));
+    var row = rows[next];
+    if (row === current) return;
+    markSelected(row);
+    row.scrollIntoView({ block: "nearest" });
+    var link = rowLink(row);
+    if (!link) return;
+    link.focus({ preventScroll: true });
+    // On a narrow screen the detail is its own page: j/k only move, Enter opens.
+    if (isVisible(detailPane())) link.click();
+  }
+
+  // After any swap or history change, the selected row is the one whose
+  // candidate the detail pane shows (data-candidate-id), else the one whose
+  // link matches the current URL.
+  function syncSelection() {
+    var rows = queueRows();
+    if (!rows.length) return;
+    var shown = doc.querySelector("#detail [data-candidate-id]");
+    if (shown) {
+      markSelected(doc.getElementById("candidate-" + shown.getAttribute("data-candidate-id")));
+      return;
+    }
+    var path = window.location.pathname;
+    for (var i = 0; i < rows.length; i++) {
+      var link = rowLink(rows[i]);
+      if (link && new URL(link.getAttribute("href"), window.location.href).pathname === path) {
+        markSelected(rows[i]);
+        return;
+      }
+    }
+  }
+
+  /* ------------------------------------------------ decision form reveal */
+  // <button data-reveal aria-controls="decide-approve-42" aria-expanded="false">
+  // inside [data-reveal-group]; the controlled form gets .is-open.
+
+  function revealButtons(scope) {
+    return toArray((scope || doc).querySelectorAll("[data-reveal]"));
+  }
+
+  function panelFor(button) {
+    var id = button.getAttribute("aria-controls");
+    return id ? doc.getElementById(id) : null;
+  }
+
+  function focusFirstField(panel) {
+    var field = panel.querySelector(
+      "input:not([type=hidden]):not([disabled]), select:not([disabled]), textarea:not([disabled])"
+    );
+    (field || panel).focus({ preventScroll: true });
+    panel.scrollIntoView({ block: "nearest" });
+  }
+
+  function setOpen(button, open) {
+    var group = button.closest("[data-reveal-group]") || doc;
+    revealButtons(group).forEach(function (b) {
+      var on = open && b === button;
+      b.setAttribute("aria-expanded", on ? "true" : "false");
+      var panel = panelFor(b);
+      if (panel) panel.classList.toggle("is-open", on);
+    });
+    var panel = panelFor(button);
+    if (open && panel) focusFirstField(panel);
+  }
+
+  function openRevealButton() {
+    return revealButtons().filter(function (b) {
+      return b.getAttribute("aria-expanded") === "true" && isVisible(b);
+    })[0];
+  }
+
+  function shortcutButton(key) {
+    return toArray(doc.querySelectorAll('[data-shortcut="' + key + '"]')).filter(isVisible)[0];
+  }
+
+  function runShortcut(key) {
+    var button = shortcutButton(key);
+    if (!button) return false;
+    if (button.hasAttribute("data-reveal")) {
+      if (button.getAttribute("aria-expanded") === "true") {
+        var panel = panelFor(button);
+        if (panel) focusFirstField(panel);
+      } else {
+        setOpen(button, true);
+      }
+    } else {
+      button.focus();
+      button.click();
+    }
+    return true;
+  }
+
+  /* ------------------------------------------------------------- dialogs */
+
+  function toggleDialog(id) {
+    var dialog = doc.getElementById(id);
+    if (!dialog || typeof dialog.showModal !== "function") return;
+    if (dialog.open) dialog.close();
+    else dialog.showModal();
+  }
+
+  /* ------------------------------------------------------------- evidence */
+  // Evidence chips (a.ev href="#ev-ID") open the item's <details> and mark it.
+
+  function showEvidence(id) {
+    var item = id && doc.getElementById(id);
+    if (!item) return false;
+    var details = item.tagName === "DETAILS" ? item : item.querySelector("details");
+    if (details) details.open = true;
+    item.classList.remove("is-flash");
+    void item.offsetWidth; // restart the animation
+    item.classList.add("is-flash");
+    item.scrollIntoView({ block: "center", behavior: "smooth" });
+    var summary = item.querySelector("summary");
+    if (summary) summary.focus({ preventScroll: true });
+    return true;
+  }
+
+  /* --------------------------------------------------------------- toasts */
+
+  function toastRegion() {
+    var region = doc.getElementById("toasts");
+    if (!region) {
+      region = doc.createElement("div");
+      region.id = "toasts";
+      region.className = "toasts";
+      region.setAttribute("role", "status");
+      region.setAttribute("aria-live", "polite");
+      doc.body.appendChild(region);
+    }
+    return region;
+  }
+
+  function dismissToast(toast) {
+    if (!toast || toast.classList.contains("is-leaving")) return;
+    toast.classList.add("is-leaving");
+    window.setTimeout(function () {
+      if (toast.parentNode) toast.parentNode.removeChild(toast);
+    }, 200);
+  }
+
+  function scheduleToast(toast) {
+    var level = toast.getAttribute("data-level") || "info";
+    var ms = TOAST_MS[level] || TOAST_MS.info;
+    var timer = window.setTimeout(function () { dismissToast(toast); }, ms);
+    // Hovering or focusing a toast keeps it until the pointer or focus leaves.
+    toast.addEventListener("mouseenter", function () { window.clearTimeout(timer); });
+    toast.addEventListener("focusin", function () { window.clearTimeout(timer); });
+    toast.addEventListener("mouseleave", function () {
+      timer = window.setTimeout(function () { dismissToast(toast); }, 2500);
+    });
+  }
+
+  function showToast(level, text) {
+    if (!TOAST_MS[level]) level = "info";
+    // The same message twice in a row (say, a key held down) shows once.
+    toArray(toastRegion().querySelectorAll(".toast")).forEach(function (t) {
+      if (t.getAttribute("data-text") === text) dismissToast(t);
+    });
+    var toast = doc.createElement("div");
+    toast.className = "toast toast-" + level;
+    toast.setAttribute("data-level", level);
+    toast.setAttribute("data-text", text);
+
+    var body = doc.createElement("p");
+    body.className = "toast-text";
+    if (level === "error") {
+      var lead = doc.createElement("strong");
+      lead.className = "toast-level";
+      lead.textContent = "Error: ";
+      body.appendChild(lead);
+    }
+    body.appendChild(doc.createTextNode(text)); // text, never markup
+
+    var close = doc.createElement("button");
+    close.type = "button";
+    close.className = "toast-close";
+    close.setAttribute("aria-label", "Dismiss message");
+    close.textContent = "\u00d7";
+
+    toast.appendChild(body);
+    toast.appendChild(close);
+    toastRegion().appendChild(toast);
+    scheduleToast(toast);
+  }
+
+  // HX-Trigger: {"showMessage": {"level": "success", "text": "Approved."}}
+  // htmx passes an object value as the event detail; a plain string arrives
+  // as detail.value.
+  doc.addEventListener("showMessage", function (e) {
+    var d = e.detail || {};
+    if (typeof d.value === "string") d = { text: d.value };
+    else if (d.value && typeof d.value === "object") d = d.value;
+    if (d.text) showToast(d.level, String(d.text));
+  });
+
+  function serverSentMessage(xhr) {
+    var header = xhr && xhr.getResponseHeader && xhr.getResponseHeader("HX-Trigger");
+    return !!(header && header.indexOf("showMessage") !== -1);
+  }
+
+  // A failed request leaves the page (and any form) as it was; say what failed.
+  doc.addEventListener("htmx:responseError", function (e) {
+    var xhr = e.detail && e.detail.xhr;
+    if (serverSentMessage(xhr)) return;
+    var status = xhr ? xhr.status : 0;
+    var what = status === 403 ? "You don't have permission to do that"
+      : status === 404 ? "That item no longer exists"
+      : status === 409 ? "Someone else changed this candidate; reload to see the latest"
+      : "The server could not complete the request (" + status + ")";
+    showToast("error", what + (isWrite(e) ? ". Nothing was saved; your form is kept." : "."));
+    syncSelection(); // the pane still shows the old candidate
+  });
+
+  doc.addEventListener("htmx:sendError", function (e) {
+    showToast("error", "Could not reach the server. Check your connection and try again" +
+      (isWrite(e) ? "; nothing was saved and your form is kept." : "."));
+    syncSelection();
+  });
+
+  function isWrite(e) {
+    var cfg = e.detail && e.detail.requestConfig;
+    return !!(cfg && cfg.verb && cfg.verb.toLowerCase() !== "get");
+  }
+
+  /* ------------------------------------------------------ htmx integration */
+
+  // Links that swap into #detail open as a normal page when the pane is
+  // hidden (narrow screens), so the detail becomes its own page.
+  doc.addEventListener("htmx:confirm", function (e) {
+    var elt = e.detail && e.detail.elt;
+    if (!elt || elt.getAttribute("hx-target") !== "#detail") return;
+    if (isVisible(detailPane())) return;
+    var href = elt.getAttribute("href");
+    if (!href) return;
+    e.preventDefault();
+    window.location.assign(href);
+  });
+
+  doc.addEventListener("htmx:afterSwap", syncSelection);
+  doc.addEventListener("htmx:pushedIntoHistory", syncSelection);
+  doc.addEventListener("htmx:historyRestore", syncSelection);
+  window.addEventListener("popstate", function () { window.setTimeout(syncSelection, 0); });
+
+  /* ---------------------------------------------------------------- clicks */
+
+  doc.addEventListener("click", function (e) {
+    var target = e.target;
+    if (!(target instanceof Element)) return;
+
+    var rowLinkEl = target.closest("[data-queue-row] [data-row-link]");
+    if (rowLinkEl) {
+      markSelected(rowLinkEl.closest("[data-queue-row]"));
+      return;
+    }
+
+    var reveal = target.closest("[data-reveal]");
+    if (reveal) {
+      e.preventDefault();
+      setOpen(reveal, reveal.getAttribute("aria-expanded") !== "true");
+      return;
+    }
+
+    var cancel = target.closest("[data-reveal-cancel]");
+    if (cancel) {
+      e.preventDefault();
+      var open = openRevealButton();
+      if (open) {
+        setOpen(open, false);
+        open.focus();
+      }
+      return;
+    }
+
+    var chip = target.closest('a.ev[href^="#"]');
+    if (chip && showEvidence(chip.getAttribute("href").slice(1))) {
+      e.preventDefault();
+      return;
+    }
+
+    var opener = target.closest("[data-open-dialog]");
+    if (opener) {
+      e.preventDefault();
+      toggleDialog(opener.getAttribute("data-open-dialog"));
+      return;
+    }
+
+    if (target.closest("[data-print]")) {
+      e.preventDefault();
+      window.print();
+      return;
+    }
+
+    var close = target.closest(".toast-close");
+    if (close) dismissToast(close.closest(".toast"));
+  });
+
+  /* -------------------------------------------------------------- keyboard */
+
+  doc.addEventListener("keydown", function (e) {
+    if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || e.isComposing) return;
+    var key = e.key;
+    var dialogOpen = doc.querySelector("dialog[open]");
+
+    if (key === "Escape") {
+      if (dialogOpen) return; // <dialog> closes itself
+      var open = openRevealButton();
+      if (open) {
+        e.preventDefault();
+        setOpen(open, false);
+        open.focus();
+      }
+      return;
+    }
+
+    if (isTyping(e.target)) return;
+
+    if (key === "?") {
+      if (!doc.getElementById("shortcut-help")) return;
+      e.preventDefault();
+      toggleDialog("shortcut-help");
+      return;
+    }
+
+    if (dialogOpen) return;
+
+    if (key === "j" || key === "k") {
+      if (!queueRows().length) return;
+      e.preventDefault();
+      moveSelection(key === "j" ? 1 : -1);
+    } else if (key === "a" || key === "r" || key === "d") {
+      // preventDefault keeps the letter out of the field that gets focus.
+      if (runShortcut(key)) e.preventDefault();
+    }
+  });
+
+  /* ------------------------------------------------------------------ init */
+
+  function init() {
+    syncSelection();
+    toArray(doc.querySelectorAll("#toasts .toast")).forEach(scheduleToast);
+    if (window.location.hash.indexOf("#ev-") === 0) showEvidence(window.location.hash.slice(1));
+  }
+
+  if (doc.readyState === "loading") doc.addEventListener("DOMContentLoaded", init);
+  else init();
+})();

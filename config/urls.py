@@ -17,3 +17,5 @@ urlpatterns = [
     path("", include("measurement.urls")),
     path("", include("core.urls")),
 ]
+
+handler500 = "core.views.server_error"

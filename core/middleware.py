@@ -25,3 +25,39 @@ class DeniedAccessLogMiddleware:
                 request.get_full_path()[:500], request.META.get("REMOTE_ADDR", ""),
             )
         return response
+
+
+class ServiceUnavailableMiddleware:
+    """The database went away mid-request: answer 503 with a clear message (JSON for
+    the API) instead of a bare 500. Writes run in transactions, so nothing is half-saved."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        from django.db import InterfaceError, OperationalError, connection
+
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        logging.getLogger("django.request").error("database unavailable: %s %s: %s", request.method, request.path,
+                                                  exception)
+        connection.close_if_unusable_or_obsolete()
+        return unavailable_response(request)
+
+
+MESSAGE = "The database is unavailable right now; nothing was saved. Try again in a minute."
+
+
+def unavailable_response(request: HttpRequest) -> HttpResponse:
+    from django.http import JsonResponse
+    from django.template.loader import render_to_string
+
+    if request.path.startswith("/api/"):
+        response: HttpResponse = JsonResponse({"detail": MESSAGE}, status=503)
+    else:
+        response = HttpResponse(render_to_string("503.html", {"message": MESSAGE}), status=503)
+    response["Retry-After"] = "60"
+    return response

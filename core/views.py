@@ -16,3 +16,23 @@ def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: a database outage anywhere in the request (middleware included) is a
+    503 with a clear message; anything else is the plain error page."""
+    import sys
+
+    from django.db import InterfaceError, OperationalError
+    from django.template.loader import render_to_string
+
+    from core.middleware import unavailable_response
+
+    exc = sys.exc_info()[1]
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, OperationalError | InterfaceError):
+            return unavailable_response(request)
+        exc = exc.__cause__ or exc.__context__
+    return HttpResponse(render_to_string("500.html"), status=500)

@@ -149,7 +149,7 @@ def candidate_decide(request: HttpRequest, pk: int) -> HttpResponse:
                                               until=data["defer_until"], reason=data["reason"])
             text = f"Deferred to {candidate.defer_until:%-d %b %Y}; it comes back to your queue then."
     except services.NotAllowed as exc:
-        return HttpResponseForbidden(str(exc))
+        return _message(HttpResponseForbidden(str(exc)), "error", str(exc))
     except services.DecisionError as exc:
         for field_name, error in exc.errors.items():
             form.add_error(field_name if field_name in form.fields else None, error)
@@ -182,7 +182,7 @@ def candidate_outcome(request: HttpRequest, pk: int) -> HttpResponse:
             opportunity=data["opportunity"], amount=data["amount"], note=data["note"], occurred_on=data["occurred_on"],
         )
     except services.NotAllowed as exc:
-        return HttpResponseForbidden(str(exc))
+        return _message(HttpResponseForbidden(str(exc)), "error", str(exc))
     except services.DecisionError as exc:
         for field_name, error in exc.errors.items():
             form.add_error(field_name if field_name in form.fields else None, error)

@@ -13,6 +13,8 @@ from .labels import CONFLICTS, NO_SIGNAL, SIGNAL_TYPES, TYPE_LABELS
 from .model import TextClassification, classify_texts, classify_with, train_models
 from .rules import PhraseRuleSpec
 
+_LABEL_WIDTH = 23  # fits "conflict:alternatives"
+
 
 @dataclass(frozen=True)
 class LabelScore:
@@ -52,19 +54,25 @@ class EvaluationReport:
             f"Conflict: precision {self.conflict_precision:.3f}  recall {self.conflict_recall:.3f}"
             f" (n={self.conflict_support})",
             "",
-            f"{'label':<16}{'precision':>10}{'recall':>8}{'support':>9}",
+            f"{'label':<{_LABEL_WIDTH}}{'precision':>10}{'recall':>8}{'support':>9}",
         ]
         for label, score in list(self.per_type.items()) + list(self.per_conflict.items()):
-            lines.append(f"{label:<16}{score.precision:>10.3f}{score.recall:>8.3f}{score.support:>9}")
-        lines += ["", "Confusion matrix (rows = true, columns = predicted):", self._confusion_text()]
+            lines.append(
+                f"{label:<{_LABEL_WIDTH}}{score.precision:>10.3f}{score.recall:>8.3f}{score.support:>9}"
+            )
+        lines += [
+            "",
+            "Confusion matrix (rows = true, columns = predicted):",
+            self._confusion_text(),
+        ]
         return "\n".join(lines)
 
     def _confusion_text(self) -> str:
         short = [label[:6] for label in self.labels]
-        header = " " * 16 + "".join(f"{s:>7}" for s in short)
+        header = " " * _LABEL_WIDTH + "".join(f"{s:>7}" for s in short)
         rows = [header]
-        for label, counts in zip(self.labels, self.confusion):
-            rows.append(f"{label:<16}" + "".join(f"{c:>7}" for c in counts))
+        for label, counts in zip(self.labels, self.confusion, strict=True):
+            rows.append(f"{label:<{_LABEL_WIDTH}}" + "".join(f"{c:>7}" for c in counts))
         return "\n".join(rows)
 
 
@@ -77,17 +85,19 @@ def _f1(precision: float, recall: float) -> float:
     return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
 
 
-def build_report(corpus: str, rows: Sequence[dict], predictions: Sequence[TextClassification]) -> EvaluationReport:
+def build_report(
+    corpus: str, rows: Sequence[dict], predictions: Sequence[TextClassification]
+) -> EvaluationReport:
     """Compare predictions to labelled rows and compute every figure of the report."""
     true_types = [r["signal_type"] for r in rows]
     pred_types = [p.signal_type for p in predictions]
     confusion = np.zeros((len(TYPE_LABELS), len(TYPE_LABELS)), dtype=int)
-    for t, p in zip(true_types, pred_types):
+    for t, p in zip(true_types, pred_types, strict=True):
         confusion[TYPE_LABELS.index(t), TYPE_LABELS.index(p)] += 1
 
     true_signal = [t != NO_SIGNAL for t in true_types]
     pred_signal = [p != NO_SIGNAL for p in pred_types]
-    both = sum(t and p for t, p in zip(true_signal, pred_signal))
+    both = sum(t and p for t, p in zip(true_signal, pred_signal, strict=True))
     precision = _ratio(both, sum(pred_signal))
     recall = _ratio(both, sum(true_signal))
 
@@ -99,9 +109,15 @@ def build_report(corpus: str, rows: Sequence[dict], predictions: Sequence[TextCl
         )
         for i, label in enumerate(SIGNAL_TYPES)
     }
-    detected = [(r, p) for r, p in zip(rows, predictions) if r["signal_type"] != NO_SIGNAL and p.signal_type != NO_SIGNAL]
+    detected = [
+        (r, p)
+        for r, p in zip(rows, predictions, strict=True)
+        if r["signal_type"] != NO_SIGNAL and p.signal_type != NO_SIGNAL
+    ]
     intent_hits = sum(r["intent"] == p.intent for r, p in detected)
-    conflict_precision, conflict_recall, conflict_support, per_conflict = _conflict_scores(rows, predictions)
+    conflict_precision, conflict_recall, conflict_support, per_conflict = _conflict_scores(
+        rows, predictions
+    )
     return EvaluationReport(
         corpus=corpus,
         n_examples=len(rows),
@@ -124,13 +140,15 @@ def build_report(corpus: str, rows: Sequence[dict], predictions: Sequence[TextCl
 def _conflict_scores(
     rows: Sequence[dict], predictions: Sequence[TextClassification]
 ) -> tuple[float, float, int, dict[str, LabelScore]]:
-    pairs = [(r["conflict"], p.conflict) for r, p in zip(rows, predictions)]
+    pairs = [(r["conflict"], p.conflict) for r, p in zip(rows, predictions, strict=True)]
     hits = sum(t is not None and t == p for t, p in pairs)
     predicted = sum(p is not None for _, p in pairs)
     actual = sum(t is not None for t, _ in pairs)
     per_conflict = {
         f"conflict:{code}": LabelScore(
-            precision=_ratio(sum(t == p == code for t, p in pairs), sum(p == code for _, p in pairs)),
+            precision=_ratio(
+                sum(t == p == code for t, p in pairs), sum(p == code for _, p in pairs)
+            ),
             recall=_ratio(sum(t == p == code for t, p in pairs), sum(t == code for t, _ in pairs)),
             support=sum(t == code for t, _ in pairs),
         )
@@ -154,18 +172,22 @@ def cross_validate(
     Returns the pooled report and the misclassified (row, prediction) pairs.
     """
     rows = load_corpus("train")
-    strata = [r["signal_type"] if r["conflict"] is None else f"conflict:{r['conflict']}" for r in rows]
+    strata = [
+        r["signal_type"] if r["conflict"] is None else f"conflict:{r['conflict']}" for r in rows
+    ]
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=0)
     predictions: list[TextClassification | None] = [None] * len(rows)
     for train_index, test_index in splitter.split(np.zeros(len(rows)), strata):
         models = train_models([rows[i] for i in train_index])
-        fold_predictions = classify_with(models, [rows[i]["text"] for i in test_index], phrase_rules)
-        for i, prediction in zip(test_index, fold_predictions):
+        fold_predictions = classify_with(
+            models, [rows[i]["text"] for i in test_index], phrase_rules
+        )
+        for i, prediction in zip(test_index, fold_predictions, strict=True):
             predictions[i] = prediction
     final = [p for p in predictions if p is not None]
     errors = [
         (r, p)
-        for r, p in zip(rows, final)
+        for r, p in zip(rows, final, strict=True)
         if (r["signal_type"], r["intent"], r["conflict"]) != (p.signal_type, p.intent, p.conflict)
     ]
     return build_report(f"train ({folds}-fold cross-validation)", rows, final), errors

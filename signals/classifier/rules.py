@@ -9,14 +9,17 @@ Rule kinds:
 
 - ``signal``: evidence for ``signal_type``.
 - ``conflict``: evidence for ``conflict`` (reduce / downgrade / cancel / alternatives).
-- ``negation``: evidence *against* a signal. With ``signal_type`` set it only
-  suppresses that type (e.g. "on a scale of 1 to 10" suppresses ``scale``); with
-  ``conflict`` set it only suppresses that conflict (e.g. "downgrade Chrome");
-  with neither it pushes the message towards ``none`` ("we don't need more ...").
+- ``negation``: evidence *against* a signal, scoped to the sentence it matches in.
+  With ``signal_type`` set it only suppresses that type (e.g. "on a scale of 1 to
+  10" suppresses ``scale``); with ``conflict`` set it only suppresses that conflict
+  (e.g. "downgrade Chrome"); with neither it cancels the signal rules of its
+  sentence and pushes the message towards ``none`` ("we don't need more ...").
 - ``buying_cue`` / ``curious_cue``: evidence for the intent of a detected signal.
 
 ``weight`` is in "rule units": 1.0 is a typical rule and moves the log-odds by
 RULE_LOGIT_SCALE (about x20 on the odds); 0.5 is a hint, 2.0 is close to decisive.
+Rules for the same label in the same sentence do not add up (the strongest counts),
+because they usually match the same phrase; intent cues do add up.
 """
 
 from __future__ import annotations
@@ -49,6 +52,16 @@ class PhraseRuleSpec:
 class CompiledRule:
     spec: PhraseRuleSpec
     regex: re.Pattern[str]
+    # Lower-case literals of which at least one must occur in any text the regex
+    # matches (None: no such set could be derived). Checking them with `in` is far
+    # cheaper than running the regex, so most rules are skipped on most texts.
+    triggers: tuple[str, ...] | None = None
+
+    def search_all(self, text: str, lowered: str) -> list[int]:
+        """Start offsets of all matches; `lowered` is text.lower(), shared across rules."""
+        if self.triggers is not None and not any(t in lowered for t in self.triggers):
+            return []
+        return [m.start() for m in self.regex.finditer(text)]
 
 
 def validate_phrase_rule(spec: PhraseRuleSpec) -> list[str]:
@@ -88,16 +101,82 @@ def _compile(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
 
 
+@lru_cache(maxsize=32)
 def compile_rules(rules: tuple[PhraseRuleSpec, ...]) -> tuple[CompiledRule, ...]:
-    """Compile valid rules, logging and skipping any that are not."""
+    """Compile valid rules, logging and skipping any that are not.
+
+    Cached per rule table (specs are frozen, so a table is hashable): callers that
+    classify one message at a time don't re-validate ~90 rules per message.
+    """
     compiled: list[CompiledRule] = []
     for spec in rules:
         problems = validate_phrase_rule(spec)
         if problems:
             logger.warning("phrase rule %r skipped: %s", spec.name, "; ".join(problems))
             continue
-        compiled.append(CompiledRule(spec=spec, regex=_compile(spec.pattern)))
+        compiled.append(CompiledRule(spec, _compile(spec.pattern), required_literals(spec.pattern)))
     return tuple(compiled)
+
+
+_MIN_TRIGGER_LENGTH = 3
+
+
+@lru_cache(maxsize=2048)
+def required_literals(pattern: str) -> tuple[str, ...] | None:
+    """Literals (lower case) one of which every match of `pattern` must contain.
+
+    Derived from the regex parse tree: a sequence needs its most selective
+    requirement, an alternation needs one of its branches' requirements, a
+    repeat needs its body's only if it occurs at least once. Returns None when
+    no requirement of at least _MIN_TRIGGER_LENGTH characters exists, or if the
+    parser is unavailable; the rule then always runs its regex, so results never
+    depend on this optimisation.
+    """
+    try:
+        from re import _constants, _parser  # private, hence guarded
+
+        parsed = _parser.parse(pattern, re.IGNORECASE)
+        found = _sequence_requirement(list(parsed), _constants)
+    except Exception:  # noqa: BLE001 - any surprise just disables the shortcut
+        return None
+    return tuple(sorted(found)) if found else None
+
+
+def _sequence_requirement(items: list, c: object) -> frozenset[str] | None:
+    """Best requirement of a sequence of parsed regex items (see required_literals)."""
+    candidates: list[frozenset[str]] = []
+    run: list[str] = []
+    for op, arg in items:
+        if op is c.LITERAL:
+            run.append(chr(arg).lower())
+            continue
+        if len(run) >= _MIN_TRIGGER_LENGTH:
+            candidates.append(frozenset({"".join(run)}))
+        run = []
+        requirement = _item_requirement(op, arg, c)
+        if requirement:
+            candidates.append(requirement)
+    if len(run) >= _MIN_TRIGGER_LENGTH:
+        candidates.append(frozenset({"".join(run)}))
+    if not candidates:
+        return None
+    # Prefer the requirement whose shortest literal is longest (most selective), then fewer literals.
+    return max(candidates, key=lambda lits: (min(len(x) for x in lits), -len(lits)))
+
+
+def _item_requirement(op: object, arg: object, c: object) -> frozenset[str] | None:
+    """Requirement of one parsed item: group, alternation or repeat; None otherwise."""
+    if op is c.SUBPATTERN:
+        return _sequence_requirement(list(arg[-1]), c)
+    if op is c.BRANCH:
+        branches = [_sequence_requirement(list(branch), c) for branch in arg[1]]
+        if any(branch is None for branch in branches):
+            return None
+        return frozenset().union(*branches)
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", None)):
+        low, _high, body = arg
+        return _sequence_requirement(list(body), c) if low >= 1 else None
+    return None
 
 
 def _signal(name: str, signal_type: str, pattern: str, weight: float = 1.0) -> PhraseRuleSpec:
@@ -140,13 +219,15 @@ _DOWN_MOVE = (
 _MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 _DAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 
+# fmt: off
+# One rule per line reads like the admin table it seeds; keep the formatter out.
 _SIGNAL_RULES: tuple[PhraseRuleSpec, ...] = (
     # seats: more people need licences on the product they already have
     _signal("seats.more_seats", "seats", rf"\b(?:more|additional|extra|\d+\s+{_MORE})\s+(?:user\s+)?{_SEAT}\b|\banother\s+\d+\b(?!\s*(?:gb|tb|k\b|m\b|calls|credits|records|contacts|hours))"),
     _signal("seats.add_seats", "seats", rf"\badd(?:ing)?\s+(?:the\s+|\d+\s+|a few\s+|some\s+|a couple\s+|{_MORE}\s+)*{_SEAT}\b"),
     _signal("seats.increase_count", "seats", r"\b(?:increase|raise|expand|bump|grow|take)\w*\s+(?:our\s+|the\s+)?(?:seat|licen[cs]e|user)\s*(?:count|number|total)?s?\b.{0,20}\b(?:to|by)\s+\d+"),
     _signal("seats.from_to", "seats", rf"\bfrom \d+ to \d+ (?:named\s+)?{_SEAT}\b|\b(?:bump|take|expand|increase|go)\w*\s+(?:us\s+|it\s+)?(?:from \d+\s+)?to \d+ (?:named\s+)?{_SEAT}\b|\b(?:licen[cs]e|seats?)\b.{0,20}\bmaxed out\b|\bmaxed out at \d+ users\b"),
-    _signal("seats.user_allowance", "seats", r"\b(?:named[- ]user|user|seat|licen[cs]e)\s+(?:allowance|cap|count|total)\b|\b(?:seats?|licen[cs]es?|users?|logins?)\s+(?:be\s+)?added\b|\bgiv\w+\s+(?:[\w-]+\s+){0,3}?(?:(?:their|a|an)\s+(?:own\s+)?)?(?:logins?|seats?|licen[cs]es?)\b", 0.8),
+    _signal("seats.user_allowance", "seats", r"\b(?:named[- ]user|user|seat|licen[cs]e)\s+(?:allowance|cap)\b|\bseat (?:utili[sz]ation|usage)\b|\b(?:seats?|licen[cs]es?|users?|logins?)\s+(?:be\s+)?added\b|\bgiv\w+\s+(?:[\w-]+\s+){0,3}?(?:(?:their|a|an)\s+(?:own\s+)?)?(?:logins?|seats?|licen[cs]es?)\b", 0.8),
     _signal("seats.need_login", "seats", r"\bneeds? (?:a |their own |a full )?(?:user )?(?:login|seat|licen[cs]e)s?\b|\b(?:logins?|seats?|licen[cs]es?) for (?:the|our|all|each|them|every)\b", 0.7),
     _signal("seats.seat_count_up", "seats", r"\b(?:increase|raise|expand)\w*\s+(?:our\s+|the\s+)?(?:seat|licen[cs]e|user)\s+(?:count|number)\b"),
     _signal("seats.out_of_seats", "seats", r"\b(?:out of|ran out of|run out of|no more|no|short of|\d+ seats short)\s*(?:seats|licen[cs]es)(?:\s+left)?\b|\bseats short\b"),
@@ -158,13 +239,13 @@ _SIGNAL_RULES: tuple[PhraseRuleSpec, ...] = (
     _signal("capacity.limit_raised", "capacity", r"\b(?:limits?|caps?|quotas?|allowances?|ceiling)\b.{0,25}\b(?:raised|increased|lifted|bumped|expanded|extended|doubled|tripled|go higher)\b|\bthrottl\w+ at\b"),
     _signal("capacity.hitting_limit", "capacity", r"\b(?:hit(?:ting)?|reach(?:ing|ed)?|exceed(?:ing|ed)?|maxed out|outgrow\w*|over)\s+(?:our\s+|the\s+)?(?:[\w-]+\s+){0,3}(?:limit|cap|quota|allowance)\b", 0.7),
     _signal("capacity.storage_capacity", "capacity", r"\b(?:storage|disk|api|ingest\w*)\s+(?:capacity|quota|limit)\b"),
-    _signal("capacity.storage_amount", "capacity", r"\b\d+(?:\.\d+)?\s*(?:gb|tb)\b", 0.5),
+    _signal("capacity.storage_amount", "capacity", r"\b\d+(?:\.\d+)?\s*(?:gb|tb)\b|\b(?:quota|allowance|headroom)\b", 0.5),
     # tier_upgrade: a higher plan / edition
     _signal("tier.upgrade_plan", "tier_upgrade", rf"\bupgrad\w*\s+(?:[\w-]+\s+){{0,3}}?(?:to\s+)?(?:the\s+)?(?:[\w-]+\s+)?{_PLAN}\b"),
     _signal("tier.upgrade_to_named", "tier_upgrade", r"\bupgrad\w*\s+(?:\w+\s+){0,2}?(?:to|from \w+ to)\s+(?:the\s+)?(?:enterprise|premium|professional|business|pro|plus|ultimate|advanced|growth|team)\b"),
     _signal("tier.named_plan", "tier_upgrade", rf"\b{_HIGHER_PLAN}[- ]?(?:level\s+)?{_PLAN}\b|\bwhat (?:\w+ )?{_HIGHER_PLAN}\s+(?:offers|includes|adds|gives)\b", 0.7),
     _signal("tier.move_up", "tier_upgrade", rf"\b(?:move|go|going|moving|step)\s+up\s+(?:a|one|to|from)\b|\bnext\s+{_PLAN}|\bnext plan up\b|\bhigher\s+{_PLAN}|\btop tier\b|\bbigger plans?\b|\b(?:plan|tier) above\b|\bnext (?:tier|level) up\b"),
-    _signal("tier.compare_plans", "tier_upgrade", rf"\b(?:difference|compare|comparison|differ)\b.{{0,50}}\b{_PLAN}", 0.6),
+    _signal("tier.compare_plans", "tier_upgrade", rf"\b(?:difference|compare|comparison|differ)\b.{{0,50}}\b{_PLAN}|\b{_PLAN}\s+(?:differ|compare)\b", 0.6),
     _signal("tier.from_lower_to_higher", "tier_upgrade", _UP_MOVE),
     _signal("tier.enterprise_upgrade", "tier_upgrade", r"\benterprise upgrade\b|\bupgrade to enterprise\b|\bwhat(?:'s| is) in enterprise\b"),
     # scale: broader deployment, more departments/regions, growth the solution must absorb
@@ -195,7 +276,7 @@ _SIGNAL_RULES: tuple[PhraseRuleSpec, ...] = (
 )
 
 _CONFLICT_RULES: tuple[PhraseRuleSpec, ...] = (
-    _conflict("conflict.reduce", "reduce", rf"\b(?:reduc|lower|decreas|cut|trim|drop|shrink|scal)\w*\s+(?:back\s+|down\s+)?(?:our\s+|the\s+)?(?:number of\s+)?(?:[\w-]+\s+){{0,2}}?(?:seats?|licen[cs]es?|users?|user count|seat count|contract|spend|scope|storage|allocation)\b"),
+    _conflict("conflict.reduce", "reduce", r"\b(?:reduc|lower|decreas|cut|trim|drop|shrink|scal)\w*\s+(?:back\s+|down\s+)?(?:our\s+|the\s+)?(?:number of\s+)?(?:[\w-]+\s+){0,2}?(?:seats?|licen[cs]es?|users?|user count|seat count|contract|spend|scope|storage|allocation)\b"),
     _conflict("conflict.fewer", "reduce", r"\bfewer (?:seats|licen[cs]es|users)\b|\bover-?licen[cs]ed\b|\bscale (?:back|down)\b|\bcut (?:down|back)\b"),
     _conflict("conflict.right_size", "reduce", r"\bgo(?:ing)? down (?:from|to) \d+\b|\bright-?siz\w*\b|\bstop paying for\b|\brelease (?:\d+ )?(?:seats|licen[cs]es|users)\b|\b(?:seats|licen[cs]es) (?:can|could) we release\b|\btrim\w* (?:our|the) (?:subscription|contract|plan)\b|\bmore licen[cs]es than (?:people|users)\b"),
     _conflict("conflict.remove_seats", "reduce", r"\b(?:remov\w+|drop\w*|return\w*)\s+(?:the\s+)?(?:[\w'-]+\s+){0,3}?(?:seats|licen[cs]es)\b|\bdecreas\w*\b.{0,20}\b(?:limit|seats|licen[cs]es|users)\b|\breduce\b.{0,30}\b(?:package|back to)\b|\bonly need \d+\b|\bshrink the contract\b"),
@@ -207,15 +288,15 @@ _CONFLICT_RULES: tuple[PhraseRuleSpec, ...] = (
     _conflict("conflict.leaving", "cancel", r"\b(?:won'?t|will not|not) be continuing\b|\bwinding down\b|\bpermanently\b|\bend(?:ing)? our (?:relationship|contract|subscription)\b|\b(?:we'?ll be |we are |we'?re )?leaving (?:when|at the end|you)\b|\bno longer need the platform\b|\bleaving us\b|\boffboard\w*\b|\bcancel everything\b|\bclos(?:e|ing) (?:the|our) [\w&-]+(?: [\w&-]+)? account\b"),
     _conflict("conflict.not_renew", "cancel", r"\b(?:not|won'?t|will not|don'?t|do not|no plans? to|no intention (?:of|to))\s+(?:[\w']+\s+){0,2}?(?:renew|extend)\w*\b|\bstop (?:the )?auto(?:matic)?[- ]?renew\w*\b|\blast year with you\b|\bnon-?renewal\b|\b(?:turn off|disable) auto-?renew|\brenewal is dead\b|\bchurn\b"),
     _conflict("conflict.terminate", "cancel", r"\bterminat\w+\s+(?:the\s+|our\s+)?(?:agreement|contract|subscription)\b|\bclose (?:our|my) account\b|\bend our (?:contract|relationship|subscription)\b|\bnotice to end\b|\bgiven notice\b"),
-    _conflict("conflict.alternatives", "alternatives", r"\b(?:evaluat\w+|look\w* at|look\w* into|consider\w*|explor\w+|trial\w*|pilot\w*|compar\w+|shortlist\w*|talks with)\s+(?:two\s+|three\s+|several\s+)?(?:other|alternative|another|competing|rival|replacement|open-source alternatives)\s*(?:vendors?|providers?|suppliers?|solutions?|tools?|platforms?|options|products?)?\b"),
-    _conflict("conflict.competitor", "alternatives", r"\bcompetitors?(?:'s)?\b|\brival\b|\brfp\b|\btender\b|\bbake-?off\b|\bbenchmark\w* you\b|\bmatch their price\b|\bswitch(?:ing)? (?:to (?:a|another|their)|vendors)\b|\breplacement (?:vendors?|for you)\b|\blooking at alternatives\b"),
+    _conflict("conflict.alternatives", "alternatives", r"\b(?:evaluat\w+|look\w* at|look\w* into|consider\w*|explor\w+|trial\w*|pilot\w*|compar\w+|shortlist\w*|talks with)\s+(?:two\s+|three\s+|several\s+)?(?:other|alternatives?|another|competing|rival|replacement|open-source alternatives)\s*(?:vendors?|providers?|suppliers?|solutions?|tools?|platforms?|options|products?)?\b"),
+    _conflict("conflict.competitor", "alternatives", r"\bcompetitors?(?:'s)?\b|\brival\b|\brfp\b|\b(?:go(?:ing)? out to|issued? an?|run(?:ning)? an?|put (?:it|this) out to) tender\b|\btender (?:process|for this)\b|\b(?:pilot|trial|poc|proof of concept|demo)\w*\s+(?:with|of)\s+(?:a\s+)?(?:different|another|other|competing|rival)\b|\bbake-?off\b|\bbenchmark\w* you\b|\bmatch their price\b|\bswitch(?:ing)? (?:to (?:a|another|their)|vendors)\b|\breplacement (?:vendors?|for you)\b|\blooking at alternatives\b"),
     _conflict("conflict.switching", "alternatives", r"\b(?:thinking about|looking into|considering|pushing to)\s+(?:switching|switch|moving|migrating)\b|\bswitch(?:ing)? (?:vendors|providers|to (?:them|another|a competitor))\b|\bas a replacement\b|\b(?:potentially |to )?replace (?:you|your|us)\b|\bdemos? from\b|\bother (?:vendors|providers|suppliers|options)\b|\bon the list to\b|\b(?:migrate|move) to (?:it|the platform|their)\b|\bwhy we should stay\b|\bshop(?:ping)? around\b|\binstead of (?:you|yours|ours|your (?:platform|product|tool))\b|\bwhat else is out there\b|\bstandardi[sz]e on (?:a|another|their) (?:rival|competitor|different|other)\b"),
 )
 
 _NEGATION_RULES: tuple[PhraseRuleSpec, ...] = (
     # explicit "no need": the strongest reason to say none
     _negation("neg.no_need", r"\b(?:no|don'?t|do not|doesn'?t|won'?t|will not|not|nope|aren'?t|isn'?t)\s+(?:[\w']+\s+){0,3}?(?:need|needed|plans?|planning|intention|interested|looking|going to buy|hiring|adding|expect\w*|see a need)\b", 1.2),
-    _negation("neg.not_now", r"\bnot (?:this|next) (?:year|quarter)\b|\bmaybe (?:next year|later)\b|\bno budget\b(?! yet)|\bisn'?t (?:something|an issue|a priority)|\bnot (?:an issue|a priority|something we)\b|\bwon'?t matter\b|\bnowhere near\b|\bno (?:appetite|open needs|use for)\b|\bdecided (?:against|not to)\b|\bnot to go ahead\b|\b(?:fine|good|enough) (?:for now|with (?:the|our) current)\b|\bstays the same\b|\bstay that way\b", 1.3),
+    _negation("neg.not_now", r"\bnot (?:this|next) (?:year|quarter)\b|\bmaybe (?:next year|later)\b|\brevisit\b|\bno budget\b(?! yet)|\bisn'?t (?:something|an issue|a priority)|\bnot (?:an issue|a priority|something we)\b|\bwon'?t matter\b|\bnowhere near\b|\bno (?:appetite|open needs|use for)\b|\bdecided (?:against|not to)\b|\bnot to go ahead\b|\b(?:fine|good|enough) (?:for now|with (?:the|our) current)\b|\bstays the same\b|\bstay that way\b", 1.3),
     _negation("neg.reduce_request", r"\b(?:reduc\w*|lower\w*|decreas\w*|cut\w*|trim\w*|drop\w*|shrink\w*|remov\w+)\s+(?:back\s+|down\s+)?(?:our\s+|the\s+)?(?:number of\s+)?(?:[\w-]+\s+){0,2}?(?:seats?|licen[cs]es?|users?|user count|seat count|storage|allocation|limit|package|pack|add-on|module|product)\b|\bscale (?:back|down)\b|\bcut (?:down|back)\b|\bonly need \d+\b|\bfewer (?:seats|licen[cs]es|users)\b", 1.2),
     _negation("neg.stop_upsell", r"\b(?:stop sending|take us off|remove (?:me|us) from)\b", 1.0),
     # past purchases: already bought, nothing new to sell
@@ -223,7 +304,7 @@ _NEGATION_RULES: tuple[PhraseRuleSpec, ...] = (
     _negation("neg.past_time", r"\b(?:added|moved|bought|purchased|rolled out|rollout|upgraded|switched|expanded|went)\b.{0,50}\b(?:ago|last (?:year|spring|summer|autumn|fall|winter|month|quarter|week)|in (?:19|20)\d\d|back in)\b|\b(?:years? ago|last year|in (?:19|20)\d\d)\b.{0,30}\b(?:added|moved|bought|purchased|rolled out|upgraded|switched)\b|\byou added for us\b", 1.5),
     _negation("neg.already_done", r"\b(?:we|you)\s+(?:added|bought|purchased|processed|negotiated)\s+(?:in|last|back)\b|\bsince we (?:bought|upgraded|added|purchased|moved)\b|\bthanks for (?:upgrading|adding|processing)\b|\b(?:are|is) (?:all )?(?:active|assigned|showing correctly|reflected|fully onboarded)\b", 1.2),
     # software versions are not plans
-    _negation("neg.version_upgrade", r"\bupgrad\w*\s+(?:\w+\s+){0,3}?(?:to\s+)?(?:v\d|version|release|\d+(?:\.\d+)+)|\b(?:version|release|v)\s?\d+(?:\.\d+)*\b.{0,40}\bupgrad|\bupgrad\w*\s+(?:the\s+|our\s+|your\s+)?(?:browser|chrome|firefox|safari|os|windows|macos|ios|android|java|python|postgres|firmware|plugin|plug-in|desktop client|client|mobile app|app|agent|sdk|connector|driver|package|salesforce package|integration|runtime|database|laptops)\b|\b(?:software|platform|app|mobile app|firmware|plugin|browser|system)\s+(?:update|upgrade)\b|\bupgrade (?:wizard|window|notice)\b|\bupgrade to the new ui\b", 1.5, signal_type="tier_upgrade"),
+    _negation("neg.version_upgrade", r"\bupgrad\w*\s+(?:\w+\s+){0,3}?(?:to\s+)?(?:v\d|version|release|\d+(?:\.\d+)+)|\b(?:version|release|v)\s?\d+(?:\.\d+)*\b.{0,40}\bupgrad|\bupgrad\w*\s+(?:the\s+|our\s+|your\s+)?(?:browser|chrome|firefox|safari|os|windows|macos|ios|android|java|python|postgres|firmware|plugin|plug-in|desktop client|client|mobile app|app|agent|on-prem\w*|gateway|server|erp|sdk|connector|driver|package|salesforce package|integration|runtime|database|laptops)\b|\b(?:software|platform|app|mobile app|firmware|plugin|browser|system)\s+(?:update|upgrade)\b|\bupgrade (?:wizard|window|notice)\b|\bupgrade to the new ui\b", 1.5, signal_type="tier_upgrade"),
     # other senses of the keywords
     _negation("neg.scale_other_sense", r"\bon a scale\b|\bscale of \d|\b(?:y-?axis|x-?axis|axis|logarithmic|linear|log)\s+scale\b|\bscale to fit\b|\bauto-?scale\b|\bscaling factor\b|\b(?:warehouse|weighing|bathroom|kitchen|new) scale\b", 2.0, signal_type="scale"),
     _negation("neg.seat_other_sense", r"\b(?:car|child|booster|bike|airline|theat(?:er|re)|stadium)\s+seats?\b|\bseat (?:of|map|post|\d+[a-z]?)\b|\bseating\b|\bremaining seats\b", 2.0, signal_type="seats"),
@@ -255,6 +336,8 @@ _INTENT_RULES: tuple[PhraseRuleSpec, ...] = (
     _cue("curious.exploring", "curious_cue", r"\b(?:curious|curiosity|wondering|wondered|exploring|exploratory|just asking|out of interest|hypothetically|no timeline|not urgent|at some point|eventually|down the line|in passing|might|maybe|may|some point|tell me (?:more )?about|learn(?:ing)? (?:more )?about|overview|one-pager)\b", 0.6),
     _cue("curious.question", "curious_cue", r"^(?:hi\W+|hey\W+|hello\W+)?(?:what|how|is|are|do|does|can|could|would|will)\b[^.!]*\?\s*$", 0.4),
 )
+
+# fmt: on
 
 DEFAULT_PHRASE_RULES: tuple[PhraseRuleSpec, ...] = (
     _SIGNAL_RULES + _CONFLICT_RULES + _NEGATION_RULES + _INTENT_RULES

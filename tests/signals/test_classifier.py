@@ -1,0 +1,369 @@
+"""Tests for signals.classifier: pure Python + scikit-learn, no database, no Django."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from signals.classifier import (
+    CONFLICTS,
+    DEFAULT_PHRASE_RULES,
+    SIGNAL_TYPES,
+    TYPE_LABELS,
+    PhraseRuleSpec,
+    TextClassification,
+    classify_text,
+    classify_texts,
+    evaluate,
+    load_corpus,
+    validate_phrase_rule,
+)
+from signals.classifier.corpus import near_duplicates
+from signals.classifier.model import classify_with, normalize_text, train_models
+from signals.classifier.rules import compile_rules
+
+# The nine messages of the seed 004 table, with the type the contract maps them to.
+SEED_TABLE = [
+    ("We're considering adding more users to our account. What are our options?", "seats"),
+    ("Is there a way to increase our storage capacity?", "capacity"),
+    ("Can you tell me about your enterprise-level plans?", "tier_upgrade"),
+    ("We're growing rapidly and need to scale our current solution.", "scale"),
+    ("What features do we get if we upgrade to the next tier?", "tier_upgrade"),
+    ("I heard you have a new product line. Can you provide more information?", "cross_sell"),
+    ("Our team is expanding. How can we add more seats to our license?", "seats"),
+    ("We're interested in exploring your advanced analytics package.", "add_on"),
+    ("Do you offer volume discounts for larger user bases?", "volume_pricing"),
+]
+
+
+@pytest.fixture(scope="module")
+def heldout_report():
+    return evaluate()
+
+
+# ------------------------------------------------------------------ seed table
+
+
+@pytest.mark.parametrize(("text", "expected"), SEED_TABLE)
+def test_seed_table_message_gets_its_type(text: str, expected: str) -> None:
+    result = classify_text(text)
+    assert result.signal_type == expected
+    assert result.intent in ("buying", "curious")
+    assert result.conflict is None
+
+
+def test_seed_table_exploratory_questions_are_curious() -> None:
+    # Questions with no number, date, plan or decision maker are curiosity, not buying.
+    for text, _ in [SEED_TABLE[1], SEED_TABLE[2], SEED_TABLE[5], SEED_TABLE[8]]:
+        assert classify_text(text).intent == "curious", text
+
+
+# ------------------------------------------------------------------ held-out quality
+
+
+def test_heldout_binary_precision_and_recall(heldout_report) -> None:
+    assert heldout_report.binary_precision >= 0.9, heldout_report.as_text()
+    assert heldout_report.binary_recall >= 0.9, heldout_report.as_text()
+
+
+def test_heldout_report_shape(heldout_report) -> None:
+    rows = load_corpus("heldout")
+    assert heldout_report.n_examples == len(rows)
+    assert heldout_report.labels == TYPE_LABELS
+    assert len(heldout_report.confusion) == len(TYPE_LABELS)
+    assert all(len(row) == len(TYPE_LABELS) for row in heldout_report.confusion)
+    assert sum(map(sum, heldout_report.confusion)) == len(rows)
+    assert set(heldout_report.per_type) == set(SIGNAL_TYPES)
+    text = heldout_report.as_text()
+    assert "precision" in text and "Confusion matrix" in text
+    assert 0.0 <= heldout_report.intent_accuracy <= 1.0
+    assert 0.0 <= heldout_report.conflict_precision <= 1.0
+
+
+# ------------------------------------------------------------------ hard negatives
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We don't need more seats right now, the current 40 are plenty.",
+        "No plans to add users this year.",
+        "Not this year. We'll revisit the premium tier in 2028.",
+        "Thanks, but we're not interested in the advanced analytics package.",
+        "We won't need extra storage, we're only at 20% of the quota.",
+    ],
+)
+def test_negations_are_not_signals(text: str) -> None:
+    assert classify_text(text).signal_type == "none"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "After upgrading to v5.2 the exports fail with a timeout.",
+        "Please upgrade your browser to the latest Firefox and try again.",
+        "Since the upgrade to version 4.1 our SSO login loops.",
+        "We upgraded the connector to 2.0 and the field mapping disappeared.",
+    ],
+)
+def test_software_version_upgrades_are_not_tier_upgrades(text: str) -> None:
+    assert classify_text(text).signal_type == "none"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We upgraded to Enterprise last year and it's been great.",
+        "The 10 seats we added in March are all assigned now, thanks.",
+        "Since we bought the analytics package, month-end reporting is twice as fast.",
+    ],
+)
+def test_past_purchases_are_not_signals(text: str) -> None:
+    assert classify_text(text).signal_type == "none"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Please rate your experience on a scale of 1 to 10.",
+        "The y-axis scale on the revenue chart starts at 50.",
+        "Our store sells child car seats and the product import fails on the colour field.",
+        "The seat of our legal team is in Frankfurt, so please address invoices there.",
+        "In my capacity as admin, please reset two-factor for Jamie.",
+        "Our meal plan subscribers aren't getting the confirmation email.",
+    ],
+)
+def test_other_senses_of_keywords_are_not_signals(text: str) -> None:
+    assert classify_text(text).signal_type == "none"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The dashboard takes a minute to load this morning.",
+        "Please send us a copy of invoice INV-1042.",
+        "Can we move Thursday's call to 3pm?",
+        "Thanks so much for the quick fix yesterday!",
+        "Your last release broke our export and nobody has replied to my ticket.",
+    ],
+)
+def test_ordinary_support_traffic_is_none(text: str) -> None:
+    result = classify_text(text)
+    assert (result.signal_type, result.intent, result.conflict) == ("none", "none", None)
+
+
+# ------------------------------------------------------------------ conflicts
+
+
+@pytest.mark.parametrize(
+    ("text", "conflict"),
+    [
+        ("We need to cut our licences from 50 to 35 at renewal.", "reduce"),
+        ("Please remove the 10 unused seats from our contract.", "reduce"),
+        ("We'd like to downgrade from Enterprise to Business when the term ends.", "downgrade"),
+        (
+            "Please move us back to the Starter plan, we don't use the advanced features.",
+            "downgrade",
+        ),
+        ("We will not be renewing our subscription when it ends in March.", "cancel"),
+        ("Please cancel our account effective the end of this month.", "cancel"),
+        ("We're evaluating other vendors ahead of the renewal.", "alternatives"),
+        ("Procurement has asked us to run an RFP with two competitors.", "alternatives"),
+    ],
+)
+def test_conflict_only_messages_are_none_with_a_conflict(text: str, conflict: str) -> None:
+    result = classify_text(text)
+    assert result.conflict == conflict
+    assert result.signal_type == "none"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Can we cancel tomorrow's meeting? Half the team is out.",
+        "How can we reduce the load time of the big dashboard?",
+        "Downgrading Chrome to version 120 fixed the rendering issue.",
+        "We compared several tools years ago and chose you. Still the best decision.",
+    ],
+)
+def test_conflict_words_in_harmless_senses_are_not_conflicts(text: str) -> None:
+    assert classify_text(text).conflict is None
+
+
+def test_conflict_and_signal_can_coexist() -> None:
+    result = classify_text(
+        "We're evaluating other vendors for analytics, but regardless we need 20 more seats for support this month."
+    )
+    assert result.signal_type == "seats"
+    assert result.conflict == "alternatives"
+
+
+# ------------------------------------------------------------------ mixed messages and intent
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The export has failed all week, really frustrating. Separately, we need 15 more seats for hires on Monday.",
+            "seats",
+        ),
+        (
+            "We upgraded to Enterprise last year and love it. Now we need 20 more seats for the new support team.",
+            "seats",
+        ),
+        (
+            "Support was slow last week. Anyway, could you tell us what the Premium plan includes?",
+            "tier_upgrade",
+        ),
+    ],
+)
+def test_mixed_messages_still_find_the_need(text: str, expected: str) -> None:
+    assert classify_text(text).signal_type == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("Please add 12 seats before Monday, our CFO approved the spend.", "buying"),
+        (
+            "We'd like to move to Enterprise at renewal on 1 July. Please send the contract.",
+            "buying",
+        ),
+        ("Just curious, how does seat pricing work if we add people later?", "curious"),
+        ("Is there a way to get more storage at some point?", "curious"),
+    ],
+)
+def test_intent_separates_buying_from_curiosity(text: str, intent: str) -> None:
+    assert classify_text(text).intent == intent
+
+
+# ------------------------------------------------------------------ admin-tunable rules
+
+
+def test_custom_phrase_rule_changes_a_result() -> None:
+    # "Osprey" means nothing to the shipped rules or corpus; an admin teaches it.
+    text = "Could you tell us a bit about Osprey?"
+    baseline = classify_text(text)
+    custom = DEFAULT_PHRASE_RULES + (
+        PhraseRuleSpec(
+            name="admin.osprey",
+            pattern=r"\bosprey\b",
+            kind="signal",
+            signal_type="cross_sell",
+            weight=2.0,
+        ),
+    )
+    tuned = classify_text(text, custom)
+    assert baseline.signal_type == "none"
+    assert tuned.signal_type == "cross_sell"
+    assert "admin.osprey" in tuned.matched_rules
+
+
+def test_custom_negation_rule_suppresses_a_signal() -> None:
+    text = "We'd like 5 more seats for the Lighthouse project team."
+    assert classify_text(text).signal_type == "seats"
+    custom = DEFAULT_PHRASE_RULES + (
+        PhraseRuleSpec(
+            name="admin.lighthouse_is_internal",
+            pattern=r"\blighthouse\b",
+            kind="negation",
+            weight=3.0,
+        ),
+    )
+    assert classify_text(text, custom).signal_type == "none"
+
+
+def test_matched_rules_explain_the_decision() -> None:
+    result = classify_text("We don't need more seats this year.")
+    assert "neg.no_need" in result.matched_rules
+    assert "seats.more_seats" in result.matched_rules
+
+
+def test_default_rules_are_valid_and_uniquely_named() -> None:
+    names = [rule.name for rule in DEFAULT_PHRASE_RULES]
+    assert len(names) == len(set(names))
+    for rule in DEFAULT_PHRASE_RULES:
+        assert validate_phrase_rule(rule) == [], rule.name
+
+
+def test_invalid_rules_are_reported_and_skipped() -> None:
+    bad_regex = PhraseRuleSpec(name="bad", pattern="(unclosed", kind="signal", signal_type="seats")
+    bad_type = PhraseRuleSpec(name="bad2", pattern="x", kind="signal", signal_type="laptops")
+    assert validate_phrase_rule(bad_regex)
+    assert validate_phrase_rule(bad_type)
+    result = classify_text("We need 10 more seats.", DEFAULT_PHRASE_RULES + (bad_regex, bad_type))
+    assert result.signal_type == "seats"
+    assert "bad" not in result.matched_rules
+
+
+def test_rule_prefilter_never_changes_matches() -> None:
+    # compile_rules derives literal "triggers" to skip regexes cheaply; it must be exact.
+    texts = [normalize_text(row["text"]) for row in load_corpus("train")]
+    for rule in compile_rules(DEFAULT_PHRASE_RULES):
+        for text in texts:
+            expected = [m.start() for m in rule.regex.finditer(text)]
+            assert rule.search_all(text, text.lower()) == expected, (rule.spec.name, text)
+
+
+def test_no_rules_means_statistical_model_only() -> None:
+    result = classify_text("Can we add 12 more seats before Monday?", phrase_rules=[])
+    assert result.matched_rules == ()
+    assert result.signal_type in TYPE_LABELS
+
+
+# ------------------------------------------------------------------ API shape and determinism
+
+
+def test_batch_matches_single_and_keeps_order() -> None:
+    texts = [text for text, _ in SEED_TABLE] + ["", "Thanks!"]
+    batch = classify_texts(texts)
+    assert len(batch) == len(texts)
+    assert batch == [classify_text(text) for text in texts]
+    assert classify_texts([]) == []
+
+
+def test_result_shape() -> None:
+    result = classify_text("Do you offer volume discounts for larger user bases?")
+    assert isinstance(result, TextClassification)
+    assert dataclasses.is_dataclass(result)
+    assert 0.0 <= result.confidence <= 1.0
+    assert isinstance(result.matched_rules, tuple)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        result.signal_type = "seats"  # type: ignore[misc]
+
+
+def test_training_is_deterministic() -> None:
+    rows = load_corpus("train")
+    texts = [row["text"] for row in load_corpus("heldout")]
+    first = classify_with(train_models(rows), texts, None)
+    second = classify_with(train_models(rows), texts, None)
+    assert first == second
+    assert classify_texts(texts) == classify_texts(texts)
+
+
+# ------------------------------------------------------------------ corpus
+
+
+def test_corpus_sizes_and_labels() -> None:
+    train, heldout = load_corpus("train"), load_corpus("heldout")
+    assert len(train) >= 700
+    assert len(heldout) >= 250
+    for rows in (train, heldout):
+        types = {row["signal_type"] for row in rows}
+        assert types == set(TYPE_LABELS)
+        conflicts = {row["conflict"] for row in rows} - {None}
+        assert conflicts == set(CONFLICTS)
+        for row in rows:
+            assert {"buying", "curious"} >= {row["intent"]} or row["signal_type"] == "none"
+
+
+def test_no_near_duplicates_between_train_and_heldout() -> None:
+    pairs = near_duplicates(load_corpus("heldout"), load_corpus("train"), threshold=0.8)
+    assert pairs == []
+
+
+def test_unknown_corpus_name_is_rejected() -> None:
+    with pytest.raises(ValueError):
+        load_corpus("validation")

@@ -11,3 +11,9 @@ class CoreConfig(AppConfig):
 
         # Wiring only: permissions exist once every app has migrated.
         post_migrate.connect(sync_role_permissions, dispatch_uid="core.sync_role_permissions")
+
+        from celery.signals import task_failure
+
+        from core.tasks import record_task_failure
+
+        task_failure.connect(record_task_failure, dispatch_uid="core.record_task_failure", weak=False)

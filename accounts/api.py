@@ -19,6 +19,14 @@ from accounts.selectors import account_get, account_list, evidence_list
 MAX_RECORDS = 10_000
 
 
+def _flatten(messages: Any) -> str:
+    if isinstance(messages, dict):
+        return "; ".join(f"{k}: {_flatten(v)}" for k, v in messages.items())
+    if isinstance(messages, list):
+        return " ".join(_flatten(m) for m in messages)
+    return str(messages)
+
+
 class EvidenceImportApi(APIView):
     """Import a batch of records in the import format (docs/import-format.md), all or nothing."""
 
@@ -34,7 +42,7 @@ class EvidenceImportApi(APIView):
         dry_run = serializers.BooleanField(default=False)
 
     class ImportErrorSerializer(serializers.Serializer):
-        line = serializers.IntegerField(help_text="1-based position of the record in `records`")
+        line = serializers.IntegerField(help_text="1-based position of the record in `records` (0: the request)")
         field = serializers.CharField()
         reason = serializers.CharField()
 
@@ -51,7 +59,8 @@ class EvidenceImportApi(APIView):
             200: EvidenceImportOutputSerializer,
             400: inline_serializer(
                 "ImportErrors",
-                {"detail": serializers.CharField(), "errors": serializers.ListField(child=ImportErrorSerializer())},
+                {"detail": serializers.CharField(),
+                 "errors": serializers.ListField(child=ImportErrorSerializer(), required=False)},
             ),
         },
     )
@@ -59,7 +68,18 @@ class EvidenceImportApi(APIView):
         if not request.user.has_perm("accounts.import_evidence"):
             raise PermissionDenied("You may not import evidence.")
         data = self.EvidenceImportInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        if not data.is_valid():
+            # The same error shape as invalid records; line 0 means the request itself.
+            return Response(
+                {
+                    "detail": "The request body is not a batch of records; nothing was written.",
+                    "errors": [
+                        {"line": 0, "field": field, "reason": _flatten(messages)}
+                        for field, messages in data.errors.items()
+                    ],
+                },
+                status=status.HTTP_400_BAD_REQUEST,
+            )
         try:
             result = evidence_import(
                 sources=[read_objects("records", data.validated_data["records"])],
@@ -91,8 +111,15 @@ class EvidenceImportApi(APIView):
         )
 
 
+def _blank_choice(field_name: str, model: type) -> serializers.ChoiceField:
+    """A choice field that may be empty: the schema's enum includes ""."""
+    choices = model._meta.get_field(field_name).choices
+    return serializers.ChoiceField(choices=[("", "(none)"), *choices], read_only=True)
+
+
 class AccountSerializer(serializers.ModelSerializer):
     owner_email = serializers.EmailField(source="owner.email", default=None, read_only=True)
+    health = _blank_choice("health", m.Account)
 
     class Meta:
         model = m.Account
@@ -130,6 +157,10 @@ def _evidence_serializer(model: type, fields: list[str]) -> type[serializers.Mod
     attrs: dict[str, Any] = {"Meta": meta}
     if "contact" in fields:
         attrs["contact"] = serializers.SlugRelatedField(slug_field="external_id", read_only=True)
+    for name in fields:
+        model_field = next((f for f in model._meta.fields if f.name == name), None)
+        if model_field is not None and model_field.choices and model_field.blank:
+            attrs[name] = _blank_choice(name, model)
     return type(f"{model.__name__}Serializer", (serializers.ModelSerializer,), attrs)
 
 

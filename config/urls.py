@@ -19,3 +19,5 @@ urlpatterns = [
 ]
 
 handler500 = "core.views.server_error"
+handler404 = "core.views.not_found"
+handler400 = "core.views.bad_request"

@@ -36,3 +36,19 @@ def server_error(request: HttpRequest) -> HttpResponse:
             return unavailable_response(request)
         exc = exc.__cause__ or exc.__context__
     return HttpResponse(render_to_string("500.html"), status=500)
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """handler404: JSON under /api/, the page elsewhere."""
+    from django.template.loader import render_to_string
+
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return HttpResponse(render_to_string("404.html", request=request), status=404)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """handler400 (e.g. a body with too many fields): JSON under /api/."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Bad request."}, status=400)
+    return HttpResponse("<h1>Bad request</h1>", status=400)

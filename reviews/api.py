@@ -13,6 +13,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from accounts.selectors import account_get
+from core.roles import is_leader
 from reviews import selectors, services
 from reviews.models import RejectReason
 from signals.engine.brief import brief_text
@@ -173,6 +174,8 @@ class ReassignApi(APIView):
     @extend_schema(request=ReassignInputSerializer, responses={200: None})
     def post(self, request: Request, external_id: str) -> Response:
         account = account_get(user=request.user, external_id=external_id)
+        if not is_leader(request.user):
+            raise PermissionDenied("Only CS leaders and admins reassign accounts.")
         data = self.ReassignInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         owner = get_user_model().objects.filter(email__iexact=data.validated_data["owner_email"], is_active=True).first()

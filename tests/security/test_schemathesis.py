@@ -1,0 +1,40 @@
+"""Property-based tests of the REST API against its own OpenAPI schema (schemathesis):
+no server error and no response that breaks the schema, for any generated input."""
+
+import pytest
+import schemathesis
+from schemathesis import checks
+from django.core.wsgi import get_wsgi_application
+from drf_spectacular.generators import SchemaGenerator
+from hypothesis import HealthCheck, settings
+from rest_framework.authtoken.models import Token
+
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+schema = schemathesis.openapi.from_dict(SchemaGenerator().get_schema(request=None, public=True))
+schema.app = get_wsgi_application()
+
+
+@pytest.fixture
+def auth(db) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    leader = factories.leader(username="lee@example.com")
+    owner = factories.owner(username="dana@example.com")
+    account = factories.AccountFactory(owner=owner, external_id="acme")
+    factories.CandidateFactory(account=account)
+    factories.TicketFactory(account=account)
+    token, _ = Token.objects.get_or_create(user=leader)
+    return {"Authorization": f"Token {token.key}"}
+
+
+@schema.parametrize()
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+def test_the_api_honours_its_schema(case, auth) -> None:  # type: ignore[no-untyped-def]
+    # No server error and nothing that contradicts the schema. (Lenient query parsing,
+    # such as an empty `page` meaning the first page, is deliberate: the negative-data
+    # checks are not used.)
+    case.call_and_validate(headers=auth, checks=[
+        checks.not_a_server_error, checks.status_code_conformance, checks.content_type_conformance,
+        checks.response_schema_conformance, checks.response_headers_conformance,
+    ], excluded_checks=[checks.negative_data_rejection, checks.positive_data_acceptance])

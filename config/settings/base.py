@@ -225,7 +225,7 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # denied access and failed logins (who, what, when)
         "security": {"level": "INFO"},
-        "axes": {"level": "INFO"},
+        "axes": {"level": "WARNING"},
     },
 }
 

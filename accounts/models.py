@@ -183,12 +183,12 @@ class UsageDaily(models.Model):
             models.Index(fields=["date", "account"], name="usage_date_account"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.metric} {self.date} {self.value}"
+
     @property
     def evidence_id(self) -> str:
         return f"usage:{self.metric}:{self.date.isoformat()}"
-
-    def __str__(self) -> str:
-        return f"{self.metric} {self.date} {self.value}"
 
 
 class Ticket(EvidenceModel, ClassifiedText):

@@ -9,7 +9,14 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
-from accounts.models import UNRESOLVED_TICKET_STATUSES, Account, Interaction, Outcome, Ticket, UsageDaily
+from accounts.models import (
+    UNRESOLVED_TICKET_STATUSES,
+    Account,
+    Interaction,
+    Outcome,
+    Ticket,
+    UsageDaily,
+)
 from core.roles import AnyUser, is_leader, scope_accounts
 from reviews.models import Decision, DecisionKind
 from signals.models import Candidate

@@ -8,7 +8,16 @@ from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.models import UNRESOLVED_TICKET_STATUSES, Contact, Interaction, Note, Opportunity, Outcome, Ticket, UsageDaily
+from accounts.models import (
+    UNRESOLVED_TICKET_STATUSES,
+    Contact,
+    Interaction,
+    Note,
+    Opportunity,
+    Outcome,
+    Ticket,
+    UsageDaily,
+)
 from core.roles import AnyUser, is_leader, scope_accounts
 from measurement.models import MeasurementEvent
 from reviews.models import Decision
@@ -134,7 +143,7 @@ def evidence_items(candidate: Candidate) -> dict[str, EvidenceView]:
     account = candidate.account
     ids = list(candidate.evidence)
     found: dict[str, EvidenceView] = {}
-    plain = [i for i in ids if ":" not in i or not i.split(":", 1)[0] in ("usage", "event")]
+    plain = [i for i in ids if ":" not in i or i.split(":", 1)[0] not in ("usage", "event")]
     if plain:
         for m in Interaction.objects.filter(account=account, external_id__in=plain).select_related("contact"):
             who = m.contact.name if m.contact else ("Customer" if m.direction == "inbound" else "Us")

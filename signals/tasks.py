@@ -1,10 +1,13 @@
 """Thin Celery tasks: ids in, one service call, safe to run twice."""
 
 import datetime as dt
+import logging
 
 from celery import shared_task
 
 from signals import services
+
+logger = logging.getLogger(__name__)
 
 RETRY = {"autoretry_for": (Exception,), "retry_backoff": 5, "retry_backoff_max": 300, "max_retries": 5}
 
@@ -26,7 +29,15 @@ def return_deferrals_task() -> int:
 
 
 def enqueue_scoring(account_ids: set[int] | list[int]) -> None:
-    """Called after commit (the import hook); batches keep each task short."""
+    """Called after commit (the import hook); batches keep each task short.
+
+    If the broker is down the evidence is already committed: log it and let the nightly
+    full rescore catch up, rather than failing a request whose data was saved."""
     ids = sorted(account_ids)
     for start in range(0, len(ids), 500):
-        score_accounts_task.delay(ids[start : start + 500])
+        try:
+            score_accounts_task.delay(ids[start : start + 500])
+        except Exception:  # kombu raises OperationalError and friends for an unreachable broker
+            logger.exception("could not enqueue scoring for %s account(s); the nightly rescore will catch up",
+                             len(ids) - start)
+            return

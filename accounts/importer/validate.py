@@ -126,7 +126,7 @@ def resolve_references(batch: Validated, pending: list[tuple[RawRecord, Record]]
         if rec.type.name == "contact"
     }
     rejected_lines: dict[tuple[str, str], int] = {}
-    for raw, errors in batch.rejected:
+    for raw, _errors in batch.rejected:
         if raw.data and raw.data.get("type") in ("account", "contact") and isinstance(raw.data.get("external_id"), str):
             rejected_lines[(raw.data["type"], raw.data["external_id"])] = raw.line
 

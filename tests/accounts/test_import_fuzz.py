@@ -9,7 +9,16 @@ from hypothesis import strategies as st
 
 from accounts.importer import ImportFailed, evidence_import
 from accounts.importer.readers import read_objects, read_path
-from accounts.models import Account, Contact, Interaction, Note, Opportunity, Outcome, Ticket, UsageDaily
+from accounts.models import (
+    Account,
+    Contact,
+    Interaction,
+    Note,
+    Opportunity,
+    Outcome,
+    Ticket,
+    UsageDaily,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -13,6 +13,7 @@ urlpatterns = [
         SpectacularSwaggerSplitView.as_view(url_name="api-schema")), name="api-docs"),
     path("api/v1/", include("accounts.api_urls")),
     path("api/v1/", include("reviews.api_urls")),
+    path("api/v1/", include("measurement.api_urls")),
     path("", include("reviews.urls")),
     path("", include("measurement.urls")),
     path("", include("core.urls")),

@@ -3,9 +3,14 @@
 Nothing in the app updates or deletes an event; on PostgreSQL a trigger refuses it.
 """
 
+import datetime as dt
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+
+from core.models import TimestampedModel
 
 
 class EventKind(models.TextChoices):
@@ -62,3 +67,51 @@ class MeasurementEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.occurred_at:%Y-%m-%d %H:%M}"
+
+
+class PilotSample(models.TextChoices):
+    ACCOUNTS = "accounts", "An explicit list of accounts"
+    SEGMENT = "segment", "One segment"
+    TOP_HEALTHY = "top_healthy", "Top N healthy accounts by ARR"
+
+
+class Pilot(TimestampedModel):
+    """A time-boxed pilot the CS leader judges against its threshold (configured in admin).
+
+    The sample is evaluated when the dashboard is read: the chosen accounts, the
+    segment, or the N accounts with health "good" and the highest ARR, always limited
+    to accounts whose owner is on the pilot's team.
+    """
+
+    name = models.CharField(max_length=120, unique=True)
+    start_date = models.DateField()
+    duration_days = models.PositiveSmallIntegerField(default=60)
+    sample = models.CharField(max_length=12, choices=PilotSample.choices, default=PilotSample.TOP_HEALTHY)
+    accounts = models.ManyToManyField(
+        "accounts.Account", blank=True, related_name="pilots",
+        help_text="Only for an explicit sample: the accounts in the pilot.",
+    )
+    segment = models.CharField(max_length=50, blank=True, help_text="Only for a segment sample.")
+    top_n = models.PositiveSmallIntegerField(
+        null=True, blank=True, verbose_name="top N",
+        help_text="Only for a top-N sample: how many healthy accounts, highest ARR first.",
+    )
+    owner_team = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="pilots",
+        help_text="The account owners in the pilot; the sample is limited to their accounts.",
+    )
+    threshold = models.DecimalField(
+        max_digits=3, decimal_places=2, default=Decimal("0.80"),
+        help_text="Share of candidates accepted or rejected with an evidence-backed reason and a next action.",
+    )
+
+    class Meta:
+        ordering = ["-start_date", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def end_date(self) -> dt.date:
+        """The last day of the pilot (inclusive)."""
+        return self.start_date + dt.timedelta(days=self.duration_days - 1)

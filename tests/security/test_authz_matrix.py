@@ -56,6 +56,9 @@ MATRIX: dict[str, Rule] = {
                              data={"owner": "OWNER_PK"}),
     "monthly-review": page(hides_rows=True),
     "monthly-review-csv": page(hides_rows=True),
+    "dashboard": page(hides_rows=True),
+    "dashboard-csv": page(hides_rows=True),
+    "events-csv": page(),  # streamed; its scoping is tested in tests/measurement/test_views.py
     # API
     "api-schema": api(),
     "api-docs": api(),
@@ -67,6 +70,7 @@ MATRIX: dict[str, Rule] = {
     "api-account-reassign": api("post", other_owner=404, owner=403, leader=400, admin=400,
                                 data={"owner_email": "nobody@example.com"}),
     "api-candidate-list": api(hides_rows=True),
+    "api-event-list": api(other_owner=403, owner=403),
     "api-candidate-detail": api(other_owner=404),
     "api-candidate-approve": api("post", other_owner=404, owner=200, leader=403, admin=403,
                                  data={"next_step": "Call", "consent_reviewed": True}),
@@ -133,6 +137,8 @@ def url_for(name: str, route: str, world: dict) -> str:
     kwargs = {}
     if "<int:pk>" in route:
         kwargs["pk"] = world["account"].pk if name == "account-reassign" else candidate.pk
+    if "<slug:figure>" in route:
+        kwargs["figure"] = "quality-gaps"
     if "<str:external_id>" in route:
         kwargs["external_id"] = world["account"].external_id
     if name in ("monthly-review", "monthly-review-csv"):

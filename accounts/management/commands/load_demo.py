@@ -48,6 +48,11 @@ class Command(BaseCommand):
         result = evidence_import(sources=[read_path(path)], channel="demo", source_names=[str(path)])
         for line in result.summary_lines():
             self.stdout.write(f"  {line}")
+        # A believable past of decisions and outcomes, so the dashboard is not empty.
+        from measurement.demo import demo_history_create
+
+        written = demo_history_create(seed=options["seed"], today=today)
+        self.stdout.write(f"  history: {written} past decision(s) and outcome(s) for the pilot dashboard")
         self.stdout.write(f"Demo data loaded in {time.perf_counter() - started:.0f} s.")
         self._print_logins()
 

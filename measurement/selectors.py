@@ -1,0 +1,846 @@
+"""Reads for the pilot dashboard, the events API and the CSV exports.
+
+Every read starts from what the user may see (`core.roles.scope_accounts`: leaders and
+admins see every account, an owner only the accounts they own now) and, when a pilot
+is chosen, from the pilot's sample. Figures are aggregated in SQL: one query per
+figure however many events there are; Python only fills empty weeks and takes
+percentiles of per-candidate durations.
+
+"Signals" are candidates; a signal is *surfaced* when the engine writes the candidate
+(`Candidate.inserted_at`, the moment an owner could first see it). The dashboard's
+date range selects the signals surfaced in it (a cohort) and measures what happened
+to them up to the end of the range, so a closed range never changes afterwards.
+The definitions below are shown beside each figure.
+"""
+
+import datetime as dt
+import math
+import random
+import statistics
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+from django.db.models import (
+    BooleanField,
+    Count,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast
+from django.utils import timezone
+
+from accounts.models import (
+    UNRESOLVED_TICKET_STATUSES,
+    Account,
+    Contact,
+    ContactRole,
+    Health,
+    Ticket,
+    UsageDaily,
+)
+from core.roles import AnyUser, is_leader, scope_accounts
+from measurement.models import EventKind, MeasurementEvent, Pilot, PilotSample
+from reviews.models import Decision, DecisionKind, RejectReason
+from signals.models import Candidate, PhraseKind, PhraseRule, Rule
+from signals.rules import RULE_SPECS
+from signals.vocabulary import CandidateStatus
+
+DEFAULT_THRESHOLD = Decimal("0.80")
+DEFAULT_RANGE_DAYS = 56  # eight weeks when no pilot is chosen
+READINESS_DAYS = 14
+MAX_AUDIT_SAMPLE = 100
+
+# --------------------------------------------------------------------------- definitions
+
+PARTS: tuple[tuple[str, str, str], ...] = (
+    ("source_evidence", "Source evidence",
+     "The candidate cites at least one evidence item (its evidence list is not empty)."),
+    ("value_proof", "Value proof",
+     "The candidate carries no ‘no value proof’ blocker: when the engine last scored it, the account had a "
+     "verified outcome within the value-proof window (rule value_proof_days). An unverified outcome does not count."),
+    ("stakeholder_fit", "Stakeholder fit",
+     "The account has an active decision maker or champion in the CRM, or the brief’s Stakeholders part names "
+     "one (the brief lists decision makers and champions as ‘Name, …, decision maker’ or ‘…, champion’)."),
+    ("open_issue_check", "Open-issue check",
+     "The brief’s Risk and timing part states the support-ticket check (a blocking ticket, non-blocking unresolved "
+     "tickets, or ‘No unresolved support tickets’), or the candidate has an open-support-issue blocker. The engine "
+     "writes this for every candidate it briefs, so it is missing only for candidates it did not brief; it does not "
+     "show that the owner read the tickets (owner review covers that)."),
+    ("owner_review", "Owner review",
+     "By the end of the range the account’s owner decided on it (approve, reject or defer: only the owner can), "
+     "or opened it (a ‘reviewed’ event whose actor was the account’s owner at that moment)."),
+    ("next_action", "Next action",
+     "By the end of the range it has an approval with a next step, a rejection with a reason (and a note when the "
+     "reason is ‘other’), or a deferral with a return date."),
+)
+PART_KEYS = tuple(key for key, _, _ in PARTS)
+PART_SHORT = {"source_evidence": "Evidence", "value_proof": "Value", "stakeholder_fit": "Stakeholder",
+              "open_issue_check": "Issues", "owner_review": "Review", "next_action": "Next"}
+PART_LABELS = {key: label for key, label, _ in PARTS}
+
+DEFINITIONS: dict[str, str] = {
+    "surfaced": "Signals (candidates) the engine wrote in the range, in the sample and in your view.",
+    "funnel": (
+        "Of the signals surfaced in the range, how many reached each stage by the end of the range. Reviewed: "
+        "owner review as in review quality. Owner-approved: an approval decision. Outreach, customer responses "
+        "(positive or negative; ‘no response’ does not count), opportunities and closed-won: at least one such "
+        "event logged on the signal. Closed-won amount: the sum of the amounts logged, per currency."
+    ),
+    "quality": (
+        "expansion_signal_review_quality: the share of signals surfaced in the range that have all six parts "
+        "by the end of the range, each as defined on the dashboard's review-quality panel."
+    ),
+    "threshold": (
+        "Share of signals surfaced in the range that, by the end of the range, were accepted or rejected with an "
+        "evidence-backed reason and a next action: the signal cites evidence, and the owner approved it with a "
+        "next step (consent and relationship context confirmed), or rejected it with a reason code (and a note for "
+        "‘other’; the rejection's next action is that nothing goes to the customer and the cool-down applies). "
+        "Deferred, pending and expired signals count against it."
+    ),
+    "false_positives": (
+        "False-positive rate: of the signals surfaced in the range that the owner approved or rejected by the end "
+        "of the range, the share rejected as ‘False positive: not an expansion signal’. Deferrals are not verdicts "
+        "and are left out. Intent ‘inferred’ means usage detectors alone produced the signal; ‘buying’ and "
+        "‘curious’ mean the classifier's phrase rules read a customer text."
+    ),
+    "time_to_decision": (
+        "From the moment a signal was surfaced to the owner's first decision on it (approve, reject or defer), for "
+        "signals surfaced in the range and decided by its end. Median: the middle value (the mean of the two middle "
+        "values for an even count). p90: nearest rank, the smallest time within which 90% of them were decided."
+    ),
+    "queue_age": (
+        "Signals pending today (in the sample and your view, whenever surfaced), by whole days since they were "
+        "surfaced. Median and p90 as for time to decision."
+    ),
+    "decisions_per_owner": (
+        "Decisions made in the range on signals in the sample, by the person who decided (only the account's "
+        "owner can decide). A false positive is a rejection with that reason."
+    ),
+    "breakdown": (
+        "The same measures per group, for signals surfaced in the range. Owner and segment are the account's now; "
+        "the recommendation is the candidate's (a decided candidate keeps the one it was decided on)."
+    ),
+    "weekly": (
+        "Signals grouped by the week (Monday to Sunday, UTC) they were surfaced, measured at the end of the range: "
+        "recent weeks have had less time for review."
+    ),
+    "readiness": (
+        "The seed's ‘Not ready if’ conditions, checked for the last 14 days up to today, for the sample and your view."
+    ),
+    "audit": (
+        "The seed's Unique Workflow Test: a reproducible random sample of the pilot's signals (the same seed, size "
+        "and signals always draw the same sample), each checked for the seven items."
+    ),
+}
+
+
+# --------------------------------------------------------------------------- scope
+
+
+@dataclass(frozen=True)
+class DashboardScope:
+    user: AnyUser
+    start: dt.date
+    end: dt.date
+    pilot: Pilot | None = None
+    today: dt.date = field(default_factory=lambda: timezone.now().date())
+    # Per-request memo: the per-signal facts are read by most figures.
+    cache: dict[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+    @property
+    def start_at(self) -> dt.datetime:
+        return day_start(self.start)
+
+    @property
+    def end_at(self) -> dt.datetime:
+        """Exclusive: the first moment after the range."""
+        return day_start(self.end + dt.timedelta(days=1))
+
+    @property
+    def threshold(self) -> Decimal:
+        return self.pilot.threshold if self.pilot else DEFAULT_THRESHOLD
+
+    @property
+    def range_text(self) -> str:
+        return f"{self.start:%-d %b %Y} – {self.end:%-d %b %Y}"
+
+
+def day_start(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC)
+
+
+def pilot_list() -> QuerySet[Pilot]:
+    return Pilot.objects.order_by("-start_date", "name")
+
+
+def pilot_default(*, today: dt.date, pilots: Iterable[Pilot]) -> Pilot | None:
+    """The pilot that started most recently (one running today wins over one ahead)."""
+    started = [p for p in pilots if p.start_date <= today]
+    return max(started, key=lambda p: (p.start_date, -p.pk)) if started else None
+
+
+def default_range(*, pilot: Pilot | None, today: dt.date) -> tuple[dt.date, dt.date]:
+    if pilot is None:
+        return today - dt.timedelta(days=DEFAULT_RANGE_DAYS - 1), today
+    return pilot.start_date, max(pilot.start_date, min(pilot.end_date, today))
+
+
+def pilot_accounts(pilot: Pilot) -> QuerySet[Account]:
+    """The pilot's sample, unscoped: its accounts, segment or top N healthy accounts by
+    ARR, among the accounts owned by the pilot's team."""
+    qs = Account.objects.filter(owner__in=pilot.owner_team.all())
+    if pilot.sample == PilotSample.ACCOUNTS:
+        return qs.filter(pk__in=pilot.accounts.all().values("pk"))
+    if pilot.sample == PilotSample.SEGMENT:
+        return qs.filter(segment=pilot.segment)
+    ranked = qs.filter(health=Health.GOOD).order_by(F("arr").desc(nulls_last=True), "pk")
+    return Account.objects.filter(pk__in=ranked.values("pk")[: pilot.top_n or 0])
+
+
+def sample_accounts(scope: DashboardScope) -> QuerySet[Account]:
+    qs = scope_accounts(Account.objects.all(), scope.user)
+    if scope.pilot is not None:
+        qs = qs.filter(pk__in=pilot_accounts(scope.pilot).values("pk"))
+    return qs
+
+
+def sample_candidates(scope: DashboardScope) -> QuerySet[Candidate]:
+    """Every candidate in the sample and the user's view, whenever surfaced."""
+    qs = scope_accounts(Candidate.objects.all(), scope.user, field="account")
+    if scope.pilot is not None:
+        qs = qs.filter(account__in=pilot_accounts(scope.pilot).values("pk"))
+    return qs
+
+
+def surfaced_candidates(scope: DashboardScope) -> QuerySet[Candidate]:
+    return sample_candidates(scope).filter(inserted_at__gte=scope.start_at, inserted_at__lt=scope.end_at)
+
+
+# --------------------------------------------------------------------------- per-signal facts
+#
+# Every figure about the signals of the range is folded from one list of per-signal
+# facts. They come from a fixed number of set-based queries: the signals with the parts
+# that live on the candidate (evidence, blockers, brief), the accounts with a decision
+# maker or champion, and the decisions and the events of those signals aggregated to
+# one row per signal with conditional counts. Correlated EXISTS per signal and per
+# measure were tried first: on PostgreSQL each costs a sub-plan per row, and a year
+# of 40,000 signals took seconds per figure; these queries scan each table once.
+
+
+def _has_reason_and_next_action() -> Q:
+    """A decision that says what happens next: an approval with a next step, a
+    rejection with a reason (a note for 'other'), a deferral with a date."""
+    return (
+        (Q(kind=DecisionKind.APPROVE) & ~Q(next_step=""))
+        | (Q(kind=DecisionKind.REJECT) & ~Q(reason_code="") & ~Q(reason_code=RejectReason.OTHER, note=""))
+        | Q(kind=DecisionKind.DEFER, defer_until__isnull=False)
+    )
+
+
+def _evidence_backed_verdict() -> Q:
+    """Accepted or rejected with a reason and a next action (the seed's threshold)."""
+    return (
+        (Q(kind=DecisionKind.APPROVE, consent_reviewed=True) & ~Q(next_step=""))
+        | (Q(kind=DecisionKind.REJECT) & ~Q(reason_code="") & ~Q(reason_code=RejectReason.OTHER, note=""))
+    )
+
+
+def _bool(condition: Q) -> ExpressionWrapper:
+    return ExpressionWrapper(condition, output_field=BooleanField())
+
+
+@dataclass(slots=True)
+class SignalFacts:
+    """One signal as the definitions see it at the end of the range."""
+
+    pk: int
+    account_id: int
+    owner_id: int | None
+    segment: str
+    signal_type: str
+    intent: str
+    recommendation: str
+    surfaced_at: dt.datetime
+    source_evidence: bool = False
+    value_proof: bool = False
+    stakeholder_fit: bool = False
+    open_issue_check: bool = False
+    owner_review: bool = False
+    next_action: bool = False
+    threshold: bool = False
+    approved: bool = False
+    rejected: bool = False
+    false_positive: bool = False
+    decided: bool = False  # approved or rejected (a deferral is not a verdict)
+    outreach: bool = False
+    responded: bool = False
+    opportunity: bool = False
+    won: bool = False
+    first_decision_at: dt.datetime | None = None
+    won_amounts: dict[str, Decimal] = field(default_factory=dict)
+    complete: bool = False  # all six parts; set once the facts are gathered
+    week: dt.date = dt.date.min  # the Monday (UTC) of the week it was surfaced
+
+    @property
+    def missing(self) -> list[str]:
+        return [key for key in PART_KEYS if not getattr(self, key)]
+
+
+def facts_for(candidates: QuerySet[Candidate], *, until: dt.datetime) -> dict[int, SignalFacts]:
+    """The facts of `candidates` as of `until`, in five queries whatever their number."""
+    rows = (
+        candidates.order_by()
+        .annotate(
+            f_source_evidence=_bool(~Q(evidence=[])),
+            f_value_proof=_bool(~Q(blockers__icontains='"no_value_proof"')),
+            f_stakeholder_brief=_bool(
+                Q(brief__stakeholders__icontains=", decision maker") | Q(brief__stakeholders__icontains=", champion")
+            ),
+            f_open_issue_check=_bool(
+                Q(brief__risk_timing__icontains="ticket") | Q(blockers__icontains='"open_support_issue"')
+            ),
+        )
+        .values_list("pk", "account_id", "account__owner_id", "account__segment", "signal_type", "intent",
+                     "recommendation", "inserted_at", "f_source_evidence", "f_value_proof", "f_stakeholder_brief",
+                     "f_open_issue_check")
+    )
+    facts: dict[int, SignalFacts] = {}
+    for pk, account, owner, segment, signal_type, intent, rec, surfaced, evidence, value, brief_names, issue in rows:
+        day = surfaced.astimezone(dt.UTC).date()
+        facts[pk] = SignalFacts(pk, account, owner, segment, signal_type, intent, rec, surfaced,
+                                source_evidence=bool(evidence), value_proof=bool(value),
+                                stakeholder_fit=bool(brief_names), open_issue_check=bool(issue),
+                                week=day - dt.timedelta(days=day.weekday()))
+    if not facts:
+        return facts
+    ids = candidates.values("pk")
+    with_stakeholders = set(
+        Contact.objects.filter(active=True, role__in=(ContactRole.DECISION_MAKER, ContactRole.CHAMPION),
+                               account__in=candidates.values("account_id"))
+        .order_by().values_list("account_id", flat=True).distinct()
+    )
+    decisions = (
+        Decision.objects.filter(candidate__in=ids, decided_at__lt=until).order_by().values("candidate_id")
+        .annotate(
+            n=Count("pk"),
+            approved=Count("pk", filter=Q(kind=DecisionKind.APPROVE)),
+            rejected=Count("pk", filter=Q(kind=DecisionKind.REJECT)),
+            false_positive=Count("pk", filter=Q(kind=DecisionKind.REJECT, reason_code=RejectReason.FALSE_POSITIVE)),
+            next_action=Count("pk", filter=_has_reason_and_next_action()),
+            verdict=Count("pk", filter=_evidence_backed_verdict()),
+            first=Min("decided_at"),
+        )
+    )
+    events = (
+        MeasurementEvent.objects.filter(
+            candidate__in=ids, occurred_at__lt=until,
+            kind__in=(EventKind.REVIEWED, EventKind.OUTREACH_SENT, EventKind.CUSTOMER_RESPONDED,
+                      EventKind.OPPORTUNITY_CREATED, EventKind.CLOSED_WON),
+        ).order_by().values("candidate_id")
+        .annotate(
+            reviewed=Count("pk", filter=Q(kind=EventKind.REVIEWED, actor_id=F("owner_id"))),
+            outreach=Count("pk", filter=Q(kind=EventKind.OUTREACH_SENT)),
+            responded=Count("pk", filter=Q(kind=EventKind.CUSTOMER_RESPONDED,
+                                           data__response__in=("positive", "negative"))),
+            opportunity=Count("pk", filter=Q(kind=EventKind.OPPORTUNITY_CREATED)),
+            won=Count("pk", filter=Q(kind=EventKind.CLOSED_WON)),
+        )
+    )
+    amounts = (
+        MeasurementEvent.objects.filter(candidate__in=ids, occurred_at__lt=until, kind=EventKind.CLOSED_WON)
+        .annotate(currency=KeyTextTransform("currency", "data"),
+                  amount=Cast(KeyTextTransform("amount", "data"), DecimalField(max_digits=16, decimal_places=2)))
+        .order_by().values("candidate_id", "currency").annotate(total=Sum("amount"))
+    )
+    for f in facts.values():
+        f.stakeholder_fit = f.stakeholder_fit or f.account_id in with_stakeholders
+    for row in decisions:
+        f = facts[row["candidate_id"]]
+        f.owner_review = row["n"] > 0
+        f.approved, f.rejected = row["approved"] > 0, row["rejected"] > 0
+        f.false_positive, f.decided = row["false_positive"] > 0, (row["approved"] + row["rejected"]) > 0
+        f.next_action = row["next_action"] > 0
+        f.threshold = f.source_evidence and row["verdict"] > 0
+        f.first_decision_at = row["first"]
+    for row in events:
+        f = facts[row["candidate_id"]]
+        f.owner_review = f.owner_review or row["reviewed"] > 0
+        f.outreach, f.responded = row["outreach"] > 0, row["responded"] > 0
+        f.opportunity, f.won = row["opportunity"] > 0, row["won"] > 0
+    for f in facts.values():
+        f.complete = (f.source_evidence and f.value_proof and f.stakeholder_fit and f.open_issue_check
+                      and f.owner_review and f.next_action)
+    for row in amounts:
+        currency = row["currency"] or "USD"
+        f = facts[row["candidate_id"]]
+        total = Decimal(str(row["total"] or 0)).quantize(Decimal("0.01"))  # SQLite sums decimals as floats
+        f.won_amounts[currency] = f.won_amounts.get(currency, Decimal("0.00")) + total
+    return facts
+
+
+def signal_facts(scope: DashboardScope) -> list[SignalFacts]:
+    """The facts of the signals surfaced in the range, computed once per scope."""
+    if "facts" not in scope.cache:
+        facts = facts_for(surfaced_candidates(scope), until=scope.end_at)
+        scope.cache["facts"] = sorted(facts.values(), key=lambda f: (f.surfaced_at, f.pk))
+    return scope.cache["facts"]
+
+
+# The per-signal booleans that every group sums, in the order of the fold's matrix columns.
+FOLD_COLUMNS = ("owner_review", "approved", "rejected", "outreach", "responded", "opportunity", "won", "decided",
+                "false_positive", "threshold", "complete", *PART_KEYS)
+_MEASURE_NAMES = {"owner_review": "reviewed", "threshold": "threshold_met"}
+
+
+@dataclass
+class Measures:
+    """One group's counts, and the shares the dashboard shows."""
+
+    surfaced: int = 0
+    reviewed: int = 0
+    approved: int = 0
+    rejected: int = 0
+    outreach: int = 0
+    responded: int = 0
+    opportunity: int = 0
+    won: int = 0
+    decided: int = 0
+    false_positive: int = 0
+    threshold_met: int = 0
+    complete: int = 0
+    parts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(PART_KEYS, 0))
+    won_amounts: dict[str, Decimal] = field(default_factory=dict)
+
+    @property
+    def quality(self) -> float | None:
+        return share(self.complete, self.surfaced)
+
+    @property
+    def threshold_share(self) -> float | None:
+        return share(self.threshold_met, self.surfaced)
+
+    @property
+    def false_positive_rate(self) -> float | None:
+        return share(self.false_positive, self.decided)
+
+
+def share(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+def _matrix(facts: list[SignalFacts]) -> np.ndarray:
+    flat = [getattr(f, column) for f in facts for column in FOLD_COLUMNS]
+    return np.array(flat, dtype=np.int64).reshape(len(facts), len(FOLD_COLUMNS))
+
+
+def fold(facts: list[SignalFacts], attr: str | None = None, *,
+         matrix: np.ndarray | None = None) -> dict[Any, Measures]:
+    """Sum the signals' booleans per value of `attr` (one group when None). The sums run
+    over a matrix of 0/1 columns, so a year of signals folds in milliseconds."""
+    if not facts:
+        return {}
+    matrix = _matrix(facts) if matrix is None else matrix
+    keys = [getattr(f, attr) for f in facts] if attr else [None] * len(facts)
+    index = {k: i for i, k in enumerate(dict.fromkeys(keys))}
+    rows = np.fromiter(map(index.__getitem__, keys), dtype=np.int64, count=len(keys))
+    sums = np.zeros((len(index), len(FOLD_COLUMNS)), dtype=np.int64)
+    np.add.at(sums, rows, matrix)
+    counts = np.bincount(rows, minlength=len(index))
+    out: dict[Any, Measures] = {}
+    for group, i in index.items():
+        values = dict(zip(FOLD_COLUMNS, (int(v) for v in sums[i]), strict=True))
+        m = Measures(surfaced=int(counts[i]), parts={key_: values[key_] for key_ in PART_KEYS})
+        for column in FOLD_COLUMNS[:11]:
+            setattr(m, _MEASURE_NAMES.get(column, column), values[column])
+        out[group] = m
+    groups = list(index)  # position i holds the group of row index i
+    for f, i in zip(facts, rows, strict=True):
+        if f.won_amounts:
+            target = out[groups[i]]
+            for currency, amount in f.won_amounts.items():
+                target.won_amounts[currency] = target.won_amounts.get(currency, Decimal("0.00")) + amount
+    return out
+
+
+def _facts_matrix(scope: DashboardScope) -> tuple[list[SignalFacts], np.ndarray]:
+    facts = signal_facts(scope)
+    if "matrix" not in scope.cache:
+        scope.cache["matrix"] = _matrix(facts) if facts else np.zeros((0, len(FOLD_COLUMNS)), dtype=np.int64)
+    return facts, scope.cache["matrix"]
+
+
+def summary(scope: DashboardScope) -> Measures:
+    """Every headline count for the range."""
+    facts, matrix = _facts_matrix(scope)
+    return fold(facts, matrix=matrix).get(None, Measures())
+
+
+GROUPS: dict[str, tuple[str, str]] = {
+    # key: (label, the attribute of SignalFacts it groups by)
+    "owner": ("Owner", "owner_id"),
+    "segment": ("Segment", "segment"),
+    "signal_type": ("Signal type", "signal_type"),
+    "recommendation": ("Recommendation", "recommendation"),
+    "intent": ("Intent", "intent"),
+}
+
+
+def measures_by(scope: DashboardScope, group: str) -> dict[Any, Measures]:
+    """The same measures per owner, segment, signal type, recommendation or intent."""
+    attr = GROUPS[group][1]
+    facts, matrix = _facts_matrix(scope)
+    return fold(facts, attr, matrix=matrix)
+
+
+def measures_by_week(scope: DashboardScope) -> list[tuple[dt.date, Measures]]:
+    """One row per week (Monday to Sunday, UTC) of the range, empty weeks included."""
+    facts, matrix = _facts_matrix(scope)
+    found = fold(facts, "week", matrix=matrix)
+    weeks = []
+    monday = scope.start - dt.timedelta(days=scope.start.weekday())
+    while monday <= scope.end:
+        weeks.append((monday, found.get(monday, Measures())))
+        monday += dt.timedelta(days=7)
+    return weeks
+
+
+# --------------------------------------------------------------------------- figures
+
+
+@dataclass
+class Stage:
+    key: str
+    label: str
+    count: int
+    of_previous: float | None = None
+    of_surfaced: float | None = None
+
+
+def funnel(measures: Measures) -> list[Stage]:
+    stages = [
+        Stage("surfaced", "Signals surfaced", measures.surfaced),
+        Stage("reviewed", "Reviewed by the owner", measures.reviewed),
+        Stage("approved", "Owner-approved", measures.approved),
+        Stage("outreach", "Outreach logged", measures.outreach),
+        Stage("responded", "Customer responded", measures.responded),
+        Stage("opportunity", "Expansion opportunity", measures.opportunity),
+        Stage("won", "Closed-won", measures.won),
+    ]
+    for previous, stage in zip(stages, stages[1:], strict=False):
+        stage.of_previous = share(stage.count, previous.count)
+        stage.of_surfaced = share(stage.count, measures.surfaced)
+    stages[0].of_surfaced = 1.0 if measures.surfaced else None
+    return stages
+
+
+@dataclass
+class Gap:
+    candidate: Candidate
+    missing: list[str]
+
+
+def quality_gaps(scope: DashboardScope, *, limit: int | None = 25) -> list[Gap]:
+    """Signals that lack at least one of the six parts, oldest first, with what they lack."""
+    lacking = [f for f in signal_facts(scope) if not f.complete]
+    if limit is not None:
+        lacking = lacking[:limit]
+    candidates = Candidate.objects.select_related("account", "account__owner").in_bulk([f.pk for f in lacking])
+    return [Gap(candidates[f.pk], f.missing) for f in lacking if f.pk in candidates]
+
+
+@dataclass
+class OwnerRow:
+    owner_id: int | None
+    name: str
+    measures: Measures
+
+
+def user_names(ids: Iterable[int | None]) -> dict[int | None, str]:
+    from django.contrib.auth import get_user_model
+
+    wanted = [i for i in ids if i is not None]
+    names: dict[int | None, str] = {None: "No owner"}
+    for user in get_user_model().objects.filter(pk__in=wanted).only("first_name", "last_name", "username"):
+        names[user.pk] = user.get_full_name() or user.username
+    return names
+
+
+def by_owner(scope: DashboardScope) -> list[OwnerRow]:
+    """Per owner, the pilot's team first (with zero rows for members with no signals)."""
+    groups = measures_by(scope, "owner")
+    ids: list[int | None] = list(groups)
+    if scope.pilot is not None:
+        team = scope.pilot.owner_team.all() if is_leader(scope.user) else [scope.user]
+        ids += [u.pk for u in team if u.pk not in groups]
+    names = user_names(ids)
+    rows = [OwnerRow(i, names.get(i, "Former user"), groups.get(i, Measures())) for i in ids]
+    return sorted(rows, key=lambda r: (r.owner_id is None, r.name.lower()))
+
+
+def rejection_reasons(scope: DashboardScope) -> list[tuple[str, str, int]]:
+    """Rejections by reason code, for signals surfaced in the range, decided by its end."""
+    rows = (
+        Decision.objects.filter(kind=DecisionKind.REJECT, decided_at__lt=scope.end_at,
+                                candidate__in=surfaced_candidates(scope).values("pk"))
+        .order_by().values("reason_code").annotate(n=Count("pk"))
+    )
+    counts = {row["reason_code"]: row["n"] for row in rows}
+    return [(code, label, counts.get(code, 0)) for code, label in RejectReason.choices]
+
+
+@dataclass
+class Durations:
+    count: int
+    median: dt.timedelta | None
+    p90: dt.timedelta | None
+    values: list[dt.timedelta] = field(default_factory=list)
+
+
+def nearest_rank(sorted_values: list[Any], fraction: float) -> Any:
+    if not sorted_values:
+        return None
+    return sorted_values[max(0, math.ceil(fraction * len(sorted_values)) - 1)]
+
+
+def _durations(values: list[dt.timedelta]) -> Durations:
+    values = sorted(values)
+    if not values:
+        return Durations(0, None, None)
+    seconds = statistics.median(v.total_seconds() for v in values)
+    return Durations(len(values), dt.timedelta(seconds=seconds), nearest_rank(values, 0.9), values)
+
+
+def time_to_decision(scope: DashboardScope) -> Durations:
+    return _durations([f.first_decision_at - f.surfaced_at for f in signal_facts(scope) if f.first_decision_at])
+
+
+@dataclass
+class QueueAge:
+    pending: int
+    median_days: float | None
+    p90_days: int | None
+    oldest_days: int | None
+    buckets: list[tuple[str, int]]
+
+
+AGE_BUCKETS = ((0, 7, "0–7 days"), (8, 14, "8–14 days"), (15, 30, "15–30 days"), (31, None, "31+ days"))
+
+
+def queue_age(scope: DashboardScope) -> QueueAge:
+    stamps = sample_candidates(scope).filter(status=CandidateStatus.PENDING).order_by().values_list(
+        "inserted_at", flat=True)
+    ages = sorted((scope.today - stamp.date()).days for stamp in stamps)
+    buckets = [(label, sum(1 for a in ages if a >= lo and (hi is None or a <= hi))) for lo, hi, label in AGE_BUCKETS]
+    return QueueAge(
+        pending=len(ages),
+        median_days=statistics.median(ages) if ages else None,
+        p90_days=nearest_rank(ages, 0.9),
+        oldest_days=ages[-1] if ages else None,
+        buckets=buckets,
+    )
+
+
+@dataclass
+class DecisionCounts:
+    decided_by_id: int
+    name: str
+    total: int
+    approved: int
+    rejected: int
+    deferred: int
+    false_positive: int
+
+
+def decisions_per_owner(scope: DashboardScope) -> list[DecisionCounts]:
+    rows = (
+        Decision.objects.filter(decided_at__gte=scope.start_at, decided_at__lt=scope.end_at,
+                                candidate__in=sample_candidates(scope).values("pk"))
+        .order_by().values("decided_by")
+        .annotate(
+            total=Count("pk"),
+            approved=Count("pk", filter=Q(kind=DecisionKind.APPROVE)),
+            rejected=Count("pk", filter=Q(kind=DecisionKind.REJECT)),
+            deferred=Count("pk", filter=Q(kind=DecisionKind.DEFER)),
+            false_positive=Count("pk", filter=Q(kind=DecisionKind.REJECT, reason_code=RejectReason.FALSE_POSITIVE)),
+        )
+    )
+    rows = list(rows)
+    names = user_names(r["decided_by"] for r in rows)
+    out = [DecisionCounts(r["decided_by"], names.get(r["decided_by"], "Former user"), r["total"], r["approved"],
+                          r["rejected"], r["deferred"], r["false_positive"]) for r in rows]
+    return sorted(out, key=lambda r: (-r.total, r.name.lower()))
+
+
+@dataclass
+class Check:
+    key: str
+    name: str
+    passed: bool
+    detail: str
+
+
+def readiness(scope: DashboardScope) -> list[Check]:
+    """The seed's 'Not ready if' conditions, for the sample and the user's view."""
+    since = scope.today - dt.timedelta(days=READINESS_DAYS)
+    usage = sample_accounts(scope).aggregate(
+        accounts=Count("pk"),
+        with_usage=Count("pk", filter=Exists(UsageDaily.objects.filter(account=OuterRef("pk"), date__gte=since))),
+    )
+    latest = UsageDaily.objects.filter(account__in=sample_accounts(scope).values("pk"), date__gte=since).aggregate(
+        latest=Max("date"))["latest"]
+    defaults = set(Rule.objects.filter(segment="").values_list("key", flat=True))
+    missing_rules = [spec.key for spec in RULE_SPECS if spec.key not in defaults]
+    phrase_rules = PhraseRule.objects.filter(active=True, kind=PhraseKind.SIGNAL).count()
+    decisions = Decision.objects.filter(
+        decided_at__gte=day_start(since), candidate__in=sample_candidates(scope).values("pk")
+    ).aggregate(n=Count("pk"), owners=Count("decided_by", distinct=True))
+    return [
+        Check(
+            "usage", "Usage signals are available", usage["with_usage"] > 0,
+            f"{usage['with_usage']} of {usage['accounts']} accounts have usage rows since {since:%-d %b}"
+            + (f"; latest reading {latest:%-d %b %Y}." if latest else "; none in the last 14 days."),
+        ),
+        Check(
+            "criteria", "Expansion criteria are defined", not missing_rules and phrase_rules > 0,
+            (f"All {len(RULE_SPECS)} rules have a default" if not missing_rules
+             else f"{len(missing_rules)} rule(s) have no default: {', '.join(missing_rules)}")
+            + f"; {phrase_rules} active signal phrase rule{'s' if phrase_rules != 1 else ''}.",
+        ),
+        Check(
+            "review", "Account owners are reviewing", decisions["n"] > 0,
+            f"{decisions['n']} decision{'s' if decisions['n'] != 1 else ''} by {decisions['owners']} "
+            f"owner{'s' if decisions['owners'] != 1 else ''} since {since:%-d %b}.",
+        ),
+    ]
+
+
+# --------------------------------------------------------------------------- audit
+
+
+AUDIT_ITEMS: tuple[tuple[str, str], ...] = (
+    ("usage", "Usage signal"),
+    ("value", "Value evidence"),
+    ("health", "Health"),
+    ("support", "Open support issues"),
+    ("stakeholders", "Stakeholder context"),
+    ("approval", "Owner approval"),
+    ("opportunity", "Opportunity creation"),
+)
+PRESENT, MISSING, NOT_APPLICABLE = "present", "missing", "na"
+
+
+@dataclass
+class AuditMark:
+    state: str  # present | missing | na
+    detail: str
+
+
+@dataclass
+class AuditRow:
+    candidate: Candidate
+    marks: list[AuditMark]
+
+
+def audit_sample(scope: DashboardScope, *, size: int, seed: int) -> tuple[int, list[AuditRow]]:
+    """A seeded random sample of the range's signals: (population, rows). Drawn from the
+    ids in ascending order with `random.Random(seed)`, so it is reproducible."""
+    known = {f.pk: f for f in scope.cache["facts"]} if "facts" in scope.cache else None
+    if known is not None:
+        ids = sorted(known)
+    else:
+        ids = list(surfaced_candidates(scope).order_by("pk").values_list("pk", flat=True))
+    chosen = random.Random(seed).sample(ids, min(size, len(ids))) if ids else []
+    chosen_qs = Candidate.objects.filter(pk__in=chosen)
+    # The page has the facts of every signal already; the audit partial alone fetches its sample's.
+    facts = known if known is not None else facts_for(chosen_qs, until=scope.end_at)
+    latest = Decision.objects.filter(candidate=OuterRef("pk"), decided_at__lt=scope.end_at).order_by(
+        "-decided_at", "-pk")
+    rows = chosen_qs.select_related("account", "account__owner").annotate(
+        open_tickets=Subquery(
+            Ticket.objects.filter(account_id=OuterRef("account_id"), status__in=UNRESOLVED_TICKET_STATUSES)
+            .order_by().values("account_id").annotate(n=Count("pk")).values("n")[:1]
+        ),
+        decision_kind=Subquery(latest.values("kind")[:1]),
+        decision_reason=Subquery(latest.values("reason_code")[:1]),
+    )
+    by_pk = {c.pk: c for c in rows}
+    return len(ids), [AuditRow(by_pk[pk], _audit_marks(by_pk[pk], facts[pk])) for pk in chosen if pk in by_pk]
+
+
+def _audit_marks(c: Any, f: SignalFacts) -> list[AuditMark]:
+    usage_ids = [e for e in c.evidence if str(e).startswith("usage:")]
+    reason = RejectReason(c.decision_reason).label if c.decision_reason in RejectReason.values else ""
+    if f.approved:
+        approval = AuditMark(PRESENT, "Approved by the owner")
+    elif c.decision_kind == DecisionKind.REJECT:
+        approval = AuditMark(NOT_APPLICABLE, f"Rejected: {reason}" if reason else "Rejected")
+    elif c.decision_kind == DecisionKind.DEFER:
+        approval = AuditMark(MISSING, "Deferred; no approval yet")
+    else:
+        approval = AuditMark(MISSING, "No decision by the end of the range")
+    if f.opportunity:
+        opportunity = AuditMark(PRESENT, "Opportunity logged" + (" · closed-won" if f.won else ""))
+    elif f.approved:
+        opportunity = AuditMark(MISSING, "Approved, no opportunity yet")
+    else:
+        opportunity = AuditMark(NOT_APPLICABLE, "Not approved")
+    open_tickets = c.open_tickets or 0
+    return [
+        AuditMark(PRESENT, f"{len(usage_ids)} usage item{'s' if len(usage_ids) != 1 else ''} cited")
+        if usage_ids else AuditMark(MISSING, "No usage evidence cited"),
+        AuditMark(PRESENT, "Verified outcome") if f.value_proof else AuditMark(MISSING, "No verified outcome"),
+        AuditMark(PRESENT, f"Health {c.account.get_health_display().lower()}") if c.account.health
+        else AuditMark(MISSING, "No health score recorded"),
+        AuditMark(PRESENT, f"Checked; {open_tickets} unresolved now" if open_tickets else "Checked; none unresolved")
+        if f.open_issue_check else AuditMark(MISSING, "Ticket check not in the brief"),
+        AuditMark(PRESENT, "Decision maker or champion on record") if f.stakeholder_fit
+        else AuditMark(MISSING, "No decision maker or champion"),
+        approval,
+        opportunity,
+    ]
+
+
+# --------------------------------------------------------------------------- events (API, CSV)
+
+
+@dataclass(frozen=True)
+class EventFilters:
+    kinds: tuple[str, ...] = ()
+    since: dt.date | None = None
+    until: dt.date | None = None
+    account: str = ""  # the account's external id
+
+
+def events_list(*, user: AnyUser, filters: EventFilters) -> QuerySet[MeasurementEvent]:
+    """Events the user may see (owners: events on the accounts they own), oldest first."""
+    qs = scope_accounts(MeasurementEvent.objects.all(), user, field="account")
+    if filters.kinds:
+        qs = qs.filter(kind__in=filters.kinds)
+    if filters.since:
+        qs = qs.filter(occurred_at__gte=day_start(filters.since))
+    if filters.until:
+        qs = qs.filter(occurred_at__lt=day_start(filters.until + dt.timedelta(days=1)))
+    if filters.account:
+        qs = qs.filter(account__external_id=filters.account)
+    return qs.order_by("occurred_at", "pk")
+
+
+__all__ = [
+    "AUDIT_ITEMS", "DEFINITIONS", "GROUPS", "PARTS", "DashboardScope", "EventFilters", "Measures",
+    "audit_sample", "by_owner", "decisions_per_owner", "default_range", "events_list", "facts_for", "fold",
+    "funnel", "measures_by", "measures_by_week", "pilot_accounts", "pilot_default", "pilot_list",
+    "quality_gaps", "queue_age", "readiness", "rejection_reasons", "signal_facts", "summary", "time_to_decision",
+]

@@ -12,7 +12,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def history(demo_data) -> int:  # type: ignore[no-untyped-def]
-    return demo_history_create(seed=20261123, today=timezone.now().date())
+    """load_demo already wrote the demo history; a second call must add nothing."""
+    from reviews.models import Decision
+
+    assert demo_history_create(seed=20261123, today=timezone.now().date()) == 0
+    return Decision.objects.count()
 
 
 def test_a_leader_reads_the_pilot_dashboard(page, history, tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -8,8 +8,10 @@ Three linear models share one TF-IDF feature space (word 1-2 grams and char_wb
 - conflict: multinomial logistic regression over the four conflicts and "none".
 
 Phrase-rule matches are added to the models' log-odds, so admins can tune the
-behaviour without retraining. The models are trained lazily, deterministically,
-from corpus/train.jsonl on first use and cached in-process (no pickles shipped).
+behaviour without retraining. A signal type whose final probability is below
+MIN_SIGNAL_CONFIDENCE is reported as "none". The models are trained lazily,
+deterministically, from corpus/train.jsonl on first use and cached in-process (no
+pickles shipped).
 """
 
 from __future__ import annotations
@@ -49,15 +51,19 @@ INTENT_C = 10.0
 CONFLICT_C = 3.0
 CONFLICT_NONE_WEIGHT = 0.2  # weight of a "no conflict" example relative to a conflict one
 RANDOM_STATE = 0
+# A non-"none" type whose probability is below this is reported as "none" (see
+# docs/classifier.md, "Minimum confidence"). Chosen by cross-validation on train.
+MIN_SIGNAL_CONFIDENCE = 0.4
 
 _NONE_INDEX = TYPE_LABELS.index(NO_SIGNAL)
 _NO_CONFLICT_INDEX = CONFLICT_LABELS.index(NO_SIGNAL)
 _NUMBER_RE = re.compile(r"\d+(?:[.,:/-]\d+)*")
 _SPACE_RE = re.compile(r"\s+")
 # Clause boundaries: sentence punctuation followed by a space, a dash, "but"/"however",
-# or ", and" (which usually joins two separate requests).
+# ", and" (which usually joins two separate requests) or ", so" (a cause, then the ask:
+# "the upgrade in January went well, so now we'd like the audit add-on").
 _CLAUSE_BREAK_RE = re.compile(
-    r"[.!?;]+\s+|\s+-\s+|,?\s+but\s+|,?\s+however,?\s+|,\s+and\s+", re.IGNORECASE
+    r"[.!?;]+\s+|\s+-\s+|,?\s+but\s+|,?\s+however,?\s+|,\s+and\s+|,\s+so\s+", re.IGNORECASE
 )
 
 
@@ -335,40 +341,79 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-x))
 
 
-def classify_with(
+@dataclass
+class RawScores:
+    """Per-message probabilities before the decision (used by classify_with and tuning)."""
+
+    type_proba: np.ndarray  # (n, len(TYPE_LABELS)), softmax of model log-probas + rule evidence
+    buying_proba: np.ndarray  # (n,)
+    conflict_proba: np.ndarray  # (n, len(CONFLICT_LABELS))
+    matched: list[list[str]]
+
+
+def raw_scores(
     models: TrainedModels, texts: Sequence[str], phrase_rules: Sequence[PhraseRuleSpec] | None
-) -> list[TextClassification]:
-    """Classify with explicit models (used by cross-validation as well as the API)."""
-    if not texts:
-        return []
+) -> RawScores:
+    """Model probabilities combined with rule evidence, before any threshold is applied."""
     normalized = [normalize_text(t or "") for t in texts]
     rules = compile_rules(tuple(DEFAULT_PHRASE_RULES if phrase_rules is None else phrase_rules))
     features = _features(models, normalized)
     evidence = rule_evidence(normalized, rules)
+    return RawScores(
+        type_proba=_softmax(
+            _class_log_proba(models.type_model, features, len(TYPE_LABELS)) + evidence.type_logits
+        ),
+        buying_proba=_sigmoid(
+            models.intent_model.decision_function(features) + evidence.intent_logits
+        ),
+        conflict_proba=_softmax(
+            _class_log_proba(models.conflict_model, features, len(CONFLICT_LABELS))
+            + evidence.conflict_logits
+        ),
+        matched=evidence.matched,
+    )
 
-    type_proba = _softmax(
-        _class_log_proba(models.type_model, features, len(TYPE_LABELS)) + evidence.type_logits
-    )
-    buying_proba = _sigmoid(
-        models.intent_model.decision_function(features) + evidence.intent_logits
-    )
-    conflict_proba = _softmax(
-        _class_log_proba(models.conflict_model, features, len(CONFLICT_LABELS))
-        + evidence.conflict_logits
-    )
-    type_index = type_proba.argmax(axis=1)
-    conflict_index = conflict_proba.argmax(axis=1)
+
+def classify_with(
+    models: TrainedModels,
+    texts: Sequence[str],
+    phrase_rules: Sequence[PhraseRuleSpec] | None,
+    min_confidence: float | None = None,
+) -> list[TextClassification]:
+    """Classify with explicit models (used by cross-validation as well as the API).
+
+    min_confidence=None uses MIN_SIGNAL_CONFIDENCE; 0.0 disables the threshold.
+    """
+    if not texts:
+        return []
+    scores = raw_scores(models, texts, phrase_rules)
+    threshold = MIN_SIGNAL_CONFIDENCE if min_confidence is None else float(min_confidence)
+    type_index = scores.type_proba.argmax(axis=1)
+    conflict_index = scores.conflict_proba.argmax(axis=1)
     return [
         _result(
-            type_index[i], type_proba[i], buying_proba[i], conflict_index[i], evidence.matched[i]
+            type_index[i],
+            scores.type_proba[i],
+            scores.buying_proba[i],
+            conflict_index[i],
+            scores.matched[i],
+            threshold,
         )
         for i in range(len(texts))
     ]
 
 
 def _result(
-    type_index: int, type_proba: np.ndarray, buying: float, conflict_index: int, matched: list[str]
+    type_index: int,
+    type_proba: np.ndarray,
+    buying: float,
+    conflict_index: int,
+    matched: list[str],
+    min_confidence: float,
 ) -> TextClassification:
+    if type_index != _NONE_INDEX and type_proba[type_index] < min_confidence:
+        # Too weak to act on: report "none" with the probability of "none".
+        type_index = _NONE_INDEX
     signal_type = TYPE_LABELS[type_index]
     intent = NO_INTENT if signal_type == NO_SIGNAL else (BUYING if buying >= 0.5 else CURIOUS)
     conflict = None if conflict_index == _NO_CONFLICT_INDEX else CONFLICT_LABELS[conflict_index]
@@ -382,18 +427,24 @@ def _result(
 
 
 def classify_texts(
-    texts: Sequence[str], phrase_rules: Sequence[PhraseRuleSpec] | None = None
+    texts: Sequence[str],
+    phrase_rules: Sequence[PhraseRuleSpec] | None = None,
+    min_confidence: float | None = None,
 ) -> list[TextClassification]:
     """Classify many messages at once (features are computed in one vectorized pass).
 
     phrase_rules=None uses DEFAULT_PHRASE_RULES; pass the admin table's rules to
     use tuned ones, or an empty sequence for the bare statistical model.
+    min_confidence=None uses MIN_SIGNAL_CONFIDENCE: a signal type whose probability
+    is below it is reported as "none". Pass 0.0 to see every argmax.
     """
-    return classify_with(get_models(), list(texts), phrase_rules)
+    return classify_with(get_models(), list(texts), phrase_rules, min_confidence)
 
 
 def classify_text(
-    text: str, phrase_rules: Sequence[PhraseRuleSpec] | None = None
+    text: str,
+    phrase_rules: Sequence[PhraseRuleSpec] | None = None,
+    min_confidence: float | None = None,
 ) -> TextClassification:
     """Classify one message; for many messages call classify_texts once instead."""
-    return classify_texts([text], phrase_rules)[0]
+    return classify_texts([text], phrase_rules, min_confidence)[0]

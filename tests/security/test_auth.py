@@ -71,3 +71,11 @@ def test_pages_send_a_content_security_policy_without_inline_scripts(client, own
     assert "script-src 'self'" in policy and "unsafe-inline" not in policy
     body = response.content.decode()
     assert "<script>" not in body and " style=" not in body and " onclick=" not in body
+
+
+def test_a_nul_character_in_a_query_is_a_clear_400(client, owner, api_client_for) -> None:
+    client.force_login(owner)
+    assert client.get("/queue/?q=a%00b").status_code == 400
+    response = api_client_for(owner).get("/api/v1/accounts/?q=%00")
+    assert response.status_code == 400
+    assert response.json()["detail"] == "Query parameters must not contain NUL characters."

@@ -17,6 +17,21 @@ schema = schemathesis.openapi.from_dict(SchemaGenerator().get_schema(request=Non
 schema.app = get_wsgi_application()
 
 
+@pytest.fixture(autouse=True)
+def keep_the_test_connection():  # type: ignore[no-untyped-def]
+    """Schemathesis calls the WSGI app directly, so Django's request signals would close
+    the test's connection (CONN_MAX_AGE) in the middle of its transaction. Django's own
+    test client disconnects the same handler for the same reason."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def auth(db) -> dict[str, str]:  # type: ignore[no-untyped-def]
     leader = factories.leader(username="lee@example.com")

@@ -20,7 +20,12 @@ from signals.classifier import (
     validate_phrase_rule,
 )
 from signals.classifier.corpus import near_duplicates
-from signals.classifier.model import classify_with, normalize_text, train_models
+from signals.classifier.model import (
+    MIN_SIGNAL_CONFIDENCE,
+    classify_with,
+    normalize_text,
+    train_models,
+)
 from signals.classifier.rules import compile_rules
 
 # The nine messages of the seed 004 table, with the type the contract maps them to.
@@ -151,6 +156,201 @@ def test_other_senses_of_keywords_are_not_signals(text: str) -> None:
 def test_ordinary_support_traffic_is_none(text: str) -> None:
     result = classify_text(text)
     assert (result.signal_type, result.intent, result.conflict) == ("none", "none", None)
+
+
+# ------------------------------------------------------------------ support tickets and support language
+
+# Support tickets from the demo book, as the engine reads them ("SUBJECT. BODY"). They
+# used to come out as seats (0.92), capacity (0.55) and capacity (0.41).
+DEMO_SUPPORT_TICKETS = [
+    "Invoice shows wrong seat count. Invoice INV-2026-4603 lists more seats than we have; "
+    "please check and reissue.",
+    "API returns 429 during nightly batch. Our nightly batch gets HTTP 429 after about 39 "
+    "thousand calls. Is there a burst limit we should know",
+    "API returns 429 during nightly batch. Our nightly batch gets HTTP 429 after about 12 "
+    "thousand calls. Is there a burst limit we should know about?",
+    "Question about data retention settings. Legal asked how long deleted items are kept and "
+    "whether we can shorten it.",
+]
+
+
+@pytest.mark.parametrize("text", DEMO_SUPPORT_TICKETS)
+def test_demo_support_tickets_are_not_signals(text: str) -> None:
+    result = classify_text(text)
+    assert (result.signal_type, result.intent, result.conflict) == ("none", "none", None), result
+    # Also without the minimum-confidence filter: the model and rules themselves say none.
+    assert classify_text(text, min_confidence=0.0).signal_type == "none"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # billing corrections
+        "Our renewal invoice charges for 75 licences; the order form we signed says 60. "
+        "Please send a corrected invoice.",
+        "Billing error: we were invoiced for the Premium tier in April, but we are still on Standard.",
+        "We were charged for the storage add-on after we cancelled it in January. Please refund it.",
+        # rate limits and API errors
+        "Webhook endpoint returning 429 Too Many Requests since this morning, is there an incident?",
+        "Our integration is being rate limited when it pulls contacts. What is the limit per minute?",
+        # retention settings
+        "How long do you keep backups of deleted projects, and can we shorten that to 30 days?",
+        "Where do I configure the retention period for audit logs? Our security team wants to review it.",
+        # SSO and permission problems
+        "SSO broken for new users. Users added to the Okta group this week get an error on login.",
+        "Permission problem. An editor in Marketing can't open the shared budget workflow even "
+        "though the whole team has access.",
+        "Locked out of admin. Our admin lost access after changing her email; please help us "
+        "regain access to the workspace.",
+        # bug reports that mention seats, limits, storage or plans
+        "Storage meter stuck. The storage meter has said 480 GB for two weeks even though we've "
+        "deleted lots of files.",
+        "Seat count wrong in the admin panel. It says 58 of 60 seats are used but we have 44 users.",
+        "The plan comparison page crashes in Safari when I click on Enterprise.",
+        "The record limit warning appears even though we're nowhere near our limit.",
+        "After the upgrade to version 6.1 the add-on menu is empty.",
+    ],
+)
+def test_support_language_is_not_a_signal(text: str) -> None:
+    result = classify_text(text)
+    assert result.signal_type == "none", result
+    assert result.intent == "none"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "We're out of seats again and the new hires get an error when they try to log in. "
+            "Please add 8 seats today.",
+            "seats",
+        ),
+        (
+            "Our storage is full and uploads fail. Can you add 2 TB before Friday? Approved by our CTO.",
+            "capacity",
+        ),
+        (
+            "We keep hitting the 429 rate limit every night. Please raise our API limit to 200 "
+            "requests a minute from next month.",
+            "capacity",
+        ),
+        (
+            "Please extend our audit log retention from 1 year to 7 years; compliance needs it "
+            "before the audit in October.",
+            "capacity",
+        ),
+        (
+            "We were billed correctly, thanks. Now, could we get pricing for the Enterprise plan?",
+            "tier_upgrade",
+        ),
+    ],
+)
+def test_support_context_does_not_hide_a_real_need(text: str, expected: str) -> None:
+    assert classify_text(text).signal_type == expected
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known limit: a support negation cancels every signal rule of its sentence, "
+    "including a need stated in the same sentence (docs/classifier.md, Limits)",
+)
+@pytest.mark.parametrize(
+    "text",
+    [
+        "New hires can't log in because we've run out of licences, we need 5 more.",
+        "The export keeps failing since we hit the API cap, can we raise it to 2 million calls?",
+    ],
+)
+def test_problem_and_need_in_one_sentence(text: str) -> None:
+    assert classify_text(text).signal_type != "none"
+
+
+# ------------------------------------------------------------------ minimum confidence
+
+
+def test_min_confidence_turns_a_weak_signal_into_none() -> None:
+    text = "Call note: walked Grace through the forms setup; they will try it in Product next week."
+    raw = classify_text(text, min_confidence=0.0)
+    assert raw.signal_type != "none"  # the argmax is a (weak) signal
+    strict = classify_text(text, min_confidence=raw.confidence + 0.01)
+    assert (strict.signal_type, strict.intent) == ("none", "none")
+    assert strict.confidence < raw.confidence  # now the probability of "none"
+    assert strict.conflict == raw.conflict  # the conflict is decided independently
+    assert strict.matched_rules == raw.matched_rules
+
+
+def test_reported_signals_meet_the_minimum_confidence() -> None:
+    assert 0.0 < MIN_SIGNAL_CONFIDENCE < 1.0
+    texts = [row["text"] for row in load_corpus("train")[:400]]
+    raw = classify_texts(texts, min_confidence=0.0)
+    default = classify_texts(texts)
+    assert default == classify_texts(texts, min_confidence=MIN_SIGNAL_CONFIDENCE)
+    for before, after in zip(raw, default, strict=True):
+        if before.signal_type == "none" or before.confidence >= MIN_SIGNAL_CONFIDENCE:
+            assert after == before
+        else:
+            assert (after.signal_type, after.intent) == ("none", "none")
+            assert after.conflict == before.conflict
+        if after.signal_type != "none":
+            assert after.confidence >= MIN_SIGNAL_CONFIDENCE
+
+
+# ------------------------------------------------------------------ known weak spots
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "CN: Paulo says they're walking away at renewal; the new COO has a preferred vendor for everything.",
+        "Finance asked us not to raise the renewal invoice this year.",
+        "We'll be closing the account after the project wraps up in May.",
+        "We'll let the subscription lapse at the end of June.",
+        "Leadership decided to pull the plug on the platform when this term ends.",
+    ],
+)
+def test_cancel_idioms_are_cancel_conflicts(text: str) -> None:
+    result = classify_text(text)
+    assert (result.signal_type, result.conflict) == ("none", "cancel"), result
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No interest in your Payments product, thanks.",
+        "We won't require additional storage after the archive project.",
+        "Volume pricing isn't relevant at our size.",
+        "Premium support would be overkill for a team like ours.",
+        "We'll pass on the onboarding package.",
+    ],
+)
+def test_negations_without_not_are_not_signals(text: str) -> None:
+    assert classify_text(text).signal_type == "none"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Reporting has been better since the Enterprise upgrade they did in January.",
+        "Since adding the HL7 module in 2023 the integrations have been stable.",
+        "The storage increase you processed last week shows up fine.",
+        "The HR module we purchased works well for the payroll team.",
+    ],
+)
+def test_past_purchases_as_nouns_are_not_signals(text: str) -> None:
+    assert classify_text(text).signal_type == "none"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Take the Events product off our renewal.",
+        "Please strip the translation add-on out of next year's quote.",
+        "We no longer want the Kiosk app on our contract.",
+    ],
+)
+def test_removing_one_product_is_reduce_not_cross_sell(text: str) -> None:
+    result = classify_text(text)
+    assert (result.signal_type, result.conflict) == ("none", "reduce"), result
 
 
 # ------------------------------------------------------------------ conflicts

@@ -79,3 +79,37 @@ def test_a_nul_character_in_a_query_is_a_clear_400(client, owner, api_client_for
     response = api_client_for(owner).get("/api/v1/accounts/?q=%00")
     assert response.status_code == 400
     assert response.json()["detail"] == "Query parameters must not contain NUL characters."
+
+
+def test_api_ingest_and_decisions_are_throttled(api_client_for, leader, owner, monkeypatch) -> None:
+    from django.core.cache import cache
+    from rest_framework.throttling import ScopedRateThrottle
+
+    cache.clear()
+    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"ingest": "2/min", "decisions": "2/min"})
+    client = api_client_for(leader)
+    records = {"records": [{"type": "account", "external_id": "a", "name": "A"}]}
+    assert [client.post("/api/v1/evidence/", records, format="json").status_code for _ in range(3)] == [200, 200, 429]
+    candidate = factories.CandidateFactory(account=factories.AccountFactory(owner=owner))
+    owner_client = api_client_for(owner)
+    codes = [owner_client.post(f"/api/v1/candidates/{candidate.pk}/reject/", {"reason_code": "bogus"},
+                               format="json").status_code for _ in range(3)]
+    assert codes == [400, 400, 429]
+
+
+def test_no_form_or_serializer_lets_a_client_set_protected_fields(client, api_client_for, owner, other_owner) -> None:
+    protected = {"owner": other_owner.pk, "owner_id": other_owner.pk, "status": "approved", "score": 1,
+                 "recommendation": "stop", "version": 99, "decided_at": "2020-01-01T00:00:00Z",
+                 "inserted_at": "2020-01-01T00:00:00Z", "account": 999}
+    web = factories.CandidateFactory(account=factories.AccountFactory(owner=owner))
+    client.force_login(owner)
+    client.post(f"/candidates/{web.pk}/decide/", {"action": "defer", "defer_until": "2099-01-01", **protected})
+    client.post(f"/candidates/{web.pk}/decide/", {"action": "reject", "reason_code": "other", **protected})
+    api = factories.CandidateFactory(account=factories.AccountFactory(owner=owner))
+    api_client_for(owner).post(f"/api/v1/candidates/{api.pk}/defer/",
+                               {"defer_until": "2099-01-01", "reason": "x", **protected}, format="json")
+    for candidate in (web, api):
+        fresh = Candidate.objects.select_related("account").get(pk=candidate.pk)
+        assert (fresh.status, fresh.score, fresh.recommendation, fresh.version) == ("pending", 80, "pursue", 1)
+        assert fresh.account.owner == owner
+        assert fresh.decided_at is None and fresh.inserted_at.year > 2020

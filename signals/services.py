@@ -320,17 +320,18 @@ def _update_open(current: Candidate, values: dict, as_of: dt.date, now: dt.datet
 
 
 def _summarize(summary: ScoreSummary, ids: list[int]) -> None:
+    """One line per account for the command line: its open candidates after this run."""
+    by_account = {
+        external_id: AccountSummary(external_id)
+        for external_id in Account.objects.filter(pk__in=ids).order_by("external_id").values_list("external_id", flat=True)
+    }
     rows = (
-        Candidate.objects.filter(account_id__in=ids) if len(ids) < 5000 else Candidate.objects.all()
-    ).filter(scored_on=summary.as_of).select_related("account").order_by("account__external_id", "signal_type")
-    by_account: dict[str, AccountSummary] = {}
-    for external_id in Account.objects.filter(pk__in=ids).order_by("external_id").values_list("external_id", flat=True):
-        by_account[external_id] = AccountSummary(external_id)
-    for c in rows:
-        if c.account.external_id in by_account and c.status in (*OPEN_STATUSES, CandidateStatus.EXPIRED):
-            if c.status == CandidateStatus.EXPIRED:
-                continue
-            by_account[c.account.external_id].candidates.append((c.signal_type, c.recommendation, c.score, c.status))
+        Candidate.objects.filter(account_id__in=ids, status__in=OPEN_STATUSES)
+        .order_by("account__external_id", "signal_type")
+        .values_list("account__external_id", "signal_type", "recommendation", "score", "status")
+    )
+    for external_id, signal_type, recommendation, score, status in rows:
+        by_account[external_id].candidates.append((signal_type, recommendation, score, status))
     summary.per_account = list(by_account.values())
 
 

@@ -3,6 +3,8 @@
 import csv
 import io
 import json
+
+import orjson
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,8 +48,9 @@ def read_jsonl(name: str, stream: IO[str]) -> Iterator[RawRecord]:
             continue
         raw = line.rstrip("\r\n")
         try:
-            data = json.loads(stripped)
-        except json.JSONDecodeError as exc:
+            # orjson: the same JSON, parsed several times faster than the standard library
+            data = orjson.loads(stripped)
+        except orjson.JSONDecodeError as exc:
             yield RawRecord(name, number, raw, None, parse_error=f"not valid JSON ({exc.msg} at column {exc.colno})")
             continue
         if not isinstance(data, dict):

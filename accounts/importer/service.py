@@ -110,7 +110,7 @@ def _validate(sources: Iterable[Iterable[RawRecord]], progress: Callable[[int], 
                 batch.errors.extend(errors)
                 batch.rejected.append((raw, errors))
             else:
-                pending.append((raw, record))
+                pending.append(record)
             if progress is not None:
                 progress(1)
     resolve_references(batch, pending)

@@ -4,6 +4,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import math
+
+from accounts.importer import fields
 from accounts.importer.fields import FieldError
 from accounts.importer.readers import RawRecord
 from accounts.importer.schema import RECORD_TYPES, RecordType
@@ -38,10 +41,14 @@ class Record:
     values: dict[str, Any]
     extra: dict[str, Any]
     raw: str = ""
+    key: tuple = ()
 
-    @property
-    def key(self) -> tuple:
-        return tuple(self.values.get(name, "") or "" for name in self.type.key)
+    def __post_init__(self) -> None:
+        if not self.key:
+            self.key = tuple(self.values.get(name, "") or "" for name in self.type.key)
+
+    def as_raw(self) -> RawRecord:
+        return RawRecord(self.source, self.line, self.raw, None)
 
 
 @dataclass
@@ -56,7 +63,59 @@ class Validated:
     total: int = 0
 
 
+USAGE = RECORD_TYPES["usage"]
+_USAGE_FIELDS = frozenset(spec.name for spec in USAGE.fields) | {"type"}
+_dates: dict[str, Any] = {}
+
+
+def _clean_usage(raw: RawRecord, data: dict[str, Any]) -> Record | None:
+    """The common case of the highest-volume record type, checked inline: a well-formed
+    usage row with plain values. Anything unusual returns None and takes the general
+    path, which reports errors field by field."""
+    account, metric, value, day = data.get("account"), data.get("metric"), data.get("value"), data.get("date")
+    department, limit, source = data.get("department", ""), data.get("limit"), data.get("source")
+    if not (
+        type(account) is str and 0 < len(account) <= 200 and account.strip() and "\x00" not in account
+        and type(metric) is str and 0 < len(metric) <= 120 and metric.strip() and "\x00" not in metric
+        and type(value) in (int, float) and type(day) is str
+        and (department is None or (type(department) is str and len(department) <= 200 and "\x00" not in department))
+        and (limit is None or type(limit) in (int, float))
+        and (source is None or (type(source) is str and len(source) <= 50 and "\x00" not in source))
+        and not data.keys() - _USAGE_FIELDS
+    ):
+        return None
+    parsed = _dates.get(day)
+    if parsed is None:
+        try:
+            parsed = fields.date_(day, False)
+        except FieldError:
+            return None
+        if len(_dates) < 100_000:
+            _dates[day] = parsed
+    value = float(value)
+    if limit is not None:
+        limit = float(limit)
+        if not math.isfinite(limit):
+            return None
+    if not math.isfinite(value):
+        return None
+    department = department.strip() and department if department else ""
+    values = {"account": account, "metric": metric, "value": value, "date": parsed, "department": department,
+              "limit": limit}
+    if source:
+        values["source"] = source
+    return Record(USAGE, raw.source, raw.line, values, {}, raw.raw, (account, metric, parsed, department))
+
+
 def clean_record(raw: RawRecord) -> tuple[Record | None, list[LineError]]:
+    if raw.data is not None and raw.data.get("type") == "usage" and not raw.csv:
+        fast = _clean_usage(raw, raw.data)
+        if fast is not None:
+            return fast, []
+    return _clean_record(raw)
+
+
+def _clean_record(raw: RawRecord) -> tuple[Record | None, list[LineError]]:
     def error(field_name: str, reason: str) -> LineError:
         return LineError(raw.source, raw.line, field_name, reason)
 
@@ -113,16 +172,16 @@ def _has_nul(value: Any) -> bool:
     return False
 
 
-def resolve_references(batch: Validated, pending: list[tuple[RawRecord, Record]]) -> None:
+def resolve_references(batch: Validated, pending: list[Record]) -> None:
     """Check every account and contact reference against this batch and the database.
 
     Records whose own references fail are moved to the errors; accounts rejected in
     this batch make the records that refer to them invalid too.
     """
-    batch_accounts = {rec.values["external_id"] for raw, rec in pending if rec.type.name == "account"}
+    batch_accounts = {rec.values["external_id"] for rec in pending if rec.type.name == "account"}
     batch_contacts = {
         rec.values["external_id"]: rec.values["account"]
-        for raw, rec in pending
+        for rec in pending
         if rec.type.name == "contact"
     }
     rejected_lines: dict[tuple[str, str], int] = {}
@@ -130,13 +189,13 @@ def resolve_references(batch: Validated, pending: list[tuple[RawRecord, Record]]
         if raw.data and raw.data.get("type") in ("account", "contact") and isinstance(raw.data.get("external_id"), str):
             rejected_lines[(raw.data["type"], raw.data["external_id"])] = raw.line
 
-    account_refs = {rec.values["account"] for _, rec in pending if "account" in rec.values}
-    contact_refs = {rec.values["contact"] for _, rec in pending if rec.values.get("contact")}
+    account_refs = {rec.values["account"] for rec in pending if "account" in rec.values}
+    contact_refs = {rec.values["contact"] for rec in pending if rec.values.get("contact")}
     batch.account_ids = _existing_accounts(account_refs | batch_accounts)
     batch.contact_ids, db_contact_accounts = _existing_contacts(set(contact_refs) | set(batch_contacts))
     batch.contact_accounts = {**db_contact_accounts, **batch_contacts}
 
-    for raw, rec in pending:
+    for rec in pending:
         errors: list[LineError] = []
         account = rec.values.get("account")
         if account is not None and account not in batch_accounts and account not in batch.account_ids:
@@ -165,7 +224,7 @@ def resolve_references(batch: Validated, pending: list[tuple[RawRecord, Record]]
                 )
         if errors:
             batch.errors.extend(errors)
-            batch.rejected.append((raw, errors))
+            batch.rejected.append((rec.as_raw(), errors))
         else:
             batch.records.setdefault(rec.type.name, []).append(rec)
 

@@ -123,7 +123,7 @@ def test_invalid_lines_write_nothing_and_are_all_reported(write_file) -> None:
         "3: opened_at: must be an ISO 8601 timestamp (got 'yesterday')",
         "4: type: unknown record type 'widget' (expected one of account, contact, usage, ticket, interaction, outcome, note, opportunity)",
         "5: account: unknown account 'ghost' (not in this import or already stored)",
-        "6: line: not valid JSON (Expecting property name enclosed in double quotes at column 2)",
+        "6: line: not valid JSON (unexpected character, expected a string key at column 2)",
         "7: name: required",
     ]
     assert snapshot() == before

@@ -221,10 +221,11 @@ def _latest_usage_facts(facts: dict[int, AccountFacts], ids, as_of, rules_for: R
             GROUP BY account_id, metric, department
         ) l ON u.account_id = l.account_id AND u.metric = l.metric
            AND u.department = l.department AND u.date = l.latest
+        WHERE u.date BETWEEN %s AND %s {account_filter.replace("account_id", "u.account_id")}
     """
     seats: dict[int, list[tuple]] = defaultdict(list)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [start, as_of, *params])
+        cursor.execute(sql, [start, as_of, *params, start, as_of, *params])
         for account_id, metric, department, day, value, limit in cursor.fetchall():
             day = _as_date(day)
             if metric == "seats_used":

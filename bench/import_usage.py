@@ -1,0 +1,417 @@
+#!/usr/bin/env python
+"""Import throughput: 1,000,000 usage rows through `import_evidence`, against plain COPY.
+
+    .venv/bin/python bench/import_usage.py            # the full run (about 3-5 minutes)
+    .venv/bin/python bench/import_usage.py --rows 100000 --no-profile   # a quick look
+
+One run does, on a scratch database `bench_import_usage` (dropped and recreated):
+
+1. writes the evidence file once: ACCOUNTS account records, then ROWS usage records
+   (ACCOUNTS accounts x 2 metrics x ROWS/(2*ACCOUNTS) days, one day after another, as a
+   daily product-analytics export would), and the same usage rows as CSV for COPY;
+2. (a) imports the file into the freshly migrated database through the real command,
+   `call_command("import_evidence", PATH)`, in a fresh process: wall time, rows/s,
+   peak RSS, and a breakdown (read + validate, write, the server-side upsert);
+3. (b) imports the same file again (nothing changed: every row must be `unchanged`);
+4. (c) baseline: COPY of the same rows from the CSV into a bare table (same columns,
+   no index, no constraint) through psycopg `cursor.copy()`, in the same database;
+   and, for reference, COPY into a table with the usage table's two indexes;
+5. (d) runs the server-side statement of (b) alone twice over, as `_copy_usage` has it
+   and with identical rows filtered out first, with the WAL each one writes;
+6. profiles (a) and (b) again under cProfile (on a fresh database for (a)) and prints
+   the top functions, so the time can be attributed.
+
+The after-import hook (the engine's rescoring, eager in the default configuration
+without a broker) is timed separately and NOT counted in the import figures; it still
+runs, so the process does what `manage.py import_evidence` does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import io
+import json
+import os
+import random
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _common as c  # noqa: E402
+
+HERE = Path(__file__).resolve()
+METRICS = ("active_users", "seats_used")  # odd accounts report storage_gb (with a limit) instead of seats_used
+DEPARTMENTS = ("", "", "Finance", "Operations", "Sales", "Reporting")
+SOURCE = "product_analytics"  # what the importer stores for usage without `source`
+COLUMNS = ("account_id", "metric", "date", "department", "value", "limit", "source")
+
+
+# --------------------------------------------------------------------------- data
+
+
+def generate(workdir: Path, rows: int, accounts: int, seed: int) -> tuple[Path, Path, dict]:
+    """The evidence file and the same usage rows as CSV (account_id = the account's number)."""
+    days = rows // (accounts * len(METRICS))
+    if days < 1:
+        raise SystemExit("--rows must be at least 2 x --accounts")
+    workdir.mkdir(parents=True, exist_ok=True)
+    jsonl = workdir / f"usage-{rows}-{accounts}.jsonl"
+    csv_path = workdir / f"usage-{rows}-{accounts}.csv"
+    rng = random.Random(seed)
+    today = dt.date.today()
+    first = today - dt.timedelta(days=days - 1)
+    # per account: department, seats, base level, daily growth
+    profile = []
+    for n in range(1, accounts + 1):
+        seats = rng.choice((10, 25, 50, 120, 400, 1500))
+        profile.append((
+            f"acct-{n:05d}", n, rng.choice(DEPARTMENTS), seats,
+            seats * rng.uniform(0.3, 0.8), rng.uniform(-0.001, 0.003), rng.choice((100, 500, 2000)),
+        ))
+    started = time.perf_counter()
+    written = 0
+    with jsonl.open("w", encoding="utf-8") as out, csv_path.open("w", encoding="utf-8") as csv_out:
+        for ext, n, _dept, seats, _base, _growth, _limit in profile:
+            out.write(json.dumps({
+                "type": "account", "external_id": ext, "name": f"Account {n:05d}",
+                "owner_email": f"owner{n % 25}@bench.example", "segment": ("enterprise", "mid-market", "smb")[n % 3],
+                "plan": "Growth", "seats_purchased": seats, "arr": seats * 600,
+                "renewal_date": (today + dt.timedelta(days=30 + n % 300)).isoformat(),
+            }) + "\n")
+        for d in range(days):
+            day = (first + dt.timedelta(days=d)).isoformat()
+            for ext, n, dept, seats, base, growth, storage_limit in profile:
+                level = base * (1 + growth) ** d
+                users = max(0, round(level * rng.uniform(0.85, 1.1)))
+                department = f', "department": "{dept}"' if dept else ""
+                out.write(f'{{"type": "usage", "account": "{ext}", "metric": "active_users", '
+                          f'"value": {users}, "date": "{day}"{department}}}\n')
+                csv_out.write(f"{n},active_users,{day},{dept},{users},,{SOURCE}\n")
+                if n % 2:
+                    gb = round(storage_limit * min(0.99, 0.3 + 0.6 * d / days) * rng.uniform(0.95, 1.0), 1)
+                    out.write(f'{{"type": "usage", "account": "{ext}", "metric": "storage_gb", '
+                              f'"value": {gb}, "limit": {storage_limit}, "date": "{day}"{department}}}\n')
+                    csv_out.write(f"{n},storage_gb,{day},{dept},{gb},{storage_limit},{SOURCE}\n")
+                else:
+                    used = min(seats, round(level * rng.uniform(1.0, 1.2)))
+                    out.write(f'{{"type": "usage", "account": "{ext}", "metric": "seats_used", '
+                              f'"value": {used}, "date": "{day}"{department}}}\n')
+                    csv_out.write(f"{n},seats_used,{day},{dept},{used},,{SOURCE}\n")
+                written += 2
+    meta = {
+        "usage_rows": written, "accounts": accounts, "days": days, "lines": written + accounts,
+        "jsonl_mb": round(jsonl.stat().st_size / 2**20, 1), "csv_mb": round(csv_path.stat().st_size / 2**20, 1),
+        "generate_s": round(time.perf_counter() - started, 1),
+    }
+    return jsonl, csv_path, meta
+
+
+# --------------------------------------------------------------------------- children
+
+
+def child_import(path: str, profile_to: str | None) -> None:
+    """One `import_evidence PATH` through call_command, timed phase by phase."""
+    c.django_setup()
+    from django.core.management import call_command
+    from django.db import connection, connections
+
+    from accounts.importer import service, writers
+    from accounts.management.commands import import_evidence as command_module
+    from accounts.models import UsageDaily
+
+    t: dict[str, float] = {"sql_upsert_s": 0.0, "sql_other_s": 0.0}
+    out: dict = {}
+
+    def timed(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                t[name] = t.get(name, 0.0) + time.perf_counter() - started
+        return wrapper
+
+    # Module-level names the importer looks up at call time; the product files are untouched.
+    # A profiled run keeps the functions as they are, so the profile shows only product code.
+    if not profile_to:
+        service._validate = timed("read_validate_s", service._validate)
+        service.write_all = timed("write_s", service.write_all)
+        writers._copy_usage = timed("usage_writer_s", writers._copy_usage)
+        writers._upsert_by_external_id = timed("upsert_records_s", writers._upsert_by_external_id)
+        writers._owner_ids = timed("owners_s", writers._owner_ids)
+        command_module._count_lines = timed("count_lines_s", command_module._count_lines)
+        db = connections["default"]
+        db.commit = timed("commit_s", db.commit)
+
+    def hook_wrapper(hook: Callable[[set[int]], None]) -> Callable[[set[int]], None]:
+        def wrapped(ids: set[int]) -> None:
+            out["peak_rss_import_mb"] = c.peak_rss_mb()
+            out["hook_accounts"] = len(ids)
+            started, cpu_started = time.perf_counter(), time.process_time()
+            if not profile_to:  # a profiled run profiles the import alone
+                hook(ids)
+            t["hook_s"] = t.get("hook_s", 0.0) + time.perf_counter() - started
+            t["hook_cpu_s"] = t.get("hook_cpu_s", 0.0) + time.process_time() - cpu_started
+        return wrapped
+
+    service._after_import[:] = [hook_wrapper(h) for h in service._after_import]
+
+    def sql_timer(execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict) -> Any:
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            key = "sql_upsert_s" if "ON CONFLICT" in sql and "import_usage" in sql else "sql_other_s"
+            t[key] += time.perf_counter() - started
+
+    stdout = io.StringIO()
+    profiler = None
+    wrapper = connection.execute_wrapper(sql_timer)
+    if profile_to:
+        import cProfile
+
+        import tqdm
+
+        # tqdm starts a monitor thread even for a disabled bar; Python 3.13's cProfile
+        # then mixes that thread's sleeps into the main thread's figures.
+        tqdm.tqdm.monitor_interval = 0
+        wrapper = contextlib.nullcontext()
+        profiler = cProfile.Profile()
+    with wrapper:
+        started, cpu_started = time.perf_counter(), time.process_time()
+        if profiler:
+            profiler.enable()
+        call_command("import_evidence", path, stdout=stdout)
+        if profiler:
+            profiler.disable()
+        total = time.perf_counter() - started
+        out["cpu_s"] = time.process_time() - cpu_started
+    if profiler:
+        profiler.dump_stats(profile_to)
+    out.setdefault("peak_rss_import_mb", c.peak_rss_mb())
+    out.update(
+        total_s=total,
+        import_s=total - t.get("hook_s", 0.0),
+        import_cpu_s=out["cpu_s"] - t.get("hook_cpu_s", 0.0),
+        peak_rss_total_mb=c.peak_rss_mb(),
+        usage_rows_in_db=UsageDaily.objects.count(),
+        summary=stdout.getvalue().strip().splitlines(),
+        **t,
+    )
+    c.report(out)
+
+
+def child_copy(csv_path: str) -> None:
+    """Baseline: plain COPY of the same rows into a bare table, then into an indexed one."""
+    import psycopg
+
+    url = os.environ["DATABASE_URL"]
+    results = {}
+    with psycopg.connect(url) as conn:
+        for name, ddl in (
+            ("bare", ""),
+            ("indexed", "CREATE UNIQUE INDEX ON {t} (account_id, metric, date, department);"
+                        "CREATE INDEX ON {t} (date, account_id);"),
+        ):
+            table = f"bench_copy_{name}"
+            with conn.cursor() as cur:
+                cur.execute(f"DROP TABLE IF EXISTS {table}")
+                cur.execute(
+                    f"CREATE TABLE {table} (account_id bigint, metric varchar(120), date date, "
+                    f'department varchar(200), value double precision, "limit" double precision, source varchar(50))'
+                )
+                for statement in filter(None, ddl.format(t=table).split(";")):
+                    cur.execute(statement)
+            conn.commit()
+            started = time.perf_counter()
+            with conn.cursor() as cur, cur.copy(
+                f'COPY {table} (account_id, metric, date, department, value, "limit", source) '
+                "FROM STDIN (FORMAT csv)"
+            ) as copy, open(csv_path, "rb") as source:
+                while block := source.read(1 << 20):
+                    copy.write(block)
+            conn.commit()
+            elapsed = time.perf_counter() - started
+            with conn.cursor() as cur:
+                rows = cur.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+                cur.execute(f"DROP TABLE {table}")
+            conn.commit()
+            results[name] = {"s": elapsed, "rows": rows}
+    results["peak_rss_mb"] = c.peak_rss_mb()
+    c.report(results)
+
+
+def child_variants() -> None:
+    """The second import's server-side statement alone, against a variant that skips
+    identical rows before the upsert. Both run on the imported table with every row
+    unchanged, inside a transaction that is rolled back."""
+    import psycopg
+
+    table, cols = "accounts_usagedaily", 'account_id, metric, date, department, value, "limit", source'
+    upsert = """ON CONFLICT (account_id, metric, date, department) DO UPDATE
+        SET value = EXCLUDED.value, "limit" = EXCLUDED."limit", source = EXCLUDED.source, updated_at = now()
+        WHERE (u.value, u."limit", u.source) IS DISTINCT FROM (EXCLUDED.value, EXCLUDED."limit", EXCLUDED.source)
+        RETURNING account_id, (xmax = 0) AS inserted)
+        SELECT account_id, count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted)
+        FROM written GROUP BY account_id"""
+    statements = {
+        # the statement of accounts/importer/writers.py::_copy_usage
+        "as in _copy_usage": f"""WITH written AS (INSERT INTO {table} AS u ({cols}, inserted_at, updated_at)
+            SELECT {cols}, now(), now() FROM import_usage {upsert}""",
+        # the same, minus the rows that are already stored with the same values
+        "identical rows filtered first": f"""WITH written AS (INSERT INTO {table} AS u ({cols}, inserted_at, updated_at)
+            SELECT s.account_id, s.metric, s.date, s.department, s.value, s."limit", s.source, now(), now()
+            FROM import_usage s
+            WHERE NOT EXISTS (
+                SELECT 1 FROM {table} o
+                WHERE (o.account_id, o.metric, o.date, o.department) = (s.account_id, s.metric, s.date, s.department)
+                  AND (o.value, o."limit", o.source) IS NOT DISTINCT FROM (s.value, s."limit", s.source))
+            {upsert}""",
+    }
+    out = {}
+    with psycopg.connect(os.environ["DATABASE_URL"]) as conn:
+        for _attempt in range(2):
+            for name, sql in statements.items():
+                with conn.cursor() as cur:
+                    cur.execute(f"CREATE TEMPORARY TABLE import_usage ON COMMIT DROP AS SELECT {cols} FROM {table}")
+                    cur.execute("CHECKPOINT")
+                    before = cur.execute("SELECT pg_current_wal_insert_lsn()").fetchone()[0]
+                    started = time.perf_counter()
+                    written = sum(r[1] + r[2] for r in cur.execute(sql).fetchall())
+                    elapsed = time.perf_counter() - started
+                    wal = cur.execute("SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), %s)", (before,)).fetchone()[0]
+                conn.rollback()
+                best = out.get(name)
+                if best is None or elapsed < best["s"]:
+                    out[name] = {"s": elapsed, "wal_mb": float(wal) / 2**20, "written": written}
+    c.report(out)
+
+
+# --------------------------------------------------------------------------- parent
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=1_000_000, help="usage rows (default 1,000,000)")
+    parser.add_argument("--accounts", type=int, default=2_000)
+    parser.add_argument("--seed", type=int, default=20261123)
+    parser.add_argument("--database", default="bench_import_usage")
+    parser.add_argument("--workdir", default="/tmp/expansion-bench", help="where the generated files go")
+    parser.add_argument("--no-profile", action="store_true", help="skip the two profiled runs")
+    parser.add_argument("--keep", action="store_true", help="keep the database and files afterwards")
+    parser.add_argument("--json", help="also write the figures to this JSON file")
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.child:
+        kind, *rest = args.child
+        if kind == "import":
+            child_import(rest[0], rest[1] if len(rest) > 1 else None)
+        elif kind == "copy":
+            child_copy(rest[0])
+        elif kind == "variants":
+            child_variants()
+        return
+
+    if args.rows > 5_000_000:
+        raise SystemExit("--rows is capped at 5,000,000 to keep the run bounded")
+    c.run_from_snapshot(args.workdir)
+    workdir = Path(args.workdir)
+    print(f"source: {c.git_state()}; {c.machine()}", flush=True)
+    jsonl, csv_path, meta = generate(workdir, args.rows, args.accounts, args.seed)
+    print(f"generated {meta['lines']:,} lines ({meta['usage_rows']:,} usage rows, {meta['accounts']:,} accounts x "
+          f"2 metrics x {meta['days']} days): {meta['jsonl_mb']} MB JSONL, {meta['csv_mb']} MB CSV "
+          f"in {meta['generate_s']} s", flush=True)
+
+    c.recreate_database(args.database)
+    print("(a) first import into a fresh database ...", flush=True)
+    first = c.run_child(HERE, args.database, "import", str(jsonl))
+    print("(b) second import of the same file ...", flush=True)
+    second = c.run_child(HERE, args.database, "import", str(jsonl))
+    print("(c) baseline: plain COPY of the same rows ...", flush=True)
+    copy = c.run_child(HERE, args.database, "copy", str(csv_path))
+    print("(d) the unchanged-rows upsert statement alone, two ways ...", flush=True)
+    variants = c.run_child(HERE, args.database, "variants")
+
+    rows = meta["usage_rows"]
+    copy_rate = rows / copy["bare"]["s"]
+
+    def line(label: str, r: dict) -> list:
+        rate = rows / r["import_s"]
+        return [label, f"{r['import_s']:.1f}", f"{r['import_cpu_s']:.1f}", c.fmt_int(rate),
+                f"{r['peak_rss_import_mb']:,.0f}", f"{rate / copy_rate:.2f}"]
+
+    print()
+    print(f"Import of {meta['lines']:,} lines ({rows:,} usage rows, {meta['jsonl_mb']} MB) on PostgreSQL")
+    print(c.table(
+        ["run", "seconds", "client CPU s", "usage rows/s", "peak RSS MB", "x COPY rate"],
+        [
+            line("(a) import_evidence, fresh database", first),
+            line("(b) import_evidence, same file again", second),
+            ["(c) COPY into a bare table (baseline)", f"{copy['bare']['s']:.1f}", "", c.fmt_int(copy_rate),
+             f"{copy['peak_rss_mb']:,.0f}", "1.00"],
+            ["    COPY into a table with usage's 2 indexes", f"{copy['indexed']['s']:.1f}", "",
+             c.fmt_int(rows / copy["indexed"]["s"]), "", f"{copy['bare']['s'] / copy['indexed']['s']:.2f}"],
+        ],
+    ))
+    print()
+    print("Where the time went (seconds, from timers around the importer's functions)")
+    phases = [
+        ("read + parse + validate + resolve references", "read_validate_s"),
+        ("write_all (transaction body)", "write_s"),
+        ("  owners", "owners_s"),
+        ("  accounts (upsert by external id)", "upsert_records_s"),
+        ("  usage writer (_copy_usage, total)", "usage_writer_s"),
+        ("    of which INSERT ... ON CONFLICT from the temp table", "sql_upsert_s"),
+        ("other SQL (lookups, temp table, ImportRun)", "sql_other_s"),
+        ("commit (deferred FK checks, WAL flush)", "commit_s"),
+        ("counting the file's lines (progress bar total)", "count_lines_s"),
+        ("after-import hook (eager rescoring; not counted above)", "hook_s"),
+    ]
+    print(c.table(["phase", "(a) first", "(b) second"],
+                  [[label, f"{first.get(k, 0):.1f}", f"{second.get(k, 0):.1f}"] for label, k in phases]))
+    print(f"(a) summary: {'; '.join(first['summary'][1:])}")
+    print(f"(b) summary: {'; '.join(second['summary'][1:])}")
+    print(f"hook: (a) rescored {first.get('hook_accounts', 0):,} accounts in {first.get('hook_s', 0):.1f} s, "
+          f"peak RSS with it {first['peak_rss_total_mb']:,.0f} MB; (b) {second.get('hook_accounts', 0):,} accounts")
+    print()
+    print(f"(d) the server-side statement of (b) alone, {rows:,} unchanged rows (best of 2, rolled back)")
+    print(c.table(["statement", "seconds", "WAL MB", "rows written"],
+                  [[name, f"{v['s']:.1f}", f"{v['wal_mb']:,.0f}", f"{v['written']:,}"] for name, v in variants.items() if isinstance(v, dict)]))
+    ratio = (rows / first["import_s"]) / copy_rate
+    aim = "meets" if ratio >= 0.5 else "misses"
+    print(f"\nfresh import runs at {ratio:.2f} x the plain COPY rate: {aim} the aim of 0.5 x", flush=True)
+    figures = {"meta": meta, "first": first, "second": second, "copy": copy, "variants": variants,
+               "machine": c.machine(), "git": c.git_state()}
+    if args.json:
+        Path(args.json).write_text(json.dumps(figures, indent=2, default=str))
+
+    profiles = {}
+    if not args.no_profile:
+        try:
+            c.recreate_database(args.database)
+            for label in ("first", "second"):
+                print(f"\nprofiling the {label} import under cProfile ...", flush=True)
+                prof = workdir / f"import-{label}.prof"
+                profiled = c.run_child(HERE, args.database, "import", str(jsonl), str(prof))
+                profiles[label] = {"wall_s": profiled["import_s"], "top": c.profile_top(prof)}
+        except c.ChildFailed as exc:
+            print(f"profiling stopped: {exc}", flush=True)
+    for label, p in profiles.items():
+        print(f"\n=== cProfile of the {label} import (profiled wall {p['wall_s']:.1f} s) ===")
+        print(p["top"])
+    if args.json and profiles:
+        Path(args.json).write_text(json.dumps({**figures, "profiles": profiles}, indent=2, default=str))
+    if not args.keep:
+        c.drop_database(args.database)
+        for path in (jsonl, csv_path):
+            with contextlib.suppress(OSError):
+                path.unlink()
+
+if __name__ == "__main__":
+    main()

@@ -305,3 +305,31 @@ def test_wait_while_logged_outreach_is_in_its_cool_down(tmp_path: Path, owner) -
     assert row["recommendation"] == "wait"
     assert "poor_timing" in row["blockers"]
     assert "outreach was logged" in row["brief"]["risk_timing"]
+
+
+def test_a_deferred_candidate_comes_back_early_when_new_evidence_changes_its_recommendation(
+        tmp_path: Path, owner) -> None:
+    import datetime as dt
+
+    from reviews.services import review_defer
+
+    s = Scenario(tmp_path)
+    s.verified_outcome().message("m1", SEATS_BUYING, days_ago=5)
+    s.import_()
+    score("acme")
+    candidate = Candidate.objects.get()
+    candidate.account.owner = owner
+    candidate.account.save()
+    review_defer(candidate_id=candidate.pk, user=owner, until=timezone.now().date() + dt.timedelta(days=30),
+                 reason="Waiting for their budget")
+
+    score("acme")
+    assert Candidate.objects.get().status == "deferred", "the same evidence leaves it deferred"
+
+    s.ticket("ZD-9", priority="urgent", days_ago=1, subject="Sync is down")
+    s.import_()
+    score("acme")
+    back = Candidate.objects.get()
+    assert (back.status, back.recommendation, back.defer_until) == ("pending", "wait", None)
+    kinds = list(MeasurementEvent.objects.filter(candidate=back).values_list("kind", flat=True))
+    assert kinds[-2:] == ["recommendation_changed", "returned"]

@@ -4,7 +4,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Q, QuerySet, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -22,11 +22,9 @@ from core.roles import AnyUser, is_leader, scope_accounts
 from measurement.models import MeasurementEvent
 from reviews.models import Decision
 from signals.models import Candidate
-from signals.vocabulary import RECOMMENDATION_ORDER, CandidateStatus, Recommendation
+from signals.vocabulary import QUEUE_ORDER, RECOMMENDATION_ORDER, CandidateStatus
 
 # The queue leads with what the owner can act on, then what to watch.
-QUEUE_ORDER = (Recommendation.PURSUE, Recommendation.WAIT, Recommendation.PROVE_VALUE,
-               Recommendation.NURTURE, Recommendation.STOP)
 STATUS_FILTERS = {
     "pending": (CandidateStatus.PENDING,),
     "deferred": (CandidateStatus.DEFERRED,),
@@ -58,11 +56,6 @@ def candidate_get(*, user: AnyUser, pk: int) -> Candidate:
     return candidate
 
 
-def _rank() -> Case:
-    return Case(*[When(recommendation=r, then=Value(i)) for i, r in enumerate(QUEUE_ORDER)],
-                output_field=IntegerField())
-
-
 def queue_base(*, user: AnyUser, filters: QueueFilters) -> QuerySet[Candidate]:
     """Filtered by everything except the recommendation, which the tabs count."""
     qs = candidates_for(user).filter(status__in=STATUS_FILTERS.get(filters.status, STATUS_FILTERS["pending"]))
@@ -89,8 +82,7 @@ def queue_list(*, user: AnyUser, filters: QueueFilters) -> QuerySet[Candidate]:
         qs = qs.filter(recommendation=filters.recommendation)
     return (
         qs.select_related("account", "account__owner")
-        .annotate(rank=_rank())
-        .order_by("rank", "-score", "-pk")
+        .order_by("queue_rank", "-score", "-pk")
     )
 
 
@@ -119,8 +111,7 @@ def triage_list(*, user: AnyUser) -> QuerySet[Candidate]:
         Candidate.objects.filter(status__in=(CandidateStatus.PENDING, CandidateStatus.DEFERRED))
         .filter(Q(account__owner__isnull=True) | Q(account__owner__is_active=False))
         .select_related("account", "account__owner")
-        .annotate(rank=_rank())
-        .order_by("rank", "-score", "pk")
+        .order_by("queue_rank", "-score", "-pk")
     )
 
 

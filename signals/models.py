@@ -97,6 +97,7 @@ class Candidate(TimestampedModel):
     score = models.PositiveSmallIntegerField(default=0)
     score_components = models.JSONField(default=dict)
     recommendation = models.CharField(max_length=12, choices=Recommendation.choices)
+    queue_rank = models.PositiveSmallIntegerField(default=0, help_text="Position of the recommendation in the queue.")
     blockers = models.JSONField(default=list, help_text="[{code, message, evidence: [ids]}]")
     no_owner = models.BooleanField(default=False)
     evidence = models.JSONField(default=list, help_text="Ids of every evidence item the brief relies on.")
@@ -122,8 +123,11 @@ class Candidate(TimestampedModel):
             ),
         ]
         indexes = [
-            # the owner's queue: pending candidates by recommendation, then score
-            models.Index(fields=["status", "recommendation", "-score"], name="candidate_queue"),
+            # the queue: by status, recommendation in queue order, then score (an index scan
+            # with LIMIT even over 100,000 pending candidates)
+            models.Index(fields=["status", "queue_rank", "-score", "-id"], name="candidate_queue_rank"),
+            # counts per recommendation
+            models.Index(fields=["status", "recommendation"], name="candidate_status_rec"),
             # engine: the open and recently closed candidates of the accounts being scored
             models.Index(fields=["account", "signal_type", "status"], name="candidate_account_type"),
             # deferral return (beat task)

@@ -25,7 +25,7 @@ from signals.engine.brief import cited_evidence, get_brief_writer
 from signals.engine.facts import AccountFacts, RulesLookup, account_facts, chunked
 from signals.models import Candidate, PhraseRule, Rule
 from signals.rules import RULE_SPECS, RuleSet, parse_rule
-from signals.vocabulary import OPEN_STATUSES, CandidateStatus
+from signals.vocabulary import OPEN_STATUSES, CandidateStatus, queue_rank
 
 logger = logging.getLogger(__name__)
 
@@ -247,6 +247,7 @@ def _candidate_values(a: Assessment, as_of: dt.date) -> dict:
         "score": a.score,
         "score_components": a.components,
         "recommendation": a.recommendation,
+        "queue_rank": queue_rank(a.recommendation),
         "blockers": [b.as_dict() for b in a.blockers],
         "no_owner": a.no_owner,
         "evidence": a.evidence,

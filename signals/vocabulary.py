@@ -74,3 +74,18 @@ class CandidateStatus(models.TextChoices):
 
 
 OPEN_STATUSES = (CandidateStatus.PENDING, CandidateStatus.DEFERRED)
+
+
+# The owner's queue leads with what can be acted on, then what to watch. Stored on the
+# candidate (queue_rank) so the queue is an index scan, not a sort of every row.
+QUEUE_ORDER: tuple[str, ...] = (
+    Recommendation.PURSUE,
+    Recommendation.WAIT,
+    Recommendation.PROVE_VALUE,
+    Recommendation.NURTURE,
+    Recommendation.STOP,
+)
+
+
+def queue_rank(recommendation: str) -> int:
+    return QUEUE_ORDER.index(recommendation) if recommendation in QUEUE_ORDER else len(QUEUE_ORDER)

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts import models as m
 from core.roles import ADMIN, LEADER, OWNER
+from signals.vocabulary import queue_rank
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -128,6 +129,7 @@ class CandidateFactory(factory.django.DjangoModelFactory):
     intent = "buying"
     score = 80
     recommendation = "pursue"
+    queue_rank = factory.LazyAttribute(lambda c: queue_rank(c.recommendation))
     blockers = factory.LazyFunction(list)
     evidence = factory.LazyFunction(list)
     brief = factory.LazyFunction(lambda: {

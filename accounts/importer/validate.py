@@ -1,10 +1,9 @@
 """Validate raw records field by field, then resolve their references."""
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
-
-import math
 
 from accounts.importer import fields
 from accounts.importer.fields import FieldError

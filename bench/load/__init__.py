@@ -1,0 +1,1 @@
+"""Load benchmark: gunicorn + wrk on loopback (see README.md in this folder)."""

@@ -4,7 +4,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, Q, QuerySet, When
+from django.db.models import Case, Count, F, Q, QuerySet, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -76,19 +76,29 @@ def queue_base(*, user: AnyUser, filters: QueueFilters) -> QuerySet[Candidate]:
     return qs
 
 
+def _queue_order(user: AnyUser, filters: QueueFilters) -> tuple:
+    """Across all owners, walk the queue_rank index in order. For one owner's queue,
+    `queue_rank + 0` keeps PostgreSQL off that index: walking it to find one owner's few
+    rows read the whole index (the load benchmark measured 290 ms; sorting the owner's
+    own rows takes 15)."""
+    if is_leader(user) and not filters.owner_id:
+        return ("queue_rank", "-score", "-pk")
+    return (F("queue_rank") + 0, "-score", "-pk")
+
+
 def queue_list(*, user: AnyUser, filters: QueueFilters) -> QuerySet[Candidate]:
     qs = queue_base(user=user, filters=filters)
     if filters.recommendation:
         qs = qs.filter(recommendation=filters.recommendation)
     return (
         qs.select_related("account", "account__owner")
-        .order_by("queue_rank", "-score", "-pk")
+        .order_by(*_queue_order(user, filters))
     )
 
 
 def queue_counts(*, user: AnyUser, filters: QueueFilters) -> dict[str, int]:
     """Candidates per recommendation, in one query."""
-    rows = queue_base(user=user, filters=filters).values("recommendation").annotate(n=Count("pk"))
+    rows = queue_base(user=user, filters=filters).values("recommendation").annotate(n=Count("*"))  # COUNT(*) comes from the (status, recommendation) index
     counts = {r: 0 for r in QUEUE_ORDER}
     for row in rows:
         counts[row["recommendation"]] = row["n"]

@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -18,7 +18,7 @@ from reviews import selectors, services
 from reviews.models import RejectReason
 from signals.engine.brief import brief_text
 from signals.models import Candidate
-from signals.vocabulary import CandidateStatus, Recommendation, SignalType
+from signals.vocabulary import Recommendation, SignalType
 
 
 class CandidateSerializer(serializers.ModelSerializer):
@@ -188,5 +188,3 @@ class ReassignApi(APIView):
             raise PermissionDenied(str(exc)) from None
         return Response({"account": account.external_id, "owner_email": owner.email})
 
-
-__all__ = ["CandidateStatus", "NotFound"]

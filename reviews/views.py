@@ -19,7 +19,7 @@ from core.roles import is_leader, scope_accounts
 from reviews import selectors, services
 from reviews.forms import ApproveForm, DeferForm, OutcomeForm, ReassignForm, RejectForm
 from signals.engine.brief import BRIEF_PARTS, PART_TITLES
-from signals.vocabulary import CandidateStatus, Recommendation, SignalType
+from signals.vocabulary import Recommendation, SignalType
 
 PAGE_SIZE = 50
 ACTIONS = {"approve": ApproveForm, "reject": RejectForm, "defer": DeferForm}
@@ -233,9 +233,6 @@ def account_reassign(request: HttpRequest, pk: int) -> HttpResponse:
     back = request.POST.get("back", "")
     return redirect(back if back.startswith("/") and not back.startswith("//") else "triage")
 
-
-__all__ = ["account_reassign", "candidate_decide", "candidate_detail", "candidate_outcome", "queue", "triage",
-           "CandidateStatus"]
 
 
 def _month(request: HttpRequest) -> dt.date:

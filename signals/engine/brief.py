@@ -14,7 +14,7 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 
 from signals.engine.assess import Assessment
-from signals.engine.facts import AccountFacts, day_end
+from signals.engine.facts import AccountFacts
 from signals.vocabulary import Recommendation
 
 BRIEF_PARTS = ("signal", "value", "risk_timing", "stakeholders", "next_step")
@@ -207,6 +207,3 @@ def cited_evidence(brief: dict, blockers: list[dict]) -> list[str]:
             seen.setdefault(evidence_id, None)
     return list(seen)
 
-
-__all__ = ["BRIEF_PARTS", "PART_TITLES", "BriefWriter", "TemplateBriefWriter", "brief_text", "cited_evidence",
-           "day_end", "get_brief_writer"]

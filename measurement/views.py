@@ -1,7 +1,6 @@
 """The pilot dashboard, its CSV exports and the streaming events export. Thin: parse the
 query string, call the selectors (through `figures`), render."""
 
-import csv
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -12,6 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from core import csv
 from core.roles import is_leader
 from measurement import figures, selectors
 from measurement.forms import BREAKDOWNS, DashboardParams, EventFilterForm, dashboard_params

@@ -265,8 +265,7 @@ def monthly_review(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def monthly_review_csv(request: HttpRequest) -> HttpResponse:
-    import csv
-
+    from core import csv
     from reviews.monthly import monthly_review as build
 
     month = _month(request)

@@ -27,7 +27,7 @@ def string(max_length: int) -> Parser:
             raise FieldError("must be a string")
         text = str(value)
         if len(text) > max_length:
-            raise FieldError(f"longer than {max_length} characters")
+            raise FieldError(f"longer than {max_length:,} characters")
         if "\x00" in text:
             raise FieldError("contains a NUL character")
         return text
@@ -35,9 +35,17 @@ def string(max_length: int) -> Parser:
     return parse
 
 
+# Customer texts (messages, ticket bodies, notes) are kept whole up to this length and
+# refused above it: a 10 MB message otherwise costs every rescore and every page that
+# shows it. Pages show a bounded prefix (reviews.selectors.DISPLAY_CHARS).
+MAX_TEXT_CHARS = 200_000
+
+
 def text(value: Any, csv: bool) -> str:
     if not isinstance(value, str):
         raise FieldError("must be a string")
+    if len(value) > MAX_TEXT_CHARS:
+        raise FieldError(f"longer than {MAX_TEXT_CHARS:,} characters (got {len(value):,})")
     if "\x00" in value:
         raise FieldError("contains a NUL character")
     return value

@@ -1,8 +1,8 @@
 """Turn files (JSON Lines or CSV) and API payloads into numbered raw records."""
 
 import csv
-import io
 import json
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,32 +59,110 @@ def read_jsonl(name: str, stream: IO[str]) -> Iterator[RawRecord]:
         yield RawRecord(name, number, raw, data)
 
 
+# Larger than any cell the format accepts (customer texts are refused above 200,000
+# characters, with a line error naming the field), so the validator can say which field
+# is too long; the csv module's default (131,072) would fail the whole row instead.
+# It also bounds how far an unterminated quote can run before the row is given up.
+MAX_CSV_CELL = 1_000_000
+
+
+class _Lines:
+    """The physical lines of a CSV file, numbered, for a strict `csv.reader`.
+
+    The reader pulls as many lines as a record needs (a quoted cell may hold line
+    breaks). When a record turns out to be invalid CSV, its first line is given up and
+    the others are handed out again: an unterminated quote on one line then costs that
+    line alone, not every line after it.
+    """
+
+    def __init__(self, stream: IO[str]) -> None:
+        self._stream = stream
+        self._again: deque[str] = deque()
+        self.taken: list[str] = []
+        self.exhausted = False
+        self.number = 1  # the number of the first line of the record being read
+
+    def __iter__(self) -> "_Lines":
+        return self
+
+    def __next__(self) -> str:
+        if self._again:
+            line = self._again.popleft()
+        else:
+            line = next(self._stream, None)
+            if line is None:
+                self.exhausted = True
+                raise StopIteration
+        self.taken.append(line)
+        return line
+
+    def text(self) -> str:
+        return "".join(self.taken).rstrip("\r\n")
+
+    def first(self) -> str:
+        return self.taken[0].rstrip("\r\n") if self.taken else ""
+
+    def accept(self) -> None:
+        """The record read is done with: the next one starts after its last line."""
+        self.number += len(self.taken)
+        self.taken = []
+
+    def give_up_first(self) -> None:
+        """The record read is invalid: skip its first line and read the rest again."""
+        self._again.extendleft(reversed(self.taken[1:]))
+        self.number += 1
+        self.taken = []
+        self.exhausted = False
+
+
+def _csv_problem(exc: csv.Error, lines: _Lines) -> str:
+    spanned = len(lines.taken)
+    if lines.exhausted and spanned:
+        return "not valid CSV: unterminated quote (a quoted cell that starts on this line is never closed)"
+    if "field larger than field limit" in str(exc):
+        if spanned > 1:
+            return (f"not valid CSV: unterminated quote (a quoted cell that starts on this line is not closed "
+                    f"within {MAX_CSV_CELL:,} characters)")
+        return f"not valid CSV: a cell is longer than {MAX_CSV_CELL:,} characters"
+    if spanned > 1:
+        return (f"not valid CSV: unterminated quote (a quoted cell that starts on this line runs into "
+                f"line {lines.number + spanned - 1}: {exc})")
+    return f"not valid CSV ({exc})"
+
+
 def read_csv(name: str, stream: IO[str], record_type: str | None) -> Iterator[RawRecord]:
-    reader = csv.reader(stream)
+    if csv.field_size_limit() < MAX_CSV_CELL:
+        csv.field_size_limit(MAX_CSV_CELL)
+    lines = _Lines(stream)
+    # strict: a stray quote is an error for its row, never silently part of a cell
+    reader = csv.reader(lines, strict=True)
     try:
         header = next(reader)
     except StopIteration:
         return
     except csv.Error as exc:
         raise SourceError(f"{name}: the header row is not valid CSV ({exc})") from None
+    lines.accept()
     header = [column.lstrip("\ufeff").strip() for column in header]
     if "type" not in header and not record_type:
         raise SourceError(f"{name}: no `type` column and no --type given for this CSV file")
     if len(set(header)) != len(header):
         raise SourceError(f"{name}: the header row names a column twice")
-    line = reader.line_num + 1
     while True:
         try:
             row = next(reader)
         except StopIteration:
             return
         except csv.Error as exc:
-            yield RawRecord(name, line, "", None, csv=True, parse_error=f"not valid CSV ({exc})")
-            return
-        start, line = line, reader.line_num + 1
+            # The record's first line is what is rejected (and kept as its raw text); the
+            # lines after it are read again as records of their own.
+            yield RawRecord(name, lines.number, lines.first(), None, csv=True, parse_error=_csv_problem(exc, lines))
+            lines.give_up_first()
+            continue
+        start, raw = lines.number, lines.text()
+        lines.accept()
         if not row or all(not cell.strip() for cell in row):
             continue
-        raw = _csv_line(row)
         if len(row) != len(header):
             yield RawRecord(name, start, raw, None, csv=True,
                             parse_error=f"has {len(row)} columns, the header has {len(header)}")
@@ -95,12 +173,6 @@ def read_csv(name: str, stream: IO[str], record_type: str | None) -> Iterator[Ra
         if record_type and not data.get("type"):
             data["type"] = record_type
         yield RawRecord(name, start, raw, data, csv=True)
-
-
-def _csv_line(row: list[str]) -> str:
-    out = io.StringIO()
-    csv.writer(out, lineterminator="").writerow(row)
-    return out.getvalue()
 
 
 def read_path(path: Path, record_type: str | None = None) -> Iterator[RawRecord]:

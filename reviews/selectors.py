@@ -125,6 +125,11 @@ def triage_list(*, user: AnyUser) -> QuerySet[Candidate]:
     )
 
 
+# A customer text is stored whole (up to 200,000 characters, the import limit); a page
+# shows this much of it and says how long the whole text is.
+DISPLAY_CHARS = 20_000
+
+
 @dataclass
 class EvidenceView:
     id: str
@@ -136,6 +141,15 @@ class EvidenceView:
     text: str
     found: bool = True
     extra: dict = field(default_factory=dict)
+    full_length: int = 0  # of the stored text; `text` holds at most DISPLAY_CHARS of it
+
+    def __post_init__(self) -> None:
+        self.full_length = len(self.text)
+        self.text = self.text[:DISPLAY_CHARS]
+
+    @property
+    def truncated(self) -> bool:
+        return self.full_length > len(self.text)
 
 
 def evidence_items(candidate: Candidate) -> dict[str, EvidenceView]:

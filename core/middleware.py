@@ -79,3 +79,42 @@ class RejectNulQueryMiddleware:
                 return JsonResponse({"detail": message}, status=400)
             return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
+
+
+class RequestBodyLimitMiddleware:
+    """One cap on request bodies for pages and the API (DATA_UPLOAD_MAX_MEMORY_SIZE): a
+    body declared larger is refused with 413 before anything reads it, saying what the
+    limit is. A body that turns out larger once read gets the same answer (handler400)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.conf import settings
+
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if limit is not None and length > limit:
+            return too_large_response(request, length)
+        return self.get_response(request)
+
+
+def _size(n: int) -> str:
+    return f"{n / (1024 * 1024):,.1f} MB ({n:,} bytes)"
+
+
+def too_large_response(request: HttpRequest, length: int | None = None) -> HttpResponse:
+    from django.conf import settings
+    from django.http import JsonResponse
+    from django.template.loader import render_to_string
+
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    got = f"The request body is {_size(length)}; " if length else "The request body is too large; "
+    message = f"{got}the limit is {_size(limit)}. Nothing was saved."
+    if request.path.startswith("/api/"):
+        message += " Send the records in smaller batches."
+        return JsonResponse({"detail": message, "limit_bytes": limit}, status=413)
+    return HttpResponse(render_to_string("413.html", {"message": message}), status=413)

@@ -48,7 +48,14 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    """handler400 (e.g. a body with too many fields): JSON under /api/."""
+    """handler400 (e.g. a body with too many fields): JSON under /api/. A body over the
+    size limit is a 413 that states the limit."""
+    from django.core.exceptions import RequestDataTooBig
+
+    from core.middleware import too_large_response
+
+    if isinstance(exception, RequestDataTooBig):
+        return too_large_response(request)
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": "Bad request."}, status=400)
     return HttpResponse("<h1>Bad request</h1>", status=400)

@@ -30,6 +30,16 @@ class EventKind(models.TextChoices):
     CLOSED_WON = "closed_won", "Closed won"
     CLOSED_LOST = "closed_lost", "Closed lost"
     FALSE_POSITIVE = "false_positive", "Marked false positive"
+    NEW_EVIDENCE = "new_evidence", "New evidence since approval"
+    FOLLOW_UP_CORRECTED = "follow_up_corrected", "Follow-up corrected"
+
+
+# What the owner logs after an approval (a follow-up), in the order it usually happens.
+FOLLOW_UP_KINDS: tuple[str, ...] = (
+    EventKind.OUTREACH_SENT, EventKind.CUSTOMER_RESPONDED, EventKind.OPPORTUNITY_CREATED,
+    EventKind.CLOSED_WON, EventKind.CLOSED_LOST,
+)
+CLOSING_KINDS: tuple[str, ...] = (EventKind.CLOSED_WON, EventKind.CLOSED_LOST)
 
 
 class MeasurementEvent(models.Model):
@@ -51,6 +61,10 @@ class MeasurementEvent(models.Model):
     score = models.PositiveSmallIntegerField(null=True, blank=True)
     evidence = models.JSONField(default=list, blank=True)
     data = models.JSONField(default=dict, blank=True)
+    corrects = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections",
+        help_text="For a correction: the follow-up it withdraws (the figures leave that one out).",
+    )
 
     class Meta:
         ordering = ["occurred_at", "pk"]

@@ -15,6 +15,7 @@ def event_for(
     actor: Any = None,
     data: dict | None = None,
     occurred_at: Any = None,
+    corrects: MeasurementEvent | None = None,
 ) -> MeasurementEvent:
     """An unsaved event carrying the candidate's state at this moment."""
     account = account if account is not None else candidate.account
@@ -30,6 +31,7 @@ def event_for(
         score=getattr(candidate, "score", None),
         evidence=list(getattr(candidate, "evidence", []) or []),
         data=data or {},
+        corrects=corrects,
     )
 
 

@@ -14,8 +14,9 @@ from rest_framework.views import APIView
 
 from accounts.selectors import account_get
 from core.roles import is_leader
-from reviews import selectors, services
+from reviews import selectors
 from reviews.models import RejectReason
+from signals import lifecycle as services
 from signals.engine.brief import brief_text
 from signals.models import Candidate
 from signals.vocabulary import Recommendation, SignalType
@@ -107,7 +108,7 @@ class ApproveApi(_DecisionApi):
         data = self.ApproveInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         d = data.validated_data
-        return self.decide(request, pk, lambda: services.review_approve(
+        return self.decide(request, pk, lambda: services.candidate_approve(
             candidate_id=pk, user=request.user, expected_version=d.get("version"),
             next_step=services.NextStep(d["next_step"], d["next_step_who"], d["next_step_due"]),
             consent_reviewed=d["consent_reviewed"], override_reason=d["override_reason"]))
@@ -124,7 +125,7 @@ class RejectApi(_DecisionApi):
         data = self.RejectInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         d = data.validated_data
-        return self.decide(request, pk, lambda: services.review_reject(
+        return self.decide(request, pk, lambda: services.candidate_reject(
             candidate_id=pk, user=request.user, expected_version=d.get("version"),
             reason_code=d["reason_code"], note=d["note"]))
 
@@ -140,14 +141,14 @@ class DeferApi(_DecisionApi):
         data = self.DeferInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         d = data.validated_data
-        return self.decide(request, pk, lambda: services.review_defer(
+        return self.decide(request, pk, lambda: services.candidate_defer(
             candidate_id=pk, user=request.user, expected_version=d.get("version"),
             until=d["defer_until"], reason=d["reason"]))
 
 
 class OutcomeApi(_DecisionApi):
     class OutcomeInputSerializer(serializers.Serializer):
-        kind = serializers.ChoiceField(choices=list(services.OutcomeKind.ALL))
+        kind = serializers.ChoiceField(choices=list(services.FollowUpKind.ALL))
         response = serializers.ChoiceField(choices=list(services.RESPONSES), required=False, default="")
         opportunity = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
         amount = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True, default=None)
@@ -159,7 +160,7 @@ class OutcomeApi(_DecisionApi):
         data = self.OutcomeInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         d = data.validated_data
-        return self.decide(request, pk, lambda: services.outcome_log(
+        return self.decide(request, pk, lambda: services.follow_up_log(
             candidate_id=pk, user=request.user, kind=d["kind"], response=d["response"], opportunity=d["opportunity"],
             amount=d["amount"], note=d["note"], occurred_on=d["occurred_on"]))
 

@@ -5,7 +5,8 @@ from django.contrib.auth import get_user_model
 
 from core.roles import OWNER
 from reviews.models import RejectReason
-from reviews.services import RESPONSES, OutcomeKind
+from signals.lifecycle import RESPONSES
+from signals.lifecycle import FollowUpKind as OutcomeKind
 
 
 class ApproveForm(forms.Form):

@@ -16,8 +16,9 @@ from django_htmx.http import trigger_client_event
 
 from accounts.models import Account
 from core.roles import is_leader, scope_accounts
-from reviews import selectors, services
+from reviews import selectors
 from reviews.forms import ApproveForm, DeferForm, OutcomeForm, ReassignForm, RejectForm
+from signals import lifecycle as services
 from signals.engine.brief import BRIEF_PARTS, PART_TITLES
 from signals.vocabulary import Recommendation, SignalType
 
@@ -111,7 +112,7 @@ def _render_detail(request: HttpRequest, context: dict[str, Any], status: int = 
 @require_GET
 def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
     candidate = selectors.candidate_get(user=request.user, pk=pk)
-    services.candidate_mark_viewed(candidate=candidate, user=request.user)
+    services.candidate_mark_viewed(candidate_id=candidate.pk, user=request.user)
     return _render_detail(request, _detail_context(request, candidate))
 
 
@@ -134,18 +135,18 @@ def candidate_decide(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         version = data.get("version")
         if action == "approve":
-            candidate = services.review_approve(
+            candidate = services.candidate_approve(
                 candidate_id=pk, user=request.user, expected_version=version,
                 next_step=services.NextStep(data["next_step"], data["next_step_who"], data["next_step_due"]),
                 consent_reviewed=data["consent_reviewed"], override_reason=data["override_reason"],
             )
             text = f"Approved. Next step recorded for {candidate.account.name}; nothing was sent to the customer."
         elif action == "reject":
-            candidate = services.review_reject(candidate_id=pk, user=request.user, expected_version=version,
+            candidate = services.candidate_reject(candidate_id=pk, user=request.user, expected_version=version,
                                                reason_code=data["reason_code"], note=data["note"])
             text = f"Rejected: {candidate.account.name} · {candidate.get_signal_type_display()}."
         else:
-            candidate = services.review_defer(candidate_id=pk, user=request.user, expected_version=version,
+            candidate = services.candidate_defer(candidate_id=pk, user=request.user, expected_version=version,
                                               until=data["defer_until"], reason=data["reason"])
             text = f"Deferred to {candidate.defer_until:%-d %b %Y}; it comes back to your queue then."
     except services.NotAllowed as exc:
@@ -177,7 +178,7 @@ def candidate_outcome(request: HttpRequest, pk: int) -> HttpResponse:
         if not form.is_valid():
             raise services.DecisionError({})
         data = form.cleaned_data
-        candidate = services.outcome_log(
+        candidate = services.follow_up_log(
             candidate_id=pk, user=request.user, kind=data["kind"], response=data["response"] or "",
             opportunity=data["opportunity"], amount=data["amount"], note=data["note"], occurred_on=data["occurred_on"],
         )
@@ -188,6 +189,9 @@ def candidate_outcome(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(field_name if field_name in form.fields else None, error)
         response = _render_detail(request, _detail_context(request, candidate, outcome_form=form, open_form="outcome"), 400)
         return _message(response, "error", "Not logged: please correct the highlighted fields.")
+    except services.DecisionConflict as exc:
+        response = _render_detail(request, _detail_context(request, exc.candidate, conflict=str(exc)), 409)
+        return _message(response, "error", str(exc))
     text = "Logged. It counts toward the pilot's measurement."
     if not request.htmx:
         messages.success(request, text)

@@ -4,6 +4,8 @@ from django.db.models import Q
 
 from accounts.models import Account
 from core.models import TimestampedModel
+from signals.records import BlockerRecord as BlockerRecord
+from signals.records import Brief, ReviewFacts, ScoreComponents, Trigger, TypedJSONField
 from signals.rules import RULE_KEYS, RULE_SPECS, parse_rule
 from signals.vocabulary import (
     OPEN_STATUSES,
@@ -87,6 +89,24 @@ class PhraseRule(TimestampedModel):
             raise ValidationError("; ".join(problems).capitalize() + ".")
 
 
+class RulesVersion(models.Model):
+    """The rules in force for a scoring run: every effective rule value per segment and
+    the classifier's fingerprint, stored once per distinct set. A candidate and its
+    scoring events point at the version that scored them, so "why did this account get
+    wait last Tuesday" is answerable after an admin changes a rule."""
+
+    digest = models.CharField(max_length=64, unique=True)
+    values = models.JSONField(help_text="{segment or '': {rule key: value}}")
+    classifier = models.CharField(max_length=64, blank=True, help_text="Phrase rules and corpus fingerprint.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Rules {self.digest[:10]} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
 class Candidate(TimestampedModel):
     """One expansion candidate: one open candidate per account and signal type."""
 
@@ -95,13 +115,19 @@ class Candidate(TimestampedModel):
     status = models.CharField(max_length=10, choices=CandidateStatus.choices, default=CandidateStatus.PENDING)
     intent = models.CharField(max_length=10, choices=Intent.choices)
     score = models.PositiveSmallIntegerField(default=0)
-    score_components = models.JSONField(default=dict)
+    score_components = TypedJSONField(schema=ScoreComponents, default=dict)
     recommendation = models.CharField(max_length=12, choices=Recommendation.choices)
     queue_rank = models.PositiveSmallIntegerField(default=0, help_text="Position of the recommendation in the queue.")
-    blockers = models.JSONField(default=list, help_text="[{code, message, evidence: [ids]}]")
+    blockers = TypedJSONField(schema=list[BlockerRecord], default=list,
+                              help_text="[{code, message, evidence: [ids], params}]")
     no_owner = models.BooleanField(default=False)
     evidence = models.JSONField(default=list, help_text="Ids of every evidence item the brief relies on.")
-    brief = models.JSONField(default=dict)
+    brief = TypedJSONField(schema=Brief, default=dict)
+    triggers = TypedJSONField(schema=list[Trigger], default=list,
+                              help_text="The items that make the signal (docs/engine.md, A candidate's life).")
+    review_facts = TypedJSONField(schema=ReviewFacts, default=dict,
+                                  help_text="What the engine checked: the review-quality parts as facts.")
+    rules_version = models.ForeignKey(RulesVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     latest_evidence_at = models.DateTimeField(null=True, blank=True)
     first_detected_on = models.DateField()
     scored_on = models.DateField(help_text="The as-of day of the last scoring run.")
@@ -109,6 +135,9 @@ class Candidate(TimestampedModel):
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(
         "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    closed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When it left the open set (approved, rejected or expired)."
     )
     # Bumped on every state change; decisions are conditional updates on it.
     version = models.PositiveIntegerField(default=1)

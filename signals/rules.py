@@ -28,6 +28,8 @@ RULE_SPECS: tuple[RuleSpec, ...] = (
     RuleSpec("blocking_priorities", "high,urgent", "priorities", "Unresolved tickets of these priorities block at any age."),
     RuleSpec("rejection_cooldown_days", "60", "days", "Cool-down after a rejection of the same account and signal type.", 0),
     RuleSpec("outreach_cooldown_days", "14", "days", "Cool-down after logged outreach on the account.", 0),
+    RuleSpec("follow_up_window_days", "90", "days", "After an approval, new trigger evidence is attached to it (not queued) for this many days, or until closed won or lost.", 1),
+    RuleSpec("follow_up_max_arr_multiple", "100", "points", "A closed-won amount may be at most this many times the account's ARR.", 1, 100000),
     RuleSpec("seats_threshold", "0.90", "share", "Seats signal: seats used at or above this share of seats purchased.", 0.01, 5),
     RuleSpec("capacity_threshold", "0.85", "share", "Capacity signal: a metric at or above this share of its limit.", 0.01, 5),
     RuleSpec("growth_threshold", "0.20", "share", "Sustained growth: weekly average up at least this much over 8 weeks, most weeks rising.", 0.01, 10),

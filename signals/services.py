@@ -18,14 +18,13 @@ from django.utils import timezone
 
 from accounts.models import Account, Interaction, Ticket
 from measurement.models import EventKind, MeasurementEvent
-from measurement.services import event_for, events_record
-from signals import classifier
-from signals.engine.assess import Assessment, assess_account
+from signals import classifier, lifecycle
+from signals.engine.assess import Assessment, assess_account, review_facts_of
 from signals.engine.brief import cited_evidence, get_brief_writer
-from signals.engine.facts import AccountFacts, RulesLookup, account_facts, chunked
-from signals.models import Candidate, PhraseRule, Rule
+from signals.engine.facts import RulesLookup, account_facts, chunked
+from signals.models import Candidate, PhraseRule, Rule, RulesVersion
 from signals.rules import RULE_SPECS, RuleSet, parse_rule
-from signals.vocabulary import OPEN_STATUSES, CandidateStatus, queue_rank
+from signals.vocabulary import OPEN_STATUSES, CandidateStatus
 
 logger = logging.getLogger(__name__)
 
@@ -188,8 +187,27 @@ class ScoreSummary:
     updated: int = 0
     unchanged: int = 0
     expired: int = 0
+    attached: int = 0
+    returned: int = 0
     classified: int = 0
     per_account: list[AccountSummary] = field(default_factory=list)
+
+
+def rules_version_current(lookup: RulesLookup, specs: tuple[classifier.PhraseRuleSpec, ...]) -> RulesVersion:
+    """The stored version of the rules in force (one row per distinct set of values)."""
+    values = {"": _plain(lookup.default.values),
+              **{segment: _plain(rules.values) for segment, rules in sorted(lookup.by_segment.items())}}
+    fingerprint = classifier_fingerprint(specs)
+    digest = hashlib.sha256(json.dumps([values, fingerprint], sort_keys=True).encode()).hexdigest()
+    version = RulesVersion.objects.filter(digest=digest).first()
+    if version is None:
+        version, _ = RulesVersion.objects.get_or_create(digest=digest, defaults={"values": values,
+                                                                                  "classifier": fingerprint})
+    return version
+
+
+def _plain(values: dict) -> dict:
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in sorted(values.items())}
 
 
 def accounts_score(
@@ -199,153 +217,43 @@ def accounts_score(
     summary = ScoreSummary(as_of=as_of)
     summary.classified = texts_classify(account_ids=account_ids)
     lookup = rules_lookup()
+    version = rules_version_current(lookup, phrase_rule_specs())
     writer = get_brief_writer()
+    counts = lifecycle.StoreCounts()
     ids = account_ids if account_ids is not None else list(Account.objects.order_by("pk").values_list("pk", flat=True))
     for chunk in chunked(sorted(set(ids)), CHUNK):
         facts = account_facts(account_ids=chunk, as_of=as_of, rules_for=lookup)
-        timing = _decision_timing(chunk)
+        outreach = _last_outreach(chunk)
         assessments: dict[int, list[Assessment]] = {}
         for account_id, f in facts.items():
-            rejections, outreach = timing.get(account_id, ({}, None))
-            found = assess_account(f, lookup.for_account(f.account), as_of,
-                                   recent_rejections=rejections, last_outreach=outreach)
+            rules = lookup.for_account(f.account)
+            found = assess_account(f, rules, as_of, last_outreach=outreach.get(account_id))
             for a in found:
                 a.brief = writer.write(a, f, as_of)
-                a.evidence = cited_evidence(a.brief, [b.as_dict() for b in a.blockers])
+                a.evidence = cited_evidence(a.brief, a.blockers)
+                a.review_facts = review_facts_of(a, f, rules, as_of)
             assessments[account_id] = found
-        _store(chunk, facts, assessments, as_of, summary)
+        lifecycle.candidates_store(
+            account_ids=chunk, accounts={pk: f.account for pk, f in facts.items()}, assessments=assessments,
+            rules_for=lookup.for_account, as_of=as_of, rules_version=version, counts=counts,
+        )
         summary.accounts += len(facts)
+    for name in ("created", "updated", "unchanged", "expired", "attached", "returned"):
+        setattr(summary, name, getattr(counts, name))
     if summarize:
         _summarize(summary, ids)
     return summary
 
 
-def _decision_timing(account_ids: list[int]) -> dict[int, tuple[dict, tuple | None]]:
-    """Latest rejection per account and signal type, and latest outreach per account."""
-    out: dict[int, tuple[dict, tuple | None]] = defaultdict(lambda: ({}, None))
-    rejections = (
-        MeasurementEvent.objects.filter(account_id__in=account_ids, kind=EventKind.REJECTED)
-        .values("account_id", "signal_type")
-        .annotate(at=Max("occurred_at"), last_id=Max("pk"))
-    )
-    for row in rejections:
-        out[row["account_id"]][0][row["signal_type"]] = (row["last_id"], row["at"])
-    outreach = (
-        MeasurementEvent.objects.filter(account_id__in=account_ids, kind=EventKind.OUTREACH_SENT)
+def _last_outreach(account_ids: list[int]) -> dict[int, tuple[int, dt.datetime]]:
+    """The latest outreach that stands (not withdrawn by a correction) per account."""
+    rows = (
+        MeasurementEvent.objects.filter(account_id__in=account_ids, kind=EventKind.OUTREACH_SENT,
+                                        corrections__isnull=True)
         .values("account_id")
         .annotate(at=Max("occurred_at"), last_id=Max("pk"))
     )
-    for row in outreach:
-        rejections_of, _ = out[row["account_id"]]
-        out[row["account_id"]] = (rejections_of, (row["last_id"], row["at"]))
-    return out
-
-
-def _candidate_values(a: Assessment, as_of: dt.date) -> dict:
-    return {
-        "intent": a.intent,
-        "score": a.score,
-        "score_components": a.components,
-        "recommendation": a.recommendation,
-        "queue_rank": queue_rank(a.recommendation),
-        "blockers": [b.as_dict() for b in a.blockers],
-        "no_owner": a.no_owner,
-        "evidence": a.evidence,
-        "brief": a.brief,
-        "latest_evidence_at": a.latest_evidence_at,
-    }
-
-
-def _store(
-    chunk: list[int],
-    facts: dict[int, AccountFacts],
-    assessments: dict[int, list[Assessment]],
-    as_of: dt.date,
-    summary: ScoreSummary,
-) -> None:
-    now = timezone.now()
-    with transaction.atomic():
-        # Serialize scoring of the same accounts (a task and a full rescore at once).
-        list(Account.objects.select_for_update().filter(pk__in=chunk).order_by("pk").values_list("pk", flat=True))
-        open_candidates = {
-            (c.account_id, c.signal_type): c
-            for c in Candidate.objects.filter(account_id__in=chunk, status__in=OPEN_STATUSES).select_related("account")
-        }
-        closed_at = {
-            (row["account_id"], row["signal_type"]): row["closed"]
-            for row in Candidate.objects.filter(account_id__in=chunk)
-            .exclude(status__in=OPEN_STATUSES)
-            .values("account_id", "signal_type")
-            .annotate(closed=Max("updated_at"))
-        }
-        new: list[Candidate] = []
-        unchanged: list[int] = []
-        events: list[MeasurementEvent] = []
-        seen: set[tuple[int, str]] = set()
-        for account_id, found in assessments.items():
-            account = facts[account_id].account
-            for a in found:
-                key = (account_id, a.signal_type)
-                seen.add(key)
-                values = _candidate_values(a, as_of)
-                current = open_candidates.get(key)
-                if current is None:
-                    closed = closed_at.get(key)
-                    if closed and (a.latest_evidence_at is None or a.latest_evidence_at <= closed):
-                        continue  # the same evidence that was already decided: do not recreate
-                    candidate = Candidate(account=account, signal_type=a.signal_type, status=CandidateStatus.PENDING,
-                                          first_detected_on=as_of, scored_on=as_of, **values)
-                    new.append(candidate)
-                    continue
-                _update_open(current, values, as_of, now, events, summary, unchanged)
-        for key, current in open_candidates.items():
-            if key not in seen and current.account_id in facts:
-                updated = Candidate.objects.filter(pk=current.pk, version=current.version, status__in=OPEN_STATUSES).update(
-                    status=CandidateStatus.EXPIRED, scored_on=as_of, updated_at=now, version=current.version + 1
-                )
-                if updated:
-                    current.status = CandidateStatus.EXPIRED
-                    events.append(event_for(kind=EventKind.EXPIRED, candidate=current, occurred_at=now,
-                                            data={"reason": "no longer detected"}))
-                    summary.expired += 1
-        # One statement for every candidate the run confirmed without change.
-        Candidate.objects.filter(pk__in=unchanged).update(scored_on=as_of)
-        Candidate.objects.bulk_create(new, batch_size=1000)
-        for candidate in new:
-            events.append(event_for(kind=EventKind.SIGNAL_CREATED, candidate=candidate, occurred_at=now))
-        summary.created += len(new)
-        events_record(events)
-
-
-def _update_open(current: Candidate, values: dict, as_of: dt.date, now: dt.datetime,
-                 events: list, summary: ScoreSummary, unchanged: list[int]) -> None:
-    changed = {k: v for k, v in values.items() if getattr(current, k) != v}
-    returned = (
-        current.status == CandidateStatus.DEFERRED
-        and "recommendation" in changed
-    )
-    if not changed:
-        summary.unchanged += 1
-        if current.scored_on != as_of:
-            unchanged.append(current.pk)
-        return
-    previous = current.recommendation
-    update = {**changed, "scored_on": as_of, "updated_at": now, "version": current.version + 1}
-    if returned:
-        # New evidence changed what the engine recommends: bring it back before its date.
-        update.update(status=CandidateStatus.PENDING, defer_until=None)
-    rows = Candidate.objects.filter(pk=current.pk, version=current.version, status__in=OPEN_STATUSES).update(**update)
-    if not rows:
-        return  # decided meanwhile: the owner's decision wins
-    for k, v in update.items():
-        setattr(current, k, v)
-    summary.updated += 1
-    if "recommendation" in changed:
-        events.append(event_for(kind=EventKind.RECOMMENDATION_CHANGED, candidate=current, occurred_at=now,
-                                data={"from": previous, "to": current.recommendation}))
-    if returned:
-        events.append(event_for(kind=EventKind.RETURNED, candidate=current, occurred_at=now,
-                                data={"reason": "new evidence changed the recommendation"}))
+    return {row["account_id"]: (row["last_id"], row["at"]) for row in rows}
 
 
 def _summarize(summary: ScoreSummary, ids: list[int]) -> None:
@@ -369,17 +277,9 @@ def _summarize(summary: ScoreSummary, ids: list[int]) -> None:
 def deferrals_return(*, today: dt.date | None = None) -> int:
     """Deferred candidates whose date has come go back to the queue."""
     today = today or timezone.now().date()
+    due = Candidate.objects.filter(status=CandidateStatus.DEFERRED, defer_until__lte=today).values_list("pk", flat=True)
     returned = 0
-    due = Candidate.objects.filter(status=CandidateStatus.DEFERRED, defer_until__lte=today).select_related("account")
-    for candidate in due.iterator():
-        with transaction.atomic():
-            rows = Candidate.objects.filter(
-                pk=candidate.pk, version=candidate.version, status=CandidateStatus.DEFERRED
-            ).update(status=CandidateStatus.PENDING, defer_until=None, version=candidate.version + 1,
-                     updated_at=timezone.now())
-            if rows:
-                candidate.status = CandidateStatus.PENDING
-                events_record([event_for(kind=EventKind.RETURNED, candidate=candidate,
-                                         data={"reason": "deferral date reached"})])
-                returned += 1
+    for pk in list(due):
+        if lifecycle.candidate_return(candidate_id=pk, reason="deferral date reached"):
+            returned += 1
     return returned

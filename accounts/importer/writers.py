@@ -35,6 +35,8 @@ class WriteResult:
     counts: dict[str, TypeCounts] = field(default_factory=dict)
     changed_account_ids: set[int] = field(default_factory=set)
     owners_created: list[str] = field(default_factory=list)
+    # (account id, new owner id): applied through the candidate lifecycle, not written here
+    owner_changes: list[tuple[int, int | None]] = field(default_factory=list)
 
 
 def write_all(batch: Validated, *, fast_usage: bool | None = None) -> WriteResult:
@@ -50,9 +52,10 @@ def write_all(batch: Validated, *, fast_usage: bool | None = None) -> WriteResul
             writer = _copy_usage if use_copy else _upsert_usage
             writer(records, batch, counts, result.changed_account_ids)
         else:
-            _upsert_by_external_id(records, batch, owners, counts, result.changed_account_ids)
+            _upsert_by_external_id(records, batch, owners, counts, result.changed_account_ids, result.owner_changes)
         result.counts[type_name] = counts
         if type_name == "account":
+            _reassign(result.owner_changes)
             batch.account_ids.update(
                 _lookup(Account, [r.values["external_id"] for r in records])
             )
@@ -61,6 +64,13 @@ def write_all(batch: Validated, *, fast_usage: bool | None = None) -> WriteResul
                 _lookup(Contact, [r.values["external_id"] for r in records])
             )
     return result
+
+
+def _reassign(owner_changes: list[tuple[int, int | None]]) -> None:
+    from signals.lifecycle import account_reassign
+
+    for account_id, owner_id in owner_changes:
+        account_reassign(account_id=account_id, user=None, new_owner_id=owner_id, source="import")
 
 
 def _last_wins(records: list[Record]) -> list[Record]:
@@ -137,6 +147,7 @@ def _upsert_by_external_id(
     owners: dict[str, int],
     counts: TypeCounts,
     changed_accounts: set[int],
+    owner_changes: list[tuple[int, int | None]] | None = None,
 ) -> None:
     if not records:
         return
@@ -159,6 +170,11 @@ def _upsert_by_external_id(
             if merged_extra != obj.extra:
                 attrs["extra"] = merged_extra
             changed = {name: value for name, value in attrs.items() if getattr(obj, name) != value}
+            if model is Account and "owner_id" in changed and owner_changes is not None:
+                # A new owner in the CRM moves the account's open candidates too: the
+                # lifecycle does it, with its event and a version bump.
+                owner_changes.append((obj.pk, changed.pop("owner_id")))
+                changed_accounts.add(obj.pk)
             if not changed:
                 counts.unchanged += 1
                 continue

@@ -5,6 +5,17 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from signals.engine.facts import AccountFacts, Item, Stakeholder, TextSignal, UsageSignal, day_end
+from signals.records import (
+    BlockerRecord,
+    Brief,
+    ReviewFacts,
+    ScoreComponent,
+    ScoreComponents,
+    StakeholderFact,
+    TicketFact,
+    Trigger,
+    ValueProofFact,
+)
 from signals.rules import RuleSet
 from signals.vocabulary import Blocker, Intent, recommendation_for
 
@@ -12,14 +23,9 @@ INTENT_RANK = {Intent.BUYING: 3, Intent.INFERRED: 2, Intent.CURIOUS: 1}
 SPECIFIC_USAGE = ("seats", "capacity")  # usage that names its own signal type
 
 
-@dataclass
-class BlockerFinding:
-    code: str
-    message: str
-    evidence: list[str] = field(default_factory=list)
-
-    def as_dict(self) -> dict:
-        return {"code": self.code, "message": self.message, "evidence": self.evidence}
+def _blocker(code: str, message: str, evidence: list[str] | None = None,
+             **params: str | int | float | None) -> BlockerRecord:
+    return BlockerRecord(code=Blocker(code), message=message, evidence=list(evidence or []), params=params)
 
 
 @dataclass
@@ -32,14 +38,16 @@ class Assessment:
     texts: list[TextSignal]
     usage: list[UsageSignal]
     stakeholders: list[Stakeholder]
-    blockers: list[BlockerFinding] = field(default_factory=list)
+    blockers: list[BlockerRecord] = field(default_factory=list)
     no_owner: bool = False
     recommendation: str = ""
     score: int = 0
-    components: dict = field(default_factory=dict)
-    brief: dict = field(default_factory=dict)
+    components: ScoreComponents = field(default_factory=ScoreComponents)
+    brief: Brief = field(default_factory=Brief)
     evidence: list[str] = field(default_factory=list)
     latest_evidence_at: dt.datetime | None = None
+    triggers: list[Trigger] = field(default_factory=list)
+    review_facts: ReviewFacts = field(default_factory=ReviewFacts)
 
     @property
     def signal_items(self) -> list[Item]:
@@ -51,7 +59,6 @@ def assess_account(
     rules: RuleSet,
     as_of: dt.date,
     *,
-    recent_rejections: dict[str, tuple[int, dt.datetime]] | None = None,
     last_outreach: tuple[int, dt.datetime] | None = None,
 ) -> list[Assessment]:
     groups = _group(facts)
@@ -65,11 +72,69 @@ def assess_account(
             usage=usage,
             stakeholders=_stakeholders_for(facts, texts),
         )
-        _gate(assessment, facts, rules, as_of, recent_rejections or {}, last_outreach)
+        _gate(assessment, facts, rules, as_of, last_outreach)
         _score(assessment, facts, rules, as_of)
         assessment.latest_evidence_at = _latest(assessment.signal_items)
+        assessment.triggers = triggers_of(assessment)
         out.append(assessment)
     return out
+
+
+def _at(value: dt.datetime | dt.date | None) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        return value
+    if value is None:
+        return dt.datetime.min.replace(tzinfo=dt.UTC)
+    return dt.datetime.combine(value, dt.time.min, tzinfo=dt.UTC)
+
+
+def triggers_of(a: Assessment) -> list[Trigger]:
+    """The items that make this signal, each with a ref that stays the same for as long
+    as it is the same evidence (docs/engine.md, "A candidate's life")."""
+    out = [
+        Trigger(ref=t.item.id, kind="ticket" if t.item.kind == "ticket" else "message", at=_at(t.item.at),
+                evidence=t.item.id)
+        for t in a.texts
+    ]
+    for u in a.usage:
+        numbers = {k: float(v) for k, v in u.numbers.items() if isinstance(v, int | float)}
+        if u.code == "seats":
+            crossed = u.numbers.get("crossed_on") or u.item.at
+            ref, at = f"seats:{crossed}", _at(dt.date.fromisoformat(str(crossed)[:10]))
+        elif u.code == "capacity":
+            crossed = u.numbers.get("crossed_on") or u.item.at
+            where = f":{u.department}" if u.department else ""
+            ref, at = f"capacity:{u.numbers.get('metric')}{where}:{crossed}", _at(dt.date.fromisoformat(str(crossed)[:10]))
+        elif u.code == "growth":
+            weekly = u.numbers.get("weekly") or [0.0]
+            numbers["level"] = float(weekly[-1])
+            ref, at = f"growth:{u.numbers.get('metric')}", _at(u.item.at)
+        else:  # new_department
+            ref, at = f"department:{u.department}", _at(u.item.at)
+        out.append(Trigger(ref=ref, kind=u.code, at=at, evidence=u.item.id, numbers=numbers))  # type: ignore[arg-type]
+    return out
+
+
+def review_facts_of(a: Assessment, facts: AccountFacts, rules: RuleSet, as_of: dt.date) -> ReviewFacts:
+    """What was checked for the pilot's review-quality parts, as facts (not prose)."""
+    end = day_end(as_of)
+    verified = facts.verified_outcomes[0] if facts.verified_outcomes else None
+    return ReviewFacts(
+        checked=True,
+        source_evidence=list(a.evidence),
+        value_proof=ValueProofFact(verified=verified is not None,
+                                   outcome=verified.external_id if verified else None,
+                                   title=verified.title if verified else ""),
+        stakeholders=[StakeholderFact(contact_id=s.contact_id, name=s.name, role=s.role)
+                      for s in a.stakeholders if s.role in ("decision_maker", "champion")],
+        tickets_checked=[
+            TicketFact(id=t.external_id, status=t.status, priority=t.priority,
+                       blocking=t.priority in rules.blocking_priorities
+                       or (end - t.opened_at).days > rules.ticket_block_age_days)
+            for t in facts.unresolved_tickets
+        ],
+        tickets_checked_on=as_of,
+    )
 
 
 def _group(facts: AccountFacts) -> dict[str, tuple[list[TextSignal], list[UsageSignal]]]:
@@ -136,78 +201,77 @@ def _gate(
     facts: AccountFacts,
     rules: RuleSet,
     as_of: dt.date,
-    recent_rejections: dict[str, tuple[int, dt.datetime]],
     last_outreach: tuple[int, dt.datetime] | None,
 ) -> None:
     account = facts.account
     end = day_end(as_of)
-    blockers: list[BlockerFinding] = []
+    blockers: list[BlockerRecord] = []
     if not account.outreach_allowed:
-        blockers.append(BlockerFinding(
+        blockers.append(_blocker(
             Blocker.CONSENT_MISSING,
             f"Stop: {account.name} does not allow commercial outreach (consent or relationship hold).",
-            [account.external_id],
+            [account.external_id], account=account.external_id,
         ))
     for item, kind in facts.conflicts:
         verb = {"reduce": "asked to reduce", "downgrade": "asked to downgrade", "cancel": "talked about cancelling",
                 "alternatives": "said they are evaluating alternatives"}.get(kind, "raised a conflict")
-        blockers.append(BlockerFinding(
+        blockers.append(_blocker(
             Blocker.CONTEXT_CONFLICT,
             f"Stop: the customer {verb} on {_day(item.at)} ({item.id}): “{item.summary}”",
-            [item.id],
+            [item.id], conflict=kind, item=item.id,
         ))
     for ticket in facts.unresolved_tickets:
         age = (end - ticket.opened_at).days
         blocking_priority = ticket.priority in rules.blocking_priorities
         if blocking_priority or age > rules.ticket_block_age_days:
             status = ticket.get_status_display().lower()
-            blockers.append(BlockerFinding(
+            blockers.append(_blocker(
                 Blocker.OPEN_SUPPORT_ISSUE,
                 f"Wait: ticket {ticket.external_id} ‘{ticket.subject}’ is {status}, {ticket.priority} priority, "
                 f"{age} day{'s' if age != 1 else ''} old.",
-                [ticket.external_id],
+                [ticket.external_id], ticket=ticket.external_id, status=ticket.status, priority=ticket.priority,
+                age_days=age,
             ))
     if account.health == "poor":
-        blockers.append(BlockerFinding(
+        blockers.append(_blocker(
             Blocker.POOR_HEALTH, f"Wait: {account.name}'s health is marked poor in the CS platform.",
-            [account.external_id],
+            [account.external_id], source="health",
         ))
     for decline in facts.declines:
-        blockers.append(BlockerFinding(
+        blockers.append(_blocker(
             Blocker.POOR_HEALTH, f"Wait: {decline.item.summary}.", [decline.item.id],
-        ))
-    rejection = recent_rejections.get(a.signal_type)
-    if rejection and rejection[1] >= end - dt.timedelta(days=rules.rejection_cooldown_days):
-        event_id, when = rejection
-        days_left = rules.rejection_cooldown_days - (end - when).days
-        blockers.append(BlockerFinding(
-            Blocker.POOR_TIMING,
-            f"Wait: a {a.signal_type.replace('_', ' ')} signal on this account was rejected on {_day(when)}; "
-            f"the cool-down ends in {max(days_left, 0)} days.",
-            [f"event:{event_id}"],
+            source="decline", metric=str(decline.numbers.get("metric", "")),
+            change=float(decline.numbers.get("change", 0.0)),
         ))
     if last_outreach and last_outreach[1] >= end - dt.timedelta(days=rules.outreach_cooldown_days):
         event_id, when = last_outreach
-        blockers.append(BlockerFinding(
+        blockers.append(_blocker(
             Blocker.POOR_TIMING,
             f"Wait: outreach was logged on {_day(when)}; give the customer {rules.outreach_cooldown_days} days "
             f"before another ask.",
-            [f"event:{event_id}"],
+            [f"event:{event_id}"], source="outreach", event=event_id,
         ))
     if not facts.verified_outcomes:
         unverified = facts.unverified_outcomes[:1]
         hint = f" The latest outcome, ‘{unverified[0].title}’, is not verified." if unverified else ""
-        blockers.append(BlockerFinding(
+        blockers.append(_blocker(
             Blocker.NO_VALUE_PROOF,
             f"Prove value first: no verified outcome in the last {rules.value_proof_days} days.{hint}",
-            [o.external_id for o in unverified],
+            [o.external_id for o in unverified], window_days=rules.value_proof_days,
         ))
     since = end - dt.timedelta(days=rules.text_window_days)
     if a.intent == Intent.CURIOUS and not a.usage and not _corroborating_stakeholder(a, since):
-        blockers.append(BlockerFinding(
+        blockers.append(_blocker(
             Blocker.CURIOSITY_ONLY,
             "Nurture: the customer is asking, not buying, and nothing else corroborates it yet: answer the question, make no ask.",
             [t.item.id for t in a.texts],
+        ))
+    if not facts.owner_active:
+        blockers.append(_blocker(
+            Blocker.NO_OWNER,
+            f"No owner: {account.name} has no active owner; it waits in the leaders' triage list until someone is "
+            "assigned.",
+            [account.external_id],
         ))
     a.blockers = blockers
     a.recommendation = recommendation_for([b.code for b in blockers])
@@ -251,15 +315,15 @@ def _score(a: Assessment, facts: AccountFacts, rules: RuleSet, as_of: dt.date) -
         "recency": (recency_share, f"newest evidence {age} day{'s' if age != 1 else ''} old"),
     }
     total_weight = sum(w.values()) or 1
-    a.components = {
-        name: {
-            "points": round(share * w[name] * 100 / total_weight, 1),
-            "max": round(w[name] * 100 / total_weight, 1),
-            "reason": reason,
-        }
+    a.components = ScoreComponents(**{
+        name: ScoreComponent(
+            points=round(share * w[name] * 100 / total_weight, 1),
+            max=round(w[name] * 100 / total_weight, 1),
+            reason=reason,
+        )
         for name, (share, reason) in components.items()
-    }
-    a.score = max(0, min(100, round(sum(c["points"] for c in a.components.values()))))
+    })
+    a.score = max(0, min(100, round(sum(c.points for _, c in a.components.items()))))
 
 
 def _renewal_days(facts: AccountFacts, as_of: dt.date) -> int | None:

@@ -15,7 +15,8 @@ from django.utils.module_loading import import_string
 
 from signals.engine.assess import Assessment
 from signals.engine.facts import AccountFacts
-from signals.vocabulary import Recommendation
+from signals.records import BlockerRecord, Brief
+from signals.vocabulary import Blocker, Recommendation
 
 BRIEF_PARTS = ("signal", "value", "risk_timing", "stakeholders", "next_step")
 PART_TITLES = {
@@ -41,17 +42,27 @@ Statement = dict  # {"text": str, "evidence": [ids]}
 
 
 class BriefWriter(Protocol):
-    def write(self, assessment: Assessment, facts: AccountFacts, as_of: dt.date) -> dict[str, list[Statement]]: ...
+    def write(self, assessment: Assessment, facts: AccountFacts, as_of: dt.date) -> Brief | dict: ...
 
 
-def get_brief_writer() -> BriefWriter:
+class _ValidatingWriter:
+    """Whatever writer is configured, its output is checked against the Brief record."""
+
+    def __init__(self, writer: BriefWriter) -> None:
+        self.writer = writer
+
+    def write(self, assessment: Assessment, facts: AccountFacts, as_of: dt.date) -> Brief:
+        return Brief.model_validate(self.writer.write(assessment, facts, as_of))
+
+
+def get_brief_writer() -> _ValidatingWriter:
     path = getattr(settings, "BRIEF_WRITER", "signals.engine.brief.TemplateBriefWriter")
-    return import_string(path)()
+    return _ValidatingWriter(import_string(path)())
 
 
-def brief_text(brief: dict) -> dict[str, str]:
+def brief_text(brief: Brief) -> dict[str, str]:
     """The brief as five plain strings (the export's shape)."""
-    return {part: " ".join(s["text"] for s in brief.get(part, [])) for part in BRIEF_PARTS}
+    return {part: brief.text_of(part) for part in BRIEF_PARTS}
 
 
 def _s(text: str, *evidence: str) -> Statement:
@@ -103,7 +114,8 @@ class TemplateBriefWriter:
         return [_s(f"No outcome evidence on record for {facts.account.name}.{goal_text}")]
 
     def _risk_timing(self, a: Assessment, facts: AccountFacts, as_of: dt.date) -> list[Statement]:
-        out = [_s(b.message, *b.evidence) for b in a.blockers if b.code not in ("no_value_proof", "curiosity_only")]
+        out = [_s(b.message, *b.evidence) for b in a.blockers
+               if b.code not in (Blocker.NO_VALUE_PROOF, Blocker.CURIOSITY_ONLY, Blocker.NO_OWNER)]
         if not any(b.code == "open_support_issue" for b in a.blockers):
             open_count = len(facts.unresolved_tickets)
             if open_count:
@@ -144,7 +156,7 @@ class TemplateBriefWriter:
         goal = _matching_goal(a, facts)
         ask = ASKS.get(a.signal_type, "the expansion")
         anchor = f", tied to their goal ‘{goal}’" if goal else ""
-        first_blocker = a.blockers[0] if a.blockers else None
+        first_blocker = next((b for b in a.blockers if b.code != Blocker.NO_OWNER), None)
         contact = next((t.contact_name for t in a.texts if t.contact_name), "")
         dm = next((s.name for s in a.stakeholders if s.role == "decision_maker"), "")
         with_whom = contact or dm or "the customer"
@@ -195,15 +207,15 @@ def _quote_list(items: list[str], quote: bool = True) -> str:
     return ", ".join(q(i) for i in items[:-1]) + f" and {q(items[-1])}"
 
 
-def cited_evidence(brief: dict, blockers: list[dict]) -> list[str]:
+def cited_evidence(brief: Brief, blockers: list[BlockerRecord]) -> list[str]:
     """Every evidence id the brief relies on, blockers included, in first-cited order."""
     seen: dict[str, None] = {}
     for part in BRIEF_PARTS:
-        for statement in brief.get(part, []):
-            for evidence_id in statement["evidence"]:
+        for statement in getattr(brief, part):
+            for evidence_id in statement.evidence:
                 seen.setdefault(evidence_id, None)
     for blocker in blockers:
-        for evidence_id in blocker["evidence"]:
+        for evidence_id in blocker.evidence:
             seen.setdefault(evidence_id, None)
     return list(seen)
 

@@ -113,6 +113,7 @@ def account_facts(
     _ticket_facts(facts, ids, as_of)
     _outcome_facts(facts, ids, as_of, widest, rules_for)
     _latest_usage_facts(facts, ids, as_of, rules_for)
+    _crossing_facts(facts, as_of, rules_for)
     _trend_facts(facts, ids, as_of, rules_for)
     _new_department_facts(facts, ids, as_of, widest, rules_for)
     _stakeholder_facts(facts, ids, as_of, widest, rules_for)
@@ -257,6 +258,54 @@ def _latest_usage_facts(facts: dict[int, AccountFacts], ids, as_of, rules_for: R
                      f"{used:,.0f} of {purchased:,} purchased seats in use ({share:.0%}) on {latest:%-d %b}"),
                 "", {"used": used, "purchased": purchased, "share": share},
             ))
+
+
+CROSSING_LOOKBACK_DAYS = 365
+
+
+def _crossing_facts(facts: dict[int, AccountFacts], as_of: dt.date, rules_for: "RulesLookup") -> None:
+    """The first day of the current run at or over the threshold, for each seats or
+    capacity signal: the crossing is the trigger, so fresh daily readings of the same
+    run are the same evidence, and a fall below and a new crossing are new evidence.
+    One query for the accounts that have such a signal."""
+    wanted = [(f, u) for f in facts.values() for u in f.usage if u.code in ("seats", "capacity")]
+    if not wanted:
+        return
+    account_ids = sorted({f.account.pk for f, _ in wanted})
+    metrics = sorted({"seats_used"} | {u.numbers["metric"] for _, u in wanted if u.code == "capacity"})
+    rows = UsageDaily.objects.filter(
+        account_id__in=account_ids, metric__in=metrics,
+        date__gt=as_of - dt.timedelta(days=CROSSING_LOOKBACK_DAYS), date__lte=as_of,
+    ).values_list("account_id", "metric", "department", "date", "value", "limit")
+    seats: dict[int, dict[dt.date, float]] = defaultdict(lambda: defaultdict(float))
+    capacity: dict[tuple[int, str, str], dict[dt.date, float]] = defaultdict(dict)
+    for account_id, metric, department, day, value, limit in rows.iterator(5000):
+        if metric == "seats_used":
+            seats[account_id][day] += value
+        if limit:
+            capacity[(account_id, metric, department)][day] = value / limit
+    for f, u in wanted:
+        rules = rules_for.for_account(f.account)
+        if u.code == "seats":
+            purchased = f.account.seats_purchased or 0
+            series = {day: used / purchased for day, used in seats[f.account.pk].items()} if purchased else {}
+            threshold = rules.seats_threshold
+        else:
+            series = capacity[(f.account.pk, u.numbers["metric"], u.department)]
+            threshold = rules.capacity_threshold
+        crossed = _run_start(series, threshold)
+        if crossed:
+            u.numbers["crossed_on"] = crossed.isoformat()
+
+
+def _run_start(series: dict[dt.date, float], threshold: float) -> dt.date | None:
+    """The first day of the latest unbroken run of readings at or over the threshold."""
+    start = None
+    for day in sorted(series, reverse=True):
+        if series[day] < threshold:
+            break
+        start = day
+    return start
 
 
 def _trend_facts(facts: dict[int, AccountFacts], ids, as_of, rules_for: RulesLookup) -> None:  # type: ignore[no-untyped-def]

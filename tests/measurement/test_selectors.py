@@ -224,14 +224,14 @@ def test_query_counts_do_not_grow_with_rows(book: Book, django_assert_max_num_qu
 def test_a_decision_through_the_real_services_counts_today(owner) -> None:  # type: ignore[no-untyped-def]
     from django.utils import timezone
 
-    from reviews import services
+    from signals import lifecycle as services
     from tests import factories
 
     account = factories.AccountFactory(owner=owner)
     factories.ContactFactory(account=account, role="decision_maker")
     candidate = factories.CandidateFactory(account=account, evidence=["m1"], brief={
         "risk_timing": [{"text": "No unresolved support tickets.", "evidence": []}]})
-    services.review_approve(candidate_id=candidate.pk, user=owner, consent_reviewed=True,
+    services.candidate_approve(candidate_id=candidate.pk, user=owner, consent_reviewed=True,
                             next_step=services.NextStep("Call the champion"))
     today = timezone.now().date()
     totals = s.summary(s.DashboardScope(user=owner, start=today, end=today, today=today))

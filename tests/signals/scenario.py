@@ -19,6 +19,16 @@ def day(days_ago: int, as_of: dt.date = AS_OF) -> str:
     return (as_of - dt.timedelta(days=days_ago)).isoformat()
 
 
+def _active_owner(email: str) -> None:
+    """The account's owner is an active user of the app (as after onboarding)."""
+    from django.contrib.auth import get_user_model
+
+    from tests import factories
+
+    if not get_user_model().objects.filter(email__iexact=email).exists():
+        factories.owner(username=email, email=email)
+
+
 class Scenario:
     def __init__(self, tmp_path: Path, external_id: str = "acme", **account: object) -> None:
         self.tmp_path = tmp_path
@@ -29,6 +39,8 @@ class Scenario:
             "renewal_date": "2027-03-01", "goals": ["Cut month-end close to 3 days"], **account,
         }]
         self.files = 0
+        if account.get("owner_email", "dana@example.com") == "dana@example.com":
+            _active_owner("dana@example.com")
 
     def add(self, type_: str, **fields: object) -> "Scenario":
         record = {"type": type_, **fields}

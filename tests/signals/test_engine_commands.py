@@ -1,5 +1,6 @@
 """Every recommendation and blocker through import_evidence -> score_accounts -> export_signals."""
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -57,7 +58,8 @@ def test_the_seed_example_waits_then_pursues_once_the_ticket_is_closed(tmp_path:
     assert after[0]["recommendation"] == "pursue"
     assert after[0]["blockers"] == []
     changed = MeasurementEvent.objects.filter(kind=EventKind.RECOMMENDATION_CHANGED).last()
-    assert changed.data == {"from": "wait", "to": "pursue"}
+    assert (changed.data["from"], changed.data["to"]) == ("wait", "pursue")
+    assert changed.data["rules_version"] is not None
 
 
 def test_pursue_when_seats_are_full_the_customer_is_buying_and_value_is_proven(tmp_path: Path) -> None:
@@ -257,8 +259,8 @@ def test_an_unknown_account_or_bad_date_is_an_error(tmp_path: Path) -> None:
         call_command("score_accounts", "--as-of", "20-11-2026")
 
 
-def test_wait_after_a_recent_rejection_of_the_same_type(tmp_path: Path, owner) -> None:
-    from reviews.services import review_reject
+def test_a_rejection_holds_through_its_cool_down_and_new_evidence_returns_after_it(tmp_path: Path, owner) -> None:
+    from signals.lifecycle import candidate_reject
 
     s = Scenario(tmp_path)
     s.verified_outcome().message("m1", SEATS_BUYING, days_ago=20)
@@ -267,7 +269,7 @@ def test_wait_after_a_recent_rejection_of_the_same_type(tmp_path: Path, owner) -
     first = Candidate.objects.get()
     first.account.owner = owner
     first.account.save()
-    review_reject(candidate_id=first.pk, user=owner, reason_code="bad_timing")
+    candidate_reject(candidate_id=first.pk, user=owner, reason_code="bad_timing")
 
     score("acme")
     assert Candidate.objects.count() == 1, "the same evidence does not bring a rejected candidate back"
@@ -278,15 +280,20 @@ def test_wait_after_a_recent_rejection_of_the_same_type(tmp_path: Path, owner) -
           occurred_at=timezone.now().isoformat())
     s.import_()
     score("acme", as_of=today)
+    assert export("--status", "pending") == [], "not before the rejection's cool-down (60 days) ends"
+
+    score("acme", as_of=today + dt.timedelta(days=61))
     row = only(export("--status", "pending"), signal_type="seats")
-    assert row["recommendation"] == "wait"
-    assert row["blockers"] == ["poor_timing"]
-    assert any(e.startswith("event:") for e in row["evidence"])
-    assert "rejected on" in row["brief"]["risk_timing"]
+    assert row["recommendation"] == "pursue"
+    assert "m2" in row["evidence"]
+    created = MeasurementEvent.objects.filter(kind=EventKind.SIGNAL_CREATED).last()
+    assert "m2" in created.data["triggers"]
 
 
 def test_wait_while_logged_outreach_is_in_its_cool_down(tmp_path: Path, owner) -> None:
-    from reviews.services import NextStep, outcome_log, review_approve
+    from signals.lifecycle import NextStep
+    from signals.lifecycle import candidate_approve as review_approve
+    from signals.lifecycle import follow_up_log as outcome_log
 
     s = Scenario(tmp_path)
     s.verified_outcome().message("m1", SEATS_BUYING, days_ago=10)
@@ -311,7 +318,7 @@ def test_a_deferred_candidate_comes_back_early_when_new_evidence_changes_its_rec
         tmp_path: Path, owner) -> None:
     import datetime as dt
 
-    from reviews.services import review_defer
+    from signals.lifecycle import candidate_defer as review_defer
 
     s = Scenario(tmp_path)
     s.verified_outcome().message("m1", SEATS_BUYING, days_ago=5)

@@ -1,0 +1,705 @@
+"""A candidate's life: every change of its state, and nothing else writes one.
+
+Each action is one atomic block that locks the account and then the candidate (always
+in that order, so two actions cannot deadlock each other), checks the version the
+caller saw and the current owner, makes the change, bumps the version and appends its
+measurement event in the same transaction. Views, the API, Celery tasks, the importer,
+the demo and the scoring engine all call these; docs/engine.md has the map.
+
+| action | from | to | event |
+|---|---|---|---|
+| candidates_store (scoring) | - / pending / deferred | pending, deferred, expired | signal_created, recommendation_changed, returned, expired, new_evidence |
+| candidate_approve | pending, deferred | approved | approved (+ overridden) |
+| candidate_reject | pending, deferred | rejected | rejected (+ false_positive) |
+| candidate_defer | pending, deferred | deferred | deferred |
+| candidate_return | deferred | pending | returned |
+| candidate_mark_viewed | pending | pending | reviewed (once) |
+| account_reassign | open candidates | same status, new owner | reassigned |
+| follow_up_log / follow_up_correct | approved | approved | outreach ... closed_lost, follow_up_corrected |
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import logging
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.auth import get_user_model
+from django.db import OperationalError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from accounts.models import Account, Interaction, Opportunity, Outcome, Ticket
+from core.roles import AnyUser, is_leader
+from measurement.models import CLOSING_KINDS, FOLLOW_UP_KINDS, EventKind, MeasurementEvent
+from measurement.services import event_for, event_record, events_record
+from reviews.models import Decision, DecisionKind, RejectReason
+from signals.models import Candidate, RulesVersion
+from signals.records import BlockerRecord, Trigger
+from signals.rules import RuleSet
+from signals.vocabulary import OPEN_STATUSES, Blocker, CandidateStatus, Recommendation, queue_rank
+
+if TYPE_CHECKING:
+    from signals.engine.assess import Assessment
+
+logger = logging.getLogger(__name__)
+
+DECIDABLE = OPEN_STATUSES
+CLOSED_STATUSES = (CandidateStatus.APPROVED, CandidateStatus.REJECTED, CandidateStatus.EXPIRED)
+OVERRIDE_NEEDED = (Recommendation.STOP, Recommendation.WAIT)
+MAX_DEFER_DAYS = 365
+MAX_TEXT = 2000
+MAX_WHO = 200
+# When the account has no ARR on record, a closed-won amount is bounded by this instead.
+MAX_AMOUNT_WITHOUT_ARR = Decimal("10000000")
+RESPONSES = ("positive", "negative", "none")
+DEADLOCK_RETRIES = 3
+
+
+class DecisionError(Exception):
+    """The input cannot be accepted; `errors` maps a field to what is wrong."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+class DecisionConflict(Exception):
+    """Someone else changed the candidate first; `candidate` is its current state."""
+
+    def __init__(self, candidate: Candidate, message: str = "") -> None:
+        if not message:
+            if candidate.status not in DECIDABLE:
+                by = candidate.decided_by
+                who = (by.get_full_name() or by.username) if by else "the engine"
+                message = (f"This candidate was already {candidate.get_status_display().lower()} by {who}; "
+                           "nothing was changed. Here is its current state.")
+            else:
+                message = ("This candidate changed while you were looking at it; nothing was changed. "
+                           "Review its current state.")
+        super().__init__(message)
+        self.candidate = candidate
+
+
+class NotAllowed(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class NextStep:
+    what: str
+    who: str = ""
+    due: dt.date | None = None
+
+
+class FollowUpKind:
+    OUTREACH = EventKind.OUTREACH_SENT
+    RESPONSE = EventKind.CUSTOMER_RESPONDED
+    OPPORTUNITY = EventKind.OPPORTUNITY_CREATED
+    WON = EventKind.CLOSED_WON
+    LOST = EventKind.CLOSED_LOST
+    ALL = FOLLOW_UP_KINDS
+
+
+# --------------------------------------------------------------------------- the common steps
+
+def _is_lock_failure(exc: OperationalError) -> bool:
+    code = getattr(getattr(exc, "__cause__", None), "sqlstate", None)
+    return code in ("40P01", "40001") or "deadlock" in str(exc).lower()
+
+
+def _atomic[**P, R](fn: Callable[P, R]) -> Callable[P, R]:
+    """One transaction per action; a deadlock or serialization failure is retried, and
+    if it persists the caller gets a conflict (409), never a 503."""
+
+    @functools.wraps(fn)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        for attempt in range(DEADLOCK_RETRIES):
+            try:
+                with transaction.atomic():
+                    return fn(*args, **kwargs)
+            except OperationalError as exc:
+                if not _is_lock_failure(exc):
+                    raise
+                logger.warning("%s: lock failure (attempt %d): %s", fn.__name__, attempt + 1, exc)
+                if attempt == DEADLOCK_RETRIES - 1:
+                    candidate_id = kwargs.get("candidate_id")
+                    if candidate_id is not None:
+                        current = Candidate.objects.select_related("account", "decided_by").get(pk=candidate_id)
+                        raise DecisionConflict(
+                            current, "Someone else was changing this candidate at the same moment; nothing was "
+                            "changed. Review its current state and try again.") from None
+                    raise
+        raise AssertionError("unreachable")
+
+    return run
+
+
+def _lock_accounts(account_ids: list[int]) -> None:
+    list(Account.objects.select_for_update().filter(pk__in=account_ids).order_by("pk").values_list("pk", flat=True))
+
+
+def _lock(candidate_id: int) -> Candidate:
+    """Lock the candidate's account, then the candidate; raise Candidate.DoesNotExist if gone."""
+    account_id = Candidate.objects.values_list("account_id", flat=True).get(pk=candidate_id)
+    _lock_accounts([account_id])
+    return (Candidate.objects.select_for_update(of=("self",))
+            .select_related("account", "account__owner", "decided_by").get(pk=candidate_id))
+
+
+def _check(candidate: Candidate, user: AnyUser | None, expected_version: int | None,
+           from_statuses: tuple[str, ...]) -> None:
+    """Under the lock: the user still owns the account, and nothing changed since they looked."""
+    if user is not None and candidate.account.owner_id != user.pk:
+        if is_leader(user):
+            raise NotAllowed("Only the account's owner can decide on its candidates.")
+        owner = candidate.account.owner
+        to = f" to {owner.get_full_name() or owner.username}" if owner else ""
+        raise DecisionConflict(candidate, f"This account was reassigned{to}; nothing was changed.")
+    if candidate.status not in from_statuses or (expected_version is not None and candidate.version != expected_version):
+        raise DecisionConflict(candidate)
+
+
+def _save(candidate: Candidate, at: dt.datetime, **changes: Any) -> Candidate:
+    changes["version"] = candidate.version + 1
+    changes["updated_at"] = at
+    for name, value in changes.items():
+        setattr(candidate, name, value)
+    candidate.save(update_fields=list(changes))
+    return candidate
+
+
+def _now(at: dt.datetime | None) -> dt.datetime:
+    # `at` is for replaying history (the demo); the app always acts now.
+    return at or timezone.now()
+
+
+def _text(value: str, limit: int, field_name: str, errors: dict[str, str]) -> str:
+    value = (value or "").strip()
+    if len(value) > limit:
+        errors[field_name] = f"Keep it under {limit:,} characters (this is {len(value):,})."
+    return value
+
+
+# --------------------------------------------------------------------------- the owner's decisions
+
+
+@_atomic
+def candidate_approve(*, candidate_id: int, user: AnyUser, next_step: NextStep, consent_reviewed: bool,
+                      override_reason: str = "", expected_version: int | None = None,
+                      at: dt.datetime | None = None) -> Candidate:
+    now = _now(at)
+    candidate = _lock(candidate_id)
+    _check(candidate, user, expected_version, DECIDABLE)
+    errors: dict[str, str] = {}
+    what = _text(next_step.what, MAX_TEXT, "next_step", errors)
+    who = _text(next_step.who, MAX_WHO, "next_step_who", errors)
+    if not what:
+        errors["next_step"] = "Say what the next step is."
+    if not consent_reviewed:
+        errors["consent_reviewed"] = "Confirm that you reviewed consent and the relationship context."
+    needs_override = candidate.recommendation in OVERRIDE_NEEDED
+    override = _text(override_reason, MAX_TEXT, "override_reason", errors)
+    if needs_override and not override:
+        errors["override_reason"] = (
+            f"The recommendation is {candidate.get_recommendation_display().lower()}: say why you approve anyway."
+        )
+    if next_step.due and next_step.due < now.date():
+        errors["next_step_due"] = "The due date is in the past."
+    if errors:
+        raise DecisionError(errors)
+    _save(candidate, now, status=CandidateStatus.APPROVED, decided_at=now, decided_by=user, defer_until=None,
+          closed_at=now)
+    decision = Decision.objects.create(
+        candidate=candidate, kind=DecisionKind.APPROVE, decided_by=user, decided_at=now,
+        recommendation=candidate.recommendation, next_step=what, next_step_who=who, next_step_due=next_step.due,
+        consent_reviewed=True, override_reason=override if needs_override else "",
+    )
+    data = {"decision": decision.pk, "next_step": what, "who": who,
+            "due": next_step.due.isoformat() if next_step.due else None, "consent_reviewed": True}
+    event_record(kind=EventKind.APPROVED, candidate=candidate, actor=user, data=data, occurred_at=now)
+    if needs_override:
+        event_record(kind=EventKind.OVERRIDDEN, candidate=candidate, actor=user, occurred_at=now,
+                     data={"decision": decision.pk, "reason": decision.override_reason})
+    return candidate
+
+
+@_atomic
+def candidate_reject(*, candidate_id: int, user: AnyUser, reason_code: str, note: str = "",
+                     expected_version: int | None = None, at: dt.datetime | None = None) -> Candidate:
+    now = _now(at)
+    candidate = _lock(candidate_id)
+    _check(candidate, user, expected_version, DECIDABLE)
+    errors: dict[str, str] = {}
+    note = _text(note, MAX_TEXT, "note", errors)
+    if reason_code not in RejectReason.values:
+        errors["reason_code"] = "Choose a reason for rejecting."
+    elif reason_code == RejectReason.OTHER and not note:
+        errors["note"] = "Say what the other reason is."
+    if errors:
+        raise DecisionError(errors)
+    _save(candidate, now, status=CandidateStatus.REJECTED, decided_at=now, decided_by=user, defer_until=None,
+          closed_at=now)
+    decision = Decision.objects.create(candidate=candidate, kind=DecisionKind.REJECT, decided_by=user, decided_at=now,
+                                       recommendation=candidate.recommendation, reason_code=reason_code, note=note)
+    event_record(kind=EventKind.REJECTED, candidate=candidate, actor=user, occurred_at=now,
+                 data={"decision": decision.pk, "reason": reason_code, "note": note})
+    if reason_code == RejectReason.FALSE_POSITIVE:
+        event_record(kind=EventKind.FALSE_POSITIVE, candidate=candidate, actor=user, occurred_at=now,
+                     data={"decision": decision.pk})
+    return candidate
+
+
+@_atomic
+def candidate_defer(*, candidate_id: int, user: AnyUser, until: dt.date | None, reason: str,
+                    expected_version: int | None = None, at: dt.datetime | None = None) -> Candidate:
+    now = _now(at)
+    candidate = _lock(candidate_id)
+    _check(candidate, user, expected_version, DECIDABLE)
+    today = now.date()
+    errors: dict[str, str] = {}
+    if until is None:
+        errors["defer_until"] = "Choose the date it should come back."
+    elif until <= today:
+        errors["defer_until"] = "Choose a date after today."
+    elif until > today + dt.timedelta(days=MAX_DEFER_DAYS):
+        errors["defer_until"] = "Defer for at most a year."
+    reason = _text(reason, MAX_TEXT, "reason", errors)
+    if not reason and "reason" not in errors:
+        errors["reason"] = "Say why you defer it."
+    if errors:
+        raise DecisionError(errors)
+    assert until is not None
+    _save(candidate, now, status=CandidateStatus.DEFERRED, decided_at=now, decided_by=user, defer_until=until)
+    decision = Decision.objects.create(candidate=candidate, kind=DecisionKind.DEFER, decided_by=user, decided_at=now,
+                                       recommendation=candidate.recommendation, defer_until=until, note=reason)
+    event_record(kind=EventKind.DEFERRED, candidate=candidate, actor=user, occurred_at=now,
+                 data={"decision": decision.pk, "until": until.isoformat(), "reason": reason})
+    return candidate
+
+
+@_atomic
+def candidate_return(*, candidate_id: int, reason: str, at: dt.datetime | None = None) -> Candidate | None:
+    """A deferred candidate whose date has come goes back to the queue (None if it is no
+    longer deferred: decided or already returned meanwhile)."""
+    now = _now(at)
+    candidate = _lock(candidate_id)
+    if candidate.status != CandidateStatus.DEFERRED:
+        return None
+    _save(candidate, now, status=CandidateStatus.PENDING, defer_until=None)
+    event_record(kind=EventKind.RETURNED, candidate=candidate, occurred_at=now, data={"reason": reason})
+    return candidate
+
+
+@_atomic
+def candidate_mark_viewed(*, candidate_id: int, user: AnyUser) -> bool:
+    """The first time the owner opens a pending candidate counts as 'reviewed', once:
+    the lock makes parallel first views write one event."""
+    candidate = _lock(candidate_id)
+    if candidate.account.owner_id != user.pk or candidate.status != CandidateStatus.PENDING:
+        return False
+    if MeasurementEvent.objects.filter(candidate=candidate, kind=EventKind.REVIEWED).exists():
+        return False
+    event_record(kind=EventKind.REVIEWED, candidate=candidate, actor=user)
+    return True
+
+
+# --------------------------------------------------------------------------- ownership
+
+
+def _owner_blockers(blockers: list[BlockerRecord], account: Account, has_owner: bool) -> list[BlockerRecord]:
+    kept = [b for b in blockers if b.code != Blocker.NO_OWNER]
+    if not has_owner:
+        kept.append(BlockerRecord(
+            code=Blocker.NO_OWNER, evidence=[account.external_id],
+            message=f"No owner: {account.name} has no active owner; it waits in the leaders' triage list until "
+                    "someone is assigned."))
+    return kept
+
+
+@_atomic
+def account_reassign(*, account_id: int, user: AnyUser | None, new_owner_id: int | None,
+                     source: str = "app") -> Account:
+    """Give an account (and so its open candidates) to another owner. Leaders do it in
+    the app; an import that changes `owner_email` does it with no user (source "import")."""
+    if user is not None and not is_leader(user):
+        raise NotAllowed("Only CS leaders and admins reassign accounts.")
+    _lock_accounts([account_id])
+    account = Account.objects.select_related("owner").get(pk=account_id)
+    new_owner = None
+    if new_owner_id is not None:
+        new_owner = get_user_model().objects.filter(pk=new_owner_id).first()
+        if new_owner is None or (user is not None and not new_owner.is_active):
+            raise DecisionError({"owner": "Choose an active user."})
+    if account.owner_id == new_owner_id:
+        return account
+    previous = account.owner_id
+    now = timezone.now()
+    account.owner = new_owner
+    account.save(update_fields=["owner", "updated_at"])
+    has_owner = bool(new_owner and new_owner.is_active)
+    open_candidates = list(Candidate.objects.select_for_update().filter(account=account, status__in=OPEN_STATUSES))
+    data = {"from": previous, "to": new_owner_id, "source": source}
+    events = []
+    for candidate in open_candidates:
+        candidate.account = account
+        _save(candidate, now, no_owner=not has_owner,
+              blockers=_owner_blockers(list(candidate.blockers), account, has_owner))
+        events.append(event_for(kind=EventKind.REASSIGNED, candidate=candidate, account=account, actor=user,
+                                data=data, occurred_at=now))
+    if not open_candidates:
+        events.append(event_for(kind=EventKind.REASSIGNED, account=account, actor=user, data=data, occurred_at=now))
+    events_record(events)
+    return account
+
+
+# --------------------------------------------------------------------------- follow-ups
+
+
+def _follow_up_events(candidate: Candidate) -> list[MeasurementEvent]:
+    """The candidate's follow-ups that stand (not withdrawn by a correction)."""
+    return list(MeasurementEvent.objects.filter(candidate=candidate, kind__in=FOLLOW_UP_KINDS,
+                                                corrections__isnull=True).order_by("occurred_at", "pk"))
+
+
+def max_amount(account: Account, rules: RuleSet) -> Decimal:
+    arr = Decimal(account.arr or 0)
+    return arr * Decimal(str(rules.follow_up_max_arr_multiple)) if arr > 0 else MAX_AMOUNT_WITHOUT_ARR
+
+
+@_atomic
+def follow_up_log(*, candidate_id: int, user: AnyUser, kind: str, response: str = "", opportunity: str = "",
+                  amount: Decimal | None = None, note: str = "", occurred_on: dt.date | None = None,
+                  at: dt.datetime | None = None) -> Candidate:
+    """What happened after the approval, as the owner reports it. A follow-up may not
+    predate the approval or lie in the future; a candidate is won or lost once; an
+    amount is positive and bounded by the account's ARR."""
+    from signals.services import rules_lookup
+
+    now = _now(at)
+    candidate = _lock(candidate_id)
+    _check(candidate, user, None, tuple(CandidateStatus.values))
+    if candidate.status != CandidateStatus.APPROVED:
+        raise DecisionError({"kind": "Log follow-ups on approved candidates only."})
+    errors: dict[str, str] = {}
+    note = _text(note, MAX_TEXT, "note", errors)
+    data: dict[str, Any] = {"note": note}
+    if kind not in FollowUpKind.ALL:
+        errors["kind"] = "Choose what happened."
+    if kind == FollowUpKind.RESPONSE:
+        if response not in RESPONSES:
+            errors["response"] = "Choose positive, negative or no response."
+        data["response"] = response
+    if kind == FollowUpKind.OPPORTUNITY and opportunity:
+        opp = Opportunity.objects.filter(external_id=opportunity, account=candidate.account).first()
+        if opp is None:
+            errors["opportunity"] = f"No CRM opportunity {opportunity!r} on {candidate.account.name}."
+        else:
+            data["opportunity"] = opp.external_id
+    if kind in CLOSING_KINDS:
+        closed = [e for e in _follow_up_events(candidate) if e.kind in CLOSING_KINDS]
+        if closed:
+            errors["kind"] = (f"This candidate is already {closed[0].get_kind_display().lower()} "
+                              f"({closed[0].occurred_at:%-d %b %Y}); correct that entry first if it was a mistake.")
+    if kind == FollowUpKind.WON:
+        limit = max_amount(candidate.account, rules_lookup().for_account(candidate.account))
+        try:
+            value = Decimal(amount) if amount is not None else None
+        except (InvalidOperation, TypeError, ValueError):
+            value = None
+        if value is None or not value.is_finite() or value <= 0:
+            errors["amount"] = "Enter the closed-won amount (more than zero)."
+        elif value > limit:
+            errors["amount"] = (f"{value:,.2f} is more than {limit:,.0f} {candidate.account.currency}, the most this "
+                                "account's ARR allows; check the amount.")
+        else:
+            data["amount"] = str(value.quantize(Decimal("0.01")))
+            data["currency"] = candidate.account.currency
+    today = now.date()
+    approved_on = candidate.decided_at.date() if candidate.decided_at else today
+    if occurred_on and occurred_on > today:
+        errors["occurred_on"] = "That date is in the future."
+    elif occurred_on and occurred_on < approved_on:
+        errors["occurred_on"] = f"That is before the approval on {approved_on:%-d %b %Y}."
+    if errors:
+        raise DecisionError(errors)
+    when = now if not occurred_on or occurred_on == today else dt.datetime.combine(occurred_on, dt.time(12), tzinfo=dt.UTC)
+    if candidate.decided_at and when < candidate.decided_at:
+        when = candidate.decided_at
+    event_record(kind=kind, candidate=candidate, actor=user, data=data, occurred_at=when)
+    _save(candidate, now)
+    return candidate
+
+
+@_atomic
+def follow_up_correct(*, candidate_id: int, user: AnyUser, event_id: int, reason: str,
+                      at: dt.datetime | None = None) -> Candidate:
+    """Withdraw a follow-up logged by mistake: an appended correction, which the figures
+    honour; the original stays in the log."""
+    now = _now(at)
+    candidate = _lock(candidate_id)
+    _check(candidate, user, None, tuple(CandidateStatus.values))
+    if candidate.status != CandidateStatus.APPROVED:
+        raise DecisionError({"event": "Correct follow-ups on approved candidates only."})
+    errors: dict[str, str] = {}
+    reason = _text(reason, MAX_TEXT, "reason", errors)
+    if not reason and "reason" not in errors:
+        errors["reason"] = "Say what was wrong with the entry."
+    target = next((e for e in _follow_up_events(candidate) if e.pk == event_id), None)
+    if target is None:
+        errors["event"] = "Choose a follow-up of this candidate that is not already corrected."
+    if errors:
+        raise DecisionError(errors)
+    event_record(kind=EventKind.FOLLOW_UP_CORRECTED, candidate=candidate, actor=user, occurred_at=now,
+                 corrects=target, data={"corrects": event_id, "kind": target.kind if target else "", "reason": reason})
+    _save(candidate, now)
+    return candidate
+
+
+def follow_up_open(candidate: Candidate, closing_events: set[int], rules: RuleSet, as_of_end: dt.datetime) -> bool:
+    """An approval's follow-up is open until it is closed won or lost, or its window passes."""
+    if candidate.status != CandidateStatus.APPROVED or candidate.pk in closing_events:
+        return False
+    approved = candidate.closed_at or candidate.decided_at
+    return approved is not None and approved >= as_of_end - dt.timedelta(days=rules.follow_up_window_days)
+
+
+# --------------------------------------------------------------------------- scoring
+
+
+@dataclass
+class StoreCounts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    expired: int = 0
+    attached: int = 0
+    returned: int = 0
+
+
+@dataclass
+class _History:
+    """The closed candidates of one account and signal type."""
+
+    refs: set[str] = field(default_factory=set)
+    growth_levels: dict[str, float] = field(default_factory=dict)
+    latest: Candidate | None = None
+
+
+def _history(account_ids: list[int]) -> dict[tuple[int, str], _History]:
+    out: dict[tuple[int, str], _History] = defaultdict(_History)
+    closed = (Candidate.objects.filter(account_id__in=account_ids, status__in=CLOSED_STATUSES)
+              .only("pk", "account_id", "signal_type", "status", "closed_at", "decided_at", "triggers", "version")
+              .order_by("closed_at", "pk"))
+    for c in closed:
+        h = out[(c.account_id, c.signal_type)]
+        for t in c.triggers:
+            h.refs.add(t.ref)
+            if t.kind == "growth" and "level" in t.numbers:
+                h.growth_levels[t.ref] = max(h.growth_levels.get(t.ref, 0.0), t.numbers["level"])
+        h.latest = c  # ordered by closed_at: the last one wins
+    return out
+
+
+def new_triggers(found: list[Trigger], history: _History, rules: RuleSet) -> list[Trigger]:
+    """Trigger evidence that was not part of any decision: not decided on, and dated after
+    the last one. Growth of a metric counts again only once it has grown by the growth
+    threshold beyond the level it was decided at."""
+    latest = history.latest
+    since = (latest.closed_at or latest.decided_at) if latest else None
+    out = []
+    for t in found:
+        if since is not None and t.at <= since:
+            continue
+        if t.kind == "growth" and t.ref in history.growth_levels:
+            if t.numbers.get("level", 0.0) < history.growth_levels[t.ref] * (1 + rules.growth_threshold):
+                continue
+        elif t.ref in history.refs:
+            continue
+        out.append(t)
+    return out
+
+
+def _evidence_changed_at(account_ids: list[int]) -> dict[int, dt.datetime]:
+    """When each account's evidence last changed in this system (tickets, messages,
+    outcomes, the account row): a deferral returns early only on new evidence."""
+    latest: dict[int, dt.datetime] = {}
+    for qs in (Ticket.objects, Interaction.objects.filter(direction="inbound"), Outcome.objects):
+        for account_id, at in (qs.filter(account_id__in=account_ids).order_by().values("account_id")
+                               .annotate(at=Max("updated_at")).values_list("account_id", "at")):
+            latest[account_id] = max(at, latest.get(account_id, at))
+    for account_id, at in Account.objects.filter(pk__in=account_ids).values_list("pk", "updated_at"):
+        latest[account_id] = max(at, latest.get(account_id, at))
+    return latest
+
+
+def _values(a: Assessment) -> dict[str, Any]:
+    return {
+        "intent": a.intent,
+        "score": a.score,
+        "score_components": a.components,
+        "recommendation": a.recommendation,
+        "queue_rank": queue_rank(a.recommendation),
+        "blockers": a.blockers,
+        "no_owner": a.no_owner,
+        "evidence": a.evidence,
+        "brief": a.brief,
+        "triggers": a.triggers,
+        "review_facts": a.review_facts,
+        "latest_evidence_at": a.latest_evidence_at,
+    }
+
+
+# Re-scoring the same evidence on another day changes only these; they are written in
+# one statement and do not count as a change of the candidate.
+_QUIET = ("review_facts",)
+
+
+def candidates_store(
+    *,
+    account_ids: list[int],
+    accounts: dict[int, Account],
+    assessments: dict[int, list[Assessment]],
+    rules_for: Callable[[Account], RuleSet],
+    as_of: dt.date,
+    rules_version: RulesVersion | None,
+    counts: StoreCounts,
+) -> None:
+    """Store one scoring run of these accounts (docs/engine.md, "A candidate's life").
+
+    - An open candidate is updated; a deferred one stays deferred unless new evidence
+      changed its recommendation; one no longer detected expires (a deferred one waits
+      for its date).
+    - No open candidate: create one, unless a closed one of the same account and type
+      exists and the trigger evidence holds nothing new since it closed; after a
+      rejection, not before the cool-down ends; while an approval's follow-up is open,
+      new trigger evidence is attached to it instead.
+    """
+    from signals.engine.facts import day_end
+
+    now = timezone.now()
+    end = day_end(as_of)
+    with transaction.atomic():
+        _lock_accounts(account_ids)
+        open_by_key = {
+            (c.account_id, c.signal_type): c
+            for c in Candidate.objects.select_for_update(of=("self",)).filter(
+                account_id__in=account_ids, status__in=OPEN_STATUSES).select_related("account")
+        }
+        history = _history(account_ids)
+        approved = [h.latest.pk for h in history.values() if h.latest and h.latest.status == CandidateStatus.APPROVED]
+        closing = set(MeasurementEvent.objects.filter(candidate_id__in=approved, kind__in=CLOSING_KINDS,
+                                                      corrections__isnull=True).values_list("candidate_id", flat=True))
+        deferred_accounts = sorted({k[0] for k, c in open_by_key.items() if c.status == CandidateStatus.DEFERRED})
+        changed_at = _evidence_changed_at(deferred_accounts) if deferred_accounts else {}
+        version_id = rules_version.pk if rules_version else None
+        new: list[Candidate] = []
+        changed: list[tuple[Candidate, set[str]]] = []
+        quiet: list[Candidate] = []
+        events: list[MeasurementEvent] = []
+        seen: set[tuple[int, str]] = set()
+        for account_id, found in assessments.items():
+            account = accounts[account_id]
+            rules = rules_for(account)
+            for a in found:
+                key = (account_id, a.signal_type)
+                seen.add(key)
+                values = _values(a)
+                current = open_by_key.get(key)
+                if current is not None:
+                    _rescore(current, values, changed, quiet, events, now, version_id, changed_at)
+                    continue
+                h = history.get(key)
+                if h is not None and h.latest is not None:
+                    fresh = new_triggers(a.triggers, h, rules)
+                    if not fresh:
+                        continue  # decided on this evidence: it does not come back
+                    latest = h.latest
+                    if follow_up_open(latest, closing, rules, end):
+                        _attach(latest, fresh, events, now)
+                        counts.attached += 1
+                        continue
+                    if latest.status == CandidateStatus.REJECTED and latest.closed_at and \
+                            latest.closed_at > end - dt.timedelta(days=rules.rejection_cooldown_days):
+                        continue  # in the rejection's cool-down; the evidence is still new when it ends
+                new.append(Candidate(account=account, signal_type=a.signal_type, status=CandidateStatus.PENDING,
+                                     first_detected_on=as_of, scored_on=as_of, rules_version_id=version_id, **values))
+        for key, current in open_by_key.items():
+            if key in seen or current.account_id not in accounts or current.status != CandidateStatus.PENDING:
+                continue  # a deferred candidate waits for its date even if no longer detected
+            current.status = CandidateStatus.EXPIRED
+            current.closed_at = now
+            changed.append((current, {"status", "closed_at"}))
+            events.append(event_for(kind=EventKind.EXPIRED, candidate=current, occurred_at=now,
+                                    data={"reason": "no longer detected", "rules_version": version_id}))
+            counts.expired += 1
+        for candidate, _fields in changed:
+            candidate.version += 1
+            candidate.updated_at = now
+            candidate.scored_on = as_of
+            candidate.rules_version_id = version_id
+        fields = sorted({f for _, fs in changed for f in fs} | {"version", "updated_at", "scored_on", "rules_version"})
+        if changed:
+            Candidate.objects.bulk_update([c for c, _ in changed], fields, batch_size=500)
+        returned = [c for c, fs in changed if "defer_until" in fs]
+        counts.returned += len(returned)
+        counts.updated += sum(1 for c, fs in changed if "closed_at" not in fs)
+        counts.unchanged += len(quiet)
+        stale = [c for c in quiet if c.scored_on != as_of or c.rules_version_id != version_id]
+        if stale:
+            for c in stale:
+                c.scored_on, c.rules_version_id = as_of, version_id
+            Candidate.objects.bulk_update(stale, ["scored_on", "rules_version", *_QUIET], batch_size=1000)
+        Candidate.objects.bulk_create(new, batch_size=1000)
+        for candidate in new:
+            events.append(event_for(kind=EventKind.SIGNAL_CREATED, candidate=candidate, occurred_at=now,
+                                    data={"rules_version": version_id,
+                                          "triggers": [t.ref for t in candidate.triggers]}))
+        counts.created += len(new)
+        events_record(events)
+
+
+def _rescore(current: Candidate, values: dict[str, Any], changed: list[tuple[Candidate, set[str]]],
+             quiet: list[Candidate], events: list[MeasurementEvent], now: dt.datetime, version_id: int | None,
+             changed_at: dict[int, dt.datetime]) -> None:
+    diff = {k for k, v in values.items() if getattr(current, k) != v}
+    previous = current.recommendation
+    for name in diff:
+        setattr(current, name, values[name])
+    if not diff - set(_QUIET):
+        quiet.append(current)
+        return
+    fields = set(diff)
+    returned = False
+    if current.status == CandidateStatus.DEFERRED and "recommendation" in diff:
+        since = current.decided_at
+        new_evidence = since is None or any(t.at > since for t in current.triggers) or \
+            changed_at.get(current.account_id, since) > since
+        if new_evidence:
+            # New evidence changed what the engine recommends: back before its date.
+            current.status, current.defer_until = CandidateStatus.PENDING, None
+            fields |= {"status", "defer_until"}
+            returned = True
+    changed.append((current, fields))
+    if "recommendation" in diff:
+        events.append(event_for(kind=EventKind.RECOMMENDATION_CHANGED, candidate=current, occurred_at=now,
+                                data={"from": previous, "to": current.recommendation, "rules_version": version_id}))
+    if returned:
+        events.append(event_for(kind=EventKind.RETURNED, candidate=current, occurred_at=now,
+                                data={"reason": "new evidence changed the recommendation"}))
+
+
+def _attach(candidate: Candidate, fresh: list[Trigger], events: list[MeasurementEvent], now: dt.datetime) -> None:
+    """New trigger evidence while an approval's follow-up is open: shown to its owner as
+    new since they approved, not queued as a new candidate."""
+    locked = Candidate.objects.select_for_update(of=("self",)).select_related("account").get(pk=candidate.pk)
+    added = [t.model_copy(update={"new_since_decision": True}) for t in fresh]
+    _save(locked, now, triggers=[*locked.triggers, *added])
+    candidate.triggers = locked.triggers
+    events.append(event_for(kind=EventKind.NEW_EVIDENCE, candidate=locked, occurred_at=now,
+                            data={"triggers": [t.ref for t in added], "evidence": [t.evidence for t in added]}))

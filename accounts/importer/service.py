@@ -91,11 +91,14 @@ def evidence_import(
             transaction.set_rollback(True)
         else:
             result.written = True
+            # Committed with the evidence, before the hooks run: a hook that hangs on the
+            # broker, or a process killed during post-commit scoring, still leaves the run.
+            _record_run(result, ImportStatus.SUCCEEDED, channel, source_names, user_id, skip_invalid)
             changed = set(written.changed_account_ids)
             for hook in _after_import:
                 transaction.on_commit(lambda hook=hook: hook(changed))
-    status = ImportStatus.DRY_RUN if dry_run else ImportStatus.SUCCEEDED
-    _record_run(result, status, channel, source_names, user_id, skip_invalid)
+    if dry_run:
+        _record_run(result, ImportStatus.DRY_RUN, channel, source_names, user_id, skip_invalid)
     return result
 
 

@@ -12,10 +12,18 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """For load balancers: the database answers."""
+    """For load balancers: the database answers (if not, a 503 from the middleware).
+
+    The broker only makes the app `degraded`, still 200: pages, decisions and imports
+    work without it (scoring catches up), so a broker outage must not take the web
+    hosts out of the load balancer."""
+    from core.health import broker_status
+
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+    broker = broker_status()
+    status = "degraded" if broker == "unavailable" else "ok"
+    return JsonResponse({"status": status, "database": "ok", "broker": broker})
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

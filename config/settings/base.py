@@ -215,7 +215,20 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # A message taken by a worker that dies is redelivered after this many seconds: longer
 # than any task runs (tasks are idempotent, so a redelivery is harmless, only wasted work).
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3 * 3600)}
+# A broker that accepts connections but never answers (Redis paused or overloaded, a
+# half-open connection) must not hold a web request: connecting, every socket read and
+# write, and so each publish give up after BROKER_TIMEOUT seconds, and a publish is tried
+# once. Enqueueing then fails in about that time and the nightly rescore catches up
+# (signals.tasks.enqueue_scoring), as when the broker is down. Longer than the worker's
+# one-second BRPOP poll, so idle workers are not disturbed.
+BROKER_TIMEOUT = env_int("BROKER_TIMEOUT", 2)
+CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_TIMEOUT
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3 * 3600),
+    "socket_connect_timeout": BROKER_TIMEOUT,
+    "socket_timeout": BROKER_TIMEOUT,
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 0}
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "celery")
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60

@@ -297,15 +297,16 @@ def candidate_return(*, candidate_id: int, reason: str, at: dt.datetime | None =
 
 
 @_atomic
-def candidate_mark_viewed(*, candidate_id: int, user: AnyUser) -> bool:
+def candidate_mark_viewed(*, candidate_id: int, user: AnyUser, at: dt.datetime | None = None) -> bool:
     """The first time the owner opens a pending candidate counts as 'reviewed', once:
     the lock makes parallel first views write one event."""
+    now = _now(at)
     candidate = _lock(candidate_id)
     if candidate.account.owner_id != user.pk or candidate.status != CandidateStatus.PENDING:
         return False
     if MeasurementEvent.objects.filter(candidate=candidate, kind=EventKind.REVIEWED).exists():
         return False
-    event_record(kind=EventKind.REVIEWED, candidate=candidate, actor=user)
+    event_record(kind=EventKind.REVIEWED, candidate=candidate, actor=user, occurred_at=now)
     return True
 
 

@@ -1,7 +1,18 @@
-"""Access to the labelled corpus shipped next to this module (no pickles, plain JSONL)."""
+"""Access to the labelled corpus shipped next to this module (no pickles, plain JSONL).
+
+The corpus is written by several independent writers, each blind to the others:
+
+- ``train.jsonl`` and ``heldout.jsonl``: the original writer, ``w0_original``;
+- ``writers/<writer>.jsonl``: one file per further writer (``w1_enterprise_am``, ...).
+
+The production model trains on every writer (``training_rows()``). Quality is
+measured leave-one-writer-out (``evaluation.evaluate_by_writer``): train on all
+writers but one, test on that one.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from pathlib import Path
@@ -9,33 +20,100 @@ from pathlib import Path
 from .labels import CONFLICTS, INTENTS, NO_SIGNAL, TYPE_LABELS
 
 CORPUS_DIR = Path(__file__).resolve().parent / "corpus"
+WRITERS_DIR = CORPUS_DIR / "writers"
 CORPUS_NAMES: tuple[str, ...] = ("train", "heldout")
+ORIGINAL_WRITER = "w0_original"
+CHANNELS: tuple[str, ...] = ("email", "chat", "call_note", "ticket")
+# Hard-case tags the writers attach to their lines (see corpus/README.md); reported one by one.
+TAGS: tuple[str, ...] = (
+    "polarity",
+    "past",
+    "third_party",
+    "sarcasm",
+    "joined_problem_need",
+    "non_native",
+    "no_trigger_words",
+    "hypothetical",
+    "type_boundary",
+    "support",
+    "conflict",
+)
 
 _TOKEN_RE = re.compile(r"[a-z0-9]+")
+_WRITER_RE = re.compile(r"^[a-z0-9_]+$")
 
 
 def corpus_path(name: str) -> Path:
-    """Return the path of a named corpus file, refusing unknown names."""
-    if name not in CORPUS_NAMES:
-        raise ValueError(f"unknown corpus {name!r}; expected one of {CORPUS_NAMES}")
-    return CORPUS_DIR / f"{name}.jsonl"
+    """Return the path of a named corpus file: "train", "heldout" or "writers/<writer>"."""
+    if name in CORPUS_NAMES:
+        return CORPUS_DIR / f"{name}.jsonl"
+    writer = name.removeprefix("writers/")
+    if name.startswith("writers/") and _WRITER_RE.match(writer):
+        path = WRITERS_DIR / f"{writer}.jsonl"
+        if path.exists():
+            return path
+    raise ValueError(
+        f"unknown corpus {name!r}; expected one of {CORPUS_NAMES} or writers/<writer> "
+        f"({', '.join(writer_names())})"
+    )
+
+
+def writer_names() -> tuple[str, ...]:
+    """Writers with a file under corpus/writers/ (w0_original is train + heldout)."""
+    if not WRITERS_DIR.is_dir():
+        return ()
+    return tuple(sorted(p.stem for p in WRITERS_DIR.glob("*.jsonl")))
+
+
+def corpus_files() -> tuple[Path, ...]:
+    """Every file the production model trains on, in a fixed order."""
+    return (corpus_path("train"), corpus_path("heldout")) + tuple(
+        WRITERS_DIR / f"{w}.jsonl" for w in writer_names()
+    )
 
 
 def load_corpus(name: str) -> list[dict]:
-    """Load a labelled corpus ("train" or "heldout") as a list of dicts.
+    """Load a labelled corpus ("train", "heldout" or "writers/<writer>") as a list of dicts.
 
-    Each dict has text, signal_type, intent and conflict (None or a conflict code).
-    Lines are validated so a hand edit with a typo fails loudly, not silently.
+    Each dict has text, signal_type, intent, conflict (None or a conflict code),
+    writer, channel (None when unknown) and tags (a tuple). Lines are validated so a
+    hand edit with a typo fails loudly, not silently.
     """
+    path = corpus_path(name)
+    default_writer = ORIGINAL_WRITER if name in CORPUS_NAMES else path.stem
     rows: list[dict] = []
-    with corpus_path(name).open(encoding="utf-8") as fh:
+    with path.open(encoding="utf-8") as fh:
         for lineno, line in enumerate(fh, 1):
             if line.strip():
-                rows.append(_validated(json.loads(line), name, lineno))
+                row = _validated(json.loads(line), name, lineno, default_writer)
+                row["source"] = name
+                rows.append(row)
     return rows
 
 
-def _validated(row: dict, name: str, lineno: int) -> dict:
+def load_writers() -> dict[str, list[dict]]:
+    """Every writer's rows: w0_original (train + heldout) first, then corpus/writers/*."""
+    writers = {ORIGINAL_WRITER: load_corpus("train") + load_corpus("heldout")}
+    for writer in writer_names():
+        writers[writer] = load_corpus(f"writers/{writer}")
+    return writers
+
+
+def training_rows() -> list[dict]:
+    """What the production model trains on: every writer's rows."""
+    return [row for rows in load_writers().values() for row in rows]
+
+
+def corpus_digest() -> str:
+    """A hash of every corpus file, part of the model version."""
+    digest = hashlib.sha256()
+    for path in corpus_files():
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _validated(row: dict, name: str, lineno: int, default_writer: str) -> dict:
     """Check one corpus row against the vocabulary."""
     where = f"{name}.jsonl:{lineno}"
     if not isinstance(row.get("text"), str) or not row["text"].strip():
@@ -48,11 +126,21 @@ def _validated(row: dict, name: str, lineno: int) -> dict:
         raise ValueError(f"{where}: intent must be 'none' exactly when signal_type is 'none'")
     if row.get("conflict") is not None and row["conflict"] not in CONFLICTS:
         raise ValueError(f"{where}: bad conflict {row.get('conflict')!r}")
+    tags = row.get("tags") or []
+    unknown = [t for t in tags if t not in TAGS]
+    if unknown:
+        raise ValueError(f"{where}: unknown tags {unknown}")
+    channel = row.get("channel")
+    if channel is not None and channel not in CHANNELS:
+        raise ValueError(f"{where}: bad channel {channel!r}")
     return {
         "text": row["text"],
         "signal_type": row["signal_type"],
         "intent": row["intent"],
         "conflict": row.get("conflict"),
+        "writer": row.get("writer") or default_writer,
+        "channel": channel,
+        "tags": tuple(tags),
     }
 
 

@@ -1,50 +1,50 @@
-"""Statistical model + phrase rules -> TextClassification.
+"""Statistical model + phrase rules read clause by clause -> TextClassification.
 
 Three linear models share one TF-IDF feature space (word 1-2 grams and char_wb
-2-5 grams, which tolerates typos and shorthand):
+2-5 grams, which tolerates typos and shorthand; see features.py):
 
 - signal_type: multinomial logistic regression over the seven types and "none";
 - intent: binary logistic regression (buying vs curious), trained on signal rows;
 - conflict: multinomial logistic regression over the four conflicts and "none".
 
-Phrase-rule matches are added to the models' log-odds, so admins can tune the
-behaviour without retraining. A signal type whose final probability is below
-MIN_SIGNAL_CONFIDENCE is reported as "none". The models are trained lazily,
-deterministically, from corpus/train.jsonl on first use and cached in-process (no
-pickles shipped).
+Phrase rules run clause by clause (see docs/classifier.md, "Clauses"): a negation,
+a contraction, something already done or someone else's need cancels the signal
+rules of its own clause only. Their evidence is added to the models' log-odds, so
+admins can tune the behaviour without retraining. A signal type whose final
+probability is below MIN_SIGNAL_CONFIDENCE is reported as "none". The models are
+trained lazily, deterministically, from every writer's corpus on first use and
+cached in-process (no pickles shipped).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import threading
-from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
-from scipy.sparse import csr_matrix, hstack
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from threadpoolctl import threadpool_limits
 
-from .corpus import load_corpus
+from .corpus import training_rows
+from .features import Featurizer, LinearScorer
 from .labels import BUYING, CONFLICT_LABELS, CURIOUS, NO_INTENT, NO_SIGNAL, TYPE_LABELS
 from .rules import (
     DEFAULT_PHRASE_RULES,
-    RULE_LOGIT_SCALE,
-    CompiledRule,
     PhraseRuleSpec,
-    compile_rules,
+    RuleIndex,
+    rule_index,
 )
 
-# Regularisation strengths and class weights chosen by 5-fold cross-validation on
-# train.jsonl only (evaluation.cross_validate); the held-out set was not used.
-# Without class weights the models lean on the majority "no signal"/"no conflict"
-# class: cross-validated signal recall falls from 0.98 to 0.93 (precision rises
-# from 0.965 to 0.99, a worse trade) and conflict recall from 0.98 to 0.91. Fully
-# "balanced" conflict weights overshoot the other way (false conflicts on "remove
-# me from the mailing list"), hence the milder CONFLICT_NONE_WEIGHT.
+# Regularisation strengths and class weights chosen by cross-validation (see
+# docs/classifier.md). Without class weights the models lean on the majority "no
+# signal"/"no conflict" class; fully "balanced" conflict weights overshoot the other
+# way (false conflicts on "remove me from the mailing list"), hence the milder
+# CONFLICT_NONE_WEIGHT.
 TYPE_C = 10.0
 TYPE_CLASS_WEIGHT: str | dict[int, float] | None = "balanced"
 INTENT_C = 10.0
@@ -52,19 +52,20 @@ CONFLICT_C = 3.0
 CONFLICT_NONE_WEIGHT = 0.2  # weight of a "no conflict" example relative to a conflict one
 RANDOM_STATE = 0
 # A non-"none" type whose probability is below this is reported as "none" (see
-# docs/classifier.md, "Minimum confidence"). Chosen by cross-validation on train.
+# docs/classifier.md, "Minimum confidence").
 MIN_SIGNAL_CONFIDENCE = 0.4
+# Only this many characters of a text are read: a 10 MB paste is scored on its first
+# 20,000 characters, in bounded time and memory, and the result says it was truncated.
+MAX_TEXT_CHARS = 20_000
+# Part of the model version: bump when the way rules or features are read changes.
+ENGINE_VERSION = "clauses-2"
 
 _NONE_INDEX = TYPE_LABELS.index(NO_SIGNAL)
 _NO_CONFLICT_INDEX = CONFLICT_LABELS.index(NO_SIGNAL)
+_N_TYPES = len(TYPE_LABELS)
+_N_CONFLICTS = len(CONFLICT_LABELS)
 _NUMBER_RE = re.compile(r"\d+(?:[.,:/-]\d+)*")
 _SPACE_RE = re.compile(r"\s+")
-# Clause boundaries: sentence punctuation followed by a space, a dash, "but"/"however",
-# ", and" (which usually joins two separate requests) or ", so" (a cause, then the ask:
-# "the upgrade in January went well, so now we'd like the audit add-on").
-_CLAUSE_BREAK_RE = re.compile(
-    r"[.!?;]+\s+|\s+-\s+|,?\s+but\s+|,?\s+however,?\s+|,\s+and\s+|,\s+so\s+", re.IGNORECASE
-)
 
 
 @dataclass(frozen=True)
@@ -73,26 +74,31 @@ class TextClassification:
     intent: str
     confidence: float
     conflict: str | None
-    matched_rules: tuple[str, ...]
+    matched_rules: tuple[str, ...]  # names of the phrase rules that fired, in rule-table order
+    truncated: bool = False  # only the first MAX_TEXT_CHARS characters were read
+    model_version: str = ""  # corpus + rules + engine; store it with the reading
 
 
 @dataclass(frozen=True)
 class TrainedModels:
-    word_vectorizer: TfidfVectorizer
-    char_vectorizer: TfidfVectorizer
+    featurizer: Featurizer
     type_model: LogisticRegression
     intent_model: LogisticRegression
     conflict_model: LogisticRegression
+    corpus_digest: str  # hash of the training rows; part of the model version
+    scorer: LinearScorer  # the three models' decision functions in one fast pass
 
-
-@dataclass
-class RuleEvidence:
-    """Log-odds contributed by phrase rules, aligned with the models' class axes."""
-
-    type_logits: np.ndarray  # (n, len(TYPE_LABELS))
-    intent_logits: np.ndarray  # (n,), positive = buying
-    conflict_logits: np.ndarray  # (n, len(CONFLICT_LABELS))
-    matched: list[list[str]]
+    @property
+    def output_slices(self) -> tuple[slice, slice, slice]:
+        """Columns of scorer.scores() that belong to the type, intent and conflict models."""
+        n_type = self.type_model.coef_.shape[0]
+        n_intent = self.intent_model.coef_.shape[0]
+        n_conflict = self.conflict_model.coef_.shape[0]
+        return (
+            slice(0, n_type),
+            slice(n_type, n_type + n_intent),
+            slice(n_type + n_intent, n_type + n_intent + n_conflict),
+        )
 
 
 def normalize_text(text: str) -> str:
@@ -118,28 +124,24 @@ def _model_text(text: str) -> str:
 # ---------------------------------------------------------------- training
 
 
-def _new_vectorizers() -> tuple[TfidfVectorizer, TfidfVectorizer]:
-    word = TfidfVectorizer(
-        analyzer="word",
-        ngram_range=(1, 2),
-        sublinear_tf=True,
-        lowercase=True,
-        token_pattern=r"(?u)\b\w+\b|\?",  # keep one-letter words and "?" (a curiosity cue)
-    )
-    char = TfidfVectorizer(
-        analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, lowercase=True, min_df=2
-    )
-    return word, char
-
-
 def _logistic(c: float, class_weight: str | dict[int, float] | None = None) -> LogisticRegression:
     return LogisticRegression(
         C=c, class_weight=class_weight, max_iter=3000, random_state=RANDOM_STATE
     )
 
 
+def rows_digest(rows: Sequence[dict]) -> str:
+    """A hash of the labelled rows a model is trained on."""
+    digest = hashlib.sha256()
+    for row in rows:
+        digest.update(
+            json.dumps([row["text"], row["signal_type"], row["intent"], row["conflict"]]).encode()
+        )
+    return digest.hexdigest()
+
+
 def train_models(rows: Sequence[dict]) -> TrainedModels:
-    """Fit vectorizers and the three models on labelled rows (deterministic).
+    """Fit the featurizer and the three models on labelled rows (deterministic).
 
     Fitting runs single-threaded: these problems are tiny, and letting BLAS/OpenMP
     spawn a thread per core made training ~10x slower on a busy machine (threads
@@ -150,9 +152,8 @@ def train_models(rows: Sequence[dict]) -> TrainedModels:
 
 
 def _fit(rows: Sequence[dict]) -> TrainedModels:
-    texts = [_model_text(normalize_text(row["text"])) for row in rows]
-    word, char = _new_vectorizers()
-    features = hstack([word.fit_transform(texts), char.fit_transform(texts)]).tocsr()
+    texts = [_model_text(normalize_text(row["text"][:MAX_TEXT_CHARS])) for row in rows]
+    featurizer, features = Featurizer.fit(texts)
 
     type_model = _logistic(TYPE_C, TYPE_CLASS_WEIGHT).fit(
         features, [TYPE_LABELS.index(r["signal_type"]) for r in rows]
@@ -169,7 +170,13 @@ def _fit(rows: Sequence[dict]) -> TrainedModels:
         for i in range(len(CONFLICT_LABELS))
     }
     conflict_model = _logistic(CONFLICT_C, conflict_weights).fit(features, conflict_targets)
-    return TrainedModels(word, char, type_model, intent_model, conflict_model)
+    models = (type_model, intent_model, conflict_model)
+    scorer = featurizer.scorer(
+        np.vstack([m.coef_ for m in models]), np.concatenate([m.intercept_ for m in models])
+    )
+    return TrainedModels(
+        featurizer, type_model, intent_model, conflict_model, rows_digest(rows), scorer
+    )
 
 
 _MODELS: TrainedModels | None = None
@@ -177,12 +184,12 @@ _MODELS_LOCK = threading.Lock()
 
 
 def get_models() -> TrainedModels:
-    """Train once per process from train.jsonl; later calls reuse the cached models."""
+    """Train once per process on every writer's corpus; later calls reuse the models."""
     global _MODELS
     if _MODELS is None:
         with _MODELS_LOCK:
             if _MODELS is None:  # another thread may have trained while we waited
-                _MODELS = train_models(load_corpus("train"))
+                _MODELS = train_models(training_rows())
     return _MODELS
 
 
@@ -193,142 +200,153 @@ def reset_models() -> None:
         _MODELS = None
 
 
+@lru_cache(maxsize=64)
+def _version(corpus_digest: str, rules: tuple[PhraseRuleSpec, ...]) -> str:
+    digest = hashlib.sha256(f"{ENGINE_VERSION}\n{corpus_digest}\n".encode())
+    for spec in rules:
+        digest.update(
+            json.dumps(
+                [spec.name, spec.pattern, spec.kind, spec.signal_type, spec.conflict, spec.weight]
+            ).encode()
+        )
+    return digest.hexdigest()[:16]
+
+
+def model_version(
+    phrase_rules: Sequence[PhraseRuleSpec] | None = None, models: TrainedModels | None = None
+) -> str:
+    """The version string results carry: a hash of corpus, phrase rules and engine."""
+    models = models or get_models()
+    rules = tuple(DEFAULT_PHRASE_RULES if phrase_rules is None else phrase_rules)
+    return _version(models.corpus_digest, rules)
+
+
 # ---------------------------------------------------------------- inference
 
 
-def _features(models: TrainedModels, texts: Sequence[str]) -> csr_matrix:
-    model_texts = [_model_text(t) for t in texts]
-    return hstack(
-        [
-            models.word_vectorizer.transform(model_texts),
-            models.char_vectorizer.transform(model_texts),
-        ]
-    ).tocsr()
+def _log_proba(model: LogisticRegression, decision: np.ndarray, n_labels: int) -> np.ndarray:
+    """Log-probabilities from a model's decision function, on the full label axis.
 
-
-def _class_log_proba(model: LogisticRegression, features: csr_matrix, n_labels: int) -> np.ndarray:
-    """Log-probabilities laid out on the full label axis, whatever classes were seen."""
-    out = np.full((features.shape[0], n_labels), -30.0)
-    out[:, model.classes_] = np.log(np.clip(model.predict_proba(features), 1e-12, 1.0))
+    Labels the model never saw (a cross-validation fold without them) get -30.
+    """
+    out = np.full((decision.shape[0], n_labels), -30.0)
+    if len(model.classes_) == 2:
+        d = decision[:, 0]
+        logs = np.stack([-np.logaddexp(0.0, d), -np.logaddexp(0.0, -d)], axis=1)
+    else:
+        shifted = decision - decision.max(axis=1, keepdims=True)
+        logs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    out[:, model.classes_] = np.maximum(logs, np.log(1e-12))
     return out
 
 
-def _sentence_starts(text: str) -> list[int]:
-    """Start offsets of the sentences/clauses that negations are scoped to."""
-    return [0] + [m.end() for m in _CLAUSE_BREAK_RE.finditer(text)]
+@dataclass
+class RuleEvidence:
+    """Log-odds contributed by phrase rules, aligned with the models' class axes."""
+
+    type_logits: np.ndarray  # (n, len(TYPE_LABELS))
+    intent_logits: np.ndarray  # (n,), positive = buying
+    conflict_logits: np.ndarray  # (n, len(CONFLICT_LABELS))
+    matched: list[tuple[str, ...]]
 
 
-def rule_evidence(texts: Sequence[str], rules: tuple[CompiledRule, ...]) -> RuleEvidence:
-    """Run every rule over every text and turn the matches into log-odds."""
+def rule_evidence(texts: Sequence[str], index: RuleIndex) -> RuleEvidence:
+    """Run the rules over every text, clause by clause, and turn matches into log-odds."""
     n = len(texts)
     evidence = RuleEvidence(
-        type_logits=np.zeros((n, len(TYPE_LABELS))),
+        type_logits=np.zeros((n, _N_TYPES)),
         intent_logits=np.zeros(n),
-        conflict_logits=np.zeros((n, len(CONFLICT_LABELS))),
-        matched=[[] for _ in range(n)],
+        conflict_logits=np.zeros((n, _N_CONFLICTS)),
+        matched=[()] * n,
     )
     for i, text in enumerate(texts):
-        hits, n_sentences = _rule_hits(text, rules)
-        evidence.matched[i] = list(dict.fromkeys(spec.name for spec, _ in hits))
-        sentences = _SentenceEvidence.collect(hits, n_sentences)
-        evidence.type_logits[i] = sentences.type_logits()
-        evidence.conflict_logits[i] = sentences.conflict_logits()
-        evidence.intent_logits[i] = _intent_logit(hits)
+        hits = index.hits(text)
+        if not hits:
+            continue
+        evidence.matched[i] = tuple(dict.fromkeys(index.rules[r].spec.name for r, _ in hits))
+        _clause_evidence(hits, index, evidence, i)
     return evidence
 
 
-def _rule_hits(
-    text: str, rules: tuple[CompiledRule, ...]
-) -> tuple[list[tuple[PhraseRuleSpec, int]], int]:
-    """Every (rule, sentence index) match in one text, in rule-table order, and the sentence count."""
-    starts = _sentence_starts(text)
-    lowered = text.lower()
-    hits: list[tuple[PhraseRuleSpec, int]] = []
-    for rule in rules:
-        for start in rule.search_all(text, lowered):
-            hits.append((rule.spec, bisect_right(starts, start) - 1))
-    return hits, len(starts)
-
-
-def _intent_logit(hits: list[tuple[PhraseRuleSpec, int]]) -> float:
-    """Intent cues describe the whole message: each cue counts once, and they add up."""
-    cues = {spec.name: spec for spec, _ in hits if spec.kind in ("buying_cue", "curious_cue")}
-    return sum(
-        float(spec.weight) * RULE_LOGIT_SCALE * (1 if spec.kind == "buying_cue" else -1)
-        for spec in cues.values()
-    )
-
-
-@dataclass
-class _SentenceEvidence:
-    """Rule strengths per sentence (rows) and label (columns) for one text.
+def _clause_evidence(
+    hits: list[tuple[int, int]], index: RuleIndex, evidence: RuleEvidence, row: int
+) -> None:
+    """Combine one text's (rule, clause) hits into log-odds.
 
     Several rules for one label usually match the same phrase ("add 10 more
-    seats"), so per sentence only the strongest counts. An unscoped negation ("we
-    don't need ...", "we upgraded last year") cancels the signal rules of its own
-    sentence and supports "none"; so does a conflict ("go down from 140 to 95
-    licences" is not an ask for licences). A scoped negation counts against its
-    label in its sentence. Across sentences each label takes its strongest
-    sentence, so "We upgraded last year. Now we need 10 more seats." keeps seats.
+    seats"), so per clause only the strongest counts. An unscoped negation ("we
+    don't need ...", "we upgraded last year", "they are not a customer yet")
+    cancels the signal rules of its own clause and supports "none"; so does a
+    conflict ("go down from 140 to 95 licences" is not an ask for licences). A
+    scoped negation counts against its label in its clause. Across clauses each
+    label takes its strongest clause, so "Uploads fail because we hit the cap, we
+    need 2 TB more" keeps capacity. Intent cues describe the whole message: each
+    cue counts once, and they add up.
     """
-
-    type_for: np.ndarray
-    type_against: np.ndarray
-    conflict_for: np.ndarray
-    conflict_against: np.ndarray
-    negated: np.ndarray
-
-    @classmethod
-    def collect(cls, hits: list[tuple[PhraseRuleSpec, int]], n_sentences: int) -> _SentenceEvidence:
-        found = cls(
-            type_for=np.zeros((n_sentences, len(TYPE_LABELS))),
-            type_against=np.zeros((n_sentences, len(TYPE_LABELS))),
-            conflict_for=np.zeros((n_sentences, len(CONFLICT_LABELS))),
-            conflict_against=np.zeros((n_sentences, len(CONFLICT_LABELS))),
-            negated=np.zeros((n_sentences, 1)),
-        )
-        for spec, sentence in hits:
-            target = found._target(spec)
-            if target is not None:
-                array, column = target
-                array[sentence, column] = max(
-                    array[sentence, column], float(spec.weight) * RULE_LOGIT_SCALE
+    type_for: dict[int, dict[int, float]] = {}
+    type_against: dict[int, dict[int, float]] = {}
+    conflict_for: dict[int, dict[int, float]] = {}
+    conflict_against: dict[int, dict[int, float]] = {}
+    negated: dict[int, float] = {}
+    cues: dict[str, float] = {}
+    for rule_number, clause in hits:
+        compiled = index.rules[rule_number]
+        spec, strength = compiled.spec, compiled.strength
+        kind = spec.kind
+        if kind == "signal":
+            _keep_max(type_for.setdefault(clause, {}), compiled.type_index, strength)
+        elif kind == "conflict":
+            _keep_max(conflict_for.setdefault(clause, {}), compiled.conflict_index, strength)
+        elif kind == "negation":
+            if spec.signal_type:
+                _keep_max(type_against.setdefault(clause, {}), compiled.type_index, strength)
+            elif spec.conflict:
+                _keep_max(
+                    conflict_against.setdefault(clause, {}), compiled.conflict_index, strength
                 )
-        return found
+            else:
+                negated[clause] = max(negated.get(clause, 0.0), strength)
+        elif kind == "buying_cue":
+            cues[spec.name] = strength
+        elif kind == "curious_cue":
+            cues[spec.name] = -strength
+    if cues:
+        evidence.intent_logits[row] = sum(cues.values())
 
-    def _target(self, spec: PhraseRuleSpec) -> tuple[np.ndarray, int] | None:
-        """Which array/column a rule feeds (intent cues are handled per message)."""
-        if spec.kind == "signal":
-            return self.type_for, TYPE_LABELS.index(spec.signal_type)
-        if spec.kind == "conflict":
-            return self.conflict_for, CONFLICT_LABELS.index(spec.conflict)
-        if spec.kind == "negation" and spec.signal_type:
-            return self.type_against, TYPE_LABELS.index(spec.signal_type)
-        if spec.kind == "negation" and spec.conflict:
-            return self.conflict_against, CONFLICT_LABELS.index(spec.conflict)
-        if spec.kind == "negation":
-            return self.negated, 0
-        return None
+    best_conflict: dict[int, float] = {}
+    net_conflict: dict[int, float] = {}
+    for clause in conflict_for.keys() | conflict_against.keys():
+        support, against = conflict_for.get(clause, {}), conflict_against.get(clause, {})
+        strongest = 0.0
+        for label in support.keys() | against.keys():
+            value = support.get(label, 0.0) - against.get(label, 0.0)
+            strongest = max(strongest, value)
+            best_conflict[label] = max(best_conflict.get(label, value), value)
+        net_conflict[clause] = strongest
+    for label, value in best_conflict.items():
+        evidence.conflict_logits[row, label] = value
 
-    def type_logits(self) -> np.ndarray:
-        conflicting = (self.conflict_for - self.conflict_against).max(axis=1).clip(min=0.0)
-        blocked = np.maximum(self.negated[:, 0], conflicting)
-        support = np.where(blocked[:, None] > 0, 0.0, self.type_for)
-        logits = _strongest_sentence(support, self.type_against)
-        # A negation explains away its own sentence, not a need stated in another
-        # one: its support for "none" shrinks by the strongest signal left elsewhere.
-        logits[_NONE_INDEX] += max(0.0, blocked.max() - support.max())
-        return logits
+    best_type: dict[int, float] = {}
+    blocked_max = support_max = 0.0
+    for clause in type_for.keys() | type_against.keys() | negated.keys() | net_conflict.keys():
+        blocked = max(negated.get(clause, 0.0), net_conflict.get(clause, 0.0))
+        blocked_max = max(blocked_max, blocked)
+        support = {} if blocked > 0 else type_for.get(clause, {})
+        against = type_against.get(clause, {})
+        for label in support.keys() | against.keys():
+            value = support.get(label, 0.0) - against.get(label, 0.0)
+            support_max = max(support_max, support.get(label, 0.0))
+            best_type[label] = max(best_type.get(label, value), value)
+    for label, value in best_type.items():
+        evidence.type_logits[row, label] = value
+    # A negation explains away its own clause, not a need stated in another one:
+    # its support for "none" shrinks by the strongest signal left elsewhere.
+    evidence.type_logits[row, _NONE_INDEX] += max(0.0, blocked_max - support_max)
 
-    def conflict_logits(self) -> np.ndarray:
-        return _strongest_sentence(self.conflict_for, self.conflict_against)
 
-
-def _strongest_sentence(support: np.ndarray, against: np.ndarray) -> np.ndarray:
-    """Per label, the net evidence of its strongest sentence; 0 where no sentence mentions it."""
-    mentioned = (support > 0) | (against > 0)
-    best = np.where(mentioned, support - against, -np.inf).max(axis=0)
-    return np.where(np.isfinite(best), best, 0.0)
+def _keep_max(values: dict[int, float], label: int, strength: float) -> None:
+    if strength > values.get(label, 0.0):
+        values[label] = strength
 
 
 def _softmax(logits: np.ndarray) -> np.ndarray:
@@ -348,29 +366,37 @@ class RawScores:
     type_proba: np.ndarray  # (n, len(TYPE_LABELS)), softmax of model log-probas + rule evidence
     buying_proba: np.ndarray  # (n,)
     conflict_proba: np.ndarray  # (n, len(CONFLICT_LABELS))
-    matched: list[list[str]]
+    matched: list[tuple[str, ...]]
+    truncated: list[bool]
+
+
+def prepare_texts(texts: Sequence[str]) -> tuple[list[str], list[bool]]:
+    """Cut every text to its first MAX_TEXT_CHARS characters, then normalise it."""
+    cut = [(t or "")[:MAX_TEXT_CHARS] for t in texts]
+    truncated = [len(t or "") > MAX_TEXT_CHARS for t in texts]
+    return [normalize_text(t) for t in cut], truncated
 
 
 def raw_scores(
     models: TrainedModels, texts: Sequence[str], phrase_rules: Sequence[PhraseRuleSpec] | None
 ) -> RawScores:
     """Model probabilities combined with rule evidence, before any threshold is applied."""
-    normalized = [normalize_text(t or "") for t in texts]
-    rules = compile_rules(tuple(DEFAULT_PHRASE_RULES if phrase_rules is None else phrase_rules))
-    features = _features(models, normalized)
-    evidence = rule_evidence(normalized, rules)
+    normalized, truncated = prepare_texts(texts)
+    index = rule_index(tuple(DEFAULT_PHRASE_RULES if phrase_rules is None else phrase_rules))
+    scores = models.scorer.scores([_model_text(t) for t in normalized])
+    type_slice, intent_slice, conflict_slice = models.output_slices
+    evidence = rule_evidence(normalized, index)
     return RawScores(
         type_proba=_softmax(
-            _class_log_proba(models.type_model, features, len(TYPE_LABELS)) + evidence.type_logits
+            _log_proba(models.type_model, scores[:, type_slice], _N_TYPES) + evidence.type_logits
         ),
-        buying_proba=_sigmoid(
-            models.intent_model.decision_function(features) + evidence.intent_logits
-        ),
+        buying_proba=_sigmoid(scores[:, intent_slice][:, 0] + evidence.intent_logits),
         conflict_proba=_softmax(
-            _class_log_proba(models.conflict_model, features, len(CONFLICT_LABELS))
+            _log_proba(models.conflict_model, scores[:, conflict_slice], _N_CONFLICTS)
             + evidence.conflict_logits
         ),
         matched=evidence.matched,
+        truncated=truncated,
     )
 
 
@@ -383,46 +409,67 @@ def classify_with(
     """Classify with explicit models (used by cross-validation as well as the API).
 
     min_confidence=None uses MIN_SIGNAL_CONFIDENCE; 0.0 disables the threshold.
+    Identical texts in a batch (templates, notifications) are read once.
     """
     if not texts:
         return []
-    scores = raw_scores(models, texts, phrase_rules)
+    position: dict[str, int] = {}
+    unique: list[str] = []
+    slots: list[int] = []
+    for text in texts:
+        text = text or ""
+        slot = position.get(text)
+        if slot is None:
+            slot = position[text] = len(unique)
+            unique.append(text)
+        slots.append(slot)
+    scores = raw_scores(models, unique, phrase_rules)
     threshold = MIN_SIGNAL_CONFIDENCE if min_confidence is None else float(min_confidence)
+    version = model_version(phrase_rules, models)
     type_index = scores.type_proba.argmax(axis=1)
     conflict_index = scores.conflict_proba.argmax(axis=1)
-    return [
+    results = [
         _result(
-            type_index[i],
-            scores.type_proba[i],
-            scores.buying_proba[i],
-            conflict_index[i],
+            int(type_index[i]),
+            float(scores.type_proba[i, type_index[i]]),
+            float(scores.type_proba[i, _NONE_INDEX]),
+            float(scores.buying_proba[i]),
+            int(conflict_index[i]),
             scores.matched[i],
             threshold,
+            scores.truncated[i],
+            version,
         )
-        for i in range(len(texts))
+        for i in range(len(unique))
     ]
+    return [results[slot] for slot in slots]
 
 
 def _result(
     type_index: int,
-    type_proba: np.ndarray,
+    type_probability: float,
+    none_probability: float,
     buying: float,
     conflict_index: int,
-    matched: list[str],
+    matched: tuple[str, ...],
     min_confidence: float,
+    truncated: bool,
+    version: str,
 ) -> TextClassification:
-    if type_index != _NONE_INDEX and type_proba[type_index] < min_confidence:
+    if type_index != _NONE_INDEX and type_probability < min_confidence:
         # Too weak to act on: report "none" with the probability of "none".
-        type_index = _NONE_INDEX
+        type_index, type_probability = _NONE_INDEX, none_probability
     signal_type = TYPE_LABELS[type_index]
     intent = NO_INTENT if signal_type == NO_SIGNAL else (BUYING if buying >= 0.5 else CURIOUS)
     conflict = None if conflict_index == _NO_CONFLICT_INDEX else CONFLICT_LABELS[conflict_index]
     return TextClassification(
         signal_type=signal_type,
         intent=intent,
-        confidence=round(float(type_proba[type_index]), 4),
+        confidence=round(type_probability, 4),
         conflict=conflict,
-        matched_rules=tuple(matched),
+        matched_rules=matched,
+        truncated=truncated,
+        model_version=version,
     )
 
 

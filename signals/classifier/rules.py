@@ -26,10 +26,11 @@ from __future__ import annotations
 
 import logging
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .labels import CONFLICTS, RULE_KINDS, SIGNAL_TYPES
+from .labels import CONFLICT_LABELS, CONFLICTS, RULE_KINDS, SIGNAL_TYPES, TYPE_LABELS
 
 logger = logging.getLogger(__name__)
 
@@ -116,6 +117,303 @@ def compile_rules(rules: tuple[PhraseRuleSpec, ...]) -> tuple[CompiledRule, ...]
             continue
         compiled.append(CompiledRule(spec, _compile(spec.pattern), required_literals(spec.pattern)))
     return tuple(compiled)
+
+
+# Clause boundaries: sentence punctuation followed by a space, a dash, "but"/"however",
+# ", and" (which usually joins two separate requests), ", so" (a cause, then the ask:
+# "the upgrade in January went well, so now we'd like the audit add-on"), and the
+# joints where a problem and a need meet in one sentence ("... because we've run out
+# of licences, we need 5 more", "the export fails since we hit the cap, can we raise
+# it"). Rules match inside one clause; the joining word starts the next clause.
+_JOINING_WORDS = r"(?:because|since|as soon as|once|when|until|although|though|whereas|while) "
+_NEW_SUBJECT = r"(?:we|i|can|could|would|please|pls|they|our|is|are|do|does|what|how|which|if)\b"
+# Every alternative starts with a literal character, so the regex engine skips
+# straight to the candidate positions (texts are normalised: single spaces).
+CLAUSE_BREAK_RE = re.compile(
+    r"\.[.!?;]* |![.!?;]* |\?[.!?;]* |;[.!?;]* "
+    r"| - | but | however,? "
+    rf"|, (?:and |so |but |however,? |(?={_JOINING_WORDS})|(?={_NEW_SUBJECT}))"
+    rf"| (?={_JOINING_WORDS})",
+    re.IGNORECASE,
+)
+_WORD_RE = re.compile(r"[a-z0-9]+")
+_ANCHOR_RE = re.compile(r"(?<!\\)[$^]|\\[AZ]")
+_WORD_MEMO_LIMIT = 100_000  # distinct words remembered per rule table (flat memory)
+_MAX_GROUPS = 3  # piece groups used per rule: the most selective ones
+
+
+def clause_starts(text: str) -> list[int]:
+    """Start offsets of the clauses that rules match in and negations are scoped to."""
+    return [0] + [m.end() for m in CLAUSE_BREAK_RE.finditer(text) if m.end() < len(text)]
+
+
+@dataclass(frozen=True)
+class IndexedRule:
+    spec: PhraseRuleSpec
+    regex: re.Pattern[str]
+    strength: float  # weight in log-odds
+    type_index: int  # position of signal_type on the type axis (-1: none)
+    conflict_index: int  # position of conflict on the conflict axis (-1: none)
+    pieces: tuple[
+        tuple[str, ...], ...
+    ]  # every match has one piece of each group (none: always run)
+    whole_text: bool  # anchored (^, $): runs on the whole text, not clause by clause
+
+
+class RuleIndex:
+    """A rule table ready to run clause by clause, with a word-piece prefilter.
+
+    Each rule carries word pieces (from its regex's required literals) of which one
+    must occur inside a word of any clause it matches. For each distinct word the
+    index remembers which rules it can wake, so a clause runs only the regexes whose
+    pieces it contains: usually a handful of ~130. Exact: a rule is skipped only
+    when it cannot match.
+    """
+
+    def __init__(self, rules: tuple[IndexedRule, ...]) -> None:
+        self.rules = rules
+        self._always = frozenset(
+            n for n, r in enumerate(rules) if not r.pieces and not r.whole_text
+        )
+        self._whole_text = tuple(n for n, r in enumerate(rules) if r.whole_text)
+        self._whole_set = frozenset(self._whole_text)
+        self._groups = {n: len(r.pieces) for n, r in enumerate(rules) if r.pieces}
+        pieces: dict[str, list[int]] = {}
+        for n, rule in enumerate(rules):
+            for group, alternatives in enumerate(rule.pieces):
+                for piece in alternatives:
+                    pieces.setdefault(piece, []).append(n * _MAX_GROUPS + group)
+        self._pieces = tuple(pieces.items())
+        self._memo: dict[str, frozenset[int]] = {}
+
+    def _groups_in(self, word: str) -> frozenset[int]:
+        """(rule, group) keys whose group has a piece inside this word (remembered)."""
+        keys = self._memo.get(word)
+        if keys is None:
+            if len(self._memo) > _WORD_MEMO_LIMIT:
+                self._memo.clear()
+            keys = frozenset(k for piece, ks in self._pieces if _piece_in(piece, word) for k in ks)
+            self._memo[word] = keys
+        return keys
+
+    def _satisfied(self, clause: str) -> set[int]:
+        satisfied: set[int] = set()
+        for word in set(_WORD_RE.findall(clause.lower())):
+            satisfied |= self._groups_in(word)
+        return satisfied
+
+    def _complete(self, satisfied: set[int]) -> set[int]:
+        """Rules all of whose piece groups are satisfied."""
+        counts: dict[int, int] = {}
+        for key in satisfied:
+            rule = key // _MAX_GROUPS
+            counts[rule] = counts.get(rule, 0) + 1
+        groups = self._groups
+        return {rule for rule, count in counts.items() if count == groups[rule]}
+
+    def candidates(self, clause: str) -> set[int]:
+        """Clause rules that may match in this clause (the others cannot)."""
+        return (self._complete(self._satisfied(clause)) - self._whole_set) | self._always
+
+    def hits(self, text: str) -> list[tuple[int, int]]:
+        """(rule number, clause number) of every rule that matches, in rule-table order."""
+        starts = clause_starts(text)
+        ends = starts[1:] + [len(text)]
+        rules = self.rules
+        found: list[tuple[int, int]] = []
+        everywhere: set[int] = set()
+        for clause_number, (start, end) in enumerate(zip(starts, ends, strict=True)):
+            clause = text[start:end]
+            satisfied = self._satisfied(clause)
+            everywhere |= satisfied
+            for n in (self._complete(satisfied) - self._whole_set) | self._always:
+                if rules[n].regex.search(clause):
+                    found.append((n, clause_number))
+        possible = self._complete(everywhere)
+        for n in self._whole_text:
+            if n in possible or not rules[n].pieces:
+                clauses = {
+                    bisect_right(starts, m.start()) - 1 for m in rules[n].regex.finditer(text)
+                }
+                found.extend((n, c) for c in clauses)
+        found.sort()
+        return found
+
+
+def _piece_in(piece: str, word: str) -> bool:
+    """Whether a piece ("^" start of word, "$" end of word) can lie inside this word."""
+    if piece[0] == "^":
+        if piece[-1] == "$":
+            return word == piece[1:-1]
+        return word.startswith(piece[1:])
+    if piece[-1] == "$":
+        return word.endswith(piece[:-1])
+    return piece in word
+
+
+@lru_cache(maxsize=32)
+def rule_index(rules: tuple[PhraseRuleSpec, ...]) -> RuleIndex:
+    """The valid rules of a table, indexed for clause-by-clause matching (cached per table)."""
+    indexed: list[IndexedRule] = []
+    for compiled in compile_rules(rules):
+        spec = compiled.spec
+        pieces = required_pieces(spec.pattern)
+        indexed.append(
+            IndexedRule(
+                spec=spec,
+                regex=compiled.regex,
+                strength=float(spec.weight) * RULE_LOGIT_SCALE,
+                type_index=TYPE_LABELS.index(spec.signal_type) if spec.signal_type else -1,
+                conflict_index=CONFLICT_LABELS.index(spec.conflict) if spec.conflict else -1,
+                pieces=pieces,
+                whole_text=bool(_ANCHOR_RE.search(spec.pattern.replace("[^", "["))),
+            )
+        )
+    return RuleIndex(tuple(indexed))
+
+
+# Word pieces so common that requiring them filters out almost nothing.
+# fmt: off
+_COMMON_PIECES = frozenset((
+    "a", "an", "the", "to", "for", "of", "in", "on", "at", "by", "we", "i", "you", "your", "our",
+    "us", "it", "is", "are", "be", "can", "do", "does", "with", "from", "and", "or", "not", "no",
+    "this", "that", "there", "ing", "s", "ll", "ve", "re", "d", "t",
+))
+# fmt: on
+
+
+@lru_cache(maxsize=2048)
+def required_pieces(pattern: str) -> tuple[tuple[str, ...], ...]:
+    """Groups of word pieces such that every match contains one piece of each group.
+
+    A "piece" is a run of [a-z0-9] taken from a literal of the regex, so in any
+    matched text it lies inside one word; "^" / "$" mark a piece that must start /
+    end its word (a \b, a space or punctuation next to it in the regex). Derived
+    from the parse tree like required_literals, but keeping every requirement of
+    the top-level sequence (up to _MAX_GROUPS, the most selective first). Returns
+    () when nothing can be derived: the rule then always runs.
+    """
+    try:
+        from re import _constants, _parser  # private, hence guarded
+
+        parsed = _parser.parse(pattern, re.IGNORECASE)
+        groups = _piece_groups(list(parsed), _constants, True, True)
+    except Exception:  # noqa: BLE001 - any surprise just disables the shortcut
+        return ()
+    groups.sort(key=_selectivity, reverse=True)
+    return tuple(tuple(sorted(g)) for g in groups[:_MAX_GROUPS])
+
+
+def _selectivity(group: frozenset[str]) -> tuple[int, int]:
+    def score(piece: str) -> int:
+        bare = piece.strip("^$")
+        if bare in _COMMON_PIECES:
+            return 0
+        return len(bare) + 2 * piece.startswith("^") + 2 * piece.endswith("$")
+
+    return min(score(p) for p in group), -len(group)
+
+
+def _is_alnum(ch: str) -> bool:
+    return ("a" <= ch <= "z") or ("0" <= ch <= "9")
+
+
+def _edge(item: tuple | None, c: object, side: str) -> bool:
+    """True when item (next to a literal, on `side` of it) guarantees a non-[a-z0-9] char or an end."""
+    if item is None:
+        return False
+    op, arg = item
+    if op is c.AT:
+        return True  # \b, ^, $, \A, \Z: a word edge (or no neighbour at all)
+    if op is c.LITERAL:
+        return not _is_alnum(chr(arg).lower())
+    if op is c.IN:
+        for kind, value in arg:
+            if kind is c.CATEGORY and value in (c.CATEGORY_SPACE, c.CATEGORY_NOT_WORD):
+                continue
+            if kind is c.LITERAL and not _is_alnum(chr(value).lower()):
+                continue
+            return False
+        return True
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", None)):
+        low, _high, body = arg
+        body = list(body)
+        return low >= 1 and bool(body) and _edge(body[0 if side == "right" else -1], c, side)
+    if op is c.SUBPATTERN:
+        body = list(arg[-1])
+        return bool(body) and _edge(body[0 if side == "right" else -1], c, side)
+    return False
+
+
+def _distribute(items: list, c: object) -> list:
+    """Undo the parser's prefix factoring: "b(?:y|efore)" back to "(?:by|before)"."""
+    out: list = []
+    for op, arg in items:
+        if op is c.BRANCH and out and out[-1][0] is c.LITERAL:
+            run: list = []
+            while out and out[-1][0] is c.LITERAL:
+                run.insert(0, out.pop())
+            out.append((op, (arg[0], [run + list(branch) for branch in arg[1]])))
+        else:
+            out.append((op, arg))
+    return out
+
+
+def _piece_groups(items: list, c: object, left: bool, right: bool) -> list[frozenset[str]]:
+    """Every requirement of a sequence: literal runs and required sub-items."""
+    items = _distribute(items, c)
+    groups: list[frozenset[str]] = []
+    run: list[str] = []
+    run_start = 0
+
+    def neighbour(index: int) -> tuple | None:
+        return items[index] if 0 <= index < len(items) else None
+
+    def close_run(end: int) -> None:
+        if not run:
+            return
+        text = "".join(run)
+        starts_word = left if run_start == 0 else _edge(neighbour(run_start - 1), c, "left")
+        ends_word = right if end == len(items) else _edge(neighbour(end), c, "right")
+        best = ""
+        for m in _WORD_RE.finditer(text):
+            piece = m.group()
+            if m.start() > 0 or starts_word:
+                piece = "^" + piece
+            if m.end() < len(text) or ends_word:
+                piece += "$"
+            if _selectivity(frozenset({piece})) > _selectivity(frozenset({best or "a"})):
+                best = piece
+        if best:
+            groups.append(frozenset({best}))
+        run.clear()
+
+    for index, (op, arg) in enumerate(items):
+        if op is c.LITERAL:
+            if not run:
+                run_start = index
+            run.append(chr(arg).lower())
+            continue
+        close_run(index)
+        inner_left = left if index == 0 else _edge(neighbour(index - 1), c, "left")
+        inner_right = right if index == len(items) - 1 else _edge(neighbour(index + 1), c, "right")
+        if op is c.SUBPATTERN:
+            groups.extend(_piece_groups(list(arg[-1]), c, inner_left, inner_right))
+        elif op is c.BRANCH:
+            branches = [_piece_groups(list(b), c, inner_left, inner_right) for b in arg[1]]
+            if all(branches):
+                best = [max(b, key=_selectivity) for b in branches]
+                groups.append(frozenset().union(*best))
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", None)):
+            low, high, body = arg
+            if low >= 1:
+                # A repeated body's neighbours are itself, unless it occurs once.
+                once = high == 1
+                groups.extend(
+                    _piece_groups(list(body), c, inner_left and once, inner_right and once)
+                )
+    close_run(len(items))
+    return groups
 
 
 _MIN_TRIGGER_LENGTH = 3

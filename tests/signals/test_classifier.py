@@ -249,11 +249,6 @@ def test_support_context_does_not_hide_a_real_need(text: str, expected: str) -> 
     assert classify_text(text).signal_type == expected
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known limit: a support negation cancels every signal rule of its sentence, "
-    "including a need stated in the same sentence (docs/classifier.md, Limits)",
-)
 @pytest.mark.parametrize(
     "text",
     [

@@ -80,8 +80,9 @@ def test_won_or_lost_once_and_a_correction_reopens_it(approved, api_client_for, 
     assert twice.status_code == 400
 
     assert _log(client, approved, kind="closed_lost").status_code == 200
-    assert not api_client_for(leader).post(f"/api/v1/candidates/{approved.pk}/outcomes/", {"kind": "closed_won"},
-                                           format="json").status_code == 200
+    by_leader = api_client_for(leader).post(f"/api/v1/candidates/{approved.pk}/outcomes/", {"kind": "closed_won"},
+                                            format="json")
+    assert by_leader.status_code == 403, "only the owner logs follow-ups"
 
 
 def test_the_page_shows_corrected_follow_ups_and_the_owner_can_correct(approved, owner, other_owner) -> None:

@@ -45,8 +45,6 @@ from django.utils import timezone
 from accounts.models import (
     UNRESOLVED_TICKET_STATUSES,
     Account,
-    Contact,
-    ContactRole,
     Health,
     Ticket,
     UsageDaily,
@@ -67,18 +65,18 @@ MAX_AUDIT_SAMPLE = 100
 
 PARTS: tuple[tuple[str, str, str], ...] = (
     ("source_evidence", "Source evidence",
-     "The candidate cites at least one evidence item (its evidence list is not empty)."),
+     "When the engine last scored it, the candidate cited at least one evidence item (a stored fact: the ids it "
+     "cited)."),
     ("value_proof", "Value proof",
-     "The candidate carries no ‘no value proof’ blocker: when the engine last scored it, the account had a "
-     "verified outcome within the value-proof window (rule value_proof_days). An unverified outcome does not count."),
+     "When the engine last scored it, the account had a verified outcome within the value-proof window (rule "
+     "value_proof_days); the fact names that outcome. An unverified outcome does not count."),
     ("stakeholder_fit", "Stakeholder fit",
-     "The account has an active decision maker or champion in the CRM, or the brief’s Stakeholders part names "
-     "one (the brief lists decision makers and champions as ‘Name, …, decision maker’ or ‘…, champion’)."),
+     "When the engine last scored it, the account had an active decision maker or champion in the CRM; the fact "
+     "names who."),
     ("open_issue_check", "Open-issue check",
-     "The brief’s Risk and timing part states the support-ticket check (a blocking ticket, non-blocking unresolved "
-     "tickets, or ‘No unresolved support tickets’), or the candidate has an open-support-issue blocker. The engine "
-     "writes this for every candidate it briefs, so it is missing only for candidates it did not brief; it does not "
-     "show that the owner read the tickets (owner review covers that)."),
+     "The engine checked the account's unresolved support tickets when it last scored it; the fact lists each "
+     "ticket with its status, priority and whether it blocks. It does not show that the owner read the tickets "
+     "(owner review covers that)."),
     ("owner_review", "Owner review",
      "By the end of the range the account’s owner decided on it (approve, reject or defer: only the owner can), "
      "or opened it (a ‘reviewed’ event whose actor was the account’s owner at that moment)."),
@@ -304,14 +302,12 @@ def facts_for(candidates: QuerySet[Candidate], *, until: dt.datetime) -> dict[in
     rows = (
         candidates.order_by()
         .annotate(
-            f_source_evidence=_bool(~Q(evidence=[])),
-            f_value_proof=_bool(~Q(blockers__icontains='"no_value_proof"')),
-            f_stakeholder_brief=_bool(
-                Q(brief__stakeholders__icontains=", decision maker") | Q(brief__stakeholders__icontains=", champion")
-            ),
-            f_open_issue_check=_bool(
-                Q(brief__risk_timing__icontains="ticket") | Q(blockers__icontains='"open_support_issue"')
-            ),
+            # The review-quality parts are facts the engine stored when it scored the
+            # candidate (signals.records.ReviewFacts), never a search of the brief's prose.
+            f_source_evidence=_bool(Q(review_facts__source_evidence__0__isnull=False)),
+            f_value_proof=_bool(Q(review_facts__value_proof__verified=True)),
+            f_stakeholder_brief=_bool(Q(review_facts__stakeholders__0__isnull=False)),
+            f_open_issue_check=_bool(Q(review_facts__open_issues_checked=True)),
         )
         .values_list("pk", "account_id", "account__owner_id", "account__segment", "signal_type", "intent",
                      "recommendation", "inserted_at", "f_source_evidence", "f_value_proof", "f_stakeholder_brief",
@@ -327,11 +323,6 @@ def facts_for(candidates: QuerySet[Candidate], *, until: dt.datetime) -> dict[in
     if not facts:
         return facts
     ids = candidates.values("pk")
-    with_stakeholders = set(
-        Contact.objects.filter(active=True, role__in=(ContactRole.DECISION_MAKER, ContactRole.CHAMPION),
-                               account__in=candidates.values("account_id"))
-        .order_by().values_list("account_id", flat=True).distinct()
-    )
     decisions = (
         Decision.objects.filter(candidate__in=ids, decided_at__lt=until).order_by().values("candidate_id")
         .annotate(
@@ -344,8 +335,11 @@ def facts_for(candidates: QuerySet[Candidate], *, until: dt.datetime) -> dict[in
             first=Min("decided_at"),
         )
     )
+    # A follow-up withdrawn by a correction (before the end of the range) does not count.
+    corrected = MeasurementEvent.objects.filter(kind=EventKind.FOLLOW_UP_CORRECTED, occurred_at__lt=until,
+                                                candidate__in=ids).values("corrects_id")
     events = (
-        MeasurementEvent.objects.filter(
+        MeasurementEvent.objects.exclude(pk__in=corrected).filter(
             candidate__in=ids, occurred_at__lt=until,
             kind__in=(EventKind.REVIEWED, EventKind.OUTREACH_SENT, EventKind.CUSTOMER_RESPONDED,
                       EventKind.OPPORTUNITY_CREATED, EventKind.CLOSED_WON),
@@ -360,13 +354,12 @@ def facts_for(candidates: QuerySet[Candidate], *, until: dt.datetime) -> dict[in
         )
     )
     amounts = (
-        MeasurementEvent.objects.filter(candidate__in=ids, occurred_at__lt=until, kind=EventKind.CLOSED_WON)
+        MeasurementEvent.objects.exclude(pk__in=corrected)
+        .filter(candidate__in=ids, occurred_at__lt=until, kind=EventKind.CLOSED_WON)
         .annotate(currency=KeyTextTransform("currency", "data"),
                   amount=Cast(KeyTextTransform("amount", "data"), DecimalField(max_digits=16, decimal_places=2)))
         .order_by().values("candidate_id", "currency").annotate(total=Sum("amount"))
     )
-    for f in facts.values():
-        f.stakeholder_fit = f.stakeholder_fit or f.account_id in with_stakeholders
     for row in decisions:
         f = facts[row["candidate_id"]]
         f.owner_review = row["n"] > 0

@@ -165,6 +165,20 @@ class OutcomeApi(_DecisionApi):
             amount=d["amount"], note=d["note"], occurred_on=d["occurred_on"]))
 
 
+class FollowUpCorrectApi(_DecisionApi):
+    """Withdraw a follow-up logged by mistake: the log keeps it, the figures leave it out."""
+
+    class CorrectInputSerializer(serializers.Serializer):
+        reason = serializers.CharField(max_length=2000)
+
+    @extend_schema(request=CorrectInputSerializer, responses={200: CandidateSerializer})
+    def post(self, request: Request, pk: int, event_id: int) -> Response:
+        data = self.CorrectInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self.decide(request, pk, lambda: services.follow_up_correct(
+            candidate_id=pk, user=request.user, event_id=event_id, reason=data.validated_data["reason"]))
+
+
 class ReassignApi(APIView):
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "decisions"

@@ -19,7 +19,7 @@ from accounts.models import (
     UsageDaily,
 )
 from core.roles import AnyUser, is_leader, scope_accounts
-from measurement.models import MeasurementEvent
+from measurement.models import FOLLOW_UP_KINDS, EventKind, MeasurementEvent
 from reviews.models import Decision
 from signals.models import Candidate
 from signals.vocabulary import QUEUE_ORDER, RECOMMENDATION_ORDER, CandidateStatus
@@ -208,6 +208,21 @@ def evidence_items(candidate: Candidate) -> dict[str, EvidenceView]:
             for i in ids}
 
 
+def _history(candidate: Candidate) -> dict:
+    """The candidate's events, its follow-ups (with the ones withdrawn by a correction
+    marked), and the trigger evidence that arrived after its approval."""
+    events = list(MeasurementEvent.objects.filter(candidate=candidate).select_related("actor")
+                  .order_by("-occurred_at", "-pk"))
+    corrected = {e.corrects_id for e in events if e.kind == EventKind.FOLLOW_UP_CORRECTED}
+    for e in events:
+        e.corrected = e.pk in corrected  # type: ignore[attr-defined]
+    return {
+        "events": events,
+        "follow_ups": [e for e in reversed(events) if e.kind in FOLLOW_UP_KINDS],
+        "new_since_approval": [t for t in candidate.triggers if t.new_since_decision],
+    }
+
+
 def candidate_context(candidate: Candidate) -> dict:
     """Everything the detail panel shows besides the brief, in a bounded number of queries."""
     account = candidate.account
@@ -224,7 +239,7 @@ def candidate_context(candidate: Candidate) -> dict:
         "tickets": list(Ticket.objects.filter(account=account).order_by(
             Case(When(status__in=UNRESOLVED_TICKET_STATUSES, then=0), default=1), "-opened_at")[:6]),
         "seats_used": seats_used,
-        "events": list(MeasurementEvent.objects.filter(candidate=candidate).select_related("actor").order_by("-occurred_at", "-pk")),
+        **_history(candidate),
         "decision": Decision.objects.filter(candidate=candidate).select_related("decided_by").first(),
         "renewal_days": (account.renewal_date - timezone.now().date()).days if account.renewal_date else None,
     }

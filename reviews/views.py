@@ -200,6 +200,33 @@ def candidate_outcome(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def follow_up_correct(request: HttpRequest, pk: int, event_id: int) -> HttpResponse:
+    """Withdraw a follow-up logged by mistake (an appended correction)."""
+    candidate = selectors.candidate_get(user=request.user, pk=pk)
+    try:
+        candidate = services.follow_up_correct(candidate_id=pk, user=request.user, event_id=event_id,
+                                               reason=request.POST.get("reason", ""))
+    except services.NotAllowed as exc:
+        return _message(HttpResponseForbidden(str(exc)), "error", str(exc))
+    except services.DecisionError as exc:
+        text = " ".join(exc.errors.values())
+        if not request.htmx:
+            messages.error(request, f"Not corrected: {text}")
+            return redirect("candidate-detail", pk=pk)
+        return _message(_render_detail(request, _detail_context(request, candidate), 400), "error",
+                        f"Not corrected: {text}")
+    except services.DecisionConflict as exc:
+        return _message(_render_detail(request, _detail_context(request, exc.candidate, conflict=str(exc)), 409),
+                        "error", str(exc))
+    text = "Corrected. The entry stays in the history and no longer counts."
+    if not request.htmx:
+        messages.success(request, text)
+        return redirect("candidate-detail", pk=pk)
+    return _message(_render_detail(request, _detail_context(request, candidate)), "success", text)
+
+
+@login_required
 @require_GET
 def triage(request: HttpRequest) -> HttpResponse:
     if not is_leader(request.user):

@@ -141,16 +141,13 @@ class ReviewFacts(Record):
     source_evidence: list[str] = Field(default_factory=list)
     value_proof: ValueProofFact = Field(default_factory=ValueProofFact)
     stakeholders: list[StakeholderFact] = Field(default_factory=list)
+    open_issues_checked: bool = False
     tickets_checked: list[TicketFact] = Field(default_factory=list)
     tickets_checked_on: dt.date | None = None
 
     @property
     def stakeholder_fit(self) -> bool:
         return bool(self.stakeholders)
-
-    @property
-    def open_issue_check(self) -> bool:
-        return self.checked and self.tickets_checked_on is not None
 
 
 # --- the field -----------------------------------------------------------------------------
@@ -189,8 +186,9 @@ class TypedJSONField(models.JSONField):
         return self.validate_value(value) if value is not None else value
 
     def get_prep_value(self, value: Any) -> Any:
-        if value is None:
-            return value
+        if value is None or isinstance(value, str | int | float | bool):
+            # A scalar is the right-hand side of a key lookup (review_facts__checked=True).
+            return super().get_prep_value(value)
         return super().get_prep_value(self.adapter.dump_python(self.validate_value(value), mode="json"))
 
 

@@ -121,12 +121,16 @@ def review_facts_of(a: Assessment, facts: AccountFacts, rules: RuleSet, as_of: d
     verified = facts.verified_outcomes[0] if facts.verified_outcomes else None
     return ReviewFacts(
         checked=True,
-        source_evidence=list(a.evidence),
+        # The evidence the candidate stands on (its triggers and what its blockers cite),
+        # whatever the brief's writer chose to cite.
+        source_evidence=list(dict.fromkeys([t.evidence for t in a.triggers if t.evidence]
+                                           + [e for b in a.blockers for e in b.evidence])),
         value_proof=ValueProofFact(verified=verified is not None,
                                    outcome=verified.external_id if verified else None,
                                    title=verified.title if verified else ""),
         stakeholders=[StakeholderFact(contact_id=s.contact_id, name=s.name, role=s.role)
                       for s in a.stakeholders if s.role in ("decision_maker", "champion")],
+        open_issues_checked=True,
         tickets_checked=[
             TicketFact(id=t.external_id, status=t.status, priority=t.priority,
                        blocking=t.priority in rules.blocking_priorities

@@ -74,8 +74,29 @@ class Book:
     c: dict  # name -> Candidate
 
 
+# The four parts the engine stores as facts, per signal (ev, val, stk, iss in the table).
+PARTS_OF = {
+    "c1": "1111", "c2": "1111", "c3": "1011", "c4": "1111", "c5": "1110", "c6": "0101", "c7": "1101",
+    "c8": "1111", "c9": "1111", "c11": "1101", "c10": "1111", "c12": "1111",
+}
+
+
+def review_facts(parts: str, evidence: list | None = None) -> dict:
+    ev, val, stk, iss = (flag == "1" for flag in parts)
+    return {
+        "checked": True,
+        "source_evidence": (evidence or ["m"]) if ev else [],
+        "value_proof": {"verified": val, "outcome": "o1" if val else None, "title": "Proof" if val else ""},
+        "stakeholders": [{"contact_id": 1, "name": "Ann Archer", "role": "decision_maker"}] if stk else [],
+        "open_issues_checked": iss,
+        "tickets_checked": [],
+        "tickets_checked_on": "2026-03-01" if iss else None,
+    }
+
+
 def _candidate(name: str, account: object, surfaced: dt.datetime, **kwargs: object) -> Candidate:
     kwargs.setdefault("brief", brief())
+    kwargs.setdefault("review_facts", review_facts(PARTS_OF.get(name, "1111"), kwargs.get("evidence")))  # type: ignore[arg-type]
     candidate = factories.CandidateFactory(account=account, **kwargs)
     # The engine stamps inserted_at when it writes a candidate; the book back-dates it.
     Candidate.objects.filter(pk=candidate.pk).update(inserted_at=surfaced, first_detected_on=surfaced.date())

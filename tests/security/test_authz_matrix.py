@@ -51,6 +51,8 @@ MATRIX: dict[str, Rule] = {
     "candidate-decide": Rule("post", OWNER_DECIDES, data=DECIDE),
     "candidate-outcome": Rule("post", dict(anonymous=LOGIN, other_owner=404, owner=400, leader=403, admin=403),
                               data={"kind": "outreach_sent"}),
+    "candidate-follow-up-correct": Rule("post", dict(anonymous=LOGIN, other_owner=404, owner=302, leader=403,
+                                                     admin=403), data={"reason": "typo"}),
     "triage": page(other_owner=404, owner=404),
     "account-reassign": Rule("post", dict(anonymous=LOGIN, other_owner=404, owner=404, leader=302, admin=302),
                              data={"owner": "OWNER_PK"}),
@@ -80,6 +82,8 @@ MATRIX: dict[str, Rule] = {
                                data={"defer_until": "2020-01-01", "reason": "x"}),
     "api-candidate-outcome": api("post", other_owner=404, owner=400, leader=403, admin=403,
                                  data={"kind": "outreach_sent"}),
+    "api-candidate-follow-up-correct": api("post", other_owner=404, owner=400, leader=403, admin=403,
+                                           data={"reason": "typo"}),
 }
 
 # Django admin is staff-only and tested by Django; static files are public.
@@ -116,6 +120,7 @@ def test_every_route_has_a_matrix_entry() -> None:
 def test_every_openapi_path_is_a_covered_route(api_client_for, admin_user) -> None:
     schema = api_client_for(admin_user).get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
     covered = {"/" + route.replace("<str:external_id>", "{external_id}").replace("<int:pk>", "{pk}")
+               .replace("<int:event_id>", "{event_id}")
                for name, route in named_routes().items() if name.startswith("api-")}
     paths = {p.replace("{id}", "{pk}") for p in schema["paths"]}
     assert paths <= covered
@@ -137,6 +142,8 @@ def url_for(name: str, route: str, world: dict) -> str:
     kwargs = {}
     if "<int:pk>" in route:
         kwargs["pk"] = world["account"].pk if name == "account-reassign" else candidate.pk
+    if "<int:event_id>" in route:
+        kwargs["event_id"] = 999999
     if "<slug:figure>" in route:
         kwargs["figure"] = "quality-gaps"
     if "<str:external_id>" in route:

@@ -1,0 +1,138 @@
+"""Follow-ups keep their integrity: dated between the approval and today, closed once,
+amounts positive and bounded by the account's ARR, mistakes corrected by an appended
+event that the figures honour. Trigger evidence that arrives while a follow-up is open
+is shown on the approved candidate, not queued."""
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from measurement import selectors as figures
+from measurement.models import EventKind, MeasurementEvent
+from signals.models import Candidate
+from tests import factories
+from tests.signals.scenario import Scenario, export, score
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def approved(owner) -> Candidate:  # type: ignore[no-untyped-def]
+    account = factories.AccountFactory(owner=owner, arr=Decimal("50000"), currency="USD")
+    candidate = factories.CandidateFactory(account=account)
+    client = Client()
+    client.force_login(owner)
+    response = client.post(f"/candidates/{candidate.pk}/decide/",
+                           {"action": "approve", "next_step": "Call Maria", "consent_reviewed": "1"})
+    assert response.status_code in (200, 302)
+    candidate.refresh_from_db()
+    assert candidate.status == "approved"
+    return candidate
+
+
+def _log(client: Client, candidate: Candidate, **data: object):  # type: ignore[no-untyped-def]
+    return client.post(f"/api/v1/candidates/{candidate.pk}/outcomes/", data, format="json")
+
+
+def test_a_follow_up_cannot_predate_the_approval_or_lie_in_the_future(approved, api_client_for, owner) -> None:
+    client = api_client_for(owner)
+    past = _log(client, approved, kind="outreach_sent", occurred_on="2001-01-01")
+    assert past.status_code == 400 and "before the approval" in past.json()["errors"]["occurred_on"]
+    future = _log(client, approved, kind="outreach_sent",
+                  occurred_on=(timezone.now().date() + dt.timedelta(days=3)).isoformat())
+    assert future.status_code == 400 and "future" in future.json()["errors"]["occurred_on"]
+    assert not MeasurementEvent.objects.filter(kind=EventKind.OUTREACH_SENT).exists()
+
+
+def test_an_amount_is_positive_and_bounded_by_the_accounts_arr(approved, api_client_for, owner) -> None:
+    client = api_client_for(owner)
+    huge = _log(client, approved, kind="closed_won", amount="999999999999.99")
+    assert huge.status_code == 400 and "ARR" in huge.json()["errors"]["amount"]
+    negative = _log(client, approved, kind="closed_won", amount="-5")
+    assert negative.status_code == 400
+    ok = _log(client, approved, kind="closed_won", amount="12500")
+    assert ok.status_code == 200
+
+
+def test_won_or_lost_once_and_a_correction_reopens_it(approved, api_client_for, owner, leader) -> None:
+    client = api_client_for(owner)
+    assert _log(client, approved, kind="closed_won", amount="20000").status_code == 200
+    again = _log(client, approved, kind="closed_lost")
+    assert again.status_code == 400 and "already closed won" in again.json()["errors"]["kind"]
+    assert _log(client, approved, kind="closed_won", amount="30000").status_code == 400
+
+    won = MeasurementEvent.objects.get(kind=EventKind.CLOSED_WON)
+    until = timezone.now() + dt.timedelta(days=1)
+    assert figures.facts_for(Candidate.objects.all(), until=until)[approved.pk].won_amounts == {"USD": Decimal("20000.00")}
+
+    corrected = client.post(f"/api/v1/candidates/{approved.pk}/follow-ups/{won.pk}/correct/",
+                            {"reason": "Typed the wrong deal"}, format="json")
+    assert corrected.status_code == 200
+    assert MeasurementEvent.objects.filter(kind=EventKind.CLOSED_WON).count() == 1, "the log keeps the original"
+    facts = figures.facts_for(Candidate.objects.all(), until=until)[approved.pk]
+    assert facts.won_amounts == {} and not facts.won
+    twice = client.post(f"/api/v1/candidates/{approved.pk}/follow-ups/{won.pk}/correct/", {"reason": "again"},
+                        format="json")
+    assert twice.status_code == 400
+
+    assert _log(client, approved, kind="closed_lost").status_code == 200
+    by_leader = api_client_for(leader).post(f"/api/v1/candidates/{approved.pk}/outcomes/", {"kind": "closed_won"},
+                                            format="json")
+    assert by_leader.status_code == 403, "only the owner logs follow-ups"
+
+
+def test_the_page_shows_corrected_follow_ups_and_the_owner_can_correct(approved, owner, other_owner) -> None:
+    client = Client()
+    client.force_login(owner)
+    client.post(f"/candidates/{approved.pk}/outcomes/", {"kind": "outreach_sent"})
+    outreach = MeasurementEvent.objects.get(kind=EventKind.OUTREACH_SENT)
+    page = client.get(f"/candidates/{approved.pk}/").content.decode()
+    assert "Follow-ups" in page and f"/follow-ups/{outreach.pk}/correct/" in page
+
+    stranger = Client()
+    stranger.force_login(other_owner)
+    assert stranger.post(f"/candidates/{approved.pk}/follow-ups/{outreach.pk}/correct/",
+                         {"reason": "x"}).status_code == 404
+    response = client.post(f"/candidates/{approved.pk}/follow-ups/{outreach.pk}/correct/",
+                           {"reason": "Sent to the wrong contact"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert "Corrected" in response.content.decode()
+    assert MeasurementEvent.objects.get(kind=EventKind.FOLLOW_UP_CORRECTED).corrects_id == outreach.pk
+
+
+SEATS = "Our team is expanding: we need 20 more seats by 1 March, Maria (VP Ops) has signed off."
+
+
+def test_new_trigger_evidence_during_an_open_follow_up_is_attached_not_queued(tmp_path: Path) -> None:
+    from django.contrib.auth import get_user_model
+
+    s = Scenario(tmp_path)
+    s.verified_outcome().message("m1", SEATS, days_ago=3)
+    s.import_()
+    today = timezone.now().date()
+    score("acme", as_of=today)
+    candidate = Candidate.objects.get()
+    dana = get_user_model().objects.get(email="dana@example.com")
+    client = Client()
+    client.force_login(dana)
+    client.post(f"/candidates/{candidate.pk}/decide/",
+                {"action": "approve", "next_step": "Call Maria", "consent_reviewed": "1"})
+
+    s.add("interaction", external_id="m2", text="Also, we need 10 more licences for the Lisbon team this month.",
+          occurred_at=(timezone.now() + dt.timedelta(minutes=1)).isoformat(), channel="email")
+    s.import_()
+    score("acme", as_of=today + dt.timedelta(days=1))
+
+    assert export("--status", "pending") == [], "not a new queue item"
+    candidate.refresh_from_db()
+    assert [t.ref for t in candidate.triggers if t.new_since_decision] == ["m2"]
+    assert MeasurementEvent.objects.filter(kind=EventKind.NEW_EVIDENCE, candidate=candidate).count() == 1
+    page = client.get(f"/candidates/{candidate.pk}/").content.decode()
+    assert "New since you approved" in page and "m2" in page
+
+    score("acme", as_of=today + dt.timedelta(days=2))
+    assert MeasurementEvent.objects.filter(kind=EventKind.NEW_EVIDENCE).count() == 1, "attached once"

@@ -45,7 +45,7 @@ from .rules import (
 # signal"/"no conflict" class; fully "balanced" conflict weights overshoot the other
 # way (false conflicts on "remove me from the mailing list"), hence the milder
 # CONFLICT_NONE_WEIGHT.
-TYPE_C = 10.0
+TYPE_C = 30.0
 TYPE_CLASS_WEIGHT: str | dict[int, float] | None = "balanced"
 INTENT_C = 10.0
 CONFLICT_C = 3.0

@@ -22,7 +22,13 @@ from django.utils import timezone
 
 from accounts.models import Interaction, Ticket
 from signals import classifier
-from signals.classifier.model import TrainedModels, get_models, normalize_text, rows_version, train_models
+from signals.classifier.model import (
+    TrainedModels,
+    get_models,
+    normalize_text,
+    rows_version,
+    train_models,
+)
 from signals.models import (
     Candidate,
     ClassifierFeedback,

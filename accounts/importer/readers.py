@@ -89,10 +89,11 @@ class _Lines:
         if self._again:
             line = self._again.popleft()
         else:
-            line = next(self._stream, None)
-            if line is None:
+            read = next(self._stream, None)
+            if read is None:
                 self.exhausted = True
                 raise StopIteration
+            line = read
         self.taken.append(line)
         return line
 

@@ -14,11 +14,11 @@ FORMULA = '=HYPERLINK("https://evil.example/phish","Click")'
 
 
 @pytest.fixture
-def book(owner, other_owner, leader) -> Book:  # type: ignore[no-untyped-def]
+def book(owner, other_owner, leader) -> Book:
     return build(owner, other_owner, leader)
 
 
-def _rows(response) -> list[list[str]]:  # type: ignore[no-untyped-def]
+def _rows(response) -> list[list[str]]:
     body = b"".join(response.streaming_content) if response.streaming else response.content
     return list(csv.reader(io.StringIO(body.decode())))
 
@@ -42,7 +42,7 @@ def test_the_writer_quotes_every_cell_it_writes() -> None:
 
 
 @pytest.mark.django_db
-def test_the_monthly_review_csv_neutralises_account_names_and_outcome_titles(client, owner) -> None:  # type: ignore[no-untyped-def]
+def test_the_monthly_review_csv_neutralises_account_names_and_outcome_titles(client, owner) -> None:
     account = factories.AccountFactory(owner=owner, name=FORMULA, external_id="evil")
     factories.OutcomeFactory(account=account, title="@SUM(1+1)*cmd|' /C calc'!A0",
                              recorded_at=dt.datetime(2026, 3, 5, tzinfo=dt.UTC))
@@ -55,7 +55,7 @@ def test_the_monthly_review_csv_neutralises_account_names_and_outcome_titles(cli
 
 
 @pytest.mark.django_db
-def test_the_events_csv_and_the_dashboard_csvs_neutralise_account_names(client, book: Book) -> None:  # type: ignore[no-untyped-def]
+def test_the_events_csv_and_the_dashboard_csvs_neutralise_account_names(client, book: Book) -> None:
     acme = book.accounts["A1"]
     acme.name = FORMULA
     acme.save()

@@ -9,7 +9,7 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 
-def test_the_candidate_page_shows_a_bounded_prefix_of_a_long_text(client, owner) -> None:  # type: ignore[no-untyped-def]
+def test_the_candidate_page_shows_a_bounded_prefix_of_a_long_text(client, owner) -> None:
     account = factories.AccountFactory(owner=owner)
     text = "We need 20 more seats. " + "a" * 40_000 + "THE-END"
     factories.InteractionFactory(account=account, external_id="m-long", text=text)
@@ -26,7 +26,7 @@ def test_the_candidate_page_shows_a_bounded_prefix_of_a_long_text(client, owner)
     assert "Truncated: the first 20,000 of 40,030 characters are shown" in body
 
 
-def test_a_short_text_is_shown_whole_without_a_note(owner) -> None:  # type: ignore[no-untyped-def]
+def test_a_short_text_is_shown_whole_without_a_note(owner) -> None:
     account = factories.AccountFactory(owner=owner)
     factories.InteractionFactory(account=account, external_id="m1", text="We need 20 more seats.")
     item = evidence_items(factories.CandidateFactory(account=account, evidence=["m1"]))["m1"]

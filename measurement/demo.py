@@ -242,7 +242,8 @@ def demo_history_create(*, seed: int, today: dt.date) -> int:
     """
     if Decision.objects.exists():
         return 0
-    rng = random.Random(f"demo-history:{seed}:{today.isoformat()}")
+    # Seeded without the day: the same book gets the same history whatever day it is loaded.
+    rng = random.Random(f"demo-history:{seed}")
     # Nothing happens after the demo's today, nor after this moment.
     now = min(
         timezone.now(),

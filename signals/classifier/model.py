@@ -212,6 +212,12 @@ def _version(corpus_digest: str, rules: tuple[PhraseRuleSpec, ...]) -> str:
     return digest.hexdigest()[:16]
 
 
+def rows_version(rows: Sequence[dict], phrase_rules: Sequence[PhraseRuleSpec] | None = None) -> str:
+    """The version a model trained on `rows` would carry, without training it."""
+    rules = tuple(DEFAULT_PHRASE_RULES if phrase_rules is None else phrase_rules)
+    return _version(rows_digest(rows), rules)
+
+
 def model_version(
     phrase_rules: Sequence[PhraseRuleSpec] | None = None, models: TrainedModels | None = None
 ) -> str:

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from signals import classifier
+from signals.feedback import classify_readings
 from signals.services import phrase_rule_specs
 
 BATCH = 2000
@@ -44,7 +44,7 @@ class Command(BaseCommand):
             self._flush(batch, specs)
 
     def _flush(self, batch: list[tuple[Any, str]], specs: tuple) -> None:
-        results = classifier.classify_texts([text for _, text in batch], specs)
+        _, results = classify_readings([text for _, text in batch], specs)  # the active model
         for (item_id, _), result in zip(batch, results, strict=True):
             line: dict[str, Any] = {
                 "id": item_id,

@@ -182,6 +182,12 @@ def test_after_closed_won_a_new_message_opens_a_new_candidate(tmp_path, owner) -
     seats = the_one("acme", "seats")
     dana = api(owner)
     assert approve(dana, seats["id"]).status_code == 200
+    # the owner's own follow-up (outreach written as an event) is not trigger evidence
+    sent = dana.post(f"/api/v1/candidates/{seats['id']}/outcomes/", {"kind": "outreach_sent"}, format="json")
+    assert sent.status_code == 200, sent.content
+    score(0)
+    score(1)
+    assert_stays("acme", "seats", ["approved"], "after logging outreach")
     won = dana.post(f"/api/v1/candidates/{seats['id']}/outcomes/", {"kind": "closed_won", "amount": "12500.00"},
                     format="json")
     assert won.status_code == 200, won.content

@@ -86,13 +86,10 @@ class _Lines:
         return self
 
     def __next__(self) -> str:
-        if self._again:
-            line = self._again.popleft()
-        else:
-            line = next(self._stream, None)
-            if line is None:
-                self.exhausted = True
-                raise StopIteration
+        line: str | None = self._again.popleft() if self._again else next(self._stream, None)
+        if line is None:
+            self.exhausted = True
+            raise StopIteration
         self.taken.append(line)
         return line
 

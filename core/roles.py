@@ -2,7 +2,7 @@
 
 from typing import TYPE_CHECKING
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -12,7 +12,7 @@ LEADER = "CS leader"
 ADMIN = "Admin"
 ROLE_NAMES = (OWNER, LEADER, ADMIN)
 
-AnyUser = AbstractBaseUser | AnonymousUser
+AnyUser = User | AnonymousUser
 
 
 def _group_names(user: AnyUser) -> set[str]:
@@ -20,7 +20,7 @@ def _group_names(user: AnyUser) -> set[str]:
     cached = getattr(user, "_role_names", None)
     if cached is None:
         cached = set(user.groups.values_list("name", flat=True)) if user.is_authenticated else set()
-        user._role_names = cached  # type: ignore[union-attr]
+        user._role_names = cached  # type: ignore[union-attr]  # a per-instance cache, like Django's _perm_cache
     return cached
 
 

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.http import HttpRequest
 
@@ -13,7 +14,7 @@ class RuleAdmin(admin.ModelAdmin):
     readonly_fields = ["help", "inserted_at", "updated_at"]
     fields = ["key", "segment", "value", "help", "note", "inserted_at", "updated_at"]
 
-    def save_model(self, request: HttpRequest, obj: Rule, form, change: bool) -> None:  # type: ignore[no-untyped-def]
+    def save_model(self, request: HttpRequest, obj: Rule, form: forms.ModelForm, change: bool) -> None:
         super().save_model(request, obj, form, change)
         count = rules_changed(segment=obj.segment)
         messages.info(request, f"Rescoring {count} account(s) with the new rule.")
@@ -32,7 +33,7 @@ class PhraseRuleAdmin(admin.ModelAdmin):
     list_editable = ["active"]
     readonly_fields = ["inserted_at", "updated_at"]
 
-    def save_model(self, request: HttpRequest, obj: PhraseRule, form, change: bool) -> None:  # type: ignore[no-untyped-def]
+    def save_model(self, request: HttpRequest, obj: PhraseRule, form: forms.ModelForm, change: bool) -> None:
         super().save_model(request, obj, form, change)
         count = rules_changed(segment=None)
         messages.info(request, f"Customer texts will be read again and {count} account(s) rescored.")

@@ -185,6 +185,10 @@ def _status(value: float | None, target: float) -> str:
     return f"{100 * (target - value):.1f} points short"
 
 
+def _percent(rate: float | None) -> str:
+    return "—" if rate is None else f"{100 * rate:.0f}%"
+
+
 def false_positive_figures(scope: s.DashboardScope, totals: s.Measures, weeks: list[tuple[dt.date, s.Measures]],
                            by_type: dict[Any, s.Measures], by_intent: dict[Any, s.Measures],
                            reasons: list[tuple[str, str, int]]) -> dict[str, Figure]:
@@ -203,7 +207,7 @@ def false_positive_figures(scope: s.DashboardScope, totals: s.Measures, weeks: l
                  pct(groups[k].false_positive_rate)] for k in keys]
         chart = charts.hbars([
             (labels.get(k, k or "—"), groups[k].false_positive_rate or 0,
-             "—" if groups[k].false_positive_rate is None else f"{100 * groups[k].false_positive_rate:.0f}%",
+             _percent(groups[k].false_positive_rate),
              f"{groups[k].false_positive} of {groups[k].decided}", "chart-bar") for k in keys
         ], maximum=1.0, label_width=110, row_height=26)
         return _table(["Group", "Decided", "False positives", "Rate"], rows), chart

@@ -122,8 +122,9 @@ class EvidenceModel(TimestampedModel):
 class ClassifiedText(models.Model):
     """The classifier's reading of a customer text, cached so that rescoring is set-based.
 
-    `classified_with` is the fingerprint of the phrase rules and model: a change of
-    either makes every stored reading stale, and the engine reads the text again.
+    `classified_with` is the version of the model that made the reading (corpus, owners'
+    confirmed feedback and phrase rules): a new version makes every stored reading stale,
+    and the engine reads the text again.
     """
 
     signal_type = models.CharField(max_length=20, blank=True)
@@ -131,6 +132,7 @@ class ClassifiedText(models.Model):
     conflict = models.CharField(max_length=20, blank=True)
     confidence = models.FloatField(null=True, blank=True)
     classified_with = models.CharField(max_length=32, blank=True, db_index=True)
+    matched_rules = models.JSONField(default=list, blank=True, help_text="The phrase rules that fired.")
 
     class Meta:
         abstract = True

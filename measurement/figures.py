@@ -191,7 +191,8 @@ def _percent(rate: float | None) -> str:
 
 def false_positive_figures(scope: s.DashboardScope, totals: s.Measures, weeks: list[tuple[dt.date, s.Measures]],
                            by_type: dict[Any, s.Measures], by_intent: dict[Any, s.Measures],
-                           reasons: list[tuple[str, str, int]]) -> dict[str, Figure]:
+                           reasons: list[tuple[str, str, int]],
+                           by_rule: dict[str, s.Measures] | None = None) -> dict[str, Figure]:
     definition = s.DEFINITIONS["false_positives"]
     trend_rows = [[text(f"{monday:%Y-%m-%d}"), num(m.decided), num(m.false_positive), pct(m.false_positive_rate)]
                   for monday, m in weeks]
@@ -204,16 +205,20 @@ def false_positive_figures(scope: s.DashboardScope, totals: s.Measures, weeks: l
     def grouped(groups: dict[Any, s.Measures], labels: dict[str, str]) -> tuple[Table, charts.HBarChart]:
         keys = [k for k in labels if k in groups] + [k for k in groups if k not in labels]
         rows = [[text(labels.get(k, k or "—")), num(groups[k].decided), num(groups[k].false_positive),
-                 pct(groups[k].false_positive_rate)] for k in keys]
+                 pct(groups[k].false_positive_rate),
+                 pct(None if groups[k].false_positive_rate is None else 1 - groups[k].false_positive_rate)]
+                for k in keys]
         chart = charts.hbars([
             (labels.get(k, k or "—"), groups[k].false_positive_rate or 0,
              _percent(groups[k].false_positive_rate),
              f"{groups[k].false_positive} of {groups[k].decided}", "chart-bar") for k in keys
         ], maximum=1.0, label_width=110, row_height=26)
-        return _table(["Group", "Decided", "False positives", "Rate"], rows), chart
+        return _table(["Group", "Decided", "False positives", "Rate", "Precision"], rows), chart
 
     type_table, type_chart = grouped(by_type, dict(SignalType.choices))
     intent_table, intent_chart = grouped(by_intent, dict(Intent.choices))
+    rule_groups = by_rule or {}
+    rule_table, rule_chart = grouped(rule_groups, {k: k for k in rule_groups})
     reason_rows = [[text(label), num(n)] for _, label, n in reasons]
     return {
         "fp-trend": Figure("fp-trend", "False positives by week", definition + " " + s.DEFINITIONS["weekly"],
@@ -225,6 +230,10 @@ def false_positive_figures(scope: s.DashboardScope, totals: s.Measures, weeks: l
                              type_table, type_chart),
         "fp-by-intent": Figure("fp-by-intent", "False positives by intent (detector)", definition, scope.range_text,
                                intent_table, intent_chart),
+        "fp-by-rule": Figure("fp-by-rule", "False positives and precision by phrase rule",
+                             definition + " A signal counts under every phrase rule that fired on its trigger "
+                             "messages; precision is the share of decided signals not rejected as a false positive.",
+                             scope.range_text, rule_table, rule_chart),
         "rejection-reasons": Figure("rejection-reasons", "Rejection reasons",
                                     "Rejections of signals surfaced in the range, by the reason the owner chose, "
                                     "decided by the end of the range.", scope.range_text,
@@ -365,7 +374,8 @@ def dashboard_figures(scope: s.DashboardScope, *, dim: str, audit_size: int, aud
         "quality-gaps": gaps_figure(scope, s.quality_gaps(scope, limit=12), totals.surfaced - totals.complete),
         "threshold": threshold_figure(scope, totals, owners),
         **false_positive_figures(scope, totals, weeks, s.measures_by(scope, "signal_type"),
-                                 s.measures_by(scope, "intent"), s.rejection_reasons(scope)),
+                                 s.measures_by(scope, "intent"), s.rejection_reasons(scope),
+                                 s.measures_by_rule(scope)),
         "time-to-decision": time_figure(scope, s.time_to_decision(scope)),
         "queue-age": queue_figure(scope, s.queue_age(scope)),
         "decisions-per-owner": decisions_figure(scope, s.decisions_per_owner(scope)),
@@ -388,6 +398,7 @@ CSV_BUILDERS: dict[str, Callable[..., Figure]] = {
     "fp-trend": lambda scope, **_: _fp(scope)["fp-trend"],
     "fp-by-type": lambda scope, **_: _fp(scope)["fp-by-type"],
     "fp-by-intent": lambda scope, **_: _fp(scope)["fp-by-intent"],
+    "fp-by-rule": lambda scope, **_: _fp(scope)["fp-by-rule"],
     "rejection-reasons": lambda scope, **_: _fp(scope)["rejection-reasons"],
     "time-to-decision": lambda scope, **_: time_figure(scope, s.time_to_decision(scope)),
     "queue-age": lambda scope, **_: queue_figure(scope, s.queue_age(scope)),
@@ -403,7 +414,8 @@ def _fp(scope: s.DashboardScope) -> dict[str, Figure]:
     totals = s.summary(scope)
     return false_positive_figures(scope, totals, s.measures_by_week(scope),
                                   s.measures_by(scope, "signal_type"),
-                                  s.measures_by(scope, "intent"), s.rejection_reasons(scope))
+                                  s.measures_by(scope, "intent"), s.rejection_reasons(scope),
+                                  s.measures_by_rule(scope))
 
 
 def pilot_text(pilot: Any, today: dt.date) -> str:

@@ -289,6 +289,7 @@ class SignalFacts:
     won: bool = False
     first_decision_at: dt.datetime | None = None
     won_amounts: dict[str, Decimal] = field(default_factory=dict)
+    rules: tuple[str, ...] = ()  # the phrase rules that fired on its trigger messages
     complete: bool = False  # all six parts; set once the facts are gathered
     week: dt.date = dt.date.min  # the Monday (UTC) of the week it was surfaced
 
@@ -311,14 +312,16 @@ def facts_for(candidates: QuerySet[Candidate], *, until: dt.datetime) -> dict[in
         )
         .values_list("pk", "account_id", "account__owner_id", "account__segment", "signal_type", "intent",
                      "recommendation", "inserted_at", "f_source_evidence", "f_value_proof", "f_stakeholder_brief",
-                     "f_open_issue_check")
+                     "f_open_issue_check", "triggers")
     )
     facts: dict[int, SignalFacts] = {}
-    for pk, account, owner, segment, signal_type, intent, rec, surfaced, evidence, value, brief_names, issue in rows:
+    for (pk, account, owner, segment, signal_type, intent, rec, surfaced, evidence, value, brief_names, issue,
+         triggers) in rows:
         day = surfaced.astimezone(dt.UTC).date()
         facts[pk] = SignalFacts(pk, account, owner, segment, signal_type, intent, rec, surfaced,
                                 source_evidence=bool(evidence), value_proof=bool(value),
                                 stakeholder_fit=bool(brief_names), open_issue_check=bool(issue),
+                                rules=tuple(sorted({r for t in triggers for r in t.rules})),
                                 week=day - dt.timedelta(days=day.weekday()))
     if not facts:
         return facts
@@ -496,6 +499,19 @@ def measures_by(scope: DashboardScope, group: str) -> dict[Any, Measures]:
     attr = GROUPS[group][1]
     facts, matrix = _facts_matrix(scope)
     return fold(facts, attr, matrix=matrix)
+
+
+def measures_by_rule(scope: DashboardScope) -> dict[str, Measures]:
+    """Decided and false-positive signals per phrase rule that fired on their trigger
+    messages (a signal counts under each of its rules; signals from usage alone have none)."""
+    out: dict[str, Measures] = {}
+    for f in signal_facts(scope):
+        for rule in f.rules:
+            m = out.setdefault(rule, Measures())
+            m.surfaced += 1
+            m.decided += f.decided
+            m.false_positive += f.false_positive
+    return dict(sorted(out.items(), key=lambda kv: (-kv[1].false_positive, -kv[1].decided, kv[0])))
 
 
 def measures_by_week(scope: DashboardScope) -> list[tuple[dt.date, Measures]]:

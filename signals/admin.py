@@ -2,7 +2,15 @@ from django import forms
 from django.contrib import admin, messages
 from django.http import HttpRequest
 
-from signals.models import Candidate, PhraseRule, Rule
+from signals.feedback import classifier_activate, feedback_confirm
+from signals.models import (
+    Candidate,
+    ClassifierFeedback,
+    ClassifierModel,
+    FeedbackStatus,
+    PhraseRule,
+    Rule,
+)
 from signals.services import rules_changed
 
 
@@ -61,3 +69,82 @@ class CandidateAdmin(admin.ModelAdmin):
         return False
 
 
+
+
+@admin.register(ClassifierFeedback)
+class ClassifierFeedbackAdmin(admin.ModelAdmin):
+    """Owners' false-positive rejections: confirm the correct label to teach the next model."""
+
+    list_display = ["evidence_id", "excerpt", "predicted_type", "rules", "status", "label_type", "reported_by",
+                    "inserted_at"]
+    list_filter = ["status", "predicted_type", "label_type"]
+    search_fields = ["evidence_id", "text"]
+    list_select_related = ["reported_by"]
+    readonly_fields = ["candidate", "evidence_id", "text", "predicted_type", "predicted_intent", "matched_rules",
+                       "model_version", "reported_by", "confirmed_by", "confirmed_at", "inserted_at"]
+    fields = ["status", "label_type", "label_intent", "label_conflict", *readonly_fields]
+    actions = ["confirm_not_a_signal"]
+
+    @admin.display(description="Text")
+    def excerpt(self, obj: ClassifierFeedback) -> str:
+        return obj.text if len(obj.text) <= 90 else obj.text[:89] + "…"
+
+    @admin.display(description="Phrase rules that fired")
+    def rules(self, obj: ClassifierFeedback) -> str:
+        return ", ".join(obj.matched_rules) or "—"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # feedback comes from owners' rejections
+
+    def save_model(self, request: HttpRequest, obj: ClassifierFeedback, form, change: bool) -> None:  # type: ignore[no-untyped-def]
+        if obj.status == FeedbackStatus.CONFIRMED:
+            feedback_confirm(feedback_id=obj.pk, user=request.user, label_type=obj.label_type,
+                             label_intent=obj.label_intent, label_conflict=obj.label_conflict)
+        else:
+            super().save_model(request, obj, form, change)
+
+    @admin.action(description="Confirm: not an expansion signal")
+    def confirm_not_a_signal(self, request: HttpRequest, queryset) -> None:  # type: ignore[no-untyped-def]
+        for item in queryset:
+            feedback_confirm(feedback_id=item.pk, user=request.user, label_type="none")
+        messages.success(request, f"Confirmed {queryset.count()} item(s) as not an expansion signal. "
+                                  "`manage.py retrain_classifier` (or the automatic retrain) will learn from them.")
+
+
+@admin.register(ClassifierModel)
+class ClassifierModelAdmin(admin.ModelAdmin):
+    """Every trained classifier version; activate an earlier one to roll back."""
+
+    list_display = ["version", "status", "precision", "recall", "feedback_count", "created_at", "activated_at"]
+    list_filter = ["status"]
+    readonly_fields = ["version", "status", "evaluation", "baseline", "created_by", "created_at", "activated_at"]
+    fields = [*readonly_fields, "note"]
+    actions = ["activate", "use_corpus_only"]
+
+    @admin.display(description="Precision (held-out writers)")
+    def precision(self, obj: ClassifierModel) -> str:
+        return f"{obj.evaluation.get('precision', 0):.3f} (was {obj.baseline.get('precision', 0):.3f})"
+
+    @admin.display(description="Recall (held-out writers)")
+    def recall(self, obj: ClassifierModel) -> str:
+        return f"{obj.evaluation.get('recall', 0):.3f} (was {obj.baseline.get('recall', 0):.3f})"
+
+    @admin.display(description="Feedback items")
+    def feedback_count(self, obj: ClassifierModel) -> int:
+        return obj.feedback.count()
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # models are trained by retrain_classifier
+
+    @admin.action(description="Activate this version (roll back or forward)")
+    def activate(self, request: HttpRequest, queryset) -> None:  # type: ignore[no-untyped-def]
+        if queryset.count() != 1:
+            messages.error(request, "Choose exactly one version to activate.")
+            return
+        classifier_activate(model_id=queryset.get().pk)
+        messages.success(request, "Activated. Every text is read again with it and every account rescored.")
+
+    @admin.action(description="Use the corpus-only model (no owner feedback)")
+    def use_corpus_only(self, request: HttpRequest, queryset) -> None:  # type: ignore[no-untyped-def]
+        classifier_activate(model_id=None)
+        messages.success(request, "Back to the corpus-only model. Every text is read again and rescored.")

@@ -250,8 +250,11 @@ def candidate_reject(*, candidate_id: int, user: AnyUser, reason_code: str, note
     event_record(kind=EventKind.REJECTED, candidate=candidate, actor=user, occurred_at=now,
                  data={"decision": decision.pk, "reason": reason_code, "note": note})
     if reason_code == RejectReason.FALSE_POSITIVE:
+        from signals.feedback import feedback_record
+
         event_record(kind=EventKind.FALSE_POSITIVE, candidate=candidate, actor=user, occurred_at=now,
-                     data={"decision": decision.pk})
+                     data={"decision": decision.pk, "rules": sorted({r for t in candidate.triggers for r in t.rules})})
+        feedback_record(candidate=candidate, user=user)
     return candidate
 
 

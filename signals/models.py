@@ -169,3 +169,85 @@ class Candidate(TimestampedModel):
     @property
     def public_id(self) -> str:
         return str(self.pk)
+
+
+class ClassifierModelStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    INACTIVE = "inactive", "Inactive (replaced or rolled back)"
+    REFUSED = "refused", "Refused (evaluated worse than the active model)"
+
+
+class ClassifierModel(models.Model):
+    """A trained version of the text classifier: the corpus plus the owners' confirmed
+    feedback it was trained on, how it evaluated on held-out writers, and whether it is
+    the one in use. Every reading of a text stores the version that made it."""
+
+    version = models.CharField(max_length=32, unique=True)
+    feedback = models.ManyToManyField("ClassifierFeedback", blank=True, related_name="models")
+    evaluation = models.JSONField(default=dict, help_text="Held-out writers: precision, recall, type, intent.")
+    baseline = models.JSONField(default=dict, help_text="The model it was compared with, on the same writers.")
+    status = models.CharField(max_length=10, choices=ClassifierModelStatus.choices)
+    created_by = models.ForeignKey("auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    activated_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["status"], condition=Q(status="active"), name="classifier_one_active"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Classifier {self.version} ({self.get_status_display().lower()})"
+
+
+class FeedbackStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for an admin"
+    CONFIRMED = "confirmed", "Confirmed (in the feedback corpus)"
+    DISMISSED = "dismissed", "Dismissed"
+
+
+class ClassifierFeedback(TimestampedModel):
+    """An owner rejected a candidate as a false positive: the text it stood on, what the
+    classifier read and which phrase rules fired. An admin confirms the correct label,
+    which adds the text to the feedback corpus the next model trains on."""
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.PROTECT, related_name="feedback")
+    evidence_id = models.CharField(max_length=200, help_text="The message or ticket id.")
+    text = models.TextField()
+    predicted_type = models.CharField(max_length=20, choices=SignalType.choices)
+    predicted_intent = models.CharField(max_length=10, blank=True)
+    matched_rules = models.JSONField(default=list, blank=True)
+    model_version = models.CharField(max_length=32, blank=True)
+    reported_by = models.ForeignKey("auth.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField(max_length=10, choices=FeedbackStatus.choices, default=FeedbackStatus.PENDING)
+    label_type = models.CharField(
+        max_length=20, blank=True, choices=[*SignalType.choices, ("none", "None (not an expansion signal)")],
+        help_text="The correct signal type; none when it is not an expansion signal.")
+    label_intent = models.CharField(max_length=10, blank=True,
+                                    choices=[("buying", "Buying"), ("curious", "Curious"), ("none", "None")])
+    label_conflict = models.CharField(max_length=20, blank=True, choices=ConflictKind.choices)
+    confirmed_by = models.ForeignKey("auth.User", null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-inserted_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["candidate", "evidence_id"], name="feedback_once_per_text"),
+        ]
+        indexes = [
+            # the admin's list of what waits for a label
+            models.Index(fields=["status", "-inserted_at"], name="feedback_status_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.evidence_id}: read as {self.predicted_type}"
+
+    def clean(self) -> None:
+        from signals.feedback import label_errors
+
+        errors = label_errors(self.label_type, self.label_intent, self.status)
+        if errors:
+            raise ValidationError(errors)

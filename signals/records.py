@@ -107,6 +107,7 @@ class Trigger(Record):
     at: dt.datetime
     evidence: str = ""  # the id the brief cites for it (a message id, usage:METRIC:DATE)
     numbers: dict[str, float] = Field(default_factory=dict)
+    rules: list[str] = Field(default_factory=list)  # the phrase rules that fired on a message or ticket
     new_since_decision: bool = False  # attached to an approved candidate after its approval
 
 

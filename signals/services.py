@@ -10,7 +10,6 @@ import json
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from django.db import transaction
 from django.db.models import Max
@@ -75,20 +74,6 @@ def phrase_rule_specs() -> tuple[classifier.PhraseRuleSpec, ...]:
     )
 
 
-@lru_cache(maxsize=1)
-def _corpus_digest() -> str:
-    digest = hashlib.sha1()
-    for name in ("train",):
-        digest.update(classifier.corpus.corpus_path(name).read_bytes())
-    return digest.hexdigest()
-
-
-def classifier_fingerprint(specs: tuple[classifier.PhraseRuleSpec, ...]) -> str:
-    """Changes whenever the phrase rules or the training corpus change."""
-    payload = json.dumps([[s.name, s.pattern, s.kind, s.signal_type, s.conflict, s.weight] for s in specs])
-    return hashlib.sha1((_corpus_digest() + payload).encode()).hexdigest()[:32]
-
-
 def rules_changed(*, segment: str | None) -> int:
     """A rule or phrase rule changed: rescore the accounts it applies to (after commit).
     `segment` None means every account (phrase rules change how every text reads)."""
@@ -105,12 +90,16 @@ def rules_changed(*, segment: str | None) -> int:
 # --- classification --------------------------------------------------------------------
 
 def texts_classify(*, account_ids: list[int] | None = None) -> int:
-    """Read every customer text whose stored reading is stale; returns how many were read."""
+    """Read every customer text whose stored reading is stale (made by another model
+    version); returns how many were read. Each reading keeps the version that made it
+    and the phrase rules that fired."""
+    from signals.feedback import active_version, classify_readings
+
     specs = phrase_rule_specs()
-    fingerprint = classifier_fingerprint(specs)
+    version = active_version(specs)
     done = 0
     for model, text_of in ((Interaction, lambda o: o.text), (Ticket, lambda o: f"{o.subject}. {o.body}")):
-        qs = model.objects.exclude(classified_with=fingerprint)
+        qs = model.objects.exclude(classified_with=version)
         if account_ids is not None:
             qs = qs.filter(account_id__in=account_ids)
         fields = ["text", "direction"] if model is Interaction else ["subject", "body"]
@@ -121,17 +110,19 @@ def texts_classify(*, account_ids: list[int] | None = None) -> int:
                 break
             last_pk = batch[-1].pk
             readable = [o for o in batch if getattr(o, "direction", "inbound") == "inbound"]
-            results = classifier.classify_texts([text_of(o) for o in readable], specs) if readable else []
+            _, results = classify_readings([text_of(o) for o in readable], specs) if readable else (version, [])
             for obj, result in zip(readable, results, strict=True):
                 obj.signal_type = result.signal_type
                 obj.intent = result.intent
                 obj.conflict = result.conflict or ""
                 obj.confidence = round(result.confidence, 4)
+                obj.matched_rules = list(result.matched_rules)
             for obj in batch:
                 if getattr(obj, "direction", "inbound") != "inbound":
                     # our own outbound messages are not the customer's words
                     obj.signal_type, obj.intent, obj.conflict, obj.confidence = "none", "none", "", None
-                obj.classified_with = fingerprint
+                    obj.matched_rules = []
+                obj.classified_with = version
             _store_readings(model, batch)
             done += len(batch)
     return done
@@ -144,7 +135,8 @@ def _store_readings(model: type, batch: list) -> None:
 
     if connection.vendor != "postgresql":
         model.objects.bulk_update(
-            batch, ["signal_type", "intent", "conflict", "confidence", "classified_with"], batch_size=CLASSIFY_BATCH
+            batch, ["signal_type", "intent", "conflict", "confidence", "classified_with", "matched_rules"],
+            batch_size=CLASSIFY_BATCH
         )
         return
     table = model._meta.db_table
@@ -152,14 +144,16 @@ def _store_readings(model: type, batch: list) -> None:
         cursor.execute(
             f"""
             UPDATE {table} AS t SET signal_type = v.signal_type, intent = v.intent, conflict = v.conflict,
-                   confidence = v.confidence, classified_with = v.classified_with
-            FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[], %s::float8[], %s::text[])
-                 AS v(id, signal_type, intent, conflict, confidence, classified_with)
+                   confidence = v.confidence, classified_with = v.classified_with,
+                   matched_rules = v.matched_rules::jsonb
+            FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[], %s::float8[], %s::text[], %s::text[])
+                 AS v(id, signal_type, intent, conflict, confidence, classified_with, matched_rules)
             WHERE t.id = v.id
             """,
             [
                 [o.pk for o in batch], [o.signal_type for o in batch], [o.intent for o in batch],
                 [o.conflict for o in batch], [o.confidence for o in batch], [o.classified_with for o in batch],
+                [json.dumps(o.matched_rules) for o in batch],
             ],
         )
 
@@ -197,7 +191,9 @@ def rules_version_current(lookup: RulesLookup, specs: tuple[classifier.PhraseRul
     """The stored version of the rules in force (one row per distinct set of values)."""
     values = {"": _plain(lookup.default.values),
               **{segment: _plain(rules.values) for segment, rules in sorted(lookup.by_segment.items())}}
-    fingerprint = classifier_fingerprint(specs)
+    from signals.feedback import active_version
+
+    fingerprint = active_version(specs)
     digest = hashlib.sha256(json.dumps([values, fingerprint], sort_keys=True).encode()).hexdigest()
     version = RulesVersion.objects.filter(digest=digest).first()
     if version is None:

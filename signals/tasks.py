@@ -41,3 +41,11 @@ def enqueue_scoring(account_ids: set[int] | list[int]) -> None:
             logger.exception("could not enqueue scoring for %s account(s); the nightly rescore will catch up",
                              len(ids) - start)
             return
+
+
+@shared_task(name="signals.retrain_classifier", acks_late=True, **RETRY)
+def retrain_classifier() -> str:
+    """Enqueued once enough confirmed feedback has gathered (CLASSIFIER_RETRAIN_AFTER)."""
+    from signals.feedback import classifier_retrain
+
+    return classifier_retrain().message

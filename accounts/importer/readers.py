@@ -86,10 +86,14 @@ class _Lines:
         return self
 
     def __next__(self) -> str:
-        line: str | None = self._again.popleft() if self._again else next(self._stream, None)
-        if line is None:
-            self.exhausted = True
-            raise StopIteration
+        if self._again:
+            line = self._again.popleft()
+        else:
+            read = next(self._stream, None)
+            if read is None:
+                self.exhausted = True
+                raise StopIteration
+            line = read
         self.taken.append(line)
         return line
 

@@ -257,3 +257,7 @@ CELERY_BEAT_SCHEDULE = {
     "monthly-review": {"task": "reviews.monthly_review", "schedule": crontab(day_of_month=1, hour=5, minute=0)},
 }
 BRIEF_WRITER = env_str("BRIEF_WRITER", "signals.engine.brief.TemplateBriefWriter")
+
+# Retrain the classifier in the background once this many owners' false-positive reports
+# have been confirmed by an admin beyond what the active model was trained on (0: never).
+CLASSIFIER_RETRAIN_AFTER = env_int("CLASSIFIER_RETRAIN_AFTER", 20)

@@ -254,11 +254,13 @@ def evaluate_by_writer(
     phrase_rules: Sequence[PhraseRuleSpec] | None = None,
     min_confidence: float | None = None,
     writers: Sequence[str] | None = None,
+    extra_training_rows: Sequence[dict] = (),
 ) -> WriterEvaluation:
     """Leave-one-writer-out precision/recall/type/intent, per writer, pooled and per tag.
 
     writers limits which writers are held out in turn (all by default); training
-    always uses every other writer.
+    always uses every other writer, plus extra_training_rows (owners' confirmed
+    feedback, which is never held out).
     """
     corpus = load_writers()
     held_out = list(writers) if writers else list(corpus)
@@ -271,7 +273,7 @@ def evaluate_by_writer(
     all_predictions: list[TextClassification] = []
     for writer in held_out:
         rows = corpus[writer]
-        others = [r for name, rs in corpus.items() if name != writer for r in rs]
+        others = [r for name, rs in corpus.items() if name != writer for r in rs] + list(extra_training_rows)
         predictions = classify_with(
             train_models(others), [r["text"] for r in rows], phrase_rules, min_confidence
         )

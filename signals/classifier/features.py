@@ -71,7 +71,7 @@ class Featurizer:
     def transform(self, texts: Sequence[str]) -> csr_matrix:
         """The feature matrix of texts (what the models are trained on)."""
         words = self.word_vectorizer.transform(texts)
-        per_text = [[self.word_char_ngrams(w) for w in text.lower().split()] for text in texts]
+        per_text = [[self.word_char_ngrams(w) for w in doc_words(text)] for text in texts]
         indptr = np.zeros(len(texts) + 1, dtype=np.int64)
         np.cumsum([sum(len(g) for g in grams) for grams in per_text], out=indptr[1:])
         flat = [g for grams in per_text for g in grams]
@@ -79,8 +79,7 @@ class Featurizer:
         idf = self.char_idf
         values = idf[indices]
         owner = np.repeat(np.arange(len(texts)), np.diff(indptr))
-        norms = np.sqrt(np.bincount(owner, weights=values**2, minlength=len(texts)))
-        norms[norms == 0] = 1.0
+        norms = _norms(np.bincount(owner, weights=_weight(values), minlength=len(texts)))
         chars = csr_matrix((values, indices, indptr), shape=(len(texts), len(idf)))
         chars.sum_duplicates()
         chars = csr_matrix(chars.multiply(1.0 / norms[:, None]))
@@ -117,6 +116,26 @@ class Featurizer:
         )
 
 
+CHAR_WORDS = "distinct"
+CHAR_NORM = "l2approx"
+
+
+def doc_words(text: str) -> list[str]:
+    """The words whose char n-grams make up a text's char block."""
+    words = text.lower().split()
+    return list(dict.fromkeys(words)) if CHAR_WORDS == "distinct" else words
+
+
+def _weight(idf_values: np.ndarray) -> np.ndarray:
+    return idf_values**2 if CHAR_NORM == "l2approx" else idf_values
+
+
+def _norms(totals: np.ndarray) -> np.ndarray:
+    norms = np.sqrt(totals) if CHAR_NORM == "l2approx" else np.asarray(totals, dtype=np.float64)
+    norms[norms == 0] = 1.0
+    return norms
+
+
 def _spans(lengths: list[int]) -> list[tuple[int, int]]:
     spans, start = [], 0
     for length in lengths:
@@ -147,10 +166,10 @@ class LinearScorer:
             self._rows, self._table, self._weights = {}, np.zeros((0, 0)), np.zeros(0)
         rows = self._rows
         new: list[str] = []
-        doc_words: list[list[str]] = []
+        doc_words_: list[list[str]] = []
         for text in texts:
-            words = text.lower().split()
-            doc_words.append(words)
+            words = doc_words(text)
+            doc_words_.append(words)
             for w in words:
                 if w not in rows:
                     rows[w] = -1
@@ -158,15 +177,14 @@ class LinearScorer:
         if new:
             self._add_words(new)
         indptr = np.zeros(len(texts) + 1, dtype=np.int64)
-        np.cumsum([len(w) for w in doc_words], out=indptr[1:])
+        np.cumsum([len(w) for w in doc_words_], out=indptr[1:])
         indices = np.fromiter(
-            (rows[w] for words in doc_words for w in words), dtype=np.int64, count=int(indptr[-1])
+            (rows[w] for words in doc_words_ for w in words), dtype=np.int64, count=int(indptr[-1])
         )
         counts = csr_matrix(
             (np.ones(len(indices)), indices, indptr), shape=(len(texts), len(self._weights))
         )
-        norms = np.sqrt(counts @ self._weights)
-        norms[norms == 0] = 1.0
+        norms = _norms(counts @ self._weights)
         return (counts @ self._table) / norms[:, None]
 
     def _add_words(self, new: list[str]) -> None:
@@ -179,7 +197,7 @@ class LinearScorer:
         idf = featurizer.char_idf
         values = idf[indices]
         owner = np.repeat(np.arange(len(new)), np.diff(indptr))
-        weights = np.bincount(owner, weights=values**2, minlength=len(new))
+        weights = np.bincount(owner, weights=_weight(values), minlength=len(new))
         by_word = csr_matrix((values, indices, indptr), shape=(len(new), len(idf)))
         by_word.sum_duplicates()
         table = by_word @ self.char_coef

@@ -45,7 +45,7 @@ from .rules import (
 # signal"/"no conflict" class; fully "balanced" conflict weights overshoot the other
 # way (false conflicts on "remove me from the mailing list"), hence the milder
 # CONFLICT_NONE_WEIGHT.
-TYPE_C = 10.0
+TYPE_C = 30.0
 TYPE_CLASS_WEIGHT: str | dict[int, float] | None = "balanced"
 INTENT_C = 10.0
 CONFLICT_C = 3.0
@@ -210,6 +210,12 @@ def _version(corpus_digest: str, rules: tuple[PhraseRuleSpec, ...]) -> str:
             ).encode()
         )
     return digest.hexdigest()[:16]
+
+
+def rows_version(rows: Sequence[dict], phrase_rules: Sequence[PhraseRuleSpec] | None = None) -> str:
+    """The version a model trained on `rows` would carry, without training it."""
+    rules = tuple(DEFAULT_PHRASE_RULES if phrase_rules is None else phrase_rules)
+    return _version(rows_digest(rows), rules)
 
 
 def model_version(

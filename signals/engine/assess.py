@@ -94,7 +94,7 @@ def triggers_of(a: Assessment) -> list[Trigger]:
     as it is the same evidence (docs/engine.md, "A candidate's life")."""
     out = [
         Trigger(ref=t.item.id, kind="ticket" if t.item.kind == "ticket" else "message", at=_at(t.item.at),
-                evidence=t.item.id)
+                evidence=t.item.id, rules=list(t.matched_rules))
         for t in a.texts
     ]
     for u in a.usage:

@@ -51,6 +51,7 @@ class TextSignal:
     contact_title: str
     department: str
     text: str
+    matched_rules: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -149,21 +150,21 @@ def _text_facts(facts: dict[int, AccountFacts], ids: list[int] | None, as_of: dt
     ).filter(~Q(signal_type__in=("", "none")) | ~Q(conflict="")).select_related("contact")
     for msg in rows.only(
         "external_id", "account_id", "text", "occurred_at", "signal_type", "intent", "conflict",
-        "contact__name", "contact__role", "contact__title", "contact__department", "source",
+        "contact__name", "contact__role", "contact__title", "contact__department", "source", "matched_rules",
     ):
         _add_text(facts[msg.account_id], rules_for, end, msg.external_id, "interaction", msg.occurred_at,
-                  msg.text, msg.signal_type, msg.intent, msg.conflict, msg.contact)
+                  msg.text, msg.signal_type, msg.intent, msg.conflict, msg.contact, msg.matched_rules)
     tickets = _in(Ticket.objects, "account_id", ids).filter(
         opened_at__gte=start, opened_at__lt=end
     ).filter(~Q(signal_type__in=("", "none")) | ~Q(conflict="")).select_related("contact")
     for t in tickets:
         _add_text(facts[t.account_id], rules_for, end, t.external_id, "ticket", t.opened_at,
-                  f"{t.subject}. {t.body}".strip(), t.signal_type, t.intent, t.conflict, t.contact)
+                  f"{t.subject}. {t.body}".strip(), t.signal_type, t.intent, t.conflict, t.contact, t.matched_rules)
 
 
 def _add_text(f: AccountFacts, rules_for: RulesLookup, end: dt.datetime, external_id: str, kind: str,
               at: dt.datetime, text: str, signal_type: str, intent: str, conflict: str,
-              contact: Contact | None) -> None:
+              contact: Contact | None, matched_rules: list[str] | None = None) -> None:
     rules = rules_for.for_account(f.account)
     item = Item(external_id, kind, at, _excerpt(text))
     if conflict and at >= end - dt.timedelta(days=rules.conflict_window_days):
@@ -177,6 +178,7 @@ def _add_text(f: AccountFacts, rules_for: RulesLookup, end: dt.datetime, externa
             contact_title=contact.title if contact else "",
             department=contact.department if contact else "",
             text=text,
+            matched_rules=list(matched_rules or []),
         ))
 
 

@@ -1,8 +1,9 @@
 """The demo book: import-format records, reproducible, with the six named scenarios.
 
-Plain pytest, no database: the records are checked against the import format as the
-spec writes it (docs: evidence import format), not against the importer, so a drift
-between the two shows up here.
+Mostly plain pytest, no database: the records are checked against the import format as
+the spec writes it (docs: evidence import format), not against the importer, so a drift
+between the two shows up here. The last section loads the demo for real (`load_demo`,
+committed, so the import's scoring runs as on `make run`) and checks what a user sees.
 """
 
 import datetime as dt
@@ -16,12 +17,16 @@ import statistics
 import subprocess
 import sys
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal, InvalidOperation
+from io import StringIO
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.utils import timezone
 
 from accounts.demo import (
     CONFLICT_TEMPLATES,
@@ -56,9 +61,7 @@ def _is_int(value: Any) -> bool:
 
 
 def _is_number(value: Any) -> bool:
-    return (
-        isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
-    )
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def _is_decimal(value: Any) -> bool:
@@ -693,3 +696,90 @@ def test_hooli_needs_value_proof(
     outcomes = _of(by_type["outcome"], "hooli")
     assert any(o["verified"] for o in outcomes) and any(not o["verified"] for o in outcomes)
     assert _unresolved(by_type, "hooli") == []
+
+
+# --------------------------------------------------------------------------- loaded for real
+
+
+@pytest.fixture(scope="module")
+def loaded(django_db_setup: None, django_db_blocker: Any) -> Iterator[dt.date]:
+    """`load_demo` as `make run` does it: committed, so the import's scoring runs before
+    the demo history. Loaded once for these tests, flushed after them."""
+    with django_db_blocker.unblock():
+        call_command("load_demo", "--accounts", "40", stdout=StringIO())
+        yield timezone.now().date()
+        call_command("flush", "--no-input", verbosity=0)
+
+
+@pytest.mark.django_db
+def test_each_named_account_waits_in_its_owners_queue(loaded: dt.date, client: Client) -> None:
+    from accounts.models import Account
+    from signals.models import Candidate
+
+    for external_id, promise in SCENARIO_ACCOUNTS.items():
+        recommendation = promise.split()[0]
+        account = Account.objects.select_related("owner").get(external_id=external_id)
+        [candidate] = Candidate.objects.filter(account=account, recommendation=recommendation)
+        assert candidate.status == "pending", external_id
+        assert not candidate.decided_at and not candidate.decisions.exists(), external_id
+        client.force_login(account.owner)
+        page = client.get("/queue/", {"q": account.name}).content.decode()
+        row = re.search(rf'<tr id="candidate-{candidate.pk}".*?</tr>', page, re.S)
+        assert row, f"{external_id} is not in {account.owner.username}'s queue"
+        assert f"rec-{recommendation}" in row.group(0), external_id
+
+
+def _evidence_times(candidate: Any) -> list[dt.datetime]:
+    """When the trigger evidence and the evidence the blockers cite appeared."""
+    from accounts.models import Interaction, Outcome, Ticket
+
+    times = [t.at for t in candidate.triggers if not t.new_since_decision]
+    for ref in {e for b in candidate.blockers for e in b.evidence}:
+        if ref.startswith("usage:"):
+            day = dt.date.fromisoformat(ref.rsplit(":", 1)[1])
+            times.append(dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC))
+        for model, field_name in ((Interaction, "occurred_at"), (Ticket, "opened_at"),
+                                  (Outcome, "recorded_at")):  # fmt: skip
+            times += model.objects.filter(account=candidate.account, external_id=ref).values_list(
+                field_name, flat=True
+            )
+    return times
+
+
+@pytest.mark.django_db
+def test_no_decision_predates_its_evidence(loaded: dt.date) -> None:
+    from reviews.models import Decision
+    from signals.models import Candidate
+
+    now = timezone.now()
+    decided = Candidate.objects.filter(status__in=("approved", "rejected")).select_related(
+        "account"
+    )
+    assert decided.count() >= 3, "the demo has a past"
+    for candidate in decided:
+        [decision] = Decision.objects.filter(candidate=candidate)
+        assert decision.decided_at == candidate.decided_at <= now
+        assert candidate.inserted_at <= decision.decided_at
+        for at in _evidence_times(candidate):
+            assert at <= decision.decided_at, (candidate.account.external_id, candidate.signal_type)
+    # Deferred ones were rescored since; each decision still follows the candidate's surfacing.
+    for decision in Decision.objects.select_related("candidate"):
+        assert decision.candidate.inserted_at <= decision.decided_at <= now
+
+
+@pytest.mark.django_db
+def test_rescoring_the_next_day_brings_back_nothing_decided(loaded: dt.date) -> None:
+    from signals.models import Candidate
+
+    decided = dict(
+        Candidate.objects.exclude(status__in=("pending", "deferred")).values_list("pk", "status")
+    )
+    pending = Candidate.objects.filter(status="pending").count()
+    total = Candidate.objects.count()
+    call_command(
+        "score_accounts", "--as-of", (loaded + dt.timedelta(days=1)).isoformat(), stdout=StringIO()
+    )
+    # The demo has no evidence dated after today: no new candidate, and none comes back.
+    assert Candidate.objects.count() == total
+    assert dict(Candidate.objects.filter(pk__in=decided).values_list("pk", "status")) == decided
+    assert Candidate.objects.filter(status="pending").count() <= pending

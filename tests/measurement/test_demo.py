@@ -31,7 +31,7 @@ def demo_book(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iter
         from signals.services import accounts_score
 
         with transaction.atomic():
-            call_command("load_demo", "--accounts", "30", stdout=StringIO())
+            call_command("load_demo", "--accounts", "40", stdout=StringIO())
             # The import scores on commit, which never comes inside this block: score here.
             accounts_score()
             today = timezone.now().date()

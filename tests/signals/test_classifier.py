@@ -562,3 +562,189 @@ def test_no_near_duplicates_between_train_and_heldout() -> None:
 def test_unknown_corpus_name_is_rejected() -> None:
     with pytest.raises(ValueError):
         load_corpus("validation")
+
+
+# ------------------------------------------------------------------ clauses: polarity, tense, party
+
+
+@pytest.mark.parametrize(
+    ("text", "conflict"),
+    [
+        ("Please switch off the reporting bundle at renewal.", "reduce"),
+        ("Can we freeze six licences during the off season?", "reduce"),
+        ("End the e-signature add-on at renewal, please.", "reduce"),
+        ("We no longer need the bigger storage tier, the migration was scrapped.", None),
+        ("We've chosen not to proceed with the planning module.", None),
+    ],
+)
+def test_expansion_words_used_to_shrink_or_stop_are_not_signals(
+    text: str, conflict: str | None
+) -> None:
+    result = classify_text(text)
+    assert (result.signal_type, result.conflict) == ("none", conflict), result
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The extra storage is live and uploads work again, thanks!",
+        "The signed amendment for the new seats arrived, all set.",
+        "We lifted our rate limit last spring.",
+    ],
+)
+def test_things_already_done_are_not_signals(text: str) -> None:
+    assert classify_text(text).signal_type == "none"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We don't use you yet - what would 40 users cost?",
+        "Our Slack workspace doubled to 200 members this year.",
+        "Great, an upgrade so we can have twice the downtime.",
+        "The new price list makes Premium far too expensive for what it is.",
+    ],
+)
+def test_someone_elses_expansion_and_sarcasm_are_not_signals(text: str) -> None:
+    assert classify_text(text).signal_type == "none"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("When the sync error is resolved we'd like 15 extra licences.", "seats"),
+        (
+            "Our jobs hit the rate limit every hour and we need it raised tenfold before launch.",
+            "capacity",
+        ),
+        ("We are needing logins for nine new collaborators of the Porto office.", "seats"),
+        (
+            "The direction wants to pass from the Standard formula to the Premium formula.",
+            "tier_upgrade",
+        ),
+        ("Is possible better price if we take three years?", "volume_pricing"),
+        ("We'd like an extra test environment for the integration team.", "add_on"),
+        ("Do you offer a training package for new admins?", "add_on"),
+    ],
+)
+def test_other_writers_phrasings_are_read(text: str, expected: str) -> None:
+    result = classify_text(text)
+    assert result.signal_type == expected, result
+    assert result.conflict is None
+
+
+def test_a_clause_per_problem_and_per_need() -> None:
+    from signals.classifier.rules import clause_starts
+
+    text = "New hires can't log in because we've run out of licences, we need 5 more."
+    starts = clause_starts(text)
+    clauses = [text[a:b] for a, b in zip(starts, starts[1:] + [len(text)], strict=True)]
+    assert clauses == [
+        "New hires can't log in ",
+        "because we've run out of licences, ",
+        "we need 5 more.",
+    ]
+
+
+# ------------------------------------------------------------------ size, speed, explanations
+
+
+def test_a_very_long_text_is_cut_and_says_so() -> None:
+    import tracemalloc
+
+    from signals.classifier import MAX_TEXT_CHARS
+
+    text = "The dashboard loads fine and the team is happy with the reports. " * 160_000
+    text += "Please add 40 more seats by Friday."
+    assert len(text) > 10_000_000
+    tracemalloc.start()
+    result = classify_text(text)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert result.truncated
+    assert result.signal_type == "none"  # the ask lies beyond the first MAX_TEXT_CHARS characters
+    assert peak < 50 * MAX_TEXT_CHARS * 8  # a few MB for the prefix, not the 10 MB text
+    short = classify_text("Please add 40 more seats by Friday.")
+    assert not short.truncated and short.signal_type == "seats"
+
+
+def test_results_carry_the_model_version_and_the_rules_that_fired() -> None:
+    from signals.classifier import model_version
+
+    result = classify_text("We need 10 more seats by Friday.")
+    assert result.model_version == model_version()
+    assert len(result.model_version) == 16
+    assert "seats.more_seats" in result.matched_rules
+    fewer = tuple(r for r in DEFAULT_PHRASE_RULES if r.name != "seats.more_seats")
+    other = classify_text("We need 10 more seats by Friday.", fewer)
+    assert other.model_version == model_version(fewer) != result.model_version
+    assert "seats.more_seats" not in other.matched_rules
+
+
+def test_fast_scorer_equals_the_training_matrix() -> None:
+    import numpy as np
+
+    from signals.classifier.model import _model_text, get_models
+
+    models = get_models()
+    texts = [_model_text(normalize_text(row["text"])) for row in load_corpus("heldout")]
+    texts += ["", "ünïcödé wörds and   spaces", "x" * 500]
+    matrix = models.featurizer.transform(texts)
+    expected = np.hstack(
+        [
+            models.type_model.decision_function(matrix),
+            models.intent_model.decision_function(matrix)[:, None],
+            models.conflict_model.decision_function(matrix),
+        ]
+    )
+    assert np.allclose(models.scorer.scores(texts), expected, atol=1e-9)
+
+
+def test_rule_index_only_skips_rules_that_cannot_match() -> None:
+    from signals.classifier.corpus import training_rows
+    from signals.classifier.rules import clause_starts, rule_index
+
+    index = rule_index(DEFAULT_PHRASE_RULES)
+    for row in training_rows()[::3]:
+        text = normalize_text(row["text"])
+        starts = clause_starts(text)
+        for start, end in zip(starts, starts[1:] + [len(text)], strict=True):
+            clause = text[start:end]
+            candidates = index.candidates(clause)
+            for number, rule in enumerate(index.rules):
+                if not rule.whole_text and rule.regex.search(clause):
+                    assert number in candidates, (rule.spec.name, clause)
+
+
+def test_identical_texts_in_a_batch_get_identical_results() -> None:
+    texts = ["Please add 5 seats.", "Thanks!", "Please add 5 seats."]
+    first, second, third = classify_texts(texts)
+    assert first == third
+    assert first.signal_type == "seats" and second.signal_type == "none"
+
+
+# ------------------------------------------------------------------ writers
+
+
+def test_every_writer_is_tagged_and_labelled() -> None:
+    from signals.classifier import load_writers
+    from signals.classifier.corpus import TAGS
+
+    writers = load_writers()
+    assert len(writers) >= 6  # w0_original and at least five independent writers
+    for name, rows in writers.items():
+        assert rows and all(row["writer"] == name for row in rows)
+        assert {row["signal_type"] for row in rows} == set(TYPE_LABELS), name
+        assert all(set(row["tags"]) <= set(TAGS) for row in rows)
+
+
+def test_leave_one_writer_out_report() -> None:
+    from signals.classifier import evaluate_by_writer
+
+    result = evaluate_by_writer(writers=["w5_public_sector"])
+    assert list(result.per_writer) == ["w5_public_sector"]
+    report = result.per_writer["w5_public_sector"]
+    assert report.binary_precision >= 0.85 and report.binary_recall >= 0.8, result.as_text()
+    assert {score.tag for score in result.per_tag} >= {"polarity", "past", "support"}
+    text = result.as_text()
+    assert "Leave-one-writer-out" in text and "pooled" in text and "polarity" in text

@@ -2,9 +2,9 @@ import json
 import sys
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from signals import classifier
+from signals.feedback import classify_readings
 from signals.services import phrase_rule_specs
 
 BATCH = 2000
@@ -16,7 +16,15 @@ class Command(BaseCommand):
         '{"id", "signal_type", "intent", "confidence"} per line, in the same order.'
     )
 
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--explain",
+            action="store_true",
+            help="also write conflict, matched_rules, truncated and model_version",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
+        self.explain = options["explain"]
         specs = phrase_rule_specs()
         batch: list[tuple[Any, str]] = []
         for number, line in enumerate(sys.stdin, start=1):
@@ -36,11 +44,19 @@ class Command(BaseCommand):
             self._flush(batch, specs)
 
     def _flush(self, batch: list[tuple[Any, str]], specs: tuple) -> None:
-        results = classifier.classify_texts([text for _, text in batch], specs)
+        _, results = classify_readings([text for _, text in batch], specs)  # the active model
         for (item_id, _), result in zip(batch, results, strict=True):
-            self.stdout.write(json.dumps({
+            line: dict[str, Any] = {
                 "id": item_id,
                 "signal_type": result.signal_type,
                 "intent": result.intent,
                 "confidence": round(result.confidence, 4),
-            }))
+            }
+            if self.explain:
+                line |= {
+                    "conflict": result.conflict,
+                    "matched_rules": list(result.matched_rules),
+                    "truncated": result.truncated,
+                    "model_version": result.model_version,
+                }
+            self.stdout.write(json.dumps(line))

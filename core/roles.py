@@ -1,11 +1,8 @@
 """Roles are Django groups. Owner scoping lives here and nowhere else."""
 
-from typing import TYPE_CHECKING
-
 from django.contrib.auth.models import AnonymousUser, User
-
-if TYPE_CHECKING:
-    from django.db.models import QuerySet
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
 
 OWNER = "Account owner"
 LEADER = "CS leader"
@@ -24,6 +21,13 @@ def _group_names(user: AnyUser) -> set[str]:
     return cached
 
 
+def signed_in(user: AnyUser) -> User:
+    """The user of a request that requires signing in (login_required, the admin, the API)."""
+    if not isinstance(user, User):
+        raise PermissionDenied
+    return user
+
+
 def is_admin(user: AnyUser) -> bool:
     return bool(user.is_authenticated and (user.is_superuser or ADMIN in _group_names(user)))
 
@@ -33,7 +37,7 @@ def is_leader(user: AnyUser) -> bool:
     return is_admin(user) or LEADER in _group_names(user)
 
 
-def scope_accounts(qs: "QuerySet", user: AnyUser, *, field: str = "") -> "QuerySet":
+def scope_accounts[M: Model](qs: QuerySet[M], user: AnyUser, *, field: str = "") -> QuerySet[M]:
     """Restrict any queryset to what `user` may see.
 
     `field` is the path from the queryset's model to Account ("" when the model is

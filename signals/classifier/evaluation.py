@@ -7,7 +7,7 @@ after training on all the others, so it never sees that writer's phrasing.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -325,7 +325,7 @@ def _tag_scores(
     return tuple(scores)
 
 
-def _folds(rows: Sequence[dict], folds: int, seed: int = 0):
+def _folds(rows: Sequence[dict], folds: int, seed: int = 0) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """Stratified folds over type and conflict (deterministic for a given seed)."""
     strata = [
         r["signal_type"] if r["conflict"] is None else f"conflict:{r['conflict']}" for r in rows
@@ -370,9 +370,12 @@ class ThresholdScore:
     type_accuracy: float
 
 
+SWEEP_THRESHOLDS = tuple(round(0.05 * k, 2) for k in range(0, 17))
+
+
 def min_confidence_sweep(
     phrase_rules: Sequence[PhraseRuleSpec] | None = None,
-    thresholds: Sequence[float] = tuple(round(0.05 * k, 2) for k in range(0, 17)),
+    thresholds: Sequence[float] = SWEEP_THRESHOLDS,
     folds: int = 5,
     repeats: int = 1,
     signal_share: float | None = None,

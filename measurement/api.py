@@ -37,7 +37,7 @@ class MeasurementEventSerializer(serializers.Serializer):
     score = serializers.IntegerField(allow_null=True)
     evidence = serializers.JSONField()
     # DRF's metaclass takes declared fields off the class, so `.data` stays the property.
-    data = serializers.JSONField()  # type: ignore[assignment]
+    data = serializers.JSONField()  # type: ignore[assignment]  # see above
 
 
 class EventListApi(ListAPIView):

@@ -185,6 +185,10 @@ def _status(value: float | None, target: float) -> str:
     return f"{100 * (target - value):.1f} points short"
 
 
+def _complement(rate: float | None) -> float | None:
+    return None if rate is None else 1 - rate
+
+
 def _percent(rate: float | None) -> str:
     return "—" if rate is None else f"{100 * rate:.0f}%"
 
@@ -206,7 +210,7 @@ def false_positive_figures(scope: s.DashboardScope, totals: s.Measures, weeks: l
         keys = [k for k in labels if k in groups] + [k for k in groups if k not in labels]
         rows = [[text(labels.get(k, k or "—")), num(groups[k].decided), num(groups[k].false_positive),
                  pct(groups[k].false_positive_rate),
-                 pct(None if groups[k].false_positive_rate is None else 1 - groups[k].false_positive_rate)]
+                 pct(_complement(groups[k].false_positive_rate))]
                 for k in keys]
         chart = charts.hbars([
             (labels.get(k, k or "—"), groups[k].false_positive_rate or 0,

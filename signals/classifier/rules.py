@@ -142,7 +142,10 @@ CLAUSE_BREAK_RE = re.compile(
 _WORD_RE = re.compile(r"[a-z0-9]+")
 _ANCHOR_RE = re.compile(r"(?<!\\)[$^]|\\[AZ]")
 _WORD_MEMO_LIMIT = 100_000  # distinct words remembered per rule table (flat memory)
-_MAX_GROUPS = 3  # piece groups used per rule: the most selective ones
+_CLAUSE_MEMO_LIMIT = 50_000  # distinct clauses remembered per rule table
+_MAX_GROUPS = 3  # piece groups used per alternative: the most selective ones
+_MAX_ALTERNATIVES = 16
+_ALT_SPAN = _MAX_ALTERNATIVES + 1  # packs (rule, alternative) into one int
 
 
 def clause_starts(text: str) -> list[int]:
@@ -157,9 +160,9 @@ class IndexedRule:
     strength: float  # weight in log-odds
     type_index: int  # position of signal_type on the type axis (-1: none)
     conflict_index: int  # position of conflict on the conflict axis (-1: none)
-    pieces: tuple[
-        tuple[str, ...], ...
-    ]  # every match has one piece of each group (none: always run)
+    # Alternatives of groups of word pieces; every match has one piece of each group of
+    # one alternative (empty: always run).
+    pieces: tuple[tuple[tuple[str, ...], ...], ...]
     whole_text: bool  # anchored (^, $): runs on the whole text, not clause by clause
 
 
@@ -180,14 +183,36 @@ class RuleIndex:
         )
         self._whole_text = tuple(n for n, r in enumerate(rules) if r.whole_text)
         self._whole_set = frozenset(self._whole_text)
-        self._groups = {n: len(r.pieces) for n, r in enumerate(rules) if r.pieces}
+        # key = (rule, alternative, group) packed in one int; _needed[(rule, alternative)]
+        # is how many groups that alternative has.
+        self._needed: dict[int, int] = {}
         pieces: dict[str, list[int]] = {}
         for n, rule in enumerate(rules):
-            for group, alternatives in enumerate(rule.pieces):
-                for piece in alternatives:
-                    pieces.setdefault(piece, []).append(n * _MAX_GROUPS + group)
-        self._pieces = tuple(pieces.items())
+            for a, groups in enumerate(rule.pieces):
+                self._needed[n * _ALT_SPAN + a] = len(groups)
+                for g, alternatives in enumerate(groups):
+                    for piece in alternatives:
+                        pieces.setdefault(piece, []).append((n * _ALT_SPAN + a) * _MAX_GROUPS + g)
+        # Pieces by how they sit in a word, so a new word is looked up, not scanned.
+        self._exact: dict[str, list[int]] = {}
+        self._prefix: dict[str, list[int]] = {}
+        self._suffix: dict[str, list[int]] = {}
+        self._inside: list[tuple[str, list[int]]] = []
+        for piece, keys in pieces.items():
+            starts, ends = piece.startswith("^"), piece.endswith("$")
+            bare = piece.strip("^$")
+            if starts and ends:
+                self._exact.setdefault(bare, []).extend(keys)
+            elif starts:
+                self._prefix.setdefault(bare, []).extend(keys)
+            elif ends:
+                self._suffix.setdefault(bare, []).extend(keys)
+            else:
+                self._inside.append((bare, keys))
         self._memo: dict[str, frozenset[int]] = {}
+        # Clauses recur (greetings, signatures, quoted replies, templates): the rules
+        # that matched one are remembered, with its satisfied piece keys.
+        self._clauses: dict[str, tuple[tuple[int, ...], frozenset[int]]] = {}
 
     def _groups_in(self, word: str) -> frozenset[int]:
         """(rule, group) keys whose group has a piece inside this word (remembered)."""
@@ -195,7 +220,13 @@ class RuleIndex:
         if keys is None:
             if len(self._memo) > _WORD_MEMO_LIMIT:
                 self._memo.clear()
-            keys = frozenset(k for piece, ks in self._pieces if _piece_in(piece, word) for k in ks)
+            found = list(self._exact.get(word, ()))
+            prefix, suffix = self._prefix, self._suffix
+            for length in range(1, len(word) + 1):
+                found += prefix.get(word[:length], ())
+                found += suffix.get(word[-length:], ())
+            found += (k for piece, ks in self._inside if piece in word for k in ks)
+            keys = frozenset(found)
             self._memo[word] = keys
         return keys
 
@@ -206,13 +237,13 @@ class RuleIndex:
         return satisfied
 
     def _complete(self, satisfied: set[int]) -> set[int]:
-        """Rules all of whose piece groups are satisfied."""
+        """Rules one of whose alternatives has all its piece groups satisfied."""
         counts: dict[int, int] = {}
         for key in satisfied:
-            rule = key // _MAX_GROUPS
-            counts[rule] = counts.get(rule, 0) + 1
-        groups = self._groups
-        return {rule for rule, count in counts.items() if count == groups[rule]}
+            alternative = key // _MAX_GROUPS
+            counts[alternative] = counts.get(alternative, 0) + 1
+        needed = self._needed
+        return {a // _ALT_SPAN for a, count in counts.items() if count == needed[a]}
 
     def candidates(self, clause: str) -> set[int]:
         """Clause rules that may match in this clause (the others cannot)."""
@@ -225,13 +256,20 @@ class RuleIndex:
         rules = self.rules
         found: list[tuple[int, int]] = []
         everywhere: set[int] = set()
+        cache = self._clauses
         for clause_number, (start, end) in enumerate(zip(starts, ends, strict=True)):
             clause = text[start:end]
-            satisfied = self._satisfied(clause)
-            everywhere |= satisfied
-            for n in (self._complete(satisfied) - self._whole_set) | self._always:
-                if rules[n].regex.search(clause):
-                    found.append((n, clause_number))
+            known = cache.get(clause)
+            if known is None:
+                satisfied = self._satisfied(clause)
+                candidates = (self._complete(satisfied) - self._whole_set) | self._always
+                matched = tuple(n for n in candidates if rules[n].regex.search(clause))
+                if len(cache) > _CLAUSE_MEMO_LIMIT:
+                    cache.clear()
+                known = cache[clause] = (matched, frozenset(satisfied))
+            found.extend((n, clause_number) for n in known[0])
+            if self._whole_text:
+                everywhere |= known[1]
         possible = self._complete(everywhere)
         for n in self._whole_text:
             if n in possible or not rules[n].pieces:
@@ -241,17 +279,6 @@ class RuleIndex:
                 found.extend((n, c) for c in clauses)
         found.sort()
         return found
-
-
-def _piece_in(piece: str, word: str) -> bool:
-    """Whether a piece ("^" start of word, "$" end of word) can lie inside this word."""
-    if piece[0] == "^":
-        if piece[-1] == "$":
-            return word == piece[1:-1]
-        return word.startswith(piece[1:])
-    if piece[-1] == "$":
-        return word.endswith(piece[:-1])
-    return piece in word
 
 
 @lru_cache(maxsize=32)
@@ -286,25 +313,43 @@ _COMMON_PIECES = frozenset((
 
 
 @lru_cache(maxsize=2048)
-def required_pieces(pattern: str) -> tuple[tuple[str, ...], ...]:
-    """Groups of word pieces such that every match contains one piece of each group.
+def required_pieces(pattern: str) -> tuple[tuple[tuple[str, ...], ...], ...]:
+    """Alternatives of groups of word pieces: every match satisfies one alternative,
+    i.e. contains one piece of each of its groups.
 
     A "piece" is a run of [a-z0-9] taken from a literal of the regex, so in any
     matched text it lies inside one word; "^" / "$" mark a piece that must start /
     end its word (a \b, a space or punctuation next to it in the regex). Derived
-    from the parse tree like required_literals, but keeping every requirement of
-    the top-level sequence (up to _MAX_GROUPS, the most selective first). Returns
-    () when nothing can be derived: the rule then always runs.
+    from the parse tree like required_literals; a top-level alternation ("a|b|c")
+    gives one alternative per branch, each keeping up to _MAX_GROUPS of its
+    requirements, the most selective first. Returns () when nothing can be
+    derived: the rule then always runs.
     """
     try:
         from re import _constants, _parser  # private, hence guarded
 
-        parsed = _parser.parse(pattern, re.IGNORECASE)
-        groups = _piece_groups(list(parsed), _constants, True, True)
+        items = list(_parser.parse(pattern, re.IGNORECASE))
+        while len(items) == 1 and items[0][0] is _constants.SUBPATTERN:
+            items = list(items[0][1][-1])
+        items = _distribute(items, _constants)
+        if len(items) == 1 and items[0][0] is _constants.BRANCH:
+            branches = [list(b) for b in items[0][1][1]]
+        else:
+            branches = [items]
+        alternatives = []
+        for branch in branches:
+            groups = _piece_groups(branch, _constants, True, True)
+            if not groups:
+                return ()
+            groups.sort(key=_selectivity, reverse=True)
+            alternatives.append(tuple(tuple(sorted(g)) for g in groups[:_MAX_GROUPS]))
     except Exception:  # noqa: BLE001 - any surprise just disables the shortcut
         return ()
-    groups.sort(key=_selectivity, reverse=True)
-    return tuple(tuple(sorted(g)) for g in groups[:_MAX_GROUPS])
+    if len(alternatives) > _MAX_ALTERNATIVES:
+        # Too many branches to index one by one: one group of their best pieces.
+        best = frozenset(p for alternative in alternatives for p in alternative[0])
+        return ((tuple(sorted(best)),),)
+    return tuple(alternatives)
 
 
 def _selectivity(group: frozenset[str]) -> tuple[int, int]:

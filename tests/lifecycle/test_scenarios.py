@@ -307,9 +307,6 @@ def test_a_deferral_returns_early_when_new_evidence_changes_its_recommendation(t
     assert events(seats["id"], "returned") == ["returned"]
 
 
-@pytest.mark.xfail(strict=True, reason="a deferral returns early on a rule change whenever any evidence of the account "
-                   "(or the account row) changed after the deferral, even evidence that did not change the "
-                   "recommendation (lifecycle._rescore uses _evidence_changed_at)")
 def test_a_deferral_does_not_return_early_when_a_rule_not_the_new_evidence_changes_its_recommendation(
     tmp_path: Path, owner: User, admin_user: User, client: Client, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
 ) -> None:
@@ -392,8 +389,6 @@ def test_a_leaders_reassignment_through_the_api_stops_the_previous_owner(tmp_pat
 # --------------------------------------------------------------------------- replaying days with --as-of
 
 
-@pytest.mark.xfail(strict=True, reason="an expiry records closed_at = the wall clock, not the scoring day, so with "
-                   "score_accounts --as-of a message dated after the expiry day never opens a new candidate")
 @pytest.mark.parametrize("signal_type,text", [("add_on", ADD_ON), ("seats", SEATS_BUYING)])
 def test_replayed_days_a_message_after_an_expiry_opens_a_new_candidate(tmp_path: Path, owner: User, signal_type: str, text: str) -> None:
     """score_accounts --as-of replays past days: a candidate that expired as of day -10

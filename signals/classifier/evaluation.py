@@ -24,7 +24,10 @@ from .model import (
 )
 from .rules import PhraseRuleSpec
 
-_LABEL_WIDTH = 23  # fits "conflict:alternatives"
+_LABEL_WIDTH = 23
+DEFAULT_THRESHOLDS: tuple[float, ...] = tuple(
+    round(0.05 * k, 2) for k in range(17)
+)  # fits "conflict:alternatives"
 
 
 @dataclass(frozen=True)
@@ -378,12 +381,9 @@ class ThresholdScore:
     type_accuracy: float
 
 
-SWEEP_THRESHOLDS = tuple(round(0.05 * k, 2) for k in range(0, 17))
-
-
 def min_confidence_sweep(
     phrase_rules: Sequence[PhraseRuleSpec] | None = None,
-    thresholds: Sequence[float] = SWEEP_THRESHOLDS,
+    thresholds: Sequence[float] = DEFAULT_THRESHOLDS,
     folds: int = 5,
     repeats: int = 1,
     signal_share: float | None = None,

@@ -185,6 +185,14 @@ def _status(value: float | None, target: float) -> str:
     return f"{100 * (target - value):.1f} points short"
 
 
+def _complement(rate: float | None) -> float | None:
+    return None if rate is None else 1 - rate
+
+
+def _percent(rate: float | None) -> str:
+    return "—" if rate is None else f"{100 * rate:.0f}%"
+
+
 def false_positive_figures(scope: s.DashboardScope, totals: s.Measures, weeks: list[tuple[dt.date, s.Measures]],
                            by_type: dict[Any, s.Measures], by_intent: dict[Any, s.Measures],
                            reasons: list[tuple[str, str, int]],
@@ -203,11 +211,11 @@ def false_positive_figures(scope: s.DashboardScope, totals: s.Measures, weeks: l
         keys = [k for k in labels if k in groups] + [k for k in groups if k not in labels]
         rows = [[text(labels.get(k, k or "—")), num(groups[k].decided), num(groups[k].false_positive),
                  pct(groups[k].false_positive_rate),
-                 pct(None if groups[k].false_positive_rate is None else 1 - groups[k].false_positive_rate)]
+                 pct(_complement(groups[k].false_positive_rate))]
                 for k in keys]
         chart = charts.hbars([
             (labels.get(k, k or "—"), groups[k].false_positive_rate or 0,
-             "—" if groups[k].false_positive_rate is None else f"{100 * groups[k].false_positive_rate:.0f}%",
+             _percent(groups[k].false_positive_rate),
              f"{groups[k].false_positive} of {groups[k].decided}", "chart-bar") for k in keys
         ], maximum=1.0, label_width=label_width, row_height=26)
         return _table(["Group", "Decided", "False positives", "Rate", "Precision"], rows), chart

@@ -34,7 +34,7 @@ from django.db import OperationalError, transaction
 from django.utils import timezone
 
 from accounts.models import Account, Interaction, Opportunity, Outcome, Ticket
-from core.roles import AnyUser, is_leader
+from core.roles import AnyUser, is_leader, signed_in
 from measurement.models import CLOSING_KINDS, FOLLOW_UP_KINDS, EventKind, MeasurementEvent
 from measurement.services import event_for, event_record, events_record
 from reviews.models import Decision, DecisionKind, RejectReason
@@ -128,7 +128,7 @@ def _atomic[**P, R](fn: Callable[P, R]) -> Callable[P, R]:
                 logger.warning("%s: lock failure (attempt %d): %s", fn.__name__, attempt + 1, exc)
                 if attempt == DEADLOCK_RETRIES - 1:
                     candidate_id = kwargs.get("candidate_id")
-                    if candidate_id is not None:
+                    if isinstance(candidate_id, int):
                         current = Candidate.objects.select_related("account", "decided_by").get(pk=candidate_id)
                         raise DecisionConflict(
                             current, "Someone else was changing this candidate at the same moment; nothing was "
@@ -192,6 +192,7 @@ def _text(value: str, limit: int, field_name: str, errors: dict[str, str]) -> st
 def candidate_approve(*, candidate_id: int, user: AnyUser, next_step: NextStep, consent_reviewed: bool,
                       override_reason: str = "", expected_version: int | None = None,
                       at: dt.datetime | None = None) -> Candidate:
+    decider = signed_in(user)
     now = _now(at)
     candidate = _lock(candidate_id)
     _check(candidate, user, expected_version, DECIDABLE)
@@ -212,10 +213,10 @@ def candidate_approve(*, candidate_id: int, user: AnyUser, next_step: NextStep, 
         errors["next_step_due"] = "The due date is in the past."
     if errors:
         raise DecisionError(errors)
-    _save(candidate, now, status=CandidateStatus.APPROVED, decided_at=now, decided_by=user, defer_until=None,
+    _save(candidate, now, status=CandidateStatus.APPROVED, decided_at=now, decided_by=decider, defer_until=None,
           closed_at=now)
     decision = Decision.objects.create(
-        candidate=candidate, kind=DecisionKind.APPROVE, decided_by=user, decided_at=now,
+        candidate=candidate, kind=DecisionKind.APPROVE, decided_by=decider, decided_at=now,
         recommendation=candidate.recommendation, next_step=what, next_step_who=who, next_step_due=next_step.due,
         consent_reviewed=True, override_reason=override if needs_override else "",
     )
@@ -231,6 +232,7 @@ def candidate_approve(*, candidate_id: int, user: AnyUser, next_step: NextStep, 
 @_atomic
 def candidate_reject(*, candidate_id: int, user: AnyUser, reason_code: str, note: str = "",
                      expected_version: int | None = None, at: dt.datetime | None = None) -> Candidate:
+    decider = signed_in(user)
     now = _now(at)
     candidate = _lock(candidate_id)
     _check(candidate, user, expected_version, DECIDABLE)
@@ -242,9 +244,9 @@ def candidate_reject(*, candidate_id: int, user: AnyUser, reason_code: str, note
         errors["note"] = "Say what the other reason is."
     if errors:
         raise DecisionError(errors)
-    _save(candidate, now, status=CandidateStatus.REJECTED, decided_at=now, decided_by=user, defer_until=None,
+    _save(candidate, now, status=CandidateStatus.REJECTED, decided_at=now, decided_by=decider, defer_until=None,
           closed_at=now)
-    decision = Decision.objects.create(candidate=candidate, kind=DecisionKind.REJECT, decided_by=user, decided_at=now,
+    decision = Decision.objects.create(candidate=candidate, kind=DecisionKind.REJECT, decided_by=decider, decided_at=now,
                                        recommendation=candidate.recommendation, reason_code=reason_code, note=note)
     event_record(kind=EventKind.REJECTED, candidate=candidate, actor=user, occurred_at=now,
                  data={"decision": decision.pk, "reason": reason_code, "note": note})
@@ -253,13 +255,14 @@ def candidate_reject(*, candidate_id: int, user: AnyUser, reason_code: str, note
 
         event_record(kind=EventKind.FALSE_POSITIVE, candidate=candidate, actor=user, occurred_at=now,
                      data={"decision": decision.pk, "rules": sorted({r for t in candidate.triggers for r in t.rules})})
-        feedback_record(candidate=candidate, user=user)
+        feedback_record(candidate=candidate, user=decider)
     return candidate
 
 
 @_atomic
 def candidate_defer(*, candidate_id: int, user: AnyUser, until: dt.date | None, reason: str,
                     expected_version: int | None = None, at: dt.datetime | None = None) -> Candidate:
+    decider = signed_in(user)
     now = _now(at)
     candidate = _lock(candidate_id)
     _check(candidate, user, expected_version, DECIDABLE)
@@ -277,8 +280,8 @@ def candidate_defer(*, candidate_id: int, user: AnyUser, until: dt.date | None, 
     if errors:
         raise DecisionError(errors)
     assert until is not None
-    _save(candidate, now, status=CandidateStatus.DEFERRED, decided_at=now, decided_by=user, defer_until=until)
-    decision = Decision.objects.create(candidate=candidate, kind=DecisionKind.DEFER, decided_by=user, decided_at=now,
+    _save(candidate, now, status=CandidateStatus.DEFERRED, decided_at=now, decided_by=decider, defer_until=until)
+    decision = Decision.objects.create(candidate=candidate, kind=DecisionKind.DEFER, decided_by=decider, decided_at=now,
                                        recommendation=candidate.recommendation, defer_until=until, note=reason)
     event_record(kind=EventKind.DEFERRED, candidate=candidate, actor=user, occurred_at=now,
                  data={"decision": decision.pk, "until": until.isoformat(), "reason": reason})

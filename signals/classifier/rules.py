@@ -24,11 +24,14 @@ because they usually match the same phrase; intent cues do add up.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
+from types import ModuleType
+from typing import Any
 
 from .labels import CONFLICT_LABELS, CONFLICTS, RULE_KINDS, SIGNAL_TYPES, TYPE_LABELS
 
@@ -324,7 +327,7 @@ def required_pieces(pattern: str) -> tuple[tuple[tuple[str, ...], ...], ...]:
     derived: the rule then always runs.
     """
     try:
-        from re import _constants, _parser  # private, hence guarded
+        _constants, _parser = _regex_internals()
 
         items = list(_parser.parse(pattern, re.IGNORECASE))
         while len(items) == 1 and items[0][0] is _constants.SUBPATTERN:
@@ -360,11 +363,17 @@ def _selectivity(group: frozenset[str]) -> tuple[int, int]:
     return min(score(p) for p in group), -len(group)
 
 
+def _regex_internals() -> tuple[ModuleType, ModuleType]:
+    """re's private parser and its constants (callers guard: they may change or go).
+    Imported by name, so that type checking does not depend on typeshed, which omits them."""
+    return importlib.import_module("re._constants"), importlib.import_module("re._parser")
+
+
 def _is_alnum(ch: str) -> bool:
     return ("a" <= ch <= "z") or ("0" <= ch <= "9")
 
 
-def _edge(item: tuple | None, c: object, side: str) -> bool:
+def _edge(item: tuple | None, c: Any, side: str) -> bool:
     """True when item (next to a literal, on `side` of it) guarantees a non-[a-z0-9] char or an end."""
     if item is None:
         return False
@@ -391,7 +400,7 @@ def _edge(item: tuple | None, c: object, side: str) -> bool:
     return False
 
 
-def _distribute(items: list, c: object) -> list:
+def _distribute(items: list, c: Any) -> list:
     """Undo the parser's prefix factoring: "b(?:y|efore)" back to "(?:by|before)"."""
     out: list = []
     for op, arg in items:
@@ -405,7 +414,7 @@ def _distribute(items: list, c: object) -> list:
     return out
 
 
-def _piece_groups(items: list, c: object, left: bool, right: bool) -> list[frozenset[str]]:
+def _piece_groups(items: list, c: Any, left: bool, right: bool) -> list[frozenset[str]]:
     """Every requirement of a sequence: literal runs and required sub-items."""
     items = _distribute(items, c)
     groups: list[frozenset[str]] = []
@@ -477,7 +486,7 @@ def required_literals(pattern: str) -> tuple[str, ...] | None:
     depend on this optimisation.
     """
     try:
-        from re import _constants, _parser  # private, hence guarded
+        _constants, _parser = _regex_internals()
 
         parsed = _parser.parse(pattern, re.IGNORECASE)
         found = _sequence_requirement(list(parsed), _constants)
@@ -486,7 +495,7 @@ def required_literals(pattern: str) -> tuple[str, ...] | None:
     return tuple(sorted(found)) if found else None
 
 
-def _sequence_requirement(items: list, c: object) -> frozenset[str] | None:
+def _sequence_requirement(items: list, c: Any) -> frozenset[str] | None:
     """Best requirement of a sequence of parsed regex items (see required_literals)."""
     candidates: list[frozenset[str]] = []
     run: list[str] = []
@@ -508,15 +517,16 @@ def _sequence_requirement(items: list, c: object) -> frozenset[str] | None:
     return max(candidates, key=lambda lits: (min(len(x) for x in lits), -len(lits)))
 
 
-def _item_requirement(op: object, arg: object, c: object) -> frozenset[str] | None:
+def _item_requirement(op: Any, arg: Any, c: Any) -> frozenset[str] | None:
     """Requirement of one parsed item: group, alternation or repeat; None otherwise."""
     if op is c.SUBPATTERN:
         return _sequence_requirement(list(arg[-1]), c)
     if op is c.BRANCH:
         branches = [_sequence_requirement(list(branch), c) for branch in arg[1]]
-        if any(branch is None for branch in branches):
+        found = [branch for branch in branches if branch is not None]
+        if len(found) < len(branches):
             return None
-        return frozenset().union(*branches)
+        return frozenset().union(*found)
     if op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", None)):
         low, _high, body = arg
         return _sequence_requirement(list(body), c) if low >= 1 else None

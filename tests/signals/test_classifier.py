@@ -20,6 +20,7 @@ from signals.classifier import (
     validate_phrase_rule,
 )
 from signals.classifier.corpus import near_duplicates
+from signals.classifier.evaluation import EvaluationReport
 from signals.classifier.model import (
     MIN_SIGNAL_CONFIDENCE,
     classify_with,
@@ -43,7 +44,7 @@ SEED_TABLE = [
 
 
 @pytest.fixture(scope="module")
-def heldout_report():
+def heldout_report() -> EvaluationReport:
     return evaluate()
 
 
@@ -67,12 +68,12 @@ def test_seed_table_exploratory_questions_are_curious() -> None:
 # ------------------------------------------------------------------ held-out quality
 
 
-def test_heldout_binary_precision_and_recall(heldout_report) -> None:
+def test_heldout_binary_precision_and_recall(heldout_report: EvaluationReport) -> None:
     assert heldout_report.binary_precision >= 0.9, heldout_report.as_text()
     assert heldout_report.binary_recall >= 0.9, heldout_report.as_text()
 
 
-def test_heldout_report_shape(heldout_report) -> None:
+def test_heldout_report_shape(heldout_report: EvaluationReport) -> None:
     rows = load_corpus("heldout")
     assert heldout_report.n_examples == len(rows)
     assert heldout_report.labels == TYPE_LABELS
@@ -526,7 +527,7 @@ def test_result_shape() -> None:
     assert 0.0 <= result.confidence <= 1.0
     assert isinstance(result.matched_rules, tuple)
     with pytest.raises(dataclasses.FrozenInstanceError):
-        result.signal_type = "seats"  # type: ignore[misc]
+        result.signal_type = "seats"  # type: ignore[misc]  # frozen: the point of the test
 
 
 def test_training_is_deterministic() -> None:

@@ -47,15 +47,19 @@ def corpus_path(name: str) -> Path:
     """Return the path of a named corpus file: "train", "heldout" or "writers/<writer>"."""
     if name in CORPUS_NAMES:
         return CORPUS_DIR / f"{name}.jsonl"
-    writer = name.removeprefix("writers/")
-    if name.startswith("writers/") and _WRITER_RE.match(writer):
-        path = WRITERS_DIR / f"{writer}.jsonl"
+    writer = name.removeprefix("writers/").removeprefix("sealed/")
+    if name.startswith(("writers/", "sealed/")) and _WRITER_RE.match(writer):
+        # sealed/ holds writers the model never trains on, scored once per round
+        path = (SEALED_DIR if name.startswith("sealed/") else WRITERS_DIR) / f"{writer}.jsonl"
         if path.exists():
             return path
     raise ValueError(
         f"unknown corpus {name!r}; expected one of {CORPUS_NAMES} or writers/<writer> "
         f"({', '.join(writer_names())})"
     )
+
+
+SEALED_DIR = CORPUS_DIR / "sealed"
 
 
 def writer_names() -> tuple[str, ...]:

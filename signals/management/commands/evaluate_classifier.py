@@ -3,6 +3,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from signals import classifier
+from signals.classifier.evaluation import build_report
 from signals.services import phrase_rule_specs
 
 
@@ -31,6 +32,12 @@ class Command(BaseCommand):
             help="also list the misclassified messages of the held-out writers",
         )
         parser.add_argument(
+            "--sealed",
+            metavar="WRITER",
+            help="score a sealed writer (corpus/sealed/WRITER.jsonl, never trained on) with the "
+            "production model; read only its figures, never its texts, or it is no longer sealed",
+        )
+        parser.add_argument(
             "--default-rules",
             action="store_true",
             help="use the shipped phrase rules rather than those in the database",
@@ -38,6 +45,14 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         rules = None if options["default_rules"] else (phrase_rule_specs() or None)
+        if options["sealed"]:
+            try:
+                rows = classifier.load_corpus(f"sealed/{options['sealed']}")
+            except ValueError as exc:
+                raise CommandError(str(exc)) from None
+            predictions = classifier.classify_texts([r["text"] for r in rows], rules)
+            self.stdout.write(build_report(f"sealed writer {options['sealed']}", rows, predictions).as_text())
+            return
         if options["heldout"]:
             self.stdout.write(classifier.evaluate(rules).as_text())
             return

@@ -14,10 +14,18 @@ ApiClientFor = Callable[[User | None], APIClient]
 WriteFile = Callable[[str, str | bytes], Path]
 
 
+# Tests that start real Celery workers on the shared Redis, race on real connections or
+# bend the database connection run one after another on a single xdist worker.
+SERIAL_PATHS = ("tests/integration/", "tests/lifecycle/test_races.py", "tests/security/test_outages.py")
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     # CI sets REQUIRE_SERVICES: a test that needs PostgreSQL must not silently skip there.
     if os.environ.get("REQUIRE_SERVICES") and os.environ.get("DATABASE_URL", "").startswith("sqlite"):
         raise pytest.UsageError("REQUIRE_SERVICES is set but DATABASE_URL is SQLite")
+    for item in items:
+        if item.nodeid.startswith(SERIAL_PATHS):
+            item.add_marker(pytest.mark.xdist_group("services"))
 
 
 @pytest.fixture

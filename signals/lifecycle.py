@@ -36,6 +36,7 @@ from django.utils import timezone
 
 from accounts.models import Account, Interaction, Opportunity, Outcome, Ticket
 from core.roles import AnyUser, is_leader
+from handoff.services import outbox_add
 from measurement.models import CLOSING_KINDS, FOLLOW_UP_KINDS, EventKind, MeasurementEvent
 from measurement.services import event_for, event_record, events_record
 from reviews.models import Decision, DecisionKind, RejectReason
@@ -222,7 +223,7 @@ def candidate_approve(*, candidate_id: int, user: AnyUser, next_step: NextStep, 
     )
     data = {"decision": decision.pk, "next_step": what, "who": who,
             "due": next_step.due.isoformat() if next_step.due else None, "consent_reviewed": True}
-    event_record(kind=EventKind.APPROVED, candidate=candidate, actor=user, data=data, occurred_at=now)
+    outbox_add(event_record(kind=EventKind.APPROVED, candidate=candidate, actor=user, data=data, occurred_at=now))
     if needs_override:
         event_record(kind=EventKind.OVERRIDDEN, candidate=candidate, actor=user, occurred_at=now,
                      data={"decision": decision.pk, "reason": decision.override_reason})
@@ -359,6 +360,7 @@ def account_reassign(*, account_id: int, user: AnyUser | None, new_owner_id: int
     if not open_candidates:
         events.append(event_for(kind=EventKind.REASSIGNED, account=account, actor=user, data=data, occurred_at=now))
     events_record(events)
+    outbox_add(events)
     return account
 
 
@@ -435,7 +437,7 @@ def follow_up_log(*, candidate_id: int, user: AnyUser, kind: str, response: str 
     when = now if not occurred_on or occurred_on == today else dt.datetime.combine(occurred_on, dt.time(12), tzinfo=dt.UTC)
     if candidate.decided_at and when < candidate.decided_at:
         when = candidate.decided_at
-    event_record(kind=kind, candidate=candidate, actor=user, data=data, occurred_at=when)
+    outbox_add(event_record(kind=kind, candidate=candidate, actor=user, data=data, occurred_at=when))
     _save(candidate, now)
     return candidate
 
@@ -459,8 +461,9 @@ def follow_up_correct(*, candidate_id: int, user: AnyUser, event_id: int, reason
         errors["event"] = "Choose a follow-up of this candidate that is not already corrected."
     if errors:
         raise DecisionError(errors)
-    event_record(kind=EventKind.FOLLOW_UP_CORRECTED, candidate=candidate, actor=user, occurred_at=now,
-                 corrects=target, data={"corrects": event_id, "kind": target.kind if target else "", "reason": reason})
+    outbox_add(event_record(kind=EventKind.FOLLOW_UP_CORRECTED, candidate=candidate, actor=user, occurred_at=now,
+                            corrects=target,
+                            data={"corrects": event_id, "kind": target.kind if target else "", "reason": reason}))
     _save(candidate, now)
     return candidate
 

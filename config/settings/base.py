@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "signals",
     "reviews",
     "measurement",
+    "handoff",
 ]
 
 MIDDLEWARE = [
@@ -255,9 +256,21 @@ CELERY_BEAT_SCHEDULE = {
     "nightly-rescore": {"task": "signals.rescore_all", "schedule": crontab(hour=2, minute=0)},
     "return-deferrals": {"task": "signals.return_deferrals", "schedule": crontab(hour=6, minute=0)},
     "monthly-review": {"task": "reviews.monthly_review", "schedule": crontab(day_of_month=1, hour=5, minute=0)},
+    # the outbox's safety net: deliveries whose task was lost, or whose worker died
+    "handoff-deliver-due": {"task": "handoff.deliver_due", "schedule": 60.0},
 }
 BRIEF_WRITER = env_str("BRIEF_WRITER", "signals.engine.brief.TemplateBriefWriter")
 
 # Retrain the classifier in the background once this many owners' false-positive reports
 # have been confirmed by an admin beyond what the active model was trained on (0: never).
 CLASSIFIER_RETRAIN_AFTER = env_int("CLASSIFIER_RETRAIN_AFTER", 20)
+
+# Hand-off webhooks (docs/handoff.md). Links in payloads and e-mails start with SITE_URL.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+HANDOFF_TIMEOUT_SECONDS = env_int("HANDOFF_TIMEOUT_SECONDS", 10)
+HANDOFF_MAX_ATTEMPTS = env_int("HANDOFF_MAX_ATTEMPTS", 8)
+# 30 s, 1 min, 2 min ... capped at 1 h: eight attempts span about an hour.
+HANDOFF_RETRY_BASE_SECONDS = env_int("HANDOFF_RETRY_BASE_SECONDS", 30)
+HANDOFF_RETRY_MAX_SECONDS = env_int("HANDOFF_RETRY_MAX_SECONDS", 3600)
+# A delivery claimed by a worker that died is taken again after this (longer than the timeout).
+HANDOFF_LEASE_SECONDS = env_int("HANDOFF_LEASE_SECONDS", 60)

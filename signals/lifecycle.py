@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -60,6 +61,7 @@ MAX_WHO = 200
 MAX_AMOUNT_WITHOUT_ARR = Decimal("10000000")
 RESPONSES = ("positive", "negative", "none")
 DEADLOCK_RETRIES = 3
+OPPORTUNITY_ID = re.compile(r"[\w.:/#-]{1,200}")
 
 
 class DecisionError(Exception):
@@ -402,11 +404,18 @@ def follow_up_log(*, candidate_id: int, user: AnyUser, kind: str, response: str 
             errors["response"] = "Choose positive, negative or no response."
         data["response"] = response
     if kind == FollowUpKind.OPPORTUNITY and opportunity:
-        opp = Opportunity.objects.filter(external_id=opportunity, account=candidate.account).first()
-        if opp is None:
-            errors["opportunity"] = f"No CRM opportunity {opportunity!r} on {candidate.account.name}."
+        # An id the owner just created in the CRM is accepted before any import has it:
+        # it stays "pending" until an import brings an opportunity with that id.
+        opportunity = opportunity.strip()
+        opp = Opportunity.objects.filter(external_id=opportunity).only("account_id").first()
+        if not OPPORTUNITY_ID.fullmatch(opportunity):
+            errors["opportunity"] = ("Enter the opportunity's id as the CRM shows it (letters, digits and "
+                                     "- _ . : / #, at most 200).")
+        elif opp is not None and opp.account_id != candidate.account_id:
+            errors["opportunity"] = f"CRM opportunity {opportunity!r} belongs to another account."
         else:
-            data["opportunity"] = opp.external_id
+            data["opportunity"] = opportunity
+            data["opportunity_status"] = "known" if opp is not None else "pending"
     if kind in CLOSING_KINDS:
         closed = [e for e in _follow_up_events(candidate) if e.kind in CLOSING_KINDS]
         if closed:

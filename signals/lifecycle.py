@@ -56,6 +56,7 @@ CLOSED_STATUSES = (CandidateStatus.APPROVED, CandidateStatus.REJECTED, Candidate
 OVERRIDE_NEEDED = (Recommendation.STOP, Recommendation.WAIT)
 MAX_DEFER_DAYS = 365
 MAX_TEXT = 2000
+MAX_MESSAGE = 5000
 MAX_WHO = 200
 # When the account has no ARR on record, a closed-won amount is bounded by this instead.
 MAX_AMOUNT_WITHOUT_ARR = Decimal("10000000")
@@ -194,13 +195,16 @@ def _text(value: str, limit: int, field_name: str, errors: dict[str, str]) -> st
 
 @_atomic
 def candidate_approve(*, candidate_id: int, user: AnyUser, next_step: NextStep, consent_reviewed: bool,
-                      override_reason: str = "", expected_version: int | None = None,
+                      override_reason: str = "", message: str = "", expected_version: int | None = None,
                       at: dt.datetime | None = None) -> Candidate:
+    """`message` is the first customer message as the owner approved it (kept with the
+    approval event and handed off; the app never sends it)."""
     now = _now(at)
     candidate = _lock(candidate_id)
     _check(candidate, user, expected_version, DECIDABLE)
     errors: dict[str, str] = {}
     what = _text(next_step.what, MAX_TEXT, "next_step", errors)
+    message = _text(message, MAX_MESSAGE, "message", errors)
     who = _text(next_step.who, MAX_WHO, "next_step_who", errors)
     if not what:
         errors["next_step"] = "Say what the next step is."
@@ -224,7 +228,8 @@ def candidate_approve(*, candidate_id: int, user: AnyUser, next_step: NextStep, 
         consent_reviewed=True, override_reason=override if needs_override else "",
     )
     data = {"decision": decision.pk, "next_step": what, "who": who,
-            "due": next_step.due.isoformat() if next_step.due else None, "consent_reviewed": True}
+            "due": next_step.due.isoformat() if next_step.due else None, "consent_reviewed": True,
+            "message": message}
     outbox_add(event_record(kind=EventKind.APPROVED, candidate=candidate, actor=user, data=data, occurred_at=now))
     if needs_override:
         event_record(kind=EventKind.OVERRIDDEN, candidate=candidate, actor=user, occurred_at=now,

@@ -274,3 +274,11 @@ HANDOFF_RETRY_BASE_SECONDS = env_int("HANDOFF_RETRY_BASE_SECONDS", 30)
 HANDOFF_RETRY_MAX_SECONDS = env_int("HANDOFF_RETRY_MAX_SECONDS", 3600)
 # A delivery claimed by a worker that died is taken again after this (longer than the timeout).
 HANDOFF_LEASE_SECONDS = env_int("HANDOFF_LEASE_SECONDS", 60)
+
+# The draft first message (docs: README "The draft message"). The template writer is
+# deterministic; an OpenAI-compatible writer is used only when its draft passes the checks.
+MESSAGE_WRITER = env_str("MESSAGE_WRITER", "handoff.drafts.writers.TemplateDraftWriter")
+MESSAGE_LLM_URL = env_str("MESSAGE_LLM_URL", "http://127.0.0.1:11434/v1")  # e.g. Ollama
+MESSAGE_LLM_MODEL = env_str("MESSAGE_LLM_MODEL", "llama3.1")
+MESSAGE_LLM_KEY = env_str("MESSAGE_LLM_KEY")
+MESSAGE_LLM_TIMEOUT_SECONDS = env_int("MESSAGE_LLM_TIMEOUT_SECONDS", 20)

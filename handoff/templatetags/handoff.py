@@ -21,3 +21,15 @@ def follow_up_opportunity(event: Any) -> dict[str, Any]:
     external_id = (event.data or {}).get("opportunity", "")
     pending = bool(external_id) and not opportunity_confirmed(account_id=event.account_id, external_id=external_id)
     return {"external_id": external_id, "pending": pending}
+
+
+@register.inclusion_tag("handoff/_draft_message.html")
+def draft_message(candidate: Any, form: Any) -> dict[str, Any]:
+    """The editable draft in the approve form (none for Stop). A re-rendered form keeps
+    what the owner typed."""
+    from handoff.drafts import draft_for
+
+    draft = draft_for(candidate)
+    typed = form["message"].value() if form.is_bound else None
+    return {"draft": draft, "candidate_pk": candidate.pk, "field": form["message"],
+            "value": typed if typed is not None else (draft.text if draft else "")}

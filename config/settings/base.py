@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "reviews",
     "measurement",
     "handoff",
+    "digests",
 ]
 
 MIDDLEWARE = [
@@ -258,6 +259,8 @@ CELERY_BEAT_SCHEDULE = {
     "monthly-review": {"task": "reviews.monthly_review", "schedule": crontab(day_of_month=1, hour=5, minute=0)},
     # the outbox's safety net: deliveries whose task was lost, or whose worker died
     "handoff-deliver-due": {"task": "handoff.deliver_due", "schedule": 60.0},
+    # hourly: each owner's digest goes out when it is DIGEST_HOUR in their time zone
+    "digests": {"task": "digests.send_due", "schedule": crontab(minute=0)},
 }
 BRIEF_WRITER = env_str("BRIEF_WRITER", "signals.engine.brief.TemplateBriefWriter")
 
@@ -282,3 +285,23 @@ MESSAGE_LLM_URL = env_str("MESSAGE_LLM_URL", "http://127.0.0.1:11434/v1")  # e.g
 MESSAGE_LLM_MODEL = env_str("MESSAGE_LLM_MODEL", "llama3.1")
 MESSAGE_LLM_KEY = env_str("MESSAGE_LLM_KEY")
 MESSAGE_LLM_TIMEOUT_SECONDS = env_int("MESSAGE_LLM_TIMEOUT_SECONDS", 20)
+
+# E-mail (digests). Without EMAIL_HOST, mail is printed to the console.
+EMAIL_HOST_ENV = env_str("EMAIL_HOST")
+_EMAIL_PORT = env_int("EMAIL_PORT", 587)
+MAILERS = {
+    "default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": EMAIL_HOST_ENV,
+            "port": _EMAIL_PORT,
+            "username": env_str("EMAIL_HOST_USER"),
+            "password": env_str("EMAIL_HOST_PASSWORD"),
+            "use_tls": env_bool("EMAIL_USE_TLS", _EMAIL_PORT == 587),
+            "use_ssl": env_bool("EMAIL_USE_SSL", False),
+            "timeout": env_int("EMAIL_TIMEOUT", 10),
+        },
+    } if EMAIL_HOST_ENV else {"BACKEND": "django.core.mail.backends.console.EmailBackend"},
+}
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Expansion Signals <signals@localhost>")
+DIGEST_HOUR = env_int("DIGEST_HOUR", 8)

@@ -8,6 +8,9 @@ from rest_framework.test import APIClient
 
 from tests import factories
 
+# The real SMTP server fixture (`smtp`), for the digest tests here and in the browser.
+pytest_plugins = ["tests.digests.smtp"]
+
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     # CI sets REQUIRE_SERVICES: a test that needs PostgreSQL must not silently skip there.

@@ -27,7 +27,7 @@ class DeliveryInline(admin.TabularInline):
     model = Delivery
     extra = 0
     can_delete = False
-    fields = ["endpoint", "status", "attempts", "last_status_code", "last_attempt_at", "delivered_at"]
+    fields = ("endpoint", "status", "attempts", "last_status_code", "last_attempt_at", "delivered_at")
     readonly_fields = fields
 
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:

@@ -11,7 +11,7 @@ from django.urls import reverse
 from measurement.models import EventKind, MeasurementEvent
 
 SCHEMA_VERSION = 1
-FOLLOW_UP_TITLES = {
+FOLLOW_UP_TITLES: dict[str, str] = {
     EventKind.OUTREACH_SENT: "Outreach sent",
     EventKind.CUSTOMER_RESPONDED: "Customer responded",
     EventKind.OPPORTUNITY_CREATED: "Expansion opportunity created",
@@ -19,6 +19,8 @@ FOLLOW_UP_TITLES = {
     EventKind.CLOSED_LOST: "Expansion closed lost",
     EventKind.FOLLOW_UP_CORRECTED: "Follow-up withdrawn",
 }
+
+STAGES: dict[str, str] = {EventKind.CLOSED_WON: "won", EventKind.CLOSED_LOST: "lost"}
 
 
 def _person(user: Any) -> dict[str, str] | None:
@@ -89,7 +91,7 @@ def payload_build(*, event: MeasurementEvent, key: str) -> dict[str, Any]:
                 "id": data.get("opportunity") or None,
                 # "pending": typed by the owner, not yet confirmed by an import from the CRM
                 "status": data.get("opportunity_status", "known") if data.get("opportunity") else None,
-                "stage": {EventKind.CLOSED_WON: "won", EventKind.CLOSED_LOST: "lost"}.get(event.kind, "open"),
+                "stage": STAGES.get(event.kind, "open"),
                 "amount": data.get("amount"),
                 "currency": data.get("currency", account.currency),
             }

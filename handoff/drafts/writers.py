@@ -3,6 +3,7 @@ OpenAI-compatible writer can be chosen with MESSAGE_WRITER, and its output is of
 only when it passes the same checks (citations, pressure, pricing), else the template
 draft is offered and the reason logged."""
 
+import datetime as dt
 import logging
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -47,7 +48,7 @@ class DraftWriter(Protocol):
     def write(self, facts: DraftFacts) -> list[dict]: ...
 
 
-def _day(value) -> str:  # type: ignore[no-untyped-def]
+def _day(value: dt.date | dt.datetime) -> str:
     return f"{value:%-d %B %Y}"
 
 

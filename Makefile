@@ -30,6 +30,7 @@ test: install
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/mypy .
 
 demo: install
 	$(PY) manage.py migrate --noinput -v 0

@@ -1,21 +1,23 @@
 from django.contrib import admin
+from django.db.models import Model
+from django.http import HttpRequest
 
 from accounts import models as m
 
 
-class ReadOnlyExternalIdMixin:
+class ExternalIdAdmin(admin.ModelAdmin):
     """External ids are the import format's natural keys: changing one here would
     make the next import create a duplicate."""
 
-    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
-        readonly = list(super().get_readonly_fields(request, obj))  # type: ignore[misc]
+    def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> list[str]:
+        readonly = list(super().get_readonly_fields(request, obj))
         if obj is not None and "external_id" not in readonly:
             readonly.append("external_id")
         return readonly + ["inserted_at", "updated_at"]
 
 
 @admin.register(m.Account)
-class AccountAdmin(ReadOnlyExternalIdMixin, admin.ModelAdmin):
+class AccountAdmin(ExternalIdAdmin):
     list_display = ["name", "external_id", "owner", "segment", "plan", "seats_purchased", "arr", "renewal_date", "health", "outreach_allowed"]
     list_filter = ["segment", "plan", "health", "outreach_allowed", "owner"]
     search_fields = ["name", "external_id", "owner__email"]
@@ -24,7 +26,7 @@ class AccountAdmin(ReadOnlyExternalIdMixin, admin.ModelAdmin):
     date_hierarchy = "renewal_date"
 
 
-class EvidenceAdmin(ReadOnlyExternalIdMixin, admin.ModelAdmin):
+class EvidenceAdmin(ExternalIdAdmin):
     list_select_related = ["account"]
     raw_id_fields = ["account"]
     search_fields = ["external_id", "account__name", "account__external_id"]
@@ -95,8 +97,8 @@ class ImportRunAdmin(admin.ModelAdmin):
     list_select_related = ["user"]
     readonly_fields = [f.name for f in m.ImportRun._meta.fields]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: m.ImportRun | None = None) -> bool:
         return False

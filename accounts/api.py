@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.db.models import Field, Model, QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
@@ -111,10 +112,11 @@ class EvidenceImportApi(APIView):
         )
 
 
-def _blank_choice(field_name: str, model: type) -> serializers.ChoiceField:
+def _blank_choice(field_name: str, model: type[Model]) -> serializers.ChoiceField:
     """A choice field that may be empty: the schema's enum includes ""."""
-    choices = model._meta.get_field(field_name).choices
-    return serializers.ChoiceField(choices=[("", "(none)"), *choices], read_only=True)
+    model_field = model._meta.get_field(field_name)
+    choices = model_field.choices if isinstance(model_field, Field) else None
+    return serializers.ChoiceField(choices=[("", "(none)"), *(choices or ())], read_only=True)
 
 
 class AccountSerializer(serializers.ModelSerializer):
@@ -141,7 +143,7 @@ class AccountListApi(ListAPIView):
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self) -> QuerySet[m.Account]:
         params = self.request.query_params
         return account_list(user=self.request.user, search=params.get("q", ""), segment=params.get("segment", ""))
 
@@ -152,7 +154,7 @@ class AccountDetailApi(APIView):
         return Response(AccountSerializer(account_get(user=request.user, external_id=external_id)).data)
 
 
-def _evidence_serializer(model: type, fields: list[str]) -> type[serializers.ModelSerializer]:
+def _evidence_serializer(model: type[Model], fields: list[str]) -> type[serializers.ModelSerializer]:
     meta = type("Meta", (), {"model": model, "fields": fields, "read_only_fields": fields})
     attrs: dict[str, Any] = {"Meta": meta}
     if "contact" in fields:
@@ -191,7 +193,7 @@ def _evidence_view(kind: str) -> type[ListAPIView]:
     class View(ListAPIView):
         serializer_class = _evidence_serializer(model, fields)
 
-        def get_queryset(self):  # type: ignore[no-untyped-def]
+        def get_queryset(self) -> QuerySet[Model]:
             account = account_get(user=self.request.user, external_id=self.kwargs["external_id"])
             return evidence_list(account=account, model=model).order_by(*ORDERING[model])
 

@@ -17,7 +17,7 @@ import datetime as dt
 import random
 import re
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -2147,7 +2147,7 @@ def _usage_records(plan: AccountPlan, seed: int, today: dt.date) -> Iterator[dic
     spiked = _spiked_metric(usage)
 
     def emit(
-        metric: str, department: str, values: dict[int, float], limit: int | None = None
+        metric: str, department: str, values: Mapping[int, float], limit: int | None = None
     ) -> Iterator[dict[str, Any]]:
         return _rows(plan.external_id, metric, department, values, dates, limit)
 
@@ -2179,11 +2179,12 @@ def _usage_records(plan: AccountPlan, seed: int, today: dt.date) -> Iterator[dic
                         {t: round(v) for t, v in values.items()})  # fmt: skip
 
     for metric, limit, ratio in usage.limits:
+        readings: Mapping[int, float]
         if metric == "storage_gb":
-            values = _storage_values(rng, limit * ratio, usage.trend)
+            readings = _storage_values(rng, limit * ratio, usage.trend)
         else:
-            values = _api_values(rng, limit, ratio, curve, dates, spike if spiked == metric else ())
-        yield from emit(metric, "", values, limit)
+            readings = _api_values(rng, limit, ratio, curve, dates, spike if spiked == metric else ())
+        yield from emit(metric, "", readings, limit)
 
     if usage.new_department:
         yield from emit("active_users", usage.new_department,
@@ -2201,7 +2202,7 @@ def _rows(
     account: str,
     metric: str,
     department: str,
-    values: dict[int, float],
+    values: Mapping[int, float],
     dates: dict[int, dt.date],
     limit: int | None,
 ) -> Iterator[dict[str, Any]]:

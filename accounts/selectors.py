@@ -1,6 +1,6 @@
 """Reads, always scoped to what the user may see."""
 
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import Http404
 
 from accounts.models import Account
@@ -26,9 +26,9 @@ def account_get(*, user: AnyUser, external_id: str) -> Account:
     return account
 
 
-def evidence_list(*, account: Account, model: type) -> QuerySet:
+def evidence_list[M: Model](*, account: Account, model: type[M]) -> QuerySet[M]:
     """The account's evidence of one kind; the caller got `account` through account_get."""
-    qs = model.objects.filter(account=account)
+    qs = model._default_manager.filter(account=account)
     if hasattr(model, "contact"):
         qs = qs.select_related("contact")
     return qs

@@ -171,7 +171,8 @@ def machine() -> dict[str, str]:
         pass
     try:
         with admin_connection() as conn:
-            pg = conn.execute("SHOW server_version").fetchone()[0]
+            version = conn.execute("SHOW server_version").fetchone()
+            pg = version[0] if version else "?"
     except Exception:  # noqa: BLE001 - informational only
         pg = "?"
     return {
@@ -188,9 +189,9 @@ def profile_top(profile_path: Path, limit: int = 20) -> str:
     import pstats
 
     stats = pstats.Stats(str(profile_path))
-    total = stats.total_tt or 1e-9  # type: ignore[attr-defined]
+    total = stats.total_tt or 1e-9  # type: ignore[attr-defined]  # undocumented; typeshed omits it
     rows = []
-    for (filename, lineno, func), (_cc, nc, tt, ct, _callers) in stats.stats.items():  # type: ignore[attr-defined]
+    for (filename, lineno, func), (_cc, nc, tt, ct, _callers) in stats.stats.items():  # type: ignore[attr-defined]  # as above
         name = filename
         if name.startswith(str(PROJECT) + "/"):
             name = name[len(str(PROJECT)) + 1:]

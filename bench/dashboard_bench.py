@@ -29,10 +29,15 @@ import random
 import statistics
 import sys
 import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _common as c  # noqa: E402
+
+if TYPE_CHECKING:
+    import psycopg
 
 HERE = Path(__file__).resolve()
 TYPES = ("seats", "capacity", "tier_upgrade", "scale", "cross_sell", "add_on", "volume_pricing")
@@ -48,7 +53,7 @@ BRIEF = json.dumps({
 })
 
 
-def _copy(cursor, table: str, columns: tuple[str, ...], rows) -> int:  # type: ignore[no-untyped-def]
+def _copy(cursor: psycopg.Cursor[Any], table: str, columns: tuple[str, ...], rows: Iterable[tuple[Any, ...]]) -> int:
     n = 0
     with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
         for row in rows:
@@ -138,14 +143,14 @@ def child_load(accounts: int, candidates: int, events: int, seed: int) -> None:
         ids = [r[0] for r in cursor.fetchall()]
         decision_rows, event_rows = [], []
 
-        def event(kind: str, cid: int, acc: int, owner: int, at: dt.datetime, st: str, rec: str, data: str = "{}",
+        def event(kind: str, cid: int, acc: int, owner: int | None, at: dt.datetime, st: str, rec: str, data: str = "{}",
                   actor: int | None = None) -> None:
             event_rows.append((kind, at, actor, cid, acc, owner, st, rec, 60, "[]", data))
 
         reasons = ("false_positive", "no_value_proof", "bad_timing", "not_a_fit", "already_in_progress")
         for cid, (acc, owner, st, rec, surfaced, kind, decided_at) in zip(ids, plan, strict=True):
             event("signal_created", cid, acc, owner, surfaced, st, rec)
-            if kind:
+            if kind and decided_at is not None:  # a decided candidate has its time
                 event("reviewed", cid, acc, owner, decided_at - dt.timedelta(minutes=5), st, rec, actor=owner)
                 reason = rng.choice(reasons) if kind == "reject" else ""
                 decision_rows.append((cid, kind, owner, decided_at, rec, "Call the champion" if kind == "approve" else "",
@@ -212,7 +217,7 @@ def child_measure(runs: int) -> None:
     out = []
     queries: list[str] = []
 
-    def count(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+    def count(execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict[str, Any]) -> Any:
         queries.append(sql)
         return execute(sql, params, many, context)
 

@@ -146,7 +146,7 @@ def child_import(path: str, profile_to: str | None) -> None:
         writers._owner_ids = timed("owners_s", writers._owner_ids)
         command_module._count_lines = timed("count_lines_s", command_module._count_lines)
         db = connections["default"]
-        db.commit = timed("commit_s", db.commit)
+        db.commit = timed("commit_s", db.commit)  # type: ignore[method-assign]  # timed in place
 
     def hook_wrapper(hook: Callable[[set[int]], None]) -> Callable[[set[int]], None]:
         def wrapped(ids: set[int]) -> None:
@@ -191,7 +191,7 @@ def child_import(path: str, profile_to: str | None) -> None:
             profiler.disable()
         total = time.perf_counter() - started
         out["cpu_s"] = time.process_time() - cpu_started
-    if profiler:
+    if profiler and profile_to:
         profiler.dump_stats(profile_to)
     out.setdefault("peak_rss_import_mb", c.peak_rss_mb())
     out.update(
@@ -211,7 +211,7 @@ def child_copy(csv_path: str) -> None:
     import psycopg
 
     url = os.environ["DATABASE_URL"]
-    results = {}
+    results: dict[str, Any] = {}
     with psycopg.connect(url) as conn:
         for name, ddl in (
             ("bare", ""),
@@ -238,10 +238,11 @@ def child_copy(csv_path: str) -> None:
             conn.commit()
             elapsed = time.perf_counter() - started
             with conn.cursor() as cur:
-                rows = cur.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+                counted = cur.execute(f"SELECT count(*) FROM {table}").fetchone()
                 cur.execute(f"DROP TABLE {table}")
             conn.commit()
-            results[name] = {"s": elapsed, "rows": rows}
+            assert counted is not None  # an aggregate always returns a row
+            results[name] = {"s": elapsed, "rows": counted[0]}
     results["peak_rss_mb"] = c.peak_rss_mb()
     c.report(results)
 
@@ -273,18 +274,22 @@ def child_variants() -> None:
                   AND (o.value, o."limit", o.source) IS NOT DISTINCT FROM (s.value, s."limit", s.source))
             {upsert}""",
     }
-    out = {}
+    out: dict[str, dict[str, float]] = {}
     with psycopg.connect(os.environ["DATABASE_URL"]) as conn:
         for _attempt in range(2):
             for name, sql in statements.items():
                 with conn.cursor() as cur:
                     cur.execute(f"CREATE TEMPORARY TABLE import_usage ON COMMIT DROP AS SELECT {cols} FROM {table}")
                     cur.execute("CHECKPOINT")
-                    before = cur.execute("SELECT pg_current_wal_insert_lsn()").fetchone()[0]
+                    lsn = cur.execute("SELECT pg_current_wal_insert_lsn()").fetchone()
+                    assert lsn is not None
+                    before = lsn[0]
                     started = time.perf_counter()
                     written = sum(r[1] + r[2] for r in cur.execute(sql).fetchall())
                     elapsed = time.perf_counter() - started
-                    wal = cur.execute("SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), %s)", (before,)).fetchone()[0]
+                    diff = cur.execute("SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), %s)", (before,)).fetchone()
+                    assert diff is not None
+                    wal = diff[0]
                 conn.rollback()
                 best = out.get(name)
                 if best is None or elapsed < best["s"]:

@@ -37,9 +37,10 @@ import random
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 if TYPE_CHECKING:
     from django.db.models import Model
@@ -62,6 +63,31 @@ WEEK_SHAPE = (1.0, 1.03, 1.02, 1.0, 0.9, 0.22, 0.14)  # Monday .. Sunday
 
 def _at(day: dt.date, rng: random.Random) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(rng.randint(8, 17), rng.choice((0, 15, 30, 45))), tzinfo=dt.UTC)
+
+
+@dataclass
+class QueryTally:
+    """Statements counted (and timed, at the cursor) by their first word."""
+
+    count: int = 0
+    s: float = 0.0
+    kinds: dict[str, int] = field(default_factory=dict)
+
+    def add(self, verb: str) -> None:
+        self.count += 1
+        self.kinds[verb] = self.kinds.get(verb, 0) + 1
+
+
+class AccountPlan(TypedDict):
+    id: int
+    segment: str
+    seats: int
+    trend: str
+    pressure: float
+    storage: bool
+    storage_hot: bool
+    new_department: bool
+    departments: list[str]
 
 
 def _segment(roll: float) -> tuple[str, tuple[int, int]]:
@@ -118,10 +144,10 @@ def child_load(accounts: int, seed: int) -> None:
                     values.append(value)
                 copy.write_row(values)
                 n += 1
-        counts[model._meta.model_name] = n
+        counts[model._meta.model_name or model.__name__.lower()] = n
 
     # Plan every account first: everything below draws from the same seeded stream.
-    plans = []
+    plans: list[AccountPlan] = []
     for n in range(1, accounts + 1):
         segment, (low, high) = _segment(rng.random())
         seats = rng.randint(low, high)
@@ -351,7 +377,7 @@ def child_score(as_of: str, profile_to: str | None) -> None:
 
         def writer_factory() -> Any:
             writer = original_writer()
-            writer.write = timed("brief.write", writer.write)
+            writer.write = timed("brief.write", writer.write)  # type: ignore[method-assign]  # timed in place
             return writer
 
         services.get_brief_writer = writer_factory
@@ -365,17 +391,15 @@ def child_score(as_of: str, profile_to: str | None) -> None:
         profiler = cProfile.Profile()
     # Every statement, counted and timed at the cursor (CaptureQueriesContext keeps only
     # the last 9,000: Django's queries_limit).
-    queries = {"count": 0, "s": 0.0, "kinds": {}}
+    queries = QueryTally()
 
     def counter(execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict) -> Any:
         started = time.perf_counter()
         try:
             return execute(sql, params, many, context)
         finally:
-            queries["s"] += time.perf_counter() - started
-            queries["count"] += 1
-            verb = sql.lstrip().split(None, 1)[0].upper()
-            queries["kinds"][verb] = queries["kinds"].get(verb, 0) + 1
+            queries.s += time.perf_counter() - started
+            queries.add(sql.lstrip().split(None, 1)[0].upper())
 
     with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(counter):
         started, cpu = time.perf_counter(), time.process_time()
@@ -386,14 +410,13 @@ def child_score(as_of: str, profile_to: str | None) -> None:
             profiler.disable()
         elapsed = time.perf_counter() - started
         cpu_s = time.process_time() - cpu
-    if profiler:
+    if profiler and profile_to:
         profiler.dump_stats(profile_to)
     # Transaction control (BEGIN/COMMIT) goes around the cursor: only Django's log has it.
     for q in captured.captured_queries:
         verb = q["sql"].lstrip().split(None, 1)[0].upper()
         if verb in ("BEGIN", "COMMIT", "ROLLBACK") or verb.startswith("SAVEPOINT") or verb.startswith("RELEASE"):
-            queries["count"] += 1
-            queries["kinds"][verb] = queries["kinds"].get(verb, 0) + 1
+            queries.add(verb)
     open_candidates = Candidate.objects.filter(status__in=OPEN_STATUSES)
     by_rec: dict[str, int] = {}
     for rec in open_candidates.values_list("recommendation", flat=True):
@@ -402,8 +425,8 @@ def child_score(as_of: str, profile_to: str | None) -> None:
         "as_of": as_of, "s": elapsed, "cpu_s": cpu_s, "accounts": summary.accounts, "created": summary.created,
         "updated": summary.updated, "unchanged": summary.unchanged, "expired": summary.expired,
         "classified": summary.classified, "open_before": before, "open_after": open_candidates.count(),
-        "by_recommendation": by_rec, "queries": queries["count"], "query_kinds": queries["kinds"],
-        "sql_s": queries["s"], "peak_rss_mb": c.peak_rss_mb(), "timers": timers,
+        "by_recommendation": by_rec, "queries": queries.count, "query_kinds": queries.kinds,
+        "sql_s": queries.s, "peak_rss_mb": c.peak_rss_mb(), "timers": timers,
     })
 
 

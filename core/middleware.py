@@ -17,11 +17,11 @@ class DeniedAccessLogMiddleware:
         response = self.get_response(request)
         status = response.status_code
         user = getattr(request, "user", None)
-        signed_in = bool(user and user.is_authenticated)
+        signed_in = bool(user is not None and user.is_authenticated)
         if status in (401, 403) or (status == 404 and signed_in):
             logger.warning(
                 "access denied status=%s user=%s method=%s path=%s ip=%s",
-                status, user.get_username() if signed_in else "anonymous", request.method,
+                status, user.get_username() if user is not None and signed_in else "anonymous", request.method,
                 request.get_full_path()[:500], request.META.get("REMOTE_ADDR", ""),
             )
         return response

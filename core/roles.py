@@ -1,18 +1,15 @@
 """Roles are Django groups. Owner scoping lives here and nowhere else."""
 
-from typing import TYPE_CHECKING
-
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-
-if TYPE_CHECKING:
-    from django.db.models import QuerySet
+from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
 
 OWNER = "Account owner"
 LEADER = "CS leader"
 ADMIN = "Admin"
 ROLE_NAMES = (OWNER, LEADER, ADMIN)
 
-AnyUser = AbstractBaseUser | AnonymousUser
+AnyUser = User | AnonymousUser
 
 
 def _group_names(user: AnyUser) -> set[str]:
@@ -20,8 +17,15 @@ def _group_names(user: AnyUser) -> set[str]:
     cached = getattr(user, "_role_names", None)
     if cached is None:
         cached = set(user.groups.values_list("name", flat=True)) if user.is_authenticated else set()
-        user._role_names = cached  # type: ignore[union-attr]
+        user._role_names = cached  # type: ignore[union-attr]  # a per-instance cache, like Django's _perm_cache
     return cached
+
+
+def signed_in(user: AnyUser) -> User:
+    """The user of a request that requires signing in (login_required, the admin, the API)."""
+    if not isinstance(user, User):
+        raise PermissionDenied
+    return user
 
 
 def is_admin(user: AnyUser) -> bool:
@@ -33,7 +37,7 @@ def is_leader(user: AnyUser) -> bool:
     return is_admin(user) or LEADER in _group_names(user)
 
 
-def scope_accounts(qs: "QuerySet", user: AnyUser, *, field: str = "") -> "QuerySet":
+def scope_accounts[M: Model](qs: QuerySet[M], user: AnyUser, *, field: str = "") -> QuerySet[M]:
     """Restrict any queryset to what `user` may see.
 
     `field` is the path from the queryset's model to Account ("" when the model is

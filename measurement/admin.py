@@ -3,6 +3,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html
 
@@ -40,7 +41,8 @@ class PilotForm(forms.ModelForm):
                   "owner_team"]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         errors = pilot_errors(
             sample=data.get("sample", ""),
             accounts=data.get("accounts") or [],
@@ -70,7 +72,7 @@ class PilotAdmin(admin.ModelAdmin):
         ("Record", {"fields": ["inserted_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
-    def get_queryset(self, request: HttpRequest):  # type: ignore[no-untyped-def]
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Pilot]:
         return super().get_queryset(request).prefetch_related("owner_team")
 
     @admin.display(description="sample")

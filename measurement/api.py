@@ -36,7 +36,8 @@ class MeasurementEventSerializer(serializers.Serializer):
     recommendation = serializers.CharField()
     score = serializers.IntegerField(allow_null=True)
     evidence = serializers.JSONField()
-    data = serializers.JSONField()
+    # DRF's metaclass takes declared fields off the class, so `.data` stays the property.
+    data = serializers.JSONField()  # type: ignore[assignment]  # see above
 
 
 class EventListApi(ListAPIView):
@@ -59,6 +60,6 @@ class EventListApi(ListAPIView):
     def get_queryset(self) -> QuerySet[MeasurementEvent]:
         form = EventFilterForm(self.request.query_params)
         if not form.is_valid():
-            raise ValidationError({name: list(errors) for name, errors in form.errors.items()})
+            raise ValidationError({name: [str(e) for e in errors] for name, errors in form.errors.items()})
         return selectors.events_list(user=self.request.user, filters=form.filters()).select_related(
             "account", "owner", "actor")

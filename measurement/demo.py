@@ -99,7 +99,7 @@ _OVERRIDE_REASONS = (
     "The VP asked us directly for a proposal this week.",
     "The blocking ticket is a duplicate; support confirmed the fix is live.",
 )
-_REJECT_NOTES = {
+_REJECT_NOTES: dict[str, tuple[str, ...]] = {
     RejectReason.FALSE_POSITIVE: (
         "Seasonal spike, not growth.",
         "They were asking how the feature works, not to buy it.",

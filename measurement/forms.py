@@ -3,6 +3,7 @@ fall back to the defaults and say so."""
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from django import forms
 
@@ -64,7 +65,7 @@ def dashboard_params(data: dict, *, pilots: list[Pilot], today: dt.date) -> Dash
         notes.append(f"The range was shortened to {MAX_RANGE_DAYS} days.")
     return DashboardParams(
         pilot=pilot, start=start, end=end, dim=clean.get("dim") or "owner",
-        n=clean.get("n") or 10, seed=clean.get("seed") if clean.get("seed") is not None else 1,
+        n=clean.get("n") or 10, seed=seed if (seed := clean.get("seed")) is not None else 1,
         notes=notes, pilot_value=str(pilot.pk) if pilot else ALL,
     )
 
@@ -82,8 +83,9 @@ class EventFilterForm(forms.Form):
             raise forms.ValidationError(f"Unknown kind {unknown[0]!r}; use one of {', '.join(EventKind.values)}.")
         return kinds
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("since") and data.get("until") and data["since"] > data["until"]:
             raise forms.ValidationError("'since' is after 'until'.")
         return data

@@ -371,18 +371,18 @@ def facts_for(candidates: QuerySet[Candidate], *, until: dt.datetime) -> dict[in
         f.next_action = row["next_action"] > 0
         f.threshold = f.source_evidence and row["verdict"] > 0
         f.first_decision_at = row["first"]
-    for row in events:
-        f = facts[row["candidate_id"]]
-        f.owner_review = f.owner_review or row["reviewed"] > 0
-        f.outreach, f.responded = row["outreach"] > 0, row["responded"] > 0
-        f.opportunity, f.won = row["opportunity"] > 0, row["won"] > 0
+    for logged in events:
+        f = facts[logged["candidate_id"]]
+        f.owner_review = f.owner_review or logged["reviewed"] > 0
+        f.outreach, f.responded = logged["outreach"] > 0, logged["responded"] > 0
+        f.opportunity, f.won = logged["opportunity"] > 0, logged["won"] > 0
     for f in facts.values():
         f.complete = (f.source_evidence and f.value_proof and f.stakeholder_fit and f.open_issue_check
                       and f.owner_review and f.next_action)
-    for row in amounts:
-        currency = row["currency"] or "USD"
-        f = facts[row["candidate_id"]]
-        total = Decimal(str(row["total"] or 0)).quantize(Decimal("0.01"))  # SQLite sums decimals as floats
+    for won in amounts:
+        currency = won["currency"] or "USD"
+        f = facts[won["candidate_id"]]
+        total = Decimal(str(won["total"] or 0)).quantize(Decimal("0.01"))  # SQLite sums decimals as floats
         f.won_amounts[currency] = f.won_amounts.get(currency, Decimal("0.00")) + total
     return facts
 
@@ -463,9 +463,9 @@ def fold(facts: list[SignalFacts], attr: str | None = None, *,
             setattr(m, _MEASURE_NAMES.get(column, column), values[column])
         out[group] = m
     groups = list(index)  # position i holds the group of row index i
-    for f, i in zip(facts, rows, strict=True):
+    for f, group_index in zip(facts, rows, strict=True):
         if f.won_amounts:
-            target = out[groups[i]]
+            target = out[groups[group_index]]
             for currency, amount in f.won_amounts.items():
                 target.won_amounts[currency] = target.won_amounts.get(currency, Decimal("0.00")) + amount
     return out
@@ -674,7 +674,7 @@ class DecisionCounts:
 
 
 def decisions_per_owner(scope: DashboardScope) -> list[DecisionCounts]:
-    rows = (
+    rows = list(
         Decision.objects.filter(decided_at__gte=scope.start_at, decided_at__lt=scope.end_at,
                                 candidate__in=sample_candidates(scope).values("pk"))
         .order_by().values("decided_by")
@@ -686,7 +686,6 @@ def decisions_per_owner(scope: DashboardScope) -> list[DecisionCounts]:
             false_positive=Count("pk", filter=Q(kind=DecisionKind.REJECT, reason_code=RejectReason.FALSE_POSITIVE)),
         )
     )
-    rows = list(rows)
     names = user_names(r["decided_by"] for r in rows)
     out = [DecisionCounts(r["decided_by"], names.get(r["decided_by"], "Former user"), r["total"], r["approved"],
                           r["rejected"], r["deferred"], r["false_positive"]) for r in rows]

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from core import csv
+from core.http import HtmxHttpRequest
 from core.roles import is_leader
 from measurement import figures, selectors
 from measurement.forms import BREAKDOWNS, DashboardParams, EventFilterForm, dashboard_params
@@ -38,7 +39,7 @@ def _query(params: DashboardParams, **extra: Any) -> str:
 
 @login_required
 @require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: HtmxHttpRequest) -> HttpResponse:
     params, scope, pilots = _params(request)
     base = {"params": params, "scope": scope, "pilots": pilots, "query": _query(params),
             "breakdowns": BREAKDOWNS, "is_owner_view": not is_leader(request.user)}
@@ -91,11 +92,11 @@ EVENT_COLUMNS = ("id", "occurred_at", "kind", "account", "account_name", "owner"
 
 @login_required
 @require_GET
-def events_csv(request: HttpRequest) -> HttpResponse:
+def events_csv(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     """Every event the user may see (owners: their own accounts), streamed in chunks."""
     form = EventFilterForm(request.GET)
     if not form.is_valid():
-        errors = "; ".join(e for errs in form.errors.values() for e in errs)
+        errors = "; ".join(str(e) for errs in form.errors.values() for e in errs)
         return HttpResponse(f"Bad filter: {errors}", status=400, content_type="text/plain; charset=utf-8")
     rows = selectors.events_list(user=request.user, filters=form.filters()).values_list(
         "pk", "occurred_at", "kind", "account__external_id", "account__name", "owner__email", "actor__email",

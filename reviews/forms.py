@@ -1,7 +1,8 @@
 """Forms parse and type the input; the services hold the rules."""
 
 from django import forms
-from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
+from django.db.models import QuerySet
 
 from core.roles import OWNER
 from reviews.models import RejectReason
@@ -57,8 +58,13 @@ class OutcomeForm(forms.Form):
     note = forms.CharField(label="Note", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+def active_owners() -> QuerySet[User]:
+    """Who can be given an account: active users in the owner role."""
+    return User.objects.filter(is_active=True, groups__name=OWNER).order_by("first_name", "username")
+
+
 class ReassignForm(forms.Form):
     owner = forms.ModelChoiceField(
-        label="New owner", queryset=get_user_model().objects.filter(is_active=True, groups__name=OWNER).order_by("first_name", "username"),
+        label="New owner", queryset=active_owners(),
         error_messages={"required": "Choose an owner.", "invalid_choice": "Choose an active user."},
     )

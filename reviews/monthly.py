@@ -61,7 +61,7 @@ def monthly_review(*, user: AnyUser, month: dt.date, owner_id: int | None = None
     end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, tzinfo=dt.UTC)
     accounts = scope_accounts(Account.objects.select_related("owner"), user)
     if not is_leader(user):
-        accounts = accounts.filter(owner=user)
+        accounts = accounts.filter(owner_id=user.pk)
     elif owner_id:
         accounts = accounts.filter(owner_id=owner_id)
     active = accounts.filter(

@@ -60,7 +60,7 @@ def queue_base(*, user: AnyUser, filters: QueueFilters) -> QuerySet[Candidate]:
     """Filtered by everything except the recommendation, which the tabs count."""
     qs = candidates_for(user).filter(status__in=STATUS_FILTERS.get(filters.status, STATUS_FILTERS["pending"]))
     if not is_leader(user):
-        qs = qs.filter(account__owner=user)
+        qs = qs.filter(account__owner_id=user.pk)
     elif filters.owner_id:
         qs = qs.filter(account__owner_id=filters.owner_id)
     if filters.signal_type:
@@ -108,7 +108,7 @@ def queue_counts(*, user: AnyUser, filters: QueueFilters) -> dict[str, int]:
 def next_deferred_return(*, user: AnyUser) -> dt.date | None:
     qs = candidates_for(user).filter(status=CandidateStatus.DEFERRED, defer_until__isnull=False)
     if not is_leader(user):
-        qs = qs.filter(account__owner=user)
+        qs = qs.filter(account__owner_id=user.pk)
     first = qs.order_by("defer_until").values_list("defer_until", flat=True).first()
     return first
 
@@ -215,7 +215,7 @@ def _history(candidate: Candidate) -> dict:
                   .order_by("-occurred_at", "-pk"))
     corrected = {e.corrects_id for e in events if e.kind == EventKind.FOLLOW_UP_CORRECTED}
     for e in events:
-        e.corrected = e.pk in corrected  # type: ignore[attr-defined]
+        e.corrected = e.pk in corrected  # type: ignore[attr-defined]  # a flag for the template
     return {
         "events": events,
         "follow_ups": [e for e in reversed(events) if e.kind in FOLLOW_UP_KINDS],

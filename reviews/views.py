@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import Http404, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,9 +15,17 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
 from accounts.models import Account
+from core.http import HtmxHttpRequest
 from core.roles import is_leader, scope_accounts
 from reviews import selectors
-from reviews.forms import ApproveForm, DeferForm, OutcomeForm, ReassignForm, RejectForm
+from reviews.forms import (
+    ApproveForm,
+    DeferForm,
+    OutcomeForm,
+    ReassignForm,
+    RejectForm,
+    active_owners,
+)
 from signals import lifecycle as services
 from signals.engine.brief import BRIEF_PARTS, PART_TITLES
 from signals.vocabulary import Recommendation, SignalType
@@ -26,7 +34,7 @@ PAGE_SIZE = 50
 ACTIONS = {"approve": ApproveForm, "reject": RejectForm, "defer": DeferForm}
 
 
-def _filters(request: HttpRequest) -> selectors.QueueFilters:
+def _filters(request: HtmxHttpRequest) -> selectors.QueueFilters:
     """Unknown or malformed filter values fall back to 'any' rather than erroring."""
     get = request.GET
     renewal = get.get("renewal_within", "")
@@ -42,7 +50,7 @@ def _filters(request: HttpRequest) -> selectors.QueueFilters:
     )
 
 
-def _queue_context(request: HttpRequest) -> dict[str, Any]:
+def _queue_context(request: HtmxHttpRequest) -> dict[str, Any]:
     filters = _filters(request)
     page = Paginator(selectors.queue_list(user=request.user, filters=filters), PAGE_SIZE).get_page(request.GET.get("page"))
     counts = selectors.queue_counts(user=request.user, filters=filters)
@@ -60,7 +68,7 @@ def _queue_context(request: HttpRequest) -> dict[str, Any]:
         "query_without_rec": base.urlencode(),
         "signal_types": SignalType.choices,
         "recommendations": [(r, Recommendation(r).label) for r in selectors.QUEUE_ORDER],
-        "segments": list(scope_accounts(Account.objects, request.user).exclude(segment="")
+        "segments": list(scope_accounts(Account.objects.all(), request.user).exclude(segment="")
                          .order_by("segment").values_list("segment", flat=True).distinct()),
         "next_return": selectors.next_deferred_return(user=request.user) if not page.object_list else None,
         "today": timezone.now().date(),
@@ -71,14 +79,14 @@ def _queue_context(request: HttpRequest) -> dict[str, Any]:
 
 @login_required
 @require_GET
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: HtmxHttpRequest) -> HttpResponse:
     context = _queue_context(request)
     if request.htmx and request.htmx.target == "queue-list":
         return render(request, "reviews/queue.html#queue-list", context)
     return render(request, "reviews/queue.html", context)
 
 
-def _detail_context(request: HttpRequest, candidate: Any, **extra: Any) -> dict[str, Any]:
+def _detail_context(request: HtmxHttpRequest, candidate: Any, **extra: Any) -> dict[str, Any]:
     evidence = selectors.evidence_items(candidate)
     context = {
         "candidate": candidate,
@@ -102,7 +110,7 @@ def _detail_context(request: HttpRequest, candidate: Any, **extra: Any) -> dict[
     return context
 
 
-def _render_detail(request: HttpRequest, context: dict[str, Any], status: int = 200) -> HttpResponse:
+def _render_detail(request: HtmxHttpRequest, context: dict[str, Any], status: int = 200) -> HttpResponse:
     if request.htmx and not request.htmx.boosted:
         return render(request, "reviews/candidate.html#detail", context, status=status)
     return render(request, "reviews/candidate.html", context, status=status)
@@ -110,7 +118,7 @@ def _render_detail(request: HttpRequest, context: dict[str, Any], status: int = 
 
 @login_required
 @require_GET
-def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def candidate_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     candidate = selectors.candidate_get(user=request.user, pk=pk)
     services.candidate_mark_viewed(candidate_id=candidate.pk, user=request.user)
     return _render_detail(request, _detail_context(request, candidate))
@@ -122,7 +130,7 @@ def _message(response: HttpResponse, level: str, text: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def candidate_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def candidate_decide(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Approve, reject or defer: one view, the action named by the button."""
     candidate = selectors.candidate_get(user=request.user, pk=pk)
     action = request.POST.get("action", "")
@@ -172,7 +180,7 @@ def candidate_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def candidate_outcome(request: HttpRequest, pk: int) -> HttpResponse:
+def candidate_outcome(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     candidate = selectors.candidate_get(user=request.user, pk=pk)
     form = OutcomeForm(request.POST)
     try:
@@ -202,7 +210,7 @@ def candidate_outcome(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def follow_up_correct(request: HttpRequest, pk: int, event_id: int) -> HttpResponse:
+def follow_up_correct(request: HtmxHttpRequest, pk: int, event_id: int) -> HttpResponse:
     """Withdraw a follow-up logged by mistake (an appended correction)."""
     candidate = selectors.candidate_get(user=request.user, pk=pk)
     try:
@@ -229,7 +237,7 @@ def follow_up_correct(request: HttpRequest, pk: int, event_id: int) -> HttpRespo
 
 @login_required
 @require_GET
-def triage(request: HttpRequest) -> HttpResponse:
+def triage(request: HtmxHttpRequest) -> HttpResponse:
     if not is_leader(request.user):
         raise Http404
     page = Paginator(selectors.triage_list(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -239,15 +247,15 @@ def triage(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def account_reassign(request: HttpRequest, pk: int) -> HttpResponse:
+def account_reassign(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     if not is_leader(request.user):
         raise Http404
-    account = scope_accounts(Account.objects, request.user).filter(pk=pk).first()
+    account = scope_accounts(Account.objects.all(), request.user).filter(pk=pk).first()
     if account is None:
         raise Http404
     form = ReassignForm(request.POST)
     if not form.is_valid():
-        text = " ".join(e for errors in form.errors.values() for e in errors)
+        text = " ".join(str(e) for errors in form.errors.values() for e in errors)
         if request.htmx:
             return _message(HttpResponse(status=400), "error", f"Not reassigned: {text}")
         messages.error(request, f"Not reassigned: {text}")
@@ -267,7 +275,7 @@ def account_reassign(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 
-def _month(request: HttpRequest) -> dt.date:
+def _month(request: HtmxHttpRequest) -> dt.date:
     raw = request.GET.get("month", "")
     try:
         return dt.date.fromisoformat(f"{raw}-01") if raw else timezone.now().date().replace(day=1)
@@ -277,7 +285,7 @@ def _month(request: HttpRequest) -> dt.date:
 
 @login_required
 @require_GET
-def monthly_review(request: HttpRequest) -> HttpResponse:
+def monthly_review(request: HtmxHttpRequest) -> HttpResponse:
     from reviews.monthly import monthly_review as build
 
     month = _month(request)
@@ -289,14 +297,14 @@ def monthly_review(request: HttpRequest) -> HttpResponse:
     return render(request, "reviews/monthly.html", {
         "reviews": reviews, "month": month, "previous": previous,
         "following": following if following <= timezone.now().date() else None,
-        "owners": ReassignForm().fields["owner"].queryset if is_leader(request.user) else [],
+        "owners": active_owners() if is_leader(request.user) else [],
         "owner_id": owner_id,
     })
 
 
 @login_required
 @require_GET
-def monthly_review_csv(request: HttpRequest) -> HttpResponse:
+def monthly_review_csv(request: HtmxHttpRequest) -> HttpResponse:
     from core import csv
     from reviews.monthly import monthly_review as build
 

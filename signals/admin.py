@@ -1,6 +1,9 @@
+from django import forms
 from django.contrib import admin, messages
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from core.roles import signed_in
 from signals.feedback import classifier_activate, feedback_confirm
 from signals.models import (
     Candidate,
@@ -21,7 +24,7 @@ class RuleAdmin(admin.ModelAdmin):
     readonly_fields = ["help", "inserted_at", "updated_at"]
     fields = ["key", "segment", "value", "help", "note", "inserted_at", "updated_at"]
 
-    def save_model(self, request: HttpRequest, obj: Rule, form, change: bool) -> None:  # type: ignore[no-untyped-def]
+    def save_model(self, request: HttpRequest, obj: Rule, form: forms.ModelForm, change: bool) -> None:
         super().save_model(request, obj, form, change)
         count = rules_changed(segment=obj.segment)
         messages.info(request, f"Rescoring {count} account(s) with the new rule.")
@@ -40,7 +43,7 @@ class PhraseRuleAdmin(admin.ModelAdmin):
     list_editable = ["active"]
     readonly_fields = ["inserted_at", "updated_at"]
 
-    def save_model(self, request: HttpRequest, obj: PhraseRule, form, change: bool) -> None:  # type: ignore[no-untyped-def]
+    def save_model(self, request: HttpRequest, obj: PhraseRule, form: forms.ModelForm, change: bool) -> None:
         super().save_model(request, obj, form, change)
         count = rules_changed(segment=None)
         messages.info(request, f"Customer texts will be read again and {count} account(s) rescored.")
@@ -95,17 +98,17 @@ class ClassifierFeedbackAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # feedback comes from owners' rejections
 
-    def save_model(self, request: HttpRequest, obj: ClassifierFeedback, form, change: bool) -> None:  # type: ignore[no-untyped-def]
+    def save_model(self, request: HttpRequest, obj: ClassifierFeedback, form: forms.ModelForm, change: bool) -> None:
         if obj.status == FeedbackStatus.CONFIRMED:
-            feedback_confirm(feedback_id=obj.pk, user=request.user, label_type=obj.label_type,
+            feedback_confirm(feedback_id=obj.pk, user=signed_in(request.user), label_type=obj.label_type,
                              label_intent=obj.label_intent, label_conflict=obj.label_conflict)
         else:
             super().save_model(request, obj, form, change)
 
     @admin.action(description="Confirm: not an expansion signal")
-    def confirm_not_a_signal(self, request: HttpRequest, queryset) -> None:  # type: ignore[no-untyped-def]
+    def confirm_not_a_signal(self, request: HttpRequest, queryset: QuerySet[ClassifierFeedback]) -> None:
         for item in queryset:
-            feedback_confirm(feedback_id=item.pk, user=request.user, label_type="none")
+            feedback_confirm(feedback_id=item.pk, user=signed_in(request.user), label_type="none")
         messages.success(request, f"Confirmed {queryset.count()} item(s) as not an expansion signal. "
                                   "`manage.py retrain_classifier` (or the automatic retrain) will learn from them.")
 
@@ -136,7 +139,7 @@ class ClassifierModelAdmin(admin.ModelAdmin):
         return False  # models are trained by retrain_classifier
 
     @admin.action(description="Activate this version (roll back or forward)")
-    def activate(self, request: HttpRequest, queryset) -> None:  # type: ignore[no-untyped-def]
+    def activate(self, request: HttpRequest, queryset: QuerySet[ClassifierModel]) -> None:
         if queryset.count() != 1:
             messages.error(request, "Choose exactly one version to activate.")
             return
@@ -144,6 +147,6 @@ class ClassifierModelAdmin(admin.ModelAdmin):
         messages.success(request, "Activated. Every text is read again with it and every account rescored.")
 
     @admin.action(description="Use the corpus-only model (no owner feedback)")
-    def use_corpus_only(self, request: HttpRequest, queryset) -> None:  # type: ignore[no-untyped-def]
+    def use_corpus_only(self, request: HttpRequest, queryset: QuerySet[ClassifierModel]) -> None:
         classifier_activate(model_id=None)
         messages.success(request, "Back to the corpus-only model. Every text is read again and rescored.")

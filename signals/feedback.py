@@ -38,7 +38,7 @@ from signals.models import (
 )
 
 if TYPE_CHECKING:
-    from core.roles import AnyUser
+    from django.contrib.auth.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +64,7 @@ def label_errors(label_type: str, label_intent: str, status: str) -> dict[str, s
 # --------------------------------------------------------------------------- recording
 
 
-def feedback_record(*, candidate: Candidate, user: AnyUser | None) -> int:
+def feedback_record(*, candidate: Candidate, user: User | None) -> int:
     """Called by the rejection (same transaction): one row per text that triggered it."""
     refs = {t.ref for t in candidate.triggers if t.kind in ("message", "ticket")}
     if not refs:
@@ -88,7 +88,7 @@ def feedback_record(*, candidate: Candidate, user: AnyUser | None) -> int:
     return made
 
 
-def feedback_confirm(*, feedback_id: int, user: AnyUser, label_type: str, label_intent: str = "none",
+def feedback_confirm(*, feedback_id: int, user: User, label_type: str, label_intent: str = "none",
                      label_conflict: str = "") -> ClassifierFeedback:
     """An admin says what the text really is; it joins the feedback corpus."""
     from signals.lifecycle import DecisionError
@@ -209,7 +209,7 @@ class RetrainResult:
     message: str
 
 
-def classifier_retrain(*, user: AnyUser | None = None, writers: Sequence[str] | None = None) -> RetrainResult:
+def classifier_retrain(*, user: User | None = None, writers: Sequence[str] | None = None) -> RetrainResult:
     """Train on the corpus plus every confirmed feedback item, evaluate leave-one-writer-out
     on the held-out writers against the active model, and activate it if it is no worse."""
     from signals.services import phrase_rule_specs, rules_changed

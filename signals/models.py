@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -183,7 +185,7 @@ class ClassifierModel(models.Model):
     the one in use. Every reading of a text stores the version that made it."""
 
     version = models.CharField(max_length=32, unique=True)
-    feedback = models.ManyToManyField("ClassifierFeedback", blank=True, related_name="models")
+    feedback: "models.ManyToManyField[ClassifierFeedback, Any]" = models.ManyToManyField("ClassifierFeedback", blank=True, related_name="models")
     evaluation = models.JSONField(default=dict, help_text="Held-out writers: precision, recall, type, intent.")
     baseline = models.JSONField(default=dict, help_text="The model it was compared with, on the same writers.")
     status = models.CharField(max_length=10, choices=ClassifierModelStatus.choices)

@@ -82,7 +82,7 @@ class ScoreComponents(Record):
     stakeholder: ScoreComponent | None = None
     recency: ScoreComponent | None = None
 
-    def items(self) -> Iterator[tuple[str, ScoreComponent]]:  # type: ignore[override]
+    def items(self) -> Iterator[tuple[str, ScoreComponent]]:
         for name in ("intent", "corroboration", "value", "stakeholder", "recency"):
             component = getattr(self, name)
             if component is not None:

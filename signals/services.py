@@ -9,6 +9,7 @@ import hashlib
 import json
 import logging
 from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -93,42 +94,52 @@ def texts_classify(*, account_ids: list[int] | None = None) -> int:
     """Read every customer text whose stored reading is stale (made by another model
     version); returns how many were read. Each reading keeps the version that made it
     and the phrase rules that fired."""
-    from signals.feedback import active_version, classify_readings
+    from signals.feedback import active_version
 
     specs = phrase_rule_specs()
     version = active_version(specs)
-    done = 0
-    for model, text_of in ((Interaction, lambda o: o.text), (Ticket, lambda o: f"{o.subject}. {o.body}")):
-        qs = model.objects.exclude(classified_with=version)
-        if account_ids is not None:
-            qs = qs.filter(account_id__in=account_ids)
-        fields = ["text", "direction"] if model is Interaction else ["subject", "body"]
-        last_pk = 0
-        while True:
-            batch = list(qs.filter(pk__gt=last_pk).order_by("pk").only(*fields)[:CLASSIFY_BATCH])
-            if not batch:
-                break
-            last_pk = batch[-1].pk
-            readable = [o for o in batch if getattr(o, "direction", "inbound") == "inbound"]
-            _, results = classify_readings([text_of(o) for o in readable], specs) if readable else (version, [])
-            for obj, result in zip(readable, results, strict=True):
-                obj.signal_type = result.signal_type
-                obj.intent = result.intent
-                obj.conflict = result.conflict or ""
-                obj.confidence = round(result.confidence, 4)
-                obj.matched_rules = list(result.matched_rules)
-            for obj in batch:
-                if getattr(obj, "direction", "inbound") != "inbound":
-                    # our own outbound messages are not the customer's words
-                    obj.signal_type, obj.intent, obj.conflict, obj.confidence = "none", "none", "", None
-                    obj.matched_rules = []
-                obj.classified_with = version
-            _store_readings(model, batch)
-            done += len(batch)
+    done = _texts_classify(Interaction, lambda o: o.text, ["text", "direction"], specs, version, account_ids)
+    done += _texts_classify(Ticket, lambda o: f"{o.subject}. {o.body}", ["subject", "body"], specs, version,
+                            account_ids)
     return done
 
 
-def _store_readings(model: type, batch: list) -> None:
+def _texts_classify[M: (Interaction, Ticket)](
+    model: type[M], text_of: Callable[[M], str], fields: list[str], specs: Sequence[classifier.PhraseRuleSpec],
+    version: str, account_ids: list[int] | None,
+) -> int:
+    from signals.feedback import classify_readings
+
+    done = 0
+    qs = model.objects.exclude(classified_with=version)
+    if account_ids is not None:
+        qs = qs.filter(account_id__in=account_ids)
+    last_pk = 0
+    while True:
+        batch = list(qs.filter(pk__gt=last_pk).order_by("pk").only(*fields)[:CLASSIFY_BATCH])
+        if not batch:
+            break
+        last_pk = batch[-1].pk
+        readable = [o for o in batch if getattr(o, "direction", "inbound") == "inbound"]
+        _, results = classify_readings([text_of(o) for o in readable], specs) if readable else (version, [])
+        for obj, result in zip(readable, results, strict=True):
+            obj.signal_type = result.signal_type
+            obj.intent = result.intent
+            obj.conflict = result.conflict or ""
+            obj.confidence = round(result.confidence, 4)
+            obj.matched_rules = list(result.matched_rules)
+        for obj in batch:
+            if getattr(obj, "direction", "inbound") != "inbound":
+                # our own outbound messages are not the customer's words
+                obj.signal_type, obj.intent, obj.conflict, obj.confidence = "none", "none", "", None
+                obj.matched_rules = []
+            obj.classified_with = version
+        _store_readings(model, batch)
+        done += len(batch)
+    return done
+
+
+def _store_readings[M: (Interaction, Ticket)](model: type[M], batch: list[M]) -> None:
     """Write the classifier's readings. On PostgreSQL one UPDATE ... FROM unnest(...) per
     batch: bulk_update's CASE statements were most of the time of a large backfill."""
     from django.db import connection

@@ -3,6 +3,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import User
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -10,6 +11,10 @@ from tests import factories
 
 # The real SMTP server fixture (`smtp`), for the digest tests here and in the browser.
 pytest_plugins = ["tests.digests.smtp"]
+
+# The types of the fixtures that hand out a function, for the tests' signatures.
+ApiClientFor = Callable[[User | None], APIClient]
+WriteFile = Callable[[str, str | bytes], Path]
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -19,28 +24,28 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.fixture
-def owner(db):  # type: ignore[no-untyped-def]
+def owner(db: None) -> User:
     return factories.owner(username="dana@example.com", first_name="Dana")
 
 
 @pytest.fixture
-def other_owner(db):  # type: ignore[no-untyped-def]
+def other_owner(db: None) -> User:
     return factories.owner(username="omar@example.com", first_name="Omar")
 
 
 @pytest.fixture
-def leader(db):  # type: ignore[no-untyped-def]
+def leader(db: None) -> User:
     return factories.leader(username="lee@example.com", first_name="Lee")
 
 
 @pytest.fixture
-def admin_user(db):  # type: ignore[no-untyped-def]
+def admin_user(db: None) -> User:
     return factories.admin(username="ada@example.com", first_name="Ada")
 
 
 @pytest.fixture
-def api_client_for() -> Callable:
-    def make(user) -> APIClient:  # type: ignore[no-untyped-def]
+def api_client_for() -> ApiClientFor:
+    def make(user: User | None) -> APIClient:
         client = APIClient()
         if user is not None:
             token, _ = Token.objects.get_or_create(user=user)
@@ -51,7 +56,7 @@ def api_client_for() -> Callable:
 
 
 @pytest.fixture
-def write_file(tmp_path: Path) -> Callable[[str, str | bytes], Path]:
+def write_file(tmp_path: Path) -> WriteFile:
     def write(name: str, content: str | bytes) -> Path:
         path = tmp_path / name
         if isinstance(content, bytes):

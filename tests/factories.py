@@ -4,18 +4,26 @@ import datetime as dt
 from decimal import Decimal
 
 import factory
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
 from accounts import models as m
 from core.roles import ADMIN, LEADER, OWNER
+from signals.models import Candidate
 from signals.vocabulary import queue_rank
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+def _give_role(user: User, create: bool, extracted: str | None, **kwargs: object) -> None:
+    if create and extracted:
+        group, _ = Group.objects.get_or_create(name=extracted)
+        user.groups.add(group)
+    if create:
+        user.save()
+
+
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
-        model = get_user_model()
+        model = User
         django_get_or_create = ("username",)
         skip_postgeneration_save = True
 
@@ -24,28 +32,22 @@ class UserFactory(factory.django.DjangoModelFactory):
     first_name = factory.Sequence(lambda n: f"User{n}")
     password = factory.PostGenerationMethodCall("set_password", "pw-for-tests-only")
 
-    @factory.post_generation
-    def role(self, create: bool, extracted: str | None, **kwargs: object) -> None:
-        if create and extracted:
-            group, _ = Group.objects.get_or_create(name=extracted)
-            self.groups.add(group)
-        if create:
-            self.save()
+    role = factory.post_generation(_give_role)
 
 
-def owner(**kwargs: object):  # type: ignore[no-untyped-def]
-    return UserFactory(role=OWNER, **kwargs)
+def owner(**kwargs: object) -> User:
+    return UserFactory.create(role=OWNER, **kwargs)
 
 
-def leader(**kwargs: object):  # type: ignore[no-untyped-def]
-    return UserFactory(role=LEADER, **kwargs)
+def leader(**kwargs: object) -> User:
+    return UserFactory.create(role=LEADER, **kwargs)
 
 
-def admin(**kwargs: object):  # type: ignore[no-untyped-def]
-    return UserFactory(role=ADMIN, is_staff=True, **kwargs)
+def admin(**kwargs: object) -> User:
+    return UserFactory.create(role=ADMIN, is_staff=True, **kwargs)
 
 
-class AccountFactory(factory.django.DjangoModelFactory):
+class AccountFactory(factory.django.DjangoModelFactory[m.Account]):
     class Meta:
         model = m.Account
 
@@ -59,7 +61,7 @@ class AccountFactory(factory.django.DjangoModelFactory):
     goals = factory.LazyFunction(lambda: ["Cut month-end close to 3 days"])
 
 
-class ContactFactory(factory.django.DjangoModelFactory):
+class ContactFactory(factory.django.DjangoModelFactory[m.Contact]):
     class Meta:
         model = m.Contact
 
@@ -69,7 +71,7 @@ class ContactFactory(factory.django.DjangoModelFactory):
     role = "champion"
 
 
-class TicketFactory(factory.django.DjangoModelFactory):
+class TicketFactory(factory.django.DjangoModelFactory[m.Ticket]):
     class Meta:
         model = m.Ticket
 
@@ -82,7 +84,7 @@ class TicketFactory(factory.django.DjangoModelFactory):
     source = "support_desk"
 
 
-class InteractionFactory(factory.django.DjangoModelFactory):
+class InteractionFactory(factory.django.DjangoModelFactory[m.Interaction]):
     class Meta:
         model = m.Interaction
 
@@ -94,7 +96,7 @@ class InteractionFactory(factory.django.DjangoModelFactory):
     source = "cs_platform"
 
 
-class OutcomeFactory(factory.django.DjangoModelFactory):
+class OutcomeFactory(factory.django.DjangoModelFactory[m.Outcome]):
     class Meta:
         model = m.Outcome
 
@@ -106,7 +108,7 @@ class OutcomeFactory(factory.django.DjangoModelFactory):
     source = "cs_platform"
 
 
-class UsageFactory(factory.django.DjangoModelFactory):
+class UsageFactory(factory.django.DjangoModelFactory[m.UsageDaily]):
     class Meta:
         model = m.UsageDaily
 
@@ -116,12 +118,12 @@ class UsageFactory(factory.django.DjangoModelFactory):
     value = 10.0
 
 
-class CandidateFactory(factory.django.DjangoModelFactory):
+class CandidateFactory(factory.django.DjangoModelFactory[Candidate]):
     """A scored candidate as the engine would store it (for review tests that start
     after scoring; engine tests go through the real commands instead)."""
 
     class Meta:
-        model = "signals.Candidate"
+        model = Candidate
 
     account = factory.SubFactory(AccountFactory)
     signal_type = "seats"

@@ -8,6 +8,8 @@ account that appears later in the same file.
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import models
+
 from accounts import models as m
 from accounts.importer import fields as f
 
@@ -28,7 +30,7 @@ class Field:
 @dataclass(frozen=True)
 class RecordType:
     name: str
-    model: type
+    model: type[models.Model]
     fields: tuple[Field, ...]
     default_source: str
     key: tuple[str, ...] = ("external_id",)
@@ -39,8 +41,8 @@ class RecordType:
         object.__setattr__(self, "by_name", {fld.name: fld for fld in self.fields})
 
 
-def _choices(choices: type) -> tuple[str, ...]:
-    return tuple(choices.values)  # type: ignore[attr-defined]
+def _choices(choices: type[models.TextChoices]) -> tuple[str, ...]:
+    return tuple(choices.values)
 
 
 EXTERNAL_ID = Field("external_id", f.string(200), required=True)

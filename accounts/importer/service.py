@@ -1,13 +1,20 @@
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.importer.readers import RawRecord
-from accounts.importer.validate import LineError, Validated, clean_record, resolve_references
+from accounts.importer.validate import (
+    LineError,
+    Record,
+    Validated,
+    clean_record,
+    resolve_references,
+)
 from accounts.importer.writers import WriteResult, write_all
 from accounts.models import ImportRun, ImportStatus
 
@@ -67,7 +74,7 @@ def evidence_import(
     channel: str = "command",
     source_names: list[str] | None = None,
     user_id: int | None = None,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int], object] | None = None,
     fast_usage: bool | None = None,
 ) -> ImportResult:
     """Validate everything, then write it all in one transaction, or nothing.
@@ -96,20 +103,20 @@ def evidence_import(
             _record_run(result, ImportStatus.SUCCEEDED, channel, source_names, user_id, skip_invalid)
             changed = set(written.changed_account_ids)
             for hook in _after_import:
-                transaction.on_commit(lambda hook=hook: hook(changed))
+                transaction.on_commit(partial(hook, changed))
     if dry_run:
         _record_run(result, ImportStatus.DRY_RUN, channel, source_names, user_id, skip_invalid)
     return result
 
 
-def _validate(sources: Iterable[Iterable[RawRecord]], progress: Callable[[int], None] | None) -> Validated:
+def _validate(sources: Iterable[Iterable[RawRecord]], progress: Callable[[int], object] | None) -> Validated:
     batch = Validated()
-    pending = []
+    pending: list[Record] = []
     for source in sources:
         for raw in source:
             batch.total += 1
             record, errors = clean_record(raw)
-            if errors:
+            if record is None:  # refused: `errors` says why
                 batch.errors.extend(errors)
                 batch.rejected.append((raw, errors))
             else:

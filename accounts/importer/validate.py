@@ -91,7 +91,7 @@ def _clean_usage(raw: RawRecord, data: dict[str, Any]) -> Record | None:
             return None
         if len(_dates) < 100_000:
             _dates[day] = parsed
-    value = float(value)
+    value = float(data["value"])  # present: checked above
     if limit is not None:
         limit = float(limit)
         if not math.isfinite(limit):

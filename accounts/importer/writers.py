@@ -122,12 +122,9 @@ def _target_values(
     for spec in record.type.fields:
         if spec.name == "external_id":
             continue
-        if spec.name not in record.values:
-            if not creating:
-                continue
-            value = None
-        else:
-            value = record.values[spec.name]
+        if spec.name not in record.values and not creating:
+            continue
+        value: Any = record.values.get(spec.name)  # None: a field a new row leaves at its default
         if spec.name == "account":
             out["account_id"] = batch.account_ids[value]
         elif spec.name == "contact":
@@ -151,12 +148,15 @@ def _upsert_by_external_id(
 ) -> None:
     if not records:
         return
-    model = records[0].type.model
+    # Whichever model the record type names: its rows are read and set by field name.
+    model: type[Any] = records[0].type.model
     now = timezone.now()
     for start in range(0, len(records), BATCH):
         chunk = records[start : start + BATCH]
         existing = model.objects.in_bulk([r.values["external_id"] for r in chunk], field_name="external_id")
-        to_create, to_update, update_fields = [], [], set()
+        to_create: list[Any] = []
+        to_update: list[Any] = []
+        update_fields: set[str] = set()
         for record in chunk:
             obj = existing.get(record.values["external_id"])
             if obj is None:

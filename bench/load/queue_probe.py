@@ -29,11 +29,17 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from signals.models import Candidate
 
 HERE = Path(__file__).resolve().parent
 PROJECT = HERE.parents[1]
-sys.path.insert(0, str(HERE))
-from setup_data import PG, check_name  # noqa: E402
+sys.path.insert(0, str(HERE.parent))
+from load.setup_data import PG, check_name  # noqa: E402
 
 TEMPLATE, PROBE = "bench_load", "bench_load_probe"
 
@@ -73,18 +79,18 @@ def probe() -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from core.roles import is_leader
+    from core.roles import AnyUser, is_leader
     from reviews import selectors
 
     original_list, original_counts = selectors.queue_list, selectors.queue_counts
 
-    def list_owner_bounded(*, user, filters):  # type: ignore[no-untyped-def]
+    def list_owner_bounded(*, user: AnyUser, filters: selectors.QueueFilters) -> QuerySet[Candidate]:
         qs = original_list(user=user, filters=filters)
         if not is_leader(user) or filters.owner_id:
             qs = qs.order_by(F("queue_rank") + 0, "-score", "-pk")
         return qs
 
-    def counts_star(*, user, filters):  # type: ignore[no-untyped-def]
+    def counts_star(*, user: AnyUser, filters: selectors.QueueFilters) -> dict[str, int]:
         rows = selectors.queue_base(user=user, filters=filters).values("recommendation").annotate(n=Count("*"))
         counts = {r: 0 for r in selectors.QUEUE_ORDER}
         for row in rows:

@@ -44,11 +44,16 @@ import urllib.parse
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from types import FrameType
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import psycopg
 
 HERE = Path(__file__).resolve().parent
 PROJECT = HERE.parents[1]
-sys.path.insert(0, str(HERE))
-from setup_data import OWNER_PREFIX, PASSWORD, PG, SMALL_OWNER, check_name  # noqa: E402
+sys.path.insert(0, str(HERE.parent))
+from load.setup_data import OWNER_PREFIX, PASSWORD, PG, SMALL_OWNER, check_name  # noqa: E402
 
 PYTHON = sys.executable
 GUNICORN = str(Path(PYTHON).parent / "gunicorn")
@@ -70,7 +75,7 @@ DESCRIPTION = {
 # --------------------------------------------------------------------------- helpers
 
 
-def pg(database: str):  # type: ignore[no-untyped-def]
+def pg(database: str) -> psycopg.Connection[Any]:
     import psycopg
 
     return psycopg.connect(f"{PG}/{database}", autocommit=True)
@@ -303,8 +308,10 @@ def wait_idle(args: argparse.Namespace) -> float:
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         with pg(args.database) as conn:
-            active = conn.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND state = 'active' "
-                                  "AND pid <> pg_backend_pid()", [args.database]).fetchone()[0]
+            row = conn.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND state = 'active' "
+                               "AND pid <> pg_backend_pid()", [args.database]).fetchone()
+        assert row is not None  # an aggregate always returns a row
+        active = row[0]
         started = time.perf_counter()
         status, _, _ = request("GET", "/bench/bare", port=args.port)
         if active == 0 and status == 200 and time.perf_counter() - started < 0.05:
@@ -318,6 +325,7 @@ def counts(database: str) -> dict[str, int]:
         row = conn.execute("SELECT (SELECT count(*) FROM reviews_decision), "
                            "(SELECT count(*) FROM measurement_measurementevent), "
                            "(SELECT count(*) FROM signals_candidate WHERE status = 'pending')").fetchone()
+        assert row is not None  # aggregates always return a row
         return {"decisions": row[0], "events": row[1], "pending": row[2]}
 
 
@@ -379,7 +387,7 @@ def main() -> None:  # noqa: C901, PLR0915
                   "loadavg_before": os.getloadavg(), "commit": git.stdout.strip(),
                   "tracked_files_changed": len(dirty.stdout.splitlines())}
 
-    def on_signal(signum, frame):  # type: ignore[no-untyped-def]
+    def on_signal(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, on_signal)
@@ -480,7 +488,7 @@ def main() -> None:  # noqa: C901, PLR0915
             r["in_flight"] = round(r["requests"] / (r["duration_us"] / 1e6) * r["mean_us"] / 1e6, 2)
             r["latency_consistent"] = r["in_flight"] <= conns * 1.1
             r["scenario"] = scenario
-            if decide:  # once the requests still in flight when wrk stopped are done
+            if before is not None:  # decide: once the requests still in flight when wrk stopped are done
                 wait_idle(args)
                 after = counts(args.database)
                 r["db"] = {k: after[k] - before[k] for k in after}

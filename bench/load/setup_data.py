@@ -38,6 +38,11 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import psycopg
+    from django.db.models import Model
 
 PROJECT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
@@ -83,7 +88,7 @@ def check_name(name: str) -> None:
         raise SystemExit(f"refusing to use database {name!r}: this benchmark's databases are named bench_load*")
 
 
-def admin():  # type: ignore[no-untyped-def]
+def admin() -> psycopg.Connection[Any]:
     import psycopg
 
     return psycopg.connect(f"{PG}/postgres", autocommit=True)
@@ -155,8 +160,9 @@ def candidate_json(rng: random.Random, *, account: dict, signal_type: str, rec: 
                "value": "verified outcome in the window" if shares["value"] else "no verified outcome",
                "stakeholder": "decision maker engaged" if shares["stakeholder"] == 1 else "champion only",
                "recency": f"newest evidence {rng.randint(0, 20)} days old"}
-    components = {k: {"points": round(shares[k] * w, 1), "max": float(w), "reason": reasons[k]} for k, w in WEIGHTS.items()}
-    score = max(0, min(100, round(sum(c["points"] for c in components.values()))))
+    points = {k: round(shares[k] * w, 1) for k, w in WEIGHTS.items()}
+    components = {k: {"points": points[k], "max": float(w), "reason": reasons[k]} for k, w in WEIGHTS.items()}
+    score = max(0, min(100, round(sum(points.values()))))
     dm = contacts[0]
     champ = contacts[1]
     brief = {
@@ -198,7 +204,7 @@ def candidate_json(rng: random.Random, *, account: dict, signal_type: str, rec: 
 # --------------------------------------------------------------------------- load
 
 
-def copy_rows(cursor, model, rows: list[dict]) -> None:  # type: ignore[no-untyped-def]
+def copy_rows(cursor: psycopg.Cursor[Any], model: type[Model], rows: list[dict[str, Any]]) -> None:
     """COPY plain dicts (keyed by attname) into the model's table; missing fields take their default."""
     from django.db import models as djm
 
@@ -377,13 +383,14 @@ def load(owners: int, accounts_per_owner: int, candidates_per_account: int, seed
             "SELECT min(n), max(n), count(*) FROM (SELECT a.owner_id, count(*) n FROM signals_candidate c "
             "JOIN accounts_account a ON a.id = c.account_id JOIN auth_user u ON u.id = a.owner_id "
             "WHERE c.status = 'pending' AND u.username LIKE %s GROUP BY a.owner_id) x", [f"{OWNER_PREFIX}%"]).fetchone()
-        size = conn.execute("SELECT pg_size_pretty(pg_database_size(current_database()))").fetchone()[0]
-        cand_size = conn.execute("SELECT pg_size_pretty(pg_total_relation_size('signals_candidate'))").fetchone()[0]
+        size = conn.execute("SELECT pg_size_pretty(pg_database_size(current_database()))").fetchone()
+        cand_size = conn.execute("SELECT pg_size_pretty(pg_total_relation_size('signals_candidate'))").fetchone()
+    assert per_owner and size and cand_size, "aggregates always return a row"
     timings["vacuum_analyze"] = time.perf_counter() - t
     return {"owners": owners, "accounts": len(accounts), "candidates": len(candidates), "events": len(events),
             "contacts": len(contacts), "messages": len(msgs), "tickets": len(tickets), "usage_rows": len(usage),
             "pending_per_owner_min_max": [per_owner[0], per_owner[1]], "owners_with_queue": per_owner[2],
-            "database_size": size, "candidate_table_size": cand_size,
+            "database_size": size[0], "candidate_table_size": cand_size[0],
             "seconds": {k: round(v, 1) for k, v in timings.items()}, "total_s": round(time.perf_counter() - started, 1)}
 
 

@@ -157,7 +157,7 @@ STORAGES = {
 # Content-Security-Policy (Django 6 built-in): no inline scripts or styles anywhere.
 from django.utils.csp import CSP  # noqa: E402
 
-SECURE_CSP = {
+SECURE_CSP: dict[str, list[str]] = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
     "style-src": [CSP.SELF],

@@ -7,7 +7,7 @@ after training on all the others, so it never sees that writer's phrasing.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,7 +24,10 @@ from .model import (
 )
 from .rules import PhraseRuleSpec
 
-_LABEL_WIDTH = 23  # fits "conflict:alternatives"
+_LABEL_WIDTH = 23
+DEFAULT_THRESHOLDS: tuple[float, ...] = tuple(
+    round(0.05 * k, 2) for k in range(17)
+)  # fits "conflict:alternatives"
 
 
 @dataclass(frozen=True)
@@ -235,9 +238,15 @@ class WriterEvaluation:
             f"{'all right':>11}",
         ]
         for score in self.per_tag:
+            # Precision and recall mean nothing on a tag whose rows are all "none".
+            pr = (
+                f"{score.precision:>11.3f}{score.recall:>8.3f}"
+                if score.signals
+                else f"{'-':>11}{'-':>8}"
+            )
             lines.append(
-                f"{score.tag:<22}{score.n:>6}{score.signals:>9}{score.precision:>11.3f}"
-                f"{score.recall:>8.3f}{score.false_positive_rate:>11.3f}{score.exact:>11.3f}"
+                f"{score.tag:<22}{score.n:>6}{score.signals:>9}{pr}"
+                f"{score.false_positive_rate:>11.3f}{score.exact:>11.3f}"
             )
         lines += [
             "",
@@ -273,7 +282,9 @@ def evaluate_by_writer(
     all_predictions: list[TextClassification] = []
     for writer in held_out:
         rows = corpus[writer]
-        others = [r for name, rs in corpus.items() if name != writer for r in rs] + list(extra_training_rows)
+        others = [r for name, rs in corpus.items() if name != writer for r in rs] + list(
+            extra_training_rows
+        )
         predictions = classify_with(
             train_models(others), [r["text"] for r in rows], phrase_rules, min_confidence
         )
@@ -325,7 +336,7 @@ def _tag_scores(
     return tuple(scores)
 
 
-def _folds(rows: Sequence[dict], folds: int, seed: int = 0):
+def _folds(rows: Sequence[dict], folds: int, seed: int = 0) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """Stratified folds over type and conflict (deterministic for a given seed)."""
     strata = [
         r["signal_type"] if r["conflict"] is None else f"conflict:{r['conflict']}" for r in rows
@@ -372,7 +383,7 @@ class ThresholdScore:
 
 def min_confidence_sweep(
     phrase_rules: Sequence[PhraseRuleSpec] | None = None,
-    thresholds: Sequence[float] = tuple(round(0.05 * k, 2) for k in range(0, 17)),
+    thresholds: Sequence[float] = DEFAULT_THRESHOLDS,
     folds: int = 5,
     repeats: int = 1,
     signal_share: float | None = None,

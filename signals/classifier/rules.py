@@ -24,11 +24,14 @@ because they usually match the same phrase; intent cues do add up.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
+from types import ModuleType
+from typing import Any
 
 from .labels import CONFLICT_LABELS, CONFLICTS, RULE_KINDS, SIGNAL_TYPES, TYPE_LABELS
 
@@ -324,7 +327,7 @@ def required_pieces(pattern: str) -> tuple[tuple[tuple[str, ...], ...], ...]:
     derived: the rule then always runs.
     """
     try:
-        from re import _constants, _parser  # private, hence guarded
+        _constants, _parser = _regex_internals()
 
         items = list(_parser.parse(pattern, re.IGNORECASE))
         while len(items) == 1 and items[0][0] is _constants.SUBPATTERN:
@@ -360,11 +363,17 @@ def _selectivity(group: frozenset[str]) -> tuple[int, int]:
     return min(score(p) for p in group), -len(group)
 
 
+def _regex_internals() -> tuple[ModuleType, ModuleType]:
+    """re's private parser and its constants (callers guard: they may change or go).
+    Imported by name, so that type checking does not depend on typeshed, which omits them."""
+    return importlib.import_module("re._constants"), importlib.import_module("re._parser")
+
+
 def _is_alnum(ch: str) -> bool:
     return ("a" <= ch <= "z") or ("0" <= ch <= "9")
 
 
-def _edge(item: tuple | None, c: object, side: str) -> bool:
+def _edge(item: tuple | None, c: Any, side: str) -> bool:
     """True when item (next to a literal, on `side` of it) guarantees a non-[a-z0-9] char or an end."""
     if item is None:
         return False
@@ -391,7 +400,7 @@ def _edge(item: tuple | None, c: object, side: str) -> bool:
     return False
 
 
-def _distribute(items: list, c: object) -> list:
+def _distribute(items: list, c: Any) -> list:
     """Undo the parser's prefix factoring: "b(?:y|efore)" back to "(?:by|before)"."""
     out: list = []
     for op, arg in items:
@@ -405,7 +414,7 @@ def _distribute(items: list, c: object) -> list:
     return out
 
 
-def _piece_groups(items: list, c: object, left: bool, right: bool) -> list[frozenset[str]]:
+def _piece_groups(items: list, c: Any, left: bool, right: bool) -> list[frozenset[str]]:
     """Every requirement of a sequence: literal runs and required sub-items."""
     items = _distribute(items, c)
     groups: list[frozenset[str]] = []
@@ -477,7 +486,7 @@ def required_literals(pattern: str) -> tuple[str, ...] | None:
     depend on this optimisation.
     """
     try:
-        from re import _constants, _parser  # private, hence guarded
+        _constants, _parser = _regex_internals()
 
         parsed = _parser.parse(pattern, re.IGNORECASE)
         found = _sequence_requirement(list(parsed), _constants)
@@ -486,7 +495,7 @@ def required_literals(pattern: str) -> tuple[str, ...] | None:
     return tuple(sorted(found)) if found else None
 
 
-def _sequence_requirement(items: list, c: object) -> frozenset[str] | None:
+def _sequence_requirement(items: list, c: Any) -> frozenset[str] | None:
     """Best requirement of a sequence of parsed regex items (see required_literals)."""
     candidates: list[frozenset[str]] = []
     run: list[str] = []
@@ -508,15 +517,16 @@ def _sequence_requirement(items: list, c: object) -> frozenset[str] | None:
     return max(candidates, key=lambda lits: (min(len(x) for x in lits), -len(lits)))
 
 
-def _item_requirement(op: object, arg: object, c: object) -> frozenset[str] | None:
+def _item_requirement(op: Any, arg: Any, c: Any) -> frozenset[str] | None:
     """Requirement of one parsed item: group, alternation or repeat; None otherwise."""
     if op is c.SUBPATTERN:
         return _sequence_requirement(list(arg[-1]), c)
     if op is c.BRANCH:
         branches = [_sequence_requirement(list(branch), c) for branch in arg[1]]
-        if any(branch is None for branch in branches):
+        found = [branch for branch in branches if branch is not None]
+        if len(found) < len(branches):
             return None
-        return frozenset().union(*branches)
+        return frozenset().union(*found)
     if op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", None)):
         low, _high, body = arg
         return _sequence_requirement(list(body), c) if low >= 1 else None
@@ -621,12 +631,12 @@ _SIGNAL_RULES: tuple[PhraseRuleSpec, ...] = (
     # Phrasings other writers use (non-native English, no trigger words, services as add-ons).
     _signal("capacity.raise_resource", "capacity", r"\b(?:increase|raise|extend|expand|upgrade|top(?:ping)? up|bump|double|enlarge|augment)\w*\s+(?:the\s+|our\s+|my\s+)?(?:[\w-]+\s+){0,2}?(?:storage|credits?|space|disk|bandwidth|api calls|throughput|sends|workspaces|environments|projects|contacts|records|minutes|hours|runs|jobs|hosts|events|messages|mau)\b|\btop(?:ping)?[- ]up\b"),
     _signal("capacity.rate_needed", "capacity", r"\b(?:need|needs|want|require|requires)\b.{0,40}?\b\d[\d,.]*\s*k?\s*(?:req(?:uest)?s?|calls|messages|events)?\s*(?:/|per\s+)(?:min|minute|sec|second|hour|day|month)\b|\bget (?:it )?to \d[\d,.]*\s*k?\s*(?:/|per\s+)(?:min|minute|sec|second|hour)\b", 0.8),
-    _signal("capacity.over_the_limit", "capacity", r"\bwhat happens (?:when|once|if|after) (?:we|you|our)\b.{0,40}?\b(?:over|exceed\w*|pass|hit|use up|used up|run out|go beyond|outgrow)\b|\bupper (?:bound|limit)\b|\bhard stop\b|\bhow far can (?:the|your|it)\b|\b(?:bill|charge|invoice)\w* (?:the|for) (?:excess|overage)\b|\boverages?\b|\bbigger pipe\b", 0.8),
+    _signal("capacity.over_the_limit", "capacity", r"\bwhat happens (?:when|once|if|after) (?:we|you|our)\b.{0,40}?\b(?:over|exceed\w*|pass|hit|use up|used up|run out|go beyond|outgrow)\b|\bupper (?:bound|limit)\b|\bhard stop\b|\bhow far can (?:the|your|it)\b|\b(?:bill|charge|invoice)\w* (?:the|for) (?:excess|overage)\b|\boverages?\b|\bbigger pipe\b|\bnext band\b|\bkeep (?:[\w-]+ ){1,2}(?:for )?longer\b|\b(?:lengthen|extend)\w* (?:the )?retention\b", 0.8),
     _signal("tier.move_to_plan", "tier_upgrade", rf"\b(?:pass|passing|move|moving|switch|switching|go|going|change|changing)\s+(?:us\s+|our\s+(?:subscription|account|contract)\s+)?(?:definitively\s+)?(?:from\s+(?:the\s+)?[\w-]+\s+(?:{_PLAN}\s+|formula\s+|version\s+)?)?to\s+(?:the\s+)?{_HIGHER_PLAN}\b|\bupgrad\w* us\b(?!\s+to\s+v?\d)|\b{_LOWER_PLAN}\s*(?:->|=>|>)\s*{_HIGHER_PLAN}\b|\b(?:higher|upper|superior) (?:plans?|tiers?|formulas?|versions?|editions?)\b|\b(?:plan|formula|version|edition) (?:upper|superior|above)\b|\bnext one up\b|\bwe (?:take|want|choose|go for) the {_TOP_PLAN}\b"),
     _signal("tier.price_of_higher_plan", "tier_upgrade", rf"\b(?:pricing|prices?|quote|cost)\s+(?:for|of|on)\s+(?:the\s+|an?\s+)?(?:{_HIGHER_PLAN}|next|higher|bigger|top)\s+{_PLAN}"),
     _signal("tier.plan_as_version", "tier_upgrade", rf"\b{_HIGHER_PLAN}\s+(?:version|formula|edition|package|subscription)\b|\b(?:in|with) the {_TOP_PLAN}\b", 0.7),
-    _signal("addon.services", "add_on", r"\b(?:training|onboarding|implementation|consult(?:ancy|ing)|setup|set-up|configuration|migration|adoption)\s+(?:package|packages|service|services|days?|sessions?|pack|hours|programme|program)\b|\b(?:sandbox|test|testing|staging|uat|pre-?production)\s+(?:environment|instance|tenant|workspace|org)s?\b|\bhands-on workshops?\b|\b(?:integration|connector|extension|plug-?in)s?\s+(?:pack|package|add-?on|module)\b|\b(?:the|a) (?:full|paid|premium|advanced) [\w-]+ (?:integration|connector)\b|\bdedicated (?:support|account manager|csm|success manager)\b|\bpremium (?:sla|support)\b"),
-    _signal("seats.people_from_to", "seats", r"\bfrom \d+ to \d+ (?:agents|people|staff|employees|technicians|reps|members|editors|admins|engineers|developers|seats|licen[cs]es|users)\b|\b\d+ (?:more|additional|extra|new) (?:agents|people|staff|employees|technicians|técnicos|reps|editors|admins|engineers|developers|collaborators|accounts)\b", 0.8),
+    _signal("addon.services", "add_on", r"\b(?:training|onboarding|implementation|consult(?:ancy|ing)|setup|set-up|configuration|migration|adoption)\s+(?:package|packages|service|services|days?|sessions?|pack|hours|programme|program)\b|\b(?:sandbox|test|testing|staging|uat|pre-?production)\s+(?:environment|instance|tenant|workspace|org)s?\b|\bhands-on workshops?\b|\b(?:integration|connector|extension|plug-?in)s?\s+(?:pack|package|add-?on|module)\b|\b(?:the|a) (?:full|paid|premium|advanced) [\w-]+ (?:integration|connector)\b|\bdedicated (?:support|account manager|csm|success manager)\b|\bpremium (?:[\w/-]+ )?(?:sla|support)\b|\b(?:days?|hours?) of (?:consultancy|consulting|training|professional services|implementation|onboarding)\b|\b(?:health ?check|configuration review|config review)\b"),
+    _signal("seats.people_from_to", "seats", r"\b(?:user |named user )?(?:licen[cs]es|seats|users|logins)\s+from \d+ to \d+\b|\bfrom \d+ to \d+ (?:agents|people|staff|employees|technicians|reps|members|editors|admins|engineers|developers|seats|licen[cs]es|users)\b|\b\d+ (?:more|additional|extra|new) (?:agents|people|staff|employees|technicians|técnicos|reps|editors|admins|engineers|developers|collaborators|accounts)\b", 0.8),
     _signal("seats.access_for", "seats", r"\b(?:need|needing|want|get|give|enable|create|open)\w*\s+(?:[\w-]+\s+){0,3}?(?:access|logins?|accesses|user accounts?)\s+(?:for|to)\b|\b(?:have|get) (?:an? )?access to the\b", 0.6),
     _signal("scale.onto_our_system", "scale", r"\b(?:onto|on to|into|inside) (?:our|the|your) (?:account|system|platform|helpdesk|instance|tenant|payroll|hr system|hr and payroll|workspace|contract)\b|\bfilial\w*\b|\b(?:other|another|second|new|the) (?:company|brand|business|entity)'?s? (?:team|staff|employees|people)\b", 0.7),
     _signal("cross.trial_to_paid", "cross_sell", r"\b(?:pilot|trial|poc)\b.{0,30}?\b(?:to|->|into) paid\b|\bconvert\w* (?:the |our |their )?(?:[\w-]+ ){0,2}(?:pilot|trial|poc)\b|\b(?:start|begin)\w* (?:the |a )?(?:\d+-day )?(?-i:[A-Z][a-zA-Z]+) (?:trial|pilot)\b"),
@@ -675,15 +685,15 @@ _NEGATION_RULES: tuple[PhraseRuleSpec, ...] = (
     _negation("neg.already_done", r"\b(?:we|you)\s+(?:added|bought|purchased|processed|negotiated)\s+(?:in|last|back)\b|\bsince we (?:bought|upgraded|added|purchased|moved)\b|\bthanks for (?:upgrading|adding|processing)\b|\b(?:are|is) (?:all )?(?:active|assigned|showing correctly|reflected|fully onboarded)\b", 1.2),
     _negation("neg.past_purchase_noun", r"\b(?:module|add-?on|product|app|seats|licen[cs]es|storage|pack|package|plan|upgrade|tier)\s+(?:that\s+)?(?:we|they)\s+(?:purchased|bought|ordered|added|paid for|signed for)\b|\b(?:upgrade|purchase|expansion|rollout|roll-out|migration|move|true-?up|increase)\s+(?:we|they|you)\s+(?:did|made|completed|finished|processed|negotiated|bought|ran)\b|\b(?:upgrade|purchase|expansion|rollout|migration|true-?up|increase)\b.{0,40}?\b(?:ago|last (?:year|spring|summer|autumn|fall|winter|month|quarter|week)|back in|went (?:well|smoothly|fine))\b|\b(?:since|after|following) (?:adding|buying|purchasing|upgrading|switching|rolling out|taking)\b|\b(?:since|after|following) (?:the |our )?(?:last \w+'s |[\w-]+'s )?(?:[\w-]+\s+){0,2}?(?:upgrade|expansion|rollout|migration|true-?up)\b(?!\s+(?:to|of|for)\b)|\b(?:rollout|upgrade|migration|expansion|move)\s+(?:finished|completed|went|was done|is done|wrapped)\b|\bthanks (?:again )?for (?:the|our) (?:[\w-]+\s+){0,2}?(?:upgrade|migration|rollout|expansion|increase)\b|\byou processed\b|\b(?:are|is) (?:all )?(?:in use|live and working|visible now)\b|\bfrom (?:last (?:year|quarter|month)|the (?:autumn|spring|summer|winter|last) true-?up)\b", 1.5),
     # already done or delivered: nothing left to sell
-    _negation("neg.already_live", r"\b(?:is|are|went|now|has gone|have gone|been|be) live\b|\bwent live\b|\b(?:all set|up and running|working again|works again|sorted now|now working)\b|\b(?:arrived|has arrived|was applied|have been applied|has been applied|took effect|is now active|are now active|now active|now showing|were added|was added|has been added|have been added|was raised|was increased|were increased|was lifted|has been raised|has been increased|been upgraded)\b|\bthanks? (?:you )?for (?:getting|adding|upgrading|sorting|raising|increasing|processing|turning|enabling|lifting)\b|\bjust to confirm\b.{0,60}\b(?:live|done|complete|in place)\b|\brecap of\b|\byears? since\b|\b(?:last|previous) (?:year|spring|summer|autumn|winter|quarter|month)'s (?:rollout|upgrade|expansion|move|increase)\b|\b(?:lifted|raised|increased|bumped|extended|doubled|upgraded|added|bought|moved)\b.{0,50}\blast (?:year|spring|summer|autumn|fall|winter|month|quarter|week)\b", 1.5),
+    _negation("neg.already_live", r"\b(?:is|are|went|now|has gone|have gone|been|be) live\b|\bwent live\b|\b(?:all set|up and running|working again|works again|sorted now|now working)\b|\b(?:arrived|has arrived|was applied|have been applied|has been applied|took effect|is now active|are now active|now active|now showing|were added|was added|has been added|have been added|was raised|was increased|were increased|was lifted|has been raised|has been increased|been upgraded)\b|\bthanks? (?:you )?for (?:getting|adding|upgrading|sorting|raising|increasing|processing|turning|enabling|lifting)\b|\bjust to confirm\b.{0,60}\b(?:live|done|complete|in place)\b|\brecap of\b|\byears? since\b|\b(?:last|previous) (?:year|spring|summer|autumn|winter|quarter|month)'s (?:rollout|upgrade|expansion|move|increase)\b|\b(?:lifted|raised|increased|bumped|extended|doubled|upgraded|added|bought|moved|took|taken|signed)\b.{0,50}\b(?:last (?:year|spring|summer|autumn|fall|winter|month|quarter|week)|back in|in (?:19|20)\d\d|years? ago)\b|\b(?:went|gone) smoothly\b|\bworked (?:brilliantly|really well|well|great|perfectly)\b|\bthanks? (?:you )?(?:again )?for (?:your help|helping|the (?:[\w-]+ ){0,2}(?:session|training|workshop|webinar))\b|\bsince we took\b", 1.5),
     # someone else's expansion: a prospect, another vendor's licences, the vendor's own hiring
-    _negation("neg.third_party", r"\b(?:don'?t|do not|doesn'?t) (?:currently |yet |really )?use (?:you|your)\b|\bnot (?:yet )?(?:a )?customers?\b|\bfor the first time\b|\b(?:currently|already) (?:with|on) (?:another|a different|other) (?:vendor|provider|system|tool)\b|\b(?:salesforce|slack|zoom|microsoft|office 365|o365|m365|adobe|google workspace|gsuite|workday|okta|atlassian|jira|confluence|github|gitlab|hubspot|zendesk|servicenow|docusign|dropbox|notion|asana|aws|azure)\s+(?:seats?|licen[cs]es?|users|members|accounts|workspace|subscription)\b|\b(?:husband|wife|partner|brother|sister|friend)'s (?:company|business|firm)\b|\b(?:are you|you're|you are) hiring\b|\byour (?:job (?:posting|ad|advert|opening)s?|vacanc(?:y|ies)|careers page|recruiters?)\b|\b(?:our|their|the) (?:agency|broker|vendor|supplier|clients?|customers?)'?s? (?:is|are) (?:upgrading|adding|expanding|growing|buying)\b|\bunrelated to (?:us|them)\b", 1.5),
+    _negation("neg.third_party", r"\b(?:don'?t|do not|doesn'?t) (?:currently |yet |really )?use (?:you|your)\b|\bnot (?:yet )?(?:a )?customers?\b|\bfor the first time\b|\b(?:currently|already) (?:with|on) (?:another|a different|other) (?:vendor|provider|system|tool)\b|\b(?:salesforce|slack|zoom|microsoft(?: 365)?|office 365|o365|m365|adobe|google workspace|gsuite|workday|okta|atlassian|jira|confluence|github|gitlab|hubspot|zendesk|servicenow|docusign|dropbox|notion|asana|aws|azure)\s+(?:seats?|licen[cs]es?|users|members|accounts|workspace|subscription)\b|\b(?:husband|wife|partner|brother|sister|friend)'s (?:company|business|firm)\b|\b(?:are you|you're|you are) hiring\b|\byour (?:job (?:posting|ad|advert|opening)s?|vacanc(?:y|ies)|careers page|recruiters?)\b|\b(?:our|their|the) (?:agency|broker|vendor|supplier|clients?|customers?)'?s? (?:is|are) (?:upgrading|adding|expanding|growing|buying)\b|\bunrelated to (?:us|them)\b|\b(?:doesn'?t|does not) relate to (?:your|our) contract\b|\bno changes? (?:to|on) our contract\b|\bnothing changes (?:on|in|to) our contract\b|\bnothing needed (?:on|from) your side\b|\bwith another (?:supplier|vendor|provider)\b|\buses? a different (?:[\w-]+ )?(?:system|platform|tool|lms|crm|erp|provider|vendor)\b", 1.5),
     # sarcasm and complaints that borrow expansion words
     _negation("neg.sarcasm", r"\b(?:lovely|great|brilliant|fantastic|wonderful|perfect|sure|oh good|cool)\s*[,.!-]+\s*(?:so|an|another|let'?s|let me|just what)\b|'(?:scale|upgrade|unlock\w*|premium|enterprise|add-?on|more value|value|growth)'|\bright after you fix\b|\bperhaps (?:start|begin) by\b|\bfar too expensive\b|\b(?:pay|paying) a fortune\b|\bcan'?t wait to (?:find out|see|pay)\b|\bcool cool\b|\btwice the (?:downtime|bugs|outages|price)\b|\bso we can (?:have|enjoy|get) (?:twice|more|double) the\b|\bfor what it is\b", 1.5),
     # questions about what they already have
-    _negation("neg.current_state", r"\bwhat(?:'s|s| is| are) (?:our|the) current\b|\bwhat (?:[\w-]+ ){0,2}(?:do we have|are we on|are we paying for|do we pay for|have we got)\b|\bdo we already have\b|\bwhich (?:plan|tier|edition) (?:we'?re|we are) on\b|\bconfirm(?:ation)? of which (?:plan|tier)\b", 1.2),
+    _negation("neg.current_state", r"\bwhat(?:'s|s| is| are) (?:our|the) current\b|\bwhat (?:[\w-]+ ){0,2}(?:do we have|are we on|are we paying for|do we pay for|have we got)\b|\bdo we already have\b|\bwhich (?:plan|tier|edition) (?:we'?re|we are) on\b|\bconfirm(?:ation)? of which (?:plan|tier)\b|\bwhat our (?:[\w-]+ ){1,3}(?:is|are)\b|\b(?:does|do|is) (?:our|the) (?:current )?(?:contract|subscription|plan|licen[cs]e|agreement) (?:include|cover)\b|\bincluded in our (?:current )?(?:contract|subscription|plan|licen[cs]e)\b|\bwhat we'?ve got\b|\bhow much (?:of it )?(?:we'?ve|we have) used\b", 1.2),
     # declining without "not"
-    _negation("neg.stay_put", r"\bstay (?:where we are|as we are|on (?:our|the) current)\b|\b(?:stick|sticking) with (?:what we have|our current|the current)\b|\b(?:didn'?t|doesn'?t|don'?t|not) justify\b|\bno longer (?:need|want|require)\b|\b(?:was|got|been) scrapped\b|\b(?:not|never|haven'?t|hasn'?t) (?:really )?(?:touched|used)\b|\b(?:chosen|decided|choose) not to (?:proceed|go ahead|continue|buy|take|add)\b|\bnot (?:to )?(?:proceed|go ahead) with\b", 1.5),
+    _negation("neg.stay_put", r"\bstay (?:where we are|as we are|on (?:our|the) current)\b|\b(?:stick|sticking) with (?:what we have|our current|the current)\b|\b(?:didn'?t|doesn'?t|don'?t|not) justify\b|\bno longer (?:need|want|require)\b|\b(?:was|got|been) scrapped\b|\b(?:not|never|haven'?t|hasn'?t) (?:really )?(?:touched|used)\b|\b(?:chosen|decided|choose) not to (?:proceed|go ahead|continue|buy|take|add)\b|\bnot (?:to )?(?:proceed|go ahead) with\b|\bhold off\b|\bbudget freeze\b|\b(?:current|existing|same) (?:scope|quantities|volumes?)\b|\bno changes\b", 1.5),
     # how-to questions and reports about the product as it is
     _negation("neg.support_howto", r"\bhow (?:do|can|should) (?:i|we)\b(?! (?:add|get|buy|purchase|increase|upgrade|raise|extend|expand|give|bring|onboard|roll))|\bwhere (?:do|can) (?:i|we)\b|\bany fix\b|\bplease (?:check|investigate|optimi[sz]e|fix|look into)\b|\b(?:jumped|spiked) (?:overnight|from)\b|\bwent from\b.{0,40}\b(?:overnight|without)\b|\b(?:we|you) pay for (?:isn'?t|is not|doesn'?t|does not)\b|\brolled (?:[\w-]+ ){0,3}out\b.{0,60}\b(?:ago|last (?:year|spring|summer|autumn|fall|winter|month|quarter))\b", 1.0),
     # software versions are not plans

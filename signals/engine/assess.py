@@ -14,12 +14,13 @@ from signals.records import (
     StakeholderFact,
     TicketFact,
     Trigger,
+    TriggerKind,
     ValueProofFact,
 )
 from signals.rules import RuleSet
 from signals.vocabulary import Blocker, Intent, recommendation_for
 
-INTENT_RANK = {Intent.BUYING: 3, Intent.INFERRED: 2, Intent.CURIOUS: 1}
+INTENT_RANK: dict[str, int] = {Intent.BUYING: 3, Intent.INFERRED: 2, Intent.CURIOUS: 1}
 SPECIFIC_USAGE = ("seats", "capacity")  # usage that names its own signal type
 
 
@@ -68,7 +69,7 @@ def assess_account(
             account_id=facts.account.pk,
             signal_type=signal_type,
             intent=_intent(texts),
-            texts=sorted(texts, key=lambda t: t.item.at, reverse=True),
+            texts=sorted(texts, key=lambda t: _at(t.item.at), reverse=True),
             usage=usage,
             stakeholders=_stakeholders_for(facts, texts),
         )
@@ -100,18 +101,22 @@ def triggers_of(a: Assessment) -> list[Trigger]:
         numbers = {k: float(v) for k, v in u.numbers.items() if isinstance(v, int | float)}
         if u.code == "seats":
             crossed = u.numbers.get("crossed_on") or u.item.at
+            kind: TriggerKind = "seats"
             ref, at = f"seats:{crossed}", _at(dt.date.fromisoformat(str(crossed)[:10]))
         elif u.code == "capacity":
             crossed = u.numbers.get("crossed_on") or u.item.at
+            kind = "capacity"
             where = f":{u.department}" if u.department else ""
             ref, at = f"capacity:{u.numbers.get('metric')}{where}:{crossed}", _at(dt.date.fromisoformat(str(crossed)[:10]))
         elif u.code == "growth":
             weekly = u.numbers.get("weekly") or [0.0]
             numbers["level"] = float(weekly[-1])
+            kind = "growth"
             ref, at = f"growth:{u.numbers.get('metric')}", _at(u.item.at)
-        else:  # new_department
+        else:
+            kind = "new_department"
             ref, at = f"department:{u.department}", _at(u.item.at)
-        out.append(Trigger(ref=ref, kind=u.code, at=at, evidence=u.item.id, numbers=numbers))  # type: ignore[arg-type]
+        out.append(Trigger(ref=ref, kind=kind, at=at, evidence=u.item.id, numbers=numbers))
     return out
 
 
@@ -285,7 +290,8 @@ def _gate(
 def _score(a: Assessment, facts: AccountFacts, rules: RuleSet, as_of: dt.date) -> None:
     """Weighted components, each stored with its points and the reason, so the UI can say why."""
     w = rules.weights
-    intent_share = {Intent.BUYING: 1.0, Intent.INFERRED: 0.6, Intent.CURIOUS: 0.4}[a.intent]
+    shares: dict[str, float] = {Intent.BUYING: 1.0, Intent.INFERRED: 0.6, Intent.CURIOUS: 0.4}
+    intent_share = shares[a.intent]
     sources = {"text"} if a.texts else set()
     if a.usage:
         sources.add("usage")

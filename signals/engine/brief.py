@@ -179,7 +179,7 @@ class TemplateBriefWriter:
                    "anything reaches the customer.", *[i.id for i in a.signal_items[:2]])]
 
 
-def _wait_action(blocker) -> str:  # type: ignore[no-untyped-def]
+def _wait_action(blocker: BlockerRecord) -> str:
     if blocker.code == "open_support_issue":
         return f"resolve {', '.join(blocker.evidence)} first"
     if blocker.code == "poor_health":

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Max, Min, Q
+from django.db.models import Manager, Max, Min, Model, Q, QuerySet
 
 from accounts.models import (
     UNRESOLVED_TICKET_STATUSES,
@@ -94,8 +94,8 @@ def day_end(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=dt.UTC)
 
 
-def _in(qs, field_name: str, ids: list[int] | None):  # type: ignore[no-untyped-def]
-    return qs if ids is None else qs.filter(**{f"{field_name}__in": ids})
+def _in[M: Model](qs: QuerySet[M] | Manager[M], field_name: str, ids: list[int] | None) -> QuerySet[M]:
+    return qs.all() if ids is None else qs.filter(**{f"{field_name}__in": ids})
 
 
 def account_facts(
@@ -103,7 +103,7 @@ def account_facts(
 ) -> dict[int, AccountFacts]:
     accounts = _in(Account.objects.select_related("owner"), "id", account_ids)
     facts = {
-        a.pk: AccountFacts(account=a, owner_active=bool(a.owner_id and a.owner.is_active))
+        a.pk: AccountFacts(account=a, owner_active=a.owner is not None and a.owner.is_active)
         for a in accounts
     }
     if not facts:
@@ -141,7 +141,7 @@ class RulesLookup:
         return RuleSet(merged)
 
 
-def _text_facts(facts: dict[int, AccountFacts], ids, as_of, widest: RuleSet, rules_for: RulesLookup) -> None:  # type: ignore[no-untyped-def]
+def _text_facts(facts: dict[int, AccountFacts], ids: list[int] | None, as_of: dt.date, widest: RuleSet, rules_for: RulesLookup) -> None:
     end = day_end(as_of)
     window = max(widest.text_window_days, widest.conflict_window_days)
     start = end - dt.timedelta(days=window)
@@ -187,7 +187,7 @@ def _excerpt(text: str, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _ticket_facts(facts: dict[int, AccountFacts], ids, as_of) -> None:  # type: ignore[no-untyped-def]
+def _ticket_facts(facts: dict[int, AccountFacts], ids: list[int] | None, as_of: dt.date) -> None:
     end = day_end(as_of)
     rows = _in(Ticket.objects, "account_id", ids).filter(
         status__in=UNRESOLVED_TICKET_STATUSES, opened_at__lt=end
@@ -196,7 +196,7 @@ def _ticket_facts(facts: dict[int, AccountFacts], ids, as_of) -> None:  # type: 
         facts[ticket.account_id].unresolved_tickets.append(ticket)
 
 
-def _outcome_facts(facts: dict[int, AccountFacts], ids, as_of, widest: RuleSet, rules_for: RulesLookup) -> None:  # type: ignore[no-untyped-def]
+def _outcome_facts(facts: dict[int, AccountFacts], ids: list[int] | None, as_of: dt.date, widest: RuleSet, rules_for: RulesLookup) -> None:
     end = day_end(as_of)
     start = end - dt.timedelta(days=widest.value_proof_days)
     rows = _in(Outcome.objects, "account_id", ids).filter(recorded_at__gte=start, recorded_at__lt=end)
@@ -208,7 +208,7 @@ def _outcome_facts(facts: dict[int, AccountFacts], ids, as_of, widest: RuleSet, 
         (f.verified_outcomes if outcome.verified else f.unverified_outcomes).append(outcome)
 
 
-def _latest_usage_facts(facts: dict[int, AccountFacts], ids, as_of, rules_for: RulesLookup) -> None:  # type: ignore[no-untyped-def]
+def _latest_usage_facts(facts: dict[int, AccountFacts], ids: list[int] | None, as_of: dt.date, rules_for: RulesLookup) -> None:
     """Seats used against seats purchased, and any metric against its limit, on the latest day."""
     start = as_of - dt.timedelta(days=LATEST_LOOKBACK_DAYS - 1)
     table = UsageDaily._meta.db_table
@@ -310,7 +310,7 @@ def _run_start(series: dict[dt.date, float], threshold: float) -> dt.date | None
     return start
 
 
-def _trend_facts(facts: dict[int, AccountFacts], ids, as_of, rules_for: RulesLookup) -> None:  # type: ignore[no-untyped-def]
+def _trend_facts(facts: dict[int, AccountFacts], ids: list[int] | None, as_of: dt.date, rules_for: RulesLookup) -> None:
     """Weekly averages over 8 weeks: sustained growth (not one spike) and sustained decline."""
     table = UsageDaily._meta.db_table
     start = as_of - dt.timedelta(days=7 * TREND_WEEKS - 1)
@@ -360,7 +360,7 @@ def _trend_facts(facts: dict[int, AccountFacts], ids, as_of, rules_for: RulesLoo
             ))
 
 
-def _new_department_facts(facts: dict[int, AccountFacts], ids, as_of, widest: RuleSet, rules_for: RulesLookup) -> None:  # type: ignore[no-untyped-def]
+def _new_department_facts(facts: dict[int, AccountFacts], ids: list[int] | None, as_of: dt.date, widest: RuleSet, rules_for: RulesLookup) -> None:
     qs = _in(UsageDaily.objects, "account_id", ids).filter(date__lte=as_of)
     firsts = qs.values("account_id", "department").annotate(first=Min("date"))
     by_account: dict[int, list[tuple[str, dt.date]]] = defaultdict(list)
@@ -382,19 +382,19 @@ def _new_department_facts(facts: dict[int, AccountFacts], ids, as_of, widest: Ru
     rows = _in(UsageDaily.objects, "account_id", sorted({a for a, _ in wanted})).filter(
         date__gte=earliest_new, date__lte=as_of
     ).exclude(department="").values("account_id", "department", "date", "metric", "value")
-    first_rows: dict[tuple[int, str], list[dict]] = defaultdict(list)
+    first_metrics: dict[tuple[int, str], list[str]] = defaultdict(list)
     latest: dict[tuple[int, str], tuple[dt.date, float]] = {}
-    for row in rows:
-        key = (row["account_id"], row["department"])
+    for reading in rows:
+        key = (reading["account_id"], reading["department"])
         if key not in wanted:
             continue
-        if row["date"] == wanted[key]:
-            first_rows[key].append(row)
-        if row["metric"] == "active_users" and (key not in latest or row["date"] > latest[key][0]):
-            latest[key] = (row["date"], row["value"])
+        if reading["date"] == wanted[key]:
+            first_metrics[key].append(reading["metric"])
+        if reading["metric"] == "active_users" and (key not in latest or reading["date"] > latest[key][0]):
+            latest[key] = (reading["date"], reading["value"])
     for (account_id, department), first in sorted(wanted.items()):
         f = facts[account_id]
-        metrics = sorted(r["metric"] for r in first_rows[(account_id, department)])
+        metrics = sorted(first_metrics[(account_id, department)])
         metric = "active_users" if "active_users" in metrics else (metrics[0] if metrics else "active_users")
         users = latest.get((account_id, department))
         users_text = f"; {users[1]:,.0f} active users on {users[0]:%-d %b}" if users else ""
@@ -406,7 +406,7 @@ def _new_department_facts(facts: dict[int, AccountFacts], ids, as_of, widest: Ru
         ))
 
 
-def _stakeholder_facts(facts: dict[int, AccountFacts], ids, as_of, widest: RuleSet, rules_for: RulesLookup) -> None:  # type: ignore[no-untyped-def]
+def _stakeholder_facts(facts: dict[int, AccountFacts], ids: list[int] | None, as_of: dt.date, widest: RuleSet, rules_for: RulesLookup) -> None:
     """Decision makers and champions, with when they first and last wrote to us."""
     end = day_end(as_of)
     contacts = _in(Contact.objects, "account_id", ids).filter(active=True, role__in=LEADER_ROLES)

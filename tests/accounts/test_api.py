@@ -1,7 +1,13 @@
+from typing import TYPE_CHECKING
+
 import pytest
+from django.contrib.auth.models import User
 
 from accounts.models import Account, ImportRun, Ticket
 from tests import factories
+
+if TYPE_CHECKING:
+    from tests.conftest import ApiClientFor
 
 pytestmark = pytest.mark.django_db
 
@@ -12,18 +18,18 @@ RECORDS = [
 ]
 
 
-def test_it_requires_a_token(api_client_for) -> None:
+def test_it_requires_a_token(api_client_for: "ApiClientFor") -> None:
     response = api_client_for(None).post("/api/v1/evidence/", {"records": RECORDS}, format="json")
     assert response.status_code == 401
 
 
-def test_an_owner_may_not_import(api_client_for, owner) -> None:
+def test_an_owner_may_not_import(api_client_for: "ApiClientFor", owner: User) -> None:
     response = api_client_for(owner).post("/api/v1/evidence/", {"records": RECORDS}, format="json")
     assert response.status_code == 403
     assert Account.objects.count() == 0
 
 
-def test_a_leader_imports_a_batch(api_client_for, leader) -> None:
+def test_a_leader_imports_a_batch(api_client_for: "ApiClientFor", leader: User) -> None:
     response = api_client_for(leader).post("/api/v1/evidence/", {"records": RECORDS}, format="json")
 
     assert response.status_code == 200, response.content
@@ -36,7 +42,7 @@ def test_a_leader_imports_a_batch(api_client_for, leader) -> None:
     assert again.json()["counts"]["ticket"] == {"created": 0, "updated": 0, "unchanged": 1}
 
 
-def test_an_invalid_batch_is_400_with_every_error_and_writes_nothing(api_client_for, leader) -> None:
+def test_an_invalid_batch_is_400_with_every_error_and_writes_nothing(api_client_for: "ApiClientFor", leader: User) -> None:
     bad = [*RECORDS, {"type": "ticket", "external_id": "ZD-2", "account": "nope", "subject": "x",
                       "status": "stuck", "opened_at": "2026-11-10T08:30:00Z"}, "not an object"]
 
@@ -51,7 +57,7 @@ def test_an_invalid_batch_is_400_with_every_error_and_writes_nothing(api_client_
     assert Ticket.objects.count() == 0
 
 
-def test_skip_invalid_through_the_api(api_client_for, leader) -> None:
+def test_skip_invalid_through_the_api(api_client_for: "ApiClientFor", leader: User) -> None:
     bad = [*RECORDS, {"type": "note", "external_id": "n", "account": "ghost", "text": "x", "created_at": "2026-11-10T08:30:00Z"}]
     response = api_client_for(leader).post(
         "/api/v1/evidence/", {"records": bad, "skip_invalid": True}, format="json"
@@ -63,17 +69,17 @@ def test_skip_invalid_through_the_api(api_client_for, leader) -> None:
     assert Ticket.objects.count() == 1
 
 
-def test_an_empty_or_malformed_body_is_400(api_client_for, leader) -> None:
+def test_an_empty_or_malformed_body_is_400(api_client_for: "ApiClientFor", leader: User) -> None:
     client = api_client_for(leader)
     assert client.post("/api/v1/evidence/", {"records": []}, format="json").status_code == 400
     assert client.post("/api/v1/evidence/", {"nope": 1}, format="json").status_code == 400
     assert client.post("/api/v1/evidence/", "[1,2", content_type="application/json").status_code == 400
 
 
-def test_an_owner_reads_only_their_accounts(api_client_for, owner, other_owner) -> None:
-    mine = factories.AccountFactory(owner=owner, external_id="mine")
-    theirs = factories.AccountFactory(owner=other_owner, external_id="theirs")
-    factories.TicketFactory(account=theirs)
+def test_an_owner_reads_only_their_accounts(api_client_for: "ApiClientFor", owner: User, other_owner: User) -> None:
+    mine = factories.AccountFactory.create(owner=owner, external_id="mine")
+    theirs = factories.AccountFactory.create(owner=other_owner, external_id="theirs")
+    factories.TicketFactory.create(account=theirs)
     client = api_client_for(owner)
 
     listed = client.get("/api/v1/accounts/").json()
@@ -84,11 +90,11 @@ def test_an_owner_reads_only_their_accounts(api_client_for, owner, other_owner) 
     assert mine.pk
 
 
-def test_a_leader_reads_every_account_and_its_evidence(api_client_for, leader, owner) -> None:
-    account = factories.AccountFactory(owner=owner, external_id="acme")
-    factories.TicketFactory(account=account, external_id="ZD-1")
-    contact = factories.ContactFactory(account=account, external_id="c1")
-    factories.InteractionFactory(account=account, contact=contact, external_id="m1")
+def test_a_leader_reads_every_account_and_its_evidence(api_client_for: "ApiClientFor", leader: User, owner: User) -> None:
+    account = factories.AccountFactory.create(owner=owner, external_id="acme")
+    factories.TicketFactory.create(account=account, external_id="ZD-1")
+    contact = factories.ContactFactory.create(account=account, external_id="c1")
+    factories.InteractionFactory.create(account=account, contact=contact, external_id="m1")
     client = api_client_for(leader)
 
     assert client.get("/api/v1/accounts/").json()["count"] == 1
@@ -100,7 +106,7 @@ def test_a_leader_reads_every_account_and_its_evidence(api_client_for, leader, o
         assert client.get(f"/api/v1/accounts/acme/{kind}/").status_code == 200
 
 
-def test_the_openapi_schema_is_served(api_client_for, leader) -> None:
+def test_the_openapi_schema_is_served(api_client_for: "ApiClientFor", leader: User) -> None:
     response = api_client_for(leader).get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert response.status_code == 200
     assert "/api/v1/evidence/" in response.json()["paths"]

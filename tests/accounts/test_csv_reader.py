@@ -3,11 +3,15 @@ lose the rows after it."""
 
 import json
 from io import StringIO
+from typing import TYPE_CHECKING
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from accounts.models import Interaction
+
+if TYPE_CHECKING:
+    from tests.conftest import WriteFile
 
 pytestmark = pytest.mark.django_db
 HEADER = "type,external_id,account,occurred_at,text\n"
@@ -24,7 +28,7 @@ def run(*args: str) -> tuple[str, str]:
     return out.getvalue(), err.getvalue()
 
 
-def test_an_unterminated_quote_is_an_error_for_its_line_and_the_rows_after_it_are_read(write_file) -> None:
+def test_an_unterminated_quote_is_an_error_for_its_line_and_the_rows_after_it_are_read(write_file: "WriteFile") -> None:
     content = HEADER + row("m1", '"Customer wrote: our 5"" screens') + row("m2", "second") + row("m3", "third")
     path = write_file("messages.csv", content)
     run(str(write_file("accounts.jsonl", ACCOUNT)))
@@ -44,7 +48,7 @@ def test_an_unterminated_quote_is_an_error_for_its_line_and_the_rows_after_it_ar
         (2, 'interaction,m1,acme,2026-11-12T14:00:00Z,"Customer wrote: our 5"" screens')]
 
 
-def test_a_stray_quote_inside_a_cell_is_an_error_not_part_of_the_cell(write_file) -> None:
+def test_a_stray_quote_inside_a_cell_is_an_error_not_part_of_the_cell(write_file: "WriteFile") -> None:
     run(str(write_file("accounts.jsonl", ACCOUNT)))
     content = HEADER + row("m1", '"quoted" then more') + row("m2", "fine")
     out, err = run(str(write_file("messages.csv", content)), "--skip-invalid")
@@ -52,7 +56,7 @@ def test_a_stray_quote_inside_a_cell_is_an_error_not_part_of_the_cell(write_file
     assert err.startswith("2: line: not valid CSV (")
 
 
-def test_a_quoted_cell_may_span_lines_and_the_next_row_keeps_its_own_number(write_file) -> None:
+def test_a_quoted_cell_may_span_lines_and_the_next_row_keeps_its_own_number(write_file: "WriteFile") -> None:
     run(str(write_file("accounts.jsonl", ACCOUNT)))
     content = HEADER + row("m1", '"first line\nsecond ""line"""') + row("m2", "Bad,")
     with pytest.raises(CommandError):
@@ -61,7 +65,7 @@ def test_a_quoted_cell_may_span_lines_and_the_next_row_keeps_its_own_number(writ
     assert err.getvalue().splitlines() == ["4: line: has 6 columns, the header has 5"]
 
 
-def test_with_skip_invalid_a_huge_cell_is_rejected_with_its_line_and_the_reader_goes_on(write_file) -> None:
+def test_with_skip_invalid_a_huge_cell_is_rejected_with_its_line_and_the_reader_goes_on(write_file: "WriteFile") -> None:
     run(str(write_file("accounts.jsonl", ACCOUNT)))
     huge = "x" * 204_800  # 200 KB: over the csv module's default cell limit and the text limit
     content = HEADER + row("m1", "before") + row("m2", huge) + row("m3", "after") + row("m4", "last")
@@ -77,7 +81,7 @@ def test_with_skip_invalid_a_huge_cell_is_rejected_with_its_line_and_the_reader_
     assert reject["raw"] == row("m2", huge).rstrip("\n")
 
 
-def test_a_cell_over_the_readers_limit_is_an_error_for_its_line(write_file) -> None:
+def test_a_cell_over_the_readers_limit_is_an_error_for_its_line(write_file: "WriteFile") -> None:
     run(str(write_file("accounts.jsonl", ACCOUNT)))
     content = HEADER + row("m1", "y" * 1_200_000) + row("m2", "after")
     path = write_file("messages.csv", content)

@@ -333,9 +333,9 @@ def test_it_rejects_bad_arguments() -> None:
     with pytest.raises(ValueError):
         generate_demo_records(accounts=5, today=TODAY)
     with pytest.raises(TypeError):
-        generate_demo_records(today="2026-11-23")  # type: ignore[arg-type]
+        generate_demo_records(today="2026-11-23")  # type: ignore[arg-type]  # a wrong type on purpose
     with pytest.raises(TypeError):
-        generate_demo_records(seed="1", today=TODAY)  # type: ignore[arg-type]
+        generate_demo_records(seed="1", today=TODAY)  # type: ignore[arg-type]  # a wrong type on purpose
 
 
 def test_scenario_accounts_do_not_depend_on_the_book_size(book: list[Record]) -> None:
@@ -722,6 +722,7 @@ def test_each_named_account_waits_in_its_owners_queue(loaded: dt.date, client: C
         [candidate] = Candidate.objects.filter(account=account, recommendation=recommendation)
         assert candidate.status == "pending", external_id
         assert not candidate.decided_at and not candidate.decisions.exists(), external_id
+        assert account.owner is not None, external_id
         client.force_login(account.owner)
         page = client.get("/queue/", {"q": account.name}).content.decode()
         row = re.search(rf'<tr id="candidate-{candidate.pk}".*?</tr>', page, re.S)
@@ -758,6 +759,7 @@ def test_no_decision_predates_its_evidence(loaded: dt.date) -> None:
     assert decided.count() >= 3, "the demo has a past"
     for candidate in decided:
         [decision] = Decision.objects.filter(candidate=candidate)
+        assert candidate.decided_at is not None
         assert decision.decided_at == candidate.decided_at <= now
         assert candidate.inserted_at <= decision.decided_at
         for at in _evidence_times(candidate):

@@ -42,7 +42,7 @@ records = st.fixed_dictionaries({"type": st.sampled_from(TYPES)}).flatmap(
 
 
 def snapshot() -> dict[str, int]:
-    return {m.__name__: m.objects.count() for m in MODELS}
+    return {m.__name__: m._default_manager.count() for m in MODELS}
 
 
 def seed() -> None:
@@ -72,7 +72,7 @@ def test_any_api_batch_is_all_or_nothing(batch: list) -> None:
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(lines=st.lists(st.one_of(records.map(json.dumps), st.text(alphabet=string.printable, max_size=40)),
                       min_size=1, max_size=6))
-def test_any_file_is_all_or_nothing(lines: list[str], tmp_path_factory) -> None:
+def test_any_file_is_all_or_nothing(lines: list[str], tmp_path_factory: pytest.TempPathFactory) -> None:
     path = tmp_path_factory.mktemp("fuzz") / "input.jsonl"
     path.write_text("\n".join(line.replace("\n", " ") for line in lines) + "\n", encoding="utf-8")
     before = snapshot()

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import Browser, Page
+from pytest_django.live_server_helper import LiveServer
 
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -30,7 +32,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
+def browser() -> Iterator[Browser]:
     if not CHROMIUM:
         if os.environ.get("REQUIRE_BROWSER"):
             pytest.fail("REQUIRE_BROWSER is set but Debian's chromium is not installed")
@@ -48,26 +50,30 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def page(browser, live_server):  # type: ignore[no-untyped-def]
+def js_errors() -> list[str]:
+    """What the page reported: uncaught exceptions and console errors."""
+    return []
+
+
+@pytest.fixture
+def page(browser: Browser, live_server: LiveServer, js_errors: list[str]) -> Iterator[Page]:
     context = browser.new_context(viewport={"width": 1440, "height": 900}, base_url=live_server.url)
     page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    page.js_errors = errors  # type: ignore[attr-defined]
+    page.on("pageerror", lambda exc: js_errors.append(str(exc)))
+    page.on("console", lambda msg: js_errors.append(msg.text) if msg.type == "error" else None)
     yield page
     context.close()
 
 
 @pytest.fixture
-def demo_data(transactional_db) -> str:  # type: ignore[no-untyped-def]
+def demo_data(transactional_db: None) -> str:
     """A small demo book (the real generator, importer and engine), with the demo logins."""
     out = StringIO()
     call_command("load_demo", "--accounts", "40", stdout=out)
     return out.getvalue()
 
 
-def sign_in(page, username: str) -> None:  # type: ignore[no-untyped-def]
+def sign_in(page: Page, username: str) -> None:
     page.goto("/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", DEMO_PASSWORD)
@@ -75,7 +81,7 @@ def sign_in(page, username: str) -> None:  # type: ignore[no-untyped-def]
     page.wait_for_url("**/queue/**")
 
 
-def screenshot(page, name: str, tmp_dir: Path | None = None) -> Path:  # type: ignore[no-untyped-def]
+def screenshot(page: Page, name: str, tmp_dir: Path | None = None) -> Path:
     """docs/screenshots/ is refreshed with UPDATE_SCREENSHOTS=1; otherwise shots go to a temp dir."""
     folder = SCREENSHOTS if os.environ.get("UPDATE_SCREENSHOTS") else (tmp_dir or Path("/tmp/expansion-screenshots"))
     folder.mkdir(parents=True, exist_ok=True)

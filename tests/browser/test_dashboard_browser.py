@@ -1,8 +1,10 @@
 """The pilot dashboard in a real browser on the demo book and its demo history."""
 
+from pathlib import Path
+
 import pytest
 from django.utils import timezone
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
 
 from measurement.demo import demo_history_create
 from tests.browser.conftest import screenshot, sign_in
@@ -11,7 +13,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def history(demo_data) -> int:  # type: ignore[no-untyped-def]
+def history(demo_data: str) -> int:
     """load_demo already wrote the demo history; a second call must add nothing."""
     from reviews.models import Decision
 
@@ -19,7 +21,7 @@ def history(demo_data) -> int:  # type: ignore[no-untyped-def]
     return Decision.objects.count()
 
 
-def test_a_leader_reads_the_pilot_dashboard(page, history, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_leader_reads_the_pilot_dashboard(page: Page, js_errors: list[str], history: int, tmp_path: Path) -> None:
     assert history > 0
     sign_in(page, "lee@example.com")
     page.goto("/dashboard/?pilot=all")
@@ -28,12 +30,12 @@ def test_a_leader_reads_the_pilot_dashboard(page, history, tmp_path) -> None:  #
     assert funnel.locator("rect.chart-bar, rect.chart-bar-alt, rect.chart-bar-won").count() == 7
     assert funnel.locator("text.chart-label").all_text_contents()[:3] == [
         "Signals surfaced", "Reviewed by the owner", "Owner-approved"]
-    surfaced = int(funnel.locator("text.chart-value").first.text_content().split()[0].replace(",", ""))
+    surfaced = int((funnel.locator("text.chart-value").first.text_content() or "").split()[0].replace(",", ""))
     assert surfaced > 0
     # A chart's numbers are one click away, beside it, and the CSV next to the title.
     funnel.locator("summary").click()
     expect(funnel.locator("table")).to_be_visible()
-    assert funnel.locator("a.csv-link").get_attribute("href").startswith("/dashboard/funnel.csv?")
+    assert (funnel.locator("a.csv-link").get_attribute("href") or "").startswith("/dashboard/funnel.csv?")
     weekly = page.locator("#fig-weekly svg.chart")
     expect(weekly).to_be_visible()
     assert weekly.locator("rect.chart-bar").count() >= 8
@@ -52,10 +54,10 @@ def test_a_leader_reads_the_pilot_dashboard(page, history, tmp_path) -> None:  #
     screenshot(page, "dashboard", tmp_path)
     page.set_viewport_size({"width": 1440, "height": 2400})
     screenshot(page, "dashboard-long", tmp_path)
-    assert page.js_errors == [], page.js_errors
+    assert js_errors == [], js_errors
 
 
-def test_an_owner_sees_only_their_slice(page, history, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_an_owner_sees_only_their_slice(page: Page, js_errors: list[str], history: int, tmp_path: Path) -> None:
     sign_in(page, "dana@example.com")
     page.goto("/dashboard/?pilot=all&dim=owner")
     expect(page.locator("main .notice")).to_contain_text("your own accounts only")
@@ -66,4 +68,4 @@ def test_an_owner_sees_only_their_slice(page, history, tmp_path) -> None:  # typ
     body = page.locator("main").inner_text()
     assert "Marcus Oyelaran" not in body and "Sofia Lindqvist" not in body
     screenshot(page, "dashboard-owner", tmp_path)
-    assert page.js_errors == [], page.js_errors
+    assert js_errors == [], js_errors

@@ -2,9 +2,11 @@
 without full page loads, and no way into another owner's candidate."""
 
 import re
+from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Browser, Locator, Page, expect
+from pytest_django.live_server_helper import LiveServer
 
 from signals.models import Candidate
 from tests.browser.conftest import screenshot, sign_in
@@ -12,19 +14,19 @@ from tests.browser.conftest import screenshot, sign_in
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _rows(page):  # type: ignore[no-untyped-def]
+def _rows(page: Page) -> Locator:
     return page.locator("#queue-list tbody tr[data-queue-row]")
 
 
-def _open_first(page) -> int:  # type: ignore[no-untyped-def]
+def _open_first(page: Page) -> int:
     row = _rows(page).first
-    pk = int(row.get_attribute("id").split("-")[1])
+    pk = int((row.get_attribute("id") or "").split("-")[1])
     row.locator("a.qrow-account").click()
     page.wait_for_selector(f'#detail article[data-candidate-id="{pk}"]')
     return pk
 
 
-def test_an_owner_reviews_the_queue_without_full_page_loads(page, demo_data, tmp_path) -> None:
+def test_an_owner_reviews_the_queue_without_full_page_loads(page: Page, js_errors: list[str], demo_data: str, tmp_path: Path) -> None:
     sign_in(page, "dana@example.com")
     # A marker on window survives htmx swaps but not a full page load.
     page.evaluate("window.__noReload = true")
@@ -77,10 +79,10 @@ def test_an_owner_reviews_the_queue_without_full_page_loads(page, demo_data, tmp
 
     assert _rows(page).count() == start - 3
     assert page.evaluate("window.__noReload") is True, "the queue updated without a full page load"
-    assert not [e for e in page.js_errors if "favicon" not in e], page.js_errors
+    assert not [e for e in js_errors if "favicon" not in e], js_errors
 
 
-def test_keyboard_moves_through_the_queue_and_filters_swap_the_list(page, demo_data, tmp_path) -> None:
+def test_keyboard_moves_through_the_queue_and_filters_swap_the_list(page: Page, demo_data: str, tmp_path: Path) -> None:
     sign_in(page, "dana@example.com")
     page.evaluate("window.__noReload = true")
     page.keyboard.press("j")
@@ -102,15 +104,16 @@ def test_keyboard_moves_through_the_queue_and_filters_swap_the_list(page, demo_d
     screenshot(page, "queue", tmp_path)
 
 
-def test_an_owner_cannot_open_another_owners_candidate(page, demo_data) -> None:
+def test_an_owner_cannot_open_another_owners_candidate(page: Page, demo_data: str) -> None:
     theirs = Candidate.objects.exclude(account__owner__username="dana@example.com").exclude(account__owner=None).first()
     sign_in(page, "dana@example.com")
+    assert theirs is not None
     response = page.goto(f"/candidates/{theirs.pk}/")
-    assert response.status == 404
+    assert response is not None and response.status == 404
     assert theirs.account.name not in page.content()
 
 
-def test_the_basic_flow_works_without_javascript(browser, live_server, demo_data) -> None:
+def test_the_basic_flow_works_without_javascript(browser: Browser, live_server: LiveServer, demo_data: str) -> None:
     context = browser.new_context(java_script_enabled=False, base_url=live_server.url)
     page = context.new_page()
     sign_in(page, "dana@example.com")

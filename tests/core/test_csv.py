@@ -3,23 +3,30 @@
 import csv
 import datetime as dt
 import io
+from typing import TYPE_CHECKING
 
 import pytest
+from django.contrib.auth.models import User
+from django.http import StreamingHttpResponse
+from django.test import Client
 
 from core.csv import safe_cell, writer
 from tests import factories
 from tests.measurement.book import RANGE, Book, build
 
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse
+
 FORMULA = '=HYPERLINK("https://evil.example/phish","Click")'
 
 
 @pytest.fixture
-def book(owner, other_owner, leader) -> Book:
+def book(owner: User, other_owner: User, leader: User) -> Book:
     return build(owner, other_owner, leader)
 
 
-def _rows(response) -> list[list[str]]:
-    body = b"".join(response.streaming_content) if response.streaming else response.content
+def _rows(response: "_MonkeyPatchedWSGIResponse") -> list[list[str]]:
+    body = b"".join(response.streaming_content) if isinstance(response, StreamingHttpResponse) else response.content
     return list(csv.reader(io.StringIO(body.decode())))
 
 
@@ -42,9 +49,9 @@ def test_the_writer_quotes_every_cell_it_writes() -> None:
 
 
 @pytest.mark.django_db
-def test_the_monthly_review_csv_neutralises_account_names_and_outcome_titles(client, owner) -> None:
-    account = factories.AccountFactory(owner=owner, name=FORMULA, external_id="evil")
-    factories.OutcomeFactory(account=account, title="@SUM(1+1)*cmd|' /C calc'!A0",
+def test_the_monthly_review_csv_neutralises_account_names_and_outcome_titles(client: Client, owner: User) -> None:
+    account = factories.AccountFactory.create(owner=owner, name=FORMULA, external_id="evil")
+    factories.OutcomeFactory.create(account=account, title="@SUM(1+1)*cmd|' /C calc'!A0",
                              recorded_at=dt.datetime(2026, 3, 5, tzinfo=dt.UTC))
     client.force_login(owner)
 
@@ -55,7 +62,7 @@ def test_the_monthly_review_csv_neutralises_account_names_and_outcome_titles(cli
 
 
 @pytest.mark.django_db
-def test_the_events_csv_and_the_dashboard_csvs_neutralise_account_names(client, book: Book) -> None:
+def test_the_events_csv_and_the_dashboard_csvs_neutralise_account_names(client: Client, book: Book) -> None:
     acme = book.accounts["A1"]
     acme.name = FORMULA
     acme.save()

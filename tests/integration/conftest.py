@@ -9,6 +9,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -31,7 +32,7 @@ def _redis_up() -> bool:
 
 
 @pytest.fixture
-def worker_env(transactional_db) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def worker_env(transactional_db: None) -> dict[str, str]:
     if connection.vendor != "postgresql" or not _redis_up():
         if os.environ.get("REQUIRE_SERVICES"):
             pytest.fail("REQUIRE_SERVICES is set but PostgreSQL or Redis is not available")
@@ -71,19 +72,30 @@ def _reset_connections() -> None:
     celery_app.amqp._producer_pool = None
 
 
-@pytest.fixture
-def start_worker(worker_env: dict[str, str], tmp_path: Path) -> Iterator[Callable[..., subprocess.Popen]]:
-    started: list[subprocess.Popen] = []
+class WorkerProcess(subprocess.Popen[bytes]):
+    """A Celery worker process and the file its output goes to (shown when a wait times out)."""
 
-    def start(concurrency: int = 1, name: str = "w1") -> subprocess.Popen:
+    def __init__(self, args: list[str], *, log_path: Path, **kwargs: Any) -> None:
+        super().__init__(args, **kwargs)
+        self.log_path = log_path
+
+
+StartWorker = Callable[..., WorkerProcess]
+
+
+@pytest.fixture
+def start_worker(worker_env: dict[str, str], tmp_path: Path) -> Iterator[StartWorker]:
+    started: list[WorkerProcess] = []
+
+    def start(concurrency: int = 1, name: str = "w1") -> WorkerProcess:
         log = (tmp_path / f"{name}.log").open("w")
-        process = subprocess.Popen(
+        process = WorkerProcess(
             [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", worker_env["CELERY_QUEUE"],
              "--concurrency", str(concurrency), "--pool", "prefork", "-n", f"{name}@%h", "--loglevel", "INFO",
              "--without-gossip", "--without-mingle", "--without-heartbeat"],
+            log_path=tmp_path / f"{name}.log",
             cwd=ROOT, env=worker_env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )
-        process.log_path = tmp_path / f"{name}.log"  # type: ignore[attr-defined]
         started.append(process)
         return process
 
@@ -98,7 +110,8 @@ def start_worker(worker_env: dict[str, str], tmp_path: Path) -> Iterator[Callabl
                 process.wait()
 
 
-def wait_for(check: Callable[[], bool], timeout: float = 90, what: str = "condition", worker=None) -> None:  # type: ignore[no-untyped-def]
+def wait_for(check: Callable[[], bool], timeout: float = 90, what: str = "condition",
+             worker: WorkerProcess | None = None) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if check():

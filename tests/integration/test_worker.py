@@ -6,13 +6,13 @@ from pathlib import Path
 import pytest
 
 from signals.models import Candidate
-from tests.integration.conftest import wait_for
+from tests.integration.conftest import StartWorker, wait_for
 from tests.signals.scenario import Scenario
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
-def test_an_import_is_scored_by_the_worker(tmp_path: Path, send_to_worker, start_worker) -> None:
+def test_an_import_is_scored_by_the_worker(tmp_path: Path, send_to_worker: None, start_worker: StartWorker) -> None:
     worker = start_worker()
     s = Scenario(tmp_path)
     s.contact("c1", "decision_maker", name="Maria Lopez")
@@ -33,7 +33,7 @@ def test_an_import_is_scored_by_the_worker(tmp_path: Path, send_to_worker, start
     assert Candidate.objects.count() == 1
 
 
-def test_every_recommendation_through_the_worker(tmp_path: Path, send_to_worker, start_worker) -> None:
+def test_every_recommendation_through_the_worker(tmp_path: Path, send_to_worker: None, start_worker: StartWorker) -> None:
     worker = start_worker()
     buying = "We need 20 more seats by 1 March; Maria (VP Ops) signed off."
     expected = {}

@@ -13,7 +13,7 @@ from accounts.models import Account, Interaction, Outcome
 from measurement.models import EventKind, MeasurementEvent
 from signals.models import Candidate
 from signals.tasks import score_accounts_task
-from tests.integration.conftest import wait_for
+from tests.integration.conftest import StartWorker, wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -22,7 +22,7 @@ BATCH = 10
 
 
 @pytest.fixture
-def worker_env(worker_env):  # type: ignore[no-untyped-def]
+def worker_env(worker_env: dict[str, str]) -> dict[str, str]:
     # Redeliver what the killed worker had taken after 10 s instead of hours.
     return {**worker_env, "CELERY_VISIBILITY_TIMEOUT": "10"}
 
@@ -43,7 +43,7 @@ def make_book() -> list[int]:
     return ids
 
 
-def test_a_killed_worker_loses_no_work_and_duplicates_nothing(send_to_worker, start_worker, tmp_path: Path) -> None:
+def test_a_killed_worker_loses_no_work_and_duplicates_nothing(send_to_worker: None, start_worker: StartWorker, tmp_path: Path) -> None:
     ids = make_book()
     first = start_worker(concurrency=2, name="first")
     for start in range(0, len(ids), BATCH):

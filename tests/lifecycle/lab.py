@@ -4,13 +4,22 @@ import datetime as dt
 import json
 from io import StringIO
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from django.contrib.auth.models import User
 from django.core.management import call_command
+from django.test import Client
 from django.utils import timezone
+from pytest_django import DjangoCaptureOnCommitCallbacks
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from tests import factories
+
+if TYPE_CHECKING:
+    from rest_framework.response import _MonkeyPatchedResponse
+
+    from signals.models import Candidate
 
 SEATS_BUYING = "We need 20 more seats by 1 March; Maria (VP Ops) signed off."
 SEATS_AGAIN = "Our team is expanding again. We need 15 more seats on our license next month."
@@ -32,7 +41,7 @@ def ts(offset: float, hour: int = 12) -> str:
     return moment.isoformat().replace("+00:00", "Z")
 
 
-def active_user(email: str, role: str = "owner"):  # type: ignore[no-untyped-def]
+def active_user(email: str, role: str = "owner") -> User:
     from django.contrib.auth import get_user_model
 
     found = get_user_model().objects.filter(email__iexact=email).first()
@@ -117,35 +126,37 @@ def rows(account: str, signal_type: str | None = None, status: str | None = None
             and (status is None or r["status"] == status)]
 
 
-def api(user) -> APIClient:  # type: ignore[no-untyped-def]
+def api(user: User) -> APIClient:
     client = APIClient()
     token, _ = Token.objects.get_or_create(user=user)
     client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     return client
 
 
-def approve(client: APIClient, pk: int | str, version: int | None = None, override: str = "Confirmed on a call."):
+def approve(client: APIClient, pk: int | str, version: int | None = None,
+            override: str = "Confirmed on a call.") -> "_MonkeyPatchedResponse":
     body = {"next_step": "Call Maria about the seats", "consent_reviewed": True, "override_reason": override}
     if version is not None:
         body["version"] = version
     return client.post(f"/api/v1/candidates/{pk}/approve/", body, format="json")
 
 
-def reject(client: APIClient, pk: int | str, reason: str = "bad_timing", version: int | None = None):
+def reject(client: APIClient, pk: int | str, reason: str = "bad_timing",
+           version: int | None = None) -> "_MonkeyPatchedResponse":
     body: dict = {"reason_code": reason, "note": "checked"}
     if version is not None:
         body["version"] = version
     return client.post(f"/api/v1/candidates/{pk}/reject/", body, format="json")
 
 
-def defer(client: APIClient, pk: int | str, until: dt.date, version: int | None = None):
+def defer(client: APIClient, pk: int | str, until: dt.date, version: int | None = None) -> "_MonkeyPatchedResponse":
     body: dict = {"defer_until": until.isoformat(), "reason": "After their budget cycle"}
     if version is not None:
         body["version"] = version
     return client.post(f"/api/v1/candidates/{pk}/defer/", body, format="json")
 
 
-def candidates(account: str, signal_type: str):  # type: ignore[no-untyped-def]
+def candidates(account: str, signal_type: str) -> "list[Candidate]":
     from signals.models import Candidate
 
     return list(Candidate.objects.filter(account__external_id=account, signal_type=signal_type).order_by("pk"))
@@ -160,7 +171,7 @@ def events(pk: int | str, kind: str | None = None) -> list[str]:
     return list(qs.values_list("kind", flat=True))
 
 
-def change_rule(client, key: str, value: str, capture) -> int:  # type: ignore[no-untyped-def]
+def change_rule(client: Client, key: str, value: str, capture: DjangoCaptureOnCommitCallbacks) -> int:
     """Change a rule as an admin in Django admin; the save rescores (run its on-commit hook)."""
     from signals.models import Rule
 

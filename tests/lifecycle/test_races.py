@@ -23,7 +23,7 @@ APPROVE = {"next_step": "Call Maria about the seats", "consent_reviewed": True, 
 
 
 @pytest.fixture(autouse=True)
-def postgres(transactional_db) -> None:  # type: ignore[no-untyped-def]
+def postgres(transactional_db: None) -> None:
     if connection.vendor != "postgresql":
         if os.environ.get("REQUIRE_SERVICES"):
             pytest.fail("REQUIRE_SERVICES is set but DATABASE_URL is not PostgreSQL")
@@ -31,13 +31,13 @@ def postgres(transactional_db) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def people(transactional_db) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def people(transactional_db: None) -> dict[str, Any]:
     return {"dana": active_user("dana@example.com"), "omar": active_user("omar@example.com"),
             "lee": active_user("lee@example.com", "leader")}
 
 
 @pytest.fixture
-def seats_candidates(tmp_path: Path, people) -> Callable[[int], list[Candidate]]:  # type: ignore[no-untyped-def]
+def seats_candidates(tmp_path: Path, people: dict[str, Any]) -> Callable[[int], list[Candidate]]:
     def make(n: int) -> list[Candidate]:
         f = Files(tmp_path)
         names = [f"race{i}" for i in range(n)]
@@ -102,7 +102,7 @@ def kinds(candidate: Candidate) -> list[str]:
 # --------------------------------------------------------------------------- reassignment vs approve
 
 
-def test_an_approve_queued_behind_a_reassignment_is_refused(seats_candidates, people) -> None:
+def test_an_approve_queued_behind_a_reassignment_is_refused(seats_candidates: Callable[[int], list[Candidate]], people: dict[str, Any]) -> None:
     """The leader's reassignment is first in line for the account's lock (a third
     connection holds it for a moment); the previous owner's approve, sent just after,
     waits behind it and must then see the new owner."""
@@ -145,11 +145,11 @@ def test_an_approve_queued_behind_a_reassignment_is_refused(seats_candidates, pe
     assert out["approve"].status_code in (404, 409), (out["approve"].status_code, out["approve"].content)
     candidate.refresh_from_db()
     assert candidate.status == "pending"
-    assert candidate.account.owner.email == "omar@example.com"
+    assert candidate.account.owner is not None and candidate.account.owner.email == "omar@example.com"
     assert kinds(candidate).count("reassigned") == 1 and "approved" not in kinds(candidate)
 
 
-def test_an_approve_sent_just_after_a_reassignment_is_never_accepted_for_the_old_owner(seats_candidates, people) -> None:
+def test_an_approve_sent_just_after_a_reassignment_is_never_accepted_for_the_old_owner(seats_candidates: Callable[[int], list[Candidate]], people: dict[str, Any]) -> None:
     """Nine tries, the approve sent 5-20 ms after the reassignment, no lock held by the
     test: whichever wins, the result is consistent, and the answer is never 503."""
     candidates = seats_candidates(9)
@@ -162,11 +162,11 @@ def test_an_approve_sent_just_after_a_reassignment_is_never_accepted_for_the_old
             return dana.post(f"/api/v1/candidates/{candidate.pk}/approve/", {**APPROVE, "version": candidate.version},
                              format="json")
 
-        reassigned, approved = in_threads(
-            lambda candidate=candidate: lee.post(f"/api/v1/accounts/{candidate.account.external_id}/reassign/",
-                                                 {"owner_email": "omar@example.com"}, format="json"),
-            approve,
-        )
+        def reassign(candidate: Candidate = candidate) -> Any:
+            return lee.post(f"/api/v1/accounts/{candidate.account.external_id}/reassign/",
+                            {"owner_email": "omar@example.com"}, format="json")
+
+        reassigned, approved = in_threads(reassign, approve)
         assert not isinstance(reassigned, Exception) and not isinstance(approved, Exception), (reassigned, approved)
         assert reassigned.status_code == 200, reassigned.content
         assert approved.status_code in (200, 404, 409), (i, approved.status_code, approved.content)
@@ -185,7 +185,7 @@ def test_an_approve_sent_just_after_a_reassignment_is_never_accepted_for_the_old
 # --------------------------------------------------------------------------- first views
 
 
-def test_eight_parallel_first_views_write_one_reviewed_event(seats_candidates, people) -> None:
+def test_eight_parallel_first_views_write_one_reviewed_event(seats_candidates: Callable[[int], list[Candidate]], people: dict[str, Any]) -> None:
     candidates = seats_candidates(3)
     for candidate in candidates:
         clients = []
@@ -202,10 +202,10 @@ def test_eight_parallel_first_views_write_one_reviewed_event(seats_candidates, p
 
 
 @pytest.mark.parametrize("pair", [("approve", "reject"), ("approve", "approve"), ("reject", "defer")])
-def test_two_concurrent_decisions_have_exactly_one_winner(seats_candidates, people, pair) -> None:
+def test_two_concurrent_decisions_have_exactly_one_winner(seats_candidates: Callable[[int], list[Candidate]], people: dict[str, Any], pair: tuple[str, str]) -> None:
     from tests.lifecycle.lab import day
 
-    bodies = {"approve": APPROVE, "reject": {"reason_code": "bad_timing"},
+    bodies: dict[str, dict[str, Any]] = {"approve": APPROVE, "reject": {"reason_code": "bad_timing"},
               "defer": {"defer_until": day(30).isoformat(), "reason": "Budget cycle"}}
     status_of = {"approve": "approved", "reject": "rejected", "defer": "deferred"}
     candidates = seats_candidates(4)
@@ -236,7 +236,7 @@ def test_two_concurrent_decisions_have_exactly_one_winner(seats_candidates, peop
 # --------------------------------------------------------------------------- lock failures
 
 
-def test_a_deadlock_with_another_transaction_answers_200_or_409_never_503(seats_candidates, people, caplog) -> None:
+def test_a_deadlock_with_another_transaction_answers_200_or_409_never_503(seats_candidates: Callable[[int], list[Candidate]], people: dict[str, Any], caplog: pytest.LogCaptureFixture) -> None:
     """Another connection takes the candidate's row, then the account's, in the reverse
     of the app's order, while an approve is waiting: PostgreSQL breaks the deadlock by
     failing the approve's transaction, which must be retried or answered 409."""
@@ -281,7 +281,7 @@ def test_a_deadlock_with_another_transaction_answers_200_or_409_never_503(seats_
         assert candidate.status == "pending" and "approved" not in events
 
 
-def test_persistent_deadlocks_answer_409_never_503(seats_candidates, people, caplog) -> None:
+def test_persistent_deadlocks_answer_409_never_503(seats_candidates: Callable[[int], list[Candidate]], people: dict[str, Any], caplog: pytest.LogCaptureFixture) -> None:
     """The same deadlock on every attempt of the approve (the other transaction keeps the
     candidate and takes the account in a savepoint each time): after its retries the
     approve answers 409, not 503, and nothing changed."""

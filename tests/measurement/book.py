@@ -32,10 +32,12 @@ outreach (9 Mar) and a 'none' response (11 Mar), which is not a customer respons
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.utils import timezone
 
-from accounts.models import Contact
+from accounts.models import Account, Contact
 from measurement.models import EventKind, MeasurementEvent
 from measurement.services import event_for
 from reviews.models import Decision
@@ -45,7 +47,7 @@ from tests import factories
 START = dt.date(2026, 3, 2)
 END = dt.date(2026, 3, 15)
 TODAY = dt.date(2026, 3, 20)
-RANGE = {"start": START.isoformat(), "end": END.isoformat()}
+RANGE: dict[str, str] = {"start": START.isoformat(), "end": END.isoformat()}
 
 NO_TICKETS = {"text": "No unresolved support tickets.", "evidence": []}
 ONE_TICKET = {"text": "1 unresolved ticket(s), none blocking (normal priority and recent).", "evidence": ["T-3"]}
@@ -67,11 +69,11 @@ def brief(*, risk: list | None = None, stakeholders: list | None = None) -> dict
 
 @dataclass
 class Book:
-    dana: object
-    omar: object
-    leader: object
-    accounts: dict
-    c: dict  # name -> Candidate
+    dana: User
+    omar: User
+    leader: User
+    accounts: dict[str, Account]
+    c: dict[str, Candidate]
 
 
 # The four parts the engine stores as facts, per signal (ev, val, stk, iss in the table).
@@ -94,23 +96,23 @@ def review_facts(parts: str, evidence: list | None = None) -> dict:
     }
 
 
-def _candidate(name: str, account: object, surfaced: dt.datetime, **kwargs: object) -> Candidate:
+def _candidate(name: str, account: Account, surfaced: dt.datetime, **kwargs: Any) -> Candidate:
     kwargs.setdefault("brief", brief())
-    kwargs.setdefault("review_facts", review_facts(PARTS_OF.get(name, "1111"), kwargs.get("evidence")))  # type: ignore[arg-type]
-    candidate = factories.CandidateFactory(account=account, **kwargs)
+    kwargs.setdefault("review_facts", review_facts(PARTS_OF.get(name, "1111"), kwargs.get("evidence")))
+    candidate = factories.CandidateFactory.create(account=account, **kwargs)
     # The engine stamps inserted_at when it writes a candidate; the book back-dates it.
     Candidate.objects.filter(pk=candidate.pk).update(inserted_at=surfaced, first_detected_on=surfaced.date())
     candidate.refresh_from_db()
     return candidate
 
 
-def _event(kind: str, candidate: Candidate, when: dt.datetime, actor: object, **data: object) -> MeasurementEvent:
+def _event(kind: str, candidate: Candidate, when: dt.datetime, actor: User, **data: object) -> MeasurementEvent:
     event = event_for(kind=kind, candidate=candidate, actor=actor, occurred_at=when, data=data)
     event.save()
     return event
 
 
-def _decide(candidate: Candidate, kind: str, when: dt.datetime, by: object, **fields: object) -> Decision:
+def _decide(candidate: Candidate, kind: str, when: dt.datetime, by: User, **fields: object) -> Decision:
     decision = Decision.objects.create(candidate=candidate, kind=kind, decided_by=by, decided_at=when,
                                        recommendation=candidate.recommendation, **fields)
     event_kind = {"approve": EventKind.APPROVED, "reject": EventKind.REJECTED, "defer": EventKind.DEFERRED}[kind]
@@ -123,21 +125,21 @@ def _decide(candidate: Candidate, kind: str, when: dt.datetime, by: object, **fi
     return decision
 
 
-def build(dana: object, omar: object, leader: object) -> Book:
-    a1 = factories.AccountFactory(name="Acme", external_id="acme", owner=dana, segment="enterprise",
+def build(dana: User, omar: User, leader: User) -> Book:
+    a1 = factories.AccountFactory.create(name="Acme", external_id="acme", owner=dana, segment="enterprise",
                                   health="good", arr=Decimal("100000"))
-    a2 = factories.AccountFactory(name="Birch", external_id="birch", owner=dana, segment="smb",
+    a2 = factories.AccountFactory.create(name="Birch", external_id="birch", owner=dana, segment="smb",
                                   health="good", arr=Decimal("50000"))
-    a3 = factories.AccountFactory(name="Cobalt", external_id="cobalt", owner=omar, segment="enterprise",
+    a3 = factories.AccountFactory.create(name="Cobalt", external_id="cobalt", owner=omar, segment="enterprise",
                                   health="neutral", arr=Decimal("80000"), currency="EUR")
-    a4 = factories.AccountFactory(name="Delta", external_id="delta", owner=omar, segment="smb",
+    a4 = factories.AccountFactory.create(name="Delta", external_id="delta", owner=omar, segment="smb",
                                   health="good", arr=Decimal("200000"))
-    a5 = factories.AccountFactory(name="Fjord", external_id="fjord", owner=dana, segment="mid-market",
+    a5 = factories.AccountFactory.create(name="Fjord", external_id="fjord", owner=dana, segment="mid-market",
                                   health="poor", arr=Decimal("300000"))
-    factories.ContactFactory(account=a1, name="Ann Archer", role="decision_maker")
-    factories.ContactFactory(account=a3, name="Cal Chen", role="champion")
-    factories.ContactFactory(account=a4, name="Dee Dorn", role="user")
-    factories.ContactFactory(account=a5, name="Fay Finch", role="decision_maker", active=False)
+    factories.ContactFactory.create(account=a1, name="Ann Archer", role="decision_maker")
+    factories.ContactFactory.create(account=a3, name="Cal Chen", role="champion")
+    factories.ContactFactory.create(account=a4, name="Dee Dorn", role="user")
+    factories.ContactFactory.create(account=a5, name="Fay Finch", role="decision_maker", active=False)
     c: dict[str, Candidate] = {}
     c["c1"] = _candidate("c1", a1, at(2), signal_type="seats", intent="buying", recommendation="pursue",
                          evidence=["m1", "usage:seats_used:2026-03-01"])
@@ -193,10 +195,10 @@ def build(dana: object, omar: object, leader: object) -> Book:
     return Book(dana, omar, leader, {"A1": a1, "A2": a2, "A3": a3, "A4": a4, "A5": a5}, c)
 
 
-def more_signals(owner: object, n: int) -> None:
+def more_signals(owner: User, n: int) -> None:
     """Extra decided signals with events, to show that query counts do not grow with rows."""
     for i in range(n):
-        account = factories.AccountFactory(owner=owner, health="good")
+        account = factories.AccountFactory.create(owner=owner, health="good")
         Contact.objects.create(account=account, external_id=f"extra-contact-{i}-{account.pk}", name="X",
                                role="champion")
         candidate = _candidate(f"x{i}", account, at(3 + i % 10), evidence=["m"])

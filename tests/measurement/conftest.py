@@ -1,8 +1,9 @@
 import pytest
+from django.contrib.auth.models import User
 
 from tests.measurement.book import Book, build
 
 
 @pytest.fixture
-def book(owner, other_owner, leader) -> Book:  # type: ignore[no-untyped-def]
+def book(owner: User, other_owner: User, leader: User) -> Book:
     return build(owner, other_owner, leader)

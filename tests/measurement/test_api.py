@@ -1,16 +1,23 @@
 """GET /api/v1/events/: leaders and admins only, filtered and paginated."""
 
+from typing import TYPE_CHECKING
+
 import pytest
+from django.contrib.auth.models import User
+from pytest_django import DjangoAssertNumQueries
 
 from measurement.models import MeasurementEvent
 from tests.measurement.book import Book
+
+if TYPE_CHECKING:
+    from tests.conftest import ApiClientFor
 
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/events/"
 
 
-def test_it_lists_events_for_a_leader_with_pagination(api_client_for, book: Book) -> None:  # type: ignore[no-untyped-def]
+def test_it_lists_events_for_a_leader_with_pagination(api_client_for: "ApiClientFor", book: Book) -> None:
     client = api_client_for(book.leader)
     total = MeasurementEvent.objects.count()
     response = client.get(URL, {"page_size": 5})
@@ -23,7 +30,7 @@ def test_it_lists_events_for_a_leader_with_pagination(api_client_for, book: Book
     assert len(set(ids)) == 10
 
 
-def test_it_filters_by_kind_date_and_account(api_client_for, book: Book) -> None:  # type: ignore[no-untyped-def]
+def test_it_filters_by_kind_date_and_account(api_client_for: "ApiClientFor", book: Book) -> None:
     client = api_client_for(book.leader)
     rows = client.get(URL, {"kind": "closed_won"}).json()["results"]
     assert [(r["account"], r["data"]["amount"]) for r in rows] == [("acme", "12000.00"), ("acme", "3000.50")]
@@ -35,13 +42,13 @@ def test_it_filters_by_kind_date_and_account(api_client_for, book: Book) -> None
     assert bad.status_code == 400 and "kind" in bad.json() and "since" in bad.json()
 
 
-def test_owners_are_refused_and_admins_allowed(api_client_for, book: Book, admin_user) -> None:  # type: ignore[no-untyped-def]
+def test_owners_are_refused_and_admins_allowed(api_client_for: "ApiClientFor", book: Book, admin_user: User) -> None:
     assert api_client_for(book.dana).get(URL).status_code == 403
     assert api_client_for(None).get(URL).status_code in (401, 403)
     assert api_client_for(admin_user).get(URL).status_code == 200
 
 
-def test_the_list_query_count_is_bounded(api_client_for, book: Book, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+def test_the_list_query_count_is_bounded(api_client_for: "ApiClientFor", book: Book, django_assert_max_num_queries: DjangoAssertNumQueries) -> None:
     client = api_client_for(book.leader)
     with django_assert_max_num_queries(6):
         response = client.get(URL, {"page_size": 100})

@@ -2,7 +2,9 @@
 offers no path that tries."""
 
 import pytest
+from django.contrib.auth.models import User
 from django.db import DatabaseError, connection, transaction
+from django.test import Client
 
 from measurement.models import EventKind, MeasurementEvent
 from tests import factories
@@ -11,8 +13,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def event(owner) -> MeasurementEvent:  # type: ignore[no-untyped-def]
-    account = factories.AccountFactory(owner=owner)
+def event(owner: User) -> MeasurementEvent:
+    account = factories.AccountFactory.create(owner=owner)
     return MeasurementEvent.objects.create(kind=EventKind.REVIEWED, account=account, owner=owner, actor=owner)
 
 
@@ -36,7 +38,7 @@ def test_inserting_still_works(event: MeasurementEvent) -> None:
     assert MeasurementEvent.objects.count() == 2
 
 
-def test_the_admin_is_read_only(client, admin_user, event: MeasurementEvent) -> None:  # type: ignore[no-untyped-def]
+def test_the_admin_is_read_only(client: Client, admin_user: User, event: MeasurementEvent) -> None:
     client.force_login(admin_user)
     assert client.get("/admin/measurement/measurementevent/").status_code == 200
     assert client.get("/admin/measurement/measurementevent/add/").status_code == 403

@@ -1,10 +1,13 @@
 """The demo's past: written through the real models, consistent with itself."""
 
+import datetime as dt
+from collections.abc import Iterator
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
+from pytest_django import DjangoDbBlocker
 
 from measurement import selectors
 from measurement.demo import demo_history_create
@@ -20,7 +23,7 @@ OUTCOMES = (EventKind.OUTREACH_SENT, EventKind.CUSTOMER_RESPONDED, EventKind.OPP
 
 
 @pytest.fixture(scope="module")
-def demo_book(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+def demo_book(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[tuple[int, dt.date]]:
     """One small scored book with its history, shared by this module's tests (rolled back after)."""
     with django_db_blocker.unblock():
         from django.db import transaction
@@ -37,7 +40,7 @@ def demo_book(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-de
             transaction.set_rollback(True)
 
 
-def test_it_writes_a_believable_past(demo_book) -> None:  # type: ignore[no-untyped-def]
+def test_it_writes_a_believable_past(demo_book: tuple[int, dt.date]) -> None:
     written, today = demo_book
     assert written > 0 and Decision.objects.exists()
     assert Decision.objects.filter(kind="approve").exists() and Decision.objects.filter(reason_code="false_positive").exists()
@@ -48,7 +51,7 @@ def test_it_writes_a_believable_past(demo_book) -> None:  # type: ignore[no-unty
     assert pilot.top_n == 50 and pilot.owner_team.exists()
 
 
-def test_decisions_events_and_statuses_agree(demo_book) -> None:  # type: ignore[no-untyped-def]
+def test_decisions_events_and_statuses_agree(demo_book: tuple[int, dt.date]) -> None:
     now = timezone.now()
     for decision in Decision.objects.select_related("candidate", "candidate__account"):
         candidate = decision.candidate
@@ -61,19 +64,21 @@ def test_decisions_events_and_statuses_agree(demo_book) -> None:  # type: ignore
         elif decision.kind == "reject":
             assert candidate.status == "rejected" and decision.reason_code
         elif candidate.status == "deferred":
+            assert decision.defer_until is not None
             assert candidate.defer_until == decision.defer_until and decision.defer_until > now.date()
         else:
             assert candidate.status == "pending"
             assert MeasurementEvent.objects.filter(candidate=candidate, kind=EventKind.RETURNED).exists()
     for event in MeasurementEvent.objects.filter(kind__in=OUTCOMES).select_related("candidate"):
         approved = Decision.objects.get(candidate=event.candidate, kind="approve")
+        assert event.candidate is not None
         assert event.candidate.status == "approved" and event.occurred_at > approved.decided_at
         assert event.occurred_at <= now
     for event in MeasurementEvent.objects.filter(kind=EventKind.CLOSED_WON):
         assert float(event.data["amount"]) > 0 and event.data["currency"]
 
 
-def test_the_dashboard_has_something_to_show(demo_book) -> None:  # type: ignore[no-untyped-def]
+def test_the_dashboard_has_something_to_show(demo_book: tuple[int, dt.date]) -> None:
     from django.contrib.auth import get_user_model
 
     _, today = demo_book

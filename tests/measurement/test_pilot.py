@@ -3,6 +3,8 @@
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import User
+from django.test import Client
 
 from measurement.admin import PilotForm
 from measurement.models import Pilot
@@ -18,23 +20,23 @@ def form(**data: object) -> PilotForm:
     return PilotForm(data=base)
 
 
-def test_defaults_follow_the_seed(owner) -> None:  # type: ignore[no-untyped-def]
+def test_defaults_follow_the_seed(owner: User) -> None:
     pilot = Pilot.objects.create(name="Seed", start_date="2026-03-02", top_n=50)
     assert (pilot.duration_days, pilot.threshold, pilot.sample) == (60, Decimal("0.80"), "top_healthy")
     pilot.refresh_from_db()
     assert str(pilot.end_date) == "2026-04-30"
 
 
-def test_a_valid_pilot_saves(owner) -> None:  # type: ignore[no-untyped-def]
+def test_a_valid_pilot_saves(owner: User) -> None:
     f = form(owner_team=[owner.pk])
     assert f.is_valid(), f.errors
     pilot = f.save()
     assert list(pilot.owner_team.all()) == [owner]
 
 
-def test_each_kind_of_sample_needs_its_own_field_only(owner, other_owner) -> None:  # type: ignore[no-untyped-def]
-    mine = factories.AccountFactory(owner=owner, name="Acme", segment="smb")
-    theirs = factories.AccountFactory(owner=other_owner, name="Globex")
+def test_each_kind_of_sample_needs_its_own_field_only(owner: User, other_owner: User) -> None:
+    mine = factories.AccountFactory.create(owner=owner, name="Acme", segment="smb")
+    theirs = factories.AccountFactory.create(owner=other_owner, name="Globex")
     team = [owner.pk]
 
     f = form(owner_team=team, top_n="")
@@ -53,7 +55,7 @@ def test_each_kind_of_sample_needs_its_own_field_only(owner, other_owner) -> Non
     assert form(owner_team=team, sample="segment", top_n="", segment="smb").is_valid()
 
 
-def test_team_duration_and_threshold_are_checked(owner) -> None:  # type: ignore[no-untyped-def]
+def test_team_duration_and_threshold_are_checked(owner: User) -> None:
     f = form(duration_days=0, threshold="1.50")
     assert not f.is_valid()
     assert "at least one account owner" in f.errors["owner_team"][0]
@@ -64,7 +66,7 @@ def test_team_duration_and_threshold_are_checked(owner) -> None:  # type: ignore
     assert "inactive" in form(owner_team=[owner.pk]).errors["owner_team"][0]
 
 
-def test_the_admin_pages_work(client, admin_user, owner) -> None:  # type: ignore[no-untyped-def]
+def test_the_admin_pages_work(client: Client, admin_user: User, owner: User) -> None:
     client.force_login(admin_user)
     assert client.get("/admin/measurement/pilot/add/").status_code == 200
     response = client.post("/admin/measurement/pilot/add/", {

@@ -8,8 +8,10 @@ import pytest
 from django.test import override_settings
 
 from measurement import selectors
+from signals.engine.assess import Assessment
+from signals.engine.facts import AccountFacts
 from signals.models import Candidate
-from signals.records import Brief
+from signals.records import Brief, Statement
 from tests.signals.scenario import AS_OF, Scenario, score
 
 pytestmark = pytest.mark.django_db
@@ -21,13 +23,13 @@ class PlainWriter:
     """A writer that says everything differently: no 'ticket', no 'decision maker',
     no 'No unresolved support tickets' anywhere, and cites nothing."""
 
-    def write(self, assessment, facts, as_of):  # type: ignore[no-untyped-def]
+    def write(self, assessment: Assessment, facts: AccountFacts, as_of: dt.date) -> Brief:
         return Brief(
-            signal=[{"text": "Something came up.", "evidence": []}],
-            value=[{"text": "See the account.", "evidence": []}],
-            risk_timing=[{"text": "Have a look first.", "evidence": []}],
-            stakeholders=[{"text": "Talk to people.", "evidence": []}],
-            next_step=[{"text": "Decide.", "evidence": []}],
+            signal=[Statement(text="Something came up.")],
+            value=[Statement(text="See the account.")],
+            risk_timing=[Statement(text="Have a look first.")],
+            stakeholders=[Statement(text="Talk to people.")],
+            next_step=[Statement(text="Decide.")],
         )
 
 

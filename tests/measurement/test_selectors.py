@@ -5,6 +5,8 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import User
+from pytest_django import DjangoAssertNumQueries
 
 from measurement import selectors as s
 from measurement.models import Pilot
@@ -15,7 +17,7 @@ from tests.measurement.book import END, START, TODAY, Book, more_signals
 pytestmark = pytest.mark.django_db
 
 
-def scope(user: object, pilot: Pilot | None = None, **kw: object) -> s.DashboardScope:
+def scope(user: User, pilot: Pilot | None = None, **kw: dt.date) -> s.DashboardScope:
     return s.DashboardScope(user=user, start=kw.get("start", START), end=kw.get("end", END), pilot=pilot,
                             today=kw.get("today", TODAY))
 
@@ -174,8 +176,8 @@ def test_readiness_checks_usage_criteria_and_review(book: Book) -> None:
     for spec in RULE_SPECS:
         Rule.objects.get_or_create(key=spec.key, segment="", defaults={"value": spec.default})
     PhraseRule.objects.create(name="asks for seats", pattern=r"more seats", kind="signal", signal_type="seats")
-    factories.UsageFactory(account=book.accounts["A1"], date=dt.date(2026, 3, 18))
-    factories.UsageFactory(account=book.accounts["A3"], date=dt.date(2026, 3, 1))  # too old
+    factories.UsageFactory.create(account=book.accounts["A1"], date=dt.date(2026, 3, 18))
+    factories.UsageFactory.create(account=book.accounts["A3"], date=dt.date(2026, 3, 1))  # too old
     checks = {c.key: c for c in s.readiness(scope(book.leader))}
     assert checks["usage"].passed and checks["usage"].detail.startswith("1 of 5 accounts")
     assert checks["review"].passed and checks["review"].detail.startswith("5 decisions by 2 owners")
@@ -208,7 +210,7 @@ def test_the_audit_sample_is_reproducible_and_marks_each_item(book: Book) -> Non
     assert marks[c["c11"].pk][2] == "present" and marks[c["c11"].pk][4] == "missing"
 
 
-def test_query_counts_do_not_grow_with_rows(book: Book, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+def test_query_counts_do_not_grow_with_rows(book: Book, django_assert_max_num_queries: DjangoAssertNumQueries) -> None:
     from measurement import figures
 
     def run() -> None:
@@ -221,15 +223,15 @@ def test_query_counts_do_not_grow_with_rows(book: Book, django_assert_max_num_qu
         run()
 
 
-def test_a_decision_through_the_real_services_counts_today(owner) -> None:  # type: ignore[no-untyped-def]
+def test_a_decision_through_the_real_services_counts_today(owner: User) -> None:
     from django.utils import timezone
 
     from signals import lifecycle as services
     from tests import factories
 
-    account = factories.AccountFactory(owner=owner)
-    factories.ContactFactory(account=account, role="decision_maker")
-    candidate = factories.CandidateFactory(account=account, evidence=["m1"], brief={
+    account = factories.AccountFactory.create(owner=owner)
+    factories.ContactFactory.create(account=account, role="decision_maker")
+    candidate = factories.CandidateFactory.create(account=account, evidence=["m1"], brief={
         "risk_timing": [{"text": "No unresolved support tickets.", "evidence": []}]})
     services.candidate_approve(candidate_id=candidate.pk, user=owner, consent_reviewed=True,
                             next_step=services.NextStep("Call the champion"))

@@ -2,19 +2,26 @@
 
 import csv
 import io
+from typing import TYPE_CHECKING
 
 import pytest
+from django.http import StreamingHttpResponse
+from django.test import Client
+from pytest_django import DjangoAssertNumQueries
 
 from measurement.models import MeasurementEvent, Pilot
 from tests.measurement.book import RANGE, START, Book, more_signals
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse
 
 pytestmark = pytest.mark.django_db
 
 ALL = {"pilot": "all", **RANGE}
 
 
-def _csv(response) -> list[list[str]]:  # type: ignore[no-untyped-def]
-    body = b"".join(response.streaming_content) if response.streaming else response.content
+def _csv(response: "_MonkeyPatchedWSGIResponse") -> list[list[str]]:
+    body = b"".join(response.streaming_content) if isinstance(response, StreamingHttpResponse) else response.content
     return list(csv.reader(io.StringIO(body.decode())))
 
 
@@ -23,12 +30,12 @@ def _table(rows: list[list[str]]) -> list[list[str]]:
     return [r for r in rows if not r[0].startswith("#")][1:]
 
 
-def test_the_dashboard_needs_a_login(client) -> None:  # type: ignore[no-untyped-def]
+def test_the_dashboard_needs_a_login(client: Client) -> None:
     response = client.get("/dashboard/")
     assert response.status_code == 302 and response["Location"].startswith("/login/")
 
 
-def test_a_leader_sees_every_figure_of_the_whole_team(client, book: Book) -> None:  # type: ignore[no-untyped-def]
+def test_a_leader_sees_every_figure_of_the_whole_team(client: Client, book: Book) -> None:
     client.force_login(book.leader)
     response = client.get("/dashboard/", ALL)
     assert response.status_code == 200
@@ -49,7 +56,7 @@ def test_a_leader_sees_every_figure_of_the_whole_team(client, book: Book) -> Non
     assert "<svg" in body and "chart-bar" in body
 
 
-def test_an_owner_sees_only_their_slice(client, book: Book) -> None:  # type: ignore[no-untyped-def]
+def test_an_owner_sees_only_their_slice(client: Client, book: Book) -> None:
     client.force_login(book.omar)
     response = client.get("/dashboard/", ALL)
     body = response.content.decode()
@@ -65,7 +72,7 @@ def test_an_owner_sees_only_their_slice(client, book: Book) -> None:  # type: ig
     assert "Cobalt" not in response.content.decode() and "Omar" not in response.content.decode()
 
 
-def test_the_dashboard_defaults_to_the_running_pilot(client, book: Book) -> None:  # type: ignore[no-untyped-def]
+def test_the_dashboard_defaults_to_the_running_pilot(client: Client, book: Book) -> None:
     pilot = Pilot.objects.create(name="Top 2 healthy", start_date=START, duration_days=14, sample="top_healthy",
                                  top_n=2)
     pilot.owner_team.set([book.dana, book.omar])
@@ -74,11 +81,11 @@ def test_the_dashboard_defaults_to_the_running_pilot(client, book: Book) -> None
     assert response.context["params"].pilot == pilot
     assert response.context["params"].start == START
     assert "Top 2 healthy accounts by ARR · 2 owners" in response.content.decode()
-    response = client.get("/dashboard/", {"pilot": pilot.pk, **RANGE})
+    response = client.get("/dashboard/", {"pilot": str(pilot.pk), **RANGE})
     assert response.context["totals"].surfaced == 6
 
 
-def test_bad_parameters_fall_back_and_say_so(client, book: Book) -> None:  # type: ignore[no-untyped-def]
+def test_bad_parameters_fall_back_and_say_so(client: Client, book: Book) -> None:
     client.force_login(book.leader)
     response = client.get("/dashboard/", {"pilot": "999", "start": "2026-03-15", "end": "2026-03-02",
                                           "dim": "nonsense", "n": "-3", "seed": "x"})
@@ -88,7 +95,7 @@ def test_bad_parameters_fall_back_and_say_so(client, book: Book) -> None:  # typ
     assert response.context["params"].dim == "owner" and response.context["params"].n == 10
 
 
-def test_htmx_partials_swap_the_breakdown_and_the_audit(client, book: Book) -> None:  # type: ignore[no-untyped-def]
+def test_htmx_partials_swap_the_breakdown_and_the_audit(client: Client, book: Book) -> None:
     client.force_login(book.leader)
     response = client.get("/dashboard/", {**ALL, "dim": "recommendation"}, HTTP_HX_REQUEST="true",
                           HTTP_HX_TARGET="breakdown")
@@ -104,7 +111,7 @@ def test_htmx_partials_swap_the_breakdown_and_the_audit(client, book: Book) -> N
     assert [r.candidate.pk for r in page.context["fig"]["audit"].extra["rows"]] == partial, "the same sample"
 
 
-def test_every_figure_exports_its_numbers_as_csv(client, book: Book) -> None:  # type: ignore[no-untyped-def]
+def test_every_figure_exports_its_numbers_as_csv(client: Client, book: Book) -> None:
     from measurement.figures import CSV_BUILDERS
 
     client.force_login(book.leader)
@@ -133,7 +140,7 @@ def test_every_figure_exports_its_numbers_as_csv(client, book: Book) -> None:  #
     assert client.get("/dashboard/nope.csv").status_code == 404
 
 
-def test_an_owner_exports_only_their_slice(client, book: Book) -> None:  # type: ignore[no-untyped-def]
+def test_an_owner_exports_only_their_slice(client: Client, book: Book) -> None:
     client.force_login(book.omar)
     funnel = _table(_csv(client.get("/dashboard/funnel.csv", ALL)))
     assert funnel[0][1] == "4"
@@ -141,7 +148,7 @@ def test_an_owner_exports_only_their_slice(client, book: Book) -> None:  # type:
     assert [r[0] for r in breakdown] == ["Omar"]
 
 
-def test_the_events_csv_streams_the_users_slice(client, book: Book) -> None:  # type: ignore[no-untyped-def]
+def test_the_events_csv_streams_the_users_slice(client: Client, book: Book) -> None:
     client.force_login(book.leader)
     response = client.get("/events.csv")
     assert response.streaming
@@ -159,8 +166,8 @@ def test_the_events_csv_streams_the_users_slice(client, book: Book) -> None:  # 
     assert client.get("/events.csv", {"kind": "bogus"}).status_code == 400
 
 
-def test_the_dashboard_query_count_does_not_grow_with_rows(client, book: Book,  # type: ignore[no-untyped-def]
-                                                          django_assert_max_num_queries) -> None:
+def test_the_dashboard_query_count_does_not_grow_with_rows(client: Client, book: Book,
+                                                          django_assert_max_num_queries: DjangoAssertNumQueries) -> None:
     client.force_login(book.leader)
     with django_assert_max_num_queries(24):
         client.get("/dashboard/", ALL)

@@ -6,10 +6,13 @@ is shown on the approved candidate, not queued."""
 import datetime as dt
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from measurement import selectors as figures
 from measurement.models import EventKind, MeasurementEvent
@@ -17,13 +20,18 @@ from signals.models import Candidate
 from tests import factories
 from tests.signals.scenario import Scenario, export, score
 
+if TYPE_CHECKING:
+    from rest_framework.response import _MonkeyPatchedResponse
+
+    from tests.conftest import ApiClientFor
+
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def approved(owner) -> Candidate:  # type: ignore[no-untyped-def]
-    account = factories.AccountFactory(owner=owner, arr=Decimal("50000"), currency="USD")
-    candidate = factories.CandidateFactory(account=account)
+def approved(owner: User) -> Candidate:
+    account = factories.AccountFactory.create(owner=owner, arr=Decimal("50000"), currency="USD")
+    candidate = factories.CandidateFactory.create(account=account)
     client = Client()
     client.force_login(owner)
     response = client.post(f"/candidates/{candidate.pk}/decide/",
@@ -34,11 +42,11 @@ def approved(owner) -> Candidate:  # type: ignore[no-untyped-def]
     return candidate
 
 
-def _log(client: Client, candidate: Candidate, **data: object):  # type: ignore[no-untyped-def]
+def _log(client: APIClient, candidate: Candidate, **data: object) -> "_MonkeyPatchedResponse":
     return client.post(f"/api/v1/candidates/{candidate.pk}/outcomes/", data, format="json")
 
 
-def test_a_follow_up_cannot_predate_the_approval_or_lie_in_the_future(approved, api_client_for, owner) -> None:
+def test_a_follow_up_cannot_predate_the_approval_or_lie_in_the_future(approved: Candidate, api_client_for: "ApiClientFor", owner: User) -> None:
     client = api_client_for(owner)
     past = _log(client, approved, kind="outreach_sent", occurred_on="2001-01-01")
     assert past.status_code == 400 and "before the approval" in past.json()["errors"]["occurred_on"]
@@ -48,7 +56,7 @@ def test_a_follow_up_cannot_predate_the_approval_or_lie_in_the_future(approved, 
     assert not MeasurementEvent.objects.filter(kind=EventKind.OUTREACH_SENT).exists()
 
 
-def test_an_amount_is_positive_and_bounded_by_the_accounts_arr(approved, api_client_for, owner) -> None:
+def test_an_amount_is_positive_and_bounded_by_the_accounts_arr(approved: Candidate, api_client_for: "ApiClientFor", owner: User) -> None:
     client = api_client_for(owner)
     huge = _log(client, approved, kind="closed_won", amount="999999999999.99")
     assert huge.status_code == 400 and "ARR" in huge.json()["errors"]["amount"]
@@ -58,7 +66,7 @@ def test_an_amount_is_positive_and_bounded_by_the_accounts_arr(approved, api_cli
     assert ok.status_code == 200
 
 
-def test_won_or_lost_once_and_a_correction_reopens_it(approved, api_client_for, owner, leader) -> None:
+def test_won_or_lost_once_and_a_correction_reopens_it(approved: Candidate, api_client_for: "ApiClientFor", owner: User, leader: User) -> None:
     client = api_client_for(owner)
     assert _log(client, approved, kind="closed_won", amount="20000").status_code == 200
     again = _log(client, approved, kind="closed_lost")
@@ -85,7 +93,7 @@ def test_won_or_lost_once_and_a_correction_reopens_it(approved, api_client_for, 
     assert by_leader.status_code == 403, "only the owner logs follow-ups"
 
 
-def test_the_page_shows_corrected_follow_ups_and_the_owner_can_correct(approved, owner, other_owner) -> None:
+def test_the_page_shows_corrected_follow_ups_and_the_owner_can_correct(approved: Candidate, owner: User, other_owner: User) -> None:
     client = Client()
     client.force_login(owner)
     client.post(f"/candidates/{approved.pk}/outcomes/", {"kind": "outreach_sent"})

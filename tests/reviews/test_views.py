@@ -1,7 +1,10 @@
 import datetime as dt
 
 import pytest
+from django.contrib.auth.models import User
+from django.test import Client
 from django.utils import timezone
+from pytest_django import DjangoAssertNumQueries
 
 from measurement.models import EventKind, MeasurementEvent
 from reviews.models import Decision
@@ -12,15 +15,15 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def mine(owner):  # type: ignore[no-untyped-def]
-    account = factories.AccountFactory(owner=owner, name="Acme Corp", external_id="acme")
-    return factories.CandidateFactory(account=account)
+def mine(owner: User) -> Candidate:
+    account = factories.AccountFactory.create(owner=owner, name="Acme Corp", external_id="acme")
+    return factories.CandidateFactory.create(account=account)
 
 
 @pytest.fixture
-def theirs(other_owner):  # type: ignore[no-untyped-def]
-    account = factories.AccountFactory(owner=other_owner, name="Globex", external_id="globex")
-    return factories.CandidateFactory(account=account)
+def theirs(other_owner: User) -> Candidate:
+    account = factories.AccountFactory.create(owner=other_owner, name="Globex", external_id="globex")
+    return factories.CandidateFactory.create(account=account)
 
 
 def events(candidate: Candidate) -> list[str]:
@@ -32,13 +35,13 @@ def approve_data(candidate: Candidate, **extra: object) -> dict:
             "consent_reviewed": "1", "version": candidate.version, **extra}
 
 
-def test_the_queue_needs_a_login(client) -> None:
+def test_the_queue_needs_a_login(client: Client) -> None:
     response = client.get("/queue/")
     assert response.status_code == 302
     assert response["Location"].startswith("/login/")
 
 
-def test_an_owner_sees_only_their_candidates(client, owner, mine, theirs) -> None:
+def test_an_owner_sees_only_their_candidates(client: Client, owner: User, mine: Candidate, theirs: Candidate) -> None:
     client.force_login(owner)
     body = client.get("/queue/").content.decode()
     assert "Acme Corp" in body
@@ -48,7 +51,7 @@ def test_an_owner_sees_only_their_candidates(client, owner, mine, theirs) -> Non
     assert Candidate.objects.get(pk=theirs.pk).status == "pending"
 
 
-def test_a_leader_sees_every_candidate_but_only_the_owner_decides(client, leader, mine, theirs) -> None:
+def test_a_leader_sees_every_candidate_but_only_the_owner_decides(client: Client, leader: User, mine: Candidate, theirs: Candidate) -> None:
     client.force_login(leader)
     body = client.get("/queue/").content.decode()
     assert "Acme Corp" in body and "Globex" in body
@@ -57,11 +60,11 @@ def test_a_leader_sees_every_candidate_but_only_the_owner_decides(client, leader
     assert Candidate.objects.get(pk=mine.pk).status == "pending"
 
 
-def test_the_queue_filters_counts_and_orders(client, owner) -> None:
-    account = factories.AccountFactory(owner=owner, segment="enterprise")
-    factories.CandidateFactory(account=account, signal_type="seats", recommendation="wait", score=90)
-    factories.CandidateFactory(account=account, signal_type="capacity", recommendation="pursue", score=40)
-    factories.CandidateFactory(account=factories.AccountFactory(owner=owner, segment="smb"),
+def test_the_queue_filters_counts_and_orders(client: Client, owner: User) -> None:
+    account = factories.AccountFactory.create(owner=owner, segment="enterprise")
+    factories.CandidateFactory.create(account=account, signal_type="seats", recommendation="wait", score=90)
+    factories.CandidateFactory.create(account=account, signal_type="capacity", recommendation="pursue", score=40)
+    factories.CandidateFactory.create(account=factories.AccountFactory.create(owner=owner, segment="smb"),
                                signal_type="add_on", recommendation="pursue", score=70)
     client.force_login(owner)
 
@@ -76,8 +79,8 @@ def test_the_queue_filters_counts_and_orders(client, owner) -> None:
     assert client.get("/queue/?type=bogus&renewal_within=x").status_code == 200
 
 
-def test_the_empty_queue_says_when_the_next_deferral_returns(client, owner) -> None:
-    factories.CandidateFactory(account=factories.AccountFactory(owner=owner), status="deferred",
+def test_the_empty_queue_says_when_the_next_deferral_returns(client: Client, owner: User) -> None:
+    factories.CandidateFactory.create(account=factories.AccountFactory.create(owner=owner), status="deferred",
                                defer_until=dt.date(2026, 12, 2))
     client.force_login(owner)
     body = client.get("/queue/").content.decode()
@@ -85,7 +88,7 @@ def test_the_empty_queue_says_when_the_next_deferral_returns(client, owner) -> N
     assert "Next deferred candidate returns on 2 Dec." in body
 
 
-def test_the_queue_partial_for_htmx(client, owner, mine) -> None:
+def test_the_queue_partial_for_htmx(client: Client, owner: User, mine: Candidate) -> None:
     client.force_login(owner)
     response = client.get("/queue/?rec=pursue", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="queue-list")
     body = response.content.decode()
@@ -93,7 +96,7 @@ def test_the_queue_partial_for_htmx(client, owner, mine) -> None:
     assert "<html" not in body
 
 
-def test_the_detail_panel_and_page(client, owner, mine) -> None:
+def test_the_detail_panel_and_page(client: Client, owner: User, mine: Candidate) -> None:
     client.force_login(owner)
     page = client.get(f"/candidates/{mine.pk}/")
     assert "<html" in page.content.decode() and "Maria asked for 20 more seats." in page.content.decode()
@@ -102,7 +105,7 @@ def test_the_detail_panel_and_page(client, owner, mine) -> None:
     assert events(mine) == ["reviewed"], "the owner's first look is counted once"
 
 
-def test_approve_records_the_next_step_and_its_event_and_contacts_nobody(client, owner, mine) -> None:
+def test_approve_records_the_next_step_and_its_event_and_contacts_nobody(client: Client, owner: User, mine: Candidate) -> None:
     client.force_login(owner)
     due = (timezone.now().date() + dt.timedelta(days=7)).isoformat()
     response = client.post(f"/candidates/{mine.pk}/decide/", approve_data(mine, next_step_due=due))
@@ -111,6 +114,7 @@ def test_approve_records_the_next_step_and_its_event_and_contacts_nobody(client,
     mine.refresh_from_db()
     assert mine.status == "approved" and mine.decided_by == owner
     decision = Decision.objects.get(candidate=mine)
+    assert decision.next_step_due is not None
     assert (decision.next_step, decision.next_step_who, decision.next_step_due.isoformat()) == (
         "Call Maria about 20 seats", "Maria", due)
     assert events(mine) == ["approved"]
@@ -118,7 +122,7 @@ def test_approve_records_the_next_step_and_its_event_and_contacts_nobody(client,
     assert event.recommendation == "pursue" and event.actor == owner and event.data["consent_reviewed"] is True
 
 
-def test_approve_needs_a_next_step_and_the_consent_check(client, owner, mine) -> None:
+def test_approve_needs_a_next_step_and_the_consent_check(client: Client, owner: User, mine: Candidate) -> None:
     client.force_login(owner)
     response = client.post(f"/candidates/{mine.pk}/decide/", {"action": "approve", "next_step": "",
                                                               "version": mine.version},
@@ -132,8 +136,8 @@ def test_approve_needs_a_next_step_and_the_consent_check(client, owner, mine) ->
 
 
 @pytest.mark.parametrize("recommendation", ["stop", "wait"])
-def test_approving_against_stop_or_wait_needs_an_override_reason(client, owner, recommendation) -> None:
-    candidate = factories.CandidateFactory(account=factories.AccountFactory(owner=owner), recommendation=recommendation)
+def test_approving_against_stop_or_wait_needs_an_override_reason(client: Client, owner: User, recommendation: str) -> None:
+    candidate = factories.CandidateFactory.create(account=factories.AccountFactory.create(owner=owner), recommendation=recommendation)
     client.force_login(owner)
     refused = client.post(f"/candidates/{candidate.pk}/decide/", approve_data(candidate),
                           HTTP_HX_REQUEST="true", HTTP_HX_TARGET="detail")
@@ -145,7 +149,7 @@ def test_approving_against_stop_or_wait_needs_an_override_reason(client, owner, 
     assert Decision.objects.get(candidate=candidate).override_reason == "CFO asked us to call"
 
 
-def test_reject_needs_a_reason(client, owner, mine) -> None:
+def test_reject_needs_a_reason(client: Client, owner: User, mine: Candidate) -> None:
     client.force_login(owner)
     refused = client.post(f"/candidates/{mine.pk}/decide/", {"action": "reject", "reason_code": ""},
                           HTTP_HX_REQUEST="true", HTTP_HX_TARGET="detail")
@@ -160,14 +164,14 @@ def test_reject_needs_a_reason(client, owner, mine) -> None:
     assert MeasurementEvent.objects.get(kind="rejected").data["reason"] == "false_positive"
 
 
-def test_reject_other_needs_a_note(client, owner, mine) -> None:
+def test_reject_other_needs_a_note(client: Client, owner: User, mine: Candidate) -> None:
     client.force_login(owner)
     response = client.post(f"/candidates/{mine.pk}/decide/", {"action": "reject", "reason_code": "other"})
     assert response.status_code == 400
     assert "Say what the other reason is." in response.content.decode()
 
 
-def test_defer_to_a_date_and_return(client, owner, mine) -> None:
+def test_defer_to_a_date_and_return(client: Client, owner: User, mine: Candidate) -> None:
     from signals.services import deferrals_return
 
     client.force_login(owner)
@@ -189,7 +193,7 @@ def test_defer_to_a_date_and_return(client, owner, mine) -> None:
     assert mine in client.get("/queue/").context["candidates"]
 
 
-def test_two_decisions_at_once_exactly_one_wins(client, owner, mine) -> None:
+def test_two_decisions_at_once_exactly_one_wins(client: Client, owner: User, mine: Candidate) -> None:
     """Two tabs with the same version: the second gets 409 and the current state."""
     client.force_login(owner)
     stale = mine.version
@@ -205,7 +209,7 @@ def test_two_decisions_at_once_exactly_one_wins(client, owner, mine) -> None:
     assert events(mine) == ["approved"]
 
 
-def test_a_successful_htmx_decision_removes_the_row_and_says_so(client, owner, mine) -> None:
+def test_a_successful_htmx_decision_removes_the_row_and_says_so(client: Client, owner: User, mine: Candidate) -> None:
     client.force_login(owner)
     response = client.post(f"/candidates/{mine.pk}/decide/", approve_data(mine), HTTP_HX_REQUEST="true",
                            HTTP_HX_TARGET="detail")
@@ -215,7 +219,7 @@ def test_a_successful_htmx_decision_removes_the_row_and_says_so(client, owner, m
     assert "nothing was sent to the customer" in response["HX-Trigger"]
 
 
-def test_outcomes_after_approval(client, owner, mine) -> None:
+def test_outcomes_after_approval(client: Client, owner: User, mine: Candidate) -> None:
     client.force_login(owner)
     assert client.post(f"/candidates/{mine.pk}/outcomes/", {"kind": "outreach_sent"}).status_code == 400
     client.post(f"/candidates/{mine.pk}/decide/", approve_data(mine))
@@ -242,8 +246,8 @@ def test_outcomes_after_approval(client, owner, mine) -> None:
     assert wrong_opp.status_code == 400
 
 
-def test_triage_and_reassign(client, leader, owner) -> None:
-    orphan = factories.CandidateFactory(account=factories.AccountFactory(owner=None, name="Orphan Inc"), no_owner=True)
+def test_triage_and_reassign(client: Client, leader: User, owner: User) -> None:
+    orphan = factories.CandidateFactory.create(account=factories.AccountFactory.create(owner=None, name="Orphan Inc"), no_owner=True)
     client.force_login(leader)
     assert "Orphan Inc" in client.get("/triage/").content.decode()
     response = client.post(f"/accounts/{orphan.account.pk}/reassign/", {"owner": owner.pk})
@@ -254,36 +258,36 @@ def test_triage_and_reassign(client, leader, owner) -> None:
     assert list(client.get("/triage/").context["candidates"]) == []
 
 
-def test_owners_cannot_triage_or_reassign(client, owner, mine) -> None:
+def test_owners_cannot_triage_or_reassign(client: Client, owner: User, mine: Candidate) -> None:
     client.force_login(owner)
     assert client.get("/triage/").status_code == 404
     assert client.post(f"/accounts/{mine.account.pk}/reassign/", {"owner": owner.pk}).status_code == 404
 
 
-def test_state_changes_need_post(client, owner, mine) -> None:
+def test_state_changes_need_post(client: Client, owner: User, mine: Candidate) -> None:
     client.force_login(owner)
     assert client.get(f"/candidates/{mine.pk}/decide/").status_code == 405
 
 
-def test_the_queue_query_count_does_not_grow_with_rows(client, owner, django_assert_max_num_queries) -> None:
+def test_the_queue_query_count_does_not_grow_with_rows(client: Client, owner: User, django_assert_max_num_queries: DjangoAssertNumQueries) -> None:
     for _ in range(3):
-        factories.CandidateFactory(account=factories.AccountFactory(owner=owner))
+        factories.CandidateFactory.create(account=factories.AccountFactory.create(owner=owner))
     client.force_login(owner)
     client.get("/queue/")
     for _ in range(30):
-        factories.CandidateFactory(account=factories.AccountFactory(owner=owner))
+        factories.CandidateFactory.create(account=factories.AccountFactory.create(owner=owner))
     with django_assert_max_num_queries(10):
         client.get("/queue/")
 
 
-def test_the_detail_query_count_does_not_grow_with_evidence(client, owner, django_assert_max_num_queries) -> None:
-    account = factories.AccountFactory(owner=owner)
+def test_the_detail_query_count_does_not_grow_with_evidence(client: Client, owner: User, django_assert_max_num_queries: DjangoAssertNumQueries) -> None:
+    account = factories.AccountFactory.create(owner=owner)
     ids = []
     for i in range(20):
-        factories.InteractionFactory(account=account, external_id=f"m{i}")
-        factories.TicketFactory(account=account, external_id=f"t{i}")
+        factories.InteractionFactory.create(account=account, external_id=f"m{i}")
+        factories.TicketFactory.create(account=account, external_id=f"t{i}")
         ids += [f"m{i}", f"t{i}"]
-    candidate = factories.CandidateFactory(account=account, evidence=ids)
+    candidate = factories.CandidateFactory.create(account=account, evidence=ids)
     client.force_login(owner)
     with django_assert_max_num_queries(25):
         response = client.get(f"/candidates/{candidate.pk}/")

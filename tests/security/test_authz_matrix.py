@@ -2,12 +2,17 @@
 owner, the owner, a leader and an admin. A route without an entry here fails the test."""
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import pytest
+from django.contrib.auth.models import User
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.test import APIClient
 
 from tests import factories
+
+if TYPE_CHECKING:
+    from tests.conftest import ApiClientFor
 
 pytestmark = pytest.mark.django_db
 
@@ -26,19 +31,19 @@ class Rule:
 
 
 def page(anonymous: int = LOGIN, other_owner: int = 200, owner: int = 200, leader: int = 200, admin: int = 200,
-         **kw: object) -> Rule:
+         **kw: Any) -> Rule:
     return Rule("get", {"anonymous": anonymous, "other_owner": other_owner, "owner": owner, "leader": leader,
-                        "admin": admin}, **kw)  # type: ignore[arg-type]
+                        "admin": admin}, **kw)
 
 
 def api(method: str = "get", anonymous: int = 401, other_owner: int | tuple = 200, owner: int | tuple = 200,
-        leader: int | tuple = 200, admin: int | tuple = 200, **kw: object) -> Rule:
+        leader: int | tuple = 200, admin: int | tuple = 200, **kw: Any) -> Rule:
     return Rule(method, {"anonymous": anonymous, "other_owner": other_owner, "owner": owner, "leader": leader,
-                         "admin": admin}, api=True, **kw)  # type: ignore[arg-type]
+                         "admin": admin}, api=True, **kw)
 
 
 DECIDE = {"action": "approve", "next_step": "Call", "consent_reviewed": "1"}
-OWNER_DECIDES = dict(anonymous=LOGIN, other_owner=404, owner=(200, 302), leader=403, admin=403)
+OWNER_DECIDES: dict[str, int | tuple[int, ...]] = dict(anonymous=LOGIN, other_owner=404, owner=(200, 302), leader=403, admin=403)
 
 MATRIX: dict[str, Rule] = {
     # pages
@@ -118,7 +123,7 @@ def test_every_route_has_a_matrix_entry() -> None:
     assert not stale, f"matrix entries for routes that no longer exist: {stale}"
 
 
-def test_every_openapi_path_is_a_covered_route(api_client_for, admin_user) -> None:
+def test_every_openapi_path_is_a_covered_route(api_client_for: "ApiClientFor", admin_user: User) -> None:
     schema = api_client_for(admin_user).get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
     covered = {"/" + route.replace("<str:external_id>", "{external_id}").replace("<int:pk>", "{pk}")
                .replace("<int:event_id>", "{event_id}")
@@ -128,10 +133,10 @@ def test_every_openapi_path_is_a_covered_route(api_client_for, admin_user) -> No
 
 
 @pytest.fixture
-def world(owner, other_owner, leader, admin_user):  # type: ignore[no-untyped-def]
-    account = factories.AccountFactory(owner=owner, external_id="secret-acct", name="Secretive Holdings")
-    factories.TicketFactory(account=account)
-    factories.AccountFactory(owner=other_owner, external_id="theirs", name="Other Co")
+def world(owner: User, other_owner: User, leader: User, admin_user: User) -> dict[str, Any]:
+    account = factories.AccountFactory.create(owner=owner, external_id="secret-acct", name="Secretive Holdings")
+    factories.TicketFactory.create(account=account)
+    factories.AccountFactory.create(owner=other_owner, external_id="theirs", name="Other Co")
     return {"anonymous": None, "other_owner": other_owner, "owner": owner, "leader": leader, "admin": admin_user,
             "account": account}
 
@@ -139,7 +144,7 @@ def world(owner, other_owner, leader, admin_user):  # type: ignore[no-untyped-de
 def url_for(name: str, route: str, world: dict) -> str:
     from django.urls import reverse
 
-    candidate = factories.CandidateFactory(account=world["account"])
+    candidate = factories.CandidateFactory.create(account=world["account"])
     kwargs = {}
     if "<int:pk>" in route:
         kwargs["pk"] = world["account"].pk if name == "account-reassign" else candidate.pk
@@ -151,7 +156,7 @@ def url_for(name: str, route: str, world: dict) -> str:
         kwargs["external_id"] = world["account"].external_id
     if name in ("monthly-review", "monthly-review-csv"):
         # activity this month, so the owner's account is listed
-        factories.InteractionFactory(account=world["account"], text="We need 20 more seats")
+        factories.InteractionFactory.create(account=world["account"], text="We need 20 more seats")
     return reverse(name, kwargs=kwargs)
 
 
@@ -164,10 +169,11 @@ def test_the_matrix(name: str, role: str, world: dict) -> None:
     user = world[role]
     data = {k: (world["owner"].pk if v == "OWNER_PK" else v) for k, v in rule.data.items()}
     if rule.api:
-        client = APIClient()
+        api_client = APIClient()
         if user is not None:
-            client.force_authenticate(user)
-        response = getattr(client, rule.method)(url, data, format="json") if rule.method == "post" else client.get(url)
+            api_client.force_authenticate(user)
+        response = (getattr(api_client, rule.method)(url, data, format="json") if rule.method == "post"
+                    else api_client.get(url))
     else:
         from django.test import Client
 

@@ -1,5 +1,8 @@
 import pytest
 from celery import shared_task
+from django.contrib.auth.models import User
+from django.test import Client
+from pytest_django import Settings
 
 from core.models import FailedTask
 
@@ -12,7 +15,7 @@ def always_fails(account_id: int) -> None:
     raise ValueError(f"cannot score {account_id}")
 
 
-def test_a_task_that_exhausts_its_retries_lands_in_admin(client, admin_user, settings) -> None:
+def test_a_task_that_exhausts_its_retries_lands_in_admin(client: Client, admin_user: User, settings: Settings) -> None:
     settings.CELERY_TASK_EAGER_PROPAGATES = False
     from config.celery import app
 

@@ -6,8 +6,10 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
 from django.db import connection
 from django.test import Client
 from rest_framework.test import APIClient
@@ -38,8 +40,8 @@ class DatabaseDown:
         connection.settings_dict.update(self.saved)
 
 
-def test_a_decision_while_the_database_is_down_is_refused_cleanly_and_works_after(owner) -> None:
-    candidate = factories.CandidateFactory(account=factories.AccountFactory(owner=owner))
+def test_a_decision_while_the_database_is_down_is_refused_cleanly_and_works_after(owner: User) -> None:
+    candidate = factories.CandidateFactory.create(account=factories.AccountFactory.create(owner=owner))
     # As a browser sees it: the server's answer, not the exception re-raised into the test.
     client = Client(raise_request_exception=False)
     client.force_login(owner)
@@ -57,7 +59,7 @@ def test_a_decision_while_the_database_is_down_is_refused_cleanly_and_works_afte
     assert Candidate.objects.get(pk=candidate.pk).status == "approved"
 
 
-def test_the_api_answers_503_json_while_the_database_is_down(owner) -> None:
+def test_the_api_answers_503_json_while_the_database_is_down(owner: User) -> None:
     client = APIClient(raise_request_exception=False)
     client.force_authenticate(owner)
     with DatabaseDown():
@@ -67,7 +69,7 @@ def test_the_api_answers_503_json_while_the_database_is_down(owner) -> None:
     assert client.get("/api/v1/candidates/").status_code == 200
 
 
-def test_an_import_while_the_broker_is_down_is_saved_and_scoring_catches_up(leader, caplog) -> None:
+def test_an_import_while_the_broker_is_down_is_saved_and_scoring_catches_up(leader: User, caplog: pytest.LogCaptureFixture) -> None:
     from config.celery import app as celery_app
 
     client = APIClient()
@@ -155,7 +157,7 @@ def hung_broker() -> Iterator[str]:
 
 def _within[T](seconds: float, call: Callable[[], T]) -> tuple[T, float]:
     """Run `call` in a thread; (result, elapsed), or fail if it is still running after `seconds`."""
-    box: dict = {}
+    box: dict[str, Any] = {}
 
     def run() -> None:
         try:
@@ -173,7 +175,7 @@ def _within[T](seconds: float, call: Callable[[], T]) -> tuple[T, float]:
     return box["result"], time.monotonic() - started
 
 
-def test_an_import_with_a_hung_broker_answers_in_seconds_and_records_the_run(leader, hung_broker, caplog) -> None:
+def test_an_import_with_a_hung_broker_answers_in_seconds_and_records_the_run(leader: User, hung_broker: str, caplog: pytest.LogCaptureFixture) -> None:
     client = APIClient()
     client.force_authenticate(leader)
     records = [{"type": "account", "external_id": "acme", "name": "Acme"},
@@ -192,7 +194,7 @@ def test_an_import_with_a_hung_broker_answers_in_seconds_and_records_the_run(lea
     assert not Candidate.objects.exists()
 
 
-def test_healthz_reports_a_hung_broker_as_degraded_without_waiting_for_it(client, hung_broker) -> None:
+def test_healthz_reports_a_hung_broker_as_degraded_without_waiting_for_it(client: Client, hung_broker: str) -> None:
     response, elapsed = _within(10, lambda: client.get("/healthz"))
 
     assert response.status_code == 200
@@ -203,5 +205,5 @@ def test_healthz_reports_a_hung_broker_as_degraded_without_waiting_for_it(client
     assert response.json()["status"] == "degraded" and elapsed < 0.5
 
 
-def test_healthz_without_a_broker_is_ok(client) -> None:
+def test_healthz_without_a_broker_is_ok(client: Client) -> None:
     assert client.get("/healthz").json() == {"status": "ok", "database": "ok", "broker": "in-process"}

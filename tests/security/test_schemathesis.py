@@ -1,6 +1,8 @@
 """Property-based tests of the REST API against its own OpenAPI schema (schemathesis):
 no server error and no response that breaks the schema, for any generated input."""
 
+from collections.abc import Iterator
+
 import pytest
 import schemathesis
 from django.core.wsgi import get_wsgi_application
@@ -18,7 +20,7 @@ schema.app = get_wsgi_application()
 
 
 @pytest.fixture(autouse=True)
-def keep_the_test_connection():  # type: ignore[no-untyped-def]
+def keep_the_test_connection() -> Iterator[None]:
     """Schemathesis calls the WSGI app directly, so Django's request signals would close
     the test's connection (CONN_MAX_AGE) in the middle of its transaction. Django's own
     test client disconnects the same handler for the same reason."""
@@ -33,19 +35,19 @@ def keep_the_test_connection():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def auth(db) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def auth(db: None) -> dict[str, str]:
     leader = factories.leader(username="lee@example.com")
     owner = factories.owner(username="dana@example.com")
-    account = factories.AccountFactory(owner=owner, external_id="acme")
-    factories.CandidateFactory(account=account)
-    factories.TicketFactory(account=account)
+    account = factories.AccountFactory.create(owner=owner, external_id="acme")
+    factories.CandidateFactory.create(account=account)
+    factories.TicketFactory.create(account=account)
     token, _ = Token.objects.get_or_create(user=leader)
     return {"Authorization": f"Token {token.key}"}
 
 
 @schema.parametrize()
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
-def test_the_api_honours_its_schema(case, auth) -> None:  # type: ignore[no-untyped-def]
+def test_the_api_honours_its_schema(case: schemathesis.Case, auth: dict[str, str]) -> None:
     # No server error and nothing that contradicts the schema. (Lenient query parsing,
     # such as an empty `page` meaning the first page, is deliberate: the negative-data
     # checks are not used.)

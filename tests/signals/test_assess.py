@@ -2,13 +2,15 @@
 lifecycle's notion of new evidence. No database; milliseconds each."""
 
 import datetime as dt
+from typing import Any
 
 from accounts.models import Account, Outcome, Ticket
-from signals.engine.assess import assess_account, review_facts_of
+from signals.engine.assess import Assessment, assess_account, review_facts_of
 from signals.engine.brief import TemplateBriefWriter, cited_evidence, get_brief_writer
 from signals.engine.facts import AccountFacts, Item, Stakeholder, TextSignal, UsageSignal
 from signals.lifecycle import _History, new_triggers
-from signals.records import Brief, Trigger
+from signals.models import Candidate
+from signals.records import Brief, Trigger, TriggerKind
 from signals.rules import default_rules
 
 AS_OF = dt.date(2026, 11, 20)
@@ -19,7 +21,7 @@ def at(days_ago: float) -> dt.datetime:
     return dt.datetime(2026, 11, 20, 12, tzinfo=dt.UTC) - dt.timedelta(days=days_ago)
 
 
-def facts(**kwargs: object) -> AccountFacts:
+def facts(**kwargs: Any) -> AccountFacts:
     account = Account(pk=1, external_id="acme", name="Acme", outreach_allowed=kwargs.pop("consent", True),
                       health=kwargs.pop("health", "good"), goals=["Faster close"], seats_purchased=50)
     f = AccountFacts(account=account, owner_active=kwargs.pop("owner_active", True))
@@ -39,7 +41,7 @@ def proof() -> list[Outcome]:
     return [Outcome(external_id="o1", title="Close down to 3 days", recorded_at=at(30), verified=True)]
 
 
-def only(f: AccountFacts):  # type: ignore[no-untyped-def]
+def only(f: AccountFacts) -> Assessment:
     found = assess_account(f, RULES, AS_OF)
     assert len(found) == 1
     return found[0]
@@ -93,20 +95,17 @@ def test_a_seats_crossing_is_one_trigger_whatever_day_it_is_read() -> None:
     assert monday.triggers[0].evidence != tuesday.triggers[0].evidence, "the brief cites the latest reading"
 
 
-def trigger(ref: str, days_ago: float, kind: str = "message", **numbers: float) -> Trigger:
-    return Trigger(ref=ref, kind=kind, at=at(days_ago), evidence=ref, numbers=numbers)  # type: ignore[arg-type]
+def trigger(ref: str, days_ago: float, kind: TriggerKind = "message", **numbers: float) -> Trigger:
+    return Trigger(ref=ref, kind=kind, at=at(days_ago), evidence=ref, numbers=numbers)
 
 
-class Closed:
-    """Stands in for the latest closed candidate (only the fields new_triggers reads)."""
-
-    def __init__(self, closed_at: dt.datetime) -> None:
-        self.closed_at = closed_at
-        self.decided_at = closed_at
+def closed(at: dt.datetime) -> Candidate:
+    """The latest closed candidate, unsaved: new_triggers reads only its dates."""
+    return Candidate(closed_at=at, decided_at=at)
 
 
 def test_only_trigger_evidence_not_decided_on_and_dated_after_the_decision_is_new() -> None:
-    history = _History(refs={"m1", "seats:2026-11-01"}, latest=Closed(at(5)))  # type: ignore[arg-type]
+    history = _History(refs={"m1", "seats:2026-11-01"}, latest=closed(at(5)))
     found = [trigger("m1", 8), trigger("m-old-late-import", 7), trigger("seats:2026-11-01", 20, "seats"),
              trigger("m2", 1), trigger("seats:2026-11-19", 1, "seats")]
     assert [t.ref for t in new_triggers(found, history, RULES)] == ["m2", "seats:2026-11-19"]
@@ -114,7 +113,7 @@ def test_only_trigger_evidence_not_decided_on_and_dated_after_the_decision_is_ne
 
 def test_growth_counts_again_only_past_the_threshold_beyond_its_decided_level() -> None:
     history = _History(refs={"growth:active_users"}, growth_levels={"growth:active_users": 100.0},
-                       latest=Closed(at(30)))  # type: ignore[arg-type]
+                       latest=closed(at(30)))
     assert new_triggers([trigger("growth:active_users", 1, "growth", level=115.0)], history, RULES) == []
     assert len(new_triggers([trigger("growth:active_users", 1, "growth", level=125.0)], history, RULES)) == 1
 

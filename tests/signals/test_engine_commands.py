@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import User
 from django.utils import timezone
 
 from measurement.models import EventKind, MeasurementEvent
@@ -58,6 +59,7 @@ def test_the_seed_example_waits_then_pursues_once_the_ticket_is_closed(tmp_path:
     assert after[0]["recommendation"] == "pursue"
     assert after[0]["blockers"] == []
     changed = MeasurementEvent.objects.filter(kind=EventKind.RECOMMENDATION_CHANGED).last()
+    assert changed is not None
     assert (changed.data["from"], changed.data["to"]) == ("wait", "pursue")
     assert changed.data["rules_version"] is not None
 
@@ -259,7 +261,7 @@ def test_an_unknown_account_or_bad_date_is_an_error(tmp_path: Path) -> None:
         call_command("score_accounts", "--as-of", "20-11-2026")
 
 
-def test_a_rejection_holds_through_its_cool_down_and_new_evidence_returns_after_it(tmp_path: Path, owner) -> None:
+def test_a_rejection_holds_through_its_cool_down_and_new_evidence_returns_after_it(tmp_path: Path, owner: User) -> None:
     from signals.lifecycle import candidate_reject
 
     s = Scenario(tmp_path)
@@ -287,10 +289,10 @@ def test_a_rejection_holds_through_its_cool_down_and_new_evidence_returns_after_
     assert row["recommendation"] == "pursue"
     assert "m2" in row["evidence"]
     created = MeasurementEvent.objects.filter(kind=EventKind.SIGNAL_CREATED).last()
-    assert "m2" in created.data["triggers"]
+    assert created is not None and "m2" in created.data["triggers"]
 
 
-def test_wait_while_logged_outreach_is_in_its_cool_down(tmp_path: Path, owner) -> None:
+def test_wait_while_logged_outreach_is_in_its_cool_down(tmp_path: Path, owner: User) -> None:
     from signals.lifecycle import NextStep
     from signals.lifecycle import candidate_approve as review_approve
     from signals.lifecycle import follow_up_log as outcome_log
@@ -315,7 +317,7 @@ def test_wait_while_logged_outreach_is_in_its_cool_down(tmp_path: Path, owner) -
 
 
 def test_a_deferred_candidate_comes_back_early_when_new_evidence_changes_its_recommendation(
-        tmp_path: Path, owner) -> None:
+        tmp_path: Path, owner: User) -> None:
     import datetime as dt
 
     from signals.lifecycle import candidate_defer as review_defer

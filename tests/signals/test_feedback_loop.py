@@ -4,13 +4,16 @@ evaluates on held-out writers and activates the model only if it is no worse; th
 text then reads as no signal, and the dashboard's precision per phrase rule shows it."""
 
 import json
+from collections.abc import Iterator
 from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.test import Client
+from pytest_django import DjangoCaptureOnCommitCallbacks, Settings
 
 from accounts.models import Interaction
 from signals import classifier, feedback
@@ -25,7 +28,7 @@ HELD_OUT = "w3_non_native"
 
 
 @pytest.fixture(autouse=True)
-def fresh_active_model():  # type: ignore[no-untyped-def]
+def fresh_active_model() -> Iterator[None]:
     feedback._ACTIVE = None
     yield
     feedback._ACTIVE = None
@@ -45,7 +48,7 @@ def _classify(text: str) -> dict:
 
 @pytest.mark.django_db(transaction=False)
 def test_reject_confirm_retrain_and_the_same_text_is_no_longer_a_signal(
-    tmp_path: Path, admin_user, django_capture_on_commit_callbacks, settings
+    tmp_path: Path, admin_user: User, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks, settings: Settings
 ) -> None:
     settings.CLASSIFIER_RETRAIN_AFTER = 0  # retrained by the command here
     s = Scenario(tmp_path)
@@ -106,7 +109,7 @@ def test_reject_confirm_retrain_and_the_same_text_is_no_longer_a_signal(
     assert reading.signal_type == "seats"
 
 
-def test_a_worse_model_is_refused(tmp_path: Path, admin_user, settings) -> None:
+def test_a_worse_model_is_refused(tmp_path: Path, admin_user: User, settings: Settings) -> None:
     """Owners 'confirm' that sixty clear expansion requests are not signals: the model
     trained on that is worse on held-out writers and is not activated."""
     settings.CLASSIFIER_RETRAIN_AFTER = 0

@@ -1,11 +1,18 @@
 """Admins tune the rules in Django admin; a change rescores the accounts it applies to."""
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from signals.models import Candidate, PhraseRule, Rule
 from tests.signals.scenario import Scenario, score
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse
 
 pytestmark = pytest.mark.django_db
 
@@ -20,28 +27,30 @@ def seats_at_92(tmp_path: Path) -> Scenario:
     return s
 
 
-@pytest.fixture
-def client(client, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+class CommittingClient(Client):
     """Admin saves enqueue rescoring after commit: run those callbacks when each request ends."""
 
-    class Committing:
-        def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
-            return getattr(client, name)
+    def __init__(self, capture: DjangoCaptureOnCommitCallbacks) -> None:
+        super().__init__()
+        self.capture = capture
 
-        def post(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-            with django_capture_on_commit_callbacks(execute=True):
-                return client.post(*args, **kwargs)
-
-    return Committing()
+    def post(self, *args: Any, **kwargs: Any) -> "_MonkeyPatchedWSGIResponse":
+        with self.capture(execute=True):
+            return super().post(*args, **kwargs)
 
 
-def change_rule(client, key: str, value: str, segment: str = "") -> object:  # type: ignore[no-untyped-def]
+@pytest.fixture
+def client(django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks) -> Client:
+    return CommittingClient(django_capture_on_commit_callbacks)
+
+
+def change_rule(client: Client, key: str, value: str, segment: str = "") -> "_MonkeyPatchedWSGIResponse":
     rule, _ = Rule.objects.get_or_create(key=key, segment=segment, defaults={"value": value})
     return client.post(f"/admin/signals/rule/{rule.pk}/change/",
                        {"key": key, "segment": segment, "value": value, "note": "pilot tuning"})
 
 
-def test_a_rule_change_in_admin_rescores(client, admin_user, seats_at_92) -> None:
+def test_a_rule_change_in_admin_rescores(client: Client, admin_user: User, seats_at_92: Scenario) -> None:
     client.force_login(admin_user)
     response = change_rule(client, "seats_threshold", "0.95")
     assert response.status_code == 302
@@ -49,7 +58,7 @@ def test_a_rule_change_in_admin_rescores(client, admin_user, seats_at_92) -> Non
     assert Candidate.objects.get().status == "expired"
 
 
-def test_a_segment_rule_overrides_the_default_for_that_segment_only(client, admin_user, seats_at_92) -> None:
+def test_a_segment_rule_overrides_the_default_for_that_segment_only(client: Client, admin_user: User, seats_at_92: Scenario) -> None:
     client.force_login(admin_user)
     response = client.post("/admin/signals/rule/add/", {"key": "seats_threshold", "segment": "enterprise",
                                                          "value": "0.99"})
@@ -59,7 +68,7 @@ def test_a_segment_rule_overrides_the_default_for_that_segment_only(client, admi
     assert Candidate.objects.get().status == "expired"
 
 
-def test_an_invalid_rule_value_is_refused_with_a_clear_message(client, admin_user) -> None:
+def test_an_invalid_rule_value_is_refused_with_a_clear_message(client: Client, admin_user: User) -> None:
     client.force_login(admin_user)
     rule = Rule.objects.get(key="text_window_days", segment="")
     response = client.post(f"/admin/signals/rule/{rule.pk}/change/", {"key": "text_window_days", "segment": "",
@@ -72,7 +81,7 @@ def test_an_invalid_rule_value_is_refused_with_a_clear_message(client, admin_use
     assert Rule.objects.get(pk=rule.pk).value == "90"
 
 
-def test_an_invalid_phrase_rule_is_refused(client, admin_user) -> None:
+def test_an_invalid_phrase_rule_is_refused(client: Client, admin_user: User) -> None:
     client.force_login(admin_user)
     response = client.post("/admin/signals/phraserule/add/", {"name": "broken", "pattern": "more (seats",
                                                               "kind": "signal", "signal_type": "seats", "weight": "1"})
@@ -81,7 +90,7 @@ def test_an_invalid_phrase_rule_is_refused(client, admin_user) -> None:
     assert not PhraseRule.objects.filter(name="broken").exists()
 
 
-def test_a_new_phrase_rule_changes_how_texts_read(client, admin_user, tmp_path: Path) -> None:
+def test_a_new_phrase_rule_changes_how_texts_read(client: Client, admin_user: User, tmp_path: Path) -> None:
     s = Scenario(tmp_path)
     s.verified_outcome().message("m1", "Tell us about Zeppelin for the ops team.")
     s.import_()
@@ -96,7 +105,7 @@ def test_a_new_phrase_rule_changes_how_texts_read(client, admin_user, tmp_path: 
     assert Candidate.objects.filter(signal_type="add_on").exists()
 
 
-def test_owners_and_leaders_cannot_edit_rules(client, owner, leader) -> None:
+def test_owners_and_leaders_cannot_edit_rules(client: Client, owner: User, leader: User) -> None:
     for user in (owner, leader):
         client.force_login(user)
         response = client.get("/admin/signals/rule/")

@@ -286,22 +286,23 @@ MESSAGE_LLM_MODEL = env_str("MESSAGE_LLM_MODEL", "llama3.1")
 MESSAGE_LLM_KEY = env_str("MESSAGE_LLM_KEY")
 MESSAGE_LLM_TIMEOUT_SECONDS = env_int("MESSAGE_LLM_TIMEOUT_SECONDS", 20)
 
-# E-mail (digests). Without EMAIL_HOST, mail is printed to the console.
+# E-mail (digests): SMTP to EMAIL_HOST. In development without EMAIL_HOST, mail is
+# printed to the console instead (production always uses SMTP, localhost by default).
 EMAIL_HOST_ENV = env_str("EMAIL_HOST")
 _EMAIL_PORT = env_int("EMAIL_PORT", 587)
-MAILERS = {
-    "default": {
-        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-        "OPTIONS": {
-            "host": EMAIL_HOST_ENV,
-            "port": _EMAIL_PORT,
-            "username": env_str("EMAIL_HOST_USER"),
-            "password": env_str("EMAIL_HOST_PASSWORD"),
-            "use_tls": env_bool("EMAIL_USE_TLS", _EMAIL_PORT == 587),
-            "use_ssl": env_bool("EMAIL_USE_SSL", False),
-            "timeout": env_int("EMAIL_TIMEOUT", 10),
-        },
-    } if EMAIL_HOST_ENV else {"BACKEND": "django.core.mail.backends.console.EmailBackend"},
+SMTP_MAILER = {
+    "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+    "OPTIONS": {
+        "host": EMAIL_HOST_ENV or "localhost",
+        "port": _EMAIL_PORT,
+        "username": env_str("EMAIL_HOST_USER"),
+        "password": env_str("EMAIL_HOST_PASSWORD"),
+        "use_tls": env_bool("EMAIL_USE_TLS", _EMAIL_PORT == 587),
+        "use_ssl": env_bool("EMAIL_USE_SSL", False),
+        "timeout": env_int("EMAIL_TIMEOUT", 10),
+    },
 }
+MAILERS = {"default": SMTP_MAILER if EMAIL_HOST_ENV or not DEBUG
+           else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Expansion Signals <signals@localhost>")
 DIGEST_HOUR = env_int("DIGEST_HOUR", 8)

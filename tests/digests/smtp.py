@@ -4,22 +4,24 @@ import email
 import socket
 from collections.abc import Iterator
 from email.message import Message
+from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
+from pytest_django import Settings
 
 
 class Inbox:
     def __init__(self) -> None:
         self.messages: list[Message] = []
 
-    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]  # noqa: N802
+    async def handle_DATA(self, server: object, session: object, envelope: Any) -> str:  # noqa: N802
         self.messages.append(email.message_from_bytes(envelope.content))
         return "250 OK"
 
 
 @pytest.fixture
-def smtp(settings) -> Iterator[Inbox]:  # type: ignore[no-untyped-def]
+def smtp(settings: Settings) -> Iterator[Inbox]:
     inbox = Inbox()
     with socket.socket() as probe:  # a free port on loopback
         probe.bind(("127.0.0.1", 0))

@@ -6,6 +6,7 @@ import datetime as dt
 from email.message import Message
 
 import pytest
+from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
 
@@ -14,13 +15,18 @@ from digests.services import digests_due, owner_digest_send, pilot_summary_send
 from signals import lifecycle
 from signals.models import Candidate
 from tests import factories
+from tests.digests.smtp import Inbox
 
 pytestmark = pytest.mark.django_db
 
 
 def _parts(message: Message) -> dict[str, str]:
-    return {p.get_content_type(): p.get_payload(decode=True).decode().replace("\r\n", "\n") for p in message.walk()
-            if not p.is_multipart()}
+    out = {}
+    for part in message.walk():
+        payload = part.get_payload(decode=True)
+        if isinstance(payload, bytes):
+            out[part.get_content_type()] = payload.decode().replace("\r\n", "\n")
+    return out
 
 
 # 08:00 in Berlin on a Monday (07:00 UTC in winter)
@@ -28,16 +34,16 @@ BERLIN_8AM_MONDAY = dt.datetime(2026, 11, 30, 7, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture
-def dana(owner):  # type: ignore[no-untyped-def]
+def dana(owner: User) -> User:
     owner.email = "dana@example.com"
     owner.save()
     DigestPreference.objects.create(user=owner, frequency="daily", time_zone="Europe/Berlin")
     return owner
 
 
-def test_the_daily_digest_arrives_at_8_local_with_html_and_text(dana, smtp) -> None:
-    account = factories.AccountFactory(owner=dana, name="Acme Corp")
-    candidate = factories.CandidateFactory(account=account)
+def test_the_daily_digest_arrives_at_8_local_with_html_and_text(dana: User, smtp: Inbox) -> None:
+    account = factories.AccountFactory.create(owner=dana, name="Acme Corp")
+    candidate = factories.CandidateFactory.create(account=account)
     assert not owner_digest_send(user_id=dana.pk, now=BERLIN_8AM_MONDAY - dt.timedelta(hours=1))  # 07:00 Berlin
     assert digests_due(now=BERLIN_8AM_MONDAY)["owner"] == 1
     assert len(smtp.messages) == 1
@@ -52,8 +58,8 @@ def test_the_daily_digest_arrives_at_8_local_with_html_and_text(dana, smtp) -> N
     assert len(smtp.messages) == 1 and DigestSent.objects.count() == 1
 
 
-def test_the_link_opens_the_candidate_for_its_owner(dana, smtp) -> None:
-    candidate = factories.CandidateFactory(account=factories.AccountFactory(owner=dana))
+def test_the_link_opens_the_candidate_for_its_owner(dana: User, smtp: Inbox) -> None:
+    candidate = factories.CandidateFactory.create(account=factories.AccountFactory.create(owner=dana))
     digests_due(now=BERLIN_8AM_MONDAY)
     link = next(line.strip() for line in _parts(smtp.messages[0])["text/plain"].splitlines()
                 if "/candidates/" in line)
@@ -63,13 +69,13 @@ def test_the_link_opens_the_candidate_for_its_owner(dana, smtp) -> None:
     assert response.status_code == 200 and candidate.account.name in response.content.decode()
 
 
-def test_nothing_is_sent_when_there_is_nothing_to_say(dana, smtp) -> None:
+def test_nothing_is_sent_when_there_is_nothing_to_say(dana: User, smtp: Inbox) -> None:
     assert digests_due(now=BERLIN_8AM_MONDAY)["owner"] == 0
     assert smtp.messages == [] and not DigestSent.objects.exists()
 
 
-def test_off_and_weekly(dana, smtp) -> None:
-    factories.CandidateFactory(account=factories.AccountFactory(owner=dana))
+def test_off_and_weekly(dana: User, smtp: Inbox) -> None:
+    factories.CandidateFactory.create(account=factories.AccountFactory.create(owner=dana))
     DigestPreference.objects.filter(user=dana).update(frequency="off")
     assert digests_due(now=BERLIN_8AM_MONDAY)["owner"] == 0
     DigestPreference.objects.filter(user=dana).update(frequency="weekly")
@@ -77,19 +83,19 @@ def test_off_and_weekly(dana, smtp) -> None:
     assert digests_due(now=BERLIN_8AM_MONDAY)["owner"] == 1
 
 
-def test_the_digest_lists_returning_deferrals_overdue_steps_and_approvals_awaiting_follow_up(dana, smtp) -> None:
+def test_the_digest_lists_returning_deferrals_overdue_steps_and_approvals_awaiting_follow_up(dana: User, smtp: Inbox) -> None:
     today = BERLIN_8AM_MONDAY.date()
-    account = factories.AccountFactory(owner=dana, name="Globex")
-    factories.CandidateFactory(account=account, signal_type="capacity", status="deferred",
+    account = factories.AccountFactory.create(owner=dana, name="Globex")
+    factories.CandidateFactory.create(account=account, signal_type="capacity", status="deferred",
                                defer_until=today + dt.timedelta(days=1))
-    overdue = factories.CandidateFactory(account=factories.AccountFactory(owner=dana, name="Initech"))
+    overdue = factories.CandidateFactory.create(account=factories.AccountFactory.create(owner=dana, name="Initech"))
     lifecycle.candidate_approve(candidate_id=overdue.pk, user=dana, consent_reviewed=True,
                                 next_step=lifecycle.NextStep("Call Bill", due=timezone.now().date()),
                                 at=BERLIN_8AM_MONDAY - dt.timedelta(days=10))
     from reviews.models import Decision
 
     Decision.objects.filter(candidate=overdue).update(next_step_due=today - dt.timedelta(days=2))
-    quiet = factories.CandidateFactory(account=factories.AccountFactory(owner=dana, name="Hooli"))
+    quiet = factories.CandidateFactory.create(account=factories.AccountFactory.create(owner=dana, name="Hooli"))
     lifecycle.candidate_approve(candidate_id=quiet.pk, user=dana, consent_reviewed=True,
                                 next_step=lifecycle.NextStep("Email Gavin"), at=BERLIN_8AM_MONDAY - dt.timedelta(days=5))
     digests_due(now=BERLIN_8AM_MONDAY)
@@ -99,17 +105,17 @@ def test_the_digest_lists_returning_deferrals_overdue_steps_and_approvals_awaiti
     assert "Approved, nothing logged since:\n- Hooli" in text
 
 
-def test_another_owners_candidates_never_appear(dana, other_owner, smtp) -> None:
-    factories.CandidateFactory(account=factories.AccountFactory(owner=dana, name="Mine"))
-    factories.CandidateFactory(account=factories.AccountFactory(owner=other_owner, name="Not Mine"))
+def test_another_owners_candidates_never_appear(dana: User, other_owner: User, smtp: Inbox) -> None:
+    factories.CandidateFactory.create(account=factories.AccountFactory.create(owner=dana, name="Mine"))
+    factories.CandidateFactory.create(account=factories.AccountFactory.create(owner=other_owner, name="Not Mine"))
     digests_due(now=BERLIN_8AM_MONDAY)
     assert all("Not Mine" not in _parts(m)["text/plain"] for m in smtp.messages if m["To"] == "dana@example.com")
 
 
-def test_leaders_get_the_weekly_pilot_summary(leader, owner, smtp) -> None:
+def test_leaders_get_the_weekly_pilot_summary(leader: User, owner: User, smtp: Inbox) -> None:
     leader.email = "lee@example.com"
     leader.save()
-    candidate = factories.CandidateFactory(account=factories.AccountFactory(owner=owner))
+    candidate = factories.CandidateFactory.create(account=factories.AccountFactory.create(owner=owner))
     Candidate.objects.filter(pk=candidate.pk).update(inserted_at=BERLIN_8AM_MONDAY - dt.timedelta(days=2))
     assert pilot_summary_send(user_id=leader.pk, now=BERLIN_8AM_MONDAY + dt.timedelta(hours=1))  # 08:00 UTC Monday
     message = smtp.messages[-1]
@@ -119,7 +125,7 @@ def test_leaders_get_the_weekly_pilot_summary(leader, owner, smtp) -> None:
     assert not pilot_summary_send(user_id=owner.pk, now=BERLIN_8AM_MONDAY + dt.timedelta(hours=1), force=True)
 
 
-def test_the_settings_page_saves_the_preference(owner) -> None:
+def test_the_settings_page_saves_the_preference(owner: User) -> None:
     client = Client()
     client.force_login(owner)
     assert client.get("/settings/email/").status_code == 200

@@ -16,5 +16,5 @@ def receiver() -> Iterator[Receiver]:
 
 
 @pytest.fixture
-def endpoint(db, receiver: Receiver) -> Endpoint:  # type: ignore[no-untyped-def]
+def endpoint(db: None, receiver: Receiver) -> Endpoint:
     return Endpoint.objects.create(name="CRM", url=receiver.url, secret="s3cret-for-tests")

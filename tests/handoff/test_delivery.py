@@ -1,6 +1,17 @@
 """The outbox through the real path: a decision in the web app or the API, the task,
 and a real HTTP receiver on loopback."""
 
+from typing import TYPE_CHECKING
+
+from django.contrib.auth.models import User
+from pytest_django import DjangoCaptureOnCommitCallbacks, Settings
+
+from tests.handoff.receiver import Receiver
+
+if TYPE_CHECKING:
+    from tests.conftest import ApiClientFor
+
+
 import json
 from decimal import Decimal
 
@@ -20,7 +31,7 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 
-def _approve(owner, candidate: Candidate) -> None:  # type: ignore[no-untyped-def]
+def _approve(owner: User, candidate: Candidate) -> None:
     client = Client()
     client.force_login(owner)
     response = client.post(f"/candidates/{candidate.pk}/decide/",
@@ -30,13 +41,13 @@ def _approve(owner, candidate: Candidate) -> None:  # type: ignore[no-untyped-de
 
 
 @pytest.fixture
-def candidate(owner) -> Candidate:  # type: ignore[no-untyped-def]
-    account = factories.AccountFactory(owner=owner, external_id="acme", name="Acme Corp", arr=Decimal("50000"))
-    return factories.CandidateFactory(account=account)
+def candidate(owner: User) -> Candidate:
+    account = factories.AccountFactory.create(owner=owner, external_id="acme", name="Acme Corp", arr=Decimal("50000"))
+    return factories.CandidateFactory.create(account=account)
 
 
-def test_an_approval_is_delivered_signed(owner, candidate, endpoint, receiver,
-                                         django_capture_on_commit_callbacks) -> None:
+def test_an_approval_is_delivered_signed(owner: User, candidate: Candidate, endpoint: Endpoint, receiver: Receiver,
+                                         django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         _approve(owner, candidate)
     receiver.wait_for(1)
@@ -58,7 +69,7 @@ def test_an_approval_is_delivered_signed(owner, candidate, endpoint, receiver,
     assert delivery.last_status_code == 200
 
 
-def test_the_signature_refuses_an_old_timestamp(endpoint) -> None:
+def test_the_signature_refuses_an_old_timestamp(endpoint: Endpoint) -> None:
     from handoff.signing import sign
 
     body = b'{"a": 1}'
@@ -67,8 +78,8 @@ def test_the_signature_refuses_an_old_timestamp(endpoint) -> None:
     assert not verify("k", "1000", b'{"a": 2}', sign("k", 1000, body), now=1000)
 
 
-def test_a_500_is_retried_with_the_same_key(owner, candidate, endpoint, receiver, settings,
-                                           django_capture_on_commit_callbacks) -> None:
+def test_a_500_is_retried_with_the_same_key(owner: User, candidate: Candidate, endpoint: Endpoint, receiver: Receiver, settings: Settings,
+                                           django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks) -> None:
     settings.HANDOFF_RETRY_BASE_SECONDS = 0  # the backoff itself is tested below
     receiver.statuses = [500, 503]
     with django_capture_on_commit_callbacks(execute=True):
@@ -80,7 +91,7 @@ def test_a_500_is_retried_with_the_same_key(owner, candidate, endpoint, receiver
 
 
 def test_after_the_last_attempt_it_is_kept_failed_and_resent_from_admin(
-        owner, admin_user, candidate, endpoint, receiver, settings, django_capture_on_commit_callbacks) -> None:
+        owner: User, admin_user: User, candidate: Candidate, endpoint: Endpoint, receiver: Receiver, settings: Settings, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks) -> None:
     settings.HANDOFF_RETRY_BASE_SECONDS = 0
     settings.HANDOFF_MAX_ATTEMPTS = 2
     receiver.statuses = [500, 500]
@@ -102,7 +113,7 @@ def test_after_the_last_attempt_it_is_kept_failed_and_resent_from_admin(
     assert len({r.headers["Idempotency-Key"] for r in receiver.requests}) == 1
 
 
-def test_a_refusal_fails_at_once(owner, candidate, endpoint, receiver, django_capture_on_commit_callbacks) -> None:
+def test_a_refusal_fails_at_once(owner: User, candidate: Candidate, endpoint: Endpoint, receiver: Receiver, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks) -> None:
     receiver.statuses = [400]
     with django_capture_on_commit_callbacks(execute=True):
         _approve(owner, candidate)
@@ -110,8 +121,8 @@ def test_a_refusal_fails_at_once(owner, candidate, endpoint, receiver, django_ca
     assert len(receiver.requests) == 1
 
 
-def test_nothing_is_sent_for_a_rolled_back_decision(owner, candidate, endpoint, receiver,
-                                                    django_capture_on_commit_callbacks) -> None:
+def test_nothing_is_sent_for_a_rolled_back_decision(owner: User, candidate: Candidate, endpoint: Endpoint, receiver: Receiver,
+                                                    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks) -> None:
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):  # noqa: SIM117
         with transaction.atomic():
             lifecycle.candidate_approve(candidate_id=candidate.pk, user=owner,
@@ -122,8 +133,8 @@ def test_nothing_is_sent_for_a_rolled_back_decision(owner, candidate, endpoint, 
     assert receiver.requests == []
 
 
-def test_an_unreachable_receiver_is_retried_later_by_the_sweeper(owner, candidate, receiver,
-                                                                 django_capture_on_commit_callbacks) -> None:
+def test_an_unreachable_receiver_is_retried_later_by_the_sweeper(owner: User, candidate: Candidate, receiver: Receiver,
+                                                                 django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks) -> None:
     Endpoint.objects.create(name="down", url="http://127.0.0.1:9/nothing-listens", secret="x")
     with django_capture_on_commit_callbacks(execute=True):
         _approve(owner, candidate)
@@ -138,8 +149,8 @@ def test_an_unreachable_receiver_is_retried_later_by_the_sweeper(owner, candidat
     assert delivery.status == DeliveryStatus.DELIVERED and len(receiver.requests) == 1
 
 
-def test_endpoints_get_only_their_events_and_inactive_ones_nothing(owner, candidate, receiver,
-                                                                  django_capture_on_commit_callbacks) -> None:
+def test_endpoints_get_only_their_events_and_inactive_ones_nothing(owner: User, candidate: Candidate, receiver: Receiver,
+                                                                  django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks) -> None:
     Endpoint.objects.create(name="won only", url=receiver.url, event_kinds=["closed_won"])
     Endpoint.objects.create(name="off", url=receiver.url, active=False)
     with django_capture_on_commit_callbacks(execute=True):
@@ -147,8 +158,8 @@ def test_endpoints_get_only_their_events_and_inactive_ones_nothing(owner, candid
     assert OutboxMessage.objects.count() == 1 and not Delivery.objects.exists()
 
 
-def test_follow_ups_and_reassignment_are_handed_off(owner, other_owner, leader, candidate, endpoint, receiver,
-                                                    api_client_for, django_capture_on_commit_callbacks) -> None:
+def test_follow_ups_and_reassignment_are_handed_off(owner: User, other_owner: User, leader: User, candidate: Candidate, endpoint: Endpoint, receiver: Receiver,
+                                                    api_client_for: "ApiClientFor", django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         _approve(owner, candidate)
         api = api_client_for(owner)
@@ -166,8 +177,8 @@ def test_follow_ups_and_reassignment_are_handed_off(owner, other_owner, leader, 
     assert moved["owner"]["email"] == other_owner.email
 
 
-def test_payloads_match_the_documented_schema(owner, leader, other_owner, candidate, endpoint, receiver,
-                                              django_capture_on_commit_callbacks) -> None:
+def test_payloads_match_the_documented_schema(owner: User, leader: User, other_owner: User, candidate: Candidate, endpoint: Endpoint, receiver: Receiver,
+                                              django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks) -> None:
     import jsonschema
 
     from tests.handoff.test_docs import SCHEMA
@@ -180,13 +191,13 @@ def test_payloads_match_the_documented_schema(owner, leader, other_owner, candid
         jsonschema.validate(message.payload, SCHEMA)
 
 
-def test_backoff_is_exponential_and_capped(settings) -> None:
+def test_backoff_is_exponential_and_capped(settings: Settings) -> None:
     settings.HANDOFF_RETRY_BASE_SECONDS = 30
     settings.HANDOFF_RETRY_MAX_SECONDS = 3600
     assert [services.backoff_seconds(n) for n in range(1, 9)] == [30, 60, 120, 240, 480, 960, 1920, 3600]
 
 
-def test_a_claimed_delivery_is_not_sent_twice(owner, candidate, endpoint, receiver) -> None:
+def test_a_claimed_delivery_is_not_sent_twice(owner: User, candidate: Candidate, endpoint: Endpoint, receiver: Receiver) -> None:
     lifecycle.candidate_approve(candidate_id=candidate.pk, user=owner, next_step=lifecycle.NextStep("Call"),
                                 consent_reviewed=True)
     delivery = Delivery.objects.get()

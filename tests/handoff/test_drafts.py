@@ -7,11 +7,15 @@ import logging
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import User
 from django.test import Client
+from pytest_django import Settings
 
-from handoff.drafts import PRESSURE_PHRASES, draft_for, draft_problems
+from handoff.drafts import PRESSURE_PHRASES, Draft, draft_problems
+from handoff.drafts import draft_for as draft_or_none
 from handoff.drafts.checks import pressure_found, pricing_found
 from measurement.models import EventKind, MeasurementEvent
 from signals.models import Candidate
@@ -20,8 +24,14 @@ from tests.signals.scenario import Scenario, score
 pytestmark = pytest.mark.django_db
 
 
+def draft_for(candidate: Candidate) -> Draft:
+    draft = draft_or_none(candidate)
+    assert draft is not None
+    return draft
+
+
 @pytest.fixture
-def pursue(tmp_path, owner) -> Candidate:  # type: ignore[no-untyped-def]
+def pursue(tmp_path: Path, owner: User) -> Candidate:
     s = Scenario(tmp_path)
     s.contact("maria", role="decision_maker", name="Maria Chen", title="VP Finance")
     s.verified_outcome("o1")
@@ -34,9 +44,9 @@ def pursue(tmp_path, owner) -> Candidate:  # type: ignore[no-untyped-def]
     return candidate
 
 
-def test_the_template_draft_leads_with_goal_and_outcome_quotes_the_need_and_proposes_a_talk(pursue) -> None:
+def test_the_template_draft_leads_with_goal_and_outcome_quotes_the_need_and_proposes_a_talk(pursue: Candidate) -> None:
     draft = draft_for(pursue)
-    assert draft is not None and draft.writer == "TemplateDraftWriter"
+    assert draft.writer == "TemplateDraftWriter"
     text = draft.text
     assert text.startswith("Hi Maria,")
     body = text.split("\n\n")[1]
@@ -49,13 +59,13 @@ def test_the_template_draft_leads_with_goal_and_outcome_quotes_the_need_and_prop
     assert not pressure_found(text) and not pricing_found(text)
 
 
-def test_wait_is_labelled_for_after_the_blocker_and_stop_gets_no_draft(pursue) -> None:
+def test_wait_is_labelled_for_after_the_blocker_and_stop_gets_no_draft(pursue: Candidate) -> None:
     Candidate.objects.filter(pk=pursue.pk).update(recommendation="wait")
     pursue.refresh_from_db()
     assert draft_for(pursue).label == "Draft for after the blocker clears"
     Candidate.objects.filter(pk=pursue.pk).update(recommendation="stop")
     pursue.refresh_from_db()
-    assert draft_for(pursue) is None
+    assert draft_or_none(pursue) is None
 
 
 @pytest.mark.parametrize("phrase", PRESSURE_PHRASES)
@@ -74,7 +84,7 @@ def test_the_customers_own_words_are_not_held_against_the_draft() -> None:
     assert not pressure_found("You wrote: “This is urgent for us.”")
 
 
-def test_the_owner_edits_the_draft_and_the_approved_text_is_kept(pursue, owner) -> None:
+def test_the_owner_edits_the_draft_and_the_approved_text_is_kept(pursue: Candidate, owner: User) -> None:
     client = Client()
     client.force_login(owner)
     page = client.get(f"/candidates/{pursue.pk}/").content.decode()
@@ -96,7 +106,7 @@ class FakeLLM:
 
 
 @pytest.fixture
-def fake_llm(settings) -> Iterator[FakeLLM]:  # type: ignore[no-untyped-def]
+def fake_llm(settings: Settings) -> Iterator[FakeLLM]:
     llm = FakeLLM()
 
     class Handler(BaseHTTPRequestHandler):
@@ -133,7 +143,7 @@ GOOD = {"sentences": [
 ]}
 
 
-def test_a_checked_model_draft_is_offered(pursue, fake_llm) -> None:
+def test_a_checked_model_draft_is_offered(pursue: Candidate, fake_llm: FakeLLM) -> None:
     fake_llm.answer = GOOD
     draft = draft_for(pursue)
     assert draft.writer == "OpenAIDraftWriter" and "instead of six" in draft.text
@@ -153,7 +163,7 @@ def test_a_checked_model_draft_is_offered(pursue, fake_llm) -> None:
      "not on the candidate"),
     ({"no": "sentences"}, "KeyError"),
 ])
-def test_a_model_draft_that_fails_a_check_falls_back_to_the_template(pursue, fake_llm, caplog, answer: dict,
+def test_a_model_draft_that_fails_a_check_falls_back_to_the_template(pursue: Candidate, fake_llm: FakeLLM, caplog: pytest.LogCaptureFixture, answer: dict,
                                                                      reason: str) -> None:
     fake_llm.answer = answer
     with caplog.at_level(logging.WARNING, logger="handoff.drafts.writers"):
@@ -163,7 +173,7 @@ def test_a_model_draft_that_fails_a_check_falls_back_to_the_template(pursue, fak
     assert reason in caplog.text
 
 
-def test_an_unreachable_model_falls_back(pursue, settings) -> None:
+def test_an_unreachable_model_falls_back(pursue: Candidate, settings: Settings) -> None:
     settings.MESSAGE_WRITER = "handoff.drafts.llm.OpenAIDraftWriter"
     settings.MESSAGE_LLM_URL = "http://127.0.0.1:9/v1"
     draft = draft_for(pursue)

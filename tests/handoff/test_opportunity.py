@@ -1,6 +1,15 @@
 """"Expansion opportunity created" takes an id the owner just created in the CRM: kept
 pending until an import confirms it; the account's known opportunities are offered."""
 
+from typing import TYPE_CHECKING
+
+from django.contrib.auth.models import User
+from pytest_django import DjangoAssertNumQueries
+
+if TYPE_CHECKING:
+    from tests.conftest import ApiClientFor, WriteFile
+
+
 import json
 from decimal import Decimal
 
@@ -18,9 +27,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def approved(owner) -> Candidate:  # type: ignore[no-untyped-def]
-    account = factories.AccountFactory(owner=owner, external_id="acme", name="Acme Corp", arr=Decimal("50000"))
-    candidate = factories.CandidateFactory(account=account)
+def approved(owner: User) -> Candidate:
+    account = factories.AccountFactory.create(owner=owner, external_id="acme", name="Acme Corp", arr=Decimal("50000"))
+    candidate = factories.CandidateFactory.create(account=account)
     client = Client()
     client.force_login(owner)
     client.post(f"/candidates/{candidate.pk}/decide/",
@@ -30,13 +39,13 @@ def approved(owner) -> Candidate:  # type: ignore[no-untyped-def]
     return candidate
 
 
-def _client(user) -> Client:  # type: ignore[no-untyped-def]
+def _client(user: User) -> Client:
     client = Client()
     client.force_login(user)
     return client
 
 
-def test_a_new_id_is_accepted_as_pending_until_an_import_confirms_it(approved, owner, write_file) -> None:
+def test_a_new_id_is_accepted_as_pending_until_an_import_confirms_it(approved: Candidate, owner: User, write_file: "WriteFile") -> None:
     client = _client(owner)
     response = client.post(f"/candidates/{approved.pk}/outcomes/", {"kind": "opportunity_created",
                                                                    "opportunity": "OPP-9001"})
@@ -54,7 +63,7 @@ def test_a_new_id_is_accepted_as_pending_until_an_import_confirms_it(approved, o
     assert "OPP-9001" in page and "Pending import" not in page
 
 
-def test_a_known_id_is_offered_and_recorded_as_known(approved, owner, api_client_for) -> None:
+def test_a_known_id_is_offered_and_recorded_as_known(approved: Candidate, owner: User, api_client_for: "ApiClientFor") -> None:
     Opportunity.objects.create(external_id="OPP-1", account=approved.account, name="Acme upsell", stage="open",
                                opened_at=timezone.now(), source="crm")
     page = _client(owner).get(f"/candidates/{approved.pk}/").content.decode()
@@ -65,8 +74,8 @@ def test_a_known_id_is_offered_and_recorded_as_known(approved, owner, api_client
     assert MeasurementEvent.objects.get(kind=EventKind.OPPORTUNITY_CREATED).data["opportunity_status"] == "known"
 
 
-def test_another_accounts_opportunity_or_a_malformed_id_is_refused(approved, owner, api_client_for) -> None:
-    other = factories.AccountFactory(name="Other Co")
+def test_another_accounts_opportunity_or_a_malformed_id_is_refused(approved: Candidate, owner: User, api_client_for: "ApiClientFor") -> None:
+    other = factories.AccountFactory.create(name="Other Co")
     Opportunity.objects.create(external_id="OPP-2", account=other, name="Theirs", stage="open",
                                opened_at=timezone.now(), source="crm")
     client = api_client_for(owner)
@@ -80,7 +89,7 @@ def test_another_accounts_opportunity_or_a_malformed_id_is_refused(approved, own
     assert not MeasurementEvent.objects.filter(kind=EventKind.OPPORTUNITY_CREATED).exists()
 
 
-def test_the_candidate_page_offers_opportunities_in_one_query(approved, owner, django_assert_max_num_queries) -> None:
+def test_the_candidate_page_offers_opportunities_in_one_query(approved: Candidate, owner: User, django_assert_max_num_queries: DjangoAssertNumQueries) -> None:
     for i in range(5):
         Opportunity.objects.create(external_id=f"OPP-{i}", account=approved.account, name=f"Opp {i}", stage="open",
                                    opened_at=timezone.now(), source="crm")

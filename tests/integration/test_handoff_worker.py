@@ -9,19 +9,20 @@ import time
 from collections.abc import Iterator
 
 import pytest
+from django.contrib.auth.models import User
 
 from handoff.models import Delivery, DeliveryStatus, Endpoint
 from handoff.tasks import deliver_due_task
 from signals import lifecycle
 from tests import factories
 from tests.handoff.receiver import Receiver, serve
-from tests.integration.conftest import wait_for
+from tests.integration.conftest import StartWorker, wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def worker_env(worker_env):  # type: ignore[no-untyped-def]
+def worker_env(worker_env: dict[str, str]) -> dict[str, str]:
     # Redeliver what the killed worker had taken after 10 s; its claim lapses after 3 s.
     return {**worker_env, "CELERY_VISIBILITY_TIMEOUT": "10", "HANDOFF_LEASE_SECONDS": "3",
             "HANDOFF_RETRY_BASE_SECONDS": "1"}
@@ -36,14 +37,14 @@ def receiver() -> Iterator[Receiver]:
     server.server_close()
 
 
-def _approve(owner) -> int:  # type: ignore[no-untyped-def]
-    candidate = factories.CandidateFactory(account=factories.AccountFactory(owner=owner))
+def _approve(owner: User) -> int:
+    candidate = factories.CandidateFactory.create(account=factories.AccountFactory.create(owner=owner))
     lifecycle.candidate_approve(candidate_id=candidate.pk, user=owner, next_step=lifecycle.NextStep("Call"),
                                 consent_reviewed=True)
     return candidate.pk
 
 
-def test_a_500_is_retried_by_the_worker(owner, receiver, send_to_worker, start_worker) -> None:
+def test_a_500_is_retried_by_the_worker(owner: User, receiver: Receiver, send_to_worker: None, start_worker: StartWorker) -> None:
     Endpoint.objects.create(name="CRM", url=receiver.url, secret="k")
     receiver.statuses = [500]
     worker = start_worker()
@@ -54,7 +55,7 @@ def test_a_500_is_retried_by_the_worker(owner, receiver, send_to_worker, start_w
     assert Delivery.objects.get().attempts == 2
 
 
-def test_a_worker_killed_mid_delivery_loses_nothing(owner, receiver, send_to_worker, start_worker) -> None:
+def test_a_worker_killed_mid_delivery_loses_nothing(owner: User, receiver: Receiver, send_to_worker: None, start_worker: StartWorker) -> None:
     Endpoint.objects.create(name="CRM", url=receiver.url, secret="k")
     receiver.hang_first = 120  # the first request never gets its answer: the worker dies waiting
     first = start_worker(name="first")

@@ -16,6 +16,7 @@ urlpatterns = [
     path("api/v1/", include("measurement.api_urls")),
     path("", include("reviews.urls")),
     path("", include("measurement.urls")),
+    path("", include("digests.urls")),
     path("", include("core.urls")),
 ]
 

@@ -57,7 +57,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     LEADER: ("accounts.import_evidence", "accounts.view_account", "accounts.view_importrun"),
     ADMIN: ("*",),
 }
-ADMIN_APPS = ("accounts", "signals", "reviews", "measurement", "core", "auth", "authtoken", "axes")
+ADMIN_APPS = ("accounts", "signals", "reviews", "measurement", "handoff", "digests", "core", "auth", "authtoken", "axes")
 
 
 def sync_role_permissions(**kwargs: object) -> None:

@@ -102,6 +102,8 @@ class ApproveApi(_DecisionApi):
         next_step_due = serializers.DateField(required=False, allow_null=True, default=None)
         consent_reviewed = serializers.BooleanField()
         override_reason = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True)
+        message = serializers.CharField(max_length=5000, required=False, default="", allow_blank=True,
+                                        help_text="The first customer message as approved; never sent by the app.")
         version = VersionField()
 
     @extend_schema(request=ApproveInputSerializer, responses={200: CandidateSerializer})
@@ -112,7 +114,7 @@ class ApproveApi(_DecisionApi):
         return self.decide(request, pk, lambda: services.candidate_approve(
             candidate_id=pk, user=request.user, expected_version=d.get("version"),
             next_step=services.NextStep(d["next_step"], d["next_step_who"], d["next_step_due"]),
-            consent_reviewed=d["consent_reviewed"], override_reason=d["override_reason"]))
+            consent_reviewed=d["consent_reviewed"], override_reason=d["override_reason"], message=d["message"]))
 
 
 class RejectApi(_DecisionApi):

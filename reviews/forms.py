@@ -20,6 +20,8 @@ class ApproveForm(forms.Form):
         label="I reviewed consent and the relationship context", required=False)
     override_reason = forms.CharField(label="Why approve against the recommendation", max_length=2000, required=False,
                                       widget=forms.Textarea(attrs={"rows": 2}))
+    message = forms.CharField(label="First message to the customer", max_length=5000, required=False,
+                              widget=forms.Textarea(attrs={"rows": 8}))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 

@@ -147,6 +147,7 @@ def candidate_decide(request: HtmxHttpRequest, pk: int) -> HttpResponse:
                 candidate_id=pk, user=request.user, expected_version=version,
                 next_step=services.NextStep(data["next_step"], data["next_step_who"], data["next_step_due"]),
                 consent_reviewed=data["consent_reviewed"], override_reason=data["override_reason"],
+                message=data["message"],
             )
             text = f"Approved. Next step recorded for {candidate.account.name}; nothing was sent to the customer."
         elif action == "reject":

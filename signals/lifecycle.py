@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -35,6 +36,7 @@ from django.utils import timezone
 
 from accounts.models import Account, Interaction, Opportunity, Outcome, Ticket
 from core.roles import AnyUser, is_leader, signed_in
+from handoff.services import outbox_add
 from measurement.models import CLOSING_KINDS, FOLLOW_UP_KINDS, EventKind, MeasurementEvent
 from measurement.services import event_for, event_record, events_record
 from reviews.models import Decision, DecisionKind, RejectReason
@@ -53,11 +55,13 @@ CLOSED_STATUSES = (CandidateStatus.APPROVED, CandidateStatus.REJECTED, Candidate
 OVERRIDE_NEEDED = (Recommendation.STOP, Recommendation.WAIT)
 MAX_DEFER_DAYS = 365
 MAX_TEXT = 2000
+MAX_MESSAGE = 5000
 MAX_WHO = 200
 # When the account has no ARR on record, a closed-won amount is bounded by this instead.
 MAX_AMOUNT_WITHOUT_ARR = Decimal("10000000")
 RESPONSES = ("positive", "negative", "none")
 DEADLOCK_RETRIES = 3
+OPPORTUNITY_ID = re.compile(r"[\w.:/#-]{1,200}")
 
 
 class DecisionError(Exception):
@@ -190,14 +194,17 @@ def _text(value: str, limit: int, field_name: str, errors: dict[str, str]) -> st
 
 @_atomic
 def candidate_approve(*, candidate_id: int, user: AnyUser, next_step: NextStep, consent_reviewed: bool,
-                      override_reason: str = "", expected_version: int | None = None,
+                      override_reason: str = "", message: str = "", expected_version: int | None = None,
                       at: dt.datetime | None = None) -> Candidate:
+    """`message` is the first customer message as the owner approved it (kept with the
+    approval event and handed off; the app never sends it)."""
     decider = signed_in(user)
     now = _now(at)
     candidate = _lock(candidate_id)
     _check(candidate, user, expected_version, DECIDABLE)
     errors: dict[str, str] = {}
     what = _text(next_step.what, MAX_TEXT, "next_step", errors)
+    message = _text(message, MAX_MESSAGE, "message", errors)
     who = _text(next_step.who, MAX_WHO, "next_step_who", errors)
     if not what:
         errors["next_step"] = "Say what the next step is."
@@ -221,8 +228,9 @@ def candidate_approve(*, candidate_id: int, user: AnyUser, next_step: NextStep, 
         consent_reviewed=True, override_reason=override if needs_override else "",
     )
     data = {"decision": decision.pk, "next_step": what, "who": who,
-            "due": next_step.due.isoformat() if next_step.due else None, "consent_reviewed": True}
-    event_record(kind=EventKind.APPROVED, candidate=candidate, actor=user, data=data, occurred_at=now)
+            "due": next_step.due.isoformat() if next_step.due else None, "consent_reviewed": True,
+            "message": message}
+    outbox_add(event_record(kind=EventKind.APPROVED, candidate=candidate, actor=user, data=data, occurred_at=now))
     if needs_override:
         event_record(kind=EventKind.OVERRIDDEN, candidate=candidate, actor=user, occurred_at=now,
                      data={"decision": decision.pk, "reason": decision.override_reason})
@@ -361,6 +369,7 @@ def account_reassign(*, account_id: int, user: AnyUser | None, new_owner_id: int
     if not open_candidates:
         events.append(event_for(kind=EventKind.REASSIGNED, account=account, actor=user, data=data, occurred_at=now))
     events_record(events)
+    outbox_add(events)
     return account
 
 
@@ -402,11 +411,18 @@ def follow_up_log(*, candidate_id: int, user: AnyUser, kind: str, response: str 
             errors["response"] = "Choose positive, negative or no response."
         data["response"] = response
     if kind == FollowUpKind.OPPORTUNITY and opportunity:
-        opp = Opportunity.objects.filter(external_id=opportunity, account=candidate.account).first()
-        if opp is None:
-            errors["opportunity"] = f"No CRM opportunity {opportunity!r} on {candidate.account.name}."
+        # An id the owner just created in the CRM is accepted before any import has it:
+        # it stays "pending" until an import brings an opportunity with that id.
+        opportunity = opportunity.strip()
+        opp = Opportunity.objects.filter(external_id=opportunity).only("account_id").first()
+        if not OPPORTUNITY_ID.fullmatch(opportunity):
+            errors["opportunity"] = ("Enter the opportunity's id as the CRM shows it (letters, digits and "
+                                     "- _ . : / #, at most 200).")
+        elif opp is not None and opp.account_id != candidate.account_id:
+            errors["opportunity"] = f"CRM opportunity {opportunity!r} belongs to another account."
         else:
-            data["opportunity"] = opp.external_id
+            data["opportunity"] = opportunity
+            data["opportunity_status"] = "known" if opp is not None else "pending"
     if kind in CLOSING_KINDS:
         closed = [e for e in _follow_up_events(candidate) if e.kind in CLOSING_KINDS]
         if closed:
@@ -437,7 +453,7 @@ def follow_up_log(*, candidate_id: int, user: AnyUser, kind: str, response: str 
     when = now if not occurred_on or occurred_on == today else dt.datetime.combine(occurred_on, dt.time(12), tzinfo=dt.UTC)
     if candidate.decided_at and when < candidate.decided_at:
         when = candidate.decided_at
-    event_record(kind=kind, candidate=candidate, actor=user, data=data, occurred_at=when)
+    outbox_add(event_record(kind=kind, candidate=candidate, actor=user, data=data, occurred_at=when))
     _save(candidate, now)
     return candidate
 
@@ -461,8 +477,9 @@ def follow_up_correct(*, candidate_id: int, user: AnyUser, event_id: int, reason
         errors["event"] = "Choose a follow-up of this candidate that is not already corrected."
     if errors:
         raise DecisionError(errors)
-    event_record(kind=EventKind.FOLLOW_UP_CORRECTED, candidate=candidate, actor=user, occurred_at=now,
-                 corrects=target, data={"corrects": event_id, "kind": target.kind if target else "", "reason": reason})
+    outbox_add(event_record(kind=EventKind.FOLLOW_UP_CORRECTED, candidate=candidate, actor=user, occurred_at=now,
+                            corrects=target,
+                            data={"corrects": event_id, "kind": target.kind if target else "", "reason": reason}))
     _save(candidate, now)
     return candidate
 

@@ -9,6 +9,9 @@ from rest_framework.test import APIClient
 
 from tests import factories
 
+# The real SMTP server fixture (`smtp`), for the digest tests here and in the browser.
+pytest_plugins = ["tests.digests.smtp"]
+
 # The types of the fixtures that hand out a function, for the tests' signatures.
 ApiClientFor = Callable[[User | None], APIClient]
 WriteFile = Callable[[str, str | bytes], Path]

@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "signals",
     "reviews",
     "measurement",
+    "handoff",
+    "digests",
 ]
 
 MIDDLEWARE = [
@@ -255,9 +257,52 @@ CELERY_BEAT_SCHEDULE = {
     "nightly-rescore": {"task": "signals.rescore_all", "schedule": crontab(hour=2, minute=0)},
     "return-deferrals": {"task": "signals.return_deferrals", "schedule": crontab(hour=6, minute=0)},
     "monthly-review": {"task": "reviews.monthly_review", "schedule": crontab(day_of_month=1, hour=5, minute=0)},
+    # the outbox's safety net: deliveries whose task was lost, or whose worker died
+    "handoff-deliver-due": {"task": "handoff.deliver_due", "schedule": 60.0},
+    # hourly: each owner's digest goes out when it is DIGEST_HOUR in their time zone
+    "digests": {"task": "digests.send_due", "schedule": crontab(minute=0)},
 }
 BRIEF_WRITER = env_str("BRIEF_WRITER", "signals.engine.brief.TemplateBriefWriter")
 
 # Retrain the classifier in the background once this many owners' false-positive reports
 # have been confirmed by an admin beyond what the active model was trained on (0: never).
 CLASSIFIER_RETRAIN_AFTER = env_int("CLASSIFIER_RETRAIN_AFTER", 20)
+
+# Hand-off webhooks (docs/handoff.md). Links in payloads and e-mails start with SITE_URL.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+HANDOFF_TIMEOUT_SECONDS = env_int("HANDOFF_TIMEOUT_SECONDS", 10)
+HANDOFF_MAX_ATTEMPTS = env_int("HANDOFF_MAX_ATTEMPTS", 8)
+# 30 s, 1 min, 2 min ... capped at 1 h: eight attempts span about an hour.
+HANDOFF_RETRY_BASE_SECONDS = env_int("HANDOFF_RETRY_BASE_SECONDS", 30)
+HANDOFF_RETRY_MAX_SECONDS = env_int("HANDOFF_RETRY_MAX_SECONDS", 3600)
+# A delivery claimed by a worker that died is taken again after this (longer than the timeout).
+HANDOFF_LEASE_SECONDS = env_int("HANDOFF_LEASE_SECONDS", 60)
+
+# The draft first message (docs: README "The draft message"). The template writer is
+# deterministic; an OpenAI-compatible writer is used only when its draft passes the checks.
+MESSAGE_WRITER = env_str("MESSAGE_WRITER", "handoff.drafts.writers.TemplateDraftWriter")
+MESSAGE_LLM_URL = env_str("MESSAGE_LLM_URL", "http://127.0.0.1:11434/v1")  # e.g. Ollama
+MESSAGE_LLM_MODEL = env_str("MESSAGE_LLM_MODEL", "llama3.1")
+MESSAGE_LLM_KEY = env_str("MESSAGE_LLM_KEY")
+MESSAGE_LLM_TIMEOUT_SECONDS = env_int("MESSAGE_LLM_TIMEOUT_SECONDS", 20)
+
+# E-mail (digests): SMTP to EMAIL_HOST. In development without EMAIL_HOST, mail is
+# printed to the console instead (production always uses SMTP, localhost by default).
+EMAIL_HOST_ENV = env_str("EMAIL_HOST")
+_EMAIL_PORT = env_int("EMAIL_PORT", 587)
+SMTP_MAILER = {
+    "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+    "OPTIONS": {
+        "host": EMAIL_HOST_ENV or "localhost",
+        "port": _EMAIL_PORT,
+        "username": env_str("EMAIL_HOST_USER"),
+        "password": env_str("EMAIL_HOST_PASSWORD"),
+        "use_tls": env_bool("EMAIL_USE_TLS", _EMAIL_PORT == 587),
+        "use_ssl": env_bool("EMAIL_USE_SSL", False),
+        "timeout": env_int("EMAIL_TIMEOUT", 10),
+    },
+}
+MAILERS = {"default": SMTP_MAILER if EMAIL_HOST_ENV or not DEBUG
+           else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Expansion Signals <signals@localhost>")
+DIGEST_HOUR = env_int("DIGEST_HOUR", 8)

@@ -1,9 +1,10 @@
 """Production: everything secure by default; secrets and hosts must come from the environment."""
 
 from .base import *  # noqa: F403
-from .base import env_bool, env_int, env_str
+from .base import SMTP_MAILER, env_bool, env_int, env_str
 
 DEBUG = False
+MAILERS = {"default": SMTP_MAILER}
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
     raise RuntimeError("SECRET_KEY must be set in production")

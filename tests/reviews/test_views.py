@@ -237,7 +237,12 @@ def test_outcomes_after_approval(client: Client, owner: User, mine: Candidate) -
 
     bad = client.post(f"/candidates/{mine.pk}/outcomes/", {"kind": "closed_won"})
     assert bad.status_code == 400 and "Enter the closed-won amount" in bad.content.decode()
-    wrong_opp = client.post(f"/candidates/{mine.pk}/outcomes/", {"kind": "opportunity_created", "opportunity": "nope"})
+    # An id not imported yet is accepted (pending until an import confirms it); one on
+    # another account is not.
+    Opportunity.objects.create(account=factories.AccountFactory.create(), external_id="theirs", name="Other +5",
+                               stage="open", opened_at=timezone.now(), source="crm")
+    wrong_opp = client.post(f"/candidates/{mine.pk}/outcomes/", {"kind": "opportunity_created",
+                                                                "opportunity": "theirs"})
     assert wrong_opp.status_code == 400
 
 

@@ -66,6 +66,7 @@ MATRIX: dict[str, Rule] = {
     "dashboard": page(hides_rows=True),
     "dashboard-csv": page(hides_rows=True),
     "events-csv": page(),  # streamed; its scoping is tested in tests/measurement/test_views.py
+    "digest-settings": page(),  # each user's own preferences; nothing of anyone else's
     # API
     "api-schema": api(),
     "api-docs": api(),

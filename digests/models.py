@@ -1,0 +1,48 @@
+"""E-mail digests: each owner's preference, and what was sent (so a digest goes out
+once per period, however often the hourly task runs)."""
+
+from django.conf import settings
+from django.db import models
+
+from core.models import TimestampedModel
+
+
+class Frequency(models.TextChoices):
+    DAILY = "daily", "Daily"
+    WEEKLY = "weekly", "Weekly (Mondays)"
+    OFF = "off", "Off"
+
+
+class DigestKind(models.TextChoices):
+    OWNER = "owner", "Owner digest"
+    PILOT = "pilot", "Weekly pilot summary"
+
+
+class DigestPreference(TimestampedModel):
+    """No row means the defaults: a daily digest at 08:00 UTC, and the pilot summary for leaders."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digest_preference")
+    frequency = models.CharField(max_length=10, choices=Frequency.choices, default=Frequency.DAILY)
+    time_zone = models.CharField(max_length=64, default="UTC")
+    pilot_summary = models.BooleanField(default=True, help_text="CS leaders: the weekly pilot summary.")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.frequency}"
+
+
+class DigestSent(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=DigestKind.choices)
+    period = models.DateField(help_text="The owner's local date the digest covers up to.")
+    sent_at = models.DateTimeField(auto_now_add=True)
+    items = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        constraints = [
+            # one digest of a kind per user and period: the hourly task is safe to run twice
+            models.UniqueConstraint(fields=["user", "kind", "period"], name="digest_once_per_period"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.user} · {self.period}"

@@ -1,0 +1,180 @@
+"""The draft first message: built from the engine's candidate, checked for citations,
+pressure and pricing; the owner's edit is kept with the approval; an OpenAI-compatible
+writer is used only when its draft passes, tested against a fake server on loopback."""
+
+import json
+import logging
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from pytest_django import Settings
+
+from handoff.drafts import PRESSURE_PHRASES, Draft, draft_problems
+from handoff.drafts import draft_for as draft_or_none
+from handoff.drafts.checks import pressure_found, pricing_found
+from measurement.models import EventKind, MeasurementEvent
+from signals.models import Candidate
+from tests.signals.scenario import Scenario, score
+
+pytestmark = pytest.mark.django_db
+
+
+def draft_for(candidate: Candidate) -> Draft:
+    draft = draft_or_none(candidate)
+    assert draft is not None
+    return draft
+
+
+@pytest.fixture
+def pursue(tmp_path: Path, owner: User) -> Candidate:
+    s = Scenario(tmp_path)
+    s.contact("maria", role="decision_maker", name="Maria Chen", title="VP Finance")
+    s.verified_outcome("o1")
+    s.message("acme-m7", "Our team is expanding: we need 20 more seats by March for the new analysts.",
+              contact="maria")
+    s.import_()
+    score("acme")
+    candidate = Candidate.objects.get(account__external_id="acme", status="pending")
+    assert candidate.recommendation == "pursue", candidate.blockers
+    return candidate
+
+
+def test_the_template_draft_leads_with_goal_and_outcome_quotes_the_need_and_proposes_a_talk(pursue: Candidate) -> None:
+    draft = draft_for(pursue)
+    assert draft.writer == "TemplateDraftWriter"
+    text = draft.text
+    assert text.startswith("Hi Maria,")
+    body = text.split("\n\n")[1]
+    assert body.startswith("You set out to cut month-end close to 3 days, and month-end close down from 6 to 3 days")
+    assert "“Our team is expanding: we need 20 more seats by March for the new analysts.”" in body
+    assert body.index("verified on") < body.index("you wrote")
+    assert "conversation" in body and text.endswith("Dana")
+    assert draft.evidence == ["o1", "acme-m7"]
+    assert draft_problems(draft.sentences, {"o1", "acme-m7"}) == []
+    assert not pressure_found(text) and not pricing_found(text)
+
+
+def test_wait_is_labelled_for_after_the_blocker_and_stop_gets_no_draft(pursue: Candidate) -> None:
+    Candidate.objects.filter(pk=pursue.pk).update(recommendation="wait")
+    pursue.refresh_from_db()
+    assert draft_for(pursue).label == "Draft for after the blocker clears"
+    Candidate.objects.filter(pk=pursue.pk).update(recommendation="stop")
+    pursue.refresh_from_db()
+    assert draft_or_none(pursue) is None
+
+
+@pytest.mark.parametrize("phrase", PRESSURE_PHRASES)
+def test_every_pressure_phrase_is_caught(phrase: str) -> None:
+    assert pressure_found(f"Happy to help. {phrase.capitalize()} on this one.")
+
+
+@pytest.mark.parametrize("text", ["It is only $12 per seat.", "We can send a quote.", "Renew now and save 20%.",
+                                  "The contract runs to March.", "Pricing starts at 40k.", "About 500 USD."])
+def test_prices_and_contracts_are_caught(text: str) -> None:
+    assert pricing_found(text)
+
+
+def test_the_customers_own_words_are_not_held_against_the_draft() -> None:
+    assert not pricing_found("You wrote: “Can we talk about volume pricing before the contract ends?”")
+    assert not pressure_found("You wrote: “This is urgent for us.”")
+
+
+def test_the_owner_edits_the_draft_and_the_approved_text_is_kept(pursue: Candidate, owner: User) -> None:
+    client = Client()
+    client.force_login(owner)
+    page = client.get(f"/candidates/{pursue.pk}/").content.decode()
+    assert 'name="message"' in page and "Hi Maria," in page and "Draft first message" in page
+    edited = "Hi Maria,\n\nGreat to hear the team is growing. Could we talk next week?\n\nDana"
+    client.post(f"/candidates/{pursue.pk}/decide/", {"action": "approve", "next_step": "Call Maria",
+                                                    "consent_reviewed": "1", "message": edited})
+    assert MeasurementEvent.objects.get(kind=EventKind.APPROVED).data["message"] == edited
+
+
+# --------------------------------------------------------------------------- the language-model writer
+
+
+class FakeLLM:
+    def __init__(self) -> None:
+        self.answer: dict = {}
+        self.requests: list[dict] = []
+        self.status = 200
+
+
+@pytest.fixture
+def fake_llm(settings: Settings) -> Iterator[FakeLLM]:
+    llm = FakeLLM()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            llm.requests.append({"path": self.path, "auth": self.headers.get("Authorization"), "body": body})
+            reply = json.dumps({"choices": [{"message": {"role": "assistant",
+                                                         "content": json.dumps(llm.answer)}}]}).encode()
+            self.send_response(llm.status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(reply)))
+            self.end_headers()
+            self.wfile.write(reply)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    settings.MESSAGE_WRITER = "handoff.drafts.llm.OpenAIDraftWriter"
+    settings.MESSAGE_LLM_URL = f"http://127.0.0.1:{server.server_address[1]}/v1"
+    settings.MESSAGE_LLM_MODEL = "tiny"
+    settings.MESSAGE_LLM_KEY = "k-123"
+    yield llm
+    server.shutdown()
+    server.server_close()
+
+
+GOOD = {"sentences": [
+    {"text": "Hi Maria,", "evidence": []},
+    {"text": "Your close now takes three days instead of six, as you set out to do.", "evidence": ["o1"]},
+    {"text": "You mentioned that the team needs 20 more seats for the new analysts.", "evidence": ["acme-m7"]},
+    {"text": "Shall we find half an hour to talk it through?", "evidence": []},
+]}
+
+
+def test_a_checked_model_draft_is_offered(pursue: Candidate, fake_llm: FakeLLM) -> None:
+    fake_llm.answer = GOOD
+    draft = draft_for(pursue)
+    assert draft.writer == "OpenAIDraftWriter" and "instead of six" in draft.text
+    sent = fake_llm.requests[0]
+    assert sent["path"] == "/v1/chat/completions" and sent["auth"] == "Bearer k-123"
+    assert sent["body"]["model"] == "tiny" and "acme-m7" in sent["body"]["messages"][1]["content"]
+
+
+@pytest.mark.parametrize(("answer", "reason"), [
+    ({"sentences": [*GOOD["sentences"][:3], {"text": "Act now: this offer expires Friday.", "evidence": ["o1"]}]},
+     "pressure"),
+    ({"sentences": [*GOOD["sentences"][:3], {"text": "Seats are only $9 per user this month.", "evidence": ["o1"]}]},
+     "pricing"),
+    ({"sentences": [GOOD["sentences"][0], {"text": "Your usage doubled in the last quarter alone.", "evidence": []}]},
+     "cites no evidence"),
+    ({"sentences": [GOOD["sentences"][0], {"text": "Your CFO approved the budget last week.", "evidence": ["x-99"]}]},
+     "not on the candidate"),
+    ({"no": "sentences"}, "KeyError"),
+])
+def test_a_model_draft_that_fails_a_check_falls_back_to_the_template(pursue: Candidate, fake_llm: FakeLLM, caplog: pytest.LogCaptureFixture, answer: dict,
+                                                                     reason: str) -> None:
+    fake_llm.answer = answer
+    with caplog.at_level(logging.WARNING, logger="handoff.drafts.writers"):
+        draft = draft_for(pursue)
+    assert draft.writer == "TemplateDraftWriter" and reason in draft.fallback_reason
+    assert draft.text.startswith("Hi Maria,")
+    assert reason in caplog.text
+
+
+def test_an_unreachable_model_falls_back(pursue: Candidate, settings: Settings) -> None:
+    settings.MESSAGE_WRITER = "handoff.drafts.llm.OpenAIDraftWriter"
+    settings.MESSAGE_LLM_URL = "http://127.0.0.1:9/v1"
+    draft = draft_for(pursue)
+    assert draft.writer == "TemplateDraftWriter" and "ConnectionError" in draft.fallback_reason

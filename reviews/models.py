@@ -20,6 +20,21 @@ class RejectReason(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class DecisionQuerySet(models.QuerySet["Decision"]):
+    def standing(self) -> "DecisionQuerySet":
+        """Decisions not taken back by the owner's Undo (an `undone` event names the
+        decision it withdraws); every figure counts only these."""
+        from django.db.models.fields.json import KeyTextTransform
+        from django.db.models.functions import Cast
+
+        from measurement.models import EventKind, MeasurementEvent
+
+        undone = (MeasurementEvent.objects.filter(kind=EventKind.UNDONE)
+                  .annotate(decision_id=Cast(KeyTextTransform("decision", "data"), models.IntegerField()))
+                  .values("decision_id"))
+        return self.exclude(pk__in=undone)
+
+
 class Decision(models.Model):
     candidate = models.ForeignKey("signals.Candidate", on_delete=models.PROTECT, related_name="decisions")
     kind = models.CharField(max_length=10, choices=DecisionKind.choices)
@@ -37,6 +52,8 @@ class Decision(models.Model):
     # defer
     defer_until = models.DateField(null=True, blank=True)
     note = models.TextField(blank=True)
+
+    objects = DecisionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-decided_at", "-pk"]

@@ -105,7 +105,7 @@ def monthly_review(*, user: AnyUser, month: dt.date, owner_id: int | None = None
     ).order_by("-score"):
         reviews[candidate.account_id].candidates.append(candidate)
     latest_approvals: dict[int, Decision] = {}
-    for decision in Decision.objects.filter(candidate__account_id__in=ids, kind=DecisionKind.APPROVE).select_related(
+    for decision in Decision.objects.standing().filter(candidate__account_id__in=ids, kind=DecisionKind.APPROVE).select_related(
             "candidate").order_by("decided_at"):
         latest_approvals[decision.candidate.account_id] = decision
     for account_id, review in reviews.items():

@@ -33,6 +33,7 @@ class DeferForm(forms.Form):
     defer_until = forms.DateField(label="Bring it back on", widget=forms.DateInput(attrs={"type": "date"}),
                                   required=False, error_messages={"invalid": "Enter a date."})
     reason = forms.CharField(label="Why wait", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    defer_ticket = forms.CharField(label="Or until this ticket is closed", max_length=200, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 

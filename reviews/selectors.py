@@ -50,7 +50,7 @@ def candidates_for(user: AnyUser) -> QuerySet[Candidate]:
 
 def candidate_get(*, user: AnyUser, pk: int) -> Candidate:
     """The candidate, or 404 if it does not exist or the user may not see it."""
-    candidate = candidates_for(user).select_related("account", "account__owner", "decided_by").filter(pk=pk).first()
+    candidate = candidates_for(user).select_related("account", "account__owner", "decided_by", "defer_ticket").filter(pk=pk).first()
     if candidate is None:
         raise Http404("No such candidate")
     return candidate

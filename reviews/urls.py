@@ -6,6 +6,7 @@ urlpatterns = [
     path("queue/", views.queue, name="queue"),
     path("candidates/<int:pk>/", views.candidate_detail, name="candidate-detail"),
     path("candidates/<int:pk>/decide/", views.candidate_decide, name="candidate-decide"),
+    path("candidates/<int:pk>/undo/", views.candidate_undo, name="candidate-undo"),
     path("candidates/<int:pk>/outcomes/", views.candidate_outcome, name="candidate-outcome"),
     path("candidates/<int:pk>/follow-ups/<int:event_id>/correct/", views.follow_up_correct,
          name="candidate-follow-up-correct"),

@@ -7,12 +7,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden, QueryDict
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.http import trigger_client_event
+from django_htmx.http import push_url, trigger_client_event
 
 from accounts.models import Account
 from core.roles import is_leader, scope_accounts
@@ -23,12 +24,15 @@ from signals.engine.brief import BRIEF_PARTS, PART_TITLES
 from signals.vocabulary import Recommendation, SignalType
 
 PAGE_SIZE = 50
+# The queue's filter parameters; decision forms send them along (hx-include) so the
+# counts and the next candidate follow the list the owner is working through.
+FILTER_PARAMS = ("q", "type", "rec", "segment", "renewal_within", "status", "owner")
 ACTIONS = {"approve": ApproveForm, "reject": RejectForm, "defer": DeferForm}
 
 
-def _filters(request: HttpRequest) -> selectors.QueueFilters:
+def _filters(request: HttpRequest, params: QueryDict | None = None) -> selectors.QueueFilters:
     """Unknown or malformed filter values fall back to 'any' rather than erroring."""
-    get = request.GET
+    get = request.GET if params is None else params
     renewal = get.get("renewal_within", "")
     owner = get.get("owner", "")
     return selectors.QueueFilters(
@@ -42,24 +46,36 @@ def _filters(request: HttpRequest) -> selectors.QueueFilters:
     )
 
 
+def _tabs_context(request: HttpRequest, params: QueryDict) -> dict[str, Any]:
+    """The recommendation tabs with their counts (also swapped out of band after a decision)."""
+    filters = _filters(request, params)
+    counts = selectors.queue_counts(user=request.user, filters=filters)
+    base = QueryDict(mutable=True)
+    for name in FILTER_PARAMS:
+        if params.get(name) and name != "rec":
+            base[name] = params[name]
+    return {
+        "filters": filters,
+        "counts": counts,
+        "total": sum(counts.values()),
+        "query_without_rec": base.urlencode(),
+        "recommendations": [(r, Recommendation(r).label) for r in selectors.QUEUE_ORDER],
+    }
+
+
 def _queue_context(request: HttpRequest) -> dict[str, Any]:
     filters = _filters(request)
     page = Paginator(selectors.queue_list(user=request.user, filters=filters), PAGE_SIZE).get_page(request.GET.get("page"))
-    counts = selectors.queue_counts(user=request.user, filters=filters)
     params = request.GET.copy()
     params.pop("page", None)
-    base = params.copy()
-    base.pop("rec", None)
+    undo = request.session.pop("undo", None) if not request.htmx else None
     return {
-        "filters": filters,
+        **_tabs_context(request, request.GET),
         "page": page,
         "candidates": page.object_list,
-        "counts": counts,
-        "total": sum(counts.values()),
         "query": params.urlencode(),
-        "query_without_rec": base.urlencode(),
+        "undo": undo if undo and dt.datetime.fromisoformat(undo["until"]) > timezone.now() else None,
         "signal_types": SignalType.choices,
-        "recommendations": [(r, Recommendation(r).label) for r in selectors.QUEUE_ORDER],
         "segments": list(scope_accounts(Account.objects, request.user).exclude(segment="")
                          .order_by("segment").values_list("segment", flat=True).distinct()),
         "next_return": selectors.next_deferred_return(user=request.user) if not page.object_list else None,
@@ -78,7 +94,16 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(request, "reviews/queue.html", context)
 
 
+def _defer_presets(candidate: Any, today: dt.date) -> list[tuple[str, dt.date]]:
+    presets = [("In a week", today + dt.timedelta(days=7))]
+    renewal = candidate.account.renewal_date
+    if renewal and today < renewal + dt.timedelta(days=1) <= today + dt.timedelta(days=services.MAX_DEFER_DAYS):
+        presets.append(("After the renewal", renewal + dt.timedelta(days=1)))
+    return presets
+
+
 def _detail_context(request: HttpRequest, candidate: Any, **extra: Any) -> dict[str, Any]:
+    today = timezone.now().date()
     evidence = selectors.evidence_items(candidate)
     context = {
         "candidate": candidate,
@@ -92,10 +117,13 @@ def _detail_context(request: HttpRequest, candidate: Any, **extra: Any) -> dict[
                                              "next_step": " ".join(s["text"] for s in candidate.brief.get("next_step", []))}),
         "reject_form": RejectForm(initial={"version": candidate.version}),
         "defer_form": DeferForm(initial={"version": candidate.version,
-                                         "defer_until": (timezone.now().date() + dt.timedelta(days=30)).isoformat()}),
+                                         "defer_until": (today + dt.timedelta(days=30)).isoformat()}),
         "outcome_form": OutcomeForm(),
         "open_form": "",
-        "today": timezone.now().date(),
+        "today": today,
+        "defer_presets": _defer_presets(candidate, today),
+        "can_undo": (candidate.decided_by_id == request.user.pk
+                     and services.undo_deadline(candidate) is not None),
         **selectors.candidate_context(candidate),
     }
     context.update(extra)
@@ -129,6 +157,7 @@ def candidate_decide(request: HttpRequest, pk: int) -> HttpResponse:
     if action not in ACTIONS:
         return HttpResponse("Unknown action.", status=400)
     form = ACTIONS[action](request.POST)
+    following = _following(request, pk, _decision_params(request)) if request.htmx else []
     try:
         if not form.is_valid():
             raise services.DecisionError({})
@@ -147,8 +176,13 @@ def candidate_decide(request: HttpRequest, pk: int) -> HttpResponse:
             text = f"Rejected: {candidate.account.name} · {candidate.get_signal_type_display()}."
         else:
             candidate = services.candidate_defer(candidate_id=pk, user=request.user, expected_version=version,
-                                              until=data["defer_until"], reason=data["reason"])
-            text = f"Deferred to {candidate.defer_until:%-d %b %Y}; it comes back to your queue then."
+                                                 until=data["defer_until"], reason=data["reason"],
+                                                 ticket=data["defer_ticket"])
+            if candidate.defer_ticket_id:
+                text = (f"Deferred until ticket {data['defer_ticket']} is closed (at the latest "
+                        f"{candidate.defer_until:%-d %b %Y}).")
+            else:
+                text = f"Deferred to {candidate.defer_until:%-d %b %Y}; it comes back to your queue then."
     except services.NotAllowed as exc:
         return _message(HttpResponseForbidden(str(exc)), "error", str(exc))
     except services.DecisionError as exc:
@@ -161,11 +195,91 @@ def candidate_decide(request: HttpRequest, pk: int) -> HttpResponse:
         context = _detail_context(request, exc.candidate, conflict=str(exc))
         response = _render_detail(request, context, status=409)
         return _message(response, "error", str(exc))
+    undo = None
+    if action != "approve":
+        undo = {"url": reverse("candidate-undo", args=[candidate.pk]), "version": candidate.version,
+                "seconds": services.UNDO_SECONDS, "text": text}
     if not request.htmx:
         messages.success(request, text)
+        if undo:
+            request.session["undo"] = {**undo, "until": (timezone.now() + dt.timedelta(
+                seconds=services.UNDO_SECONDS)).isoformat()}
         return redirect(reverse("queue") + (f"?{request.POST['next']}" if request.POST.get("next") else ""))
-    context = _detail_context(request, candidate, just_decided=True)
-    response = render(request, "reviews/candidate.html#detail", context)
+    return _after_decision(request, candidate, following, text, undo)
+
+
+def _following(request: HttpRequest, pk: int, params: QueryDict) -> list[int]:
+    """The queue as the owner sees it, from the decided candidate on: the next one
+    opens after the decision (auto-advance), the one before it at the end of the list."""
+    ids = list(selectors.queue_list(user=request.user, filters=_filters(request, params))
+               .values_list("pk", flat=True)[:1000])
+    if pk not in ids:
+        return ids
+    i = ids.index(pk)
+    return [*ids[i + 1:], *reversed(ids[:i])]
+
+
+def _after_decision(request: HttpRequest, candidate: Any, following: list[int], text: str,
+                    undo: dict[str, Any] | None) -> HttpResponse:
+    """The pane shows the next candidate; out of band, the decided row leaves the list and
+    the tabs show the new counts."""
+    params = _decision_params(request)
+    next_candidate = selectors.queue_list(user=request.user, filters=_filters(request, params)).filter(
+        pk__in=following[:20]).exclude(pk=candidate.pk)
+    by_pk = {c.pk: c for c in next_candidate}
+    upcoming = next((by_pk[pk] for pk in following if pk in by_pk), None)
+    tabs = render_to_string("reviews/queue.html#rec-tabs", {**_tabs_context(request, params), "oob": True},
+                            request=request)
+    gone = f'<template><tr id="candidate-{candidate.pk}" hx-swap-oob="delete"></tr></template>'
+    if upcoming is not None:
+        upcoming = selectors.candidate_get(user=request.user, pk=upcoming.pk)
+        services.candidate_mark_viewed(candidate_id=upcoming.pk, user=request.user)
+        pane = render_to_string("reviews/candidate.html#detail", _detail_context(request, upcoming), request=request)
+        url = reverse("candidate-detail", args=[upcoming.pk])
+    else:
+        pane = render_to_string("reviews/_detail_done.html", {
+            "next_return": selectors.next_deferred_return(user=request.user)}, request=request)
+        url = reverse("queue") + (f"?{params.urlencode()}" if params else "")
+    response = push_url(HttpResponse(pane + gone + tabs), url)
+    payload: dict[str, Any] = {"level": "success", "text": text}
+    if undo:
+        payload["undo"] = undo
+    return trigger_client_event(response, "showMessage", payload)
+
+
+def _decision_params(request: HttpRequest) -> QueryDict:
+    params = QueryDict(mutable=True)
+    for name in FILTER_PARAMS:
+        if request.POST.get(name):
+            params[name] = request.POST[name]
+    return params
+
+
+@login_required
+@require_POST
+def candidate_undo(request: HttpRequest, pk: int) -> HttpResponse:
+    """Take back a rejection or deferral (the Undo toast, or the button on the page)."""
+    candidate = selectors.candidate_get(user=request.user, pk=pk)
+    version = request.POST.get("version", "")
+    try:
+        candidate = services.candidate_undo(candidate_id=pk, user=request.user,
+                                            expected_version=int(version) if version.isdigit() else None)
+    except services.NotAllowed as exc:
+        return _message(HttpResponseForbidden(str(exc)), "error", str(exc))
+    except (services.DecisionError, services.DecisionConflict) as exc:
+        text = " ".join(exc.errors.values()) if isinstance(exc, services.DecisionError) else str(exc)
+        if not request.htmx:
+            messages.error(request, f"Not undone: {text}")
+            return redirect("candidate-detail", pk=pk)
+        current = selectors.candidate_get(user=request.user, pk=pk)
+        return _message(_render_detail(request, _detail_context(request, current), 409), "error", f"Not undone: {text}")
+    text = f"Undone: {candidate.account.name} · {candidate.get_signal_type_display()} is back in your queue."
+    if not request.htmx:
+        messages.success(request, text)
+        return redirect("candidate-detail", pk=pk)
+    response = push_url(_render_detail(request, _detail_context(request, candidate)),
+                        reverse("candidate-detail", args=[pk]))
+    response = trigger_client_event(response, "queueChanged", {})
     return _message(response, "success", text)
 
 

@@ -1,0 +1,129 @@
+"""After a decision the queue keeps up: the next candidate opens, the row leaves, the
+counts change, and a rejection or deferral can be undone for ten seconds."""
+
+import datetime as dt
+import json
+
+import pytest
+from django.utils import timezone
+
+from measurement.models import EventKind, MeasurementEvent
+from signals.models import Candidate
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "detail"}
+
+
+@pytest.fixture
+def three(owner):  # type: ignore[no-untyped-def]
+    """Three pending candidates in queue order: score 90, 80, 70."""
+    return [factories.CandidateFactory(account=factories.AccountFactory(owner=owner, name=f"Acct {score}"),
+                                       score=score) for score in (90, 80, 70)]
+
+
+def trigger(response) -> dict:  # type: ignore[no-untyped-def]
+    return json.loads(response["HX-Trigger"])
+
+
+def test_a_decision_opens_the_next_candidate_and_updates_the_list(client, owner, three) -> None:
+    first, second, _ = three
+    client.force_login(owner)
+    response = client.post(f"/candidates/{first.pk}/decide/",
+                           {"action": "reject", "reason_code": "bad_timing", "version": first.version,
+                            "status": "pending"}, **HTMX)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert f'data-candidate-id="{second.pk}"' in body, "auto-advance to the next candidate"
+    assert f'<tr id="candidate-{first.pk}" hx-swap-oob="delete">' in body, "the row leaves the list"
+    assert 'id="rec-tabs"' in body and 'hx-swap-oob="true"' in body
+    assert 'All <span class="count">2</span>' in body, "the counts follow"
+    assert response["HX-Push-Url"] == f"/candidates/{second.pk}/"
+    message = trigger(response)["showMessage"]
+    assert message["level"] == "success"
+    assert message["undo"]["url"] == f"/candidates/{first.pk}/undo/"
+    assert message["undo"]["seconds"] == 10
+    # the next one counts as opened by its owner
+    assert MeasurementEvent.objects.filter(candidate=second, kind=EventKind.REVIEWED).exists()
+
+
+def test_an_approval_has_no_undo(client, owner, three) -> None:
+    first = three[0]
+    client.force_login(owner)
+    response = client.post(f"/candidates/{first.pk}/decide/",
+                           {"action": "approve", "next_step": "Call", "consent_reviewed": "1",
+                            "version": first.version}, **HTMX)
+    assert response.status_code == 200
+    assert "undo" not in trigger(response)["showMessage"]
+
+
+def test_the_last_decision_says_the_queue_is_done(client, owner) -> None:
+    only = factories.CandidateFactory(account=factories.AccountFactory(owner=owner))
+    client.force_login(owner)
+    response = client.post(f"/candidates/{only.pk}/decide/",
+                           {"action": "defer", "defer_until": (timezone.now().date() + dt.timedelta(days=7)).isoformat(),
+                            "reason": "Back from holiday", "version": only.version}, **HTMX)
+    assert "No candidates need you today" in response.content.decode()
+    assert response["HX-Push-Url"] == "/queue/"
+
+
+def test_the_counts_follow_the_queue_filters(client, owner, three) -> None:
+    three[2].recommendation = "wait"
+    three[2].save()
+    client.force_login(owner)
+    response = client.post(f"/candidates/{three[0].pk}/decide/",
+                           {"action": "reject", "reason_code": "bad_timing", "version": three[0].version,
+                            "rec": "pursue"}, **HTMX)
+    body = response.content.decode()
+    assert f'data-candidate-id="{three[1].pk}"' in body
+    assert 'All <span class="count">2</span>' in body  # the tabs count without the rec filter
+
+
+def test_undo_brings_the_candidate_back(client, owner, three) -> None:
+    first = three[0]
+    client.force_login(owner)
+    response = client.post(f"/candidates/{first.pk}/decide/",
+                           {"action": "reject", "reason_code": "bad_timing", "version": first.version}, **HTMX)
+    undo = trigger(response)["showMessage"]["undo"]
+    response = client.post(undo["url"], {"version": undo["version"]}, **HTMX)
+    assert response.status_code == 200
+    assert Candidate.objects.get(pk=first.pk).status == "pending"
+    assert "queueChanged" in trigger(response)
+    assert f'data-candidate-id="{first.pk}"' in response.content.decode()
+    # twice is a conflict, not a second change
+    again = client.post(undo["url"], {"version": undo["version"]}, **HTMX)
+    assert again.status_code == 409
+
+
+def test_undo_without_javascript(client, owner, three) -> None:
+    first = three[0]
+    client.force_login(owner)
+    response = client.post(f"/candidates/{first.pk}/decide/",
+                           {"action": "reject", "reason_code": "bad_timing", "version": first.version})
+    assert response.status_code == 302
+    queue = client.get(response["Location"]).content.decode()
+    assert f'action="/candidates/{first.pk}/undo/"' in queue
+    # the decided candidate's page offers it too, while the window lasts
+    assert f'action="/candidates/{first.pk}/undo/"' in client.get(f"/candidates/{first.pk}/").content.decode()
+    response = client.post(f"/candidates/{first.pk}/undo/", {"version": first.version + 1})
+    assert response.status_code == 302
+    assert Candidate.objects.get(pk=first.pk).status == "pending"
+
+
+def test_undo_checks_ownership(client, other_owner, three) -> None:
+    client.force_login(other_owner)
+    assert client.post(f"/candidates/{three[0].pk}/undo/", {}).status_code == 404
+
+
+def test_snooze_until_a_ticket_from_the_form(client, owner, three) -> None:
+    first = three[0]
+    factories.TicketFactory(account=first.account, external_id="ZD-881", status="open")
+    client.force_login(owner)
+    page = client.get(f"/candidates/{first.pk}/").content.decode()
+    assert '<option value="ZD-881">' in page and "In a week" in page and "After the renewal" in page
+    response = client.post(f"/candidates/{first.pk}/decide/",
+                           {"action": "defer", "defer_ticket": "ZD-881", "reason": "Exports first",
+                            "version": first.version}, **HTMX)
+    assert response.status_code == 200
+    assert "until ticket ZD-881 is closed" in trigger(response)["showMessage"]["text"]
+    assert Candidate.objects.get(pk=first.pk).defer_ticket.external_id == "ZD-881"

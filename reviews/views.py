@@ -104,6 +104,7 @@ def _defer_presets(candidate: Any, today: dt.date) -> list[tuple[str, dt.date]]:
 
 def _detail_context(request: HttpRequest, candidate: Any, **extra: Any) -> dict[str, Any]:
     today = timezone.now().date()
+    stop_advised = candidate.recommendation == Recommendation.STOP
     evidence = selectors.evidence_items(candidate)
     context = {
         "candidate": candidate,
@@ -113,8 +114,12 @@ def _detail_context(request: HttpRequest, candidate: Any, **extra: Any) -> dict[
         "is_owner": candidate.account.owner_id == request.user.pk,
         "decidable": candidate.status in services.DECIDABLE,
         "needs_override": candidate.recommendation in services.OVERRIDE_NEEDED,
-        "approve_form": ApproveForm(initial={"version": candidate.version,
-                                             "next_step": " ".join(s["text"] for s in candidate.brief.get("next_step", []))}),
+        # Against Stop the brief's next step says not to raise it: the owner writes their own.
+        "approve_form": ApproveForm(initial={"version": candidate.version, "next_step": "" if stop_advised else
+                                             " ".join(s["text"] for s in candidate.brief.get("next_step", []))}),
+        "stop_advised": stop_advised,
+        "max_text": services.MAX_TEXT,
+        "max_who": services.MAX_WHO,
         "reject_form": RejectForm(initial={"version": candidate.version}),
         "defer_form": DeferForm(initial={"version": candidate.version,
                                          "defer_until": (today + dt.timedelta(days=30)).isoformat()}),
@@ -142,6 +147,15 @@ def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
     candidate = selectors.candidate_get(user=request.user, pk=pk)
     services.candidate_mark_viewed(candidate_id=candidate.pk, user=request.user)
     return _render_detail(request, _detail_context(request, candidate))
+
+
+def _form_problems(form: Any) -> str:
+    """What is wrong, field by field, in the words shown beside each field."""
+    parts = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        parts.append(f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+    return " · ".join(parts) or "please check the form."
 
 
 def _message(response: HttpResponse, level: str, text: str) -> HttpResponse:
@@ -190,7 +204,7 @@ def candidate_decide(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(field_name if field_name in form.fields else None, error)
         context = _detail_context(request, candidate, open_form=action, **{f"{action}_form": form})
         response = _render_detail(request, context, status=400)
-        return _message(response, "error", "Not saved: please correct the highlighted fields.")
+        return _message(response, "error", f"Not saved: {_form_problems(form)}")
     except services.DecisionConflict as exc:
         context = _detail_context(request, exc.candidate, conflict=str(exc))
         response = _render_detail(request, context, status=409)
@@ -302,7 +316,7 @@ def candidate_outcome(request: HttpRequest, pk: int) -> HttpResponse:
         for field_name, error in exc.errors.items():
             form.add_error(field_name if field_name in form.fields else None, error)
         response = _render_detail(request, _detail_context(request, candidate, outcome_form=form, open_form="outcome"), 400)
-        return _message(response, "error", "Not logged: please correct the highlighted fields.")
+        return _message(response, "error", f"Not logged: {_form_problems(form)}")
     except services.DecisionConflict as exc:
         response = _render_detail(request, _detail_context(request, exc.candidate, conflict=str(exc)), 409)
         return _message(response, "error", str(exc))

@@ -420,6 +420,21 @@
     if (close) dismissToast(close.closest(".toast"));
   });
 
+  /* -------------------------------------------------------------- counters */
+  // <span class="counter" data-counter-for="ID">: "12 / 2,000" under a limited field.
+
+  doc.addEventListener("input", function (e) {
+    var field = e.target;
+    if (!(field instanceof Element) || !field.id) return;
+    var counter = doc.querySelector('[data-counter-for="' + field.id + '"]');
+    if (!counter) return;
+    var limit = parseInt(field.getAttribute("maxlength"), 10);
+    var used = field.value.length;
+    counter.textContent = used.toLocaleString("en") + " / " + limit.toLocaleString("en");
+    counter.classList.toggle("is-near", used >= limit * 0.9 && used <= limit);
+    counter.classList.toggle("is-over", used > limit);
+  });
+
   /* -------------------------------------------------------------- keyboard */
 
   doc.addEventListener("keydown", function (e) {

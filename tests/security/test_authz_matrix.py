@@ -49,6 +49,7 @@ MATRIX: dict[str, Rule] = {
     "queue": page(hides_rows=True),
     "candidate-detail": page(other_owner=404),
     "candidate-decide": Rule("post", OWNER_DECIDES, data=DECIDE),
+    "candidate-undo": Rule("post", dict(anonymous=LOGIN, other_owner=404, owner=302, leader=403, admin=403)),
     "candidate-outcome": Rule("post", dict(anonymous=LOGIN, other_owner=404, owner=400, leader=403, admin=403),
                               data={"kind": "outreach_sent"}),
     "candidate-follow-up-correct": Rule("post", dict(anonymous=LOGIN, other_owner=404, owner=302, leader=403,

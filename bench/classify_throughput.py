@@ -19,7 +19,13 @@ In a fresh process (one per measurement, so nothing is cached from the previous 
    on a scratch database `bench_classify` (the command reads the phrase rules from it):
    wall time from process start to the last output line, and the fixed cost (Django
    start-up, rules, training) measured with a single message;
-4. a cProfile of `classify_texts` on all messages (after training).
+4. `classify_texts` on the distinct messages only (each text once, in a fresh process:
+   no clause or word cache warmed by repeats), the honest figure for a stream of new texts;
+5. one 10.8 MB message (a pasted log or thread): wall and CPU time, and resident memory
+   before and after (only the first 20,000 characters are read, `truncated` is set);
+6. a cProfile of `classify_texts` on all messages (after training).
+
+Messages/s per core is messages / CPU seconds: each measurement runs in one thread.
 """
 
 from __future__ import annotations
@@ -145,6 +151,48 @@ def child_api(path: str, profile_to: str | None) -> None:
     c.report(result)
 
 
+def current_rss_mb() -> float:
+    """Resident memory now (not the high-water mark): /proc/self/statm, in pages."""
+    import os
+
+    pages = int(Path("/proc/self/statm").read_text().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def child_unique(path: str) -> None:
+    sys.path.insert(0, str(c.PROJECT))
+    from signals.classifier import classify_texts
+    from signals.classifier.model import get_models
+
+    texts = list(dict.fromkeys(json.loads(Path(path).read_text(encoding="utf-8"))))
+    get_models()
+    classify_texts(["warm-up: rule compilation"])
+    started, cpu = time.perf_counter(), time.process_time()
+    classify_texts(texts)
+    c.report({"messages": len(texts), "s": time.perf_counter() - started, "cpu_s": time.process_time() - cpu,
+              "avg_chars": sum(map(len, texts)) / len(texts)})
+
+
+def child_huge(path: str) -> None:
+    sys.path.insert(0, str(c.PROJECT))
+    from signals.classifier import classify_texts
+    from signals.classifier.model import get_models
+
+    pool = json.loads(Path(path).read_text(encoding="utf-8"))
+    get_models()
+    classify_texts(pool[:50])
+    text = "\n\n".join(pool)
+    while len(text) < 10_800_000:
+        text += "\n\n" + text
+    text = text[:10_800_000]
+    rss_before = current_rss_mb()
+    started, cpu = time.perf_counter(), time.process_time()
+    [result] = classify_texts([text])
+    c.report({"chars": len(text), "s": time.perf_counter() - started, "cpu_s": time.process_time() - cpu,
+              "rss_before_mb": rss_before, "rss_after_mb": current_rss_mb(),
+              "truncated": result.truncated, "signal_type": result.signal_type})
+
+
 # --------------------------------------------------------------------------- parent
 
 
@@ -185,6 +233,10 @@ def main() -> None:
         kind, *rest = args.child
         if kind == "api":
             child_api(rest[0], rest[1] if len(rest) > 1 else None)
+        elif kind == "unique":
+            child_unique(rest[0])
+        elif kind == "huge":
+            child_huge(rest[0])
         return
     if not 1 <= args.messages <= 200_000:
         raise SystemExit("--messages must be between 1 and 200,000")
@@ -209,6 +261,10 @@ def main() -> None:
     c.recreate_database(args.database)  # any database works: the command only reads phrase rules
     print("classify_texts in a fresh process ...", flush=True)
     api = c.run_child(HERE, args.database, "api", str(texts_path))
+    print("classify_texts on the distinct messages only, fresh process ...", flush=True)
+    unique = c.run_child(HERE, args.database, "unique", str(texts_path))
+    print("one 10.8 MB message ...", flush=True)
+    huge = c.run_child(HERE, args.database, "huge", str(texts_path))
     print("classify_text command, one message (fixed cost) ...", flush=True)
     fixed = run_command(args.database, one, 1)
     print(f"classify_text command, {len(texts):,} messages ...", flush=True)
@@ -227,6 +283,11 @@ def main() -> None:
         rows.append([f"  {name}: {r['messages']:,} msgs, avg {r['avg_chars']:,.0f} chars", f"{r['s']:.1f}",
                      f"{r['cpu_s']:.1f}", c.fmt_int(r["messages"] / r["s"]), c.fmt_int(r["messages"] / r["cpu_s"]), ""])
     rows += [
+        [f"classify_texts, the {unique['messages']:,} distinct messages only (fresh process), avg "
+         f"{unique['avg_chars']:,.0f} chars", f"{unique['s']:.1f}", f"{unique['cpu_s']:.1f}",
+         c.fmt_int(unique["messages"] / unique["s"]), c.fmt_int(unique["messages"] / unique["cpu_s"]), ""],
+        [f"one {huge['chars'] / 1e6:.1f} MB message (truncated: {huge['truncated']})", f"{huge['s']:.2f}",
+         f"{huge['cpu_s']:.2f}", "", "", f"{huge['rss_before_mb']:,.0f} -> {huge['rss_after_mb']:,.0f}"],
         ["classify_text command, 1 message (start-up + training)", f"{fixed['s']:.1f}", "", "", "", ""],
         [f"classify_text command, {n:,} messages, end to end", f"{command['s']:.1f}", "", c.fmt_int(n / command["s"]),
          "", ""],
@@ -236,7 +297,7 @@ def main() -> None:
     print()
     print(c.table(["measurement", "wall s", "CPU s", "messages/s (wall)", "messages/s (CPU)", "peak RSS MB"], rows))
     print(f"signal types found: {api['signal_types']}", flush=True)
-    figures = {"api": api, "fixed": fixed, "command": command, "machine": c.machine(), "git": c.git_state()}
+    figures = {"api": api, "unique": unique, "huge": huge, "fixed": fixed, "command": command, "machine": c.machine(), "git": c.git_state()}
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=2, default=str))
     if not args.no_profile:

@@ -198,7 +198,8 @@ def false_positive_figures(scope: s.DashboardScope, totals: s.Measures, weeks: l
         for monday, m in weeks
     ], line_max=_line_max([m.false_positive_rate for _, m in weeks]))
 
-    def grouped(groups: dict[Any, s.Measures], labels: dict[str, str]) -> tuple[Table, charts.HBarChart]:
+    def grouped(groups: dict[Any, s.Measures], labels: dict[str, str],
+                label_width: int = 110) -> tuple[Table, charts.HBarChart]:
         keys = [k for k in labels if k in groups] + [k for k in groups if k not in labels]
         rows = [[text(labels.get(k, k or "—")), num(groups[k].decided), num(groups[k].false_positive),
                  pct(groups[k].false_positive_rate),
@@ -208,13 +209,16 @@ def false_positive_figures(scope: s.DashboardScope, totals: s.Measures, weeks: l
             (labels.get(k, k or "—"), groups[k].false_positive_rate or 0,
              "—" if groups[k].false_positive_rate is None else f"{100 * groups[k].false_positive_rate:.0f}%",
              f"{groups[k].false_positive} of {groups[k].decided}", "chart-bar") for k in keys
-        ], maximum=1.0, label_width=110, row_height=26)
+        ], maximum=1.0, label_width=label_width, row_height=26)
         return _table(["Group", "Decided", "False positives", "Rate", "Precision"], rows), chart
 
     type_table, type_chart = grouped(by_type, dict(SignalType.choices))
     intent_table, intent_chart = grouped(by_intent, dict(Intent.choices))
-    rule_groups = by_rule or {}
-    rule_table, rule_chart = grouped(rule_groups, {k: k for k in rule_groups})
+    # Rules that fired on decided signals only; the chart shows the twelve with most false positives.
+    rule_groups = {k: m for k, m in (by_rule or {}).items() if m.decided}
+    rule_table, _ = grouped(rule_groups, {k: k for k in rule_groups})
+    top = dict(list(rule_groups.items())[:12])
+    _, rule_chart = grouped(top, {k: k for k in top}, label_width=170)
     reason_rows = [[text(label), num(n)] for _, label, n in reasons]
     return {
         "fp-trend": Figure("fp-trend", "False positives by week", definition + " " + s.DEFINITIONS["weekly"],
@@ -228,7 +232,9 @@ def false_positive_figures(scope: s.DashboardScope, totals: s.Measures, weeks: l
                                intent_table, intent_chart),
         "fp-by-rule": Figure("fp-by-rule", "False positives and precision by phrase rule",
                              definition + " A signal counts under every phrase rule that fired on its trigger "
-                             "messages; precision is the share of decided signals not rejected as a false positive.",
+                             "messages; precision is the share of decided signals not rejected as a false positive. "
+                             "The chart shows the twelve rules with the most false positives; the table lists every "
+                             "rule that fired on a decided signal.",
                              scope.range_text, rule_table, rule_chart),
         "rejection-reasons": Figure("rejection-reasons", "Rejection reasons",
                                     "Rejections of signals surfaced in the range, by the reason the owner chose, "

@@ -33,7 +33,6 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.db import OperationalError, transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import Account, Interaction, Opportunity, Outcome, Ticket, TicketStatus
@@ -595,12 +594,22 @@ def _history(account_ids: list[int]) -> dict[tuple[int, str], _History]:
     return out
 
 
+def decided_through(candidate: Candidate) -> dt.datetime | None:
+    """The moment up to which a closed candidate's evidence was decided on. An owner's
+    decision covers everything up to the decision. An expiry is the engine's, on the
+    evidence it had: its newest trigger (a message dated later that reached us after the
+    expiry, or a replayed day, is new evidence)."""
+    if candidate.status == CandidateStatus.EXPIRED and candidate.triggers:
+        return max(t.at for t in candidate.triggers)
+    return candidate.closed_at or candidate.decided_at
+
+
 def new_triggers(found: list[Trigger], history: _History, rules: RuleSet) -> list[Trigger]:
     """Trigger evidence that was not part of any decision: not decided on, and dated after
     the last one. Growth of a metric counts again only once it has grown by the growth
     threshold beyond the level it was decided at."""
     latest = history.latest
-    since = (latest.closed_at or latest.decided_at) if latest else None
+    since = decided_through(latest) if latest else None
     out = []
     for t in found:
         if since is not None and t.at <= since:
@@ -612,19 +621,6 @@ def new_triggers(found: list[Trigger], history: _History, rules: RuleSet) -> lis
             continue
         out.append(t)
     return out
-
-
-def _evidence_changed_at(account_ids: list[int]) -> dict[int, dt.datetime]:
-    """When each account's evidence last changed in this system (tickets, messages,
-    outcomes, the account row): a deferral returns early only on new evidence."""
-    latest: dict[int, dt.datetime] = {}
-    for qs in (Ticket.objects, Interaction.objects.filter(direction="inbound"), Outcome.objects):
-        for account_id, at in (qs.filter(account_id__in=account_ids).order_by().values("account_id")
-                               .annotate(at=Max("updated_at")).values_list("account_id", "at")):
-            latest[account_id] = max(at, latest.get(account_id, at))
-    for account_id, at in Account.objects.filter(pk__in=account_ids).values_list("pk", "updated_at"):
-        latest[account_id] = max(at, latest.get(account_id, at))
-    return latest
 
 
 def _values(a: Assessment) -> dict[str, Any]:
@@ -684,8 +680,6 @@ def candidates_store(
         approved = [h.latest.pk for h in history.values() if h.latest and h.latest.status == CandidateStatus.APPROVED]
         closing = set(MeasurementEvent.objects.filter(candidate_id__in=approved, kind__in=CLOSING_KINDS,
                                                       corrections__isnull=True).values_list("candidate_id", flat=True))
-        deferred_accounts = sorted({k[0] for k, c in open_by_key.items() if c.status == CandidateStatus.DEFERRED})
-        changed_at = _evidence_changed_at(deferred_accounts) if deferred_accounts else {}
         version_id = rules_version.pk if rules_version else None
         new: list[Candidate] = []
         changed: list[tuple[Candidate, set[str]]] = []
@@ -701,7 +695,7 @@ def candidates_store(
                 values = _values(a)
                 current = open_by_key.get(key)
                 if current is not None:
-                    _rescore(current, values, changed, quiet, events, now, version_id, changed_at)
+                    _rescore(current, values, changed, quiet, events, now, version_id)
                     continue
                 h = history.get(key)
                 if h is not None and h.latest is not None:
@@ -754,10 +748,12 @@ def candidates_store(
 
 
 def _rescore(current: Candidate, values: dict[str, Any], changed: list[tuple[Candidate, set[str]]],
-             quiet: list[Candidate], events: list[MeasurementEvent], now: dt.datetime, version_id: int | None,
-             changed_at: dict[int, dt.datetime]) -> None:
+             quiet: list[Candidate], events: list[MeasurementEvent], now: dt.datetime,
+             version_id: int | None) -> None:
     diff = {k for k, v in values.items() if getattr(current, k) != v}
     previous = current.recommendation
+    previous_blockers = list(current.blockers)
+    previous_refs = {t.ref for t in current.triggers}
     for name in diff:
         setattr(current, name, values[name])
     if not diff - set(_QUIET):
@@ -765,15 +761,12 @@ def _rescore(current: Candidate, values: dict[str, Any], changed: list[tuple[Can
         return
     fields = set(diff)
     returned = False
-    if current.status == CandidateStatus.DEFERRED and "recommendation" in diff:
-        since = current.decided_at
-        new_evidence = since is None or any(t.at > since for t in current.triggers) or \
-            changed_at.get(current.account_id, since) > since
-        if new_evidence:
-            # New evidence changed what the engine recommends: back before its date.
-            current.status, current.defer_until = CandidateStatus.PENDING, None
-            fields |= {"status", "defer_until"}
-            returned = True
+    if (current.status == CandidateStatus.DEFERRED and "recommendation" in diff
+            and _new_evidence_since_deferral(current, previous_blockers, previous_refs)):
+        # New evidence changed what the engine recommends: back before its date.
+        current.status, current.defer_until = CandidateStatus.PENDING, None
+        fields |= {"status", "defer_until"}
+        returned = True
     changed.append((current, fields))
     if "recommendation" in diff:
         events.append(event_for(kind=EventKind.RECOMMENDATION_CHANGED, candidate=current, occurred_at=now,
@@ -781,6 +774,33 @@ def _rescore(current: Candidate, values: dict[str, Any], changed: list[tuple[Can
     if returned:
         events.append(event_for(kind=EventKind.RETURNED, candidate=current, occurred_at=now,
                                 data={"reason": "new evidence changed the recommendation"}))
+
+
+def _new_evidence_since_deferral(candidate: Candidate, previous_blockers: list[BlockerRecord],
+                                  previous_refs: set[str]) -> bool:
+    """Did evidence that arrived after the deferral change the recommendation, rather
+    than a rule? Yes if a trigger dated after the deferral is new, or if a blocker came
+    or went whose evidence (a ticket, a message, an outcome, the account record, a usage
+    reading) changed after the deferral. A rule change alone moves blockers whose
+    evidence did not change, and the candidate stays deferred."""
+    since = candidate.decided_at
+    if since is None:
+        return True
+    if any(t.at > since and t.ref not in previous_refs for t in candidate.triggers):
+        return True
+    before = {e for b in previous_blockers for e in b.evidence}
+    after = {e for b in candidate.blockers for e in b.evidence}
+    moved = before ^ after
+    if not moved:
+        return False
+    for evidence_id in moved:
+        if evidence_id.startswith("usage:") and evidence_id.rsplit(":", 1)[-1] > since.date().isoformat():
+            return True
+    account = candidate.account_id
+    for qs in (Ticket.objects, Interaction.objects, Outcome.objects):
+        if qs.filter(account_id=account, external_id__in=moved, updated_at__gt=since).exists():
+            return True
+    return Account.objects.filter(pk=account, external_id__in=moved, updated_at__gt=since).exists()
 
 
 def _attach(candidate: Candidate, fresh: list[Trigger], events: list[MeasurementEvent], now: dt.datetime) -> None:

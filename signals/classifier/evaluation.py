@@ -235,9 +235,15 @@ class WriterEvaluation:
             f"{'all right':>11}",
         ]
         for score in self.per_tag:
+            # Precision and recall mean nothing on a tag whose rows are all "none".
+            pr = (
+                f"{score.precision:>11.3f}{score.recall:>8.3f}"
+                if score.signals
+                else f"{'-':>11}{'-':>8}"
+            )
             lines.append(
-                f"{score.tag:<22}{score.n:>6}{score.signals:>9}{score.precision:>11.3f}"
-                f"{score.recall:>8.3f}{score.false_positive_rate:>11.3f}{score.exact:>11.3f}"
+                f"{score.tag:<22}{score.n:>6}{score.signals:>9}{pr}"
+                f"{score.false_positive_rate:>11.3f}{score.exact:>11.3f}"
             )
         lines += [
             "",
@@ -273,7 +279,9 @@ def evaluate_by_writer(
     all_predictions: list[TextClassification] = []
     for writer in held_out:
         rows = corpus[writer]
-        others = [r for name, rs in corpus.items() if name != writer for r in rs] + list(extra_training_rows)
+        others = [r for name, rs in corpus.items() if name != writer for r in rs] + list(
+            extra_training_rows
+        )
         predictions = classify_with(
             train_models(others), [r["text"] for r in rows], phrase_rules, min_confidence
         )

@@ -748,3 +748,43 @@ def test_leave_one_writer_out_report() -> None:
     assert {score.tag for score in result.per_tag} >= {"polarity", "past", "support"}
     text = result.as_text()
     assert "Leave-one-writer-out" in text and "pooled" in text and "polarity" in text
+
+
+# ------------------------------------------------------------------ commands
+
+
+@pytest.mark.django_db
+def test_classify_text_command_explains_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+    import json
+
+    from django.core.management import call_command
+
+    lines = [{"id": 1, "text": "Please add 10 more seats by Friday."}, {"id": 2, "text": "Thanks!"}]
+    monkeypatch.setattr("sys.stdin", io.StringIO("\n".join(json.dumps(x) for x in lines)))
+    out = io.StringIO()
+    call_command("classify_text", "--explain", stdout=out)
+    first, second = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert first["id"] == 1 and first["signal_type"] == "seats"
+    assert "seats.more_seats" in first["matched_rules"]
+    assert first["truncated"] is False and len(first["model_version"]) == 16
+    assert second["signal_type"] == "none"
+
+
+@pytest.mark.django_db
+def test_evaluate_classifier_command_reports_by_writer_and_held_out() -> None:
+    import io
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    out = io.StringIO()
+    call_command("evaluate_classifier", "--writer", "w2_helpdesk", "--errors", stdout=out)
+    text = out.getvalue()
+    assert "Leave-one-writer-out" in text and "w2_helpdesk" in text
+    assert "Per hard-case tag" in text and "Errors of w2_helpdesk" in text
+    out = io.StringIO()
+    call_command("evaluate_classifier", "--heldout", stdout=out)
+    assert "Evaluation on heldout" in out.getvalue()
+    with pytest.raises(CommandError):
+        call_command("evaluate_classifier", "--writer", "nobody", stdout=io.StringIO())

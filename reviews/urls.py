@@ -13,5 +13,6 @@ urlpatterns = [
     path("triage/", views.triage, name="triage"),
     path("review/", views.monthly_review, name="monthly-review"),
     path("review.csv", views.monthly_review_csv, name="monthly-review-csv"),
+    path("accounts/<int:pk>/", views.account_detail, name="account-detail"),
     path("accounts/<int:pk>/reassign/", views.account_reassign, name="account-reassign"),
 ]

@@ -356,6 +356,14 @@ def follow_up_correct(request: HttpRequest, pk: int, event_id: int) -> HttpRespo
 
 @login_required
 @require_GET
+def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    data = selectors.account_page(user=request.user, pk=pk)
+    return render(request, "reviews/account.html", {"page": data, "account": data.account,
+                                                    "today": timezone.now().date()})
+
+
+@login_required
+@require_GET
 def triage(request: HttpRequest) -> HttpResponse:
     if not is_leader(request.user):
         raise Http404

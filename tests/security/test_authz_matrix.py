@@ -54,6 +54,7 @@ MATRIX: dict[str, Rule] = {
                               data={"kind": "outreach_sent"}),
     "candidate-follow-up-correct": Rule("post", dict(anonymous=LOGIN, other_owner=404, owner=302, leader=403,
                                                      admin=403), data={"reason": "typo"}),
+    "account-detail": page(other_owner=404),
     "triage": page(other_owner=404, owner=404),
     "account-reassign": Rule("post", dict(anonymous=LOGIN, other_owner=404, owner=404, leader=302, admin=302),
                              data={"owner": "OWNER_PK"}),
@@ -142,7 +143,7 @@ def url_for(name: str, route: str, world: dict) -> str:
     candidate = factories.CandidateFactory(account=world["account"])
     kwargs = {}
     if "<int:pk>" in route:
-        kwargs["pk"] = world["account"].pk if name == "account-reassign" else candidate.pk
+        kwargs["pk"] = world["account"].pk if name in ("account-reassign", "account-detail") else candidate.pk
     if "<int:event_id>" in route:
         kwargs["event_id"] = 999999
     if "<slug:figure>" in route:

@@ -4,6 +4,9 @@ from reviews import views
 
 urlpatterns = [
     path("queue/", views.queue, name="queue"),
+    path("queue/views/", views.saved_view_save, name="saved-view-save"),
+    path("queue/views/<int:pk>/delete/", views.saved_view_delete, name="saved-view-delete"),
+    path("queue/bulk/", views.queue_bulk, name="queue-bulk"),
     path("candidates/<int:pk>/", views.candidate_detail, name="candidate-detail"),
     path("candidates/<int:pk>/decide/", views.candidate_decide, name="candidate-decide"),
     path("candidates/<int:pk>/undo/", views.candidate_undo, name="candidate-undo"),

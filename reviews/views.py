@@ -18,7 +18,9 @@ from django_htmx.http import push_url, trigger_client_event
 from accounts.models import Account
 from core.roles import is_leader, scope_accounts
 from reviews import selectors
+from reviews import services as review_services
 from reviews.forms import ApproveForm, DeferForm, OutcomeForm, ReassignForm, RejectForm
+from reviews.models import SavedView
 from signals import lifecycle as services
 from signals.engine.brief import BRIEF_PARTS, PART_TITLES
 from signals.vocabulary import Recommendation, SignalType
@@ -81,6 +83,9 @@ def _queue_context(request: HttpRequest) -> dict[str, Any]:
         "next_return": selectors.next_deferred_return(user=request.user) if not page.object_list else None,
         "today": timezone.now().date(),
         "renewal_options": [30, 60, 90, 180, 365],
+        "saved_views": list(SavedView.objects.filter(user=request.user)),
+        "owners": list(ReassignForm().fields["owner"].queryset) if is_leader(request.user) else [],
+        "bulk_reasons": True,
         "status_choices": [("pending", "Pending"), ("deferred", "Deferred"), ("decided", "Decided"), ("all", "All")],
     }
 
@@ -352,6 +357,82 @@ def follow_up_correct(request: HttpRequest, pk: int, event_id: int) -> HttpRespo
         messages.success(request, text)
         return redirect("candidate-detail", pk=pk)
     return _message(_render_detail(request, _detail_context(request, candidate)), "success", text)
+
+
+def _back_to_queue(request: HttpRequest) -> str:
+    back = request.POST.get("back", "")
+    return reverse("queue") + (f"?{back}" if back and not back.startswith(("/", "http")) else "")
+
+
+@login_required
+@require_POST
+def saved_view_save(request: HttpRequest) -> HttpResponse:
+    params = QueryDict(request.POST.get("back", ""))
+    try:
+        view = review_services.saved_view_save(user=request.user, name=request.POST.get("name", ""), params=params)
+    except services.DecisionError as exc:
+        messages.error(request, f"Not saved: {' '.join(exc.errors.values())}")
+        return redirect(_back_to_queue(request))
+    messages.success(request, f"Saved the view “{view.name}”.")
+    return redirect(reverse("queue") + (f"?{view.query}" if view.query else ""))
+
+
+@login_required
+@require_POST
+def saved_view_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    if not review_services.saved_view_delete(user=request.user, view_id=pk):
+        raise Http404
+    messages.success(request, "View deleted.")
+    return redirect(_back_to_queue(request))
+
+
+BULK_ACTIONS = {"assign": "Assign an owner", "reject_duplicate": "Reject as duplicate"}
+
+
+@login_required
+@require_POST
+def queue_bulk(request: HttpRequest) -> HttpResponse:
+    """Bulk actions on the selected rows, after a confirmation page that lists them."""
+    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()][:review_services.BULK_LIMIT]
+    action = request.POST.get("bulk_action", "")
+    chosen = list(selectors.candidates_for(request.user).filter(pk__in=ids, status__in=services.DECIDABLE)
+                  .select_related("account", "account__owner").order_by("account__name", "pk"))
+    owner_field = ReassignForm({"owner": request.POST.get("owner", "")}) if action == "assign" else None
+    problems = []
+    if not chosen:
+        problems.append("Select at least one open candidate.")
+    if action not in BULK_ACTIONS or (action == "assign" and not is_leader(request.user)):
+        problems.append("Choose what to do with the selected candidates.")
+    if owner_field is not None and not owner_field.is_valid():
+        problems.append("Choose the new owner.")
+    if action == "reject_duplicate" and not request.POST.get("note", "").strip():
+        problems.append("Say what they duplicate; the note goes on every rejection.")
+    if problems:
+        messages.error(request, "Nothing changed: " + " ".join(problems))
+        return redirect(_back_to_queue(request))
+    owner = owner_field.cleaned_data["owner"] if owner_field is not None else None
+    if request.POST.get("confirm") != "yes":
+        return render(request, "reviews/bulk_confirm.html", {
+            "candidates": chosen, "action": action, "action_name": BULK_ACTIONS[action], "owner": owner,
+            "note": request.POST.get("note", ""), "back": request.POST.get("back", ""),
+            "accounts": len({c.account_id for c in chosen}),
+        })
+    try:
+        result = review_services.candidates_bulk(user=request.user, candidates=chosen, action=action,
+                                                 owner_id=owner.pk if owner else None,
+                                                 note=request.POST.get("note", ""))
+    except services.NotAllowed as exc:
+        return HttpResponseForbidden(str(exc))
+    except services.DecisionError as exc:
+        messages.error(request, "Nothing changed: " + " ".join(exc.errors.values()))
+        return redirect(_back_to_queue(request))
+    done = len(result.done)
+    text = (f"{BULK_ACTIONS[action]}: {done} candidate{'s' if done != 1 else ''} done"
+            + (f" to {owner.get_full_name() or owner.username}" if owner else "") + ".")
+    if result.skipped:
+        text += " Skipped: " + "; ".join(f"{c.account.name} ({why})" for c, why in result.skipped) + "."
+    messages.success(request, text)
+    return redirect(_back_to_queue(request))
 
 
 @login_required

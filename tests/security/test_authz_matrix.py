@@ -55,6 +55,10 @@ MATRIX: dict[str, Rule] = {
     "candidate-follow-up-correct": Rule("post", dict(anonymous=LOGIN, other_owner=404, owner=302, leader=403,
                                                      admin=403), data={"reason": "typo"}),
     "account-detail": page(other_owner=404),
+    # per-user writes: nothing of anyone else's is reachable (tests/reviews/test_leader_tools.py)
+    "saved-view-save": Rule("post", {r: 302 for r in ROLES}),
+    "saved-view-delete": Rule("post", dict(anonymous=LOGIN, other_owner=404, owner=404, leader=404, admin=404)),
+    "queue-bulk": Rule("post", {r: 302 for r in ROLES}, data={"bulk_action": "assign"}),
     "triage": page(other_owner=404, owner=404),
     "account-reassign": Rule("post", dict(anonymous=LOGIN, other_owner=404, owner=404, leader=302, admin=302),
                              data={"owner": "OWNER_PK"}),

@@ -4,6 +4,7 @@ from .base import *  # noqa: F403
 from .base import env_bool, env_int, env_str
 
 DEBUG = False
+WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", False)
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
     raise RuntimeError("SECRET_KEY must be set in production")

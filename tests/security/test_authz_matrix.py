@@ -69,7 +69,7 @@ MATRIX: dict[str, Rule] = {
     "events-csv": page(),  # streamed; its scoping is tested in tests/measurement/test_views.py
     # API
     "api-schema": api(),
-    "api-docs": api(),
+    "api-docs": page(),  # a browser page: signed out, it sends the person to sign in
     "api-evidence-import": api("post", other_owner=403, owner=403, leader=400, admin=400, data={"records": []}),
     "api-account-list": api(hides_rows=True),
     "api-account-detail": api(other_owner=404),

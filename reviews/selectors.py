@@ -31,7 +31,29 @@ STATUS_FILTERS = {
     "deferred": (CandidateStatus.DEFERRED,),
     "decided": (CandidateStatus.APPROVED, CandidateStatus.REJECTED),
     "all": tuple(CandidateStatus.values),
+    # approved, with a next step past its due date and no closed won or lost yet
+    "overdue": (CandidateStatus.APPROVED,),
 }
+
+
+def overdue(qs: QuerySet[Candidate]) -> QuerySet[Candidate]:
+    """Approved candidates whose next step is past due and not closed won or lost."""
+    from django.db.models import OuterRef, Subquery
+
+    from measurement.models import CLOSING_KINDS
+
+    due = Decision.objects.standing().filter(candidate=OuterRef("pk"), kind="approve").order_by("-decided_at", "-pk")
+    closed = MeasurementEvent.objects.filter(kind__in=CLOSING_KINDS, corrections__isnull=True).values("candidate_id")
+    return (qs.filter(status=CandidateStatus.APPROVED)
+            .annotate(next_step_due=Subquery(due.values("next_step_due")[:1]))
+            .filter(next_step_due__lt=timezone.now().date()).exclude(pk__in=closed))
+
+
+def overdue_count(*, user: AnyUser) -> int:
+    qs = candidates_for(user)
+    if not is_leader(user):
+        qs = qs.filter(account__owner=user)
+    return overdue(qs).count()
 
 
 @dataclass(frozen=True)
@@ -60,6 +82,8 @@ def candidate_get(*, user: AnyUser, pk: int) -> Candidate:
 def queue_base(*, user: AnyUser, filters: QueueFilters) -> QuerySet[Candidate]:
     """Filtered by everything except the recommendation, which the tabs count."""
     qs = candidates_for(user).filter(status__in=STATUS_FILTERS.get(filters.status, STATUS_FILTERS["pending"]))
+    if filters.status == "overdue":
+        qs = overdue(qs)
     if not is_leader(user):
         qs = qs.filter(account__owner=user)
     elif filters.owner_id:
@@ -220,6 +244,8 @@ def _history(candidate: Candidate) -> dict:
     return {
         "events": events,
         "follow_ups": [e for e in reversed(events) if e.kind in FOLLOW_UP_KINDS],
+        "closed_follow_up": any(e.kind in (EventKind.CLOSED_WON, EventKind.CLOSED_LOST) and e.pk not in corrected
+                                for e in events),
         "new_since_approval": [t for t in candidate.triggers if t.new_since_decision],
     }
 

@@ -3,6 +3,7 @@ the same URLs answer with partials."""
 
 import datetime as dt
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -62,6 +63,8 @@ def _tabs_context(request: HttpRequest, params: QueryDict) -> dict[str, Any]:
         "total": sum(counts.values()),
         "query_without_rec": base.urlencode(),
         "recommendations": [(r, Recommendation(r).label) for r in selectors.QUEUE_ORDER],
+        "overdue_count": selectors.overdue_count(user=request.user),
+        "overdue_query": urlencode({k: v for k, v in base.items() if k != "status"} | {"status": "overdue"}),
     }
 
 
@@ -86,7 +89,8 @@ def _queue_context(request: HttpRequest) -> dict[str, Any]:
         "saved_views": list(SavedView.objects.filter(user=request.user)),
         "owners": list(ReassignForm().fields["owner"].queryset) if is_leader(request.user) else [],
         "bulk_reasons": True,
-        "status_choices": [("pending", "Pending"), ("deferred", "Deferred"), ("decided", "Decided"), ("all", "All")],
+        "status_choices": [("pending", "Pending"), ("deferred", "Deferred"), ("decided", "Decided"),
+                           ("overdue", "Overdue next steps"), ("all", "All")],
     }
 
 

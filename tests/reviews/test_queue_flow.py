@@ -8,6 +8,8 @@ import pytest
 from django.utils import timezone
 
 from measurement.models import EventKind, MeasurementEvent
+from reviews.models import Decision
+from signals import lifecycle
 from signals.models import Candidate
 from tests import factories
 
@@ -127,3 +129,19 @@ def test_snooze_until_a_ticket_from_the_form(client, owner, three) -> None:
     assert response.status_code == 200
     assert "until ticket ZD-881 is closed" in trigger(response)["showMessage"]["text"]
     assert Candidate.objects.get(pk=first.pk).defer_ticket.external_id == "ZD-881"
+
+
+def test_overdue_next_steps_have_their_tab(client, owner, three) -> None:
+    first, second, _ = three
+    for c, days in ((first, -3), (second, 5)):
+        lifecycle.candidate_approve(candidate_id=c.pk, user=owner, next_step=lifecycle.NextStep("Call", "", None),
+                                    consent_reviewed=True)
+        Decision.objects.filter(candidate=c).update(next_step_due=timezone.now().date() + dt.timedelta(days=days))
+    client.force_login(owner)
+    body = client.get("/queue/").content.decode()
+    assert 'Overdue <span class="count count-warn">1</span>' in body
+    overdue = client.get("/queue/?status=overdue").content.decode()
+    assert f'id="candidate-{first.pk}"' in overdue and f'id="candidate-{second.pk}"' not in overdue
+    assert "Overdue</span>" in client.get(f"/candidates/{first.pk}/").content.decode()
+    lifecycle.follow_up_log(candidate_id=first.pk, user=owner, kind="closed_lost")
+    assert f'id="candidate-{first.pk}"' not in client.get("/queue/?status=overdue").content.decode()

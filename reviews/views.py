@@ -499,15 +499,17 @@ def _month(request: HttpRequest) -> dt.date:
 @require_GET
 def monthly_review(request: HttpRequest) -> HttpResponse:
     from reviews.monthly import monthly_review as build
+    from reviews.monthly import monthly_summary
 
     month = _month(request)
     owner = request.GET.get("owner", "")
     owner_id = int(owner) if owner.isdigit() and is_leader(request.user) else None
     reviews = build(user=request.user, month=month, owner_id=owner_id)
+    summary = monthly_summary(user=request.user, month=month, reviews=reviews)
     previous = (month - dt.timedelta(days=1)).replace(day=1)
     following = (month + dt.timedelta(days=32)).replace(day=1)
     return render(request, "reviews/monthly.html", {
-        "reviews": reviews, "month": month, "previous": previous,
+        "reviews": reviews, "summary": summary, "month": month, "previous": previous,
         "following": following if following <= timezone.now().date() else None,
         "owners": ReassignForm().fields["owner"].queryset if is_leader(request.user) else [],
         "owner_id": owner_id,

@@ -145,3 +145,18 @@ def test_overdue_next_steps_have_their_tab(client, owner, three) -> None:
     assert "Overdue</span>" in client.get(f"/candidates/{first.pk}/").content.decode()
     lifecycle.follow_up_log(candidate_id=first.pk, user=owner, kind="closed_lost")
     assert f'id="candidate-{first.pk}"' not in client.get("/queue/?status=overdue").content.decode()
+
+
+def test_the_monthly_review_opens_with_a_summary(client, owner, three) -> None:
+    first, second, _ = three
+    lifecycle.candidate_approve(candidate_id=first.pk, user=owner, next_step=lifecycle.NextStep("Call"),
+                                consent_reviewed=True)
+    lifecycle.follow_up_log(candidate_id=first.pk, user=owner, kind="closed_won", amount=12000)
+    lifecycle.candidate_reject(candidate_id=second.pk, user=owner, reason_code="bad_timing")
+    lifecycle.candidate_undo(candidate_id=second.pk, user=owner)
+    client.force_login(owner)
+    body = client.get("/review/").content.decode()
+    summary = body.split('id="rv-summary"')[1].split("</section>")[0]
+    assert "<dt>Approved this month</dt><dd>1</dd>" in summary
+    assert "<dt>Rejected this month</dt><dd>0</dd>" in summary, "the undone rejection is left out"
+    assert "12,000" in summary

@@ -52,7 +52,7 @@ def test_reject_then_undo(page, demo_data, tmp_path) -> None:
     assert [e for e in page.js_errors if "status of 400" not in e] == [], page.js_errors
 
 
-def test_snooze_presets_fill_the_date(page, demo_data) -> None:
+def test_snooze_presets_fill_the_date(page, demo_data, tmp_path) -> None:
     sign_in(page, "dana@example.com")
     row = page.locator("#queue-list tbody tr[data-queue-row]").first
     pk = int(row.get_attribute("id").split("-")[1])
@@ -64,3 +64,8 @@ def test_snooze_presets_fill_the_date(page, demo_data) -> None:
     preset = form.locator("[data-set-date]").first
     preset.click()
     assert form.locator("input[name=defer_until]").input_value() == preset.get_attribute("data-set-date")
+    screenshot(page, "candidate-defer", tmp_path)
+    page.locator("#detail a", has_text="Account").first.click()
+    page.wait_for_url("**/accounts/**")
+    assert page.locator(".sparkline").count() or page.locator("#acct-usage").is_visible()
+    screenshot(page, "account", tmp_path)

@@ -152,3 +152,24 @@ class Progress:
 def progress(value: float | None, target: float) -> Progress:
     pct = 100 * (value or 0)
     return Progress(round(min(pct, 100), 1), round(100 * target, 1), value is not None and value >= target)
+
+
+@dataclass
+class Sparkline:
+    width: int
+    height: int
+    points: str
+    last_x: float
+    last_y: float
+
+
+def sparkline(values: list[float], *, width: int = 160, height: int = 32, pad: float = 2.0) -> Sparkline | None:
+    """A polyline of the values, oldest left; None with fewer than two readings."""
+    if len(values) < 2:
+        return None
+    low, high = min(values), max(values)
+    span = (high - low) or 1.0
+    step = (width - 2 * pad) / (len(values) - 1)
+    coords = [(pad + i * step, height - pad - (v - low) / span * (height - 2 * pad)) for i, v in enumerate(values)]
+    return Sparkline(width, height, " ".join(f"{x:.1f},{y:.1f}" for x, y in coords), round(coords[-1][0], 1),
+                     round(coords[-1][1], 1))

@@ -32,6 +32,7 @@ class EventKind(models.TextChoices):
     FALSE_POSITIVE = "false_positive", "Marked false positive"
     NEW_EVIDENCE = "new_evidence", "New evidence since approval"
     FOLLOW_UP_CORRECTED = "follow_up_corrected", "Follow-up corrected"
+    UNDONE = "undone", "Decision undone"
 
 
 # What the owner logs after an approval (a follow-up), in the order it usually happens.

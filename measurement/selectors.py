@@ -327,7 +327,7 @@ def facts_for(candidates: QuerySet[Candidate], *, until: dt.datetime) -> dict[in
         return facts
     ids = candidates.values("pk")
     decisions = (
-        Decision.objects.filter(candidate__in=ids, decided_at__lt=until).order_by().values("candidate_id")
+        Decision.objects.standing().filter(candidate__in=ids, decided_at__lt=until).order_by().values("candidate_id")
         .annotate(
             n=Count("pk"),
             approved=Count("pk", filter=Q(kind=DecisionKind.APPROVE)),
@@ -602,7 +602,7 @@ def by_owner(scope: DashboardScope) -> list[OwnerRow]:
 def rejection_reasons(scope: DashboardScope) -> list[tuple[str, str, int]]:
     """Rejections by reason code, for signals surfaced in the range, decided by its end."""
     rows = (
-        Decision.objects.filter(kind=DecisionKind.REJECT, decided_at__lt=scope.end_at,
+        Decision.objects.standing().filter(kind=DecisionKind.REJECT, decided_at__lt=scope.end_at,
                                 candidate__in=surfaced_candidates(scope).values("pk"))
         .order_by().values("reason_code").annotate(n=Count("pk"))
     )
@@ -675,7 +675,7 @@ class DecisionCounts:
 
 def decisions_per_owner(scope: DashboardScope) -> list[DecisionCounts]:
     rows = list(
-        Decision.objects.filter(decided_at__gte=scope.start_at, decided_at__lt=scope.end_at,
+        Decision.objects.standing().filter(decided_at__gte=scope.start_at, decided_at__lt=scope.end_at,
                                 candidate__in=sample_candidates(scope).values("pk"))
         .order_by().values("decided_by")
         .annotate(
@@ -712,7 +712,7 @@ def readiness(scope: DashboardScope) -> list[Check]:
     defaults = set(Rule.objects.filter(segment="").values_list("key", flat=True))
     missing_rules = [spec.key for spec in RULE_SPECS if spec.key not in defaults]
     phrase_rules = PhraseRule.objects.filter(active=True, kind=PhraseKind.SIGNAL).count()
-    decisions = Decision.objects.filter(
+    decisions = Decision.objects.standing().filter(
         decided_at__gte=day_start(since), candidate__in=sample_candidates(scope).values("pk")
     ).aggregate(n=Count("pk"), owners=Count("decided_by", distinct=True))
     return [
@@ -774,7 +774,7 @@ def audit_sample(scope: DashboardScope, *, size: int, seed: int) -> tuple[int, l
     chosen_qs = Candidate.objects.filter(pk__in=chosen)
     # The page has the facts of every signal already; the audit partial alone fetches its sample's.
     facts = known if known is not None else facts_for(chosen_qs, until=scope.end_at)
-    latest = Decision.objects.filter(candidate=OuterRef("pk"), decided_at__lt=scope.end_at).order_by(
+    latest = Decision.objects.standing().filter(candidate=OuterRef("pk"), decided_at__lt=scope.end_at).order_by(
         "-decided_at", "-pk")
     rows = chosen_qs.select_related("account", "account__owner").annotate(
         open_tickets=Subquery(

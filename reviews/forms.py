@@ -6,19 +6,19 @@ from django.db.models import QuerySet
 
 from core.roles import OWNER
 from reviews.models import RejectReason
-from signals.lifecycle import RESPONSES
+from signals.lifecycle import MAX_TEXT, MAX_WHO, RESPONSES
 from signals.lifecycle import FollowUpKind as OutcomeKind
 
 
 class ApproveForm(forms.Form):
     # Required-ness lives in the services, so one submission reports every missing part.
-    next_step = forms.CharField(label="Next step", max_length=2000, required=False,
+    next_step = forms.CharField(label="Next step", max_length=MAX_TEXT, required=False,
                                 widget=forms.Textarea(attrs={"rows": 3}))
-    next_step_who = forms.CharField(label="Who", max_length=200, required=False)
+    next_step_who = forms.CharField(label="Who", max_length=MAX_WHO, required=False)
     next_step_due = forms.DateField(label="By when", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     consent_reviewed = forms.BooleanField(
         label="I reviewed consent and the relationship context", required=False)
-    override_reason = forms.CharField(label="Why approve against the recommendation", max_length=2000, required=False,
+    override_reason = forms.CharField(label="Why approve against the recommendation", max_length=MAX_TEXT, required=False,
                                       widget=forms.Textarea(attrs={"rows": 2}))
     message = forms.CharField(label="First message to the customer", max_length=5000, required=False,
                               widget=forms.Textarea(attrs={"rows": 8}))
@@ -28,14 +28,15 @@ class ApproveForm(forms.Form):
 class RejectForm(forms.Form):
     reason_code = forms.ChoiceField(label="Reason", choices=[("", "Choose a reason…"), *RejectReason.choices],
                                     required=False)
-    note = forms.CharField(label="Note", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(label="Note", max_length=MAX_TEXT, required=False, widget=forms.Textarea(attrs={"rows": 2}))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class DeferForm(forms.Form):
     defer_until = forms.DateField(label="Bring it back on", widget=forms.DateInput(attrs={"type": "date"}),
                                   required=False, error_messages={"invalid": "Enter a date."})
-    reason = forms.CharField(label="Why wait", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label="Why wait", max_length=MAX_TEXT, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    defer_ticket = forms.CharField(label="Or until this ticket is closed", max_length=MAX_WHO, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
@@ -52,10 +53,10 @@ class OutcomeForm(forms.Form):
     kind = forms.ChoiceField(label="What happened", choices=[("", "Choose…"), *OUTCOME_CHOICES], required=False)
     response = forms.ChoiceField(label="Response", required=False,
                                  choices=[("", "—"), *[(r, r.capitalize() if r != "none" else "No response") for r in RESPONSES]])
-    opportunity = forms.CharField(label="CRM opportunity id", max_length=200, required=False)
+    opportunity = forms.CharField(label="CRM opportunity id", max_length=MAX_WHO, required=False)
     amount = forms.DecimalField(label="Amount", max_digits=14, decimal_places=2, required=False, min_value=0)
     occurred_on = forms.DateField(label="On", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    note = forms.CharField(label="Note", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(label="Note", max_length=MAX_TEXT, required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 def active_owners() -> QuerySet[User]:

@@ -4,6 +4,8 @@ the candidate's status says which decision is current."""
 from django.conf import settings
 from django.db import models
 
+from core.models import TimestampedModel
+
 
 class DecisionKind(models.TextChoices):
     APPROVE = "approve", "Approved"
@@ -16,8 +18,24 @@ class RejectReason(models.TextChoices):
     NO_VALUE_PROOF = "no_value_proof", "No value proof yet"
     BAD_TIMING = "bad_timing", "Bad timing"
     ALREADY_IN_PROGRESS = "already_in_progress", "Already in progress"
+    DUPLICATE = "duplicate", "Duplicate of another candidate"
     NOT_A_FIT = "not_a_fit", "Not a fit"
     OTHER = "other", "Other"
+
+
+class DecisionQuerySet(models.QuerySet["Decision"]):
+    def standing(self) -> "DecisionQuerySet":
+        """Decisions not taken back by the owner's Undo (an `undone` event names the
+        decision it withdraws); every figure counts only these."""
+        from django.db.models.fields.json import KeyTextTransform
+        from django.db.models.functions import Cast
+
+        from measurement.models import EventKind, MeasurementEvent
+
+        undone = (MeasurementEvent.objects.filter(kind=EventKind.UNDONE)
+                  .annotate(decision_id=Cast(KeyTextTransform("decision", "data"), models.IntegerField()))
+                  .values("decision_id"))
+        return self.exclude(pk__in=undone)
 
 
 class Decision(models.Model):
@@ -38,6 +56,8 @@ class Decision(models.Model):
     defer_until = models.DateField(null=True, blank=True)
     note = models.TextField(blank=True)
 
+    objects = DecisionQuerySet.as_manager()
+
     class Meta:
         ordering = ["-decided_at", "-pk"]
         indexes = [
@@ -47,3 +67,19 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} by {self.decided_by} on {self.decided_at:%Y-%m-%d}"
+
+
+class SavedView(TimestampedModel):
+    """A named set of queue filters, per user (the query string the queue understands)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_views")
+    name = models.CharField(max_length=80)
+    query = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        # one name per user; also serves listing a user's views on the queue
+        constraints = [models.UniqueConstraint(fields=["user", "name"], name="saved_view_user_name")]
+
+    def __str__(self) -> str:
+        return self.name

@@ -105,7 +105,7 @@ def monthly_review(*, user: AnyUser, month: dt.date, owner_id: int | None = None
     ).order_by("-score"):
         reviews[candidate.account_id].candidates.append(candidate)
     latest_approvals: dict[int, Decision] = {}
-    for decision in Decision.objects.filter(candidate__account_id__in=ids, kind=DecisionKind.APPROVE).select_related(
+    for decision in Decision.objects.standing().filter(candidate__account_id__in=ids, kind=DecisionKind.APPROVE).select_related(
             "candidate").order_by("decided_at"):
         latest_approvals[decision.candidate.account_id] = decision
     for account_id, review in reviews.items():
@@ -118,3 +118,44 @@ def monthly_review(*, user: AnyUser, month: dt.date, owner_id: int | None = None
                 text = " ".join(s["text"] for s in candidate.brief.get("next_step", []))
                 review.next_steps.append(f"{candidate.get_signal_type_display()} ({candidate.get_recommendation_display().lower()}): {text}")
     return list(reviews.values())
+
+
+@dataclass
+class MonthSummary:
+    recommendations: list[tuple[str, str, int]]
+    decisions: dict[str, int]
+    won_value: dict[str, float]
+    overdue: int
+
+
+def monthly_summary(*, user: AnyUser, month: dt.date, reviews: list[AccountReview]) -> MonthSummary:
+    """The review's opening lines: the month's candidates per recommendation, the
+    decisions taken in it (undone ones left out), closed-won value logged in it, and the
+    next steps overdue today."""
+    from measurement.models import EventKind, MeasurementEvent
+    from reviews.selectors import overdue
+    from signals.vocabulary import QUEUE_ORDER, Recommendation
+
+    first, last = month_bounds(month)
+    start = dt.datetime.combine(first, dt.time.min, tzinfo=dt.UTC)
+    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, tzinfo=dt.UTC)
+    ids = [r.account.pk for r in reviews]
+    per_rec: dict[str, int] = defaultdict(int)
+    for r in reviews:
+        for c in r.candidates:
+            per_rec[c.recommendation] += 1
+    decisions: dict[str, int] = {k.label: 0 for k in DecisionKind}
+    for kind in (Decision.objects.standing().filter(candidate__account_id__in=ids, decided_at__gte=start,
+                                                    decided_at__lt=end).values_list("kind", flat=True)):
+        decisions[DecisionKind(kind).label] += 1
+    won: dict[str, float] = defaultdict(float)
+    for data in MeasurementEvent.objects.filter(account_id__in=ids, kind=EventKind.CLOSED_WON, occurred_at__gte=start,
+                                                occurred_at__lt=end, corrections__isnull=True).values_list("data",
+                                                                                                          flat=True):
+        if data.get("amount"):
+            won[data.get("currency", "USD")] += float(data["amount"])
+    return MonthSummary(
+        recommendations=[(r, Recommendation(r).label, per_rec.get(r, 0)) for r in QUEUE_ORDER],
+        decisions=decisions, won_value=dict(won),
+        overdue=overdue(Candidate.objects.filter(account_id__in=ids)).count(),
+    )

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.models import (
     UNRESOLVED_TICKET_STATUSES,
+    Account,
     Contact,
     Interaction,
     Note,
@@ -30,7 +31,29 @@ STATUS_FILTERS = {
     "deferred": (CandidateStatus.DEFERRED,),
     "decided": (CandidateStatus.APPROVED, CandidateStatus.REJECTED),
     "all": tuple(CandidateStatus.values),
+    # approved, with a next step past its due date and no closed won or lost yet
+    "overdue": (CandidateStatus.APPROVED,),
 }
+
+
+def overdue(qs: QuerySet[Candidate]) -> QuerySet[Candidate]:
+    """Approved candidates whose next step is past due and not closed won or lost."""
+    from django.db.models import OuterRef, Subquery
+
+    from measurement.models import CLOSING_KINDS
+
+    due = Decision.objects.standing().filter(candidate=OuterRef("pk"), kind="approve").order_by("-decided_at", "-pk")
+    closed = MeasurementEvent.objects.filter(kind__in=CLOSING_KINDS, corrections__isnull=True).values("candidate_id")
+    return (qs.filter(status=CandidateStatus.APPROVED)
+            .annotate(next_step_due=Subquery(due.values("next_step_due")[:1]))
+            .filter(next_step_due__lt=timezone.now().date()).exclude(pk__in=closed))
+
+
+def overdue_count(*, user: AnyUser) -> int:
+    qs = candidates_for(user)
+    if not is_leader(user):
+        qs = qs.filter(account__owner_id=user.pk)
+    return overdue(qs).count()
 
 
 @dataclass(frozen=True)
@@ -50,7 +73,7 @@ def candidates_for(user: AnyUser) -> QuerySet[Candidate]:
 
 def candidate_get(*, user: AnyUser, pk: int) -> Candidate:
     """The candidate, or 404 if it does not exist or the user may not see it."""
-    candidate = candidates_for(user).select_related("account", "account__owner", "decided_by").filter(pk=pk).first()
+    candidate = candidates_for(user).select_related("account", "account__owner", "decided_by", "defer_ticket").filter(pk=pk).first()
     if candidate is None:
         raise Http404("No such candidate")
     return candidate
@@ -59,6 +82,8 @@ def candidate_get(*, user: AnyUser, pk: int) -> Candidate:
 def queue_base(*, user: AnyUser, filters: QueueFilters) -> QuerySet[Candidate]:
     """Filtered by everything except the recommendation, which the tabs count."""
     qs = candidates_for(user).filter(status__in=STATUS_FILTERS.get(filters.status, STATUS_FILTERS["pending"]))
+    if filters.status == "overdue":
+        qs = overdue(qs)
     if not is_leader(user):
         qs = qs.filter(account__owner_id=user.pk)
     elif filters.owner_id:
@@ -219,6 +244,8 @@ def _history(candidate: Candidate) -> dict:
     return {
         "events": events,
         "follow_ups": [e for e in reversed(events) if e.kind in FOLLOW_UP_KINDS],
+        "closed_follow_up": any(e.kind in (EventKind.CLOSED_WON, EventKind.CLOSED_LOST) and e.pk not in corrected
+                                for e in events),
         "new_since_approval": [t for t in candidate.triggers if t.new_since_decision],
     }
 
@@ -245,5 +272,91 @@ def candidate_context(candidate: Candidate) -> dict:
     }
 
 
-__all__ = ["QUEUE_ORDER", "RECOMMENDATION_ORDER", "QueueFilters", "candidate_context", "candidate_get",
+@dataclass
+class TimelineItem:
+    at: dt.datetime
+    kind: str
+    title: str
+    text: str
+    who: str = ""
+    tags: list[str] = field(default_factory=list)
+
+
+@dataclass
+class UsageTrend:
+    metric: str
+    first: float
+    last: float
+    days: int
+    line: object = None
+
+
+@dataclass
+class AccountPage:
+    account: Account
+    candidates: list[Candidate]
+    decisions: dict[int, Decision]
+    follow_ups: dict[int, list[MeasurementEvent]]
+    usage: list[UsageTrend]
+    timeline: list[TimelineItem]
+    renewal_days: int | None
+
+
+TIMELINE_LIMIT = 60
+USAGE_DAYS = 90
+
+
+def account_get(*, user: AnyUser, pk: int) -> Account:
+    """The account, or 404 if the user may not see it (owners see only their own)."""
+    account = scope_accounts(Account.objects.select_related("owner"), user).filter(pk=pk).first()
+    if account is None:
+        raise Http404("No such account")
+    return account
+
+
+def account_page(*, user: AnyUser, pk: int) -> AccountPage:
+    """One account: every candidate with its latest decision and follow-ups, usage per
+    metric over the last 90 days, and its evidence as one timeline, newest first."""
+    from measurement.charts import sparkline
+
+    account = account_get(user=user, pk=pk)
+    candidates = list(Candidate.objects.filter(account=account).select_related("decided_by", "defer_ticket")
+                      .order_by("-first_detected_on", "-pk"))
+    decisions: dict[int, Decision] = {}
+    for d in Decision.objects.standing().filter(candidate__account=account).select_related("decided_by").order_by(
+            "decided_at", "pk"):
+        decisions[d.candidate_id] = d  # ordered oldest first: the latest wins
+    follow_ups: dict[int, list[MeasurementEvent]] = defaultdict(list)
+    for e in MeasurementEvent.objects.filter(account=account, kind__in=FOLLOW_UP_KINDS,
+                                             corrections__isnull=True).order_by("occurred_at", "pk"):
+        if e.candidate_id:
+            follow_ups[e.candidate_id].append(e)
+    today = timezone.now().date()
+    daily: dict[str, dict[dt.date, float]] = defaultdict(lambda: defaultdict(float))
+    for metric, day, value in (UsageDaily.objects.filter(account=account, date__gt=today - dt.timedelta(days=USAGE_DAYS))
+                               .order_by("date").values_list("metric", "date", "value")):
+        daily[metric][day] += value
+    usage = []
+    for metric in sorted(daily):
+        values = [v for _, v in sorted(daily[metric].items())]
+        usage.append(UsageTrend(metric, values[0], values[-1], len(values), sparkline(values)))
+    timeline: list[TimelineItem] = []
+    for t in Ticket.objects.filter(account=account).order_by("-opened_at")[:TIMELINE_LIMIT]:
+        timeline.append(TimelineItem(t.opened_at, "Ticket", f"{t.external_id} {t.subject}", t.body[:300], "",
+                                     [t.get_priority_display(), t.get_status_display()]))
+    for m in Interaction.objects.filter(account=account).select_related("contact").order_by(
+            "-occurred_at")[:TIMELINE_LIMIT]:
+        timeline.append(TimelineItem(m.occurred_at, "Message", m.get_channel_display(), m.text[:300],
+                                     m.contact.name if m.contact else "", [m.get_direction_display()]))
+    for o in Outcome.objects.filter(account=account).order_by("-recorded_at")[:TIMELINE_LIMIT]:
+        timeline.append(TimelineItem(o.recorded_at, "Outcome", o.title, o.goal, "",
+                                     ["Verified" if o.verified else "Not verified"]))
+    for n in Note.objects.filter(account=account).order_by("-written_at")[:TIMELINE_LIMIT]:
+        timeline.append(TimelineItem(n.written_at, "Note", "Note", n.text[:300], n.author_email))
+    timeline.sort(key=lambda i: i.at, reverse=True)
+    return AccountPage(account, candidates, decisions, dict(follow_ups), usage, timeline[:TIMELINE_LIMIT],
+                       (account.renewal_date - today).days if account.renewal_date else None)
+
+
+__all__ = ["QUEUE_ORDER", "AccountPage", "account_get", "account_page", "RECOMMENDATION_ORDER", "QueueFilters", "candidate_context", "candidate_get",
            "candidates_for", "evidence_items", "next_deferred_return", "queue_counts", "queue_list", "triage_list"]

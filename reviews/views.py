@@ -3,21 +3,24 @@ the same URLs answer with partials."""
 
 import datetime as dt
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, HttpResponseForbidden
+from django.http import Http404, HttpResponse, HttpResponseForbidden, QueryDict
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.http import trigger_client_event
+from django_htmx.http import push_url, trigger_client_event
 
 from accounts.models import Account
 from core.http import HtmxHttpRequest
 from core.roles import is_leader, scope_accounts
 from reviews import selectors
+from reviews import services as review_services
 from reviews.forms import (
     ApproveForm,
     DeferForm,
@@ -26,17 +29,21 @@ from reviews.forms import (
     RejectForm,
     active_owners,
 )
+from reviews.models import SavedView
 from signals import lifecycle as services
 from signals.engine.brief import BRIEF_PARTS, PART_TITLES
 from signals.vocabulary import Recommendation, SignalType
 
 PAGE_SIZE = 50
+# The queue's filter parameters; decision forms send them along (hx-include) so the
+# counts and the next candidate follow the list the owner is working through.
+FILTER_PARAMS = ("q", "type", "rec", "segment", "renewal_within", "status", "owner")
 ACTIONS = {"approve": ApproveForm, "reject": RejectForm, "defer": DeferForm}
 
 
-def _filters(request: HtmxHttpRequest) -> selectors.QueueFilters:
+def _filters(request: HtmxHttpRequest, params: QueryDict | None = None) -> selectors.QueueFilters:
     """Unknown or malformed filter values fall back to 'any' rather than erroring."""
-    get = request.GET
+    get = request.GET if params is None else params
     renewal = get.get("renewal_within", "")
     owner = get.get("owner", "")
     return selectors.QueueFilters(
@@ -50,30 +57,48 @@ def _filters(request: HtmxHttpRequest) -> selectors.QueueFilters:
     )
 
 
+def _tabs_context(request: HtmxHttpRequest, params: QueryDict) -> dict[str, Any]:
+    """The recommendation tabs with their counts (also swapped out of band after a decision)."""
+    filters = _filters(request, params)
+    counts = selectors.queue_counts(user=request.user, filters=filters)
+    base = QueryDict(mutable=True)
+    for name in FILTER_PARAMS:
+        if params.get(name) and name != "rec":
+            base[name] = params.get(name, "")
+    return {
+        "filters": filters,
+        "counts": counts,
+        "total": sum(counts.values()),
+        "query_without_rec": base.urlencode(),
+        "recommendations": [(r, Recommendation(r).label) for r in selectors.QUEUE_ORDER],
+        "overdue_count": selectors.overdue_count(user=request.user),
+        "overdue_query": urlencode({k: v for k, v in base.items() if k != "status"} | {"status": "overdue"}),
+    }
+
+
 def _queue_context(request: HtmxHttpRequest) -> dict[str, Any]:
     filters = _filters(request)
     page = Paginator(selectors.queue_list(user=request.user, filters=filters), PAGE_SIZE).get_page(request.GET.get("page"))
-    counts = selectors.queue_counts(user=request.user, filters=filters)
     params = request.GET.copy()
     params.pop("page", None)
-    base = params.copy()
-    base.pop("rec", None)
+    undo = request.session.pop("undo", None) if not request.htmx else None
     return {
-        "filters": filters,
+        **_tabs_context(request, request.GET),
         "page": page,
         "candidates": page.object_list,
-        "counts": counts,
-        "total": sum(counts.values()),
         "query": params.urlencode(),
-        "query_without_rec": base.urlencode(),
+        "undo": undo if undo and dt.datetime.fromisoformat(undo["until"]) > timezone.now() else None,
         "signal_types": SignalType.choices,
-        "recommendations": [(r, Recommendation(r).label) for r in selectors.QUEUE_ORDER],
         "segments": list(scope_accounts(Account.objects.all(), request.user).exclude(segment="")
                          .order_by("segment").values_list("segment", flat=True).distinct()),
         "next_return": selectors.next_deferred_return(user=request.user) if not page.object_list else None,
         "today": timezone.now().date(),
         "renewal_options": [30, 60, 90, 180, 365],
-        "status_choices": [("pending", "Pending"), ("deferred", "Deferred"), ("decided", "Decided"), ("all", "All")],
+        "saved_views": list(SavedView.objects.filter(user_id=request.user.pk or 0)),
+        "owners": list(active_owners()) if is_leader(request.user) else [],
+        "bulk_reasons": True,
+        "status_choices": [("pending", "Pending"), ("deferred", "Deferred"), ("decided", "Decided"),
+                           ("overdue", "Overdue next steps"), ("all", "All")],
     }
 
 
@@ -86,7 +111,17 @@ def queue(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "reviews/queue.html", context)
 
 
+def _defer_presets(candidate: Any, today: dt.date) -> list[tuple[str, dt.date]]:
+    presets = [("In a week", today + dt.timedelta(days=7))]
+    renewal = candidate.account.renewal_date
+    if renewal and today < renewal + dt.timedelta(days=1) <= today + dt.timedelta(days=services.MAX_DEFER_DAYS):
+        presets.append(("After the renewal", renewal + dt.timedelta(days=1)))
+    return presets
+
+
 def _detail_context(request: HtmxHttpRequest, candidate: Any, **extra: Any) -> dict[str, Any]:
+    today = timezone.now().date()
+    stop_advised = candidate.recommendation == Recommendation.STOP
     evidence = selectors.evidence_items(candidate)
     context = {
         "candidate": candidate,
@@ -96,14 +131,21 @@ def _detail_context(request: HtmxHttpRequest, candidate: Any, **extra: Any) -> d
         "is_owner": candidate.account.owner_id == request.user.pk,
         "decidable": candidate.status in services.DECIDABLE,
         "needs_override": candidate.recommendation in services.OVERRIDE_NEEDED,
-        "approve_form": ApproveForm(initial={"version": candidate.version,
-                                             "next_step": " ".join(s["text"] for s in candidate.brief.get("next_step", []))}),
+        # Against Stop the brief's next step says not to raise it: the owner writes their own.
+        "approve_form": ApproveForm(initial={"version": candidate.version, "next_step": "" if stop_advised else
+                                             " ".join(s["text"] for s in candidate.brief.get("next_step", []))}),
+        "stop_advised": stop_advised,
+        "max_text": services.MAX_TEXT,
+        "max_who": services.MAX_WHO,
         "reject_form": RejectForm(initial={"version": candidate.version}),
         "defer_form": DeferForm(initial={"version": candidate.version,
-                                         "defer_until": (timezone.now().date() + dt.timedelta(days=30)).isoformat()}),
+                                         "defer_until": (today + dt.timedelta(days=30)).isoformat()}),
         "outcome_form": OutcomeForm(),
         "open_form": "",
-        "today": timezone.now().date(),
+        "today": today,
+        "defer_presets": _defer_presets(candidate, today),
+        "can_undo": (candidate.decided_by_id == request.user.pk
+                     and services.undo_deadline(candidate) is not None),
         **selectors.candidate_context(candidate),
     }
     context.update(extra)
@@ -124,6 +166,15 @@ def candidate_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, _detail_context(request, candidate))
 
 
+def _form_problems(form: Any) -> str:
+    """What is wrong, field by field, in the words shown beside each field."""
+    parts = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        parts.append(f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+    return " · ".join(parts) or "please check the form."
+
+
 def _message(response: HttpResponse, level: str, text: str) -> HttpResponse:
     return trigger_client_event(response, "showMessage", {"level": level, "text": text})
 
@@ -137,6 +188,7 @@ def candidate_decide(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     if action not in ACTIONS:
         return HttpResponse("Unknown action.", status=400)
     form = ACTIONS[action](request.POST)
+    following = _following(request, pk, _decision_params(request)) if request.htmx else []
     try:
         if not form.is_valid():
             raise services.DecisionError({})
@@ -156,8 +208,13 @@ def candidate_decide(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             text = f"Rejected: {candidate.account.name} · {candidate.get_signal_type_display()}."
         else:
             candidate = services.candidate_defer(candidate_id=pk, user=request.user, expected_version=version,
-                                              until=data["defer_until"], reason=data["reason"])
-            text = f"Deferred to {candidate.defer_until:%-d %b %Y}; it comes back to your queue then."
+                                                 until=data["defer_until"], reason=data["reason"],
+                                                 ticket=data["defer_ticket"])
+            if candidate.defer_ticket_id:
+                text = (f"Deferred until ticket {data['defer_ticket']} is closed (at the latest "
+                        f"{candidate.defer_until:%-d %b %Y}).")
+            else:
+                text = f"Deferred to {candidate.defer_until:%-d %b %Y}; it comes back to your queue then."
     except services.NotAllowed as exc:
         return _message(HttpResponseForbidden(str(exc)), "error", str(exc))
     except services.DecisionError as exc:
@@ -165,16 +222,96 @@ def candidate_decide(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             form.add_error(field_name if field_name in form.fields else None, error)
         context = _detail_context(request, candidate, open_form=action, **{f"{action}_form": form})
         response = _render_detail(request, context, status=400)
-        return _message(response, "error", "Not saved: please correct the highlighted fields.")
+        return _message(response, "error", f"Not saved: {_form_problems(form)}")
     except services.DecisionConflict as exc:
         context = _detail_context(request, exc.candidate, conflict=str(exc))
         response = _render_detail(request, context, status=409)
         return _message(response, "error", str(exc))
+    undo = None
+    if action != "approve":
+        undo = {"url": reverse("candidate-undo", args=[candidate.pk]), "version": candidate.version,
+                "seconds": services.UNDO_SECONDS, "text": text}
     if not request.htmx:
         messages.success(request, text)
+        if undo:
+            request.session["undo"] = {**undo, "until": (timezone.now() + dt.timedelta(
+                seconds=services.UNDO_SECONDS)).isoformat()}
         return redirect(reverse("queue") + (f"?{request.POST['next']}" if request.POST.get("next") else ""))
-    context = _detail_context(request, candidate, just_decided=True)
-    response = render(request, "reviews/candidate.html#detail", context)
+    return _after_decision(request, candidate, following, text, undo)
+
+
+def _following(request: HtmxHttpRequest, pk: int, params: QueryDict) -> list[int]:
+    """The queue as the owner sees it, from the decided candidate on: the next one
+    opens after the decision (auto-advance), the one before it at the end of the list."""
+    ids = list(selectors.queue_list(user=request.user, filters=_filters(request, params))
+               .values_list("pk", flat=True)[:1000])
+    if pk not in ids:
+        return ids
+    i = ids.index(pk)
+    return [*ids[i + 1:], *reversed(ids[:i])]
+
+
+def _after_decision(request: HtmxHttpRequest, candidate: Any, following: list[int], text: str,
+                    undo: dict[str, Any] | None) -> HttpResponse:
+    """The pane shows the next candidate; out of band, the decided row leaves the list and
+    the tabs show the new counts."""
+    params = _decision_params(request)
+    next_candidate = selectors.queue_list(user=request.user, filters=_filters(request, params)).filter(
+        pk__in=following[:20]).exclude(pk=candidate.pk)
+    by_pk = {c.pk: c for c in next_candidate}
+    upcoming = next((by_pk[pk] for pk in following if pk in by_pk), None)
+    tabs = render_to_string("reviews/queue.html#rec-tabs", {**_tabs_context(request, params), "oob": True},
+                            request=request)
+    gone = f'<template><tr id="candidate-{candidate.pk}" hx-swap-oob="delete"></tr></template>'
+    if upcoming is not None:
+        upcoming = selectors.candidate_get(user=request.user, pk=upcoming.pk)
+        services.candidate_mark_viewed(candidate_id=upcoming.pk, user=request.user)
+        pane = render_to_string("reviews/candidate.html#detail", _detail_context(request, upcoming), request=request)
+        url = reverse("candidate-detail", args=[upcoming.pk])
+    else:
+        pane = render_to_string("reviews/_detail_done.html", {
+            "next_return": selectors.next_deferred_return(user=request.user)}, request=request)
+        url = reverse("queue") + (f"?{params.urlencode()}" if params else "")
+    response = push_url(HttpResponse(pane + gone + tabs), url)
+    payload: dict[str, Any] = {"level": "success", "text": text}
+    if undo:
+        payload["undo"] = undo
+    return trigger_client_event(response, "showMessage", payload)
+
+
+def _decision_params(request: HtmxHttpRequest) -> QueryDict:
+    params = QueryDict(mutable=True)
+    for name in FILTER_PARAMS:
+        if request.POST.get(name):
+            params[name] = request.POST[name]
+    return params
+
+
+@login_required
+@require_POST
+def candidate_undo(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Take back a rejection or deferral (the Undo toast, or the button on the page)."""
+    candidate = selectors.candidate_get(user=request.user, pk=pk)
+    version = request.POST.get("version", "")
+    try:
+        candidate = services.candidate_undo(candidate_id=pk, user=request.user,
+                                            expected_version=int(version) if version.isdigit() else None)
+    except services.NotAllowed as exc:
+        return _message(HttpResponseForbidden(str(exc)), "error", str(exc))
+    except (services.DecisionError, services.DecisionConflict) as exc:
+        text = " ".join(exc.errors.values()) if isinstance(exc, services.DecisionError) else str(exc)
+        if not request.htmx:
+            messages.error(request, f"Not undone: {text}")
+            return redirect("candidate-detail", pk=pk)
+        current = selectors.candidate_get(user=request.user, pk=pk)
+        return _message(_render_detail(request, _detail_context(request, current), 409), "error", f"Not undone: {text}")
+    text = f"Undone: {candidate.account.name} · {candidate.get_signal_type_display()} is back in your queue."
+    if not request.htmx:
+        messages.success(request, text)
+        return redirect("candidate-detail", pk=pk)
+    response = push_url(_render_detail(request, _detail_context(request, candidate)),
+                        reverse("candidate-detail", args=[pk]))
+    response = trigger_client_event(response, "queueChanged", {})
     return _message(response, "success", text)
 
 
@@ -197,7 +334,7 @@ def candidate_outcome(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         for field_name, error in exc.errors.items():
             form.add_error(field_name if field_name in form.fields else None, error)
         response = _render_detail(request, _detail_context(request, candidate, outcome_form=form, open_form="outcome"), 400)
-        return _message(response, "error", "Not logged: please correct the highlighted fields.")
+        return _message(response, "error", f"Not logged: {_form_problems(form)}")
     except services.DecisionConflict as exc:
         response = _render_detail(request, _detail_context(request, exc.candidate, conflict=str(exc)), 409)
         return _message(response, "error", str(exc))
@@ -233,6 +370,90 @@ def follow_up_correct(request: HtmxHttpRequest, pk: int, event_id: int) -> HttpR
         messages.success(request, text)
         return redirect("candidate-detail", pk=pk)
     return _message(_render_detail(request, _detail_context(request, candidate)), "success", text)
+
+
+def _back_to_queue(request: HtmxHttpRequest) -> str:
+    back = request.POST.get("back", "")
+    return reverse("queue") + (f"?{back}" if back and not back.startswith(("/", "http")) else "")
+
+
+@login_required
+@require_POST
+def saved_view_save(request: HtmxHttpRequest) -> HttpResponse:
+    params = QueryDict(request.POST.get("back", ""))
+    try:
+        view = review_services.saved_view_save(user=request.user, name=request.POST.get("name", ""), params=params)
+    except services.DecisionError as exc:
+        messages.error(request, f"Not saved: {' '.join(exc.errors.values())}")
+        return redirect(_back_to_queue(request))
+    messages.success(request, f"Saved the view “{view.name}”.")
+    return redirect(reverse("queue") + (f"?{view.query}" if view.query else ""))
+
+
+@login_required
+@require_POST
+def saved_view_delete(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    if not review_services.saved_view_delete(user=request.user, view_id=pk):
+        raise Http404
+    messages.success(request, "View deleted.")
+    return redirect(_back_to_queue(request))
+
+
+BULK_ACTIONS = {"assign": "Assign an owner", "reject_duplicate": "Reject as duplicate"}
+
+
+@login_required
+@require_POST
+def queue_bulk(request: HtmxHttpRequest) -> HttpResponse:
+    """Bulk actions on the selected rows, after a confirmation page that lists them."""
+    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()][:review_services.BULK_LIMIT]
+    action = request.POST.get("bulk_action", "")
+    chosen = list(selectors.candidates_for(request.user).filter(pk__in=ids, status__in=services.DECIDABLE)
+                  .select_related("account", "account__owner").order_by("account__name", "pk"))
+    owner_field = ReassignForm({"owner": request.POST.get("owner", "")}) if action == "assign" else None
+    problems = []
+    if not chosen:
+        problems.append("Select at least one open candidate.")
+    if action not in BULK_ACTIONS or (action == "assign" and not is_leader(request.user)):
+        problems.append("Choose what to do with the selected candidates.")
+    if owner_field is not None and not owner_field.is_valid():
+        problems.append("Choose the new owner.")
+    if action == "reject_duplicate" and not request.POST.get("note", "").strip():
+        problems.append("Say what they duplicate; the note goes on every rejection.")
+    if problems:
+        messages.error(request, "Nothing changed: " + " ".join(problems))
+        return redirect(_back_to_queue(request))
+    owner = owner_field.cleaned_data["owner"] if owner_field is not None else None
+    if request.POST.get("confirm") != "yes":
+        return render(request, "reviews/bulk_confirm.html", {
+            "candidates": chosen, "action": action, "action_name": BULK_ACTIONS[action], "owner": owner,
+            "note": request.POST.get("note", ""), "back": request.POST.get("back", ""),
+            "accounts": len({c.account_id for c in chosen}),
+        })
+    try:
+        result = review_services.candidates_bulk(user=request.user, candidates=chosen, action=action,
+                                                 owner_id=owner.pk if owner else None,
+                                                 note=request.POST.get("note", ""))
+    except services.NotAllowed as exc:
+        return HttpResponseForbidden(str(exc))
+    except services.DecisionError as exc:
+        messages.error(request, "Nothing changed: " + " ".join(exc.errors.values()))
+        return redirect(_back_to_queue(request))
+    done = len(result.done)
+    text = (f"{BULK_ACTIONS[action]}: {done} candidate{'s' if done != 1 else ''} done"
+            + (f" to {owner.get_full_name() or owner.username}" if owner else "") + ".")
+    if result.skipped:
+        text += " Skipped: " + "; ".join(f"{c.account.name} ({why})" for c, why in result.skipped) + "."
+    messages.success(request, text)
+    return redirect(_back_to_queue(request))
+
+
+@login_required
+@require_GET
+def account_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    data = selectors.account_page(user=request.user, pk=pk)
+    return render(request, "reviews/account.html", {"page": data, "account": data.account,
+                                                    "today": timezone.now().date()})
 
 
 @login_required
@@ -287,15 +508,17 @@ def _month(request: HtmxHttpRequest) -> dt.date:
 @require_GET
 def monthly_review(request: HtmxHttpRequest) -> HttpResponse:
     from reviews.monthly import monthly_review as build
+    from reviews.monthly import monthly_summary
 
     month = _month(request)
     owner = request.GET.get("owner", "")
     owner_id = int(owner) if owner.isdigit() and is_leader(request.user) else None
     reviews = build(user=request.user, month=month, owner_id=owner_id)
+    summary = monthly_summary(user=request.user, month=month, reviews=reviews)
     previous = (month - dt.timedelta(days=1)).replace(day=1)
     following = (month + dt.timedelta(days=32)).replace(day=1)
     return render(request, "reviews/monthly.html", {
-        "reviews": reviews, "month": month, "previous": previous,
+        "reviews": reviews, "summary": summary, "month": month, "previous": previous,
         "following": following if following <= timezone.now().date() else None,
         "owners": active_owners() if is_leader(request.user) else [],
         "owner_id": owner_id,

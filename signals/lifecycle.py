@@ -11,8 +11,10 @@ the demo and the scoring engine all call these; docs/engine.md has the map.
 | candidates_store (scoring) | - / pending / deferred | pending, deferred, expired | signal_created, recommendation_changed, returned, expired, new_evidence |
 | candidate_approve | pending, deferred | approved | approved (+ overridden) |
 | candidate_reject | pending, deferred | rejected | rejected (+ false_positive) |
-| candidate_defer | pending, deferred | deferred | deferred |
+| candidate_defer | pending, deferred | deferred (until a date, or until a ticket is closed) | deferred |
+| candidate_undo | rejected, deferred (by the same owner, within UNDO_SECONDS) | pending | undone |
 | candidate_return | deferred | pending | returned |
+| candidates_return_on_tickets (importer) | deferred until a ticket now solved/closed | pending | returned |
 | candidate_mark_viewed | pending | pending | reviewed (once) |
 | account_reassign | open candidates | same status, new owner | reassigned |
 | follow_up_log / follow_up_correct | approved | approved | outreach ... closed_lost, follow_up_corrected |
@@ -34,7 +36,7 @@ from django.contrib.auth import get_user_model
 from django.db import OperationalError, transaction
 from django.utils import timezone
 
-from accounts.models import Account, Interaction, Opportunity, Outcome, Ticket
+from accounts.models import Account, Interaction, Opportunity, Outcome, Ticket, TicketStatus
 from core.roles import AnyUser, is_leader, signed_in
 from handoff.services import outbox_add
 from measurement.models import CLOSING_KINDS, FOLLOW_UP_KINDS, EventKind, MeasurementEvent
@@ -54,6 +56,11 @@ DECIDABLE = OPEN_STATUSES
 CLOSED_STATUSES = (CandidateStatus.APPROVED, CandidateStatus.REJECTED, CandidateStatus.EXPIRED)
 OVERRIDE_NEEDED = (Recommendation.STOP, Recommendation.WAIT)
 MAX_DEFER_DAYS = 365
+# The Undo toast shows for UNDO_SECONDS; the server accepts a little longer so that a
+# click in the toast's last second, still in flight, lands.
+UNDO_SECONDS = 10
+UNDO_GRACE_SECONDS = 5
+TICKET_DONE = (TicketStatus.SOLVED, TicketStatus.CLOSED)
 MAX_TEXT = 2000
 MAX_MESSAGE = 5000
 MAX_WHO = 200
@@ -269,15 +276,28 @@ def candidate_reject(*, candidate_id: int, user: AnyUser, reason_code: str, note
 
 @_atomic
 def candidate_defer(*, candidate_id: int, user: AnyUser, until: dt.date | None, reason: str,
-                    expected_version: int | None = None, at: dt.datetime | None = None) -> Candidate:
+                    ticket: str = "", expected_version: int | None = None,
+                    at: dt.datetime | None = None) -> Candidate:
+    """Defer to a date, or until one of the account's open tickets is solved or closed
+    (`ticket`, its external id; the date is then optional and a year at most)."""
     decider = signed_in(user)
     now = _now(at)
     candidate = _lock(candidate_id)
     _check(candidate, user, expected_version, DECIDABLE)
     today = now.date()
     errors: dict[str, str] = {}
+    waiting_on = None
+    ticket = (ticket or "").strip()
+    if ticket:
+        waiting_on = Ticket.objects.filter(account_id=candidate.account_id, external_id=ticket).first()
+        if waiting_on is None:
+            errors["defer_ticket"] = f"{candidate.account.name} has no ticket {ticket[:50]!r}."
+        elif waiting_on.status in TICKET_DONE:
+            errors["defer_ticket"] = f"Ticket {waiting_on.external_id} is already {waiting_on.get_status_display().lower()}."
+        elif until is None:
+            until = today + dt.timedelta(days=MAX_DEFER_DAYS)
     if until is None:
-        errors["defer_until"] = "Choose the date it should come back."
+        errors.setdefault("defer_until", "Choose the date it should come back.")
     elif until <= today:
         errors["defer_until"] = "Choose a date after today."
     elif until > today + dt.timedelta(days=MAX_DEFER_DAYS):
@@ -288,25 +308,90 @@ def candidate_defer(*, candidate_id: int, user: AnyUser, until: dt.date | None, 
     if errors:
         raise DecisionError(errors)
     assert until is not None
-    _save(candidate, now, status=CandidateStatus.DEFERRED, decided_at=now, decided_by=decider, defer_until=until)
+    _save(candidate, now, status=CandidateStatus.DEFERRED, decided_at=now, decided_by=decider, defer_until=until,
+          defer_ticket=waiting_on)
     decision = Decision.objects.create(candidate=candidate, kind=DecisionKind.DEFER, decided_by=decider, decided_at=now,
                                        recommendation=candidate.recommendation, defer_until=until, note=reason)
-    event_record(kind=EventKind.DEFERRED, candidate=candidate, actor=user, occurred_at=now,
-                 data={"decision": decision.pk, "until": until.isoformat(), "reason": reason})
+    data: dict[str, Any] = {"decision": decision.pk, "until": until.isoformat(), "reason": reason}
+    if waiting_on is not None:
+        data["ticket"] = waiting_on.external_id
+    event_record(kind=EventKind.DEFERRED, candidate=candidate, actor=user, occurred_at=now, data=data)
+    return candidate
+
+
+def undo_deadline(candidate: Candidate, now: dt.datetime | None = None) -> dt.datetime | None:
+    """Until when the owner may still take back the candidate's rejection or deferral
+    (None when there is nothing to undo)."""
+    if candidate.status not in (CandidateStatus.REJECTED, CandidateStatus.DEFERRED) or candidate.decided_at is None:
+        return None
+    deadline = candidate.decided_at + dt.timedelta(seconds=UNDO_SECONDS)
+    return deadline if deadline >= _now(now) else None
+
+
+@_atomic
+def candidate_undo(*, candidate_id: int, user: AnyUser, expected_version: int | None = None,
+                   at: dt.datetime | None = None) -> Candidate:
+    """Take back a rejection or deferral within UNDO_SECONDS: the candidate is pending
+    again, and an appended `undone` event withdraws the decision's events (the
+    dashboard's figures leave an undone decision out; its rows stay in the log)."""
+    now = _now(at)
+    candidate = _lock(candidate_id)
+    _check(candidate, user, expected_version, (CandidateStatus.REJECTED, CandidateStatus.DEFERRED))
+    decision = Decision.objects.filter(candidate=candidate).order_by("-decided_at", "-pk").first()
+    late = candidate.decided_at is None or \
+        now > candidate.decided_at + dt.timedelta(seconds=UNDO_SECONDS + UNDO_GRACE_SECONDS)
+    if decision is None or decision.decided_by_id != user.pk or decision.kind == DecisionKind.APPROVE or late:
+        raise DecisionError({"undo": f"Too late to undo: a decision can be taken back for {UNDO_SECONDS} seconds."})
+    kinds = (EventKind.REJECTED, EventKind.FALSE_POSITIVE, EventKind.DEFERRED)
+    withdrawn = [e for e in MeasurementEvent.objects.filter(candidate=candidate, kind__in=kinds,
+                                                            corrections__isnull=True)
+                 if e.data.get("decision") == decision.pk]
+    _save(candidate, now, status=CandidateStatus.PENDING, decided_at=None, decided_by=None, defer_until=None,
+          defer_ticket=None, closed_at=None)
+    if decision.reason_code == RejectReason.FALSE_POSITIVE:
+        from signals.models import ClassifierFeedback, FeedbackStatus
+
+        # Not yet reviewed by an admin: the owner's report is withdrawn with the decision.
+        ClassifierFeedback.objects.filter(candidate=candidate, status=FeedbackStatus.PENDING).delete()
+    events_record([event_for(kind=EventKind.UNDONE, candidate=candidate, actor=user, occurred_at=now, corrects=e,
+                             data={"decision": decision.pk, "undoes": e.kind, "event": e.pk})
+                   for e in withdrawn] or
+                  [event_for(kind=EventKind.UNDONE, candidate=candidate, actor=user, occurred_at=now,
+                             data={"decision": decision.pk, "undoes": decision.kind})])
     return candidate
 
 
 @_atomic
-def candidate_return(*, candidate_id: int, reason: str, at: dt.datetime | None = None) -> Candidate | None:
-    """A deferred candidate whose date has come goes back to the queue (None if it is no
-    longer deferred: decided or already returned meanwhile)."""
+def candidate_return(*, candidate_id: int, reason: str, at: dt.datetime | None = None,
+                     ticket_id: int | None = None) -> Candidate | None:
+    """A deferred candidate whose date has come (or, with `ticket_id`, whose ticket was
+    closed) goes back to the queue; None if it is no longer deferred that way: decided,
+    already returned or deferred again meanwhile."""
     now = _now(at)
     candidate = _lock(candidate_id)
     if candidate.status != CandidateStatus.DEFERRED:
         return None
-    _save(candidate, now, status=CandidateStatus.PENDING, defer_until=None)
+    if ticket_id is not None and candidate.defer_ticket_id != ticket_id:
+        return None
+    _save(candidate, now, status=CandidateStatus.PENDING, defer_until=None, defer_ticket=None)
     event_record(kind=EventKind.RETURNED, candidate=candidate, occurred_at=now, data={"reason": reason})
     return candidate
+
+
+def candidates_return_on_tickets(*, ticket_ids: list[int], at: dt.datetime | None = None) -> int:
+    """The importer saw these tickets solved or closed: candidates deferred until one of
+    them return to the queue, each through candidate_return (its own lock and event)."""
+    done = dict(Ticket.objects.filter(pk__in=ticket_ids, status__in=TICKET_DONE).values_list("pk", "external_id"))
+    if not done:
+        return 0
+    waiting = (Candidate.objects.filter(status=CandidateStatus.DEFERRED, defer_ticket_id__in=list(done))
+               .order_by("account_id", "pk").values_list("pk", "defer_ticket_id"))
+    returned = 0
+    for candidate_id, ticket_id in waiting:
+        if candidate_return(candidate_id=candidate_id, reason=f"ticket {done[ticket_id]} closed", at=at,
+                            ticket_id=ticket_id) is not None:
+            returned += 1
+    return returned
 
 
 @_atomic

@@ -134,6 +134,9 @@ class Candidate(TimestampedModel):
     first_detected_on = models.DateField()
     scored_on = models.DateField(help_text="The as-of day of the last scoring run.")
     defer_until = models.DateField(null=True, blank=True)
+    # Snoozed until this ticket is solved or closed (defer_until is then the backstop).
+    defer_ticket = models.ForeignKey("accounts.Ticket", null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(
         "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

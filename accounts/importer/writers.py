@@ -14,7 +14,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from accounts.importer.validate import Record, Validated
-from accounts.models import Account, Contact, UsageDaily
+from accounts.models import Account, Contact, Ticket, UsageDaily
 from core.roles import OWNER
 
 BATCH = 2000
@@ -63,7 +63,17 @@ def write_all(batch: Validated, *, fast_usage: bool | None = None) -> WriteResul
             batch.contact_ids.update(
                 _lookup(Contact, [r.values["external_id"] for r in records])
             )
+        elif type_name == "ticket":
+            _return_snoozed([r.values["external_id"] for r in records if r.values.get("status") in ("solved", "closed")])
     return result
+
+
+def _return_snoozed(external_ids: list[str]) -> None:
+    """Candidates deferred until one of these tickets is closed come back, through the lifecycle."""
+    from signals.lifecycle import candidates_return_on_tickets
+
+    if external_ids:
+        candidates_return_on_tickets(ticket_ids=list(_lookup(Ticket, external_ids).values()))
 
 
 def _reassign(owner_changes: list[tuple[int, int | None]]) -> None:

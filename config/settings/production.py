@@ -5,6 +5,7 @@ from .base import SMTP_MAILER, env_bool, env_int, env_str
 
 DEBUG = False
 MAILERS = {"default": SMTP_MAILER}
+WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", False)
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
     raise RuntimeError("SECRET_KEY must be set in production")

@@ -106,7 +106,19 @@ def blocker_lead(message: str) -> tuple[str, str]:
 
 @register.filter
 def label(code: str) -> str:
-    return code.replace("_", " ").capitalize() if code else ""
+    """For codes only ("bad_timing" -> "Bad timing"); free text goes through reason_text."""
+    return str(code).replace("_", " ").capitalize() if code not in (None, "") else ""
+
+
+@register.filter
+def reason_text(value: str) -> str:
+    """An event's reason: a reject reason code gets its label, anything the owner typed
+    is shown exactly as typed."""
+    from reviews.models import RejectReason
+
+    if value in RejectReason.values:
+        return str(RejectReason(value).label)
+    return str(value) if value not in (None, "") else ""
 
 
 @register.filter

@@ -298,7 +298,9 @@ def _score(a: Assessment, facts: AccountFacts, rules: RuleSet, as_of: dt.date) -
     if _corroborating_stakeholder(a, day_end(as_of) - dt.timedelta(days=rules.text_window_days)):
         sources.add("stakeholders")
     renewal_days = _renewal_days(facts, as_of)
-    if renewal_days is not None and 0 <= renewal_days <= rules.renewal_window_days:
+    # A customer who plans to cut back, downgrade or leave makes the renewal a risk, not
+    # timing support: a conflict never raises the score.
+    if renewal_days is not None and 0 <= renewal_days <= rules.renewal_window_days and not facts.conflicts:
         sources.add("timing")
     corroboration_share = min(1.0, (len(sources) - 1) / 2) if sources else 0.0
     if facts.verified_outcomes:

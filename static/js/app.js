@@ -224,8 +224,40 @@
     });
   }
 
-  function showToast(level, text) {
+  function csrfHeaders() {
+    try {
+      return JSON.parse(doc.body.getAttribute("hx-headers") || "{}");
+    } catch (err) {
+      return {};
+    }
+  }
+
+  // The Undo button of a decision's toast: it posts to the candidate's undo URL while
+  // the window lasts, then disappears (the server refuses a late one anyway).
+  function addUndo(toast, undo) {
+    var button = doc.createElement("button");
+    button.type = "button";
+    button.className = "btn btn-sm toast-undo";
+    button.textContent = "Undo";
+    button.addEventListener("click", function () {
+      button.disabled = true;
+      window.htmx.ajax("POST", undo.url, {
+        source: button, target: "#detail", swap: "innerHTML",
+        values: { version: String(undo.version) }, headers: csrfHeaders()
+      });
+      // Leave the source element in the page until the request is on its way.
+      window.setTimeout(function () { dismissToast(toast); }, 1000);
+    });
+    toast.insertBefore(button, toast.lastChild);
+    window.setTimeout(function () { dismissToast(toast); }, (undo.seconds || 10) * 1000);
+  }
+
+  function showToast(level, text, undo) {
     if (!TOAST_MS[level]) level = "info";
+    // A success replaces the errors shown before it: they are about the earlier attempt.
+    if (level === "success") {
+      toArray(toastRegion().querySelectorAll(".toast-error")).forEach(dismissToast);
+    }
     // The same message twice in a row (say, a key held down) shows once.
     toArray(toastRegion().querySelectorAll(".toast")).forEach(function (t) {
       if (t.getAttribute("data-text") === text) dismissToast(t);
@@ -254,7 +286,8 @@
     toast.appendChild(body);
     toast.appendChild(close);
     toastRegion().appendChild(toast);
-    scheduleToast(toast);
+    if (undo && undo.url && window.htmx) addUndo(toast, undo);
+    else scheduleToast(toast);
   }
 
   // HX-Trigger: {"showMessage": {"level": "success", "text": "Approved."}}
@@ -264,7 +297,16 @@
     var d = e.detail || {};
     if (typeof d.value === "string") d = { text: d.value };
     else if (d.value && typeof d.value === "object") d = d.value;
-    if (d.text) showToast(d.level, String(d.text));
+    if (d.text) showToast(d.level, String(d.text), d.undo);
+  });
+
+  // After an undo the candidate is back: reload the list (and its counts) with the
+  // filters the owner has set.
+  doc.addEventListener("queueChanged", function () {
+    var form = doc.getElementById("queue-filters");
+    if (!form || !doc.getElementById("queue-list") || !window.htmx) return;
+    var query = new URLSearchParams(new FormData(form)).toString();
+    window.htmx.ajax("GET", form.getAttribute("action") + "?" + query, { target: "#queue-list", swap: "outerHTML" });
   });
 
   function serverSentMessage(xhr) {
@@ -358,6 +400,16 @@
       return;
     }
 
+    var preset = target.closest("[data-set-date]");
+    if (preset) {
+      var input = doc.getElementById(preset.getAttribute("data-for"));
+      if (input) {
+        input.value = preset.getAttribute("data-set-date");
+        input.focus();
+      }
+      return;
+    }
+
     if (target.closest("[data-print]")) {
       e.preventDefault();
       window.print();
@@ -366,6 +418,21 @@
 
     var close = target.closest(".toast-close");
     if (close) dismissToast(close.closest(".toast"));
+  });
+
+  /* -------------------------------------------------------------- counters */
+  // <span class="counter" data-counter-for="ID">: "12 / 2,000" under a limited field.
+
+  doc.addEventListener("input", function (e) {
+    var field = e.target;
+    if (!(field instanceof Element) || !field.id) return;
+    var counter = doc.querySelector('[data-counter-for="' + field.id + '"]');
+    if (!counter) return;
+    var limit = parseInt(field.getAttribute("maxlength"), 10);
+    var used = field.value.length;
+    counter.textContent = used.toLocaleString("en") + " / " + limit.toLocaleString("en");
+    counter.classList.toggle("is-near", used >= limit * 0.9 && used <= limit);
+    counter.classList.toggle("is-over", used > limit);
   });
 
   /* -------------------------------------------------------------- keyboard */

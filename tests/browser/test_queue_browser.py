@@ -26,6 +26,13 @@ def _open_first(page: Page) -> int:
     return pk
 
 
+def _shown_after(page: Page, decided: int) -> int:
+    """The candidate the pane opened by itself after deciding on `decided`."""
+    shown = page.locator("#detail article.candidate")
+    expect(shown).not_to_have_attribute("data-candidate-id", str(decided))
+    return int(shown.get_attribute("data-candidate-id") or 0)
+
+
 def test_an_owner_reviews_the_queue_without_full_page_loads(page: Page, js_errors: list[str], demo_data: str, tmp_path: Path) -> None:
     sign_in(page, "dana@example.com")
     # A marker on window survives htmx swaps but not a full page load.
@@ -53,8 +60,11 @@ def test_an_owner_reviews_the_queue_without_full_page_loads(page: Page, js_error
     assert page.locator("#toasts").inner_text().startswith("Approved")
     assert Candidate.objects.get(pk=pk).status == "approved"
 
+    # Auto-advance: the next candidate is already open, and its row is selected.
+    pk = _shown_after(page, pk)
+    expect(page.locator(f"#candidate-{pk}")).to_have_class(re.compile("is-selected"))
+
     # Reject: an empty reason is refused and the form is kept, then a reason is accepted.
-    pk = _open_first(page)
     page.keyboard.press("r")
     form = page.locator(f"#decide-reject-{pk}")
     form.wait_for(state="visible")
@@ -68,7 +78,7 @@ def test_an_owner_reviews_the_queue_without_full_page_loads(page: Page, js_error
     assert Candidate.objects.get(pk=pk).status == "rejected"
 
     # Defer to a date.
-    pk = _open_first(page)
+    pk = _shown_after(page, pk)
     page.keyboard.press("d")
     form = page.locator(f"#decide-defer-{pk}")
     form.wait_for(state="visible")

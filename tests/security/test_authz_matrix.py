@@ -54,10 +54,16 @@ MATRIX: dict[str, Rule] = {
     "queue": page(hides_rows=True),
     "candidate-detail": page(other_owner=404),
     "candidate-decide": Rule("post", OWNER_DECIDES, data=DECIDE),
+    "candidate-undo": Rule("post", dict(anonymous=LOGIN, other_owner=404, owner=302, leader=403, admin=403)),
     "candidate-outcome": Rule("post", dict(anonymous=LOGIN, other_owner=404, owner=400, leader=403, admin=403),
                               data={"kind": "outreach_sent"}),
     "candidate-follow-up-correct": Rule("post", dict(anonymous=LOGIN, other_owner=404, owner=302, leader=403,
                                                      admin=403), data={"reason": "typo"}),
+    "account-detail": page(other_owner=404),
+    # per-user writes: nothing of anyone else's is reachable (tests/reviews/test_leader_tools.py)
+    "saved-view-save": Rule("post", {r: 302 for r in ROLES}),
+    "saved-view-delete": Rule("post", dict(anonymous=LOGIN, other_owner=404, owner=404, leader=404, admin=404)),
+    "queue-bulk": Rule("post", {r: 302 for r in ROLES}, data={"bulk_action": "assign"}),
     "triage": page(other_owner=404, owner=404),
     "account-reassign": Rule("post", dict(anonymous=LOGIN, other_owner=404, owner=404, leader=302, admin=302),
                              data={"owner": "OWNER_PK"}),
@@ -69,7 +75,7 @@ MATRIX: dict[str, Rule] = {
     "digest-settings": page(),  # each user's own preferences; nothing of anyone else's
     # API
     "api-schema": api(),
-    "api-docs": api(),
+    "api-docs": page(),  # a browser page: signed out, it sends the person to sign in
     "api-evidence-import": api("post", other_owner=403, owner=403, leader=400, admin=400, data={"records": []}),
     "api-account-list": api(hides_rows=True),
     "api-account-detail": api(other_owner=404),
@@ -147,7 +153,7 @@ def url_for(name: str, route: str, world: dict) -> str:
     candidate = factories.CandidateFactory.create(account=world["account"])
     kwargs = {}
     if "<int:pk>" in route:
-        kwargs["pk"] = world["account"].pk if name == "account-reassign" else candidate.pk
+        kwargs["pk"] = world["account"].pk if name in ("account-reassign", "account-detail") else candidate.pk
     if "<int:event_id>" in route:
         kwargs["event_id"] = 999999
     if "<slug:figure>" in route:

@@ -136,3 +136,17 @@ def test_the_brief_is_a_typed_record_that_cites_its_evidence() -> None:
     assert isinstance(brief, Brief)
     assert {"m1", "o1"} <= set(cited_evidence(brief, a.blockers))
     assert isinstance(TemplateBriefWriter().write(a, f, AS_OF), dict), "a writer may return plain data"
+
+
+def test_a_conflict_does_not_let_the_renewal_raise_the_score() -> None:
+    def assessed(conflicts: list) -> Assessment:
+        f = facts(texts=[text("m1")], verified_outcomes=proof(), conflicts=conflicts)
+        f.account.renewal_date = AS_OF + dt.timedelta(days=40)
+        return only(f)
+
+    calm = assessed([])
+    cutting = assessed([(Item("m9", "interaction", at(2), "We will cut 20 seats at renewal"), "reduce")])
+    assert "timing" in calm.components["corroboration"]["reason"]
+    assert cutting.recommendation == "stop"
+    assert "timing" not in cutting.components["corroboration"]["reason"]
+    assert cutting.score < calm.score

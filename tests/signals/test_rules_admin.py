@@ -110,3 +110,15 @@ def test_owners_and_leaders_cannot_edit_rules(client: Client, owner: User, leade
         client.force_login(user)
         response = client.get("/admin/signals/rule/")
         assert response.status_code == 302  # not staff: sent to the admin login
+
+
+def test_a_share_threshold_above_one_is_refused() -> None:
+    import pytest as _pytest
+    from django.core.exceptions import ValidationError
+
+    from signals.rules import parse_rule
+
+    for key in ("seats_threshold", "capacity_threshold"):
+        with _pytest.raises(ValidationError):
+            parse_rule(key, "1.7")
+        assert parse_rule(key, "0.95") == 0.95

@@ -1,5 +1,6 @@
 import datetime as dt
 import json
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -39,9 +40,13 @@ class Command(BaseCommand):
         started = time.perf_counter()
         path = Path(settings.BASE_DIR) / "var" / "demo" / f"book-{options['seed']}-{options['accounts']}-{today}.jsonl"
         path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("w", encoding="utf-8") as out:
+        # Written aside and renamed into place: two processes loading the same book (test
+        # workers) never read each other's half-written file.
+        partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+        with partial.open("w", encoding="utf-8") as out:
             for record in generate_demo_records(seed=options["seed"], accounts=options["accounts"], today=today):
                 out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        os.replace(partial, path)
         # Logins first, so the owners the import names are active when the engine scores.
         self._logins()
         self.stdout.write(f"Demo data: importing {path.relative_to(settings.BASE_DIR)} and scoring every account…")

@@ -256,5 +256,5 @@ def forward(apps, schema_editor):  # type: ignore[no-untyped-def]
 
 
 class Migration(migrations.Migration):
-    dependencies = [("signals", "0005_classifierfeedback_classifiermodel_and_more")]
+    dependencies = [("signals", "0006_defer_ticket_undone")]
     operations = [migrations.RunPython(forward, migrations.RunPython.noop)]

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
 from accounts.models import Account
+from core import dates
 from core.http import HtmxHttpRequest
 from core.roles import is_leader, scope_accounts
 from reviews import selectors
@@ -274,12 +275,19 @@ def account_reassign(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 
-def _month(request: HtmxHttpRequest) -> dt.date:
+def _month(request: HtmxHttpRequest) -> dt.date | None:
+    """The month asked for (a typo falls back to this month); None for a month outside
+    the dates the app computes with, which the views refuse with a 400."""
     raw = request.GET.get("month", "")
     try:
-        return dt.date.fromisoformat(f"{raw}-01") if raw else timezone.now().date().replace(day=1)
+        month = dt.date.fromisoformat(f"{raw}-01") if raw else timezone.now().date().replace(day=1)
     except ValueError:
         return timezone.now().date().replace(day=1)
+    return month if dates.EARLIEST <= month <= dates.LATEST else None
+
+
+MONTH_OUT_OF_RANGE = (f"The month must be between {dates.EARLIEST:%Y-%m} and {dates.LATEST:%Y-%m}, "
+                      "written as YYYY-MM.")
 
 
 @login_required
@@ -288,6 +296,8 @@ def monthly_review(request: HtmxHttpRequest) -> HttpResponse:
     from reviews.monthly import monthly_review as build
 
     month = _month(request)
+    if month is None:
+        return dates.out_of_range_response(MONTH_OUT_OF_RANGE)
     owner = request.GET.get("owner", "")
     owner_id = int(owner) if owner.isdigit() and is_leader(request.user) else None
     reviews = build(user=request.user, month=month, owner_id=owner_id)
@@ -308,6 +318,8 @@ def monthly_review_csv(request: HtmxHttpRequest) -> HttpResponse:
     from reviews.monthly import monthly_review as build
 
     month = _month(request)
+    if month is None:
+        return dates.out_of_range_response(MONTH_OUT_OF_RANGE)
     owner = request.GET.get("owner", "")
     owner_id = int(owner) if owner.isdigit() and is_leader(request.user) else None
     response = HttpResponse(content_type="text/csv; charset=utf-8")

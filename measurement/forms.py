@@ -8,7 +8,6 @@ from typing import Any
 from django import forms
 
 from core.dates import OUT_OF_RANGE, validate_date_range
-
 from measurement.models import EventKind, Pilot
 from measurement.selectors import EventFilters, default_range, pilot_default
 

@@ -16,7 +16,13 @@ from core.dates import out_of_range_response
 from core.http import HtmxHttpRequest
 from core.roles import is_leader
 from measurement import figures, selectors
-from measurement.forms import BREAKDOWNS, DashboardParams, DateOutOfRange, EventFilterForm, dashboard_params
+from measurement.forms import (
+    BREAKDOWNS,
+    DashboardParams,
+    DateOutOfRange,
+    EventFilterForm,
+    dashboard_params,
+)
 
 
 def _params(request: HttpRequest) -> tuple[DashboardParams, selectors.DashboardScope, list]:

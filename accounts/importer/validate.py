@@ -96,9 +96,8 @@ def _clean_usage(raw: RawRecord, data: dict[str, Any]) -> Record | None:
         limit = float(limit) if limit is not None else None
     except OverflowError:  # an integer of hundreds of digits: the general path says "is too large"
         return None
-    if limit is not None:
-        if not math.isfinite(limit):
-            return None
+    if limit is not None and not math.isfinite(limit):
+        return None
     if not math.isfinite(value):
         return None
     department = department.strip() and department if department else ""

@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
@@ -259,7 +260,7 @@ def account_reassign(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         if request.htmx:
             return _message(HttpResponse(status=400), "error", f"Not reassigned: {text}")
         messages.error(request, f"Not reassigned: {text}")
-        return redirect(request.POST.get("back") or "triage")
+        return redirect(_back(request))
     try:
         services.account_reassign(account_id=pk, user=request.user, new_owner_id=form.cleaned_data["owner"].pk)
     except services.DecisionError as exc:
@@ -270,8 +271,17 @@ def account_reassign(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         response = HttpResponse("")
         return _message(response, "success", text)
     messages.success(request, text)
+    return redirect(_back(request))
+
+
+def _back(request: HtmxHttpRequest) -> str:
+    """The form's `back` if it is a page of this site, else triage: the field is sent by
+    the client, so it must not become an open redirect (`https://evil.example/`, `/\\evil`)."""
     back = request.POST.get("back", "")
-    return redirect(back if back.startswith("/") and not back.startswith("//") else "triage")
+    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
+                                                 require_https=request.is_secure()):
+        return back
+    return reverse("triage")
 
 
 

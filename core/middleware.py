@@ -27,6 +27,25 @@ class DeniedAccessLogMiddleware:
         return response
 
 
+class NoStoreForSignedInMiddleware:
+    """Whatever a signed-in user (session or API token) is shown, pages and CSV exports
+    alike, holds customer data: no browser, proxy or shared cache may keep a copy
+    (`Cache-Control: no-store`). A response that sets its own Cache-Control keeps it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.utils.cache import add_never_cache_headers
+
+        response = self.get_response(request)
+        # Read after the view: DRF sets request.user there for token-authenticated calls.
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+            add_never_cache_headers(response)
+        return response
+
+
 class ServiceUnavailableMiddleware:
     """The database went away mid-request: answer 503 with a clear message (JSON for
     the API) instead of a bare 500. Writes run in transactions, so nothing is half-saved."""

@@ -68,9 +68,11 @@ def test_the_generated_env_passes_the_deployment_checks(tmp_path: Path) -> None:
     env_file = tmp_path / ".env"
     make_env(["--output", str(env_file)])
     values = dict(line.split("=", 1) for line in env_file.read_text().splitlines() if "=" in line and line[0] != "#")
-    environ = {**os.environ, **values, "DJANGO_SETTINGS_MODULE": "config.settings.production",
-               "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
-    environ.pop("REDIS_URL", None)
+    # Only what a deployment has: not the test process's environment (the browser tests
+    # set DJANGO_ALLOW_ASYNC_UNSAFE, which the deployment checks rightly refuse).
+    environ = {"PATH": os.environ.get("PATH", ""), "HOME": str(tmp_path), **values,
+               "DJANGO_SETTINGS_MODULE": "config.settings.production",
+               "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", "REDIS_URL": "redis://127.0.0.1:6379/0"}
 
     result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
                             cwd=ROOT, env=environ, capture_output=True, text=True, timeout=120)

@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: install run test lint demo worker beat bench clean
+.PHONY: install run test lint demo worker beat bench env clean
 
 install: $(STAMP)
 
@@ -44,6 +44,10 @@ beat: install
 
 bench: install
 	$(PY) bench/run_all.py
+
+# .env for docker compose (production settings): fresh secrets, never committed.
+env:
+	@PYBIN=$$(scripts/find-python) || exit 1; $$PYBIN scripts/make_env.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-* staticfiles .pytest_cache var

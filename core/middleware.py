@@ -27,6 +27,25 @@ class DeniedAccessLogMiddleware:
         return response
 
 
+class NoStoreForSignedInMiddleware:
+    """Whatever a signed-in user (session or API token) is shown, pages and CSV exports
+    alike, holds customer data: no browser, proxy or shared cache may keep a copy
+    (`Cache-Control: no-store`). A response that sets its own Cache-Control keeps it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.utils.cache import add_never_cache_headers
+
+        response = self.get_response(request)
+        # Read after the view: DRF sets request.user there for token-authenticated calls.
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+            add_never_cache_headers(response)
+        return response
+
+
 class ServiceUnavailableMiddleware:
     """The database went away mid-request: answer 503 with a clear message (JSON for
     the API) instead of a bare 500. Writes run in transactions, so nothing is half-saved."""
@@ -63,18 +82,20 @@ def unavailable_response(request: HttpRequest) -> HttpResponse:
     return response
 
 
-class RejectNulQueryMiddleware:
-    """A NUL character in a query parameter is never meaningful and PostgreSQL cannot
-    compare text with it: answer 400 here once, instead of guarding every filter."""
+class RejectNulMiddleware:
+    """A NUL character in the URL's path (`/api/v1/accounts/a%00b/`) or a query parameter
+    is never meaningful and PostgreSQL cannot compare text with it: answer 400 here once,
+    instead of guarding every lookup and filter."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if any("\x00" in key or any("\x00" in v for v in values) for key, values in request.GET.lists()):
+        in_path = "\x00" in request.path
+        if in_path or any("\x00" in key or any("\x00" in v for v in values) for key, values in request.GET.lists()):
             from django.http import JsonResponse
 
-            message = "Query parameters must not contain NUL characters."
+            message = f"{'The URL' if in_path else 'Query parameters'} must not contain NUL characters."
             if request.path.startswith("/api/"):
                 return JsonResponse({"detail": message}, status=400)
             return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")

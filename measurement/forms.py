@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 
+from core.dates import OUT_OF_RANGE, validate_date_range
 from measurement.models import EventKind, Pilot
 from measurement.selectors import EventFilters, default_range, pilot_default
 
@@ -18,8 +19,8 @@ ALL = "all"
 
 class DashboardForm(forms.Form):
     pilot = forms.CharField(required=False)
-    start = forms.DateField(required=False, label="From")
-    end = forms.DateField(required=False, label="To")
+    start = forms.DateField(required=False, label="From", validators=[validate_date_range])
+    end = forms.DateField(required=False, label="To", validators=[validate_date_range])
     dim = forms.ChoiceField(required=False, choices=BREAKDOWNS)
     n = forms.IntegerField(required=False, min_value=1, max_value=100, label="Sample size")
     seed = forms.IntegerField(required=False, min_value=0, max_value=2**31 - 1)
@@ -37,9 +38,16 @@ class DashboardParams:
     pilot_value: str = ""
 
 
+class DateOutOfRange(ValueError):
+    """A start or end date the dashboard cannot compute with (the view answers 400)."""
+
+
 def dashboard_params(data: dict, *, pilots: list[Pilot], today: dt.date) -> DashboardParams:
     form = DashboardForm(data)
     form.is_valid()
+    # Unlike a typo, a date in year 9999 is no slip to correct silently: refuse it.
+    if form.has_error("start", "date_range") or form.has_error("end", "date_range"):
+        raise DateOutOfRange(OUT_OF_RANGE)
     clean = form.cleaned_data
     notes: list[str] = []
     by_pk = {str(p.pk): p for p in pilots}
@@ -72,8 +80,8 @@ def dashboard_params(data: dict, *, pilots: list[Pilot], today: dt.date) -> Dash
 
 class EventFilterForm(forms.Form):
     kind = forms.CharField(required=False, help_text="One kind or several, comma-separated.")
-    since = forms.DateField(required=False, help_text="On or after this day (UTC).")
-    until = forms.DateField(required=False, help_text="On or before this day (UTC).")
+    since = forms.DateField(required=False, help_text="On or after this day (UTC).", validators=[validate_date_range])
+    until = forms.DateField(required=False, help_text="On or before this day (UTC).", validators=[validate_date_range])
     account = forms.CharField(required=False, max_length=200, help_text="The account's external id.")
 
     def clean_kind(self) -> tuple[str, ...]:

@@ -12,10 +12,17 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from core import csv
+from core.dates import out_of_range_response
 from core.http import HtmxHttpRequest
 from core.roles import is_leader
 from measurement import figures, selectors
-from measurement.forms import BREAKDOWNS, DashboardParams, EventFilterForm, dashboard_params
+from measurement.forms import (
+    BREAKDOWNS,
+    DashboardParams,
+    DateOutOfRange,
+    EventFilterForm,
+    dashboard_params,
+)
 
 
 def _params(request: HttpRequest) -> tuple[DashboardParams, selectors.DashboardScope, list]:
@@ -40,7 +47,10 @@ def _query(params: DashboardParams, **extra: Any) -> str:
 @login_required
 @require_GET
 def dashboard(request: HtmxHttpRequest) -> HttpResponse:
-    params, scope, pilots = _params(request)
+    try:
+        params, scope, pilots = _params(request)
+    except DateOutOfRange as exc:
+        return out_of_range_response(str(exc))
     base = {"params": params, "scope": scope, "pilots": pilots, "query": _query(params),
             "breakdowns": BREAKDOWNS, "is_owner_view": not is_leader(request.user)}
     # Template variables cannot contain hyphens: figure "quality-weekly" is fig.quality_weekly.
@@ -64,7 +74,10 @@ def dashboard_csv(request: HttpRequest, figure: str) -> HttpResponse:
     builder = figures.CSV_BUILDERS.get(figure)
     if builder is None:
         raise Http404("No such figure")
-    params, scope, _ = _params(request)
+    try:
+        params, scope, _ = _params(request)
+    except DateOutOfRange as exc:
+        return out_of_range_response(str(exc))
     result = builder(scope, dim=params.dim, n=params.n, seed=params.seed)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     name = f"{figure}-{params.start:%Y%m%d}-{params.end:%Y%m%d}"

@@ -13,10 +13,12 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import push_url, trigger_client_event
 
 from accounts.models import Account
+from core import dates
 from core.http import HtmxHttpRequest
 from core.roles import is_leader, scope_accounts
 from reviews import selectors
@@ -480,7 +482,7 @@ def account_reassign(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         if request.htmx:
             return _message(HttpResponse(status=400), "error", f"Not reassigned: {text}")
         messages.error(request, f"Not reassigned: {text}")
-        return redirect(request.POST.get("back") or "triage")
+        return redirect(_back(request))
     try:
         services.account_reassign(account_id=pk, user=request.user, new_owner_id=form.cleaned_data["owner"].pk)
     except services.DecisionError as exc:
@@ -491,17 +493,33 @@ def account_reassign(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         response = HttpResponse("")
         return _message(response, "success", text)
     messages.success(request, text)
+    return redirect(_back(request))
+
+
+def _back(request: HtmxHttpRequest) -> str:
+    """The form's `back` if it is a page of this site, else triage: the field is sent by
+    the client, so it must not become an open redirect (`https://evil.example/`, `/\\evil`)."""
     back = request.POST.get("back", "")
-    return redirect(back if back.startswith("/") and not back.startswith("//") else "triage")
+    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
+                                                 require_https=request.is_secure()):
+        return back
+    return reverse("triage")
 
 
 
-def _month(request: HtmxHttpRequest) -> dt.date:
+def _month(request: HtmxHttpRequest) -> dt.date | None:
+    """The month asked for (a typo falls back to this month); None for a month outside
+    the dates the app computes with, which the views refuse with a 400."""
     raw = request.GET.get("month", "")
     try:
-        return dt.date.fromisoformat(f"{raw}-01") if raw else timezone.now().date().replace(day=1)
+        month = dt.date.fromisoformat(f"{raw}-01") if raw else timezone.now().date().replace(day=1)
     except ValueError:
         return timezone.now().date().replace(day=1)
+    return month if dates.EARLIEST <= month <= dates.LATEST else None
+
+
+MONTH_OUT_OF_RANGE = (f"The month must be between {dates.EARLIEST:%Y-%m} and {dates.LATEST:%Y-%m}, "
+                      "written as YYYY-MM.")
 
 
 @login_required
@@ -511,6 +529,8 @@ def monthly_review(request: HtmxHttpRequest) -> HttpResponse:
     from reviews.monthly import monthly_summary
 
     month = _month(request)
+    if month is None:
+        return dates.out_of_range_response(MONTH_OUT_OF_RANGE)
     owner = request.GET.get("owner", "")
     owner_id = int(owner) if owner.isdigit() and is_leader(request.user) else None
     reviews = build(user=request.user, month=month, owner_id=owner_id)
@@ -532,6 +552,8 @@ def monthly_review_csv(request: HtmxHttpRequest) -> HttpResponse:
     from reviews.monthly import monthly_review as build
 
     month = _month(request)
+    if month is None:
+        return dates.out_of_range_response(MONTH_OUT_OF_RANGE)
     owner = request.GET.get("owner", "")
     owner_id = int(owner) if owner.isdigit() and is_leader(request.user) else None
     response = HttpResponse(content_type="text/csv; charset=utf-8")

@@ -83,6 +83,8 @@ def number(value: Any, csv: bool) -> float:
         result = float(value)
     except (TypeError, ValueError):
         raise FieldError(f"must be a number (got {value!r})") from None
+    except OverflowError:  # an integer beyond a float's range, e.g. 400 digits
+        raise FieldError("is too large") from None
     if not math.isfinite(result):
         raise FieldError("must be a finite number")
     return result

@@ -91,11 +91,13 @@ def _clean_usage(raw: RawRecord, data: dict[str, Any]) -> Record | None:
             return None
         if len(_dates) < 100_000:
             _dates[day] = parsed
-    value = float(data["value"])  # present: checked above
-    if limit is not None:
-        limit = float(limit)
-        if not math.isfinite(limit):
-            return None
+    try:
+        value = float(data["value"])  # present: checked above
+        limit = float(limit) if limit is not None else None
+    except OverflowError:  # an integer of hundreds of digits: the general path says "is too large"
+        return None
+    if limit is not None and not math.isfinite(limit):
+        return None
     if not math.isfinite(value):
         return None
     department = department.strip() and department if department else ""
@@ -155,10 +157,30 @@ def _clean_record(raw: RawRecord) -> tuple[Record | None, list[LineError]]:
         if name != "type" and name not in record_type.by_name and value is not None
     }
     for name, value in extra.items():
+        if _too_deep(value):
+            # Extra attributes are kept as JSON; nothing real nests this deep, and walking
+            # or storing hundreds of levels exhausts the recursion limit.
+            return None, [error(name, f"is nested too deeply (at most {MAX_EXTRA_DEPTH} levels)")]
         if _has_nul(name) or _has_nul(value):
             # PostgreSQL cannot store U+0000 in text or JSON; say so instead of failing the batch.
             return None, [error(name, "contains a NUL character")]
     return Record(record_type, raw.source, raw.line, values, extra, raw.raw), []
+
+
+MAX_EXTRA_DEPTH = 32
+
+
+def _too_deep(value: Any) -> bool:
+    """Whether lists and objects in `value` nest deeper than MAX_EXTRA_DEPTH, checked
+    without recursion so that the check itself cannot overflow the stack."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, list | dict):
+            if depth > MAX_EXTRA_DEPTH:
+                return True
+            stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return False
 
 
 def _has_nul(value: Any) -> bool:

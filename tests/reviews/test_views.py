@@ -258,6 +258,30 @@ def test_triage_and_reassign(client: Client, leader: User, owner: User) -> None:
     assert list(client.get("/triage/").context["candidates"]) == []
 
 
+@pytest.mark.parametrize("back", ["https://evil.example/phish", "//evil.example/phish", "/\\evil.example/phish",
+                                  "javascript:alert(1)"])
+@pytest.mark.parametrize("owner_field", ["", "x"], ids=["invalid", "valid"])
+def test_reassign_never_redirects_off_site(client: Client, leader: User, owner: User, back: str,
+                                           owner_field: str) -> None:
+    account = factories.AccountFactory.create(owner=None)
+    client.force_login(leader)
+
+    response = client.post(f"/accounts/{account.pk}/reassign/",
+                           {"owner": owner.pk if owner_field else "", "back": back})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/triage/"
+
+
+def test_reassign_returns_to_a_page_of_the_site(client: Client, leader: User) -> None:
+    account = factories.AccountFactory.create(owner=None)
+    client.force_login(leader)
+
+    response = client.post(f"/accounts/{account.pk}/reassign/", {"owner": "", "back": "/triage/?page=2"})
+
+    assert response["Location"] == "/triage/?page=2"
+
+
 def test_owners_cannot_triage_or_reassign(client: Client, owner: User, mine: Candidate) -> None:
     client.force_login(owner)
     assert client.get("/triage/").status_code == 404

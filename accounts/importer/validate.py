@@ -94,9 +94,9 @@ def _clean_usage(raw: RawRecord, data: dict[str, Any]) -> Record | None:
     value = float(data["value"])  # present: checked above
     if limit is not None:
         limit = float(limit)
-        if not math.isfinite(limit):
+        if not math.isfinite(limit) or limit < 0:
             return None
-    if not math.isfinite(value):
+    if not math.isfinite(value) or value < 0:
         return None
     department = department.strip() and department if department else ""
     values = {"account": account, "metric": metric, "value": value, "date": parsed, "department": department,

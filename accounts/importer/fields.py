@@ -17,6 +17,10 @@ Parser = Callable[[Any, bool], Any]
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
+# Python's ISO parser also reads week dates (2026-W01-1), ordinal dates (2026-001) and the
+# basic form (20260101); the format promises calendar dates, so the date part must be these.
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+_TIMESTAMP_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]|$)", re.ASCII)
 _TRUE = {"true", "1", "yes", "y", "t"}
 _FALSE = {"false", "0", "no", "n", "f"}
 
@@ -77,6 +81,17 @@ def integer(value: Any, csv: bool) -> int:
 
 
 def number(value: Any, csv: bool) -> float:
+    return _number(value)
+
+
+def non_negative_number(value: Any, csv: bool) -> float:
+    result = _number(value)
+    if result < 0:
+        raise FieldError(f"must not be negative (got {value!r})")
+    return result
+
+
+def _number(value: Any) -> float:
     if isinstance(value, bool):
         raise FieldError("must be a number")
     try:
@@ -90,7 +105,7 @@ def number(value: Any, csv: bool) -> float:
     return result
 
 
-def decimal(max_digits: int = 14, places: int = 2) -> Parser:
+def decimal(max_digits: int = 14, places: int = 2, *, non_negative: bool = False) -> Parser:
     limit = Decimal(10) ** (max_digits - places)
 
     def parse(value: Any, csv: bool) -> Decimal:
@@ -104,6 +119,8 @@ def decimal(max_digits: int = 14, places: int = 2) -> Parser:
             raise FieldError("must be a finite number")
         if abs(result) >= limit:
             raise FieldError("is too large")
+        if non_negative and result < 0:
+            raise FieldError(f"must not be negative (got {value!r})")
         return result.quantize(Decimal(1).scaleb(-places))
 
     return parse
@@ -123,7 +140,7 @@ def date_(value: Any, csv: bool) -> date:
     if not isinstance(value, str):
         raise FieldError("must be a date YYYY-MM-DD")
     try:
-        if len(value) != 10:
+        if not _DATE.fullmatch(value):
             raise ValueError
         return date.fromisoformat(value)
     except ValueError:
@@ -134,6 +151,8 @@ def timestamp(value: Any, csv: bool) -> datetime:
     if not isinstance(value, str):
         raise FieldError("must be an ISO 8601 timestamp")
     try:
+        if not _TIMESTAMP_DATE.match(value.strip()):
+            raise ValueError
         result = datetime.fromisoformat(value.strip())
     except ValueError:
         raise FieldError(f"must be an ISO 8601 timestamp (got {value!r})") from None

@@ -2,6 +2,7 @@
 
 import csv
 import json
+import re
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -56,7 +57,57 @@ def read_jsonl(name: str, stream: IO[str]) -> Iterator[RawRecord]:
         if not isinstance(data, dict):
             yield RawRecord(name, number, raw, None, parse_error="each line must be a JSON object")
             continue
+        duplicate = _duplicate_key(stripped, data)
+        if duplicate is not None:
+            yield RawRecord(name, number, raw, None,
+                            parse_error=f"the key {duplicate!r} appears more than once in one object")
+            continue
         yield RawRecord(name, number, raw, data)
+
+
+# A JSON string, and whether a colon follows it (then it is a key). Outside strings JSON
+# has no quote characters, so matching strings left to right finds every key exactly.
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"(\s*:)?')
+
+
+def _count_keys(value: Any) -> int:
+    # Iterative: a line may nest as deep as the JSON parser allows (1,024 levels).
+    count, stack = 0, [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            count += len(item)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return count
+
+
+def _duplicate_key(text: str, data: dict[str, Any]) -> str | None:
+    """The first key that an object of this line repeats, or None.
+
+    JSON parsers keep the last of a repeated key silently, so a line that says a ticket is
+    both open and solved would import as whichever came last. Fewer keys in the parsed
+    objects than in the text means a repeat; only then is the line parsed again to name it.
+    """
+    written = sum(1 for match in _JSON_STRING.finditer(text) if match.group(1))
+    if written == _count_keys(data):
+        return None
+    found: list[str] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        seen: set[str] = set()
+        for key, _ in items:
+            if key in seen and not found:
+                found.append(key)
+            seen.add(key)
+        return dict(items)
+
+    try:
+        json.loads(text, object_pairs_hook=pairs)
+    except RecursionError:
+        return found[0] if found else "(a key nested too deep to name)"
+    return found[0] if found else None
 
 
 # Larger than any cell the format accepts (customer texts are refused above 200,000

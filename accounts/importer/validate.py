@@ -96,9 +96,9 @@ def _clean_usage(raw: RawRecord, data: dict[str, Any]) -> Record | None:
         limit = float(limit) if limit is not None else None
     except OverflowError:  # an integer of hundreds of digits: the general path says "is too large"
         return None
-    if limit is not None and not math.isfinite(limit):
-        return None
-    if not math.isfinite(value):
+    if limit is not None and (not math.isfinite(limit) or limit < 0):
+        return None  # the general path reports a negative or non-finite limit
+    if not math.isfinite(value) or value < 0:
         return None
     department = department.strip() and department if department else ""
     values = {"account": account, "metric": metric, "value": value, "date": parsed, "department": department,

@@ -238,6 +238,24 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 0}
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "celery")
+
+# Throttle counts (DRF) and login failures (django-axes) must be shared by every web
+# process: with a per-process cache each gunicorn worker kept its own count, and three
+# workers let through three times the limit. With Redis configured they live there; the
+# embedded default (one process, no Redis) keeps Django's in-process cache and axes'
+# database handler. Production refuses to start without REDIS_URL (production.py).
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env_str("CACHE_URL", REDIS_URL),
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "expansion"),
+            # A hung Redis must not hold a request for long (see BROKER_TIMEOUT).
+            "OPTIONS": {"socket_connect_timeout": BROKER_TIMEOUT, "socket_timeout": BROKER_TIMEOUT},
+        }
+    }
+    AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+    AXES_CACHE = "default"
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_TIMEZONE = "UTC"

@@ -9,6 +9,12 @@ WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", False)
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
     raise RuntimeError("SECRET_KEY must be set in production")
+if not REDIS_URL:  # noqa: F405
+    raise RuntimeError(
+        "REDIS_URL must be set in production: API throttles and the login lockout count in "
+        "the shared cache there (without it every web process keeps its own count, and the "
+        "limits multiply by the number of processes)"
+    )
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

@@ -50,3 +50,19 @@ def test_the_admin_is_read_only(client: Client, admin_user: User, event: Measure
     assert bulk.status_code in (200, 302)
     event.refresh_from_db()
     assert event.kind == EventKind.REVIEWED
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the append-only trigger exists on PostgreSQL only")
+@pytest.mark.django_db(transaction=True)
+def test_the_database_refuses_truncate(owner: User) -> None:
+    import psycopg
+
+    account = factories.AccountFactory.create(owner=owner)
+    MeasurementEvent.objects.create(kind=EventKind.REVIEWED, account=account, owner=owner, actor=owner)
+    # A session of its own, as psql or a stray script would open: no opt-in to truncating.
+    db = connection.settings_dict
+    other = psycopg.connect(dbname=db["NAME"], user=db["USER"], password=db["PASSWORD"] or None,
+                            host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432, autocommit=True)
+    with other, pytest.raises(psycopg.errors.InsufficientPrivilege, match="append-only: TRUNCATE refused"):
+        other.execute(f"TRUNCATE {MeasurementEvent._meta.db_table} CASCADE")
+    assert MeasurementEvent.objects.count() == 1

@@ -18,7 +18,18 @@ class ExternalIdAdmin(admin.ModelAdmin):
 
 @admin.register(m.Account)
 class AccountAdmin(ExternalIdAdmin):
-    list_display = ["name", "external_id", "owner", "segment", "plan", "seats_purchased", "arr", "renewal_date", "health", "outreach_allowed"]
+    list_display = [
+        "name",
+        "external_id",
+        "owner",
+        "segment",
+        "plan",
+        "seats_purchased",
+        "arr",
+        "renewal_date",
+        "health",
+        "outreach_allowed",
+    ]
     list_filter = ["segment", "plan", "health", "outreach_allowed", "owner"]
     search_fields = ["name", "external_id", "owner__email"]
     list_select_related = ["owner"]

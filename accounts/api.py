@@ -36,7 +36,9 @@ class EvidenceImportApi(APIView):
 
     class EvidenceImportInputSerializer(serializers.Serializer):
         records = serializers.ListField(
-            child=serializers.JSONField(), allow_empty=False, max_length=MAX_RECORDS,
+            child=serializers.JSONField(),
+            allow_empty=False,
+            max_length=MAX_RECORDS,
             help_text="Objects exactly like the lines of a JSON Lines import file, each with a `type`.",
         )
         skip_invalid = serializers.BooleanField(default=False)
@@ -60,8 +62,10 @@ class EvidenceImportApi(APIView):
             200: EvidenceImportOutputSerializer,
             400: inline_serializer(
                 "ImportErrors",
-                {"detail": serializers.CharField(),
-                 "errors": serializers.ListField(child=ImportErrorSerializer(), required=False)},
+                {
+                    "detail": serializers.CharField(),
+                    "errors": serializers.ListField(child=ImportErrorSerializer(), required=False),
+                },
             ),
         },
     )
@@ -94,20 +98,22 @@ class EvidenceImportApi(APIView):
             return Response(
                 {
                     "detail": f"{len(failed.result.rejected)} invalid record(s); nothing was written.",
-                    "errors": [
-                        {"line": e.line, "field": e.field, "reason": e.reason} for e in failed.result.errors
-                    ],
+                    "errors": [{"line": e.line, "field": e.field, "reason": e.reason} for e in failed.result.errors],
                 },
                 status=status.HTTP_400_BAD_REQUEST,
             )
         rejected = [
-            {"line": raw.line, "errors": [f"{e.field}: {e.reason}" for e in errors]}
-            for raw, errors in result.rejected
+            {"line": raw.line, "errors": [f"{e.field}: {e.reason}" for e in errors]} for raw, errors in result.rejected
         ]
         return Response(
             self.EvidenceImportOutputSerializer(
-                {"total": result.total, "dry_run": result.dry_run, "counts": result.counts,
-                 "rejected": rejected, "import_id": result.run_id}
+                {
+                    "total": result.total,
+                    "dry_run": result.dry_run,
+                    "counts": result.counts,
+                    "rejected": rejected,
+                    "import_id": result.run_id,
+                }
             ).data
         )
 
@@ -126,8 +132,20 @@ class AccountSerializer(serializers.ModelSerializer):
     class Meta:
         model = m.Account
         fields = [
-            "external_id", "name", "owner_email", "segment", "plan", "seats_purchased", "arr",
-            "currency", "renewal_date", "goals", "outreach_allowed", "health", "source", "extra",
+            "external_id",
+            "name",
+            "owner_email",
+            "segment",
+            "plan",
+            "seats_purchased",
+            "arr",
+            "currency",
+            "renewal_date",
+            "goals",
+            "outreach_allowed",
+            "health",
+            "source",
+            "extra",
             "updated_at",
         ]
         read_only_fields = fields
@@ -136,10 +154,12 @@ class AccountSerializer(serializers.ModelSerializer):
 class AccountListApi(ListAPIView):
     serializer_class = AccountSerializer
 
-    @extend_schema(parameters=[
-        OpenApiParameter("q", str, description="search by name or exact external id"),
-        OpenApiParameter("segment", str),
-    ])
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("q", str, description="search by name or exact external id"),
+            OpenApiParameter("segment", str),
+        ]
+    )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 
@@ -167,13 +187,51 @@ def _evidence_serializer(model: type[Model], fields: list[str]) -> type[serializ
 
 
 EVIDENCE = {
-    "contacts": (m.Contact, ["external_id", "name", "email", "title", "role", "department", "active", "source", "extra"]),
+    "contacts": (
+        m.Contact,
+        ["external_id", "name", "email", "title", "role", "department", "active", "source", "extra"],
+    ),
     "usage": (m.UsageDaily, ["metric", "date", "department", "value", "limit", "source"]),
-    "tickets": (m.Ticket, ["external_id", "subject", "body", "status", "priority", "opened_at", "closed_at", "contact", "source", "extra"]),
-    "interactions": (m.Interaction, ["external_id", "text", "occurred_at", "channel", "direction", "contact", "source", "extra"]),
-    "outcomes": (m.Outcome, ["external_id", "title", "recorded_at", "goal", "metric", "baseline", "value", "department", "verified", "source", "extra"]),
+    "tickets": (
+        m.Ticket,
+        [
+            "external_id",
+            "subject",
+            "body",
+            "status",
+            "priority",
+            "opened_at",
+            "closed_at",
+            "contact",
+            "source",
+            "extra",
+        ],
+    ),
+    "interactions": (
+        m.Interaction,
+        ["external_id", "text", "occurred_at", "channel", "direction", "contact", "source", "extra"],
+    ),
+    "outcomes": (
+        m.Outcome,
+        [
+            "external_id",
+            "title",
+            "recorded_at",
+            "goal",
+            "metric",
+            "baseline",
+            "value",
+            "department",
+            "verified",
+            "source",
+            "extra",
+        ],
+    ),
     "notes": (m.Note, ["external_id", "text", "written_at", "author_email", "source", "extra"]),
-    "opportunities": (m.Opportunity, ["external_id", "name", "stage", "amount", "opened_at", "closed_at", "signal_ref", "source", "extra"]),
+    "opportunities": (
+        m.Opportunity,
+        ["external_id", "name", "stage", "amount", "opened_at", "closed_at", "signal_ref", "source", "extra"],
+    ),
 }
 
 ORDERING = {

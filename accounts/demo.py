@@ -398,34 +398,27 @@ EXPANSION_TEMPLATES: dict[tuple[str, str], tuple[str, ...]] = {
         "We're growing fast. How have other customers scaled the platform across departments?",
         "If {new_dept} wanted to start using this too, how would that work?",
         "Does the platform handle multiple business units? We might grow into that.",
-        "Our {new_dept} team saw a demo and liked it. What would it take to give them "
-        "their own workspace?",
+        "Our {new_dept} team saw a demo and liked it. What would it take to give them their own workspace?",
     ),
     ("cross_sell", "buying"): (
         "We want to add {product} for the {dept} team starting {date}. {dm_first} "
         "({dm_title}) has the budget; please send a proposal.",
         "Meeting summary: {first} confirmed they'll buy {product} this quarter for {n} "
         "users; {dm} approves and wants it live by {date}.",
-        "{dm_first} approved {product} for next quarter. Can you send the order form so "
-        "we can start on {date}?",
+        "{dm_first} approved {product} for next quarter. Can you send the order form so we can start on {date}?",
     ),
     ("cross_sell", "curious"): (
         "I heard you have a new product line. Can you provide more information?",
-        "Saw the {product} announcement. What does it do, and does it work with what we "
-        "already have?",
+        "Saw the {product} announcement. What does it do, and does it work with what we already have?",
         "Is {product} something we could trial at some point?",
-        "A colleague in {dept2} asked whether {product} is separate from our current "
-        "subscription. Could you explain?",
+        "A colleague in {dept2} asked whether {product} is separate from our current subscription. Could you explain?",
     ),
     ("add_on", "buying"): (
-        "We need the {addon} before our board review on {date}. {dm_first} signed off; "
-        "please add it to our contract.",
-        "Please quote the {addon} for all {seats} users; we want it live by {date}. {dm} "
-        "({dm_title}) approves.",
+        "We need the {addon} before our board review on {date}. {dm_first} signed off; please add it to our contract.",
+        "Please quote the {addon} for all {seats} users; we want it live by {date}. {dm} ({dm_title}) approves.",
         "Call note: {first} said the {addon} is now a requirement from {dm_first}'s team; "
         "they want to sign before {date}.",
-        "We're ready to buy the {addon}. The PO is approved by {dm}; what's the fastest "
-        "way to get it switched on?",
+        "We're ready to buy the {addon}. The PO is approved by {dm}; what's the fastest way to get it switched on?",
     ),
     ("add_on", "curious"): (
         "We're interested in exploring your {addon}.",
@@ -436,8 +429,7 @@ EXPANSION_TEMPLATES: dict[tuple[str, str], tuple[str, ...]] = {
     ("volume_pricing", "buying"): (
         "We're rolling out to {users} users across the group by {date} and need volume "
         "pricing on the order. {dm_first} ({dm_title}) will sign.",
-        "Procurement needs a volume-tier quote for {users} seats before {date}; the budget "
-        "is approved.",
+        "Procurement needs a volume-tier quote for {users} seats before {date}; the budget is approved.",
         "Meeting summary: {dm} asked for a multi-year volume agreement covering {users} "
         "users from {date} and wants numbers this month.",
     ),
@@ -451,35 +443,27 @@ EXPANSION_TEMPLATES: dict[tuple[str, str], tuple[str, ...]] = {
 CONFLICT_TEMPLATES: dict[str, tuple[str, ...]] = {
     "reduce": (
         "At renewal we'd like to reduce our seats from {seats} to {seats_down}.",
-        "We're cutting headcount in {dept}; please reduce our license by {n} seats from "
-        "{date}.",
+        "We're cutting headcount in {dept}; please reduce our license by {n} seats from {date}.",
         "Budget is being cut next year, so we need to drop to {seats_down} seats at renewal.",
         "We'd like to remove {n} inactive users and lower our seat count at renewal.",
-        "Meeting summary: {dm} wants to reduce scope to the {dept} team only next year, "
-        "roughly {seats_down} seats.",
+        "Meeting summary: {dm} wants to reduce scope to the {dept} team only next year, roughly {seats_down} seats.",
     ),
     "downgrade": (
-        "We'd like to downgrade from {plan} to {prev_plan} at renewal; we're not using the "
-        "advanced features.",
+        "We'd like to downgrade from {plan} to {prev_plan} at renewal; we're not using the advanced features.",
         "Can we move down to the {prev_plan} plan? The current plan is more than we need.",
-        "Our CFO asked for a cheaper option. Is there a smaller plan we could move to at "
-        "renewal?",
+        "Our CFO asked for a cheaper option. Is there a smaller plan we could move to at renewal?",
         "Please remove the {addon} from our contract at renewal; we're not using it.",
     ),
     "cancel": (
         "Please treat this as notice that we intend to cancel at renewal on {renewal}.",
         "We won't be renewing. {dm_first} has decided to consolidate our tools.",
-        "Please don't auto-renew our subscription; we need to discuss cancelling or "
-        "cutting back.",
-        "Call note: {first} said leadership plans to cancel at renewal unless the "
-        "{integration} sync issues are fixed.",
+        "Please don't auto-renew our subscription; we need to discuss cancelling or cutting back.",
+        "Call note: {first} said leadership plans to cancel at renewal unless the {integration} sync issues are fixed.",
     ),
     "competitor": (
         "We're evaluating {competitor} as an alternative ahead of our renewal.",
-        "Call note: {first} said the team is trialling {competitor} and comparing pricing "
-        "before the renewal.",
-        "Finance has asked us to review all vendors; we're looking at alternatives "
-        "including {competitor}.",
+        "Call note: {first} said the team is trialling {competitor} and comparing pricing before the renewal.",
+        "Finance has asked us to review all vendors; we're looking at alternatives including {competitor}.",
         "We're moving our {dept} team to {competitor} next quarter.",
     ),
 }
@@ -492,23 +476,19 @@ ORDINARY_TEMPLATES: dict[str, tuple[str, ...]] = {
         "How do I set up a recurring export of the {report} to {integration}?",
         "Quick question: where do I change the default approval chain for {dept}?",
         "Is there a way to bulk-edit the due dates on open tasks? We have about {k} to move.",
-        "Can you point me to the docs for the {integration} connector? The setup page "
-        "links to an old article.",
+        "Can you point me to the docs for the {integration} connector? The setup page links to an old article.",
         "How do we give an external auditor read-only access for two weeks?",
         "What's the best way to archive last year's workflows without losing the history?",
-        "Can dashboards be shared with people outside the company, or only with logged-in "
-        "users?",
+        "Can dashboards be shared with people outside the company, or only with logged-in users?",
         "How do I reassign everything owned by someone who left the {dept} team?",
         "Is there a keyboard shortcut for approving items from the list view?",
         "Where can I see who changed a workflow step? Looking for the audit trail.",
         "Can we rename the default statuses to match our internal wording?",
     ),
     "thanks": (
-        "Thanks for the quick turnaround on the {integration} issue yesterday; the team "
-        "noticed.",
+        "Thanks for the quick turnaround on the {integration} issue yesterday; the team noticed.",
         "Just wanted to say the training session on {weekday} was excellent. Thank you!",
-        "Thanks {owner_first}, the slides from our review were really useful for our "
-        "leadership meeting.",
+        "Thanks {owner_first}, the slides from our review were really useful for our leadership meeting.",
         "Appreciate the help getting {dept} set up. Everything is running smoothly now.",
         "Big thanks to your support team, they sorted out our SSO problem in under an hour.",
         "Thank you for the recap email. I've shared it with {dm_first}.",
@@ -517,25 +497,21 @@ ORDINARY_TEMPLATES: dict[str, tuple[str, ...]] = {
     "scheduling": (
         "Can we move our check-in to {weekday} at {time}? Something came up.",
         "Works for me. Let's do {weekday} at {time} and I'll bring {dm_first}.",
-        "Could you send a calendar invite for the quarterly review? Any day next week "
-        "except {weekday}.",
+        "Could you send a calendar invite for the quarterly review? Any day next week except {weekday}.",
         "I'm out of office until {date}; {first2} will cover anything urgent.",
         "Confirming our training session for the {dept} team on {weekday} at {time}.",
         "Can we push the quarterly review to next month? We're in the middle of our audit.",
         "Meeting summary: regular check-in, walked through recent tickets and the {feature} "
         "rollout in {dept}. No changes requested.",
-        "Call note: {first} asked for the agenda ahead of the quarterly review; nothing "
-        "else open.",
+        "Call note: {first} asked for the agenda ahead of the quarterly review; nothing else open.",
         "Meeting summary: onboarding session with the {dept} team, {k} people attended. "
         "Follow-up: send the admin guide.",
         "Meeting summary: quarterly review with {dm_first} and {first}. Top requests: better "
         "filters and faster exports. Next review in {month}.",
-        "Call note: walked {first} through the {feature} setup; they will try it in {dept} "
-        "next week.",
+        "Call note: walked {first} through the {feature} setup; they will try it in {dept} next week.",
     ),
     "bug": (
-        "The {report} export has the wrong date format since this morning: it shows "
-        "MM/DD instead of DD/MM.",
+        "The {report} export has the wrong date format since this morning: it shows MM/DD instead of DD/MM.",
         "We're getting a 502 error when we open the {feature} page in Chrome.",
         "Emails from the approval workflow are landing in spam for some of our users.",
         "The {integration} sync skipped about {k} records overnight. Can someone take a look?",
@@ -544,25 +520,21 @@ ORDINARY_TEMPLATES: dict[str, tuple[str, ...]] = {
         "Since yesterday the mobile app logs us out every few minutes.",
         "Filters on the task list reset every time I refresh the page.",
         "A user in {dept} can see workflows from another team. Is that a permissions bug?",
-        "Call note: {first} walked us through the {report} export error; screenshots to "
-        "follow by email.",
+        "Call note: {first} walked us through the {report} export error; screenshots to follow by email.",
         "Call note: {first} confirmed the {integration} sync is working again after the fix.",
     ),
     "billing": (
         "Could you resend invoice {invoice}? Our AP system rejected the first copy.",
         "Please update our billing address to the new office; details attached.",
-        "Our PO number changed for the new fiscal year: {po}. Please reference it on "
-        "future invoices.",
+        "Our PO number changed for the new fiscal year: {po}. Please reference it on future invoices.",
         "Can we switch from card payments to bank transfer?",
         "Who should I contact about the VAT number on our invoice? It's missing a digit.",
         "We need a W-9 and your bank details on letterhead for our vendor setup.",
-        "Can you confirm the renewal invoice will go out in {month}? Finance is planning "
-        "cash flow.",
+        "Can you confirm the renewal invoice will go out in {month}? Finance is planning cash flow.",
         "Please add {first2} as a billing contact so invoices reach both of us.",
     ),
     "negation": (
-        "We don't need more seats this year, but could you move two licences from {dept} "
-        "to {dept2}?",
+        "We don't need more seats this year, but could you move two licences from {dept} to {dept2}?",
         "No plans to upgrade for now; the {plan} plan covers what we need.",
         "We're not looking to add anything at renewal. Just confirming the invoice date.",
         "To be clear, we're not interested in the {addon} at the moment, thanks.",
@@ -572,30 +544,21 @@ ORDINARY_TEMPLATES: dict[str, tuple[str, ...]] = {
         "How do I add a colleague from {dept} as a viewer on the {report}?",
     ),
     "version": (
-        "We upgraded to version {version} of the desktop connector and the sidebar "
-        "disappeared. Known issue?",
-        "Is the {version} upgrade of the {integration} connector required before the old "
-        "one is retired?",
-        "Our IT team is upgrading Windows on all laptops next week; any compatibility "
-        "concerns with the add-in?",
-        "After upgrading our browser to the latest version the editor toolbar overlaps the "
-        "text.",
-        "Do we need to do anything for the API version upgrade you announced, or is it "
-        "automatic?",
+        "We upgraded to version {version} of the desktop connector and the sidebar disappeared. Known issue?",
+        "Is the {version} upgrade of the {integration} connector required before the old one is retired?",
+        "Our IT team is upgrading Windows on all laptops next week; any compatibility concerns with the add-in?",
+        "After upgrading our browser to the latest version the editor toolbar overlaps the text.",
+        "Do we need to do anything for the API version upgrade you announced, or is it automatic?",
     ),
     "survey": (
         "On a scale of 1-10 I'd give the onboarding a 9. The {dept} team loved it.",
         "Survey answer: on a scale of 1-10, 8. Support is great, reporting could be faster.",
-        "Our {report} has to scale to the new cost centres; can the template handle 40 "
-        "columns?",
-        "We're scaling back the number of approval steps in {dept}; can you help simplify "
-        "the workflow?",
-        "Two new hires in {dept} start on {weekday}; can they join the next onboarding "
-        "webinar?",
+        "Our {report} has to scale to the new cost centres; can the template handle 40 columns?",
+        "We're scaling back the number of approval steps in {dept}; can you help simplify the workflow?",
+        "Two new hires in {dept} start on {weekday}; can they join the next onboarding webinar?",
     ),
     "security": (
-        "Our security team needs your latest SOC 2 report and pen-test summary for the "
-        "annual review.",
+        "Our security team needs your latest SOC 2 report and pen-test summary for the annual review.",
         "Can you fill in our vendor security questionnaire by {date}?",
         "Is the data for our workspace stored in the EU region? Legal is asking.",
         "Feature request: it would help if comments supported @mentions of whole teams.",
@@ -604,20 +567,16 @@ ORDINARY_TEMPLATES: dict[str, tuple[str, ...]] = {
         "We're preparing our internal training; is there a slide deck we can reuse?",
     ),
     "outbound": (
-        "Hi {first}, sharing the recap and the action items from today's review. Let me "
-        "know if I missed anything.",
+        "Hi {first}, sharing the recap and the action items from today's review. Let me know if I missed anything.",
         "Hi {first}, checking in on the {feature} rollout in {dept}. Anything blocking you?",
-        "Hi {first}, this month's release notes are out; the {feature} changes should help "
-        "your {dept} team.",
+        "Hi {first}, this month's release notes are out; the {feature} changes should help your {dept} team.",
         "Hi {first}, would {weekday} at {time} work for our quarterly review?",
         "Hi {first}, here is the recording of the admin training as promised.",
         "Hi {first}, just confirming we've received your PO; nothing else needed from you.",
-        "Hi {first}, congratulations on the launch! Let me know if the team needs anything "
-        "from us.",
+        "Hi {first}, congratulations on the launch! Let me know if the team needs anything from us.",
     ),
     "nps": (
-        "Hi {first}, on a scale of 1-10, how likely are you to recommend us to a colleague? "
-        "Two minutes, promise.",
+        "Hi {first}, on a scale of 1-10, how likely are you to recommend us to a colleague? Two minutes, promise.",
         "Hi {first}, quick one: on a scale of 1-10, how easy was the rollout for {dept}?",
     ),
 }
@@ -695,8 +654,7 @@ NOTE_TEMPLATES: dict[str, tuple[str, ...]] = {
         "Quarterly review done. {champ} is happy with {feature}; {dm} ({dm_title}) wants a "
         "renewal plan by {renewal_month}.",
         "Champion {champ} is moving to a new role in {month}; need to meet their replacement.",
-        "Procurement prefers multi-year terms at renewal; check the discount policy before "
-        "{renewal_month}.",
+        "Procurement prefers multi-year terms at renewal; check the discount policy before {renewal_month}.",
         "{dept} rollout slowed by the {integration} connector; revisit after the fix ships.",
         "Exec sponsor is {dm}. Prefers short emails with numbers over slides.",
         "Training attendance was low in {dept}; offered a second session.",
@@ -829,9 +787,7 @@ class AccountPlan:
 # --------------------------------------------------------------------------- public API
 
 
-def generate_demo_records(
-    *, seed: int = 20261123, accounts: int = 200, today: dt.date
-) -> Iterator[dict[str, Any]]:
+def generate_demo_records(*, seed: int = 20261123, accounts: int = 200, today: dt.date) -> Iterator[dict[str, Any]]:
     """Yield the demo book as import-format records: accounts first, usage last.
 
     `accounts` counts the six scenario accounts too. The same seed and today give the
@@ -931,9 +887,7 @@ def _deal(rng: random.Random, pool: Sequence[int], share: float, total: int) -> 
 # --------------------------------------------------------------------------- scenarios
 
 
-def _contact_list(account: str, domain: str, people: Sequence[tuple[str, str, str, str]]) -> list[
-    Contact
-]:
+def _contact_list(account: str, domain: str, people: Sequence[tuple[str, str, str, str]]) -> list[Contact]:
     return [
         Contact(
             external_id=f"{account}-c{number}",
@@ -995,15 +949,23 @@ def _northwind(today: dt.date, owner: str) -> AccountPlan:
             new_department_days=21,
             new_department_size=12,
         ),
-        contacts=_contact_list("northwind", domain, (
-            ("Marta Jensen", "Finance Systems Manager", "champion", "Finance"),
-            ("David Okafor", "CFO", "decision_maker", "Finance"),
-            ("Priya Shah", "Head of Reporting", "champion", "Reporting"),
-            ("Luis Ortega", "Accounts Payable Lead", "billing", "Finance"),
-        )),  # fmt: skip
+        contacts=_contact_list(
+            "northwind",
+            domain,
+            (
+                ("Marta Jensen", "Finance Systems Manager", "champion", "Finance"),
+                ("David Okafor", "CFO", "decision_maker", "Finance"),
+                ("Priya Shah", "Head of Reporting", "champion", "Reporting"),
+                ("Luis Ortega", "Accounts Payable Lead", "billing", "Finance"),
+            ),
+        ),  # fmt: skip
         messages=[
             Message(
-                "expansion", "add_on", "curious", days_ago=5, contact="northwind-c3",
+                "expansion",
+                "add_on",
+                "curious",
+                days_ago=5,
+                contact="northwind-c3",
                 key="northwind-reporting-question",
                 text="Our reporting team started using the workflow library a few weeks ago "
                 "and likes it. What does the advanced analytics package add for reporting?",
@@ -1011,7 +973,10 @@ def _northwind(today: dt.date, owner: str) -> AccountPlan:
         ],  # fmt: skip
         open_tickets=[
             OpenTicket(
-                "high", "open", days_ago=6, contact="northwind-c1",
+                "high",
+                "open",
+                days_ago=6,
+                contact="northwind-c1",
                 subject="Scheduled exports fail",
                 body="The nightly export of the month-end pack to our data warehouse has "
                 "failed four nights in a row with a timeout. Finance relies on it every "
@@ -1019,11 +984,20 @@ def _northwind(today: dt.date, owner: str) -> AccountPlan:
             ),
         ],  # fmt: skip
         outcomes=[
-            OutcomeSpec(goals[0], verified=True, days_ago=45, department="Finance",
-                        baseline=6, value=3, key="northwind-close-outcome"),
+            OutcomeSpec(
+                goals[0],
+                verified=True,
+                days_ago=45,
+                department="Finance",
+                baseline=6,
+                value=3,
+                key="northwind-close-outcome",
+            ),
         ],  # fmt: skip
-        notes=["Reporting (Priya Shah) started on the workflow library this month; Finance "
-               "closed the books in 3 days for the second month running."],
+        notes=[
+            "Reporting (Priya Shah) started on the workflow library this month; Finance "
+            "closed the books in 3 days for the second month running."
+        ],
         scripted=True,
     )
 
@@ -1056,23 +1030,38 @@ def _acme(today: dt.date, owner: str) -> AccountPlan:
             limits=(("storage_gb", _PLANS["Growth"].storage_gb, 0.45),),
             feature="feature:approvals",
         ),
-        contacts=_contact_list("acme", domain, (
-            ("Tom Reyes", "Operations Manager", "champion", "Operations"),
-            ("Maria Lopez", "VP Operations", "decision_maker", "Operations"),
-            ("Grace Kim", "Procurement Analyst", "user", "Procurement"),
-            ("Ben Adler", "Accounts Payable Specialist", "billing", "Finance"),
-        )),  # fmt: skip
+        contacts=_contact_list(
+            "acme",
+            domain,
+            (
+                ("Tom Reyes", "Operations Manager", "champion", "Operations"),
+                ("Maria Lopez", "VP Operations", "decision_maker", "Operations"),
+                ("Grace Kim", "Procurement Analyst", "user", "Procurement"),
+                ("Ben Adler", "Accounts Payable Specialist", "billing", "Finance"),
+            ),
+        ),  # fmt: skip
         messages=[
             Message(
-                "expansion", "seats", "buying", days_ago=3, contact="acme-c1",
+                "expansion",
+                "seats",
+                "buying",
+                days_ago=3,
+                contact="acme-c1",
                 key="acme-seats-request",
                 text=f"We need 25 more seats by {needed_by}; Maria (VP Ops) signs off. We're "
                 "at 48 of our 50 seats and two teams are waiting for logins.",
             ),
         ],  # fmt: skip
         outcomes=[
-            OutcomeSpec(goals[0], verified=True, days_ago=70, department="Procurement",
-                        baseline=72, value=20, key="acme-po-outcome"),
+            OutcomeSpec(
+                goals[0],
+                verified=True,
+                days_ago=70,
+                department="Procurement",
+                baseline=72,
+                value=20,
+                key="acme-po-outcome",
+            ),
         ],  # fmt: skip
         scripted=True,
     )
@@ -1105,27 +1094,44 @@ def _globex(today: dt.date, owner: str) -> AccountPlan:
             departments=(("IT", 0.3), ("Engineering", 0.5), ("Operations", 0.2)),
             limits=(("api_calls", _PLANS["Business"].api_calls, 0.55),),
         ),
-        contacts=_contact_list("globex", domain, (
-            ("Nora Lindgren", "IT Operations Manager", "champion", "IT"),
-            ("Samuel Adeyemi", "COO", "decision_maker", "Operations"),
-            ("Keiko Tanaka", "Engineering Manager", "user", "Engineering"),
-            ("Paul Brennan", "Procurement Specialist", "billing", "Procurement"),
-            ("Ines Navarro", "General Counsel", "other", "Legal"),
-        )),  # fmt: skip
+        contacts=_contact_list(
+            "globex",
+            domain,
+            (
+                ("Nora Lindgren", "IT Operations Manager", "champion", "IT"),
+                ("Samuel Adeyemi", "COO", "decision_maker", "Operations"),
+                ("Keiko Tanaka", "Engineering Manager", "user", "Engineering"),
+                ("Paul Brennan", "Procurement Specialist", "billing", "Procurement"),
+                ("Ines Navarro", "General Counsel", "other", "Legal"),
+            ),
+        ),  # fmt: skip
         messages=[
             Message(
-                "expansion", "seats", "buying", days_ago=8, contact="globex-c1",
+                "expansion",
+                "seats",
+                "buying",
+                days_ago=8,
+                contact="globex-c1",
                 key="globex-seats-request",
                 text=f"We're onboarding 60 engineers from the acquisition on {start} and need "
                 "60 more seats. Samuel (COO) has approved the budget; please send a quote.",
             ),
         ],  # fmt: skip
         outcomes=[
-            OutcomeSpec(goals[0], verified=True, days_ago=120, department="IT",
-                        baseline=64, value=12, key="globex-access-review-outcome"),
+            OutcomeSpec(
+                goals[0],
+                verified=True,
+                days_ago=120,
+                department="IT",
+                baseline=64,
+                value=12,
+                key="globex-access-review-outcome",
+            ),
         ],  # fmt: skip
-        notes=["Relationship hold: Ines (General Counsel) asked for no commercial outreach "
-               "until the MSA renegotiation closes. Support and service contact only."],
+        notes=[
+            "Relationship hold: Ines (General Counsel) asked for no commercial outreach "
+            "until the MSA renegotiation closes. Support and service contact only."
+        ],
         scripted=True,
     )
 
@@ -1155,29 +1161,48 @@ def _initech(today: dt.date, owner: str) -> AccountPlan:
             departments=(("Engineering", 0.7), ("Finance", 0.3)),
             feature="feature:dashboards",
         ),
-        contacts=_contact_list("initech", domain, (
-            ("Joanna Price", "Engineering Manager", "champion", "Engineering"),
-            ("Peter Novak", "VP Engineering", "decision_maker", "Engineering"),
-            ("Samira Haddad", "Financial Analyst", "user", "Finance"),
-            ("Milton Greaves", "Accounts Payable Specialist", "billing", "Finance"),
-        )),  # fmt: skip
+        contacts=_contact_list(
+            "initech",
+            domain,
+            (
+                ("Joanna Price", "Engineering Manager", "champion", "Engineering"),
+                ("Peter Novak", "VP Engineering", "decision_maker", "Engineering"),
+                ("Samira Haddad", "Financial Analyst", "user", "Finance"),
+                ("Milton Greaves", "Accounts Payable Specialist", "billing", "Finance"),
+            ),
+        ),  # fmt: skip
         messages=[
             Message(
-                "expansion", "tier_upgrade", "curious", days_ago=20, contact="initech-c1",
+                "expansion",
+                "tier_upgrade",
+                "curious",
+                days_ago=20,
+                contact="initech-c1",
                 key="initech-upgrade-question",
                 text="What features do we get if we upgrade to the Business tier? We're mostly "
                 "interested in the audit log.",
             ),
             Message(
-                "conflict", "reduce", "", days_ago=9, contact="initech-c2",
+                "conflict",
+                "reduce",
+                "",
+                days_ago=9,
+                contact="initech-c2",
                 key="initech-reduce-seats",
                 text="Heads-up for planning: at renewal we'd like to reduce our seats from 120 "
                 "to 80. Our budget for next year is being cut.",
             ),
         ],  # fmt: skip
         outcomes=[
-            OutcomeSpec(goals[0], verified=True, days_ago=150, department="Engineering",
-                        baseline=45, value=92, key="initech-postmortem-outcome"),
+            OutcomeSpec(
+                goals[0],
+                verified=True,
+                days_ago=150,
+                department="Engineering",
+                baseline=45,
+                value=92,
+                key="initech-postmortem-outcome",
+            ),
         ],  # fmt: skip
         scripted=True,
     )
@@ -1208,23 +1233,38 @@ def _umbrella(today: dt.date, owner: str) -> AccountPlan:
             departments=(("Customer Support", 0.65), ("Operations", 0.35)),
             limits=(("storage_gb", _PLANS["Business"].storage_gb, 0.35),),
         ),
-        contacts=_contact_list("umbrella", domain, (
-            ("Alice Moreau", "Support Operations Lead", "champion", "Customer Support"),
-            ("Rahul Iyer", "VP Customer Support", "decision_maker", "Customer Support"),
-            ("Hannah Cole", "Procurement Manager", "billing", "Procurement"),
-            ("Diego Ramos", "Support Specialist", "user", "Customer Support"),
-        )),  # fmt: skip
+        contacts=_contact_list(
+            "umbrella",
+            domain,
+            (
+                ("Alice Moreau", "Support Operations Lead", "champion", "Customer Support"),
+                ("Rahul Iyer", "VP Customer Support", "decision_maker", "Customer Support"),
+                ("Hannah Cole", "Procurement Manager", "billing", "Procurement"),
+                ("Diego Ramos", "Support Specialist", "user", "Customer Support"),
+            ),
+        ),  # fmt: skip
         messages=[
             Message(
-                "expansion", "volume_pricing", "curious", days_ago=11, contact="umbrella-c3",
+                "expansion",
+                "volume_pricing",
+                "curious",
+                days_ago=11,
+                contact="umbrella-c3",
                 key="umbrella-volume-question",
                 text="Quick question from our annual vendor review: do you offer volume "
                 "discounts for larger user bases?",
             ),
         ],  # fmt: skip
         outcomes=[
-            OutcomeSpec(goals[0], verified=True, days_ago=80, department="Customer Support",
-                        baseline=30, value=9, key="umbrella-resolution-outcome"),
+            OutcomeSpec(
+                goals[0],
+                verified=True,
+                days_ago=80,
+                department="Customer Support",
+                baseline=30,
+                value=9,
+                key="umbrella-resolution-outcome",
+            ),
         ],  # fmt: skip
         scripted=True,
     )
@@ -1261,15 +1301,23 @@ def _hooli(today: dt.date, owner: str) -> AccountPlan:
                 ("api_calls", _PLANS["Business"].api_calls, 0.4),
             ),
         ),
-        contacts=_contact_list("hooli", domain, (
-            ("Carla Weiss", "Platform Lead", "champion", "Engineering"),
-            ("Richard Ma", "CTO", "decision_maker", "Engineering"),
-            ("Dinah Fox", "Product Operations Manager", "user", "Product"),
-            ("Jared Lowe", "Accounts Payable Lead", "billing", "Finance"),
-        )),  # fmt: skip
+        contacts=_contact_list(
+            "hooli",
+            domain,
+            (
+                ("Carla Weiss", "Platform Lead", "champion", "Engineering"),
+                ("Richard Ma", "CTO", "decision_maker", "Engineering"),
+                ("Dinah Fox", "Product Operations Manager", "user", "Product"),
+                ("Jared Lowe", "Accounts Payable Lead", "billing", "Finance"),
+            ),
+        ),  # fmt: skip
         messages=[
             Message(
-                "expansion", "capacity", "buying", days_ago=6, contact="hooli-c1",
+                "expansion",
+                "capacity",
+                "buying",
+                days_ago=6,
+                contact="hooli-c1",
                 key="hooli-storage-request",
                 text=f"We're at 92% of our 2,000 GB storage limit and the design-archive "
                 f"migration lands on {lands}. We need another 1 TB before then; Richard (CTO) "
@@ -1277,10 +1325,24 @@ def _hooli(today: dt.date, owner: str) -> AccountPlan:
             ),
         ],  # fmt: skip
         outcomes=[
-            OutcomeSpec(goals[0], verified=True, days_ago=430, department="Product",
-                        baseline=26, value=10, key="hooli-planning-outcome"),
-            OutcomeSpec(goals[1], verified=False, days_ago=35, department="Engineering",
-                        baseline=120, value=40, key="hooli-data-request-outcome"),
+            OutcomeSpec(
+                goals[0],
+                verified=True,
+                days_ago=430,
+                department="Product",
+                baseline=26,
+                value=10,
+                key="hooli-planning-outcome",
+            ),
+            OutcomeSpec(
+                goals[1],
+                verified=False,
+                days_ago=35,
+                department="Engineering",
+                baseline=120,
+                value=40,
+                key="hooli-data-request-outcome",
+            ),
         ],  # fmt: skip
         scripted=True,
     )
@@ -1359,17 +1421,13 @@ def _company_names(seed: int, count: int, taken: Sequence[AccountPlan]) -> list[
     return names
 
 
-def _generic_plans(
-    seed: int, count: int, today: dt.date, taken: Sequence[AccountPlan]
-) -> list[AccountPlan]:
+def _generic_plans(seed: int, count: int, today: dt.date, taken: Sequence[AccountPlan]) -> list[AccountPlan]:
     traits = _deal_traits(seed, count)
     names = _company_names(seed, count, taken)
     return [_generic_plan(seed, index, names[index], traits, today) for index in range(count)]
 
 
-def _generic_plan(
-    seed: int, index: int, name: str, traits: _Traits, today: dt.date
-) -> AccountPlan:
+def _generic_plan(seed: int, index: int, name: str, traits: _Traits, today: dt.date) -> AccountPlan:
     rng = _rng(seed, "account", index)
     slug = _slug(name)
     segment = traits.segments[index]
@@ -1738,9 +1796,7 @@ def _outcome_value(rng: random.Random, spec: OutcomeSpec, baseline: int) -> int:
     return round(baseline + (target - baseline) * rng.uniform(0.4, 0.8))
 
 
-def _opportunity_records(
-    plan: AccountPlan, seed: int, today: dt.date
-) -> Iterator[dict[str, Any]]:
+def _opportunity_records(plan: AccountPlan, seed: int, today: dt.date) -> Iterator[dict[str, Any]]:
     rng = _rng(seed, plan.external_id, "opportunities")
     for number, spec in enumerate(plan.opportunities, start=1):
         name, amount = _opportunity_terms(rng, plan, spec.topic)
@@ -1806,9 +1862,7 @@ def _note_records(plan: AccountPlan, seed: int, today: dt.date) -> Iterator[dict
         }
 
 
-def _ticket_records(
-    plans: Sequence[AccountPlan], seed: int, today: dt.date
-) -> Iterator[dict[str, Any]]:
+def _ticket_records(plans: Sequence[AccountPlan], seed: int, today: dt.date) -> Iterator[dict[str, Any]]:
     drafts: list[tuple[str, str, int, dict[str, Any]]] = []
     for plan in plans:
         for local, draft in enumerate(_ticket_drafts(plan, seed, today)):
@@ -1842,9 +1896,7 @@ def _ticket_contact(rng: random.Random, plan: AccountPlan) -> str:
     return rng.choice(active) if active and rng.random() < 0.85 else ""
 
 
-def _open_ticket(
-    rng: random.Random, plan: AccountPlan, spec: OpenTicket, today: dt.date
-) -> dict[str, Any]:
+def _open_ticket(rng: random.Random, plan: AccountPlan, spec: OpenTicket, today: dt.date) -> dict[str, Any]:
     subject, body = spec.subject, spec.body
     if not subject:
         subject, body = _ticket_text(rng, plan, today)
@@ -1887,9 +1939,7 @@ def _closed_ticket(rng: random.Random, plan: AccountPlan, today: dt.date) -> dic
 # --------------------------------------------------------------------------- interactions
 
 
-def _slots(
-    rng: random.Random, plan: AccountPlan, today: dt.date, speaker: Contact | None
-) -> dict[str, str]:
+def _slots(rng: random.Random, plan: AccountPlan, today: dt.date, speaker: Contact | None) -> dict[str, str]:
     """Every slot any template may use, filled for this account and speaker."""
     contacts = [c for c in plan.contacts if c.active] or plan.contacts
     speaker = speaker or rng.choice(contacts)
@@ -2032,9 +2082,7 @@ def _message_speaker(rng: random.Random, plan: AccountPlan, message: Message) ->
     return _speaker(rng, plan, roles, new_department, message.days_ago)
 
 
-def _interaction_records(
-    plan: AccountPlan, seed: int, today: dt.date
-) -> Iterator[dict[str, Any]]:
+def _interaction_records(plan: AccountPlan, seed: int, today: dt.date) -> Iterator[dict[str, Any]]:
     rng = _rng(seed, plan.external_id, "interactions")
     drafts = [_signal_draft(rng, plan, message, today) for message in plan.messages]
     low, high = _SEGMENT_MESSAGES[plan.segment]
@@ -2075,9 +2123,7 @@ def _signal_draft(
     return _moment(today, message.days_ago, rng), message.key, record
 
 
-def _ordinary_draft(
-    rng: random.Random, plan: AccountPlan, today: dt.date
-) -> tuple[dt.datetime, str, dict[str, Any]]:
+def _ordinary_draft(rng: random.Random, plan: AccountPlan, today: dt.date) -> tuple[dt.datetime, str, dict[str, Any]]:
     weights = [(c, w) for c, w in _CATEGORY_WEIGHTS
                if not (plan.scripted and c in _TRICKY_CATEGORIES)]  # fmt: skip
     category = _weighted(rng, weights)
@@ -2253,9 +2299,7 @@ def _api_values(
     return values
 
 
-def _new_department_values(
-    rng: random.Random, usage: Usage, shape: Sequence[float], today: dt.date
-) -> dict[int, int]:
+def _new_department_values(rng: random.Random, usage: Usage, shape: Sequence[float], today: dt.date) -> dict[int, int]:
     start = usage.new_department_days
     while (today - dt.timedelta(days=start)).weekday() >= 5:
         start -= 1  # teams start on a weekday

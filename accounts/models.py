@@ -176,9 +176,7 @@ class UsageDaily(models.Model):
         constraints = [
             # the natural key of the import format; also serves the detectors'
             # "usage by account, metric and date" scans (leftmost prefix)
-            models.UniqueConstraint(
-                fields=["account", "metric", "date", "department"], name="usage_natural_key"
-            ),
+            models.UniqueConstraint(fields=["account", "metric", "date", "department"], name="usage_natural_key"),
         ]
         indexes = [
             # set-based trend aggregation over a date window across all accounts
@@ -199,9 +197,7 @@ class Ticket(EvidenceModel, ClassifiedText):
     subject = models.CharField(max_length=500)
     body = models.TextField(blank=True)
     status = models.CharField(max_length=10, choices=TicketStatus.choices)
-    priority = models.CharField(
-        max_length=10, choices=TicketPriority.choices, default=TicketPriority.NORMAL
-    )
+    priority = models.CharField(max_length=10, choices=TicketPriority.choices, default=TicketPriority.NORMAL)
     opened_at = models.DateTimeField()
     closed_at = models.DateTimeField(null=True, blank=True)
     contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.SET_NULL)
@@ -229,9 +225,7 @@ class Interaction(EvidenceModel, ClassifiedText):
     text = models.TextField()
     occurred_at = models.DateTimeField()
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.OTHER)
-    direction = models.CharField(
-        max_length=10, choices=Direction.choices, default=Direction.INBOUND
-    )
+    direction = models.CharField(max_length=10, choices=Direction.choices, default=Direction.INBOUND)
     contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.SET_NULL)
 
     class Meta:
@@ -328,9 +322,7 @@ class ImportRun(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     channel = models.CharField(max_length=20)  # "command" | "api" | "demo"
     sources = models.JSONField(default=list)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     status = models.CharField(max_length=10, choices=ImportStatus.choices)
     skip_invalid = models.BooleanField(default=False)
     counts = models.JSONField(default=dict, blank=True)

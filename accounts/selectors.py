@@ -18,9 +18,7 @@ def account_list(*, user: AnyUser, search: str = "", segment: str = "") -> Query
 
 def account_get(*, user: AnyUser, external_id: str) -> Account:
     """The account, or 404 when it does not exist or the user may not see it."""
-    account = scope_accounts(Account.objects.select_related("owner"), user).filter(
-        external_id=external_id
-    ).first()
+    account = scope_accounts(Account.objects.select_related("owner"), user).filter(external_id=external_id).first()
     if account is None:
         raise Http404("No such account")
     return account

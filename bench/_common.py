@@ -111,7 +111,7 @@ def run_child(script: Path, database: str, *args: str, timeout: float = 1800) ->
         raise ChildFailed(f"child {script.name} {' '.join(args)} failed with status {proc.returncode}")
     for line in reversed(proc.stdout.splitlines()):
         if line.startswith(RESULT_PREFIX):
-            result = json.loads(line[len(RESULT_PREFIX):])
+            result = json.loads(line[len(RESULT_PREFIX) :])
             result.setdefault("process_wall_s", time.perf_counter() - started)
             result.setdefault("loadavg_1m_start", load_start)
             return result
@@ -145,7 +145,11 @@ def table(headers: list[str], rows: list[list[Any]]) -> str:
     widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
 
     def line(r: list[str]) -> str:
-        return "| " + " | ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True))) + " |"
+        return (
+            "| "
+            + " | ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True)))
+            + " |"
+        )
 
     sep = "|" + "|".join("-" * (w + 2) if i == 0 else "-" * (w + 1) + ":" for i, w in enumerate(widths)) + "|"
     return "\n".join([line(cells[0]), sep, *(line(r) for r in cells[1:])])
@@ -194,7 +198,7 @@ def profile_top(profile_path: Path, limit: int = 20) -> str:
     for (filename, lineno, func), (_cc, nc, tt, ct, _callers) in stats.stats.items():  # type: ignore[attr-defined]  # as above
         name = filename
         if name.startswith(str(PROJECT) + "/"):
-            name = name[len(str(PROJECT)) + 1:]
+            name = name[len(str(PROJECT)) + 1 :]
         if "site-packages/" in name:
             name = name.split("site-packages/", 1)[1]
         elif "/lib/python" in name:
@@ -236,9 +240,12 @@ def git_state() -> str:
     """The commit the figures were measured on, and whether the tree had local changes."""
     if os.environ.get("BENCH_GIT_STATE"):
         return os.environ["BENCH_GIT_STATE"]
+
     def git(*args: str) -> str:
         try:
-            return subprocess.run(["git", *args], cwd=PROJECT, capture_output=True, text=True, timeout=10).stdout.strip()
+            return subprocess.run(
+                ["git", *args], cwd=PROJECT, capture_output=True, text=True, timeout=10
+            ).stdout.strip()
         except OSError:
             return ""
 
@@ -250,8 +257,20 @@ def git_state() -> str:
 # --------------------------------------------------------------------------- snapshot
 
 
-SNAPSHOT_IGNORE = (".venv", ".git", "var", "db.sqlite3*", "node_modules", "__pycache__", ".pytest_cache",
-                   ".ruff_cache", ".mypy_cache", "tests", "*.prof", "results")
+SNAPSHOT_IGNORE = (
+    ".venv",
+    ".git",
+    "var",
+    "db.sqlite3*",
+    "node_modules",
+    "__pycache__",
+    ".pytest_cache",
+    ".ruff_cache",
+    ".mypy_cache",
+    "tests",
+    "*.prof",
+    "results",
+)
 
 
 def run_from_snapshot(workdir: str) -> None:

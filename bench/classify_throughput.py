@@ -80,7 +80,9 @@ def messages(count: int, seed: int) -> list[str]:
         else:  # long: an e-mail with paragraphs, a signature and the quoted earlier message
             body = "\n\n".join(" ".join(rng.sample(everything, rng.randint(2, 3))) for _ in range(rng.randint(3, 8)))
             quoted = "\n".join("> " + line for line in rng.choice(everything).splitlines())
-            out.append(f"{rng.choice(GREETINGS)}\n\n{body}\n\n{rng.choice(SIGNATURES)}\n\nOn Tue, Nov 10 wrote:\n{quoted}")
+            out.append(
+                f"{rng.choice(GREETINGS)}\n\n{body}\n\n{rng.choice(SIGNATURES)}\n\nOn Tue, Nov 10 wrote:\n{quoted}"
+            )
     return out
 
 
@@ -134,7 +136,7 @@ def child_api(path: str, profile_to: str | None) -> None:
 
     started, cpu = time.perf_counter(), time.process_time()
     for start in range(0, len(texts), 1000):
-        classify_texts(texts[start:start + 1000])
+        classify_texts(texts[start : start + 1000])
     result["batches_1000_s"] = time.perf_counter() - started
     result["batches_1000_cpu_s"] = time.process_time() - cpu
 
@@ -145,8 +147,12 @@ def child_api(path: str, profile_to: str | None) -> None:
         started, cpu = time.perf_counter(), time.process_time()
         classify_texts(subset)
         elapsed = time.perf_counter() - started
-        by_class[name] = {"messages": len(subset), "s": elapsed, "cpu_s": time.process_time() - cpu,
-                          "avg_chars": sum(map(len, subset)) / len(subset)}
+        by_class[name] = {
+            "messages": len(subset),
+            "s": elapsed,
+            "cpu_s": time.process_time() - cpu,
+            "avg_chars": sum(map(len, subset)) / len(subset),
+        }
     result["by_length"] = by_class
     c.report(result)
 
@@ -169,8 +175,14 @@ def child_unique(path: str) -> None:
     classify_texts(["warm-up: rule compilation"])
     started, cpu = time.perf_counter(), time.process_time()
     classify_texts(texts)
-    c.report({"messages": len(texts), "s": time.perf_counter() - started, "cpu_s": time.process_time() - cpu,
-              "avg_chars": sum(map(len, texts)) / len(texts)})
+    c.report(
+        {
+            "messages": len(texts),
+            "s": time.perf_counter() - started,
+            "cpu_s": time.process_time() - cpu,
+            "avg_chars": sum(map(len, texts)) / len(texts),
+        }
+    )
 
 
 def child_huge(path: str) -> None:
@@ -188,9 +200,17 @@ def child_huge(path: str) -> None:
     rss_before = current_rss_mb()
     started, cpu = time.perf_counter(), time.process_time()
     [result] = classify_texts([text])
-    c.report({"chars": len(text), "s": time.perf_counter() - started, "cpu_s": time.process_time() - cpu,
-              "rss_before_mb": rss_before, "rss_after_mb": current_rss_mb(),
-              "truncated": result.truncated, "signal_type": result.signal_type})
+    c.report(
+        {
+            "chars": len(text),
+            "s": time.perf_counter() - started,
+            "cpu_s": time.process_time() - cpu,
+            "rss_before_mb": rss_before,
+            "rss_after_mb": current_rss_mb(),
+            "truncated": result.truncated,
+            "signal_type": result.signal_type,
+        }
+    )
 
 
 # --------------------------------------------------------------------------- parent
@@ -202,8 +222,12 @@ def run_command(database: str, jsonl: Path, expected: int) -> dict:
     started = time.perf_counter()
     with jsonl.open("rb") as stdin:
         proc = subprocess.run(
-            [c.PYTHON, "manage.py", "classify_text"], cwd=c.PROJECT, env=env, stdin=stdin,
-            capture_output=True, timeout=900,
+            [c.PYTHON, "manage.py", "classify_text"],
+            cwd=c.PROJECT,
+            env=env,
+            stdin=stdin,
+            capture_output=True,
+            timeout=900,
         )
     elapsed = time.perf_counter() - started
     if proc.returncode != 0:
@@ -255,8 +279,11 @@ def main() -> None:
     one = workdir / "classify-1.jsonl"
     one.write_text(json.dumps({"id": "m1", "text": texts[0]}) + "\n", encoding="utf-8")
     classes = length_classes(texts)
-    print(f"{len(texts):,} messages, {sum(map(len, texts)) / 2**20:.1f} MB of text; "
-          + ", ".join(f"{name}: {len(subset):,}" for name, subset in classes.items()), flush=True)
+    print(
+        f"{len(texts):,} messages, {sum(map(len, texts)) / 2**20:.1f} MB of text; "
+        + ", ".join(f"{name}: {len(subset):,}" for name, subset in classes.items()),
+        flush=True,
+    )
 
     c.recreate_database(args.database)  # any database works: the command only reads phrase rules
     print("classify_texts in a fresh process ...", flush=True)
@@ -272,32 +299,90 @@ def main() -> None:
 
     n = len(texts)
     rows = [
-        ["model training (once per process)", f"{api['training_s']:.1f}", f"{api['training_cpu_s']:.1f}", "", "",
-         f"{api['peak_rss_after_training_mb']:,.0f}"],
-        [f"classify_texts, {n:,} messages in one call", f"{api['one_call_s']:.1f}", f"{api['one_call_cpu_s']:.1f}",
-         c.fmt_int(n / api["one_call_s"]), c.fmt_int(n / api["one_call_cpu_s"]), f"{api['peak_rss_mb']:,.0f}"],
-        ["classify_texts, batches of 1,000", f"{api['batches_1000_s']:.1f}", f"{api['batches_1000_cpu_s']:.1f}",
-         c.fmt_int(n / api["batches_1000_s"]), c.fmt_int(n / api["batches_1000_cpu_s"]), ""],
+        [
+            "model training (once per process)",
+            f"{api['training_s']:.1f}",
+            f"{api['training_cpu_s']:.1f}",
+            "",
+            "",
+            f"{api['peak_rss_after_training_mb']:,.0f}",
+        ],
+        [
+            f"classify_texts, {n:,} messages in one call",
+            f"{api['one_call_s']:.1f}",
+            f"{api['one_call_cpu_s']:.1f}",
+            c.fmt_int(n / api["one_call_s"]),
+            c.fmt_int(n / api["one_call_cpu_s"]),
+            f"{api['peak_rss_mb']:,.0f}",
+        ],
+        [
+            "classify_texts, batches of 1,000",
+            f"{api['batches_1000_s']:.1f}",
+            f"{api['batches_1000_cpu_s']:.1f}",
+            c.fmt_int(n / api["batches_1000_s"]),
+            c.fmt_int(n / api["batches_1000_cpu_s"]),
+            "",
+        ],
     ]
     for name, r in api["by_length"].items():
-        rows.append([f"  {name}: {r['messages']:,} msgs, avg {r['avg_chars']:,.0f} chars", f"{r['s']:.1f}",
-                     f"{r['cpu_s']:.1f}", c.fmt_int(r["messages"] / r["s"]), c.fmt_int(r["messages"] / r["cpu_s"]), ""])
+        rows.append(
+            [
+                f"  {name}: {r['messages']:,} msgs, avg {r['avg_chars']:,.0f} chars",
+                f"{r['s']:.1f}",
+                f"{r['cpu_s']:.1f}",
+                c.fmt_int(r["messages"] / r["s"]),
+                c.fmt_int(r["messages"] / r["cpu_s"]),
+                "",
+            ]
+        )
     rows += [
-        [f"classify_texts, the {unique['messages']:,} distinct messages only (fresh process), avg "
-         f"{unique['avg_chars']:,.0f} chars", f"{unique['s']:.1f}", f"{unique['cpu_s']:.1f}",
-         c.fmt_int(unique["messages"] / unique["s"]), c.fmt_int(unique["messages"] / unique["cpu_s"]), ""],
-        [f"one {huge['chars'] / 1e6:.1f} MB message (truncated: {huge['truncated']})", f"{huge['s']:.2f}",
-         f"{huge['cpu_s']:.2f}", "", "", f"{huge['rss_before_mb']:,.0f} -> {huge['rss_after_mb']:,.0f}"],
+        [
+            f"classify_texts, the {unique['messages']:,} distinct messages only (fresh process), avg "
+            f"{unique['avg_chars']:,.0f} chars",
+            f"{unique['s']:.1f}",
+            f"{unique['cpu_s']:.1f}",
+            c.fmt_int(unique["messages"] / unique["s"]),
+            c.fmt_int(unique["messages"] / unique["cpu_s"]),
+            "",
+        ],
+        [
+            f"one {huge['chars'] / 1e6:.1f} MB message (truncated: {huge['truncated']})",
+            f"{huge['s']:.2f}",
+            f"{huge['cpu_s']:.2f}",
+            "",
+            "",
+            f"{huge['rss_before_mb']:,.0f} -> {huge['rss_after_mb']:,.0f}",
+        ],
         ["classify_text command, 1 message (start-up + training)", f"{fixed['s']:.1f}", "", "", "", ""],
-        [f"classify_text command, {n:,} messages, end to end", f"{command['s']:.1f}", "", c.fmt_int(n / command["s"]),
-         "", ""],
-        ["  the same without the fixed cost", f"{command['s'] - fixed['s']:.1f}", "",
-         c.fmt_int(n / max(command["s"] - fixed["s"], 1e-9)), "", ""],
+        [
+            f"classify_text command, {n:,} messages, end to end",
+            f"{command['s']:.1f}",
+            "",
+            c.fmt_int(n / command["s"]),
+            "",
+            "",
+        ],
+        [
+            "  the same without the fixed cost",
+            f"{command['s'] - fixed['s']:.1f}",
+            "",
+            c.fmt_int(n / max(command["s"] - fixed["s"], 1e-9)),
+            "",
+            "",
+        ],
     ]
     print()
     print(c.table(["measurement", "wall s", "CPU s", "messages/s (wall)", "messages/s (CPU)", "peak RSS MB"], rows))
     print(f"signal types found: {api['signal_types']}", flush=True)
-    figures = {"api": api, "unique": unique, "huge": huge, "fixed": fixed, "command": command, "machine": c.machine(), "git": c.git_state()}
+    figures = {
+        "api": api,
+        "unique": unique,
+        "huge": huge,
+        "fixed": fixed,
+        "command": command,
+        "machine": c.machine(),
+        "git": c.git_state(),
+    }
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=2, default=str))
     if not args.no_profile:

@@ -44,13 +44,15 @@ TYPES = ("seats", "capacity", "tier_upgrade", "scale", "cross_sell", "add_on", "
 RECS = (("pursue", 30), ("prove_value", 25), ("wait", 20), ("nurture", 15), ("stop", 10))
 INTENTS = (("buying", 50), ("curious", 30), ("inferred", 20))
 OWNERS = 25
-BRIEF = json.dumps({
-    "signal": [{"text": "Asked for 20 more seats.", "evidence": ["m1"]}],
-    "value": [{"text": "Verified: close down from 6 to 3 days.", "evidence": ["o1"]}],
-    "risk_timing": [{"text": "No unresolved support tickets.", "evidence": []}],
-    "stakeholders": [{"text": "Ann Archer, VP Finance, decision maker; last wrote on 1 Nov.", "evidence": []}],
-    "next_step": [{"text": "Propose a short call with Ann.", "evidence": ["m1"]}],
-})
+BRIEF = json.dumps(
+    {
+        "signal": [{"text": "Asked for 20 more seats.", "evidence": ["m1"]}],
+        "value": [{"text": "Verified: close down from 6 to 3 days.", "evidence": ["o1"]}],
+        "risk_timing": [{"text": "No unresolved support tickets.", "evidence": []}],
+        "stakeholders": [{"text": "Ann Archer, VP Finance, decision maker; last wrote on 1 Nov.", "evidence": []}],
+        "next_step": [{"text": "Propose a short call with Ann.", "evidence": ["m1"]}],
+    }
+)
 
 
 def _copy(cursor: psycopg.Cursor[Any], table: str, columns: tuple[str, ...], rows: Iterable[tuple[Any, ...]]) -> int:
@@ -82,26 +84,47 @@ def child_load(accounts: int, candidates: int, events: int, seed: int) -> None:
     User = get_user_model()
     owner_group, _ = Group.objects.get_or_create(name=OWNER)
     leader_group, _ = Group.objects.get_or_create(name=LEADER)
-    owners = User.objects.bulk_create([User(username=f"owner{i}@bench.example", email=f"owner{i}@bench.example",
-                                            first_name=f"Owner{i}") for i in range(OWNERS)])
+    owners = User.objects.bulk_create(
+        [
+            User(username=f"owner{i}@bench.example", email=f"owner{i}@bench.example", first_name=f"Owner{i}")
+            for i in range(OWNERS)
+        ]
+    )
     leader = User.objects.create(username="leader@bench.example", email="leader@bench.example", first_name="Lee")
     owner_group.user_set.add(*owners)
     leader_group.user_set.add(leader)
     rows = []
     for n in range(accounts):
-        rows.append(Account(
-            external_id=f"acct-{n:05d}", name=f"Account {n:05d}", owner=owners[n % OWNERS],
-            segment=("enterprise", "mid-market", "smb")[n % 3], plan="Growth", seats_purchased=50,
-            arr=Decimal(rng.randrange(10_000, 500_000, 1000)), renewal_date=today + dt.timedelta(days=n % 365),
-            health=rng.choice(("good", "good", "neutral", "poor", "")),
-        ))
+        rows.append(
+            Account(
+                external_id=f"acct-{n:05d}",
+                name=f"Account {n:05d}",
+                owner=owners[n % OWNERS],
+                segment=("enterprise", "mid-market", "smb")[n % 3],
+                plan="Growth",
+                seats_purchased=50,
+                arr=Decimal(rng.randrange(10_000, 500_000, 1000)),
+                renewal_date=today + dt.timedelta(days=n % 365),
+                health=rng.choice(("good", "good", "neutral", "poor", "")),
+            )
+        )
     account_objs = Account.objects.bulk_create(rows, batch_size=2000)
-    Contact.objects.bulk_create([
-        Contact(external_id=f"c-{a.pk}", account=a, name="Ann", role=rng.choice(("decision_maker", "champion", "user")))
-        for a in account_objs
-    ], batch_size=2000)
-    pilot = Pilot.objects.create(name="Top 200 healthy", start_date=today - dt.timedelta(days=59), duration_days=60,
-                                 sample="top_healthy", top_n=200)
+    Contact.objects.bulk_create(
+        [
+            Contact(
+                external_id=f"c-{a.pk}", account=a, name="Ann", role=rng.choice(("decision_maker", "champion", "user"))
+            )
+            for a in account_objs
+        ],
+        batch_size=2000,
+    )
+    pilot = Pilot.objects.create(
+        name="Top 200 healthy",
+        start_date=today - dt.timedelta(days=59),
+        duration_days=60,
+        sample="top_healthy",
+        top_n=200,
+    )
     pilot.owner_team.set(owners)
 
     # Candidates: surfaced over the last year; open ones unique per account and type.
@@ -125,26 +148,80 @@ def child_load(accounts: int, candidates: int, events: int, seed: int) -> None:
                 open_keys.add(key)
         status = {"approve": "approved", "reject": "rejected", "defer": "deferred", "": "pending"}[kind]
         decided_at = surfaced + dt.timedelta(hours=min(rng.lognormvariate(3.5, 1.0), age_h * 0.9)) if decided else None
-        blockers = '[{"code": "no_value_proof", "message": "Prove value first", "evidence": []}]' \
-            if rec == "prove_value" else "[]"
-        cand_rows.append((surfaced, decided_at or surfaced, account.pk, signal_type, status, intent, rng.randrange(20, 95),
-                          "{}", rec, blockers, False, json.dumps([f"m{i}", f"usage:seats_used:{today}"]), BRIEF,
-                          surfaced, surfaced.date(), today,
-                          (today + dt.timedelta(days=30)) if kind == "defer" else None, decided_at,
-                          account.owner_id if decided else None, 1))
+        blockers = (
+            '[{"code": "no_value_proof", "message": "Prove value first", "evidence": []}]'
+            if rec == "prove_value"
+            else "[]"
+        )
+        cand_rows.append(
+            (
+                surfaced,
+                decided_at or surfaced,
+                account.pk,
+                signal_type,
+                status,
+                intent,
+                rng.randrange(20, 95),
+                "{}",
+                rec,
+                blockers,
+                False,
+                json.dumps([f"m{i}", f"usage:seats_used:{today}"]),
+                BRIEF,
+                surfaced,
+                surfaced.date(),
+                today,
+                (today + dt.timedelta(days=30)) if kind == "defer" else None,
+                decided_at,
+                account.owner_id if decided else None,
+                1,
+            )
+        )
         plan.append((account.pk, account.owner_id, signal_type, rec, surfaced, kind, decided_at))
     with transaction.atomic(), connection.cursor() as cursor:
         raw = cursor.cursor
-        _copy(raw, "signals_candidate", (
-            "inserted_at", "updated_at", "account_id", "signal_type", "status", "intent", "score", "score_components",
-            "recommendation", "blockers", "no_owner", "evidence", "brief", "latest_evidence_at", "first_detected_on",
-            "scored_on", "defer_until", "decided_at", "decided_by_id", "version"), cand_rows)
+        _copy(
+            raw,
+            "signals_candidate",
+            (
+                "inserted_at",
+                "updated_at",
+                "account_id",
+                "signal_type",
+                "status",
+                "intent",
+                "score",
+                "score_components",
+                "recommendation",
+                "blockers",
+                "no_owner",
+                "evidence",
+                "brief",
+                "latest_evidence_at",
+                "first_detected_on",
+                "scored_on",
+                "defer_until",
+                "decided_at",
+                "decided_by_id",
+                "version",
+            ),
+            cand_rows,
+        )
         cursor.execute("SELECT id FROM signals_candidate ORDER BY id")
         ids = [r[0] for r in cursor.fetchall()]
         decision_rows, event_rows = [], []
 
-        def event(kind: str, cid: int, acc: int, owner: int | None, at: dt.datetime, st: str, rec: str, data: str = "{}",
-                  actor: int | None = None) -> None:
+        def event(
+            kind: str,
+            cid: int,
+            acc: int,
+            owner: int | None,
+            at: dt.datetime,
+            st: str,
+            rec: str,
+            data: str = "{}",
+            actor: int | None = None,
+        ) -> None:
             event_rows.append((kind, at, actor, cid, acc, owner, st, rec, 60, "[]", data))
 
         reasons = ("false_positive", "no_value_proof", "bad_timing", "not_a_fit", "already_in_progress")
@@ -153,25 +230,66 @@ def child_load(accounts: int, candidates: int, events: int, seed: int) -> None:
             if kind and decided_at is not None:  # a decided candidate has its time
                 event("reviewed", cid, acc, owner, decided_at - dt.timedelta(minutes=5), st, rec, actor=owner)
                 reason = rng.choice(reasons) if kind == "reject" else ""
-                decision_rows.append((cid, kind, owner, decided_at, rec, "Call the champion" if kind == "approve" else "",
-                                      "", kind == "approve", "", reason,
-                                      (decided_at.date() + dt.timedelta(days=30)) if kind == "defer" else None, ""))
-                event({"approve": "approved", "reject": "rejected", "defer": "deferred"}[kind], cid, acc, owner,
-                      decided_at, st, rec, json.dumps({"reason": reason}), owner)
+                decision_rows.append(
+                    (
+                        cid,
+                        kind,
+                        owner,
+                        decided_at,
+                        rec,
+                        "Call the champion" if kind == "approve" else "",
+                        "",
+                        kind == "approve",
+                        "",
+                        reason,
+                        (decided_at.date() + dt.timedelta(days=30)) if kind == "defer" else None,
+                        "",
+                    )
+                )
+                event(
+                    {"approve": "approved", "reject": "rejected", "defer": "deferred"}[kind],
+                    cid,
+                    acc,
+                    owner,
+                    decided_at,
+                    st,
+                    rec,
+                    json.dumps({"reason": reason}),
+                    owner,
+                )
                 if reason == "false_positive":
                     event("false_positive", cid, acc, owner, decided_at, st, rec, actor=owner)
                 if kind == "approve" and rng.random() < 0.7:
                     t = decided_at + dt.timedelta(days=2)
                     event("outreach_sent", cid, acc, owner, t, st, rec, actor=owner)
                     if rng.random() < 0.6:
-                        event("customer_responded", cid, acc, owner, t + dt.timedelta(days=2), st, rec,
-                              '{"response": "positive"}', owner)
+                        event(
+                            "customer_responded",
+                            cid,
+                            acc,
+                            owner,
+                            t + dt.timedelta(days=2),
+                            st,
+                            rec,
+                            '{"response": "positive"}',
+                            owner,
+                        )
                         if rng.random() < 0.5:
-                            event("opportunity_created", cid, acc, owner, t + dt.timedelta(days=5), st, rec, actor=owner)
+                            event(
+                                "opportunity_created", cid, acc, owner, t + dt.timedelta(days=5), st, rec, actor=owner
+                            )
                             if rng.random() < 0.6:
-                                event("closed_won", cid, acc, owner, t + dt.timedelta(days=20), st, rec,
-                                      json.dumps({"amount": f"{rng.randrange(5000, 90000)}.00", "currency": "USD"}),
-                                      owner)
+                                event(
+                                    "closed_won",
+                                    cid,
+                                    acc,
+                                    owner,
+                                    t + dt.timedelta(days=20),
+                                    st,
+                                    rec,
+                                    json.dumps({"amount": f"{rng.randrange(5000, 90000)}.00", "currency": "USD"}),
+                                    owner,
+                                )
         # The rest: nightly rescoring moved recommendations back and forth.
         base = len(event_rows)
         for n in range(max(0, events - base)):
@@ -179,16 +297,54 @@ def child_load(accounts: int, candidates: int, events: int, seed: int) -> None:
             acc, owner, st, rec, surfaced, _, _ = plan[n % len(ids)]
             at = min(surfaced + dt.timedelta(hours=1 + (n // len(ids)) * 24), now)
             event("recommendation_changed", cid, acc, owner, at, st, rec, '{"from": "wait", "to": "pursue"}')
-        _copy(raw, "reviews_decision", (
-            "candidate_id", "kind", "decided_by_id", "decided_at", "recommendation", "next_step", "next_step_who",
-            "consent_reviewed", "override_reason", "reason_code", "defer_until", "note"), decision_rows)
-        written = _copy(raw, "measurement_measurementevent", (
-            "kind", "occurred_at", "actor_id", "candidate_id", "account_id", "owner_id", "signal_type",
-            "recommendation", "score", "evidence", "data"), event_rows)
+        _copy(
+            raw,
+            "reviews_decision",
+            (
+                "candidate_id",
+                "kind",
+                "decided_by_id",
+                "decided_at",
+                "recommendation",
+                "next_step",
+                "next_step_who",
+                "consent_reviewed",
+                "override_reason",
+                "reason_code",
+                "defer_until",
+                "note",
+            ),
+            decision_rows,
+        )
+        written = _copy(
+            raw,
+            "measurement_measurementevent",
+            (
+                "kind",
+                "occurred_at",
+                "actor_id",
+                "candidate_id",
+                "account_id",
+                "owner_id",
+                "signal_type",
+                "recommendation",
+                "score",
+                "evidence",
+                "data",
+            ),
+            event_rows,
+        )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    c.report({"accounts": accounts, "candidates": len(ids), "decisions": len(decision_rows), "events": written,
-              "load_s": round(time.perf_counter() - started, 1)})
+    c.report(
+        {
+            "accounts": accounts,
+            "candidates": len(ids),
+            "decisions": len(decision_rows),
+            "events": written,
+            "load_s": round(time.perf_counter() - started, 1),
+        }
+    )
 
 
 def child_measure(runs: int) -> None:
@@ -235,8 +391,16 @@ def child_measure(runs: int) -> None:
             t = time.perf_counter()
             client.get("/dashboard/", params)
             times.append(time.perf_counter() - t)
-        out.append({"label": label, "median_s": statistics.median(times), "min_s": min(times), "max_s": max(times),
-                    "queries": len(queries), "signals": surfaced})
+        out.append(
+            {
+                "label": label,
+                "median_s": statistics.median(times),
+                "min_s": min(times),
+                "max_s": max(times),
+                "queries": len(queries),
+                "signals": surfaced,
+            }
+        )
     c.report({"scenarios": out, "runs": runs})
 
 
@@ -265,24 +429,43 @@ def main() -> None:
         raise SystemExit("--events is capped at 5,000,000 to keep the run bounded")
     c.recreate_database(args.database)
     try:
-        print(f"loading {args.events:,} events on {args.candidates:,} candidates of {args.accounts:,} accounts ...",
-              flush=True)
-        load = c.run_child(HERE, args.database, "load", str(args.accounts), str(args.candidates), str(args.events),
-                           str(args.seed))
-        print(f"loaded {load['events']:,} events, {load['candidates']:,} candidates, {load['decisions']:,} decisions "
-              f"in {load['load_s']} s", flush=True)
+        print(
+            f"loading {args.events:,} events on {args.candidates:,} candidates of {args.accounts:,} accounts ...",
+            flush=True,
+        )
+        load = c.run_child(
+            HERE, args.database, "load", str(args.accounts), str(args.candidates), str(args.events), str(args.seed)
+        )
+        print(
+            f"loaded {load['events']:,} events, {load['candidates']:,} candidates, {load['decisions']:,} decisions "
+            f"in {load['load_s']} s",
+            flush=True,
+        )
         measured = c.run_child(HERE, args.database, "measure", str(args.runs))
     finally:
         if not args.keep:
             c.drop_database(args.database)
     print()
-    print(f"GET /dashboard/ through Django's test client, {load['events']:,} measurement events on PostgreSQL "
-          f"({measured['runs']} timed requests each, after one warm-up)")
-    print(c.table(
-        ["scenario", "signals in range", "queries", "median s", "min s", "max s"],
-        [[s["label"], c.fmt_int(s["signals"]), s["queries"], f"{s['median_s']:.3f}", f"{s['min_s']:.3f}",
-          f"{s['max_s']:.3f}"] for s in measured["scenarios"]],
-    ))
+    print(
+        f"GET /dashboard/ through Django's test client, {load['events']:,} measurement events on PostgreSQL "
+        f"({measured['runs']} timed requests each, after one warm-up)"
+    )
+    print(
+        c.table(
+            ["scenario", "signals in range", "queries", "median s", "min s", "max s"],
+            [
+                [
+                    s["label"],
+                    c.fmt_int(s["signals"]),
+                    s["queries"],
+                    f"{s['median_s']:.3f}",
+                    f"{s['min_s']:.3f}",
+                    f"{s['max_s']:.3f}",
+                ]
+                for s in measured["scenarios"]
+            ],
+        )
+    )
     print("machine:", ", ".join(f"{k} {v}" for k, v in c.machine().items()))
     if args.json:
         Path(args.json).write_text(json.dumps({"load": load, "measure": measured, "machine": c.machine()}, indent=2))

@@ -69,43 +69,70 @@ def generate(workdir: Path, rows: int, accounts: int, seed: int) -> tuple[Path, 
     profile = []
     for n in range(1, accounts + 1):
         seats = rng.choice((10, 25, 50, 120, 400, 1500))
-        profile.append((
-            f"acct-{n:05d}", n, rng.choice(DEPARTMENTS), seats,
-            seats * rng.uniform(0.3, 0.8), rng.uniform(-0.001, 0.003), rng.choice((100, 500, 2000)),
-        ))
+        profile.append(
+            (
+                f"acct-{n:05d}",
+                n,
+                rng.choice(DEPARTMENTS),
+                seats,
+                seats * rng.uniform(0.3, 0.8),
+                rng.uniform(-0.001, 0.003),
+                rng.choice((100, 500, 2000)),
+            )
+        )
     started = time.perf_counter()
     written = 0
     with jsonl.open("w", encoding="utf-8") as out, csv_path.open("w", encoding="utf-8") as csv_out:
         for ext, n, _dept, seats, _base, _growth, _limit in profile:
-            out.write(json.dumps({
-                "type": "account", "external_id": ext, "name": f"Account {n:05d}",
-                "owner_email": f"owner{n % 25}@bench.example", "segment": ("enterprise", "mid-market", "smb")[n % 3],
-                "plan": "Growth", "seats_purchased": seats, "arr": seats * 600,
-                "renewal_date": (today + dt.timedelta(days=30 + n % 300)).isoformat(),
-            }) + "\n")
+            out.write(
+                json.dumps(
+                    {
+                        "type": "account",
+                        "external_id": ext,
+                        "name": f"Account {n:05d}",
+                        "owner_email": f"owner{n % 25}@bench.example",
+                        "segment": ("enterprise", "mid-market", "smb")[n % 3],
+                        "plan": "Growth",
+                        "seats_purchased": seats,
+                        "arr": seats * 600,
+                        "renewal_date": (today + dt.timedelta(days=30 + n % 300)).isoformat(),
+                    }
+                )
+                + "\n"
+            )
         for d in range(days):
             day = (first + dt.timedelta(days=d)).isoformat()
             for ext, n, dept, seats, base, growth, storage_limit in profile:
                 level = base * (1 + growth) ** d
                 users = max(0, round(level * rng.uniform(0.85, 1.1)))
                 department = f', "department": "{dept}"' if dept else ""
-                out.write(f'{{"type": "usage", "account": "{ext}", "metric": "active_users", '
-                          f'"value": {users}, "date": "{day}"{department}}}\n')
+                out.write(
+                    f'{{"type": "usage", "account": "{ext}", "metric": "active_users", '
+                    f'"value": {users}, "date": "{day}"{department}}}\n'
+                )
                 csv_out.write(f"{n},active_users,{day},{dept},{users},,{SOURCE}\n")
                 if n % 2:
                     gb = round(storage_limit * min(0.99, 0.3 + 0.6 * d / days) * rng.uniform(0.95, 1.0), 1)
-                    out.write(f'{{"type": "usage", "account": "{ext}", "metric": "storage_gb", '
-                              f'"value": {gb}, "limit": {storage_limit}, "date": "{day}"{department}}}\n')
+                    out.write(
+                        f'{{"type": "usage", "account": "{ext}", "metric": "storage_gb", '
+                        f'"value": {gb}, "limit": {storage_limit}, "date": "{day}"{department}}}\n'
+                    )
                     csv_out.write(f"{n},storage_gb,{day},{dept},{gb},{storage_limit},{SOURCE}\n")
                 else:
                     used = min(seats, round(level * rng.uniform(1.0, 1.2)))
-                    out.write(f'{{"type": "usage", "account": "{ext}", "metric": "seats_used", '
-                              f'"value": {used}, "date": "{day}"{department}}}\n')
+                    out.write(
+                        f'{{"type": "usage", "account": "{ext}", "metric": "seats_used", '
+                        f'"value": {used}, "date": "{day}"{department}}}\n'
+                    )
                     csv_out.write(f"{n},seats_used,{day},{dept},{used},,{SOURCE}\n")
                 written += 2
     meta = {
-        "usage_rows": written, "accounts": accounts, "days": days, "lines": written + accounts,
-        "jsonl_mb": round(jsonl.stat().st_size / 2**20, 1), "csv_mb": round(csv_path.stat().st_size / 2**20, 1),
+        "usage_rows": written,
+        "accounts": accounts,
+        "days": days,
+        "lines": written + accounts,
+        "jsonl_mb": round(jsonl.stat().st_size / 2**20, 1),
+        "csv_mb": round(csv_path.stat().st_size / 2**20, 1),
         "generate_s": round(time.perf_counter() - started, 1),
     }
     return jsonl, csv_path, meta
@@ -134,6 +161,7 @@ def child_import(path: str, profile_to: str | None) -> None:
                 return fn(*args, **kwargs)
             finally:
                 t[name] = t.get(name, 0.0) + time.perf_counter() - started
+
         return wrapper
 
     # Module-level names the importer looks up at call time; the product files are untouched.
@@ -157,6 +185,7 @@ def child_import(path: str, profile_to: str | None) -> None:
                 hook(ids)
             t["hook_s"] = t.get("hook_s", 0.0) + time.perf_counter() - started
             t["hook_cpu_s"] = t.get("hook_cpu_s", 0.0) + time.process_time() - cpu_started
+
         return wrapped
 
     service._after_import[:] = [hook_wrapper(h) for h in service._after_import]
@@ -215,8 +244,11 @@ def child_copy(csv_path: str) -> None:
     with psycopg.connect(url) as conn:
         for name, ddl in (
             ("bare", ""),
-            ("indexed", "CREATE UNIQUE INDEX ON {t} (account_id, metric, date, department);"
-                        "CREATE INDEX ON {t} (date, account_id);"),
+            (
+                "indexed",
+                "CREATE UNIQUE INDEX ON {t} (account_id, metric, date, department);"
+                "CREATE INDEX ON {t} (date, account_id);",
+            ),
         ):
             table = f"bench_copy_{name}"
             with conn.cursor() as cur:
@@ -229,10 +261,14 @@ def child_copy(csv_path: str) -> None:
                     cur.execute(statement)
             conn.commit()
             started = time.perf_counter()
-            with conn.cursor() as cur, cur.copy(
-                f'COPY {table} (account_id, metric, date, department, value, "limit", source) '
-                "FROM STDIN (FORMAT csv)"
-            ) as copy, open(csv_path, "rb") as source:
+            with (
+                conn.cursor() as cur,
+                cur.copy(
+                    f'COPY {table} (account_id, metric, date, department, value, "limit", source) '
+                    "FROM STDIN (FORMAT csv)"
+                ) as copy,
+                open(csv_path, "rb") as source,
+            ):
                 while block := source.read(1 << 20):
                     copy.write(block)
             conn.commit()
@@ -329,9 +365,12 @@ def main() -> None:
     workdir = Path(args.workdir)
     print(f"source: {c.git_state()}; {c.machine()}", flush=True)
     jsonl, csv_path, meta = generate(workdir, args.rows, args.accounts, args.seed)
-    print(f"generated {meta['lines']:,} lines ({meta['usage_rows']:,} usage rows, {meta['accounts']:,} accounts x "
-          f"2 metrics x {meta['days']} days): {meta['jsonl_mb']} MB JSONL, {meta['csv_mb']} MB CSV "
-          f"in {meta['generate_s']} s", flush=True)
+    print(
+        f"generated {meta['lines']:,} lines ({meta['usage_rows']:,} usage rows, {meta['accounts']:,} accounts x "
+        f"2 metrics x {meta['days']} days): {meta['jsonl_mb']} MB JSONL, {meta['csv_mb']} MB CSV "
+        f"in {meta['generate_s']} s",
+        flush=True,
+    )
 
     c.recreate_database(args.database)
     print("(a) first import into a fresh database ...", flush=True)
@@ -348,22 +387,42 @@ def main() -> None:
 
     def line(label: str, r: dict) -> list:
         rate = rows / r["import_s"]
-        return [label, f"{r['import_s']:.1f}", f"{r['import_cpu_s']:.1f}", c.fmt_int(rate),
-                f"{r['peak_rss_import_mb']:,.0f}", f"{rate / copy_rate:.2f}"]
+        return [
+            label,
+            f"{r['import_s']:.1f}",
+            f"{r['import_cpu_s']:.1f}",
+            c.fmt_int(rate),
+            f"{r['peak_rss_import_mb']:,.0f}",
+            f"{rate / copy_rate:.2f}",
+        ]
 
     print()
     print(f"Import of {meta['lines']:,} lines ({rows:,} usage rows, {meta['jsonl_mb']} MB) on PostgreSQL")
-    print(c.table(
-        ["run", "seconds", "client CPU s", "usage rows/s", "peak RSS MB", "x COPY rate"],
-        [
-            line("(a) import_evidence, fresh database", first),
-            line("(b) import_evidence, same file again", second),
-            ["(c) COPY into a bare table (baseline)", f"{copy['bare']['s']:.1f}", "", c.fmt_int(copy_rate),
-             f"{copy['peak_rss_mb']:,.0f}", "1.00"],
-            ["    COPY into a table with usage's 2 indexes", f"{copy['indexed']['s']:.1f}", "",
-             c.fmt_int(rows / copy["indexed"]["s"]), "", f"{copy['bare']['s'] / copy['indexed']['s']:.2f}"],
-        ],
-    ))
+    print(
+        c.table(
+            ["run", "seconds", "client CPU s", "usage rows/s", "peak RSS MB", "x COPY rate"],
+            [
+                line("(a) import_evidence, fresh database", first),
+                line("(b) import_evidence, same file again", second),
+                [
+                    "(c) COPY into a bare table (baseline)",
+                    f"{copy['bare']['s']:.1f}",
+                    "",
+                    c.fmt_int(copy_rate),
+                    f"{copy['peak_rss_mb']:,.0f}",
+                    "1.00",
+                ],
+                [
+                    "    COPY into a table with usage's 2 indexes",
+                    f"{copy['indexed']['s']:.1f}",
+                    "",
+                    c.fmt_int(rows / copy["indexed"]["s"]),
+                    "",
+                    f"{copy['bare']['s'] / copy['indexed']['s']:.2f}",
+                ],
+            ],
+        )
+    )
     print()
     print("Where the time went (seconds, from timers around the importer's functions)")
     phases = [
@@ -378,21 +437,42 @@ def main() -> None:
         ("counting the file's lines (progress bar total)", "count_lines_s"),
         ("after-import hook (eager rescoring; not counted above)", "hook_s"),
     ]
-    print(c.table(["phase", "(a) first", "(b) second"],
-                  [[label, f"{first.get(k, 0):.1f}", f"{second.get(k, 0):.1f}"] for label, k in phases]))
+    print(
+        c.table(
+            ["phase", "(a) first", "(b) second"],
+            [[label, f"{first.get(k, 0):.1f}", f"{second.get(k, 0):.1f}"] for label, k in phases],
+        )
+    )
     print(f"(a) summary: {'; '.join(first['summary'][1:])}")
     print(f"(b) summary: {'; '.join(second['summary'][1:])}")
-    print(f"hook: (a) rescored {first.get('hook_accounts', 0):,} accounts in {first.get('hook_s', 0):.1f} s, "
-          f"peak RSS with it {first['peak_rss_total_mb']:,.0f} MB; (b) {second.get('hook_accounts', 0):,} accounts")
+    print(
+        f"hook: (a) rescored {first.get('hook_accounts', 0):,} accounts in {first.get('hook_s', 0):.1f} s, "
+        f"peak RSS with it {first['peak_rss_total_mb']:,.0f} MB; (b) {second.get('hook_accounts', 0):,} accounts"
+    )
     print()
     print(f"(d) the server-side statement of (b) alone, {rows:,} unchanged rows (best of 2, rolled back)")
-    print(c.table(["statement", "seconds", "WAL MB", "rows written"],
-                  [[name, f"{v['s']:.1f}", f"{v['wal_mb']:,.0f}", f"{v['written']:,}"] for name, v in variants.items() if isinstance(v, dict)]))
+    print(
+        c.table(
+            ["statement", "seconds", "WAL MB", "rows written"],
+            [
+                [name, f"{v['s']:.1f}", f"{v['wal_mb']:,.0f}", f"{v['written']:,}"]
+                for name, v in variants.items()
+                if isinstance(v, dict)
+            ],
+        )
+    )
     ratio = (rows / first["import_s"]) / copy_rate
     aim = "meets" if ratio >= 0.5 else "misses"
     print(f"\nfresh import runs at {ratio:.2f} x the plain COPY rate: {aim} the aim of 0.5 x", flush=True)
-    figures = {"meta": meta, "first": first, "second": second, "copy": copy, "variants": variants,
-               "machine": c.machine(), "git": c.git_state()}
+    figures = {
+        "meta": meta,
+        "first": first,
+        "second": second,
+        "copy": copy,
+        "variants": variants,
+        "machine": c.machine(),
+        "git": c.git_state(),
+    }
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=2, default=str))
 
@@ -417,6 +497,7 @@ def main() -> None:
         for path in (jsonl, csv_path):
             with contextlib.suppress(OSError):
                 path.unlink()
+
 
 if __name__ == "__main__":
     main()

@@ -152,39 +152,70 @@ def child_load(accounts: int, seed: int) -> None:
         segment, (low, high) = _segment(rng.random())
         seats = rng.randint(low, high)
         trend = rng.choices(("growth", "decline", "flat"), (0.15, 0.10, 0.75))[0]
-        plans.append({
-            "id": n, "segment": segment, "seats": seats, "trend": trend,
-            "pressure": rng.uniform(0.9, 1.05) if rng.random() < 0.2 else rng.uniform(0.4, 0.85),
-            "storage": rng.random() < 0.3, "storage_hot": rng.random() < 0.33,
-            "new_department": rng.random() < 0.05, "departments": rng.sample(DEPARTMENTS, 3),
-        })
+        plans.append(
+            {
+                "id": n,
+                "segment": segment,
+                "seats": seats,
+                "trend": trend,
+                "pressure": rng.uniform(0.9, 1.05) if rng.random() < 0.2 else rng.uniform(0.4, 0.85),
+                "storage": rng.random() < 0.3,
+                "storage_hot": rng.random() < 0.33,
+                "new_department": rng.random() < 0.05,
+                "departments": rng.sample(DEPARTMENTS, 3),
+            }
+        )
 
     with connection.cursor() as wrapper:
         cur = wrapper.cursor  # the psycopg 3 cursor under Django's wrapper
-        copy_rows(cur, m.Account, (
-            {
-                "id": p["id"], "external_id": f"acct-{p['id']:05d}", "name": f"Bench Account {p['id']:05d}",
-                "owner_id": rng.choice(owner_ids) if rng.random() < 0.95 else None,
-                "segment": p["segment"], "plan": rng.choice(("Starter", "Growth", "Business", "Enterprise")),
-                "seats_purchased": p["seats"], "arr": Decimal(p["seats"] * 600), "currency": "USD",
-                "renewal_date": AS_OF + dt.timedelta(days=rng.randint(-30, 400)),
-                "goals": ["Cut month-end close to 3 days"] if rng.random() < 0.5 else [],
-                "outreach_allowed": rng.random() < 0.97,
-                "health": rng.choices(("", "good", "neutral", "poor"), (0.5, 0.3, 0.16, 0.04))[0],
-                "source": "crm", "extra": {},
-            }
-            for p in plans
-        ), with_pk=True)
+        copy_rows(
+            cur,
+            m.Account,
+            (
+                {
+                    "id": p["id"],
+                    "external_id": f"acct-{p['id']:05d}",
+                    "name": f"Bench Account {p['id']:05d}",
+                    "owner_id": rng.choice(owner_ids) if rng.random() < 0.95 else None,
+                    "segment": p["segment"],
+                    "plan": rng.choice(("Starter", "Growth", "Business", "Enterprise")),
+                    "seats_purchased": p["seats"],
+                    "arr": Decimal(p["seats"] * 600),
+                    "currency": "USD",
+                    "renewal_date": AS_OF + dt.timedelta(days=rng.randint(-30, 400)),
+                    "goals": ["Cut month-end close to 3 days"] if rng.random() < 0.5 else [],
+                    "outreach_allowed": rng.random() < 0.97,
+                    "health": rng.choices(("", "good", "neutral", "poor"), (0.5, 0.3, 0.16, 0.04))[0],
+                    "source": "crm",
+                    "extra": {},
+                }
+                for p in plans
+            ),
+            with_pk=True,
+        )
         roles = ("decision_maker", "champion", "user")
-        copy_rows(cur, m.Contact, (
-            {
-                "id": (p["id"] - 1) * 3 + k + 1, "external_id": f"acct-{p['id']:05d}-c{k + 1}",
-                "account_id": p["id"], "name": f"Contact {k + 1} of {p['id']}",
-                "email": f"c{k + 1}@acct{p['id']}.example", "title": ("VP", "Lead", "Analyst")[k],
-                "role": roles[k], "department": p["departments"][k], "active": True, "source": "crm", "extra": {},
-            }
-            for p in plans for k in range(3)
-        ), with_pk=True)
+        copy_rows(
+            cur,
+            m.Contact,
+            (
+                {
+                    "id": (p["id"] - 1) * 3 + k + 1,
+                    "external_id": f"acct-{p['id']:05d}-c{k + 1}",
+                    "account_id": p["id"],
+                    "name": f"Contact {k + 1} of {p['id']}",
+                    "email": f"c{k + 1}@acct{p['id']}.example",
+                    "title": ("VP", "Lead", "Analyst")[k],
+                    "role": roles[k],
+                    "department": p["departments"][k],
+                    "active": True,
+                    "source": "crm",
+                    "extra": {},
+                }
+                for p in plans
+                for k in range(3)
+            ),
+            with_pk=True,
+        )
 
         def tickets() -> Iterator[dict[str, Any]]:
             for p in plans:
@@ -192,15 +223,30 @@ def child_load(accounts: int, seed: int) -> None:
                     subject, body = rng.choice(tickets_pool)
                     opened = AS_OF - dt.timedelta(days=rng.randint(0, 150))
                     status, priority = rng.choices(
-                        (("closed", "normal"), ("solved", "low"), ("open", "normal"), ("open", "high"), ("pending", "urgent")),
-                        (0.55, 0.3, 0.08, 0.04, 0.03))[0]
+                        (
+                            ("closed", "normal"),
+                            ("solved", "low"),
+                            ("open", "normal"),
+                            ("open", "high"),
+                            ("pending", "urgent"),
+                        ),
+                        (0.55, 0.3, 0.08, 0.04, 0.03),
+                    )[0]
                     opened_at = _at(opened, rng)
                     yield {
-                        "external_id": f"T-{p['id']}-{k}", "account_id": p["id"], "subject": subject[:500], "body": body,
-                        "status": status, "priority": priority, "opened_at": opened_at,
+                        "external_id": f"T-{p['id']}-{k}",
+                        "account_id": p["id"],
+                        "subject": subject[:500],
+                        "body": body,
+                        "status": status,
+                        "priority": priority,
+                        "opened_at": opened_at,
                         "closed_at": opened_at + dt.timedelta(days=2) if status in ("closed", "solved") else None,
-                        "contact_id": (p["id"] - 1) * 3 + rng.randint(1, 3), "source": "support_desk", "extra": {},
+                        "contact_id": (p["id"] - 1) * 3 + rng.randint(1, 3),
+                        "source": "support_desk",
+                        "extra": {},
                     }
+
         copy_rows(cur, m.Ticket, tickets())
 
         def interactions() -> Iterator[dict[str, Any]]:
@@ -208,24 +254,40 @@ def child_load(accounts: int, seed: int) -> None:
                 for k in range(INTERACTIONS):
                     outbound = rng.random() < 0.1
                     yield {
-                        "external_id": f"M-{p['id']}-{k}", "account_id": p["id"], "text": rng.choice(interactions_pool),
+                        "external_id": f"M-{p['id']}-{k}",
+                        "account_id": p["id"],
+                        "text": rng.choice(interactions_pool),
                         "occurred_at": _at(AS_OF - dt.timedelta(days=rng.randint(0, 120)), rng),
                         "channel": rng.choice(("email", "chat", "call", "meeting")),
                         "direction": "outbound" if outbound else "inbound",
                         "contact_id": None if outbound else (p["id"] - 1) * 3 + rng.randint(1, 3),
-                        "source": "cs_platform", "extra": {},
+                        "source": "cs_platform",
+                        "extra": {},
                     }
+
         copy_rows(cur, m.Interaction, interactions())
 
-        copy_rows(cur, m.Outcome, (
-            {
-                "external_id": f"O-{p['id']}", "account_id": p["id"], "title": "Month-end close down from 6 to 3 days",
-                "recorded_at": _at(AS_OF - dt.timedelta(days=rng.randint(0, 300)), rng),
-                "goal": "Cut month-end close to 3 days", "metric": "close_days", "baseline": 6.0, "value": 3.0,
-                "department": p["departments"][0], "verified": rng.random() < 0.6, "source": "cs_platform", "extra": {},
-            }
-            for p in plans
-        ))
+        copy_rows(
+            cur,
+            m.Outcome,
+            (
+                {
+                    "external_id": f"O-{p['id']}",
+                    "account_id": p["id"],
+                    "title": "Month-end close down from 6 to 3 days",
+                    "recorded_at": _at(AS_OF - dt.timedelta(days=rng.randint(0, 300)), rng),
+                    "goal": "Cut month-end close to 3 days",
+                    "metric": "close_days",
+                    "baseline": 6.0,
+                    "value": 3.0,
+                    "department": p["departments"][0],
+                    "verified": rng.random() < 0.6,
+                    "source": "cs_platform",
+                    "extra": {},
+                }
+                for p in plans
+            ),
+        )
 
         # Usage: the bulk of the book, written as COPY text directly (the hot path of the load).
         table = m.UsageDaily._meta.db_table
@@ -242,8 +304,12 @@ def child_load(accounts: int, seed: int) -> None:
                 weekly = {"growth": 0.05, "decline": -0.07, "flat": 0.0}[p["trend"]]
                 for back in range(55, -1, -1):  # active_users: 8 full weeks
                     day = AS_OF - dt.timedelta(days=back)
-                    level = base * (1 + weekly) ** ((55 - back) / 7) * WEEK_SHAPE[day.weekday()] * rng.uniform(0.93, 1.07)
-                    buffer.write(f"{a}\tactive_users\t{day}\t\t{round(level)}\t\\N\tproduct_analytics\t{stamp}\t{stamp}\n")
+                    level = (
+                        base * (1 + weekly) ** ((55 - back) / 7) * WEEK_SHAPE[day.weekday()] * rng.uniform(0.93, 1.07)
+                    )
+                    buffer.write(
+                        f"{a}\tactive_users\t{day}\t\t{round(level)}\t\\N\tproduct_analytics\t{stamp}\t{stamp}\n"
+                    )
                     usage_rows += 1
                 for back in range(39, -1, -1):  # seats_used: 40 days
                     day = AS_OF - dt.timedelta(days=back)
@@ -255,13 +321,17 @@ def child_load(accounts: int, seed: int) -> None:
                     share = rng.uniform(0.86, 0.98) if p["storage_hot"] else rng.uniform(0.2, 0.7)
                     for back in range(13, -1, -1):
                         day = AS_OF - dt.timedelta(days=back)
-                        buffer.write(f"{a}\tstorage_gb\t{day}\t\t{limit * share:.1f}\t{limit}\tproduct_analytics\t{stamp}\t{stamp}\n")
+                        buffer.write(
+                            f"{a}\tstorage_gb\t{day}\t\t{limit * share:.1f}\t{limit}\tproduct_analytics\t{stamp}\t{stamp}\n"
+                        )
                         usage_rows += 1
                 if p["new_department"]:
                     for back in range(19, -1, -1):
                         day = AS_OF - dt.timedelta(days=back)
-                        buffer.write(f"{a}\tactive_users\t{day}\t{p['departments'][2]}\t{rng.randint(3, 12)}\t\\N\t"
-                                     f"product_analytics\t{stamp}\t{stamp}\n")
+                        buffer.write(
+                            f"{a}\tactive_users\t{day}\t{p['departments'][2]}\t{rng.randint(3, 12)}\t\\N\t"
+                            f"product_analytics\t{stamp}\t{stamp}\n"
+                        )
                         usage_rows += 1
                 if buffer.tell() > 1 << 20:
                     copy.write(buffer.getvalue())
@@ -279,8 +349,15 @@ def child_load(accounts: int, seed: int) -> None:
         analyze = time.perf_counter() - started
         cursor.execute("SELECT pg_database_size(current_database())")
         size = cursor.fetchone()[0]
-    c.report({"counts": counts, "load_s": loaded, "analyze_s": analyze, "db_mb": size / 2**20,
-              "peak_rss_mb": c.peak_rss_mb()})
+    c.report(
+        {
+            "counts": counts,
+            "load_s": loaded,
+            "analyze_s": analyze,
+            "db_mb": size / 2**20,
+            "peak_rss_mb": c.peak_rss_mb(),
+        }
+    )
 
 
 # --------------------------------------------------------------------------- measured children
@@ -341,8 +418,17 @@ def child_classify(profile_to: str | None = None) -> None:
         for row in model.objects.values("signal_type").annotate(n=Count("pk")):
             types[row["signal_type"]] = types.get(row["signal_type"], 0) + row["n"]
     conflicts = Interaction.objects.exclude(conflict="").count() + Ticket.objects.exclude(conflict="").count()
-    c.report({"texts": done, "s": elapsed, "training_s": training, "signal_types": types, **timers,
-              "conflicts": conflicts, "peak_rss_mb": c.peak_rss_mb()})
+    c.report(
+        {
+            "texts": done,
+            "s": elapsed,
+            "training_s": training,
+            "signal_types": types,
+            **timers,
+            "conflicts": conflicts,
+            "peak_rss_mb": c.peak_rss_mb(),
+        }
+    )
 
 
 def child_score(as_of: str, profile_to: str | None) -> None:
@@ -364,14 +450,29 @@ def child_score(as_of: str, profile_to: str | None) -> None:
                 return fn(*args, **kwargs)
             finally:
                 timers[name] = timers.get(name, 0.0) + time.perf_counter() - started
+
         return wrapper
 
     if not profile_to:  # a profiled run keeps the product functions as they are
-        for name in ("texts_classify", "rules_lookup", "account_facts", "_decision_timing", "assess_account",
-                     "cited_evidence", "_store"):
+        for name in (
+            "texts_classify",
+            "rules_lookup",
+            "account_facts",
+            "_decision_timing",
+            "assess_account",
+            "cited_evidence",
+            "_store",
+        ):
             setattr(services, name, timed(name, getattr(services, name)))
-        for name in ("_text_facts", "_ticket_facts", "_outcome_facts", "_latest_usage_facts", "_trend_facts",
-                     "_new_department_facts", "_stakeholder_facts"):
+        for name in (
+            "_text_facts",
+            "_ticket_facts",
+            "_outcome_facts",
+            "_latest_usage_facts",
+            "_trend_facts",
+            "_new_department_facts",
+            "_stakeholder_facts",
+        ):
             setattr(facts_module, name, timed(f"facts.{name}", getattr(facts_module, name)))
         original_writer = services.get_brief_writer
 
@@ -421,13 +522,27 @@ def child_score(as_of: str, profile_to: str | None) -> None:
     by_rec: dict[str, int] = {}
     for rec in open_candidates.values_list("recommendation", flat=True):
         by_rec[rec] = by_rec.get(rec, 0) + 1
-    c.report({
-        "as_of": as_of, "s": elapsed, "cpu_s": cpu_s, "accounts": summary.accounts, "created": summary.created,
-        "updated": summary.updated, "unchanged": summary.unchanged, "expired": summary.expired,
-        "classified": summary.classified, "open_before": before, "open_after": open_candidates.count(),
-        "by_recommendation": by_rec, "queries": queries.count, "query_kinds": queries.kinds,
-        "sql_s": queries.s, "peak_rss_mb": c.peak_rss_mb(), "timers": timers,
-    })
+    c.report(
+        {
+            "as_of": as_of,
+            "s": elapsed,
+            "cpu_s": cpu_s,
+            "accounts": summary.accounts,
+            "created": summary.created,
+            "updated": summary.updated,
+            "unchanged": summary.unchanged,
+            "expired": summary.expired,
+            "classified": summary.classified,
+            "open_before": before,
+            "open_after": open_candidates.count(),
+            "by_recommendation": by_rec,
+            "queries": queries.count,
+            "query_kinds": queries.kinds,
+            "sql_s": queries.s,
+            "peak_rss_mb": c.peak_rss_mb(),
+            "timers": timers,
+        }
+    )
 
 
 # --------------------------------------------------------------------------- parent
@@ -466,8 +581,11 @@ def main() -> None:
     print(f"loading a book of {args.accounts:,} accounts with COPY ...", flush=True)
     load = c.run_child(HERE, args.database, "load", str(args.accounts), str(args.seed))
     evidence = sum(v for k, v in load["counts"].items() if k != "account")
-    print(f"  {json.dumps(load['counts'])}: {evidence:,} evidence rows in {load['load_s']:.0f} s "
-          f"(+ ANALYZE {load['analyze_s']:.0f} s), database {load['db_mb']:,.0f} MB", flush=True)
+    print(
+        f"  {json.dumps(load['counts'])}: {evidence:,} evidence rows in {load['load_s']:.0f} s "
+        f"(+ ANALYZE {load['analyze_s']:.0f} s), database {load['db_mb']:,.0f} MB",
+        flush=True,
+    )
     if not args.no_profile:  # a copy of the loaded book, for the profiled runs at the end
         c.drop_database(copy_name)
         with c.admin_connection() as conn:
@@ -476,44 +594,79 @@ def main() -> None:
     classify = c.run_child(HERE, args.database, "classify")
     runs = {}
     next_day = (AS_OF + dt.timedelta(days=1)).isoformat()
-    for label, day in (("run 1: first, creates candidates", AS_OF.isoformat()),
-                       ("run 2: same day again, nothing changed", AS_OF.isoformat()),
-                       ("run 3: next day, evidence unchanged", next_day)):
+    for label, day in (
+        ("run 1: first, creates candidates", AS_OF.isoformat()),
+        ("run 2: same day again, nothing changed", AS_OF.isoformat()),
+        ("run 3: next day, evidence unchanged", next_day),
+    ):
         print(f"accounts_score {label} (as_of {day}) ...", flush=True)
         runs[label] = c.run_child(HERE, args.database, "score", day)
     if not args.keep:
         c.drop_database(args.database)
 
     print()
-    print(f"Book: {args.accounts:,} accounts, {evidence:,} evidence rows "
-          f"({load['counts'].get('usagedaily', 0):,} usage), PostgreSQL database {load['db_mb']:,.0f} MB")
-    rows = [[f"classification of {classify['texts']:,} texts (texts_classify, once)", f"{classify['s']:.1f}",
-             f"{classify['cpu_s']:.1f}", c.fmt_int(classify["texts"] / classify["s"]) + " texts/s", "", "",
-             f"{classify['sql_s']:.1f}", f"{classify['peak_rss_mb']:,.0f}"]]
+    print(
+        f"Book: {args.accounts:,} accounts, {evidence:,} evidence rows "
+        f"({load['counts'].get('usagedaily', 0):,} usage), PostgreSQL database {load['db_mb']:,.0f} MB"
+    )
+    rows = [
+        [
+            f"classification of {classify['texts']:,} texts (texts_classify, once)",
+            f"{classify['s']:.1f}",
+            f"{classify['cpu_s']:.1f}",
+            c.fmt_int(classify["texts"] / classify["s"]) + " texts/s",
+            "",
+            "",
+            f"{classify['sql_s']:.1f}",
+            f"{classify['peak_rss_mb']:,.0f}",
+        ]
+    ]
     for label, r in runs.items():
-        rows.append([label, f"{r['s']:.1f}", f"{r['cpu_s']:.1f}", c.fmt_int(r["accounts"] / r["s"]) + " acc/s",
-                     f"{r['open_after']:,} (+{r['created']:,} new, {r['updated']:,} upd, {r['expired']:,} exp)",
-                     f"{r['queries']:,}", f"{r['sql_s']:.1f}", f"{r['peak_rss_mb']:,.0f}"])
-    print(c.table(["step", "wall s", "client CPU s", "rate", "open candidates", "queries", "SQL s", "peak RSS MB"],
-                  rows))
+        rows.append(
+            [
+                label,
+                f"{r['s']:.1f}",
+                f"{r['cpu_s']:.1f}",
+                c.fmt_int(r["accounts"] / r["s"]) + " acc/s",
+                f"{r['open_after']:,} (+{r['created']:,} new, {r['updated']:,} upd, {r['expired']:,} exp)",
+                f"{r['queries']:,}",
+                f"{r['sql_s']:.1f}",
+                f"{r['peak_rss_mb']:,.0f}",
+            ]
+        )
+    print(
+        c.table(["step", "wall s", "client CPU s", "rate", "open candidates", "queries", "SQL s", "peak RSS MB"], rows)
+    )
     first = next(iter(runs.values()))
     print(f"candidates by recommendation after run 1: {first['by_recommendation']}")
-    print(f"texts by signal type: {classify['signal_types']}; with a conflict: {classify['conflicts']:,}; "
-          f"model training before it: {classify['training_s']:.1f} s")
-    print(f"classification breakdown: classify_texts {classify['classify_texts_s']:.1f} s, SQL (read + bulk_update) "
-          f"{classify['sql_s']:.1f} s, rest (ORM objects, building the UPDATEs) "
-          f"{classify['s'] - classify['classify_texts_s'] - classify['sql_s']:.1f} s")
+    print(
+        f"texts by signal type: {classify['signal_types']}; with a conflict: {classify['conflicts']:,}; "
+        f"model training before it: {classify['training_s']:.1f} s"
+    )
+    print(
+        f"classification breakdown: classify_texts {classify['classify_texts_s']:.1f} s, SQL (read + bulk_update) "
+        f"{classify['sql_s']:.1f} s, rest (ORM objects, building the UPDATEs) "
+        f"{classify['s'] - classify['classify_texts_s'] - classify['sql_s']:.1f} s"
+    )
     for label, r in runs.items():
         print(f"{label}: queries by kind {r['query_kinds']}")
-    names = sorted({k for r in runs.values() for k in r["timers"]},
-                   key=lambda k: (k.startswith("facts."), -first["timers"].get(k, 0)))
+    names = sorted(
+        {k for r in runs.values() for k in r["timers"]},
+        key=lambda k: (k.startswith("facts."), -first["timers"].get(k, 0)),
+    )
     print("\nWhere the time went (seconds, timers around the engine's functions)")
-    print(c.table(["function", *(label.split(":")[0] for label in runs)],
-                  [[k, *(f"{r['timers'].get(k, 0):.1f}" for r in runs.values())] for k in names]))
+    print(
+        c.table(
+            ["function", *(label.split(":")[0] for label in runs)],
+            [[k, *(f"{r['timers'].get(k, 0):.1f}" for r in runs.values())] for k in names],
+        )
+    )
     worst = max(r["s"] for r in runs.values())
-    print(f"\nslowest full rescore: {worst:.1f} s: {'meets' if worst < 60 else 'misses'} the aim of under a minute "
-          f"(classification of new texts not included: {classify['s']:.1f} s for all {classify['texts']:,})",
-          flush=True)
+    print(
+        f"\nslowest full rescore: {worst:.1f} s: {'meets' if worst < 60 else 'misses'} the aim of under a minute "
+        f"(classification of new texts not included: {classify['s']:.1f} s for all {classify['texts']:,})",
+        flush=True,
+    )
     figures = {"load": load, "classify": classify, "runs": runs, "machine": c.machine(), "git": c.git_state()}
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=2, default=str))
@@ -540,6 +693,7 @@ def main() -> None:
         print(p["top"])
     if args.json:
         Path(args.json).write_text(json.dumps({**figures, "profiles": profiles}, indent=2, default=str))
+
 
 if __name__ == "__main__":
     main()

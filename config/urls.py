@@ -11,8 +11,15 @@ urlpatterns = [
     # The split view serves its start-up script from a URL, so the page runs under our CSP.
     # Swagger UI's page carries one <style> block: allowed on this page only.
     # A person in a browser: signed out, they are sent to sign in and back (not a bare 401).
-    path("api/docs/", login_required(csp_override({**settings.SECURE_CSP, "style-src": ["'self'", "'unsafe-inline'"]})(
-        SpectacularSwaggerSplitView.as_view(url_name="api-schema"))), name="api-docs"),
+    path(
+        "api/docs/",
+        login_required(
+            csp_override({**settings.SECURE_CSP, "style-src": ["'self'", "'unsafe-inline'"]})(
+                SpectacularSwaggerSplitView.as_view(url_name="api-schema")
+            )
+        ),
+        name="api-docs",
+    ),
     path("api/v1/", include("accounts.api_urls")),
     path("api/v1/", include("reviews.api_urls")),
     path("api/v1/", include("measurement.api_urls")),

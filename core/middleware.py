@@ -21,8 +21,11 @@ class DeniedAccessLogMiddleware:
         if status in (401, 403) or (status == 404 and signed_in):
             logger.warning(
                 "access denied status=%s user=%s method=%s path=%s ip=%s",
-                status, user.get_username() if user is not None and signed_in else "anonymous", request.method,
-                request.get_full_path()[:500], request.META.get("REMOTE_ADDR", ""),
+                status,
+                user.get_username() if user is not None and signed_in else "anonymous",
+                request.method,
+                request.get_full_path()[:500],
+                request.META.get("REMOTE_ADDR", ""),
             )
         return response
 
@@ -61,8 +64,9 @@ class ServiceUnavailableMiddleware:
 
         if not isinstance(exception, OperationalError | InterfaceError):
             return None
-        logging.getLogger("django.request").error("database unavailable: %s %s: %s", request.method, request.path,
-                                                  exception)
+        logging.getLogger("django.request").error(
+            "database unavailable: %s %s: %s", request.method, request.path, exception
+        )
         connection.close_if_unusable_or_obsolete()
         return unavailable_response(request)
 

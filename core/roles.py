@@ -57,7 +57,18 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     LEADER: ("accounts.import_evidence", "accounts.view_account", "accounts.view_importrun"),
     ADMIN: ("*",),
 }
-ADMIN_APPS = ("accounts", "signals", "reviews", "measurement", "handoff", "digests", "core", "auth", "authtoken", "axes")
+ADMIN_APPS = (
+    "accounts",
+    "signals",
+    "reviews",
+    "measurement",
+    "handoff",
+    "digests",
+    "core",
+    "auth",
+    "authtoken",
+    "axes",
+)
 
 
 def sync_role_permissions(**kwargs: object) -> None:
@@ -72,7 +83,5 @@ def sync_role_permissions(**kwargs: object) -> None:
             perms = Permission.objects.none()
             for code in codes:
                 app_label, codename = code.split(".")
-                perms = perms | Permission.objects.filter(
-                    content_type__app_label=app_label, codename=codename
-                )
+                perms = perms | Permission.objects.filter(content_type__app_label=app_label, codename=codename)
         group.permissions.add(*perms)

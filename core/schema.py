@@ -28,8 +28,11 @@ def add_error_responses(result: dict[str, Any], generator: Any, request: Any, pu
             for code, text in ERRORS.items():
                 responses.setdefault(code, {"description": text, "content": {"application/json": {"schema": ref}}})
             if method == "post" and "/candidates/" in path:
-                responses.setdefault("409", {
-                    "description": "Someone changed the candidate first; the body carries its current state.",
-                    "content": {"application/json": {"schema": ref}},
-                })
+                responses.setdefault(
+                    "409",
+                    {
+                        "description": "Someone changed the candidate first; the body carries its current state.",
+                        "content": {"application/json": {"schema": ref}},
+                    },
+                )
     return result

@@ -28,7 +28,8 @@ def preference_update(*, user: Any, frequency: str, time_zone: str, pilot_summar
     if time_zone not in zoneinfo.available_timezones():
         raise ValueError(time_zone)
     pref, _ = DigestPreference.objects.update_or_create(
-        user=user, defaults={"frequency": frequency, "time_zone": time_zone, "pilot_summary": pilot_summary})
+        user=user, defaults={"frequency": frequency, "time_zone": time_zone, "pilot_summary": pilot_summary}
+    )
     return pref
 
 
@@ -45,10 +46,15 @@ def _send(*, user: Any, kind: str, period: dt.date, subject: str, template: str,
     try:
         with transaction.atomic():
             DigestSent.objects.create(user=user, kind=kind, period=period, items=items)
-            context = {**context, "user": user, "site_url": settings.SITE_URL.rstrip("/"),
-                       "settings_url": settings.SITE_URL.rstrip("/") + reverse("digest-settings")}
-            mail = EmailMultiAlternatives(subject, render_to_string(f"digests/{template}.txt", context),
-                                          to=[user.email])
+            context = {
+                **context,
+                "user": user,
+                "site_url": settings.SITE_URL.rstrip("/"),
+                "settings_url": settings.SITE_URL.rstrip("/") + reverse("digest-settings"),
+            }
+            mail = EmailMultiAlternatives(
+                subject, render_to_string(f"digests/{template}.txt", context), to=[user.email]
+            )
             mail.attach_alternative(render_to_string(f"digests/{template}.html", context), "text/html")
             mail.send()
     except IntegrityError:
@@ -73,8 +79,15 @@ def owner_digest_send(*, user_id: int, now: dt.datetime | None = None, force: bo
     if not digest.count:
         return False
     subject = f"Expansion signals: {digest.count} item{'s' if digest.count != 1 else ''} for you"
-    return _send(user=user, kind=DigestKind.OWNER, period=local.date(), subject=subject, template="owner",
-                 context={"digest": digest, "weekly": weekly}, items=digest.count)
+    return _send(
+        user=user,
+        kind=DigestKind.OWNER,
+        period=local.date(),
+        subject=subject,
+        template="owner",
+        context={"digest": digest, "weekly": weekly},
+        items=digest.count,
+    )
 
 
 def pilot_summary_send(*, user_id: int, now: dt.datetime | None = None, force: bool = False) -> bool:
@@ -93,11 +106,20 @@ def pilot_summary_send(*, user_id: int, now: dt.datetime | None = None, force: b
     totals = m.summary(scope)
     if not totals.surfaced and not totals.decided:
         return False
-    return _send(user=user, kind=DigestKind.PILOT, period=local.date(), template="pilot",
-                 subject=f"Pilot summary, week to {end:%-d %b %Y}",
-                 context={"totals": totals, "start": scope.start, "end": end,
-                          "dashboard_url": settings.SITE_URL.rstrip("/") + reverse("dashboard")},
-                 items=totals.surfaced)
+    return _send(
+        user=user,
+        kind=DigestKind.PILOT,
+        period=local.date(),
+        template="pilot",
+        subject=f"Pilot summary, week to {end:%-d %b %Y}",
+        context={
+            "totals": totals,
+            "start": scope.start,
+            "end": end,
+            "dashboard_url": settings.SITE_URL.rstrip("/") + reverse("dashboard"),
+        },
+        items=totals.surfaced,
+    )
 
 
 def digests_due(*, now: dt.datetime | None = None) -> dict[str, int]:

@@ -8,8 +8,9 @@ from handoff.services import deliveries_resend
 
 
 class EndpointForm(forms.ModelForm):
-    event_kinds = forms.MultipleChoiceField(choices=HANDOFF_CHOICES, widget=forms.CheckboxSelectMultiple,
-                                            help_text="The events this endpoint receives.")
+    event_kinds = forms.MultipleChoiceField(
+        choices=HANDOFF_CHOICES, widget=forms.CheckboxSelectMultiple, help_text="The events this endpoint receives."
+    )
 
     class Meta:
         model = Endpoint
@@ -48,8 +49,7 @@ class OutboxMessageAdmin(admin.ModelAdmin):
 
 @admin.register(Delivery)
 class DeliveryAdmin(admin.ModelAdmin):
-    list_display = ["message", "endpoint", "status", "attempts", "last_status_code", "next_attempt_at",
-                    "delivered_at"]
+    list_display = ["message", "endpoint", "status", "attempts", "last_status_code", "next_attempt_at", "delivered_at"]
     list_filter = ["status", "endpoint", "message__kind"]
     search_fields = ["message__key", "message__account__external_id"]
     list_select_related = ["message", "endpoint"]
@@ -63,8 +63,11 @@ class DeliveryAdmin(admin.ModelAdmin):
     def resend(self, request: HttpRequest, queryset: QuerySet[Delivery]) -> None:
         count = deliveries_resend(delivery_ids=list(queryset.values_list("pk", flat=True)))
         skipped = queryset.count() - count
-        messages.success(request, f"{count} delivery(ies) queued again." +
-                         (f" {skipped} being sent right now were left alone." if skipped else ""))
+        messages.success(
+            request,
+            f"{count} delivery(ies) queued again."
+            + (f" {skipped} being sent right now were left alone." if skipped else ""),
+        )
 
 
 __all__ = ["DeliveryStatus"]

@@ -17,8 +17,14 @@ from measurement.models import EventKind
 
 # What leaves the app: the approval, the owner's follow-ups and reassignments.
 HANDOFF_KINDS: tuple[str, ...] = (
-    EventKind.APPROVED, EventKind.OUTREACH_SENT, EventKind.CUSTOMER_RESPONDED, EventKind.OPPORTUNITY_CREATED,
-    EventKind.CLOSED_WON, EventKind.CLOSED_LOST, EventKind.FOLLOW_UP_CORRECTED, EventKind.REASSIGNED,
+    EventKind.APPROVED,
+    EventKind.OUTREACH_SENT,
+    EventKind.CUSTOMER_RESPONDED,
+    EventKind.OPPORTUNITY_CREATED,
+    EventKind.CLOSED_WON,
+    EventKind.CLOSED_LOST,
+    EventKind.FOLLOW_UP_CORRECTED,
+    EventKind.REASSIGNED,
 )
 HANDOFF_CHOICES = [(k, EventKind(k).label) for k in HANDOFF_KINDS]
 
@@ -36,8 +42,11 @@ class Endpoint(TimestampedModel):
 
     name = models.CharField(max_length=120, unique=True)
     url = models.URLField(max_length=500, help_text="Receives a POST with the JSON payload (docs/handoff.md).")
-    secret = models.CharField(max_length=200, default=new_secret,
-                              help_text="Shared with the receiver: it checks the HMAC-SHA256 signature with it.")
+    secret = models.CharField(
+        max_length=200,
+        default=new_secret,
+        help_text="Shared with the receiver: it checks the HMAC-SHA256 signature with it.",
+    )
     event_kinds = models.JSONField(default=all_kinds, help_text="The events this endpoint receives.")
     active = models.BooleanField(default=True)
 
@@ -54,11 +63,13 @@ class OutboxMessage(models.Model):
 
     key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     kind = models.CharField(max_length=30, choices=EventKind.choices)
-    event = models.ForeignKey("measurement.MeasurementEvent", null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="+")
+    event = models.ForeignKey(
+        "measurement.MeasurementEvent", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     account = models.ForeignKey("accounts.Account", on_delete=models.CASCADE, related_name="+")
-    candidate = models.ForeignKey("signals.Candidate", null=True, blank=True, on_delete=models.CASCADE,
-                                  related_name="+")
+    candidate = models.ForeignKey(
+        "signals.Candidate", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     payload = models.JSONField()
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -9,8 +9,11 @@ from accounts.models import Account, Opportunity
 def opportunities_for_account(*, account: Account) -> QuerySet[Opportunity]:
     """The account's opportunities as imported from the CRM, newest first (the caller
     already holds the account, so it is scoped to the user)."""
-    return Opportunity.objects.filter(account=account).only("external_id", "name", "stage", "opened_at") \
+    return (
+        Opportunity.objects.filter(account=account)
+        .only("external_id", "name", "stage", "opened_at")
         .order_by("-opened_at")[:50]
+    )
 
 
 def opportunity_confirmed(*, account_id: int, external_id: str) -> bool:

@@ -37,13 +37,19 @@ def outbox_add(events: MeasurementEvent | Iterable[MeasurementEvent]) -> list[Ou
     messages = []
     deliveries = []
     for event in events:
-        message = OutboxMessage(kind=event.kind, event=event if event.pk else None, account=event.account,
-                                candidate=event.candidate, created_at=event.occurred_at)
+        message = OutboxMessage(
+            kind=event.kind,
+            event=event if event.pk else None,
+            account=event.account,
+            candidate=event.candidate,
+            created_at=event.occurred_at,
+        )
         message.payload = payload_build(event=event, key=str(message.key))
         message.save()
         messages.append(message)
-        deliveries += [Delivery(message=message, endpoint=endpoint) for endpoint in endpoints
-                       if event.kind in endpoint.event_kinds]
+        deliveries += [
+            Delivery(message=message, endpoint=endpoint) for endpoint in endpoints if event.kind in endpoint.event_kinds
+        ]
     Delivery.objects.bulk_create(deliveries)
     ids = list(Delivery.objects.filter(message__in=messages).values_list("pk", flat=True)) if deliveries else []
     if ids:
@@ -76,10 +82,12 @@ def delivery_claim(*, delivery_id: int, now: dt.datetime | None = None) -> Deliv
     left "sending" by a worker that died can be taken again once its lease has passed."""
     now = now or timezone.now()
     lease = now + dt.timedelta(seconds=settings.HANDOFF_LEASE_SECONDS)
-    due = Q(status=DeliveryStatus.PENDING, next_attempt_at__lte=now) | \
-        Q(status=DeliveryStatus.SENDING, lease_until__lt=now)
+    due = Q(status=DeliveryStatus.PENDING, next_attempt_at__lte=now) | Q(
+        status=DeliveryStatus.SENDING, lease_until__lt=now
+    )
     taken = Delivery.objects.filter(due, pk=delivery_id, endpoint__active=True).update(
-        status=DeliveryStatus.SENDING, lease_until=lease, last_attempt_at=now, updated_at=now)
+        status=DeliveryStatus.SENDING, lease_until=lease, last_attempt_at=now, updated_at=now
+    )
     if not taken:
         return None
     return Delivery.objects.select_related("message", "endpoint").get(pk=delivery_id)
@@ -113,34 +121,53 @@ def delivery_attempt(*, delivery_id: int) -> tuple[Outcome, int]:
     status_code: int | None = None
     response_text = error = ""
     try:
-        response = requests.post(delivery.endpoint.url, data=body, headers=headers,
-                                 timeout=settings.HANDOFF_TIMEOUT_SECONDS, allow_redirects=False)
+        response = requests.post(
+            delivery.endpoint.url,
+            data=body,
+            headers=headers,
+            timeout=settings.HANDOFF_TIMEOUT_SECONDS,
+            allow_redirects=False,
+        )
         status_code, response_text = response.status_code, response.text[:RESPONSE_KEPT]
     except requests.RequestException as exc:
         error = f"{type(exc).__name__}: {exc}"[:RESPONSE_KEPT]
     return _delivery_record(delivery, status_code, response_text, error)
 
 
-def _delivery_record(delivery: Delivery, status_code: int | None, response_text: str,
-                     error: str) -> tuple[Outcome, int]:
+def _delivery_record(
+    delivery: Delivery, status_code: int | None, response_text: str, error: str
+) -> tuple[Outcome, int]:
     now = timezone.now()
     attempts = delivery.attempts + 1
-    fields = {"attempts": attempts, "last_status_code": status_code, "last_response": response_text,
-              "last_error": error, "lease_until": None, "updated_at": now}
+    fields = {
+        "attempts": attempts,
+        "last_status_code": status_code,
+        "last_response": response_text,
+        "last_error": error,
+        "lease_until": None,
+        "updated_at": now,
+    }
     retry_in = 0
     if status_code is not None and 200 <= status_code < 300:
         outcome = Outcome.DELIVERED
         fields |= {"status": DeliveryStatus.DELIVERED, "delivered_at": now}
-    elif (status_code is None or status_code >= 500 or status_code in (408, 429)) and \
-            attempts < settings.HANDOFF_MAX_ATTEMPTS:
+    elif (
+        status_code is None or status_code >= 500 or status_code in (408, 429)
+    ) and attempts < settings.HANDOFF_MAX_ATTEMPTS:
         outcome = Outcome.RETRY
         retry_in = backoff_seconds(attempts)
         fields |= {"status": DeliveryStatus.PENDING, "next_attempt_at": now + dt.timedelta(seconds=retry_in)}
     else:
         outcome = Outcome.FAILED
         fields |= {"status": DeliveryStatus.FAILED}
-        logger.warning("delivery %s to %s failed after %d attempt(s): %s %s", delivery.pk, delivery.endpoint.url,
-                       attempts, status_code or "", error)
+        logger.warning(
+            "delivery %s to %s failed after %d attempt(s): %s %s",
+            delivery.pk,
+            delivery.endpoint.url,
+            attempts,
+            status_code or "",
+            error,
+        )
     # Only if we still hold the claim: an admin's re-send meanwhile is not overwritten.
     Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.SENDING).update(**fields)
     return outcome, retry_in
@@ -150,19 +177,25 @@ def deliveries_due(*, limit: int = 500) -> list[int]:
     """Deliveries the sweeper sends: due and pending (their task was lost, or the broker
     was down at commit), or "sending" with a lease that ran out (the worker died)."""
     now = timezone.now()
-    due = Q(status=DeliveryStatus.PENDING, next_attempt_at__lte=now) | \
-        Q(status=DeliveryStatus.SENDING, lease_until__lt=now)
-    return list(Delivery.objects.filter(due, endpoint__active=True).order_by("next_attempt_at", "pk")
-                .values_list("pk", flat=True)[:limit])
+    due = Q(status=DeliveryStatus.PENDING, next_attempt_at__lte=now) | Q(
+        status=DeliveryStatus.SENDING, lease_until__lt=now
+    )
+    return list(
+        Delivery.objects.filter(due, endpoint__active=True)
+        .order_by("next_attempt_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
 
 
 def deliveries_resend(*, delivery_ids: list[int]) -> int:
     """An admin sends failed (or delivered) deliveries again, with the same idempotency key."""
     now = timezone.now()
-    ids = list(Delivery.objects.filter(pk__in=delivery_ids).exclude(status=DeliveryStatus.SENDING)
-               .values_list("pk", flat=True))
-    count = Delivery.objects.filter(pk__in=ids).update(status=DeliveryStatus.PENDING, attempts=0,
-                                                       next_attempt_at=now, lease_until=None, updated_at=now)
+    ids = list(
+        Delivery.objects.filter(pk__in=delivery_ids).exclude(status=DeliveryStatus.SENDING).values_list("pk", flat=True)
+    )
+    count = Delivery.objects.filter(pk__in=ids).update(
+        status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=now, lease_until=None, updated_at=now
+    )
     transaction.on_commit(lambda: deliveries_enqueue(ids))
     return count
 

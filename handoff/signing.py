@@ -23,8 +23,15 @@ def sign(secret: str, timestamp: int, body: bytes) -> str:
     return f"sha256={mac.hexdigest()}"
 
 
-def verify(secret: str, timestamp: str, body: bytes, signature: str, *, now: float | None = None,
-           window: int = REPLAY_WINDOW_SECONDS) -> bool:
+def verify(
+    secret: str,
+    timestamp: str,
+    body: bytes,
+    signature: str,
+    *,
+    now: float | None = None,
+    window: int = REPLAY_WINDOW_SECONDS,
+) -> bool:
     """What a receiver does: the signature matches and the timestamp is within the window."""
     try:
         ts = int(timestamp)

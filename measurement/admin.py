@@ -15,8 +15,7 @@ from measurement.services import pilot_errors
 class MeasurementEventAdmin(admin.ModelAdmin):
     """Read-only: events are append-only (a trigger refuses edits on PostgreSQL)."""
 
-    list_display = ["occurred_at", "kind", "account", "candidate_id", "owner", "actor", "signal_type",
-                    "recommendation"]
+    list_display = ["occurred_at", "kind", "account", "candidate_id", "owner", "actor", "signal_type", "recommendation"]
     list_filter = ["kind", "signal_type", "recommendation"]
     search_fields = ["account__name", "account__external_id"]
     date_hierarchy = "occurred_at"
@@ -37,8 +36,17 @@ class MeasurementEventAdmin(admin.ModelAdmin):
 class PilotForm(forms.ModelForm):
     class Meta:
         model = Pilot
-        fields = ["name", "start_date", "duration_days", "threshold", "sample", "accounts", "segment", "top_n",
-                  "owner_team"]
+        fields = [
+            "name",
+            "start_date",
+            "duration_days",
+            "threshold",
+            "sample",
+            "accounts",
+            "segment",
+            "top_n",
+            "owner_team",
+        ]
 
     def clean(self) -> dict[str, Any]:
         super().clean()

@@ -46,12 +46,14 @@ class EventListApi(ListAPIView):
     serializer_class = MeasurementEventSerializer
     pagination_class = EventPagination
 
-    @extend_schema(parameters=[
-        OpenApiParameter("kind", str, description=f"One or more of {', '.join(EventKind.values)}, comma-separated"),
-        OpenApiParameter("since", str, description="YYYY-MM-DD: on or after this day (UTC)"),
-        OpenApiParameter("until", str, description="YYYY-MM-DD: on or before this day (UTC)"),
-        OpenApiParameter("account", str, description="the account's external id"),
-    ])
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("kind", str, description=f"One or more of {', '.join(EventKind.values)}, comma-separated"),
+            OpenApiParameter("since", str, description="YYYY-MM-DD: on or after this day (UTC)"),
+            OpenApiParameter("until", str, description="YYYY-MM-DD: on or before this day (UTC)"),
+            OpenApiParameter("account", str, description="the account's external id"),
+        ]
+    )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         if not is_leader(request.user):
             raise PermissionDenied("Measurement events are for CS leaders and admins.")
@@ -62,4 +64,5 @@ class EventListApi(ListAPIView):
         if not form.is_valid():
             raise ValidationError({name: [str(e) for e in errors] for name, errors in form.errors.items()})
         return selectors.events_list(user=self.request.user, filters=form.filters()).select_related(
-            "account", "owner", "actor")
+            "account", "owner", "actor"
+        )

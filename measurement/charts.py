@@ -34,9 +34,17 @@ class HBarChart:
     target_label: str = ""
 
 
-def hbars(rows: list[tuple[str, float, str, str, str]], *, maximum: float | None = None,
-          target: float | None = None, target_label: str = "", label_width: int = 160,
-          row_height: int = 30, width: int = 640, value_width: int = 150) -> HBarChart:
+def hbars(
+    rows: list[tuple[str, float, str, str, str]],
+    *,
+    maximum: float | None = None,
+    target: float | None = None,
+    target_label: str = "",
+    label_width: int = 160,
+    row_height: int = 30,
+    width: int = 640,
+    value_width: int = 150,
+) -> HBarChart:
     """Horizontal bars. `rows`: (label, value, value text, note, css class)."""
     bar_x = label_width + 8
     span = width - bar_x - value_width
@@ -112,8 +120,14 @@ def nice_max(value: float) -> int:
     return int(40 * magnitude)
 
 
-def weekly(weeks: list[tuple[str, int, int, float | None, str]], *, width: int = 640, height: int = 210,
-           bars: bool = True, line_max: float = 1.0) -> WeekChart:
+def weekly(
+    weeks: list[tuple[str, int, int, float | None, str]],
+    *,
+    width: int = 640,
+    height: int = 210,
+    bars: bool = True,
+    line_max: float = 1.0,
+) -> WeekChart:
     """Columns for a count per week (with an inner column for a part of it) and a line
     for a share per week. `weeks`: (label, total, part, share or None, title)."""
     left, right, top, bottom = 36, width - 40, 12, height - 26
@@ -127,8 +141,18 @@ def weekly(weeks: list[tuple[str, int, int, float | None, str]], *, width: int =
         cx = left + slot * i + slot / 2
         h = plot_h * total / count_max if bars else 0
         ih = plot_h * part / count_max if bars else 0
-        columns.append(Column(label, round(cx - col_w / 2, 1), round(col_w, 1), round(bottom - h, 1), round(h, 1),
-                              title, round(bottom - ih, 1), round(ih, 1)))
+        columns.append(
+            Column(
+                label,
+                round(cx - col_w / 2, 1),
+                round(col_w, 1),
+                round(bottom - h, 1),
+                round(h, 1),
+                title,
+                round(bottom - ih, 1),
+                round(ih, 1),
+            )
+        )
         if ratio is not None:
             points.append(Point(round(cx, 1), round(bottom - plot_h * min(ratio, line_max) / line_max, 1), title))
     path = " ".join(f"{'M' if i == 0 else 'L'}{p.x},{p.y}" for i, p in enumerate(points))
@@ -136,8 +160,7 @@ def weekly(weeks: list[tuple[str, int, int, float | None, str]], *, width: int =
     right_ticks = [Tick(round(bottom - plot_h * k / 4, 1), f"{100 * line_max * k / 4:.0f}%") for k in range(5)]
     every = max(1, math.ceil(n / 9))
     x_labels = [(round(left + slot * i + slot / 2, 1), w[0]) for i, w in enumerate(weeks) if i % every == 0]
-    return WeekChart(width, height, left, right, top, bottom, columns, points, path, left_ticks, right_ticks,
-                     x_labels)
+    return WeekChart(width, height, left, right, top, bottom, columns, points, path, left_ticks, right_ticks, x_labels)
 
 
 @dataclass
@@ -171,5 +194,6 @@ def sparkline(values: list[float], *, width: int = 160, height: int = 32, pad: f
     span = (high - low) or 1.0
     step = (width - 2 * pad) / (len(values) - 1)
     coords = [(pad + i * step, height - pad - (v - low) / span * (height - 2 * pad)) for i, v in enumerate(values)]
-    return Sparkline(width, height, " ".join(f"{x:.1f},{y:.1f}" for x, y in coords), round(coords[-1][0], 1),
-                     round(coords[-1][1], 1))
+    return Sparkline(
+        width, height, " ".join(f"{x:.1f},{y:.1f}" for x, y in coords), round(coords[-1][0], 1), round(coords[-1][1], 1)
+    )

@@ -123,18 +123,11 @@ RETURN_RUN = dt.time(6)  # the daily deferral returns (UTC)
 
 def _at(day: dt.date, rng: random.Random) -> dt.datetime:
     """A working-hours moment on `day` (UTC)."""
-    return dt.datetime.combine(day, dt.time(8), tzinfo=dt.UTC) + dt.timedelta(
-        minutes=rng.randint(0, 9 * 60)
-    )
+    return dt.datetime.combine(day, dt.time(8), tzinfo=dt.UTC) + dt.timedelta(minutes=rng.randint(0, 9 * 60))
 
 
-def _pick(
-    rng: random.Random, options: tuple[tuple[str, str, float], ...], fp_factor: float
-) -> tuple[str, str]:
-    weights = [
-        w * (fp_factor if reason == RejectReason.FALSE_POSITIVE else 1.0)
-        for _, reason, w in options
-    ]
+def _pick(rng: random.Random, options: tuple[tuple[str, str, float], ...], fp_factor: float) -> tuple[str, str]:
+    weights = [w * (fp_factor if reason == RejectReason.FALSE_POSITIVE else 1.0) for _, reason, w in options]
     kind, reason, _ = rng.choices(options, weights=weights)[0]
     return kind, reason
 
@@ -143,9 +136,7 @@ def _day_start(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC)
 
 
-def decided_on_times(
-    candidates: Iterable[Candidate], *, growth: bool = True
-) -> dict[int, dt.datetime]:
+def decided_on_times(candidates: Iterable[Candidate], *, growth: bool = True) -> dict[int, dt.datetime]:
     """Per candidate, the time of the newest evidence a decision on it rests on: its
     trigger evidence and the evidence its blockers cite. A usage reading counts from the
     start of its day, as the engine dates triggers; an account fact is not dated.
@@ -153,9 +144,7 @@ def decided_on_times(
     engine last read the growth, so a rescore as of an earlier day moves them back.
     One query per kind of evidence."""
     candidates = list(candidates)
-    refs: dict[int, set[str]] = {
-        c.pk: {e for b in c.blockers for e in b.evidence} for c in candidates
-    }
+    refs: dict[int, set[str]] = {c.pk: {e for b in c.blockers for e in b.evidence} for c in candidates}
     wanted = {r for rs in refs.values() for r in rs if not r.startswith(("usage:", "event:"))}
     account_ids = {c.account_id for c in candidates}
     dated: dict[tuple[int, str], dt.datetime] = {}
@@ -172,21 +161,12 @@ def decided_on_times(
             for account_id, external_id, at in rows.values_list("account_id", "external_id", when):
                 dated[(account_id, external_id)] = at
     events = {
-        int(r.split(":")[1])
-        for rs in refs.values()
-        for r in rs
-        if r.startswith("event:") and r.split(":")[1].isdigit()
+        int(r.split(":")[1]) for rs in refs.values() for r in rs if r.startswith("event:") and r.split(":")[1].isdigit()
     }
-    event_at = (
-        dict(MeasurementEvent.objects.filter(pk__in=events).values_list("pk", "occurred_at"))
-        if events
-        else {}
-    )
+    event_at = dict(MeasurementEvent.objects.filter(pk__in=events).values_list("pk", "occurred_at")) if events else {}
     out: dict[int, dt.datetime] = {}
     for c in candidates:
-        times = [
-            t.at for t in c.triggers if not t.new_since_decision and (growth or t.kind != "growth")
-        ]
+        times = [t.at for t in c.triggers if not t.new_since_decision and (growth or t.kind != "growth")]
         for ref in refs[c.pk]:
             if ref.startswith("usage:"):
                 times.append(_day_start(dt.date.fromisoformat(ref.rsplit(":", 1)[1])))
@@ -282,10 +262,7 @@ def demo_history_create(*, seed: int, today: dt.date) -> int:
         wanted = _at(today - dt.timedelta(days=age), rng)
         surfaced = max(wanted, earliest)
         rewind: dt.date | None = None
-        if (
-            surfaced > now - dt.timedelta(hours=1)
-            and without_growth[candidate.pk] < evidence_at[candidate.pk]
-        ):
+        if surfaced > now - dt.timedelta(hours=1) and without_growth[candidate.pk] < evidence_at[candidate.pk]:
             # Only its growth reading is from today. The growth was there earlier too: a
             # decision on it is replayed on the candidate as the engine scored it the day
             # before it surfaced.
@@ -317,9 +294,7 @@ def demo_history_create(*, seed: int, today: dt.date) -> int:
         if rewind is not None:
             # Only when the engine finds the same signal types that day as today, so the
             # account's rescore expires nothing.
-            if _detected(candidate.account_id, rewind, lookup) != open_types.get(
-                candidate.account_id
-            ):
+            if _detected(candidate.account_id, rewind, lookup) != open_types.get(candidate.account_id):
                 continue
             plan.add(surfaced, _rescore_as_of, as_of=rewind)
             rewound.add(candidate.account_id)
@@ -339,9 +314,7 @@ def demo_history_create(*, seed: int, today: dt.date) -> int:
     return MeasurementEvent.objects.count() - before
 
 
-def _approve(
-    *, candidate_id: int, at: dt.datetime, user: Any, next_step: lifecycle.NextStep, override: str
-) -> None:
+def _approve(*, candidate_id: int, at: dt.datetime, user: Any, next_step: lifecycle.NextStep, override: str) -> None:
     """Approve with the override reason the recommendation of that moment needs."""
     recommendation = Candidate.objects.values_list("recommendation", flat=True).get(pk=candidate_id)
     lifecycle.candidate_approve(
@@ -380,10 +353,7 @@ class _Plan:
         candidate = self.candidate
         if kind == DecisionKind.APPROVE:
             steps = candidate.brief.next_step or []
-            what = (
-                " ".join(s.text for s in steps)[:1000]
-                or "Propose a short call to scope the expansion."
-            )
+            what = " ".join(s.text for s in steps)[:1000] or "Propose a short call to scope the expansion."
             due = (decided + dt.timedelta(days=rng.randint(5, 21))).date()
             self.add(
                 decided,
@@ -395,9 +365,7 @@ class _Plan:
             self._follow_ups(decided, now, rng)
         elif kind == DecisionKind.REJECT:
             note = rng.choice(_REJECT_NOTES.get(reason, ("",)))
-            self.add(
-                decided, lifecycle.candidate_reject, user=self.owner, reason_code=reason, note=note
-            )
+            self.add(decided, lifecycle.candidate_reject, user=self.owner, reason_code=reason, note=note)
         else:
             until = decided.date() + dt.timedelta(days=rng.choice((14, 21, 30, 45, 60)))
             until = max(until, today + dt.timedelta(days=1)) if until >= today else until
@@ -418,9 +386,7 @@ class _Plan:
         it would already have happened by now."""
         account = self.candidate.account
 
-        def log(
-            kind: str, after: dt.datetime, days: tuple[float, float], **data: Any
-        ) -> dt.datetime | None:
+        def log(kind: str, after: dt.datetime, days: tuple[float, float], **data: Any) -> dt.datetime | None:
             when = after + dt.timedelta(days=rng.uniform(*days))
             if when >= now:
                 return None

@@ -12,8 +12,12 @@ from measurement.models import EventKind, Pilot
 from measurement.selectors import EventFilters, default_range, pilot_default
 
 MAX_RANGE_DAYS = 731
-BREAKDOWNS = (("owner", "Owner"), ("segment", "Segment"), ("signal_type", "Signal type"),
-              ("recommendation", "Recommendation"))
+BREAKDOWNS = (
+    ("owner", "Owner"),
+    ("segment", "Segment"),
+    ("signal_type", "Signal type"),
+    ("recommendation", "Recommendation"),
+)
 ALL = "all"
 
 
@@ -72,9 +76,14 @@ def dashboard_params(data: dict, *, pilots: list[Pilot], today: dt.date) -> Dash
         start = end - dt.timedelta(days=MAX_RANGE_DAYS - 1)
         notes.append(f"The range was shortened to {MAX_RANGE_DAYS} days.")
     return DashboardParams(
-        pilot=pilot, start=start, end=end, dim=clean.get("dim") or "owner",
-        n=clean.get("n") or 10, seed=seed if (seed := clean.get("seed")) is not None else 1,
-        notes=notes, pilot_value=str(pilot.pk) if pilot else ALL,
+        pilot=pilot,
+        start=start,
+        end=end,
+        dim=clean.get("dim") or "owner",
+        n=clean.get("n") or 10,
+        seed=seed if (seed := clean.get("seed")) is not None else 1,
+        notes=notes,
+        pilot_value=str(pilot.pk) if pilot else ALL,
     )
 
 
@@ -100,5 +109,9 @@ class EventFilterForm(forms.Form):
 
     def filters(self) -> EventFilters:
         d = self.cleaned_data
-        return EventFilters(kinds=d.get("kind") or (), since=d.get("since"), until=d.get("until"),
-                            account=(d.get("account") or "").strip())
+        return EventFilters(
+            kinds=d.get("kind") or (),
+            since=d.get("since"),
+            until=d.get("until"),
+            account=(d.get("account") or "").strip(),
+        )

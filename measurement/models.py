@@ -37,8 +37,11 @@ class EventKind(models.TextChoices):
 
 # What the owner logs after an approval (a follow-up), in the order it usually happens.
 FOLLOW_UP_KINDS: tuple[str, ...] = (
-    EventKind.OUTREACH_SENT, EventKind.CUSTOMER_RESPONDED, EventKind.OPPORTUNITY_CREATED,
-    EventKind.CLOSED_WON, EventKind.CLOSED_LOST,
+    EventKind.OUTREACH_SENT,
+    EventKind.CUSTOMER_RESPONDED,
+    EventKind.OPPORTUNITY_CREATED,
+    EventKind.CLOSED_WON,
+    EventKind.CLOSED_LOST,
 )
 CLOSING_KINDS: tuple[str, ...] = (EventKind.CLOSED_WON, EventKind.CLOSED_LOST)
 
@@ -54,7 +57,11 @@ class MeasurementEvent(models.Model):
     )
     account = models.ForeignKey("accounts.Account", on_delete=models.PROTECT, related_name="+")
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         help_text="The account's owner at that moment (dashboards slice by it).",
     )
     signal_type = models.CharField(max_length=20, blank=True)
@@ -63,7 +70,11 @@ class MeasurementEvent(models.Model):
     evidence = models.JSONField(default=list, blank=True)
     data = models.JSONField(default=dict, blank=True)
     corrects = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="corrections",
         help_text="For a correction: the follow-up it withdraws (the figures leave that one out).",
     )
 
@@ -103,20 +114,28 @@ class Pilot(TimestampedModel):
     duration_days = models.PositiveSmallIntegerField(default=60)
     sample = models.CharField(max_length=12, choices=PilotSample.choices, default=PilotSample.TOP_HEALTHY)
     accounts = models.ManyToManyField(
-        "accounts.Account", blank=True, related_name="pilots",
+        "accounts.Account",
+        blank=True,
+        related_name="pilots",
         help_text="Only for an explicit sample: the accounts in the pilot.",
     )
     segment = models.CharField(max_length=50, blank=True, help_text="Only for a segment sample.")
     top_n = models.PositiveSmallIntegerField(
-        null=True, blank=True, verbose_name="top N",
+        null=True,
+        blank=True,
+        verbose_name="top N",
         help_text="Only for a top-N sample: how many healthy accounts, highest ARR first.",
     )
     owner_team = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, blank=True, related_name="pilots",
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="pilots",
         help_text="The account owners in the pilot; the sample is limited to their accounts.",
     )
     threshold = models.DecimalField(
-        max_digits=3, decimal_places=2, default=Decimal("0.80"),
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("0.80"),
         help_text="Share of candidates accepted or rejected with an evidence-backed reason and a next action.",
     )
 

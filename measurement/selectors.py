@@ -64,29 +64,53 @@ MAX_AUDIT_SAMPLE = 100
 # --------------------------------------------------------------------------- definitions
 
 PARTS: tuple[tuple[str, str, str], ...] = (
-    ("source_evidence", "Source evidence",
-     "When the engine last scored it, the candidate cited at least one evidence item (a stored fact: the ids it "
-     "cited)."),
-    ("value_proof", "Value proof",
-     "When the engine last scored it, the account had a verified outcome within the value-proof window (rule "
-     "value_proof_days); the fact names that outcome. An unverified outcome does not count."),
-    ("stakeholder_fit", "Stakeholder fit",
-     "When the engine last scored it, the account had an active decision maker or champion in the CRM; the fact "
-     "names who."),
-    ("open_issue_check", "Open-issue check",
-     "The engine checked the account's unresolved support tickets when it last scored it; the fact lists each "
-     "ticket with its status, priority and whether it blocks. It does not show that the owner read the tickets "
-     "(owner review covers that)."),
-    ("owner_review", "Owner review",
-     "By the end of the range the account’s owner decided on it (approve, reject or defer: only the owner can), "
-     "or opened it (a ‘reviewed’ event whose actor was the account’s owner at that moment)."),
-    ("next_action", "Next action",
-     "By the end of the range it has an approval with a next step, a rejection with a reason (and a note when the "
-     "reason is ‘other’), or a deferral with a return date."),
+    (
+        "source_evidence",
+        "Source evidence",
+        "When the engine last scored it, the candidate cited at least one evidence item (a stored fact: the ids it "
+        "cited).",
+    ),
+    (
+        "value_proof",
+        "Value proof",
+        "When the engine last scored it, the account had a verified outcome within the value-proof window (rule "
+        "value_proof_days); the fact names that outcome. An unverified outcome does not count.",
+    ),
+    (
+        "stakeholder_fit",
+        "Stakeholder fit",
+        "When the engine last scored it, the account had an active decision maker or champion in the CRM; the fact "
+        "names who.",
+    ),
+    (
+        "open_issue_check",
+        "Open-issue check",
+        "The engine checked the account's unresolved support tickets when it last scored it; the fact lists each "
+        "ticket with its status, priority and whether it blocks. It does not show that the owner read the tickets "
+        "(owner review covers that).",
+    ),
+    (
+        "owner_review",
+        "Owner review",
+        "By the end of the range the account’s owner decided on it (approve, reject or defer: only the owner can), "
+        "or opened it (a ‘reviewed’ event whose actor was the account’s owner at that moment).",
+    ),
+    (
+        "next_action",
+        "Next action",
+        "By the end of the range it has an approval with a next step, a rejection with a reason (and a note when the "
+        "reason is ‘other’), or a deferral with a return date.",
+    ),
 )
 PART_KEYS = tuple(key for key, _, _ in PARTS)
-PART_SHORT = {"source_evidence": "Evidence", "value_proof": "Value", "stakeholder_fit": "Stakeholder",
-              "open_issue_check": "Issues", "owner_review": "Review", "next_action": "Next"}
+PART_SHORT = {
+    "source_evidence": "Evidence",
+    "value_proof": "Value",
+    "stakeholder_fit": "Stakeholder",
+    "open_issue_check": "Issues",
+    "owner_review": "Review",
+    "next_action": "Next",
+}
 PART_LABELS = {key: label for key, label, _ in PARTS}
 
 DEFINITIONS: dict[str, str] = {
@@ -250,9 +274,8 @@ def _has_reason_and_next_action() -> Q:
 
 def _evidence_backed_verdict() -> Q:
     """Accepted or rejected with a reason and a next action (the seed's threshold)."""
-    return (
-        (Q(kind=DecisionKind.APPROVE, consent_reviewed=True) & ~Q(next_step=""))
-        | (Q(kind=DecisionKind.REJECT) & ~Q(reason_code="") & ~Q(reason_code=RejectReason.OTHER, note=""))
+    return (Q(kind=DecisionKind.APPROVE, consent_reviewed=True) & ~Q(next_step="")) | (
+        Q(kind=DecisionKind.REJECT) & ~Q(reason_code="") & ~Q(reason_code=RejectReason.OTHER, note="")
     )
 
 
@@ -310,24 +333,63 @@ def facts_for(candidates: QuerySet[Candidate], *, until: dt.datetime) -> dict[in
             f_stakeholder_brief=_bool(Q(review_facts__stakeholders__0__isnull=False)),
             f_open_issue_check=_bool(Q(review_facts__open_issues_checked=True)),
         )
-        .values_list("pk", "account_id", "account__owner_id", "account__segment", "signal_type", "intent",
-                     "recommendation", "inserted_at", "f_source_evidence", "f_value_proof", "f_stakeholder_brief",
-                     "f_open_issue_check", "triggers")
+        .values_list(
+            "pk",
+            "account_id",
+            "account__owner_id",
+            "account__segment",
+            "signal_type",
+            "intent",
+            "recommendation",
+            "inserted_at",
+            "f_source_evidence",
+            "f_value_proof",
+            "f_stakeholder_brief",
+            "f_open_issue_check",
+            "triggers",
+        )
     )
     facts: dict[int, SignalFacts] = {}
-    for (pk, account, owner, segment, signal_type, intent, rec, surfaced, evidence, value, brief_names, issue,
-         triggers) in rows:
+    for (
+        pk,
+        account,
+        owner,
+        segment,
+        signal_type,
+        intent,
+        rec,
+        surfaced,
+        evidence,
+        value,
+        brief_names,
+        issue,
+        triggers,
+    ) in rows:
         day = surfaced.astimezone(dt.UTC).date()
-        facts[pk] = SignalFacts(pk, account, owner, segment, signal_type, intent, rec, surfaced,
-                                source_evidence=bool(evidence), value_proof=bool(value),
-                                stakeholder_fit=bool(brief_names), open_issue_check=bool(issue),
-                                rules=tuple(sorted({r for t in triggers for r in t.rules})),
-                                week=day - dt.timedelta(days=day.weekday()))
+        facts[pk] = SignalFacts(
+            pk,
+            account,
+            owner,
+            segment,
+            signal_type,
+            intent,
+            rec,
+            surfaced,
+            source_evidence=bool(evidence),
+            value_proof=bool(value),
+            stakeholder_fit=bool(brief_names),
+            open_issue_check=bool(issue),
+            rules=tuple(sorted({r for t in triggers for r in t.rules})),
+            week=day - dt.timedelta(days=day.weekday()),
+        )
     if not facts:
         return facts
     ids = candidates.values("pk")
     decisions = (
-        Decision.objects.standing().filter(candidate__in=ids, decided_at__lt=until).order_by().values("candidate_id")
+        Decision.objects.standing()
+        .filter(candidate__in=ids, decided_at__lt=until)
+        .order_by()
+        .values("candidate_id")
         .annotate(
             n=Count("pk"),
             approved=Count("pk", filter=Q(kind=DecisionKind.APPROVE)),
@@ -339,19 +401,30 @@ def facts_for(candidates: QuerySet[Candidate], *, until: dt.datetime) -> dict[in
         )
     )
     # A follow-up withdrawn by a correction (before the end of the range) does not count.
-    corrected = MeasurementEvent.objects.filter(kind=EventKind.FOLLOW_UP_CORRECTED, occurred_at__lt=until,
-                                                candidate__in=ids).values("corrects_id")
+    corrected = MeasurementEvent.objects.filter(
+        kind=EventKind.FOLLOW_UP_CORRECTED, occurred_at__lt=until, candidate__in=ids
+    ).values("corrects_id")
     events = (
-        MeasurementEvent.objects.exclude(pk__in=corrected).filter(
-            candidate__in=ids, occurred_at__lt=until,
-            kind__in=(EventKind.REVIEWED, EventKind.OUTREACH_SENT, EventKind.CUSTOMER_RESPONDED,
-                      EventKind.OPPORTUNITY_CREATED, EventKind.CLOSED_WON),
-        ).order_by().values("candidate_id")
+        MeasurementEvent.objects.exclude(pk__in=corrected)
+        .filter(
+            candidate__in=ids,
+            occurred_at__lt=until,
+            kind__in=(
+                EventKind.REVIEWED,
+                EventKind.OUTREACH_SENT,
+                EventKind.CUSTOMER_RESPONDED,
+                EventKind.OPPORTUNITY_CREATED,
+                EventKind.CLOSED_WON,
+            ),
+        )
+        .order_by()
+        .values("candidate_id")
         .annotate(
             reviewed=Count("pk", filter=Q(kind=EventKind.REVIEWED, actor_id=F("owner_id"))),
             outreach=Count("pk", filter=Q(kind=EventKind.OUTREACH_SENT)),
-            responded=Count("pk", filter=Q(kind=EventKind.CUSTOMER_RESPONDED,
-                                           data__response__in=("positive", "negative"))),
+            responded=Count(
+                "pk", filter=Q(kind=EventKind.CUSTOMER_RESPONDED, data__response__in=("positive", "negative"))
+            ),
             opportunity=Count("pk", filter=Q(kind=EventKind.OPPORTUNITY_CREATED)),
             won=Count("pk", filter=Q(kind=EventKind.CLOSED_WON)),
         )
@@ -359,9 +432,13 @@ def facts_for(candidates: QuerySet[Candidate], *, until: dt.datetime) -> dict[in
     amounts = (
         MeasurementEvent.objects.exclude(pk__in=corrected)
         .filter(candidate__in=ids, occurred_at__lt=until, kind=EventKind.CLOSED_WON)
-        .annotate(currency=KeyTextTransform("currency", "data"),
-                  amount=Cast(KeyTextTransform("amount", "data"), DecimalField(max_digits=16, decimal_places=2)))
-        .order_by().values("candidate_id", "currency").annotate(total=Sum("amount"))
+        .annotate(
+            currency=KeyTextTransform("currency", "data"),
+            amount=Cast(KeyTextTransform("amount", "data"), DecimalField(max_digits=16, decimal_places=2)),
+        )
+        .order_by()
+        .values("candidate_id", "currency")
+        .annotate(total=Sum("amount"))
     )
     for row in decisions:
         f = facts[row["candidate_id"]]
@@ -377,8 +454,14 @@ def facts_for(candidates: QuerySet[Candidate], *, until: dt.datetime) -> dict[in
         f.outreach, f.responded = logged["outreach"] > 0, logged["responded"] > 0
         f.opportunity, f.won = logged["opportunity"] > 0, logged["won"] > 0
     for f in facts.values():
-        f.complete = (f.source_evidence and f.value_proof and f.stakeholder_fit and f.open_issue_check
-                      and f.owner_review and f.next_action)
+        f.complete = (
+            f.source_evidence
+            and f.value_proof
+            and f.stakeholder_fit
+            and f.open_issue_check
+            and f.owner_review
+            and f.next_action
+        )
     for won in amounts:
         currency = won["currency"] or "USD"
         f = facts[won["candidate_id"]]
@@ -396,8 +479,20 @@ def signal_facts(scope: DashboardScope) -> list[SignalFacts]:
 
 
 # The per-signal booleans that every group sums, in the order of the fold's matrix columns.
-FOLD_COLUMNS = ("owner_review", "approved", "rejected", "outreach", "responded", "opportunity", "won", "decided",
-                "false_positive", "threshold", "complete", *PART_KEYS)
+FOLD_COLUMNS = (
+    "owner_review",
+    "approved",
+    "rejected",
+    "outreach",
+    "responded",
+    "opportunity",
+    "won",
+    "decided",
+    "false_positive",
+    "threshold",
+    "complete",
+    *PART_KEYS,
+)
 _MEASURE_NAMES = {"owner_review": "reviewed", "threshold": "threshold_met"}
 
 
@@ -442,8 +537,7 @@ def _matrix(facts: list[SignalFacts]) -> np.ndarray:
     return np.array(flat, dtype=np.int64).reshape(len(facts), len(FOLD_COLUMNS))
 
 
-def fold(facts: list[SignalFacts], attr: str | None = None, *,
-         matrix: np.ndarray | None = None) -> dict[Any, Measures]:
+def fold(facts: list[SignalFacts], attr: str | None = None, *, matrix: np.ndarray | None = None) -> dict[Any, Measures]:
     """Sum the signals' booleans per value of `attr` (one group when None). The sums run
     over a matrix of 0/1 columns, so a year of signals folds in milliseconds."""
     if not facts:
@@ -602,9 +696,13 @@ def by_owner(scope: DashboardScope) -> list[OwnerRow]:
 def rejection_reasons(scope: DashboardScope) -> list[tuple[str, str, int]]:
     """Rejections by reason code, for signals surfaced in the range, decided by its end."""
     rows = (
-        Decision.objects.standing().filter(kind=DecisionKind.REJECT, decided_at__lt=scope.end_at,
-                                candidate__in=surfaced_candidates(scope).values("pk"))
-        .order_by().values("reason_code").annotate(n=Count("pk"))
+        Decision.objects.standing()
+        .filter(
+            kind=DecisionKind.REJECT, decided_at__lt=scope.end_at, candidate__in=surfaced_candidates(scope).values("pk")
+        )
+        .order_by()
+        .values("reason_code")
+        .annotate(n=Count("pk"))
     )
     counts = {row["reason_code"]: row["n"] for row in rows}
     return [(code, label, counts.get(code, 0)) for code, label in RejectReason.choices]
@@ -649,8 +747,9 @@ AGE_BUCKETS = ((0, 7, "0–7 days"), (8, 14, "8–14 days"), (15, 30, "15–30 d
 
 
 def queue_age(scope: DashboardScope) -> QueueAge:
-    stamps = sample_candidates(scope).filter(status=CandidateStatus.PENDING).order_by().values_list(
-        "inserted_at", flat=True)
+    stamps = (
+        sample_candidates(scope).filter(status=CandidateStatus.PENDING).order_by().values_list("inserted_at", flat=True)
+    )
     ages = sorted((scope.today - stamp.date()).days for stamp in stamps)
     buckets = [(label, sum(1 for a in ages if a >= lo and (hi is None or a <= hi))) for lo, hi, label in AGE_BUCKETS]
     return QueueAge(
@@ -675,9 +774,14 @@ class DecisionCounts:
 
 def decisions_per_owner(scope: DashboardScope) -> list[DecisionCounts]:
     rows = list(
-        Decision.objects.standing().filter(decided_at__gte=scope.start_at, decided_at__lt=scope.end_at,
-                                candidate__in=sample_candidates(scope).values("pk"))
-        .order_by().values("decided_by")
+        Decision.objects.standing()
+        .filter(
+            decided_at__gte=scope.start_at,
+            decided_at__lt=scope.end_at,
+            candidate__in=sample_candidates(scope).values("pk"),
+        )
+        .order_by()
+        .values("decided_by")
         .annotate(
             total=Count("pk"),
             approved=Count("pk", filter=Q(kind=DecisionKind.APPROVE)),
@@ -687,8 +791,18 @@ def decisions_per_owner(scope: DashboardScope) -> list[DecisionCounts]:
         )
     )
     names = user_names(r["decided_by"] for r in rows)
-    out = [DecisionCounts(r["decided_by"], names.get(r["decided_by"], "Former user"), r["total"], r["approved"],
-                          r["rejected"], r["deferred"], r["false_positive"]) for r in rows]
+    out = [
+        DecisionCounts(
+            r["decided_by"],
+            names.get(r["decided_by"], "Former user"),
+            r["total"],
+            r["approved"],
+            r["rejected"],
+            r["deferred"],
+            r["false_positive"],
+        )
+        for r in rows
+    ]
     return sorted(out, key=lambda r: (-r.total, r.name.lower()))
 
 
@@ -708,27 +822,39 @@ def readiness(scope: DashboardScope) -> list[Check]:
         with_usage=Count("pk", filter=Exists(UsageDaily.objects.filter(account=OuterRef("pk"), date__gte=since))),
     )
     latest = UsageDaily.objects.filter(account__in=sample_accounts(scope).values("pk"), date__gte=since).aggregate(
-        latest=Max("date"))["latest"]
+        latest=Max("date")
+    )["latest"]
     defaults = set(Rule.objects.filter(segment="").values_list("key", flat=True))
     missing_rules = [spec.key for spec in RULE_SPECS if spec.key not in defaults]
     phrase_rules = PhraseRule.objects.filter(active=True, kind=PhraseKind.SIGNAL).count()
-    decisions = Decision.objects.standing().filter(
-        decided_at__gte=day_start(since), candidate__in=sample_candidates(scope).values("pk")
-    ).aggregate(n=Count("pk"), owners=Count("decided_by", distinct=True))
+    decisions = (
+        Decision.objects.standing()
+        .filter(decided_at__gte=day_start(since), candidate__in=sample_candidates(scope).values("pk"))
+        .aggregate(n=Count("pk"), owners=Count("decided_by", distinct=True))
+    )
     return [
         Check(
-            "usage", "Usage signals are available", usage["with_usage"] > 0,
+            "usage",
+            "Usage signals are available",
+            usage["with_usage"] > 0,
             f"{usage['with_usage']} of {usage['accounts']} accounts have usage rows since {since:%-d %b}"
             + (f"; latest reading {latest:%-d %b %Y}." if latest else "; none in the last 14 days."),
         ),
         Check(
-            "criteria", "Expansion criteria are defined", not missing_rules and phrase_rules > 0,
-            (f"All {len(RULE_SPECS)} rules have a default" if not missing_rules
-             else f"{len(missing_rules)} rule(s) have no default: {', '.join(missing_rules)}")
+            "criteria",
+            "Expansion criteria are defined",
+            not missing_rules and phrase_rules > 0,
+            (
+                f"All {len(RULE_SPECS)} rules have a default"
+                if not missing_rules
+                else f"{len(missing_rules)} rule(s) have no default: {', '.join(missing_rules)}"
+            )
             + f"; {phrase_rules} active signal phrase rule{'s' if phrase_rules != 1 else ''}.",
         ),
         Check(
-            "review", "Account owners are reviewing", decisions["n"] > 0,
+            "review",
+            "Account owners are reviewing",
+            decisions["n"] > 0,
             f"{decisions['n']} decision{'s' if decisions['n'] != 1 else ''} by {decisions['owners']} "
             f"owner{'s' if decisions['owners'] != 1 else ''} since {since:%-d %b}.",
         ),
@@ -774,12 +900,18 @@ def audit_sample(scope: DashboardScope, *, size: int, seed: int) -> tuple[int, l
     chosen_qs = Candidate.objects.filter(pk__in=chosen)
     # The page has the facts of every signal already; the audit partial alone fetches its sample's.
     facts = known if known is not None else facts_for(chosen_qs, until=scope.end_at)
-    latest = Decision.objects.standing().filter(candidate=OuterRef("pk"), decided_at__lt=scope.end_at).order_by(
-        "-decided_at", "-pk")
+    latest = (
+        Decision.objects.standing()
+        .filter(candidate=OuterRef("pk"), decided_at__lt=scope.end_at)
+        .order_by("-decided_at", "-pk")
+    )
     rows = chosen_qs.select_related("account", "account__owner").annotate(
         open_tickets=Subquery(
             Ticket.objects.filter(account_id=OuterRef("account_id"), status__in=UNRESOLVED_TICKET_STATUSES)
-            .order_by().values("account_id").annotate(n=Count("pk")).values("n")[:1]
+            .order_by()
+            .values("account_id")
+            .annotate(n=Count("pk"))
+            .values("n")[:1]
         ),
         decision_kind=Subquery(latest.values("kind")[:1]),
         decision_reason=Subquery(latest.values("reason_code")[:1]),
@@ -808,13 +940,17 @@ def _audit_marks(c: Any, f: SignalFacts) -> list[AuditMark]:
     open_tickets = c.open_tickets or 0
     return [
         AuditMark(PRESENT, f"{len(usage_ids)} usage item{'s' if len(usage_ids) != 1 else ''} cited")
-        if usage_ids else AuditMark(MISSING, "No usage evidence cited"),
+        if usage_ids
+        else AuditMark(MISSING, "No usage evidence cited"),
         AuditMark(PRESENT, "Verified outcome") if f.value_proof else AuditMark(MISSING, "No verified outcome"),
-        AuditMark(PRESENT, f"Health {c.account.get_health_display().lower()}") if c.account.health
+        AuditMark(PRESENT, f"Health {c.account.get_health_display().lower()}")
+        if c.account.health
         else AuditMark(MISSING, "No health score recorded"),
         AuditMark(PRESENT, f"Checked; {open_tickets} unresolved now" if open_tickets else "Checked; none unresolved")
-        if f.open_issue_check else AuditMark(MISSING, "Ticket check not in the brief"),
-        AuditMark(PRESENT, "Decision maker or champion on record") if f.stakeholder_fit
+        if f.open_issue_check
+        else AuditMark(MISSING, "Ticket check not in the brief"),
+        AuditMark(PRESENT, "Decision maker or champion on record")
+        if f.stakeholder_fit
         else AuditMark(MISSING, "No decision maker or champion"),
         approval,
         opportunity,
@@ -847,8 +983,31 @@ def events_list(*, user: AnyUser, filters: EventFilters) -> QuerySet[Measurement
 
 
 __all__ = [
-    "AUDIT_ITEMS", "DEFINITIONS", "GROUPS", "PARTS", "DashboardScope", "EventFilters", "Measures",
-    "audit_sample", "by_owner", "decisions_per_owner", "default_range", "events_list", "facts_for", "fold",
-    "funnel", "measures_by", "measures_by_week", "pilot_accounts", "pilot_default", "pilot_list",
-    "quality_gaps", "queue_age", "readiness", "rejection_reasons", "signal_facts", "summary", "time_to_decision",
+    "AUDIT_ITEMS",
+    "DEFINITIONS",
+    "GROUPS",
+    "PARTS",
+    "DashboardScope",
+    "EventFilters",
+    "Measures",
+    "audit_sample",
+    "by_owner",
+    "decisions_per_owner",
+    "default_range",
+    "events_list",
+    "facts_for",
+    "fold",
+    "funnel",
+    "measures_by",
+    "measures_by_week",
+    "pilot_accounts",
+    "pilot_default",
+    "pilot_list",
+    "quality_gaps",
+    "queue_age",
+    "readiness",
+    "rejection_reasons",
+    "signal_facts",
+    "summary",
+    "time_to_decision",
 ]

@@ -86,7 +86,8 @@ def pilot_errors(
             errors["segment"] = "Enter the segment to sample" + (f" (one of {', '.join(known)})." if known else ".")
         elif segment not in known:
             errors["segment"] = f"No account has the segment {segment!r}" + (
-                f"; choose one of {', '.join(known)}." if known else ".")
+                f"; choose one of {', '.join(known)}." if known else "."
+            )
     elif segment:
         errors["segment"] = "Leave the segment empty unless the sample is a segment."
     if sample == PilotSample.TOP_HEALTHY:

@@ -29,8 +29,9 @@ def _params(request: HttpRequest) -> tuple[DashboardParams, selectors.DashboardS
     today = timezone.now().date()
     pilots = list(selectors.pilot_list())
     params = dashboard_params(request.GET, pilots=pilots, today=today)
-    scope = selectors.DashboardScope(user=request.user, start=params.start, end=params.end, pilot=params.pilot,
-                                     today=today)
+    scope = selectors.DashboardScope(
+        user=request.user, start=params.start, end=params.end, pilot=params.pilot, today=today
+    )
     return params, scope, pilots
 
 
@@ -51,8 +52,14 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
         params, scope, pilots = _params(request)
     except DateOutOfRange as exc:
         return out_of_range_response(str(exc))
-    base = {"params": params, "scope": scope, "pilots": pilots, "query": _query(params),
-            "breakdowns": BREAKDOWNS, "is_owner_view": not is_leader(request.user)}
+    base = {
+        "params": params,
+        "scope": scope,
+        "pilots": pilots,
+        "query": _query(params),
+        "breakdowns": BREAKDOWNS,
+        "is_owner_view": not is_leader(request.user),
+    }
     # Template variables cannot contain hyphens: figure "quality-weekly" is fig.quality_weekly.
     target = request.htmx.target if request.htmx else None
     if target == "breakdown":
@@ -62,10 +69,16 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
         figure = figures.audit_figure(scope, params.n, params.seed)
         return render(request, "measurement/dashboard.html#audit", {**base, "fig": {"audit": figure}})
     fig = figures.dashboard_figures(scope, dim=params.dim, audit_size=params.n, audit_seed=params.seed)
-    return render(request, "measurement/dashboard.html", {
-        **base, "fig": {key.replace("-", "_"): value for key, value in fig.items()}, "totals": fig["totals"],
-        "pilot_text": figures.pilot_text(params.pilot, scope.today),
-    })
+    return render(
+        request,
+        "measurement/dashboard.html",
+        {
+            **base,
+            "fig": {key.replace("-", "_"): value for key, value in fig.items()},
+            "totals": fig["totals"],
+            "pilot_text": figures.pilot_text(params.pilot, scope.today),
+        },
+    )
 
 
 @login_required
@@ -99,8 +112,21 @@ class _Echo:
         return value
 
 
-EVENT_COLUMNS = ("id", "occurred_at", "kind", "account", "account_name", "owner", "actor", "candidate",
-                 "signal_type", "recommendation", "score", "evidence", "data")
+EVENT_COLUMNS = (
+    "id",
+    "occurred_at",
+    "kind",
+    "account",
+    "account_name",
+    "owner",
+    "actor",
+    "candidate",
+    "signal_type",
+    "recommendation",
+    "score",
+    "evidence",
+    "data",
+)
 
 
 @login_required
@@ -112,18 +138,44 @@ def events_csv(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
         errors = "; ".join(str(e) for errs in form.errors.values() for e in errs)
         return HttpResponse(f"Bad filter: {errors}", status=400, content_type="text/plain; charset=utf-8")
     rows = selectors.events_list(user=request.user, filters=form.filters()).values_list(
-        "pk", "occurred_at", "kind", "account__external_id", "account__name", "owner__email", "actor__email",
-        "candidate_id", "signal_type", "recommendation", "score", "evidence", "data",
+        "pk",
+        "occurred_at",
+        "kind",
+        "account__external_id",
+        "account__name",
+        "owner__email",
+        "actor__email",
+        "candidate_id",
+        "signal_type",
+        "recommendation",
+        "score",
+        "evidence",
+        "data",
     )
     writer = csv.writer(_Echo())
 
     def stream() -> Iterator[str]:
         yield writer.writerow(EVENT_COLUMNS)
         for pk, at, kind, account, name, owner, actor, candidate, signal, rec, score, evidence, data in rows.iterator(
-                chunk_size=2000):
-            yield writer.writerow([pk, at.isoformat(), kind, account, name, owner or "", actor or "", candidate or "",
-                                   signal, rec, "" if score is None else score, "|".join(map(str, evidence or [])),
-                                   json.dumps(data or {}, sort_keys=True)])
+            chunk_size=2000
+        ):
+            yield writer.writerow(
+                [
+                    pk,
+                    at.isoformat(),
+                    kind,
+                    account,
+                    name,
+                    owner or "",
+                    actor or "",
+                    candidate or "",
+                    signal,
+                    rec,
+                    "" if score is None else score,
+                    "|".join(map(str, evidence or [])),
+                    json.dumps(data or {}, sort_keys=True),
+                ]
+            )
 
     response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="measurement-events-{timezone.now():%Y%m%d}.csv"'

@@ -33,9 +33,28 @@ class CandidateSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Candidate
-        fields = ["id", "account", "account_name", "owner_email", "signal_type", "intent", "score",
-                  "score_components", "recommendation", "blockers", "no_owner", "evidence", "status", "brief",
-                  "brief_statements", "defer_until", "decided_at", "version", "first_detected_on", "updated_at"]
+        fields = [
+            "id",
+            "account",
+            "account_name",
+            "owner_email",
+            "signal_type",
+            "intent",
+            "score",
+            "score_components",
+            "recommendation",
+            "blockers",
+            "no_owner",
+            "evidence",
+            "status",
+            "brief",
+            "brief_statements",
+            "defer_until",
+            "decided_at",
+            "version",
+            "first_detected_on",
+            "updated_at",
+        ]
         read_only_fields = fields
 
     def get_brief(self, candidate: Candidate) -> dict[str, str]:
@@ -45,12 +64,14 @@ class CandidateSerializer(serializers.ModelSerializer):
 class CandidateListApi(ListAPIView):
     serializer_class = CandidateSerializer
 
-    @extend_schema(parameters=[
-        OpenApiParameter("status", str, enum=list(selectors.STATUS_FILTERS)),
-        OpenApiParameter("rec", str, enum=Recommendation.values),
-        OpenApiParameter("type", str, enum=SignalType.values),
-        OpenApiParameter("q", str, description="account name or exact external id"),
-    ])
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("status", str, enum=list(selectors.STATUS_FILTERS)),
+            OpenApiParameter("rec", str, enum=Recommendation.values),
+            OpenApiParameter("type", str, enum=SignalType.values),
+            OpenApiParameter("q", str, description="account name or exact external id"),
+        ]
+    )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 
@@ -84,15 +105,20 @@ class _DecisionApi(APIView):
         except services.DecisionError as exc:
             return Response({"detail": "Not saved.", "errors": exc.errors}, status=status.HTTP_400_BAD_REQUEST)
         except services.DecisionConflict as exc:
-            return Response({"detail": str(exc), "candidate": CandidateSerializer(exc.candidate).data},
-                            status=status.HTTP_409_CONFLICT)
+            return Response(
+                {"detail": str(exc), "candidate": CandidateSerializer(exc.candidate).data},
+                status=status.HTTP_409_CONFLICT,
+            )
         return Response(CandidateSerializer(candidate).data)
 
 
 class VersionField(serializers.IntegerField):
     def __init__(self) -> None:
-        super().__init__(required=False, allow_null=True,
-                         help_text="The version you reviewed; the decision fails with 409 if it changed since.")
+        super().__init__(
+            required=False,
+            allow_null=True,
+            help_text="The version you reviewed; the decision fails with 409 if it changed since.",
+        )
 
 
 class ApproveApi(_DecisionApi):
@@ -102,8 +128,13 @@ class ApproveApi(_DecisionApi):
         next_step_due = serializers.DateField(required=False, allow_null=True, default=None)
         consent_reviewed = serializers.BooleanField()
         override_reason = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True)
-        message = serializers.CharField(max_length=5000, required=False, default="", allow_blank=True,
-                                        help_text="The first customer message as approved; never sent by the app.")
+        message = serializers.CharField(
+            max_length=5000,
+            required=False,
+            default="",
+            allow_blank=True,
+            help_text="The first customer message as approved; never sent by the app.",
+        )
         version = VersionField()
 
     @extend_schema(request=ApproveInputSerializer, responses={200: CandidateSerializer})
@@ -111,10 +142,19 @@ class ApproveApi(_DecisionApi):
         data = self.ApproveInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         d = data.validated_data
-        return self.decide(request, pk, lambda: services.candidate_approve(
-            candidate_id=pk, user=request.user, expected_version=d.get("version"),
-            next_step=services.NextStep(d["next_step"], d["next_step_who"], d["next_step_due"]),
-            consent_reviewed=d["consent_reviewed"], override_reason=d["override_reason"], message=d["message"]))
+        return self.decide(
+            request,
+            pk,
+            lambda: services.candidate_approve(
+                candidate_id=pk,
+                user=request.user,
+                expected_version=d.get("version"),
+                next_step=services.NextStep(d["next_step"], d["next_step_who"], d["next_step_due"]),
+                consent_reviewed=d["consent_reviewed"],
+                override_reason=d["override_reason"],
+                message=d["message"],
+            ),
+        )
 
 
 class RejectApi(_DecisionApi):
@@ -128,9 +168,17 @@ class RejectApi(_DecisionApi):
         data = self.RejectInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         d = data.validated_data
-        return self.decide(request, pk, lambda: services.candidate_reject(
-            candidate_id=pk, user=request.user, expected_version=d.get("version"),
-            reason_code=d["reason_code"], note=d["note"]))
+        return self.decide(
+            request,
+            pk,
+            lambda: services.candidate_reject(
+                candidate_id=pk,
+                user=request.user,
+                expected_version=d.get("version"),
+                reason_code=d["reason_code"],
+                note=d["note"],
+            ),
+        )
 
 
 class DeferApi(_DecisionApi):
@@ -144,9 +192,17 @@ class DeferApi(_DecisionApi):
         data = self.DeferInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         d = data.validated_data
-        return self.decide(request, pk, lambda: services.candidate_defer(
-            candidate_id=pk, user=request.user, expected_version=d.get("version"),
-            until=d["defer_until"], reason=d["reason"]))
+        return self.decide(
+            request,
+            pk,
+            lambda: services.candidate_defer(
+                candidate_id=pk,
+                user=request.user,
+                expected_version=d.get("version"),
+                until=d["defer_until"],
+                reason=d["reason"],
+            ),
+        )
 
 
 class OutcomeApi(_DecisionApi):
@@ -154,7 +210,9 @@ class OutcomeApi(_DecisionApi):
         kind = serializers.ChoiceField(choices=list(services.FollowUpKind.ALL))
         response = serializers.ChoiceField(choices=list(services.RESPONSES), required=False, default="")
         opportunity = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
-        amount = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True, default=None)
+        amount = serializers.DecimalField(
+            max_digits=14, decimal_places=2, required=False, allow_null=True, default=None
+        )
         occurred_on = serializers.DateField(required=False, allow_null=True, default=None)
         note = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True)
 
@@ -163,9 +221,20 @@ class OutcomeApi(_DecisionApi):
         data = self.OutcomeInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         d = data.validated_data
-        return self.decide(request, pk, lambda: services.follow_up_log(
-            candidate_id=pk, user=request.user, kind=d["kind"], response=d["response"], opportunity=d["opportunity"],
-            amount=d["amount"], note=d["note"], occurred_on=d["occurred_on"]))
+        return self.decide(
+            request,
+            pk,
+            lambda: services.follow_up_log(
+                candidate_id=pk,
+                user=request.user,
+                kind=d["kind"],
+                response=d["response"],
+                opportunity=d["opportunity"],
+                amount=d["amount"],
+                note=d["note"],
+                occurred_on=d["occurred_on"],
+            ),
+        )
 
 
 class FollowUpCorrectApi(_DecisionApi):
@@ -178,8 +247,13 @@ class FollowUpCorrectApi(_DecisionApi):
     def post(self, request: Request, pk: int, event_id: int) -> Response:
         data = self.CorrectInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        return self.decide(request, pk, lambda: services.follow_up_correct(
-            candidate_id=pk, user=request.user, event_id=event_id, reason=data.validated_data["reason"]))
+        return self.decide(
+            request,
+            pk,
+            lambda: services.follow_up_correct(
+                candidate_id=pk, user=request.user, event_id=event_id, reason=data.validated_data["reason"]
+            ),
+        )
 
 
 class ReassignApi(APIView):
@@ -196,13 +270,16 @@ class ReassignApi(APIView):
             raise PermissionDenied("Only CS leaders and admins reassign accounts.")
         data = self.ReassignInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        owner = get_user_model().objects.filter(email__iexact=data.validated_data["owner_email"], is_active=True).first()
+        owner = (
+            get_user_model().objects.filter(email__iexact=data.validated_data["owner_email"], is_active=True).first()
+        )
         if owner is None:
-            return Response({"detail": "Not reassigned.", "errors": {"owner_email": "No active user with that e-mail."}},
-                            status=status.HTTP_400_BAD_REQUEST)
+            return Response(
+                {"detail": "Not reassigned.", "errors": {"owner_email": "No active user with that e-mail."}},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
         try:
             services.account_reassign(account_id=account.pk, user=request.user, new_owner_id=owner.pk)
         except services.NotAllowed as exc:
             raise PermissionDenied(str(exc)) from None
         return Response({"account": account.external_id, "owner_email": owner.email})
-

@@ -12,30 +12,42 @@ from signals.lifecycle import FollowUpKind as OutcomeKind
 
 class ApproveForm(forms.Form):
     # Required-ness lives in the services, so one submission reports every missing part.
-    next_step = forms.CharField(label="Next step", max_length=MAX_TEXT, required=False,
-                                widget=forms.Textarea(attrs={"rows": 3}))
+    next_step = forms.CharField(
+        label="Next step", max_length=MAX_TEXT, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     next_step_who = forms.CharField(label="Who", max_length=MAX_WHO, required=False)
     next_step_due = forms.DateField(label="By when", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    consent_reviewed = forms.BooleanField(
-        label="I reviewed consent and the relationship context", required=False)
-    override_reason = forms.CharField(label="Why approve against the recommendation", max_length=MAX_TEXT, required=False,
-                                      widget=forms.Textarea(attrs={"rows": 2}))
-    message = forms.CharField(label="First message to the customer", max_length=5000, required=False,
-                              widget=forms.Textarea(attrs={"rows": 8}))
+    consent_reviewed = forms.BooleanField(label="I reviewed consent and the relationship context", required=False)
+    override_reason = forms.CharField(
+        label="Why approve against the recommendation",
+        max_length=MAX_TEXT,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    message = forms.CharField(
+        label="First message to the customer", max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 8})
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class RejectForm(forms.Form):
-    reason_code = forms.ChoiceField(label="Reason", choices=[("", "Choose a reason…"), *RejectReason.choices],
-                                    required=False)
+    reason_code = forms.ChoiceField(
+        label="Reason", choices=[("", "Choose a reason…"), *RejectReason.choices], required=False
+    )
     note = forms.CharField(label="Note", max_length=MAX_TEXT, required=False, widget=forms.Textarea(attrs={"rows": 2}))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class DeferForm(forms.Form):
-    defer_until = forms.DateField(label="Bring it back on", widget=forms.DateInput(attrs={"type": "date"}),
-                                  required=False, error_messages={"invalid": "Enter a date."})
-    reason = forms.CharField(label="Why wait", max_length=MAX_TEXT, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    defer_until = forms.DateField(
+        label="Bring it back on",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        required=False,
+        error_messages={"invalid": "Enter a date."},
+    )
+    reason = forms.CharField(
+        label="Why wait", max_length=MAX_TEXT, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     defer_ticket = forms.CharField(label="Or until this ticket is closed", max_length=MAX_WHO, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -51,8 +63,11 @@ OUTCOME_CHOICES = [
 
 class OutcomeForm(forms.Form):
     kind = forms.ChoiceField(label="What happened", choices=[("", "Choose…"), *OUTCOME_CHOICES], required=False)
-    response = forms.ChoiceField(label="Response", required=False,
-                                 choices=[("", "—"), *[(r, r.capitalize() if r != "none" else "No response") for r in RESPONSES]])
+    response = forms.ChoiceField(
+        label="Response",
+        required=False,
+        choices=[("", "—"), *[(r, r.capitalize() if r != "none" else "No response") for r in RESPONSES]],
+    )
     opportunity = forms.CharField(label="CRM opportunity id", max_length=MAX_WHO, required=False)
     amount = forms.DecimalField(label="Amount", max_digits=14, decimal_places=2, required=False, min_value=0)
     occurred_on = forms.DateField(label="On", required=False, widget=forms.DateInput(attrs={"type": "date"}))
@@ -66,6 +81,7 @@ def active_owners() -> QuerySet[User]:
 
 class ReassignForm(forms.Form):
     owner = forms.ModelChoiceField(
-        label="New owner", queryset=active_owners(),
+        label="New owner",
+        queryset=active_owners(),
         error_messages={"required": "Choose an owner.", "invalid_choice": "Choose an active user."},
     )

@@ -32,9 +32,11 @@ class DecisionQuerySet(models.QuerySet["Decision"]):
 
         from measurement.models import EventKind, MeasurementEvent
 
-        undone = (MeasurementEvent.objects.filter(kind=EventKind.UNDONE)
-                  .annotate(decision_id=Cast(KeyTextTransform("decision", "data"), models.IntegerField()))
-                  .values("decision_id"))
+        undone = (
+            MeasurementEvent.objects.filter(kind=EventKind.UNDONE)
+            .annotate(decision_id=Cast(KeyTextTransform("decision", "data"), models.IntegerField()))
+            .values("decision_id")
+        )
         return self.exclude(pk__in=undone)
 
 

@@ -64,12 +64,16 @@ def monthly_review(*, user: AnyUser, month: dt.date, owner_id: int | None = None
         accounts = accounts.filter(owner_id=user.pk)
     elif owner_id:
         accounts = accounts.filter(owner_id=owner_id)
-    active = accounts.filter(
-        Q(candidates__updated_at__gte=start, candidates__updated_at__lt=end)
-        | Q(interactions__occurred_at__gte=start, interactions__occurred_at__lt=end)
-        | Q(outcomes__recorded_at__gte=start, outcomes__recorded_at__lt=end)
-        | Q(tickets__opened_at__gte=start, tickets__opened_at__lt=end)
-    ).distinct().order_by("name")
+    active = (
+        accounts.filter(
+            Q(candidates__updated_at__gte=start, candidates__updated_at__lt=end)
+            | Q(interactions__occurred_at__gte=start, interactions__occurred_at__lt=end)
+            | Q(outcomes__recorded_at__gte=start, outcomes__recorded_at__lt=end)
+            | Q(tickets__opened_at__gte=start, tickets__opened_at__lt=end)
+        )
+        .distinct()
+        .order_by("name")
+    )
     reviews = {a.pk: AccountReview(a) for a in active}
     ids = list(reviews)
     if not ids:
@@ -86,27 +90,46 @@ def monthly_review(*, user: AnyUser, month: dt.date, owner_id: int | None = None
         before = [v for d, v in days.items() if d < first]
         reviews[account_id].usage_now = sum(now) / len(now) if now else None
         reviews[account_id].usage_before = sum(before) / len(before) if before else None
-    for outcome in Outcome.objects.filter(account_id__in=ids, recorded_at__gte=start, recorded_at__lt=end).order_by("recorded_at"):
+    for outcome in Outcome.objects.filter(account_id__in=ids, recorded_at__gte=start, recorded_at__lt=end).order_by(
+        "recorded_at"
+    ):
         reviews[outcome.account_id].outcomes.append(outcome)
-    for message in (Interaction.objects.filter(account_id__in=ids, occurred_at__gte=start, occurred_at__lt=end,
-                                               direction="inbound")
-                    .filter(~Q(signal_type__in=("", "none")) | ~Q(conflict="")).select_related("contact")
-                    .order_by("occurred_at")):
+    for message in (
+        Interaction.objects.filter(account_id__in=ids, occurred_at__gte=start, occurred_at__lt=end, direction="inbound")
+        .filter(~Q(signal_type__in=("", "none")) | ~Q(conflict=""))
+        .select_related("contact")
+        .order_by("occurred_at")
+    ):
         review = reviews[message.account_id]
         if message.conflict:
-            review.risks.append(f"{message.occurred_at:%-d %b}: customer raised {message.conflict} ({message.external_id})")
+            review.risks.append(
+                f"{message.occurred_at:%-d %b}: customer raised {message.conflict} ({message.external_id})"
+            )
         else:
             review.requests.append(message)
-    for ticket in Ticket.objects.filter(account_id__in=ids, status__in=UNRESOLVED_TICKET_STATUSES).order_by("opened_at"):
+    for ticket in Ticket.objects.filter(account_id__in=ids, status__in=UNRESOLVED_TICKET_STATUSES).order_by(
+        "opened_at"
+    ):
         reviews[ticket.account_id].risks.append(
-            f"{ticket.external_id} ‘{ticket.subject}’ {ticket.get_status_display().lower()}, {ticket.priority} priority")
-    for candidate in Candidate.objects.filter(account_id__in=ids).exclude(status=CandidateStatus.EXPIRED).filter(
-        Q(status__in=(CandidateStatus.PENDING, CandidateStatus.DEFERRED)) | Q(decided_at__gte=start, decided_at__lt=end)
-    ).order_by("-score"):
+            f"{ticket.external_id} ‘{ticket.subject}’ {ticket.get_status_display().lower()}, {ticket.priority} priority"
+        )
+    for candidate in (
+        Candidate.objects.filter(account_id__in=ids)
+        .exclude(status=CandidateStatus.EXPIRED)
+        .filter(
+            Q(status__in=(CandidateStatus.PENDING, CandidateStatus.DEFERRED))
+            | Q(decided_at__gte=start, decided_at__lt=end)
+        )
+        .order_by("-score")
+    ):
         reviews[candidate.account_id].candidates.append(candidate)
     latest_approvals: dict[int, Decision] = {}
-    for decision in Decision.objects.standing().filter(candidate__account_id__in=ids, kind=DecisionKind.APPROVE).select_related(
-            "candidate").order_by("decided_at"):
+    for decision in (
+        Decision.objects.standing()
+        .filter(candidate__account_id__in=ids, kind=DecisionKind.APPROVE)
+        .select_related("candidate")
+        .order_by("decided_at")
+    ):
         latest_approvals[decision.candidate.account_id] = decision
     for account_id, review in reviews.items():
         approval = latest_approvals.get(account_id)
@@ -116,7 +139,9 @@ def monthly_review(*, user: AnyUser, month: dt.date, owner_id: int | None = None
         for candidate in review.candidates:
             if candidate.status in (CandidateStatus.PENDING, CandidateStatus.DEFERRED):
                 text = " ".join(s["text"] for s in candidate.brief.get("next_step", []))
-                review.next_steps.append(f"{candidate.get_signal_type_display()} ({candidate.get_recommendation_display().lower()}): {text}")
+                review.next_steps.append(
+                    f"{candidate.get_signal_type_display()} ({candidate.get_recommendation_display().lower()}): {text}"
+                )
     return list(reviews.values())
 
 
@@ -145,17 +170,25 @@ def monthly_summary(*, user: AnyUser, month: dt.date, reviews: list[AccountRevie
         for c in r.candidates:
             per_rec[c.recommendation] += 1
     decisions: dict[str, int] = {k.label: 0 for k in DecisionKind}
-    for kind in (Decision.objects.standing().filter(candidate__account_id__in=ids, decided_at__gte=start,
-                                                    decided_at__lt=end).values_list("kind", flat=True)):
+    for kind in (
+        Decision.objects.standing()
+        .filter(candidate__account_id__in=ids, decided_at__gte=start, decided_at__lt=end)
+        .values_list("kind", flat=True)
+    ):
         decisions[DecisionKind(kind).label] += 1
     won: dict[str, float] = defaultdict(float)
-    for data in MeasurementEvent.objects.filter(account_id__in=ids, kind=EventKind.CLOSED_WON, occurred_at__gte=start,
-                                                occurred_at__lt=end, corrections__isnull=True).values_list("data",
-                                                                                                          flat=True):
+    for data in MeasurementEvent.objects.filter(
+        account_id__in=ids,
+        kind=EventKind.CLOSED_WON,
+        occurred_at__gte=start,
+        occurred_at__lt=end,
+        corrections__isnull=True,
+    ).values_list("data", flat=True):
         if data.get("amount"):
             won[data.get("currency", "USD")] += float(data["amount"])
     return MonthSummary(
         recommendations=[(r, Recommendation(r).label, per_rec.get(r, 0)) for r in QUEUE_ORDER],
-        decisions=decisions, won_value=dict(won),
+        decisions=decisions,
+        won_value=dict(won),
         overdue=overdue(Candidate.objects.filter(account_id__in=ids)).count(),
     )

@@ -44,9 +44,12 @@ def overdue(qs: QuerySet[Candidate]) -> QuerySet[Candidate]:
 
     due = Decision.objects.standing().filter(candidate=OuterRef("pk"), kind="approve").order_by("-decided_at", "-pk")
     closed = MeasurementEvent.objects.filter(kind__in=CLOSING_KINDS, corrections__isnull=True).values("candidate_id")
-    return (qs.filter(status=CandidateStatus.APPROVED)
-            .annotate(next_step_due=Subquery(due.values("next_step_due")[:1]))
-            .filter(next_step_due__lt=timezone.now().date()).exclude(pk__in=closed))
+    return (
+        qs.filter(status=CandidateStatus.APPROVED)
+        .annotate(next_step_due=Subquery(due.values("next_step_due")[:1]))
+        .filter(next_step_due__lt=timezone.now().date())
+        .exclude(pk__in=closed)
+    )
 
 
 def overdue_count(*, user: AnyUser) -> int:
@@ -73,7 +76,12 @@ def candidates_for(user: AnyUser) -> QuerySet[Candidate]:
 
 def candidate_get(*, user: AnyUser, pk: int) -> Candidate:
     """The candidate, or 404 if it does not exist or the user may not see it."""
-    candidate = candidates_for(user).select_related("account", "account__owner", "decided_by", "defer_ticket").filter(pk=pk).first()
+    candidate = (
+        candidates_for(user)
+        .select_related("account", "account__owner", "decided_by", "defer_ticket")
+        .filter(pk=pk)
+        .first()
+    )
     if candidate is None:
         raise Http404("No such candidate")
     return candidate
@@ -94,8 +102,10 @@ def queue_base(*, user: AnyUser, filters: QueueFilters) -> QuerySet[Candidate]:
         qs = qs.filter(account__segment=filters.segment)
     if filters.renewal_within is not None:
         today = timezone.now().date()
-        qs = qs.filter(account__renewal_date__gte=today,
-                       account__renewal_date__lte=today + dt.timedelta(days=filters.renewal_within))
+        qs = qs.filter(
+            account__renewal_date__gte=today,
+            account__renewal_date__lte=today + dt.timedelta(days=filters.renewal_within),
+        )
     if filters.q:
         qs = qs.filter(Q(account__name__icontains=filters.q) | Q(account__external_id__iexact=filters.q))
     return qs
@@ -115,15 +125,14 @@ def queue_list(*, user: AnyUser, filters: QueueFilters) -> QuerySet[Candidate]:
     qs = queue_base(user=user, filters=filters)
     if filters.recommendation:
         qs = qs.filter(recommendation=filters.recommendation)
-    return (
-        qs.select_related("account", "account__owner")
-        .order_by(*_queue_order(user, filters))
-    )
+    return qs.select_related("account", "account__owner").order_by(*_queue_order(user, filters))
 
 
 def queue_counts(*, user: AnyUser, filters: QueueFilters) -> dict[str, int]:
     """Candidates per recommendation, in one query."""
-    rows = queue_base(user=user, filters=filters).values("recommendation").annotate(n=Count("*"))  # COUNT(*) comes from the (status, recommendation) index
+    rows = (
+        queue_base(user=user, filters=filters).values("recommendation").annotate(n=Count("*"))
+    )  # COUNT(*) comes from the (status, recommendation) index
     counts = {r: 0 for r in QUEUE_ORDER}
     for row in rows:
         counts[row["recommendation"]] = row["n"]
@@ -187,29 +196,72 @@ def evidence_items(candidate: Candidate) -> dict[str, EvidenceView]:
     if plain:
         for m in Interaction.objects.filter(account=account, external_id__in=plain).select_related("contact"):
             who = m.contact.name if m.contact else ("Customer" if m.direction == "inbound" else "Us")
-            found[m.external_id] = EvidenceView(m.external_id, "Message", f"{m.source} · {m.get_channel_display()}",
-                                                m.occurred_at, who, m.get_channel_display(), m.text)
+            found[m.external_id] = EvidenceView(
+                m.external_id,
+                "Message",
+                f"{m.source} · {m.get_channel_display()}",
+                m.occurred_at,
+                who,
+                m.get_channel_display(),
+                m.text,
+            )
         for t in Ticket.objects.filter(account=account, external_id__in=plain).select_related("contact"):
             found[t.external_id] = EvidenceView(
-                t.external_id, "Ticket", t.source, t.opened_at, t.contact.name if t.contact else "",
-                t.subject, t.body, extra={"status": t.get_status_display(), "priority": t.get_priority_display(),
-                                          "closed_at": t.closed_at})
+                t.external_id,
+                "Ticket",
+                t.source,
+                t.opened_at,
+                t.contact.name if t.contact else "",
+                t.subject,
+                t.body,
+                extra={
+                    "status": t.get_status_display(),
+                    "priority": t.get_priority_display(),
+                    "closed_at": t.closed_at,
+                },
+            )
         for o in Outcome.objects.filter(account=account, external_id__in=plain):
-            detail = f"{o.metric}: {o.baseline:g} → {o.value:g}" if o.metric and o.baseline is not None and o.value is not None else ""
+            detail = (
+                f"{o.metric}: {o.baseline:g} → {o.value:g}"
+                if o.metric and o.baseline is not None and o.value is not None
+                else ""
+            )
             found[o.external_id] = EvidenceView(
-                o.external_id, "Outcome", o.source, o.recorded_at, o.department, o.title,
+                o.external_id,
+                "Outcome",
+                o.source,
+                o.recorded_at,
+                o.department,
+                o.title,
                 " ".join(x for x in (f"Goal: {o.goal}." if o.goal else "", detail) if x),
-                extra={"verified": o.verified})
+                extra={"verified": o.verified},
+            )
         for n in Note.objects.filter(account=account, external_id__in=plain):
-            found[n.external_id] = EvidenceView(n.external_id, "Owner note", n.source, n.written_at, n.author_email, "Note", n.text)
+            found[n.external_id] = EvidenceView(
+                n.external_id, "Owner note", n.source, n.written_at, n.author_email, "Note", n.text
+            )
         for p in Opportunity.objects.filter(account=account, external_id__in=plain):
-            found[p.external_id] = EvidenceView(p.external_id, "Opportunity", p.source, p.opened_at, "", p.name,
-                                                f"Stage {p.get_stage_display()}", extra={"amount": p.amount})
+            found[p.external_id] = EvidenceView(
+                p.external_id,
+                "Opportunity",
+                p.source,
+                p.opened_at,
+                "",
+                p.name,
+                f"Stage {p.get_stage_display()}",
+                extra={"amount": p.amount},
+            )
         if account.external_id in plain:
             found[account.external_id] = EvidenceView(
-                account.external_id, "Account", account.source, account.updated_at, "", account.name,
+                account.external_id,
+                "Account",
+                account.source,
+                account.updated_at,
+                "",
+                account.name,
                 f"Plan {account.plan or '—'}; renewal {account.renewal_date or '—'}; outreach "
-                f"{'allowed' if account.outreach_allowed else 'not allowed'}; health {account.health or '—'}.")
+                f"{'allowed' if account.outreach_allowed else 'not allowed'}; health {account.health or '—'}.",
+            )
     usage_keys = [i.split(":") for i in ids if i.startswith("usage:")]
     if usage_keys:
         wanted = {(":".join(parts[1:-1]), parts[-1]) for parts in usage_keys}
@@ -220,32 +272,51 @@ def evidence_items(candidate: Candidate) -> dict[str, EvidenceView]:
         for metric, day in wanted:
             rows = totals.get((metric, day), [])
             key = f"usage:{metric}:{day}"
-            parts = ", ".join(f"{r.department or 'all'}: {r.value:,.0f}" + (f" of {r.limit:,.0f}" if r.limit else "")
-                              for r in rows)
-            found[key] = EvidenceView(key, "Usage", rows[0].source if rows else "product_analytics",
-                                      dt.date.fromisoformat(day), "", metric, parts or "no reading stored", found=bool(rows))
+            parts = ", ".join(
+                f"{r.department or 'all'}: {r.value:,.0f}" + (f" of {r.limit:,.0f}" if r.limit else "") for r in rows
+            )
+            found[key] = EvidenceView(
+                key,
+                "Usage",
+                rows[0].source if rows else "product_analytics",
+                dt.date.fromisoformat(day),
+                "",
+                metric,
+                parts or "no reading stored",
+                found=bool(rows),
+            )
     event_ids = [int(i.split(":")[1]) for i in ids if i.startswith("event:") and i.split(":")[1].isdigit()]
     for e in MeasurementEvent.objects.filter(pk__in=event_ids, account=account).select_related("actor"):
-        found[f"event:{e.pk}"] = EvidenceView(f"event:{e.pk}", "Decision", "this product", e.occurred_at,
-                                              e.actor.get_full_name() if e.actor else "", e.get_kind_display(),
-                                              str(e.data.get("reason") or e.data.get("note") or ""))
-    return {i: found.get(i, EvidenceView(i, "Missing", "", None, "", i, "This item is no longer stored.", found=False))
-            for i in ids}
+        found[f"event:{e.pk}"] = EvidenceView(
+            f"event:{e.pk}",
+            "Decision",
+            "this product",
+            e.occurred_at,
+            e.actor.get_full_name() if e.actor else "",
+            e.get_kind_display(),
+            str(e.data.get("reason") or e.data.get("note") or ""),
+        )
+    return {
+        i: found.get(i, EvidenceView(i, "Missing", "", None, "", i, "This item is no longer stored.", found=False))
+        for i in ids
+    }
 
 
 def _history(candidate: Candidate) -> dict:
     """The candidate's events, its follow-ups (with the ones withdrawn by a correction
     marked), and the trigger evidence that arrived after its approval."""
-    events = list(MeasurementEvent.objects.filter(candidate=candidate).select_related("actor")
-                  .order_by("-occurred_at", "-pk"))
+    events = list(
+        MeasurementEvent.objects.filter(candidate=candidate).select_related("actor").order_by("-occurred_at", "-pk")
+    )
     corrected = {e.corrects_id for e in events if e.kind == EventKind.FOLLOW_UP_CORRECTED}
     for e in events:
         e.corrected = e.pk in corrected  # type: ignore[attr-defined]  # a flag for the template
     return {
         "events": events,
         "follow_ups": [e for e in reversed(events) if e.kind in FOLLOW_UP_KINDS],
-        "closed_follow_up": any(e.kind in (EventKind.CLOSED_WON, EventKind.CLOSED_LOST) and e.pk not in corrected
-                                for e in events),
+        "closed_follow_up": any(
+            e.kind in (EventKind.CLOSED_WON, EventKind.CLOSED_LOST) and e.pk not in corrected for e in events
+        ),
         "new_since_approval": [t for t in candidate.triggers if t.new_since_decision],
     }
 
@@ -254,17 +325,29 @@ def candidate_context(candidate: Candidate) -> dict:
     """Everything the detail panel shows besides the brief, in a bounded number of queries."""
     account = candidate.account
     latest_seats = (
-        UsageDaily.objects.filter(account=account, metric="seats_used").order_by("-date").values_list("date", flat=True).first()
+        UsageDaily.objects.filter(account=account, metric="seats_used")
+        .order_by("-date")
+        .values_list("date", flat=True)
+        .first()
     )
     seats_used = None
     if latest_seats:
-        seats_used = sum(UsageDaily.objects.filter(account=account, metric="seats_used", date=latest_seats)
-                         .values_list("value", flat=True))
+        seats_used = sum(
+            UsageDaily.objects.filter(account=account, metric="seats_used", date=latest_seats).values_list(
+                "value", flat=True
+            )
+        )
     return {
-        "contacts": list(Contact.objects.filter(account=account, active=True).order_by(
-            Case(When(role="decision_maker", then=0), When(role="champion", then=1), default=2), "name")[:8]),
-        "tickets": list(Ticket.objects.filter(account=account).order_by(
-            Case(When(status__in=UNRESOLVED_TICKET_STATUSES, then=0), default=1), "-opened_at")[:6]),
+        "contacts": list(
+            Contact.objects.filter(account=account, active=True).order_by(
+                Case(When(role="decision_maker", then=0), When(role="champion", then=1), default=2), "name"
+            )[:8]
+        ),
+        "tickets": list(
+            Ticket.objects.filter(account=account).order_by(
+                Case(When(status__in=UNRESOLVED_TICKET_STATUSES, then=0), default=1), "-opened_at"
+            )[:6]
+        ),
         "seats_used": seats_used,
         **_history(candidate),
         "decision": Decision.objects.filter(candidate=candidate).select_related("decided_by").first(),
@@ -320,21 +403,32 @@ def account_page(*, user: AnyUser, pk: int) -> AccountPage:
     from measurement.charts import sparkline
 
     account = account_get(user=user, pk=pk)
-    candidates = list(Candidate.objects.filter(account=account).select_related("decided_by", "defer_ticket")
-                      .order_by("-first_detected_on", "-pk"))
+    candidates = list(
+        Candidate.objects.filter(account=account)
+        .select_related("decided_by", "defer_ticket")
+        .order_by("-first_detected_on", "-pk")
+    )
     decisions: dict[int, Decision] = {}
-    for d in Decision.objects.standing().filter(candidate__account=account).select_related("decided_by").order_by(
-            "decided_at", "pk"):
+    for d in (
+        Decision.objects.standing()
+        .filter(candidate__account=account)
+        .select_related("decided_by")
+        .order_by("decided_at", "pk")
+    ):
         decisions[d.candidate_id] = d  # ordered oldest first: the latest wins
     follow_ups: dict[int, list[MeasurementEvent]] = defaultdict(list)
-    for e in MeasurementEvent.objects.filter(account=account, kind__in=FOLLOW_UP_KINDS,
-                                             corrections__isnull=True).order_by("occurred_at", "pk"):
+    for e in MeasurementEvent.objects.filter(
+        account=account, kind__in=FOLLOW_UP_KINDS, corrections__isnull=True
+    ).order_by("occurred_at", "pk"):
         if e.candidate_id:
             follow_ups[e.candidate_id].append(e)
     today = timezone.now().date()
     daily: dict[str, dict[dt.date, float]] = defaultdict(lambda: defaultdict(float))
-    for metric, day, value in (UsageDaily.objects.filter(account=account, date__gt=today - dt.timedelta(days=USAGE_DAYS))
-                               .order_by("date").values_list("metric", "date", "value")):
+    for metric, day, value in (
+        UsageDaily.objects.filter(account=account, date__gt=today - dt.timedelta(days=USAGE_DAYS))
+        .order_by("date")
+        .values_list("metric", "date", "value")
+    ):
         daily[metric][day] += value
     usage = []
     for metric in sorted(daily):
@@ -342,21 +436,60 @@ def account_page(*, user: AnyUser, pk: int) -> AccountPage:
         usage.append(UsageTrend(metric, values[0], values[-1], len(values), sparkline(values)))
     timeline: list[TimelineItem] = []
     for t in Ticket.objects.filter(account=account).order_by("-opened_at")[:TIMELINE_LIMIT]:
-        timeline.append(TimelineItem(t.opened_at, "Ticket", f"{t.external_id} {t.subject}", t.body[:300], "",
-                                     [t.get_priority_display(), t.get_status_display()]))
-    for m in Interaction.objects.filter(account=account).select_related("contact").order_by(
-            "-occurred_at")[:TIMELINE_LIMIT]:
-        timeline.append(TimelineItem(m.occurred_at, "Message", m.get_channel_display(), m.text[:300],
-                                     m.contact.name if m.contact else "", [m.get_direction_display()]))
+        timeline.append(
+            TimelineItem(
+                t.opened_at,
+                "Ticket",
+                f"{t.external_id} {t.subject}",
+                t.body[:300],
+                "",
+                [t.get_priority_display(), t.get_status_display()],
+            )
+        )
+    for m in (
+        Interaction.objects.filter(account=account).select_related("contact").order_by("-occurred_at")[:TIMELINE_LIMIT]
+    ):
+        timeline.append(
+            TimelineItem(
+                m.occurred_at,
+                "Message",
+                m.get_channel_display(),
+                m.text[:300],
+                m.contact.name if m.contact else "",
+                [m.get_direction_display()],
+            )
+        )
     for o in Outcome.objects.filter(account=account).order_by("-recorded_at")[:TIMELINE_LIMIT]:
-        timeline.append(TimelineItem(o.recorded_at, "Outcome", o.title, o.goal, "",
-                                     ["Verified" if o.verified else "Not verified"]))
+        timeline.append(
+            TimelineItem(o.recorded_at, "Outcome", o.title, o.goal, "", ["Verified" if o.verified else "Not verified"])
+        )
     for n in Note.objects.filter(account=account).order_by("-written_at")[:TIMELINE_LIMIT]:
         timeline.append(TimelineItem(n.written_at, "Note", "Note", n.text[:300], n.author_email))
     timeline.sort(key=lambda i: i.at, reverse=True)
-    return AccountPage(account, candidates, decisions, dict(follow_ups), usage, timeline[:TIMELINE_LIMIT],
-                       (account.renewal_date - today).days if account.renewal_date else None)
+    return AccountPage(
+        account,
+        candidates,
+        decisions,
+        dict(follow_ups),
+        usage,
+        timeline[:TIMELINE_LIMIT],
+        (account.renewal_date - today).days if account.renewal_date else None,
+    )
 
 
-__all__ = ["QUEUE_ORDER", "AccountPage", "account_get", "account_page", "RECOMMENDATION_ORDER", "QueueFilters", "candidate_context", "candidate_get",
-           "candidates_for", "evidence_items", "next_deferred_return", "queue_counts", "queue_list", "triage_list"]
+__all__ = [
+    "QUEUE_ORDER",
+    "AccountPage",
+    "account_get",
+    "account_page",
+    "RECOMMENDATION_ORDER",
+    "QueueFilters",
+    "candidate_context",
+    "candidate_get",
+    "candidates_for",
+    "evidence_items",
+    "next_deferred_return",
+    "queue_counts",
+    "queue_list",
+    "triage_list",
+]

@@ -45,8 +45,9 @@ class BulkResult:
     skipped: list[tuple[Candidate, str]] = field(default_factory=list)
 
 
-def candidates_bulk(*, user: AnyUser, candidates: list[Candidate], action: str, owner_id: int | None = None,
-                    note: str = "") -> BulkResult:
+def candidates_bulk(
+    *, user: AnyUser, candidates: list[Candidate], action: str, owner_id: int | None = None, note: str = ""
+) -> BulkResult:
     """Assign an owner (leaders; through lifecycle.account_reassign, once per account) or
     reject as duplicate with one reason (through lifecycle.candidate_reject, which only
     the account's owner may do: the others are skipped and reported). Each item is its

@@ -11,8 +11,11 @@ urlpatterns = [
     path("candidates/<int:pk>/decide/", views.candidate_decide, name="candidate-decide"),
     path("candidates/<int:pk>/undo/", views.candidate_undo, name="candidate-undo"),
     path("candidates/<int:pk>/outcomes/", views.candidate_outcome, name="candidate-outcome"),
-    path("candidates/<int:pk>/follow-ups/<int:event_id>/correct/", views.follow_up_correct,
-         name="candidate-follow-up-correct"),
+    path(
+        "candidates/<int:pk>/follow-ups/<int:event_id>/correct/",
+        views.follow_up_correct,
+        name="candidate-follow-up-correct",
+    ),
     path("triage/", views.triage, name="triage"),
     path("review/", views.monthly_review, name="monthly-review"),
     path("review.csv", views.monthly_review_csv, name="monthly-review-csv"),

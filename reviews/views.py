@@ -80,7 +80,9 @@ def _tabs_context(request: HtmxHttpRequest, params: QueryDict) -> dict[str, Any]
 
 def _queue_context(request: HtmxHttpRequest) -> dict[str, Any]:
     filters = _filters(request)
-    page = Paginator(selectors.queue_list(user=request.user, filters=filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.queue_list(user=request.user, filters=filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     params = request.GET.copy()
     params.pop("page", None)
     undo = request.session.pop("undo", None) if not request.htmx else None
@@ -91,16 +93,26 @@ def _queue_context(request: HtmxHttpRequest) -> dict[str, Any]:
         "query": params.urlencode(),
         "undo": undo if undo and dt.datetime.fromisoformat(undo["until"]) > timezone.now() else None,
         "signal_types": SignalType.choices,
-        "segments": list(scope_accounts(Account.objects.all(), request.user).exclude(segment="")
-                         .order_by("segment").values_list("segment", flat=True).distinct()),
+        "segments": list(
+            scope_accounts(Account.objects.all(), request.user)
+            .exclude(segment="")
+            .order_by("segment")
+            .values_list("segment", flat=True)
+            .distinct()
+        ),
         "next_return": selectors.next_deferred_return(user=request.user) if not page.object_list else None,
         "today": timezone.now().date(),
         "renewal_options": [30, 60, 90, 180, 365],
         "saved_views": list(SavedView.objects.filter(user_id=request.user.pk or 0)),
         "owners": list(active_owners()) if is_leader(request.user) else [],
         "bulk_reasons": True,
-        "status_choices": [("pending", "Pending"), ("deferred", "Deferred"), ("decided", "Decided"),
-                           ("overdue", "Overdue next steps"), ("all", "All")],
+        "status_choices": [
+            ("pending", "Pending"),
+            ("deferred", "Deferred"),
+            ("decided", "Decided"),
+            ("overdue", "Overdue next steps"),
+            ("all", "All"),
+        ],
     }
 
 
@@ -134,20 +146,24 @@ def _detail_context(request: HtmxHttpRequest, candidate: Any, **extra: Any) -> d
         "decidable": candidate.status in services.DECIDABLE,
         "needs_override": candidate.recommendation in services.OVERRIDE_NEEDED,
         # Against Stop the brief's next step says not to raise it: the owner writes their own.
-        "approve_form": ApproveForm(initial={"version": candidate.version, "next_step": "" if stop_advised else
-                                             " ".join(s["text"] for s in candidate.brief.get("next_step", []))}),
+        "approve_form": ApproveForm(
+            initial={
+                "version": candidate.version,
+                "next_step": "" if stop_advised else " ".join(s["text"] for s in candidate.brief.get("next_step", [])),
+            }
+        ),
         "stop_advised": stop_advised,
         "max_text": services.MAX_TEXT,
         "max_who": services.MAX_WHO,
         "reject_form": RejectForm(initial={"version": candidate.version}),
-        "defer_form": DeferForm(initial={"version": candidate.version,
-                                         "defer_until": (today + dt.timedelta(days=30)).isoformat()}),
+        "defer_form": DeferForm(
+            initial={"version": candidate.version, "defer_until": (today + dt.timedelta(days=30)).isoformat()}
+        ),
         "outcome_form": OutcomeForm(),
         "open_form": "",
         "today": today,
         "defer_presets": _defer_presets(candidate, today),
-        "can_undo": (candidate.decided_by_id == request.user.pk
-                     and services.undo_deadline(candidate) is not None),
+        "can_undo": (candidate.decided_by_id == request.user.pk and services.undo_deadline(candidate) is not None),
         **selectors.candidate_context(candidate),
     }
     context.update(extra)
@@ -198,23 +214,38 @@ def candidate_decide(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         version = data.get("version")
         if action == "approve":
             candidate = services.candidate_approve(
-                candidate_id=pk, user=request.user, expected_version=version,
+                candidate_id=pk,
+                user=request.user,
+                expected_version=version,
                 next_step=services.NextStep(data["next_step"], data["next_step_who"], data["next_step_due"]),
-                consent_reviewed=data["consent_reviewed"], override_reason=data["override_reason"],
+                consent_reviewed=data["consent_reviewed"],
+                override_reason=data["override_reason"],
                 message=data["message"],
             )
             text = f"Approved. Next step recorded for {candidate.account.name}; nothing was sent to the customer."
         elif action == "reject":
-            candidate = services.candidate_reject(candidate_id=pk, user=request.user, expected_version=version,
-                                               reason_code=data["reason_code"], note=data["note"])
+            candidate = services.candidate_reject(
+                candidate_id=pk,
+                user=request.user,
+                expected_version=version,
+                reason_code=data["reason_code"],
+                note=data["note"],
+            )
             text = f"Rejected: {candidate.account.name} · {candidate.get_signal_type_display()}."
         else:
-            candidate = services.candidate_defer(candidate_id=pk, user=request.user, expected_version=version,
-                                                 until=data["defer_until"], reason=data["reason"],
-                                                 ticket=data["defer_ticket"])
+            candidate = services.candidate_defer(
+                candidate_id=pk,
+                user=request.user,
+                expected_version=version,
+                until=data["defer_until"],
+                reason=data["reason"],
+                ticket=data["defer_ticket"],
+            )
             if candidate.defer_ticket_id:
-                text = (f"Deferred until ticket {data['defer_ticket']} is closed (at the latest "
-                        f"{candidate.defer_until:%-d %b %Y}).")
+                text = (
+                    f"Deferred until ticket {data['defer_ticket']} is closed (at the latest "
+                    f"{candidate.defer_until:%-d %b %Y})."
+                )
             else:
                 text = f"Deferred to {candidate.defer_until:%-d %b %Y}; it comes back to your queue then."
     except services.NotAllowed as exc:
@@ -231,13 +262,19 @@ def candidate_decide(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         return _message(response, "error", str(exc))
     undo = None
     if action != "approve":
-        undo = {"url": reverse("candidate-undo", args=[candidate.pk]), "version": candidate.version,
-                "seconds": services.UNDO_SECONDS, "text": text}
+        undo = {
+            "url": reverse("candidate-undo", args=[candidate.pk]),
+            "version": candidate.version,
+            "seconds": services.UNDO_SECONDS,
+            "text": text,
+        }
     if not request.htmx:
         messages.success(request, text)
         if undo:
-            request.session["undo"] = {**undo, "until": (timezone.now() + dt.timedelta(
-                seconds=services.UNDO_SECONDS)).isoformat()}
+            request.session["undo"] = {
+                **undo,
+                "until": (timezone.now() + dt.timedelta(seconds=services.UNDO_SECONDS)).isoformat(),
+            }
         return redirect(reverse("queue") + (f"?{request.POST['next']}" if request.POST.get("next") else ""))
     return _after_decision(request, candidate, following, text, undo)
 
@@ -245,25 +282,31 @@ def candidate_decide(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def _following(request: HtmxHttpRequest, pk: int, params: QueryDict) -> list[int]:
     """The queue as the owner sees it, from the decided candidate on: the next one
     opens after the decision (auto-advance), the one before it at the end of the list."""
-    ids = list(selectors.queue_list(user=request.user, filters=_filters(request, params))
-               .values_list("pk", flat=True)[:1000])
+    ids = list(
+        selectors.queue_list(user=request.user, filters=_filters(request, params)).values_list("pk", flat=True)[:1000]
+    )
     if pk not in ids:
         return ids
     i = ids.index(pk)
-    return [*ids[i + 1:], *reversed(ids[:i])]
+    return [*ids[i + 1 :], *reversed(ids[:i])]
 
 
-def _after_decision(request: HtmxHttpRequest, candidate: Any, following: list[int], text: str,
-                    undo: dict[str, Any] | None) -> HttpResponse:
+def _after_decision(
+    request: HtmxHttpRequest, candidate: Any, following: list[int], text: str, undo: dict[str, Any] | None
+) -> HttpResponse:
     """The pane shows the next candidate; out of band, the decided row leaves the list and
     the tabs show the new counts."""
     params = _decision_params(request)
-    next_candidate = selectors.queue_list(user=request.user, filters=_filters(request, params)).filter(
-        pk__in=following[:20]).exclude(pk=candidate.pk)
+    next_candidate = (
+        selectors.queue_list(user=request.user, filters=_filters(request, params))
+        .filter(pk__in=following[:20])
+        .exclude(pk=candidate.pk)
+    )
     by_pk = {c.pk: c for c in next_candidate}
     upcoming = next((by_pk[pk] for pk in following if pk in by_pk), None)
-    tabs = render_to_string("reviews/queue.html#rec-tabs", {**_tabs_context(request, params), "oob": True},
-                            request=request)
+    tabs = render_to_string(
+        "reviews/queue.html#rec-tabs", {**_tabs_context(request, params), "oob": True}, request=request
+    )
     gone = f'<template><tr id="candidate-{candidate.pk}" hx-swap-oob="delete"></tr></template>'
     if upcoming is not None:
         upcoming = selectors.candidate_get(user=request.user, pk=upcoming.pk)
@@ -271,8 +314,11 @@ def _after_decision(request: HtmxHttpRequest, candidate: Any, following: list[in
         pane = render_to_string("reviews/candidate.html#detail", _detail_context(request, upcoming), request=request)
         url = reverse("candidate-detail", args=[upcoming.pk])
     else:
-        pane = render_to_string("reviews/_detail_done.html", {
-            "next_return": selectors.next_deferred_return(user=request.user)}, request=request)
+        pane = render_to_string(
+            "reviews/_detail_done.html",
+            {"next_return": selectors.next_deferred_return(user=request.user)},
+            request=request,
+        )
         url = reverse("queue") + (f"?{params.urlencode()}" if params else "")
     response = push_url(HttpResponse(pane + gone + tabs), url)
     payload: dict[str, Any] = {"level": "success", "text": text}
@@ -296,8 +342,9 @@ def candidate_undo(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     candidate = selectors.candidate_get(user=request.user, pk=pk)
     version = request.POST.get("version", "")
     try:
-        candidate = services.candidate_undo(candidate_id=pk, user=request.user,
-                                            expected_version=int(version) if version.isdigit() else None)
+        candidate = services.candidate_undo(
+            candidate_id=pk, user=request.user, expected_version=int(version) if version.isdigit() else None
+        )
     except services.NotAllowed as exc:
         return _message(HttpResponseForbidden(str(exc)), "error", str(exc))
     except (services.DecisionError, services.DecisionConflict) as exc:
@@ -311,8 +358,9 @@ def candidate_undo(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     if not request.htmx:
         messages.success(request, text)
         return redirect("candidate-detail", pk=pk)
-    response = push_url(_render_detail(request, _detail_context(request, candidate)),
-                        reverse("candidate-detail", args=[pk]))
+    response = push_url(
+        _render_detail(request, _detail_context(request, candidate)), reverse("candidate-detail", args=[pk])
+    )
     response = trigger_client_event(response, "queueChanged", {})
     return _message(response, "success", text)
 
@@ -327,15 +375,23 @@ def candidate_outcome(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             raise services.DecisionError({})
         data = form.cleaned_data
         candidate = services.follow_up_log(
-            candidate_id=pk, user=request.user, kind=data["kind"], response=data["response"] or "",
-            opportunity=data["opportunity"], amount=data["amount"], note=data["note"], occurred_on=data["occurred_on"],
+            candidate_id=pk,
+            user=request.user,
+            kind=data["kind"],
+            response=data["response"] or "",
+            opportunity=data["opportunity"],
+            amount=data["amount"],
+            note=data["note"],
+            occurred_on=data["occurred_on"],
         )
     except services.NotAllowed as exc:
         return _message(HttpResponseForbidden(str(exc)), "error", str(exc))
     except services.DecisionError as exc:
         for field_name, error in exc.errors.items():
             form.add_error(field_name if field_name in form.fields else None, error)
-        response = _render_detail(request, _detail_context(request, candidate, outcome_form=form, open_form="outcome"), 400)
+        response = _render_detail(
+            request, _detail_context(request, candidate, outcome_form=form, open_form="outcome"), 400
+        )
         return _message(response, "error", f"Not logged: {_form_problems(form)}")
     except services.DecisionConflict as exc:
         response = _render_detail(request, _detail_context(request, exc.candidate, conflict=str(exc)), 409)
@@ -353,8 +409,9 @@ def follow_up_correct(request: HtmxHttpRequest, pk: int, event_id: int) -> HttpR
     """Withdraw a follow-up logged by mistake (an appended correction)."""
     candidate = selectors.candidate_get(user=request.user, pk=pk)
     try:
-        candidate = services.follow_up_correct(candidate_id=pk, user=request.user, event_id=event_id,
-                                               reason=request.POST.get("reason", ""))
+        candidate = services.follow_up_correct(
+            candidate_id=pk, user=request.user, event_id=event_id, reason=request.POST.get("reason", "")
+        )
     except services.NotAllowed as exc:
         return _message(HttpResponseForbidden(str(exc)), "error", str(exc))
     except services.DecisionError as exc:
@@ -362,11 +419,13 @@ def follow_up_correct(request: HtmxHttpRequest, pk: int, event_id: int) -> HttpR
         if not request.htmx:
             messages.error(request, f"Not corrected: {text}")
             return redirect("candidate-detail", pk=pk)
-        return _message(_render_detail(request, _detail_context(request, candidate), 400), "error",
-                        f"Not corrected: {text}")
+        return _message(
+            _render_detail(request, _detail_context(request, candidate), 400), "error", f"Not corrected: {text}"
+        )
     except services.DecisionConflict as exc:
-        return _message(_render_detail(request, _detail_context(request, exc.candidate, conflict=str(exc)), 409),
-                        "error", str(exc))
+        return _message(
+            _render_detail(request, _detail_context(request, exc.candidate, conflict=str(exc)), 409), "error", str(exc)
+        )
     text = "Corrected. The entry stays in the history and no longer counts."
     if not request.htmx:
         messages.success(request, text)
@@ -408,10 +467,14 @@ BULK_ACTIONS = {"assign": "Assign an owner", "reject_duplicate": "Reject as dupl
 @require_POST
 def queue_bulk(request: HtmxHttpRequest) -> HttpResponse:
     """Bulk actions on the selected rows, after a confirmation page that lists them."""
-    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()][:review_services.BULK_LIMIT]
+    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()][: review_services.BULK_LIMIT]
     action = request.POST.get("bulk_action", "")
-    chosen = list(selectors.candidates_for(request.user).filter(pk__in=ids, status__in=services.DECIDABLE)
-                  .select_related("account", "account__owner").order_by("account__name", "pk"))
+    chosen = list(
+        selectors.candidates_for(request.user)
+        .filter(pk__in=ids, status__in=services.DECIDABLE)
+        .select_related("account", "account__owner")
+        .order_by("account__name", "pk")
+    )
     owner_field = ReassignForm({"owner": request.POST.get("owner", "")}) if action == "assign" else None
     problems = []
     if not chosen:
@@ -427,23 +490,38 @@ def queue_bulk(request: HtmxHttpRequest) -> HttpResponse:
         return redirect(_back_to_queue(request))
     owner = owner_field.cleaned_data["owner"] if owner_field is not None else None
     if request.POST.get("confirm") != "yes":
-        return render(request, "reviews/bulk_confirm.html", {
-            "candidates": chosen, "action": action, "action_name": BULK_ACTIONS[action], "owner": owner,
-            "note": request.POST.get("note", ""), "back": request.POST.get("back", ""),
-            "accounts": len({c.account_id for c in chosen}),
-        })
+        return render(
+            request,
+            "reviews/bulk_confirm.html",
+            {
+                "candidates": chosen,
+                "action": action,
+                "action_name": BULK_ACTIONS[action],
+                "owner": owner,
+                "note": request.POST.get("note", ""),
+                "back": request.POST.get("back", ""),
+                "accounts": len({c.account_id for c in chosen}),
+            },
+        )
     try:
-        result = review_services.candidates_bulk(user=request.user, candidates=chosen, action=action,
-                                                 owner_id=owner.pk if owner else None,
-                                                 note=request.POST.get("note", ""))
+        result = review_services.candidates_bulk(
+            user=request.user,
+            candidates=chosen,
+            action=action,
+            owner_id=owner.pk if owner else None,
+            note=request.POST.get("note", ""),
+        )
     except services.NotAllowed as exc:
         return HttpResponseForbidden(str(exc))
     except services.DecisionError as exc:
         messages.error(request, "Nothing changed: " + " ".join(exc.errors.values()))
         return redirect(_back_to_queue(request))
     done = len(result.done)
-    text = (f"{BULK_ACTIONS[action]}: {done} candidate{'s' if done != 1 else ''} done"
-            + (f" to {owner.get_full_name() or owner.username}" if owner else "") + ".")
+    text = (
+        f"{BULK_ACTIONS[action]}: {done} candidate{'s' if done != 1 else ''} done"
+        + (f" to {owner.get_full_name() or owner.username}" if owner else "")
+        + "."
+    )
     if result.skipped:
         text += " Skipped: " + "; ".join(f"{c.account.name} ({why})" for c, why in result.skipped) + "."
     messages.success(request, text)
@@ -454,8 +532,9 @@ def queue_bulk(request: HtmxHttpRequest) -> HttpResponse:
 @require_GET
 def account_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     data = selectors.account_page(user=request.user, pk=pk)
-    return render(request, "reviews/account.html", {"page": data, "account": data.account,
-                                                    "today": timezone.now().date()})
+    return render(
+        request, "reviews/account.html", {"page": data, "account": data.account, "today": timezone.now().date()}
+    )
 
 
 @login_required
@@ -464,8 +543,11 @@ def triage(request: HtmxHttpRequest) -> HttpResponse:
     if not is_leader(request.user):
         raise Http404
     page = Paginator(selectors.triage_list(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "reviews/triage.html", {"page": page, "candidates": page.object_list,
-                                                   "reassign_form": ReassignForm(), "today": timezone.now().date()})
+    return render(
+        request,
+        "reviews/triage.html",
+        {"page": page, "candidates": page.object_list, "reassign_form": ReassignForm(), "today": timezone.now().date()},
+    )
 
 
 @login_required
@@ -500,11 +582,11 @@ def _back(request: HtmxHttpRequest) -> str:
     """The form's `back` if it is a page of this site, else triage: the field is sent by
     the client, so it must not become an open redirect (`https://evil.example/`, `/\\evil`)."""
     back = request.POST.get("back", "")
-    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
-                                                 require_https=request.is_secure()):
+    if back and url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return back
     return reverse("triage")
-
 
 
 def _month(request: HtmxHttpRequest) -> dt.date | None:
@@ -518,8 +600,7 @@ def _month(request: HtmxHttpRequest) -> dt.date | None:
     return month if dates.EARLIEST <= month <= dates.LATEST else None
 
 
-MONTH_OUT_OF_RANGE = (f"The month must be between {dates.EARLIEST:%Y-%m} and {dates.LATEST:%Y-%m}, "
-                      "written as YYYY-MM.")
+MONTH_OUT_OF_RANGE = f"The month must be between {dates.EARLIEST:%Y-%m} and {dates.LATEST:%Y-%m}, written as YYYY-MM."
 
 
 @login_required
@@ -537,12 +618,19 @@ def monthly_review(request: HtmxHttpRequest) -> HttpResponse:
     summary = monthly_summary(user=request.user, month=month, reviews=reviews)
     previous = (month - dt.timedelta(days=1)).replace(day=1)
     following = (month + dt.timedelta(days=32)).replace(day=1)
-    return render(request, "reviews/monthly.html", {
-        "reviews": reviews, "summary": summary, "month": month, "previous": previous,
-        "following": following if following <= timezone.now().date() else None,
-        "owners": active_owners() if is_leader(request.user) else [],
-        "owner_id": owner_id,
-    })
+    return render(
+        request,
+        "reviews/monthly.html",
+        {
+            "reviews": reviews,
+            "summary": summary,
+            "month": month,
+            "previous": previous,
+            "following": following if following <= timezone.now().date() else None,
+            "owners": active_owners() if is_leader(request.user) else [],
+            "owner_id": owner_id,
+        },
+    )
 
 
 @login_required
@@ -559,15 +647,32 @@ def monthly_review_csv(request: HtmxHttpRequest) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="monthly-review-{month:%Y-%m}.csv"'
     writer = csv.writer(response)
-    writer.writerow(["account", "account_name", "owner", "usage_trend", "outcomes", "stakeholder_requests",
-                     "unresolved_risk", "next_step"])
+    writer.writerow(
+        [
+            "account",
+            "account_name",
+            "owner",
+            "usage_trend",
+            "outcomes",
+            "stakeholder_requests",
+            "unresolved_risk",
+            "next_step",
+        ]
+    )
     for r in build(user=request.user, month=month, owner_id=owner_id):
-        writer.writerow([
-            r.account.external_id, r.account.name, r.account.owner.email if r.account.owner else "",
-            r.trend_text,
-            " | ".join(f"{o.title}{' (verified)' if o.verified else ''}" for o in r.outcomes),
-            " | ".join(f"{m.occurred_at:%Y-%m-%d} {m.contact.name if m.contact else 'customer'}: {m.text[:200]}" for m in r.requests),
-            " | ".join(r.risks),
-            " | ".join(r.next_steps),
-        ])
+        writer.writerow(
+            [
+                r.account.external_id,
+                r.account.name,
+                r.account.owner.email if r.account.owner else "",
+                r.trend_text,
+                " | ".join(f"{o.title}{' (verified)' if o.verified else ''}" for o in r.outcomes),
+                " | ".join(
+                    f"{m.occurred_at:%Y-%m-%d} {m.contact.name if m.contact else 'customer'}: {m.text[:200]}"
+                    for m in r.requests
+                ),
+                " | ".join(r.risks),
+                " | ".join(r.next_steps),
+            ]
+        )
     return response

@@ -55,8 +55,16 @@ class PhraseRuleAdmin(admin.ModelAdmin):
 
 @admin.register(Candidate)
 class CandidateAdmin(admin.ModelAdmin):
-    list_display = ["account", "signal_type", "intent", "recommendation", "score", "status", "first_detected_on",
-                    "scored_on"]
+    list_display = [
+        "account",
+        "signal_type",
+        "intent",
+        "recommendation",
+        "score",
+        "status",
+        "first_detected_on",
+        "scored_on",
+    ]
     list_filter = ["status", "recommendation", "signal_type", "intent", "no_owner"]
     search_fields = ["account__name", "account__external_id"]
     list_select_related = ["account"]
@@ -71,19 +79,36 @@ class CandidateAdmin(admin.ModelAdmin):
         return False
 
 
-
-
 @admin.register(ClassifierFeedback)
 class ClassifierFeedbackAdmin(admin.ModelAdmin):
     """Owners' false-positive rejections: confirm the correct label to teach the next model."""
 
-    list_display = ["evidence_id", "excerpt", "predicted_type", "rules", "status", "label_type", "reported_by",
-                    "inserted_at"]
+    list_display = [
+        "evidence_id",
+        "excerpt",
+        "predicted_type",
+        "rules",
+        "status",
+        "label_type",
+        "reported_by",
+        "inserted_at",
+    ]
     list_filter = ["status", "predicted_type", "label_type"]
     search_fields = ["evidence_id", "text"]
     list_select_related = ["reported_by"]
-    readonly_fields = ["candidate", "evidence_id", "text", "predicted_type", "predicted_intent", "matched_rules",
-                       "model_version", "reported_by", "confirmed_by", "confirmed_at", "inserted_at"]
+    readonly_fields = [
+        "candidate",
+        "evidence_id",
+        "text",
+        "predicted_type",
+        "predicted_intent",
+        "matched_rules",
+        "model_version",
+        "reported_by",
+        "confirmed_by",
+        "confirmed_at",
+        "inserted_at",
+    ]
     fields = ["status", "label_type", "label_intent", "label_conflict", *readonly_fields]
     actions = ["confirm_not_a_signal"]
 
@@ -100,8 +125,13 @@ class ClassifierFeedbackAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: ClassifierFeedback, form: forms.ModelForm, change: bool) -> None:
         if obj.status == FeedbackStatus.CONFIRMED:
-            feedback_confirm(feedback_id=obj.pk, user=signed_in(request.user), label_type=obj.label_type,
-                             label_intent=obj.label_intent, label_conflict=obj.label_conflict)
+            feedback_confirm(
+                feedback_id=obj.pk,
+                user=signed_in(request.user),
+                label_type=obj.label_type,
+                label_intent=obj.label_intent,
+                label_conflict=obj.label_conflict,
+            )
         else:
             super().save_model(request, obj, form, change)
 
@@ -109,8 +139,11 @@ class ClassifierFeedbackAdmin(admin.ModelAdmin):
     def confirm_not_a_signal(self, request: HttpRequest, queryset: QuerySet[ClassifierFeedback]) -> None:
         for item in queryset:
             feedback_confirm(feedback_id=item.pk, user=signed_in(request.user), label_type="none")
-        messages.success(request, f"Confirmed {queryset.count()} item(s) as not an expansion signal. "
-                                  "`manage.py retrain_classifier` (or the automatic retrain) will learn from them.")
+        messages.success(
+            request,
+            f"Confirmed {queryset.count()} item(s) as not an expansion signal. "
+            "`manage.py retrain_classifier` (or the automatic retrain) will learn from them.",
+        )
 
 
 @admin.register(ClassifierModel)

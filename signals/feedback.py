@@ -77,19 +77,24 @@ def feedback_record(*, candidate: Candidate, user: User | None) -> int:
     made = 0
     for evidence_id, text, reading in texts:
         _, created = ClassifierFeedback.objects.get_or_create(
-            candidate=candidate, evidence_id=evidence_id,
+            candidate=candidate,
+            evidence_id=evidence_id,
             defaults={
-                "text": text, "predicted_type": reading.signal_type or candidate.signal_type,
-                "predicted_intent": reading.intent, "matched_rules": list(reading.matched_rules or []),
-                "model_version": reading.classified_with, "reported_by": user,
+                "text": text,
+                "predicted_type": reading.signal_type or candidate.signal_type,
+                "predicted_intent": reading.intent,
+                "matched_rules": list(reading.matched_rules or []),
+                "model_version": reading.classified_with,
+                "reported_by": user,
             },
         )
         made += created
     return made
 
 
-def feedback_confirm(*, feedback_id: int, user: User, label_type: str, label_intent: str = "none",
-                     label_conflict: str = "") -> ClassifierFeedback:
+def feedback_confirm(
+    *, feedback_id: int, user: User, label_type: str, label_intent: str = "none", label_conflict: str = ""
+) -> ClassifierFeedback:
     """An admin says what the text really is; it joins the feedback corpus."""
     from signals.lifecycle import DecisionError
 
@@ -119,14 +124,25 @@ def _maybe_retrain() -> None:
 def _new_feedback() -> list[int]:
     active = ClassifierModel.objects.filter(status=ClassifierModelStatus.ACTIVE).first()
     used = set(active.feedback.values_list("pk", flat=True)) if active else set()
-    return [pk for pk in ClassifierFeedback.objects.filter(status=FeedbackStatus.CONFIRMED)
-            .values_list("pk", flat=True) if pk not in used]
+    return [
+        pk
+        for pk in ClassifierFeedback.objects.filter(status=FeedbackStatus.CONFIRMED).values_list("pk", flat=True)
+        if pk not in used
+    ]
 
 
 def feedback_rows(items: Sequence[ClassifierFeedback]) -> list[dict]:
-    return [{"text": f.text, "signal_type": f.label_type, "intent": f.label_intent or "none",
-             "conflict": f.label_conflict or None, "writer": FEEDBACK_WRITER, "tags": ["feedback"]}
-            for f in items]
+    return [
+        {
+            "text": f.text,
+            "signal_type": f.label_type,
+            "intent": f.label_intent or "none",
+            "conflict": f.label_conflict or None,
+            "writer": FEEDBACK_WRITER,
+            "tags": ["feedback"],
+        }
+        for f in items
+    ]
 
 
 # --------------------------------------------------------------------------- the active model
@@ -165,16 +181,19 @@ def _remember(model: ClassifierModel, models: TrainedModels, items: list[Classif
     """Keep the model just trained as this process's active one (no second training)."""
     global _ACTIVE
     with _LOCK:
-        _ACTIVE = ActiveClassifier(model.pk, models, {
-            _key(f.text): (f.label_type, f.label_intent or "none", f.label_conflict) for f in items})
+        _ACTIVE = ActiveClassifier(
+            model.pk, models, {_key(f.text): (f.label_type, f.label_intent or "none", f.label_conflict) for f in items}
+        )
 
 
 def _key(text: str) -> str:
     return " ".join(normalize_text(text).lower().split())
 
 
-def classify_readings(texts: Sequence[str], specs: Sequence[classifier.PhraseRuleSpec],
-                      ) -> tuple[str, list[classifier.TextClassification]]:
+def classify_readings(
+    texts: Sequence[str],
+    specs: Sequence[classifier.PhraseRuleSpec],
+) -> tuple[str, list[classifier.TextClassification]]:
     """The active model's version and its readings of `texts`."""
     active = classifier_active()
     version = classifier.model_version(specs, active.models)
@@ -183,8 +202,9 @@ def classify_readings(texts: Sequence[str], specs: Sequence[classifier.PhraseRul
         for i, text in enumerate(texts):
             label = active.overrides.get(_key(text))
             if label:
-                results[i] = replace(results[i], signal_type=label[0], intent=label[1],
-                                     conflict=label[2] or None, confidence=1.0)
+                results[i] = replace(
+                    results[i], signal_type=label[0], intent=label[1], conflict=label[2] or None, confidence=1.0
+                )
     return version, results
 
 
@@ -197,9 +217,14 @@ def active_version(specs: Sequence[classifier.PhraseRuleSpec]) -> str:
 
 def _figures(extra: list[dict], specs: Sequence[classifier.PhraseRuleSpec], writers: Sequence[str] | None) -> dict:
     report = classifier.evaluate_by_writer(specs, writers=writers, extra_training_rows=extra).pooled
-    return {"precision": round(report.binary_precision, 4), "recall": round(report.binary_recall, 4),
-            "type": round(report.type_accuracy, 4), "intent": round(report.intent_accuracy, 4),
-            "n": report.n_examples, "writers": list(writers or [])}
+    return {
+        "precision": round(report.binary_precision, 4),
+        "recall": round(report.binary_recall, 4),
+        "type": round(report.type_accuracy, 4),
+        "intent": round(report.intent_accuracy, 4),
+        "n": report.n_examples,
+        "writers": list(writers or []),
+    }
 
 
 @dataclass
@@ -223,21 +248,31 @@ def classifier_retrain(*, user: User | None = None, writers: Sequence[str] | Non
     extra = feedback_rows(confirmed)
     evaluation = _figures(extra, specs, writers)
     baseline = _figures(feedback_rows(in_use), specs, writers)
-    no_worse = (evaluation["precision"] >= baseline["precision"] - TOLERANCE
-                and evaluation["recall"] >= baseline["recall"] - TOLERANCE)
+    no_worse = (
+        evaluation["precision"] >= baseline["precision"] - TOLERANCE
+        and evaluation["recall"] >= baseline["recall"] - TOLERANCE
+    )
     rows = classifier.training_rows() + extra
     version = rows_version(rows, specs)
     with transaction.atomic():
         model, _ = ClassifierModel.objects.update_or_create(
-            version=version, defaults={"evaluation": evaluation, "baseline": baseline, "created_by": user,
-                                       "status": ClassifierModelStatus.REFUSED})
+            version=version,
+            defaults={
+                "evaluation": evaluation,
+                "baseline": baseline,
+                "created_by": user,
+                "status": ClassifierModelStatus.REFUSED,
+            },
+        )
         model.feedback.set(confirmed)
         if no_worse:
             _activate(model)
             _remember(model, train_models(rows), confirmed)
             rules_changed(segment=None)  # every text is read again by the new model, then rescored
-    summary = (f"precision {evaluation['precision']:.3f} (was {baseline['precision']:.3f}), "
-               f"recall {evaluation['recall']:.3f} (was {baseline['recall']:.3f})")
+    summary = (
+        f"precision {evaluation['precision']:.3f} (was {baseline['precision']:.3f}), "
+        f"recall {evaluation['recall']:.3f} (was {baseline['recall']:.3f})"
+    )
     if no_worse:
         return RetrainResult(model, True, f"Activated {version} with {len(confirmed)} feedback item(s): {summary}.")
     return RetrainResult(model, False, f"Refused {version}: it is worse on held-out writers: {summary}.")
@@ -245,7 +280,8 @@ def classifier_retrain(*, user: User | None = None, writers: Sequence[str] | Non
 
 def _activate(model: ClassifierModel) -> None:
     ClassifierModel.objects.filter(status=ClassifierModelStatus.ACTIVE).exclude(pk=model.pk).update(
-        status=ClassifierModelStatus.INACTIVE)
+        status=ClassifierModelStatus.INACTIVE
+    )
     model.status = ClassifierModelStatus.ACTIVE
     model.activated_at = timezone.now()
     model.save(update_fields=["status", "activated_at"])
@@ -258,7 +294,8 @@ def classifier_activate(*, model_id: int | None) -> None:
     with transaction.atomic():
         if model_id is None:
             ClassifierModel.objects.filter(status=ClassifierModelStatus.ACTIVE).update(
-                status=ClassifierModelStatus.INACTIVE)
+                status=ClassifierModelStatus.INACTIVE
+            )
         else:
             _activate(ClassifierModel.objects.select_for_update().get(pk=model_id))
         rules_changed(segment=None)

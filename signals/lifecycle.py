@@ -87,11 +87,15 @@ class DecisionConflict(Exception):
             if candidate.status not in DECIDABLE:
                 by = candidate.decided_by
                 who = (by.get_full_name() or by.username) if by else "the engine"
-                message = (f"This candidate was already {candidate.get_status_display().lower()} by {who}; "
-                           "nothing was changed. Here is its current state.")
+                message = (
+                    f"This candidate was already {candidate.get_status_display().lower()} by {who}; "
+                    "nothing was changed. Here is its current state."
+                )
             else:
-                message = ("This candidate changed while you were looking at it; nothing was changed. "
-                           "Review its current state.")
+                message = (
+                    "This candidate changed while you were looking at it; nothing was changed. "
+                    "Review its current state."
+                )
         super().__init__(message)
         self.candidate = candidate
 
@@ -118,6 +122,7 @@ class FollowUpKind:
 
 # --------------------------------------------------------------------------- the common steps
 
+
 def _is_lock_failure(exc: OperationalError) -> bool:
     code = getattr(getattr(exc, "__cause__", None), "sqlstate", None)
     return code in ("40P01", "40001") or "deadlock" in str(exc).lower()
@@ -142,8 +147,10 @@ def _atomic[**P, R](fn: Callable[P, R]) -> Callable[P, R]:
                     if isinstance(candidate_id, int):
                         current = Candidate.objects.select_related("account", "decided_by").get(pk=candidate_id)
                         raise DecisionConflict(
-                            current, "Someone else was changing this candidate at the same moment; nothing was "
-                            "changed. Review its current state and try again.") from None
+                            current,
+                            "Someone else was changing this candidate at the same moment; nothing was "
+                            "changed. Review its current state and try again.",
+                        ) from None
                     raise
         raise AssertionError("unreachable")
 
@@ -158,12 +165,16 @@ def _lock(candidate_id: int) -> Candidate:
     """Lock the candidate's account, then the candidate; raise Candidate.DoesNotExist if gone."""
     account_id = Candidate.objects.values_list("account_id", flat=True).get(pk=candidate_id)
     _lock_accounts([account_id])
-    return (Candidate.objects.select_for_update(of=("self",))
-            .select_related("account", "account__owner", "decided_by").get(pk=candidate_id))
+    return (
+        Candidate.objects.select_for_update(of=("self",))
+        .select_related("account", "account__owner", "decided_by")
+        .get(pk=candidate_id)
+    )
 
 
-def _check(candidate: Candidate, user: AnyUser | None, expected_version: int | None,
-           from_statuses: tuple[str, ...]) -> None:
+def _check(
+    candidate: Candidate, user: AnyUser | None, expected_version: int | None, from_statuses: tuple[str, ...]
+) -> None:
     """Under the lock: the user still owns the account, and nothing changed since they looked."""
     if user is not None and candidate.account.owner_id != user.pk:
         if is_leader(user):
@@ -171,7 +182,9 @@ def _check(candidate: Candidate, user: AnyUser | None, expected_version: int | N
         owner = candidate.account.owner
         to = f" to {owner.get_full_name() or owner.username}" if owner else ""
         raise DecisionConflict(candidate, f"This account was reassigned{to}; nothing was changed.")
-    if candidate.status not in from_statuses or (expected_version is not None and candidate.version != expected_version):
+    if candidate.status not in from_statuses or (
+        expected_version is not None and candidate.version != expected_version
+    ):
         raise DecisionConflict(candidate)
 
 
@@ -200,9 +213,17 @@ def _text(value: str, limit: int, field_name: str, errors: dict[str, str]) -> st
 
 
 @_atomic
-def candidate_approve(*, candidate_id: int, user: AnyUser, next_step: NextStep, consent_reviewed: bool,
-                      override_reason: str = "", message: str = "", expected_version: int | None = None,
-                      at: dt.datetime | None = None) -> Candidate:
+def candidate_approve(
+    *,
+    candidate_id: int,
+    user: AnyUser,
+    next_step: NextStep,
+    consent_reviewed: bool,
+    override_reason: str = "",
+    message: str = "",
+    expected_version: int | None = None,
+    at: dt.datetime | None = None,
+) -> Candidate:
     """`message` is the first customer message as the owner approved it (kept with the
     approval event and handed off; the app never sends it)."""
     decider = signed_in(user)
@@ -227,26 +248,57 @@ def candidate_approve(*, candidate_id: int, user: AnyUser, next_step: NextStep, 
         errors["next_step_due"] = "The due date is in the past."
     if errors:
         raise DecisionError(errors)
-    _save(candidate, now, status=CandidateStatus.APPROVED, decided_at=now, decided_by=decider, defer_until=None,
-          closed_at=now)
-    decision = Decision.objects.create(
-        candidate=candidate, kind=DecisionKind.APPROVE, decided_by=decider, decided_at=now,
-        recommendation=candidate.recommendation, next_step=what, next_step_who=who, next_step_due=next_step.due,
-        consent_reviewed=True, override_reason=override if needs_override else "",
+    _save(
+        candidate,
+        now,
+        status=CandidateStatus.APPROVED,
+        decided_at=now,
+        decided_by=decider,
+        defer_until=None,
+        closed_at=now,
     )
-    data = {"decision": decision.pk, "next_step": what, "who": who,
-            "due": next_step.due.isoformat() if next_step.due else None, "consent_reviewed": True,
-            "message": message}
+    decision = Decision.objects.create(
+        candidate=candidate,
+        kind=DecisionKind.APPROVE,
+        decided_by=decider,
+        decided_at=now,
+        recommendation=candidate.recommendation,
+        next_step=what,
+        next_step_who=who,
+        next_step_due=next_step.due,
+        consent_reviewed=True,
+        override_reason=override if needs_override else "",
+    )
+    data = {
+        "decision": decision.pk,
+        "next_step": what,
+        "who": who,
+        "due": next_step.due.isoformat() if next_step.due else None,
+        "consent_reviewed": True,
+        "message": message,
+    }
     outbox_add(event_record(kind=EventKind.APPROVED, candidate=candidate, actor=user, data=data, occurred_at=now))
     if needs_override:
-        event_record(kind=EventKind.OVERRIDDEN, candidate=candidate, actor=user, occurred_at=now,
-                     data={"decision": decision.pk, "reason": decision.override_reason})
+        event_record(
+            kind=EventKind.OVERRIDDEN,
+            candidate=candidate,
+            actor=user,
+            occurred_at=now,
+            data={"decision": decision.pk, "reason": decision.override_reason},
+        )
     return candidate
 
 
 @_atomic
-def candidate_reject(*, candidate_id: int, user: AnyUser, reason_code: str, note: str = "",
-                     expected_version: int | None = None, at: dt.datetime | None = None) -> Candidate:
+def candidate_reject(
+    *,
+    candidate_id: int,
+    user: AnyUser,
+    reason_code: str,
+    note: str = "",
+    expected_version: int | None = None,
+    at: dt.datetime | None = None,
+) -> Candidate:
     decider = signed_in(user)
     now = _now(at)
     candidate = _lock(candidate_id)
@@ -259,25 +311,56 @@ def candidate_reject(*, candidate_id: int, user: AnyUser, reason_code: str, note
         errors["note"] = "Say what the other reason is."
     if errors:
         raise DecisionError(errors)
-    _save(candidate, now, status=CandidateStatus.REJECTED, decided_at=now, decided_by=decider, defer_until=None,
-          closed_at=now)
-    decision = Decision.objects.create(candidate=candidate, kind=DecisionKind.REJECT, decided_by=decider, decided_at=now,
-                                       recommendation=candidate.recommendation, reason_code=reason_code, note=note)
-    event_record(kind=EventKind.REJECTED, candidate=candidate, actor=user, occurred_at=now,
-                 data={"decision": decision.pk, "reason": reason_code, "note": note})
+    _save(
+        candidate,
+        now,
+        status=CandidateStatus.REJECTED,
+        decided_at=now,
+        decided_by=decider,
+        defer_until=None,
+        closed_at=now,
+    )
+    decision = Decision.objects.create(
+        candidate=candidate,
+        kind=DecisionKind.REJECT,
+        decided_by=decider,
+        decided_at=now,
+        recommendation=candidate.recommendation,
+        reason_code=reason_code,
+        note=note,
+    )
+    event_record(
+        kind=EventKind.REJECTED,
+        candidate=candidate,
+        actor=user,
+        occurred_at=now,
+        data={"decision": decision.pk, "reason": reason_code, "note": note},
+    )
     if reason_code == RejectReason.FALSE_POSITIVE:
         from signals.feedback import feedback_record
 
-        event_record(kind=EventKind.FALSE_POSITIVE, candidate=candidate, actor=user, occurred_at=now,
-                     data={"decision": decision.pk, "rules": sorted({r for t in candidate.triggers for r in t.rules})})
+        event_record(
+            kind=EventKind.FALSE_POSITIVE,
+            candidate=candidate,
+            actor=user,
+            occurred_at=now,
+            data={"decision": decision.pk, "rules": sorted({r for t in candidate.triggers for r in t.rules})},
+        )
         feedback_record(candidate=candidate, user=decider)
     return candidate
 
 
 @_atomic
-def candidate_defer(*, candidate_id: int, user: AnyUser, until: dt.date | None, reason: str,
-                    ticket: str = "", expected_version: int | None = None,
-                    at: dt.datetime | None = None) -> Candidate:
+def candidate_defer(
+    *,
+    candidate_id: int,
+    user: AnyUser,
+    until: dt.date | None,
+    reason: str,
+    ticket: str = "",
+    expected_version: int | None = None,
+    at: dt.datetime | None = None,
+) -> Candidate:
     """Defer to a date, or until one of the account's open tickets is solved or closed
     (`ticket`, its external id; the date is then optional and a year at most)."""
     decider = signed_in(user)
@@ -293,7 +376,9 @@ def candidate_defer(*, candidate_id: int, user: AnyUser, until: dt.date | None, 
         if waiting_on is None:
             errors["defer_ticket"] = f"{candidate.account.name} has no ticket {ticket[:50]!r}."
         elif waiting_on.status in TICKET_DONE:
-            errors["defer_ticket"] = f"Ticket {waiting_on.external_id} is already {waiting_on.get_status_display().lower()}."
+            errors["defer_ticket"] = (
+                f"Ticket {waiting_on.external_id} is already {waiting_on.get_status_display().lower()}."
+            )
         elif until is None:
             until = today + dt.timedelta(days=MAX_DEFER_DAYS)
     if until is None:
@@ -308,10 +393,24 @@ def candidate_defer(*, candidate_id: int, user: AnyUser, until: dt.date | None, 
     if errors:
         raise DecisionError(errors)
     assert until is not None
-    _save(candidate, now, status=CandidateStatus.DEFERRED, decided_at=now, decided_by=decider, defer_until=until,
-          defer_ticket=waiting_on)
-    decision = Decision.objects.create(candidate=candidate, kind=DecisionKind.DEFER, decided_by=decider, decided_at=now,
-                                       recommendation=candidate.recommendation, defer_until=until, note=reason)
+    _save(
+        candidate,
+        now,
+        status=CandidateStatus.DEFERRED,
+        decided_at=now,
+        decided_by=decider,
+        defer_until=until,
+        defer_ticket=waiting_on,
+    )
+    decision = Decision.objects.create(
+        candidate=candidate,
+        kind=DecisionKind.DEFER,
+        decided_by=decider,
+        decided_at=now,
+        recommendation=candidate.recommendation,
+        defer_until=until,
+        note=reason,
+    )
     data: dict[str, Any] = {"decision": decision.pk, "until": until.isoformat(), "reason": reason}
     if waiting_on is not None:
         data["ticket"] = waiting_on.external_id
@@ -329,8 +428,9 @@ def undo_deadline(candidate: Candidate, now: dt.datetime | None = None) -> dt.da
 
 
 @_atomic
-def candidate_undo(*, candidate_id: int, user: AnyUser, expected_version: int | None = None,
-                   at: dt.datetime | None = None) -> Candidate:
+def candidate_undo(
+    *, candidate_id: int, user: AnyUser, expected_version: int | None = None, at: dt.datetime | None = None
+) -> Candidate:
     """Take back a rejection or deferral within UNDO_SECONDS: the candidate is pending
     again, and an appended `undone` event withdraws the decision's events (the
     dashboard's figures leave an undone decision out; its rows stay in the log)."""
@@ -338,32 +438,61 @@ def candidate_undo(*, candidate_id: int, user: AnyUser, expected_version: int | 
     candidate = _lock(candidate_id)
     _check(candidate, user, expected_version, (CandidateStatus.REJECTED, CandidateStatus.DEFERRED))
     decision = Decision.objects.filter(candidate=candidate).order_by("-decided_at", "-pk").first()
-    late = candidate.decided_at is None or \
-        now > candidate.decided_at + dt.timedelta(seconds=UNDO_SECONDS + UNDO_GRACE_SECONDS)
+    late = candidate.decided_at is None or now > candidate.decided_at + dt.timedelta(
+        seconds=UNDO_SECONDS + UNDO_GRACE_SECONDS
+    )
     if decision is None or decision.decided_by_id != user.pk or decision.kind == DecisionKind.APPROVE or late:
         raise DecisionError({"undo": f"Too late to undo: a decision can be taken back for {UNDO_SECONDS} seconds."})
     kinds = (EventKind.REJECTED, EventKind.FALSE_POSITIVE, EventKind.DEFERRED)
-    withdrawn = [e for e in MeasurementEvent.objects.filter(candidate=candidate, kind__in=kinds,
-                                                            corrections__isnull=True)
-                 if e.data.get("decision") == decision.pk]
-    _save(candidate, now, status=CandidateStatus.PENDING, decided_at=None, decided_by=None, defer_until=None,
-          defer_ticket=None, closed_at=None)
+    withdrawn = [
+        e
+        for e in MeasurementEvent.objects.filter(candidate=candidate, kind__in=kinds, corrections__isnull=True)
+        if e.data.get("decision") == decision.pk
+    ]
+    _save(
+        candidate,
+        now,
+        status=CandidateStatus.PENDING,
+        decided_at=None,
+        decided_by=None,
+        defer_until=None,
+        defer_ticket=None,
+        closed_at=None,
+    )
     if decision.reason_code == RejectReason.FALSE_POSITIVE:
         from signals.models import ClassifierFeedback, FeedbackStatus
 
         # Not yet reviewed by an admin: the owner's report is withdrawn with the decision.
         ClassifierFeedback.objects.filter(candidate=candidate, status=FeedbackStatus.PENDING).delete()
-    events_record([event_for(kind=EventKind.UNDONE, candidate=candidate, actor=user, occurred_at=now, corrects=e,
-                             data={"decision": decision.pk, "undoes": e.kind, "event": e.pk})
-                   for e in withdrawn] or
-                  [event_for(kind=EventKind.UNDONE, candidate=candidate, actor=user, occurred_at=now,
-                             data={"decision": decision.pk, "undoes": decision.kind})])
+    events_record(
+        [
+            event_for(
+                kind=EventKind.UNDONE,
+                candidate=candidate,
+                actor=user,
+                occurred_at=now,
+                corrects=e,
+                data={"decision": decision.pk, "undoes": e.kind, "event": e.pk},
+            )
+            for e in withdrawn
+        ]
+        or [
+            event_for(
+                kind=EventKind.UNDONE,
+                candidate=candidate,
+                actor=user,
+                occurred_at=now,
+                data={"decision": decision.pk, "undoes": decision.kind},
+            )
+        ]
+    )
     return candidate
 
 
 @_atomic
-def candidate_return(*, candidate_id: int, reason: str, at: dt.datetime | None = None,
-                     ticket_id: int | None = None) -> Candidate | None:
+def candidate_return(
+    *, candidate_id: int, reason: str, at: dt.datetime | None = None, ticket_id: int | None = None
+) -> Candidate | None:
     """A deferred candidate whose date has come (or, with `ticket_id`, whose ticket was
     closed) goes back to the queue; None if it is no longer deferred that way: decided,
     already returned or deferred again meanwhile."""
@@ -384,12 +513,19 @@ def candidates_return_on_tickets(*, ticket_ids: list[int], at: dt.datetime | Non
     done = dict(Ticket.objects.filter(pk__in=ticket_ids, status__in=TICKET_DONE).values_list("pk", "external_id"))
     if not done:
         return 0
-    waiting = (Candidate.objects.filter(status=CandidateStatus.DEFERRED, defer_ticket_id__in=list(done))
-               .order_by("account_id", "pk").values_list("pk", "defer_ticket_id"))
+    waiting = (
+        Candidate.objects.filter(status=CandidateStatus.DEFERRED, defer_ticket_id__in=list(done))
+        .order_by("account_id", "pk")
+        .values_list("pk", "defer_ticket_id")
+    )
     returned = 0
     for candidate_id, ticket_id in waiting:
-        if candidate_return(candidate_id=candidate_id, reason=f"ticket {done[ticket_id]} closed", at=at,
-                            ticket_id=ticket_id) is not None:
+        if (
+            candidate_return(
+                candidate_id=candidate_id, reason=f"ticket {done[ticket_id]} closed", at=at, ticket_id=ticket_id
+            )
+            is not None
+        ):
             returned += 1
     return returned
 
@@ -414,16 +550,21 @@ def candidate_mark_viewed(*, candidate_id: int, user: AnyUser, at: dt.datetime |
 def _owner_blockers(blockers: list[BlockerRecord], account: Account, has_owner: bool) -> list[BlockerRecord]:
     kept = [b for b in blockers if b.code != Blocker.NO_OWNER]
     if not has_owner:
-        kept.append(BlockerRecord(
-            code=Blocker.NO_OWNER, evidence=[account.external_id],
-            message=f"No owner: {account.name} has no active owner; it waits in the leaders' triage list until "
-                    "someone is assigned."))
+        kept.append(
+            BlockerRecord(
+                code=Blocker.NO_OWNER,
+                evidence=[account.external_id],
+                message=f"No owner: {account.name} has no active owner; it waits in the leaders' triage list until "
+                "someone is assigned.",
+            )
+        )
     return kept
 
 
 @_atomic
-def account_reassign(*, account_id: int, user: AnyUser | None, new_owner_id: int | None,
-                     source: str = "app") -> Account:
+def account_reassign(
+    *, account_id: int, user: AnyUser | None, new_owner_id: int | None, source: str = "app"
+) -> Account:
     """Give an account (and so its open candidates) to another owner. Leaders do it in
     the app; an import that changes `owner_email` does it with no user (source "import")."""
     if user is not None and not is_leader(user):
@@ -447,10 +588,17 @@ def account_reassign(*, account_id: int, user: AnyUser | None, new_owner_id: int
     events = []
     for candidate in open_candidates:
         candidate.account = account
-        _save(candidate, now, no_owner=not has_owner,
-              blockers=_owner_blockers(list(candidate.blockers), account, has_owner))
-        events.append(event_for(kind=EventKind.REASSIGNED, candidate=candidate, account=account, actor=user,
-                                data=data, occurred_at=now))
+        _save(
+            candidate,
+            now,
+            no_owner=not has_owner,
+            blockers=_owner_blockers(list(candidate.blockers), account, has_owner),
+        )
+        events.append(
+            event_for(
+                kind=EventKind.REASSIGNED, candidate=candidate, account=account, actor=user, data=data, occurred_at=now
+            )
+        )
     if not open_candidates:
         events.append(event_for(kind=EventKind.REASSIGNED, account=account, actor=user, data=data, occurred_at=now))
     events_record(events)
@@ -463,8 +611,11 @@ def account_reassign(*, account_id: int, user: AnyUser | None, new_owner_id: int
 
 def _follow_up_events(candidate: Candidate) -> list[MeasurementEvent]:
     """The candidate's follow-ups that stand (not withdrawn by a correction)."""
-    return list(MeasurementEvent.objects.filter(candidate=candidate, kind__in=FOLLOW_UP_KINDS,
-                                                corrections__isnull=True).order_by("occurred_at", "pk"))
+    return list(
+        MeasurementEvent.objects.filter(
+            candidate=candidate, kind__in=FOLLOW_UP_KINDS, corrections__isnull=True
+        ).order_by("occurred_at", "pk")
+    )
 
 
 def max_amount(account: Account, rules: RuleSet) -> Decimal:
@@ -473,9 +624,18 @@ def max_amount(account: Account, rules: RuleSet) -> Decimal:
 
 
 @_atomic
-def follow_up_log(*, candidate_id: int, user: AnyUser, kind: str, response: str = "", opportunity: str = "",
-                  amount: Decimal | None = None, note: str = "", occurred_on: dt.date | None = None,
-                  at: dt.datetime | None = None) -> Candidate:
+def follow_up_log(
+    *,
+    candidate_id: int,
+    user: AnyUser,
+    kind: str,
+    response: str = "",
+    opportunity: str = "",
+    amount: Decimal | None = None,
+    note: str = "",
+    occurred_on: dt.date | None = None,
+    at: dt.datetime | None = None,
+) -> Candidate:
     """What happened after the approval, as the owner reports it. A follow-up may not
     predate the approval or lie in the future; a candidate is won or lost once; an
     amount is positive and bounded by the account's ARR."""
@@ -501,8 +661,9 @@ def follow_up_log(*, candidate_id: int, user: AnyUser, kind: str, response: str 
         opportunity = opportunity.strip()
         opp = Opportunity.objects.filter(external_id=opportunity).only("account_id").first()
         if not OPPORTUNITY_ID.fullmatch(opportunity):
-            errors["opportunity"] = ("Enter the opportunity's id as the CRM shows it (letters, digits and "
-                                     "- _ . : / #, at most 200).")
+            errors["opportunity"] = (
+                "Enter the opportunity's id as the CRM shows it (letters, digits and - _ . : / #, at most 200)."
+            )
         elif opp is not None and opp.account_id != candidate.account_id:
             errors["opportunity"] = f"CRM opportunity {opportunity!r} belongs to another account."
         else:
@@ -511,8 +672,10 @@ def follow_up_log(*, candidate_id: int, user: AnyUser, kind: str, response: str 
     if kind in CLOSING_KINDS:
         closed = [e for e in _follow_up_events(candidate) if e.kind in CLOSING_KINDS]
         if closed:
-            errors["kind"] = (f"This candidate is already {closed[0].get_kind_display().lower()} "
-                              f"({closed[0].occurred_at:%-d %b %Y}); correct that entry first if it was a mistake.")
+            errors["kind"] = (
+                f"This candidate is already {closed[0].get_kind_display().lower()} "
+                f"({closed[0].occurred_at:%-d %b %Y}); correct that entry first if it was a mistake."
+            )
     if kind == FollowUpKind.WON:
         limit = max_amount(candidate.account, rules_lookup().for_account(candidate.account))
         try:
@@ -522,8 +685,10 @@ def follow_up_log(*, candidate_id: int, user: AnyUser, kind: str, response: str 
         if value is None or not value.is_finite() or value <= 0:
             errors["amount"] = "Enter the closed-won amount (more than zero)."
         elif value > limit:
-            errors["amount"] = (f"{value:,.2f} is more than {limit:,.0f} {candidate.account.currency}, the most this "
-                                "account's ARR allows; check the amount.")
+            errors["amount"] = (
+                f"{value:,.2f} is more than {limit:,.0f} {candidate.account.currency}, the most this "
+                "account's ARR allows; check the amount."
+            )
         else:
             data["amount"] = str(value.quantize(Decimal("0.01")))
             data["currency"] = candidate.account.currency
@@ -535,7 +700,9 @@ def follow_up_log(*, candidate_id: int, user: AnyUser, kind: str, response: str 
         errors["occurred_on"] = f"That is before the approval on {approved_on:%-d %b %Y}."
     if errors:
         raise DecisionError(errors)
-    when = now if not occurred_on or occurred_on == today else dt.datetime.combine(occurred_on, dt.time(12), tzinfo=dt.UTC)
+    when = (
+        now if not occurred_on or occurred_on == today else dt.datetime.combine(occurred_on, dt.time(12), tzinfo=dt.UTC)
+    )
     if candidate.decided_at and when < candidate.decided_at:
         when = candidate.decided_at
     outbox_add(event_record(kind=kind, candidate=candidate, actor=user, data=data, occurred_at=when))
@@ -544,8 +711,9 @@ def follow_up_log(*, candidate_id: int, user: AnyUser, kind: str, response: str 
 
 
 @_atomic
-def follow_up_correct(*, candidate_id: int, user: AnyUser, event_id: int, reason: str,
-                      at: dt.datetime | None = None) -> Candidate:
+def follow_up_correct(
+    *, candidate_id: int, user: AnyUser, event_id: int, reason: str, at: dt.datetime | None = None
+) -> Candidate:
     """Withdraw a follow-up logged by mistake: an appended correction, which the figures
     honour; the original stays in the log."""
     now = _now(at)
@@ -562,9 +730,16 @@ def follow_up_correct(*, candidate_id: int, user: AnyUser, event_id: int, reason
         errors["event"] = "Choose a follow-up of this candidate that is not already corrected."
     if errors:
         raise DecisionError(errors)
-    outbox_add(event_record(kind=EventKind.FOLLOW_UP_CORRECTED, candidate=candidate, actor=user, occurred_at=now,
-                            corrects=target,
-                            data={"corrects": event_id, "kind": target.kind if target else "", "reason": reason}))
+    outbox_add(
+        event_record(
+            kind=EventKind.FOLLOW_UP_CORRECTED,
+            candidate=candidate,
+            actor=user,
+            occurred_at=now,
+            corrects=target,
+            data={"corrects": event_id, "kind": target.kind if target else "", "reason": reason},
+        )
+    )
     _save(candidate, now)
     return candidate
 
@@ -601,9 +776,11 @@ class _History:
 
 def _history(account_ids: list[int]) -> dict[tuple[int, str], _History]:
     out: dict[tuple[int, str], _History] = defaultdict(_History)
-    closed = (Candidate.objects.filter(account_id__in=account_ids, status__in=CLOSED_STATUSES)
-              .only("pk", "account_id", "signal_type", "status", "closed_at", "decided_at", "triggers", "version")
-              .order_by("closed_at", "pk"))
+    closed = (
+        Candidate.objects.filter(account_id__in=account_ids, status__in=CLOSED_STATUSES)
+        .only("pk", "account_id", "signal_type", "status", "closed_at", "decided_at", "triggers", "version")
+        .order_by("closed_at", "pk")
+    )
     for c in closed:
         h = out[(c.account_id, c.signal_type)]
         for t in c.triggers:
@@ -693,13 +870,17 @@ def candidates_store(
         _lock_accounts(account_ids)
         open_by_key = {
             (c.account_id, c.signal_type): c
-            for c in Candidate.objects.select_for_update(of=("self",)).filter(
-                account_id__in=account_ids, status__in=OPEN_STATUSES).select_related("account")
+            for c in Candidate.objects.select_for_update(of=("self",))
+            .filter(account_id__in=account_ids, status__in=OPEN_STATUSES)
+            .select_related("account")
         }
         history = _history(account_ids)
         approved = [h.latest.pk for h in history.values() if h.latest and h.latest.status == CandidateStatus.APPROVED]
-        closing = set(MeasurementEvent.objects.filter(candidate_id__in=approved, kind__in=CLOSING_KINDS,
-                                                      corrections__isnull=True).values_list("candidate_id", flat=True))
+        closing = set(
+            MeasurementEvent.objects.filter(
+                candidate_id__in=approved, kind__in=CLOSING_KINDS, corrections__isnull=True
+            ).values_list("candidate_id", flat=True)
+        )
         version_id = rules_version.pk if rules_version else None
         new: list[Candidate] = []
         changed: list[tuple[Candidate, set[str]]] = []
@@ -727,19 +908,37 @@ def candidates_store(
                         _attach(latest, fresh, events, now)
                         counts.attached += 1
                         continue
-                    if latest.status == CandidateStatus.REJECTED and latest.closed_at and \
-                            latest.closed_at > end - dt.timedelta(days=rules.rejection_cooldown_days):
+                    if (
+                        latest.status == CandidateStatus.REJECTED
+                        and latest.closed_at
+                        and latest.closed_at > end - dt.timedelta(days=rules.rejection_cooldown_days)
+                    ):
                         continue  # in the rejection's cool-down; the evidence is still new when it ends
-                new.append(Candidate(account=account, signal_type=a.signal_type, status=CandidateStatus.PENDING,
-                                     first_detected_on=as_of, scored_on=as_of, rules_version_id=version_id, **values))
+                new.append(
+                    Candidate(
+                        account=account,
+                        signal_type=a.signal_type,
+                        status=CandidateStatus.PENDING,
+                        first_detected_on=as_of,
+                        scored_on=as_of,
+                        rules_version_id=version_id,
+                        **values,
+                    )
+                )
         for key, current in open_by_key.items():
             if key in seen or current.account_id not in accounts or current.status != CandidateStatus.PENDING:
                 continue  # a deferred candidate waits for its date even if no longer detected
             current.status = CandidateStatus.EXPIRED
             current.closed_at = now
             changed.append((current, {"status", "closed_at"}))
-            events.append(event_for(kind=EventKind.EXPIRED, candidate=current, occurred_at=now,
-                                    data={"reason": "no longer detected", "rules_version": version_id}))
+            events.append(
+                event_for(
+                    kind=EventKind.EXPIRED,
+                    candidate=current,
+                    occurred_at=now,
+                    data={"reason": "no longer detected", "rules_version": version_id},
+                )
+            )
             counts.expired += 1
         for candidate, _fields in changed:
             candidate.version += 1
@@ -760,16 +959,27 @@ def candidates_store(
             Candidate.objects.bulk_update(stale, ["scored_on", "rules_version", *_QUIET], batch_size=1000)
         Candidate.objects.bulk_create(new, batch_size=1000)
         for candidate in new:
-            events.append(event_for(kind=EventKind.SIGNAL_CREATED, candidate=candidate, occurred_at=now,
-                                    data={"rules_version": version_id,
-                                          "triggers": [t.ref for t in candidate.triggers]}))
+            events.append(
+                event_for(
+                    kind=EventKind.SIGNAL_CREATED,
+                    candidate=candidate,
+                    occurred_at=now,
+                    data={"rules_version": version_id, "triggers": [t.ref for t in candidate.triggers]},
+                )
+            )
         counts.created += len(new)
         events_record(events)
 
 
-def _rescore(current: Candidate, values: dict[str, Any], changed: list[tuple[Candidate, set[str]]],
-             quiet: list[Candidate], events: list[MeasurementEvent], now: dt.datetime,
-             version_id: int | None) -> None:
+def _rescore(
+    current: Candidate,
+    values: dict[str, Any],
+    changed: list[tuple[Candidate, set[str]]],
+    quiet: list[Candidate],
+    events: list[MeasurementEvent],
+    now: dt.datetime,
+    version_id: int | None,
+) -> None:
     diff = {k for k, v in values.items() if getattr(current, k) != v}
     previous = current.recommendation
     previous_blockers = list(current.blockers)
@@ -781,23 +991,39 @@ def _rescore(current: Candidate, values: dict[str, Any], changed: list[tuple[Can
         return
     fields = set(diff)
     returned = False
-    if (current.status == CandidateStatus.DEFERRED and "recommendation" in diff
-            and _new_evidence_since_deferral(current, previous_blockers, previous_refs)):
+    if (
+        current.status == CandidateStatus.DEFERRED
+        and "recommendation" in diff
+        and _new_evidence_since_deferral(current, previous_blockers, previous_refs)
+    ):
         # New evidence changed what the engine recommends: back before its date.
         current.status, current.defer_until = CandidateStatus.PENDING, None
         fields |= {"status", "defer_until"}
         returned = True
     changed.append((current, fields))
     if "recommendation" in diff:
-        events.append(event_for(kind=EventKind.RECOMMENDATION_CHANGED, candidate=current, occurred_at=now,
-                                data={"from": previous, "to": current.recommendation, "rules_version": version_id}))
+        events.append(
+            event_for(
+                kind=EventKind.RECOMMENDATION_CHANGED,
+                candidate=current,
+                occurred_at=now,
+                data={"from": previous, "to": current.recommendation, "rules_version": version_id},
+            )
+        )
     if returned:
-        events.append(event_for(kind=EventKind.RETURNED, candidate=current, occurred_at=now,
-                                data={"reason": "new evidence changed the recommendation"}))
+        events.append(
+            event_for(
+                kind=EventKind.RETURNED,
+                candidate=current,
+                occurred_at=now,
+                data={"reason": "new evidence changed the recommendation"},
+            )
+        )
 
 
-def _new_evidence_since_deferral(candidate: Candidate, previous_blockers: list[BlockerRecord],
-                                  previous_refs: set[str]) -> bool:
+def _new_evidence_since_deferral(
+    candidate: Candidate, previous_blockers: list[BlockerRecord], previous_refs: set[str]
+) -> bool:
     """Did evidence that arrived after the deferral change the recommendation, rather
     than a rule? Yes if a trigger dated after the deferral is new, or if a blocker came
     or went whose evidence (a ticket, a message, an outcome, the account record, a usage
@@ -830,5 +1056,11 @@ def _attach(candidate: Candidate, fresh: list[Trigger], events: list[Measurement
     added = [t.model_copy(update={"new_since_decision": True}) for t in fresh]
     _save(locked, now, triggers=[*locked.triggers, *added])
     candidate.triggers = locked.triggers
-    events.append(event_for(kind=EventKind.NEW_EVIDENCE, candidate=locked, occurred_at=now,
-                            data={"triggers": [t.ref for t in added], "evidence": [t.evidence for t in added]}))
+    events.append(
+        event_for(
+            kind=EventKind.NEW_EVIDENCE,
+            candidate=locked,
+            occurred_at=now,
+            data={"triggers": [t.ref for t in added], "evidence": [t.evidence for t in added]},
+        )
+    )

@@ -83,10 +83,16 @@ class PhraseRule(TimestampedModel):
     def clean(self) -> None:
         from signals.classifier import PhraseRuleSpec, validate_phrase_rule
 
-        problems = validate_phrase_rule(PhraseRuleSpec(
-            name=self.name or "", pattern=self.pattern or "", kind=self.kind or "",
-            signal_type=self.signal_type or "", conflict=self.conflict or "", weight=self.weight,
-        ))
+        problems = validate_phrase_rule(
+            PhraseRuleSpec(
+                name=self.name or "",
+                pattern=self.pattern or "",
+                kind=self.kind or "",
+                signal_type=self.signal_type or "",
+                conflict=self.conflict or "",
+                weight=self.weight,
+            )
+        )
         if problems:
             raise ValidationError("; ".join(problems).capitalize() + ".")
 
@@ -120,27 +126,31 @@ class Candidate(TimestampedModel):
     score_components = TypedJSONField(schema=ScoreComponents, default=dict)
     recommendation = models.CharField(max_length=12, choices=Recommendation.choices)
     queue_rank = models.PositiveSmallIntegerField(default=0, help_text="Position of the recommendation in the queue.")
-    blockers = TypedJSONField(schema=list[BlockerRecord], default=list,
-                              help_text="[{code, message, evidence: [ids], params}]")
+    blockers = TypedJSONField(
+        schema=list[BlockerRecord], default=list, help_text="[{code, message, evidence: [ids], params}]"
+    )
     no_owner = models.BooleanField(default=False)
     evidence = models.JSONField(default=list, help_text="Ids of every evidence item the brief relies on.")
     brief = TypedJSONField(schema=Brief, default=dict)
-    triggers = TypedJSONField(schema=list[Trigger], default=list,
-                              help_text="The items that make the signal (docs/engine.md, A candidate's life).")
-    review_facts = TypedJSONField(schema=ReviewFacts, default=dict,
-                                  help_text="What the engine checked: the review-quality parts as facts.")
+    triggers = TypedJSONField(
+        schema=list[Trigger],
+        default=list,
+        help_text="The items that make the signal (docs/engine.md, A candidate's life).",
+    )
+    review_facts = TypedJSONField(
+        schema=ReviewFacts, default=dict, help_text="What the engine checked: the review-quality parts as facts."
+    )
     rules_version = models.ForeignKey(RulesVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     latest_evidence_at = models.DateTimeField(null=True, blank=True)
     first_detected_on = models.DateField()
     scored_on = models.DateField(help_text="The as-of day of the last scoring run.")
     defer_until = models.DateField(null=True, blank=True)
     # Snoozed until this ticket is solved or closed (defer_until is then the backstop).
-    defer_ticket = models.ForeignKey("accounts.Ticket", null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+")
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.ForeignKey(
-        "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    defer_ticket = models.ForeignKey(
+        "accounts.Ticket", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey("auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     closed_at = models.DateTimeField(
         null=True, blank=True, help_text="When it left the open set (approved, rejected or expired)."
     )
@@ -188,7 +198,9 @@ class ClassifierModel(models.Model):
     the one in use. Every reading of a text stores the version that made it."""
 
     version = models.CharField(max_length=32, unique=True)
-    feedback: "models.ManyToManyField[ClassifierFeedback, Any]" = models.ManyToManyField("ClassifierFeedback", blank=True, related_name="models")
+    feedback: "models.ManyToManyField[ClassifierFeedback, Any]" = models.ManyToManyField(
+        "ClassifierFeedback", blank=True, related_name="models"
+    )
     evaluation = models.JSONField(default=dict, help_text="Held-out writers: precision, recall, type, intent.")
     baseline = models.JSONField(default=dict, help_text="The model it was compared with, on the same writers.")
     status = models.CharField(max_length=10, choices=ClassifierModelStatus.choices)
@@ -228,13 +240,16 @@ class ClassifierFeedback(TimestampedModel):
     reported_by = models.ForeignKey("auth.User", null=True, on_delete=models.SET_NULL, related_name="+")
     status = models.CharField(max_length=10, choices=FeedbackStatus.choices, default=FeedbackStatus.PENDING)
     label_type = models.CharField(
-        max_length=20, blank=True, choices=[*SignalType.choices, ("none", "None (not an expansion signal)")],
-        help_text="The correct signal type; none when it is not an expansion signal.")
-    label_intent = models.CharField(max_length=10, blank=True,
-                                    choices=[("buying", "Buying"), ("curious", "Curious"), ("none", "None")])
+        max_length=20,
+        blank=True,
+        choices=[*SignalType.choices, ("none", "None (not an expansion signal)")],
+        help_text="The correct signal type; none when it is not an expansion signal.",
+    )
+    label_intent = models.CharField(
+        max_length=10, blank=True, choices=[("buying", "Buying"), ("curious", "Curious"), ("none", "None")]
+    )
     label_conflict = models.CharField(max_length=20, blank=True, choices=ConflictKind.choices)
-    confirmed_by = models.ForeignKey("auth.User", null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+")
+    confirmed_by = models.ForeignKey("auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     confirmed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

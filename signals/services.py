@@ -34,6 +34,7 @@ CLASSIFY_BATCH = 1000
 
 # --- rules ---------------------------------------------------------------------------
 
+
 def rules_lookup() -> RulesLookup:
     """The effective rules: contract defaults, overridden by admin rows, per segment."""
     defaults = {spec.key: parse_rule(spec.key, spec.default) for spec in RULE_SPECS}
@@ -58,18 +59,30 @@ def rules_seed(**kwargs: object) -> None:
     if not Rule.objects.exists():
         Rule.objects.bulk_create([Rule(key=spec.key, segment="", value=spec.default) for spec in RULE_SPECS])
     if not PhraseRule.objects.exists():
-        PhraseRule.objects.bulk_create([
-            PhraseRule(name=spec.name, pattern=spec.pattern, kind=spec.kind, signal_type=spec.signal_type,
-                       conflict=spec.conflict, weight=spec.weight)
-            for spec in classifier.DEFAULT_PHRASE_RULES
-        ])
+        PhraseRule.objects.bulk_create(
+            [
+                PhraseRule(
+                    name=spec.name,
+                    pattern=spec.pattern,
+                    kind=spec.kind,
+                    signal_type=spec.signal_type,
+                    conflict=spec.conflict,
+                    weight=spec.weight,
+                )
+                for spec in classifier.DEFAULT_PHRASE_RULES
+            ]
+        )
 
 
 def phrase_rule_specs() -> tuple[classifier.PhraseRuleSpec, ...]:
     return tuple(
         classifier.PhraseRuleSpec(
-            name=r.name, pattern=r.pattern, kind=r.kind, signal_type=r.signal_type,
-            conflict=r.conflict, weight=r.weight,
+            name=r.name,
+            pattern=r.pattern,
+            kind=r.kind,
+            signal_type=r.signal_type,
+            conflict=r.conflict,
+            weight=r.weight,
         )
         for r in PhraseRule.objects.filter(active=True).order_by("name")
     )
@@ -90,6 +103,7 @@ def rules_changed(*, segment: str | None) -> int:
 
 # --- classification --------------------------------------------------------------------
 
+
 def texts_classify(*, account_ids: list[int] | None = None) -> int:
     """Read every customer text whose stored reading is stale (made by another model
     version); returns how many were read. Each reading keeps the version that made it
@@ -99,14 +113,19 @@ def texts_classify(*, account_ids: list[int] | None = None) -> int:
     specs = phrase_rule_specs()
     version = active_version(specs)
     done = _texts_classify(Interaction, lambda o: o.text, ["text", "direction"], specs, version, account_ids)
-    done += _texts_classify(Ticket, lambda o: f"{o.subject}. {o.body}", ["subject", "body"], specs, version,
-                            account_ids)
+    done += _texts_classify(
+        Ticket, lambda o: f"{o.subject}. {o.body}", ["subject", "body"], specs, version, account_ids
+    )
     return done
 
 
 def _texts_classify[M: (Interaction, Ticket)](
-    model: type[M], text_of: Callable[[M], str], fields: list[str], specs: Sequence[classifier.PhraseRuleSpec],
-    version: str, account_ids: list[int] | None,
+    model: type[M],
+    text_of: Callable[[M], str],
+    fields: list[str],
+    specs: Sequence[classifier.PhraseRuleSpec],
+    version: str,
+    account_ids: list[int] | None,
 ) -> int:
     from signals.feedback import classify_readings
 
@@ -146,8 +165,9 @@ def _store_readings[M: (Interaction, Ticket)](model: type[M], batch: list[M]) ->
 
     if connection.vendor != "postgresql":
         model.objects.bulk_update(
-            batch, ["signal_type", "intent", "conflict", "confidence", "classified_with", "matched_rules"],
-            batch_size=CLASSIFY_BATCH
+            batch,
+            ["signal_type", "intent", "conflict", "confidence", "classified_with", "matched_rules"],
+            batch_size=CLASSIFY_BATCH,
         )
         return
     table = model._meta.db_table
@@ -162,14 +182,19 @@ def _store_readings[M: (Interaction, Ticket)](model: type[M], batch: list[M]) ->
             WHERE t.id = v.id
             """,
             [
-                [o.pk for o in batch], [o.signal_type for o in batch], [o.intent for o in batch],
-                [o.conflict for o in batch], [o.confidence for o in batch], [o.classified_with for o in batch],
+                [o.pk for o in batch],
+                [o.signal_type for o in batch],
+                [o.intent for o in batch],
+                [o.conflict for o in batch],
+                [o.confidence for o in batch],
+                [o.classified_with for o in batch],
                 [json.dumps(o.matched_rules) for o in batch],
             ],
         )
 
 
 # --- scoring --------------------------------------------------------------------------
+
 
 @dataclass
 class AccountSummary:
@@ -179,8 +204,10 @@ class AccountSummary:
     def line(self) -> str:
         if not self.candidates:
             return f"{self.external_id}: no expansion signal"
-        parts = ", ".join(f"{t} {rec} {score}{'' if status == 'pending' else f' ({status})'}"
-                          for t, rec, score, status in self.candidates)
+        parts = ", ".join(
+            f"{t} {rec} {score}{'' if status == 'pending' else f' ({status})'}"
+            for t, rec, score, status in self.candidates
+        )
         return f"{self.external_id}: {parts}"
 
 
@@ -200,16 +227,19 @@ class ScoreSummary:
 
 def rules_version_current(lookup: RulesLookup, specs: tuple[classifier.PhraseRuleSpec, ...]) -> RulesVersion:
     """The stored version of the rules in force (one row per distinct set of values)."""
-    values = {"": _plain(lookup.default.values),
-              **{segment: _plain(rules.values) for segment, rules in sorted(lookup.by_segment.items())}}
+    values = {
+        "": _plain(lookup.default.values),
+        **{segment: _plain(rules.values) for segment, rules in sorted(lookup.by_segment.items())},
+    }
     from signals.feedback import active_version
 
     fingerprint = active_version(specs)
     digest = hashlib.sha256(json.dumps([values, fingerprint], sort_keys=True).encode()).hexdigest()
     version = RulesVersion.objects.filter(digest=digest).first()
     if version is None:
-        version, _ = RulesVersion.objects.get_or_create(digest=digest, defaults={"values": values,
-                                                                                  "classifier": fingerprint})
+        version, _ = RulesVersion.objects.get_or_create(
+            digest=digest, defaults={"values": values, "classifier": fingerprint}
+        )
     return version
 
 
@@ -241,8 +271,13 @@ def accounts_score(
                 a.review_facts = review_facts_of(a, f, rules, as_of)
             assessments[account_id] = found
         lifecycle.candidates_store(
-            account_ids=chunk, accounts={pk: f.account for pk, f in facts.items()}, assessments=assessments,
-            rules_for=lookup.for_account, as_of=as_of, rules_version=version, counts=counts,
+            account_ids=chunk,
+            accounts={pk: f.account for pk, f in facts.items()},
+            assessments=assessments,
+            rules_for=lookup.for_account,
+            as_of=as_of,
+            rules_version=version,
+            counts=counts,
         )
         summary.accounts += len(facts)
     for name in ("created", "updated", "unchanged", "expired", "attached", "returned"):
@@ -255,8 +290,9 @@ def accounts_score(
 def _last_outreach(account_ids: list[int]) -> dict[int, tuple[int, dt.datetime]]:
     """The latest outreach that stands (not withdrawn by a correction) per account."""
     rows = (
-        MeasurementEvent.objects.filter(account_id__in=account_ids, kind=EventKind.OUTREACH_SENT,
-                                        corrections__isnull=True)
+        MeasurementEvent.objects.filter(
+            account_id__in=account_ids, kind=EventKind.OUTREACH_SENT, corrections__isnull=True
+        )
         .values("account_id")
         .annotate(at=Max("occurred_at"), last_id=Max("pk"))
     )
@@ -267,7 +303,9 @@ def _summarize(summary: ScoreSummary, ids: list[int]) -> None:
     """One line per account for the command line: its open candidates after this run."""
     by_account = {
         external_id: AccountSummary(external_id)
-        for external_id in Account.objects.filter(pk__in=ids).order_by("external_id").values_list("external_id", flat=True)
+        for external_id in Account.objects.filter(pk__in=ids)
+        .order_by("external_id")
+        .values_list("external_id", flat=True)
     }
     rows = (
         Candidate.objects.filter(account_id__in=ids, status__in=OPEN_STATUSES)
@@ -280,6 +318,7 @@ def _summarize(summary: ScoreSummary, ids: list[int]) -> None:
 
 
 # --- deferrals -------------------------------------------------------------------------
+
 
 def deferrals_return(*, today: dt.date | None = None) -> int:
     """Deferred candidates whose date has come go back to the queue."""

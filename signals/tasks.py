@@ -38,8 +38,9 @@ def enqueue_scoring(account_ids: set[int] | list[int]) -> None:
         try:
             score_accounts_task.delay(ids[start : start + 500])
         except Exception:  # kombu raises OperationalError and friends for an unreachable broker
-            logger.exception("could not enqueue scoring for %s account(s); the nightly rescore will catch up",
-                             len(ids) - start)
+            logger.exception(
+                "could not enqueue scoring for %s account(s); the nightly rescore will catch up", len(ids) - start
+            )
             return
 
 

@@ -134,19 +134,27 @@ class CandidateFactory(factory.django.DjangoModelFactory[Candidate]):
     queue_rank = factory.LazyAttribute(lambda c: queue_rank(c.recommendation))
     blockers = factory.LazyFunction(list)
     evidence = factory.LazyFunction(list)
-    brief = factory.LazyFunction(lambda: {
-        "signal": [{"text": "Maria asked for 20 more seats.", "evidence": []}],
-        "value": [], "risk_timing": [], "stakeholders": [],
-        "next_step": [{"text": "Propose a short call with Maria.", "evidence": []}],
-    })
-    score_components = factory.LazyFunction(lambda: {
-        "intent": {"points": 30, "max": 30, "reason": "intent buying"}})
+    brief = factory.LazyFunction(
+        lambda: {
+            "signal": [{"text": "Maria asked for 20 more seats.", "evidence": []}],
+            "value": [],
+            "risk_timing": [],
+            "stakeholders": [],
+            "next_step": [{"text": "Propose a short call with Maria.", "evidence": []}],
+        }
+    )
+    score_components = factory.LazyFunction(lambda: {"intent": {"points": 30, "max": 30, "reason": "intent buying"}})
     # What the engine checked when it scored it: every review-quality part present.
-    review_facts = factory.LazyFunction(lambda: {
-        "checked": True, "source_evidence": ["m1"],
-        "value_proof": {"verified": True, "outcome": "o1", "title": "Month-end close down to 3 days"},
-        "stakeholders": [{"contact_id": 1, "name": "Maria Lopez", "role": "decision_maker"}],
-        "open_issues_checked": True, "tickets_checked": [], "tickets_checked_on": "2026-01-01",
-    })
+    review_facts = factory.LazyFunction(
+        lambda: {
+            "checked": True,
+            "source_evidence": ["m1"],
+            "value_proof": {"verified": True, "outcome": "o1", "title": "Month-end close down to 3 days"},
+            "stakeholders": [{"contact_id": 1, "name": "Maria Lopez", "role": "decision_maker"}],
+            "open_issues_checked": True,
+            "tickets_checked": [],
+            "tickets_checked_on": "2026-01-01",
+        }
+    )
     first_detected_on = factory.LazyFunction(lambda: timezone.now().date())
     scored_on = factory.LazyFunction(lambda: timezone.now().date())

@@ -69,7 +69,12 @@ def integer(value: Any, csv: bool) -> int:
         raise FieldError("must be a whole number")
     if isinstance(value, int):
         result = value
-    elif isinstance(value, float) and value.is_integer() or isinstance(value, str) and re.fullmatch(r"\s*-?\d+\s*", value):
+    elif (
+        isinstance(value, float)
+        and value.is_integer()
+        or isinstance(value, str)
+        and re.fullmatch(r"\s*-?\d+\s*", value)
+    ):
         result = int(value)
     else:
         raise FieldError(f"must be a whole number (got {value!r})")

@@ -59,8 +59,9 @@ def read_jsonl(name: str, stream: IO[str]) -> Iterator[RawRecord]:
             continue
         duplicate = _duplicate_key(stripped, data)
         if duplicate is not None:
-            yield RawRecord(name, number, raw, None,
-                            parse_error=f"the key {duplicate!r} appears more than once in one object")
+            yield RawRecord(
+                name, number, raw, None, parse_error=f"the key {duplicate!r} appears more than once in one object"
+            )
             continue
         yield RawRecord(name, number, raw, data)
 
@@ -173,12 +174,16 @@ def _csv_problem(exc: csv.Error, lines: _Lines) -> str:
         return "not valid CSV: unterminated quote (a quoted cell that starts on this line is never closed)"
     if "field larger than field limit" in str(exc):
         if spanned > 1:
-            return (f"not valid CSV: unterminated quote (a quoted cell that starts on this line is not closed "
-                    f"within {MAX_CSV_CELL:,} characters)")
+            return (
+                f"not valid CSV: unterminated quote (a quoted cell that starts on this line is not closed "
+                f"within {MAX_CSV_CELL:,} characters)"
+            )
         return f"not valid CSV: a cell is longer than {MAX_CSV_CELL:,} characters"
     if spanned > 1:
-        return (f"not valid CSV: unterminated quote (a quoted cell that starts on this line runs into "
-                f"line {lines.number + spanned - 1}: {exc})")
+        return (
+            f"not valid CSV: unterminated quote (a quoted cell that starts on this line runs into "
+            f"line {lines.number + spanned - 1}: {exc})"
+        )
     return f"not valid CSV ({exc})"
 
 
@@ -216,8 +221,9 @@ def read_csv(name: str, stream: IO[str], record_type: str | None) -> Iterator[Ra
         if not row or all(not cell.strip() for cell in row):
             continue
         if len(row) != len(header):
-            yield RawRecord(name, start, raw, None, csv=True,
-                            parse_error=f"has {len(row)} columns, the header has {len(header)}")
+            yield RawRecord(
+                name, start, raw, None, csv=True, parse_error=f"has {len(row)} columns, the header has {len(header)}"
+            )
             continue
         data: dict[str, Any] = {}
         for column, cell in zip(header, row, strict=True):

@@ -193,6 +193,5 @@ OPPORTUNITY = RecordType(
 
 # Write order: what others refer to first.
 RECORD_TYPES: dict[str, RecordType] = {
-    rt.name: rt
-    for rt in (ACCOUNT, CONTACT, USAGE, TICKET, INTERACTION, OUTCOME, NOTE, OPPORTUNITY)
+    rt.name: rt for rt in (ACCOUNT, CONTACT, USAGE, TICKET, INTERACTION, OUTCOME, NOTE, OPPORTUNITY)
 }

@@ -156,9 +156,15 @@ def write_rejects(path: Path, result: ImportResult) -> None:
     """One JSON object a line: where the line stood, why it was rejected, and the line unchanged."""
     with path.open("w", encoding="utf-8") as out:
         for raw, errors in result.rejected:
-            out.write(json.dumps({
-                "source": raw.source,
-                "line": raw.line,
-                "errors": [f"{e.field}: {e.reason}" for e in errors],
-                "raw": raw.raw,
-            }, ensure_ascii=False) + "\n")
+            out.write(
+                json.dumps(
+                    {
+                        "source": raw.source,
+                        "line": raw.line,
+                        "errors": [f"{e.field}: {e.reason}" for e in errors],
+                        "raw": raw.raw,
+                    },
+                    ensure_ascii=False,
+                )
+                + "\n"
+            )

@@ -74,9 +74,16 @@ def _clean_usage(raw: RawRecord, data: dict[str, Any]) -> Record | None:
     account, metric, value, day = data.get("account"), data.get("metric"), data.get("value"), data.get("date")
     department, limit, source = data.get("department", ""), data.get("limit"), data.get("source")
     if not (
-        type(account) is str and 0 < len(account) <= 200 and account.strip() and "\x00" not in account
-        and type(metric) is str and 0 < len(metric) <= 120 and metric.strip() and "\x00" not in metric
-        and type(value) in (int, float) and type(day) is str
+        type(account) is str
+        and 0 < len(account) <= 200
+        and account.strip()
+        and "\x00" not in account
+        and type(metric) is str
+        and 0 < len(metric) <= 120
+        and metric.strip()
+        and "\x00" not in metric
+        and type(value) in (int, float)
+        and type(day) is str
         and (department is None or (type(department) is str and len(department) <= 200 and "\x00" not in department))
         and (limit is None or type(limit) in (int, float))
         and (source is None or (type(source) is str and len(source) <= 50 and "\x00" not in source))
@@ -101,8 +108,14 @@ def _clean_usage(raw: RawRecord, data: dict[str, Any]) -> Record | None:
     if not math.isfinite(value) or value < 0:
         return None
     department = department.strip() and department if department else ""
-    values = {"account": account, "metric": metric, "value": value, "date": parsed, "department": department,
-              "limit": limit}
+    values = {
+        "account": account,
+        "metric": metric,
+        "value": value,
+        "date": parsed,
+        "department": department,
+        "limit": limit,
+    }
     if source:
         values["source"] = source
     return Record(USAGE, raw.source, raw.line, values, {}, raw.raw, (account, metric, parsed, department))
@@ -200,11 +213,7 @@ def resolve_references(batch: Validated, pending: list[Record]) -> None:
     this batch make the records that refer to them invalid too.
     """
     batch_accounts = {rec.values["external_id"] for rec in pending if rec.type.name == "account"}
-    batch_contacts = {
-        rec.values["external_id"]: rec.values["account"]
-        for rec in pending
-        if rec.type.name == "contact"
-    }
+    batch_contacts = {rec.values["external_id"]: rec.values["account"] for rec in pending if rec.type.name == "contact"}
     rejected_lines: dict[tuple[str, str], int] = {}
     for raw, _errors in batch.rejected:
         if raw.data and raw.data.get("type") in ("account", "contact") and isinstance(raw.data.get("external_id"), str):
@@ -240,8 +249,12 @@ def resolve_references(batch: Validated, pending: list[Record]) -> None:
                 errors.append(LineError(rec.source, rec.line, "contact", reason))
             elif owner != account:
                 errors.append(
-                    LineError(rec.source, rec.line, "contact",
-                              f"contact {contact!r} belongs to account {owner!r}, not {account!r}")
+                    LineError(
+                        rec.source,
+                        rec.line,
+                        "contact",
+                        f"contact {contact!r} belongs to account {owner!r}, not {account!r}",
+                    )
                 )
         if errors:
             batch.errors.extend(errors)
@@ -272,9 +285,7 @@ def _existing_contacts(external_ids: set[str]) -> tuple[dict[str, int], dict[str
     ids: dict[str, int] = {}
     accounts: dict[str, str] = {}
     for chunk in _chunks(sorted(external_ids)):
-        rows = Contact.objects.filter(external_id__in=chunk).values_list(
-            "external_id", "id", "account__external_id"
-        )
+        rows = Contact.objects.filter(external_id__in=chunk).values_list("external_id", "id", "account__external_id")
         for external_id, pk, account in rows:
             ids[external_id] = pk
             accounts[external_id] = account

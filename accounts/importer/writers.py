@@ -56,15 +56,13 @@ def write_all(batch: Validated, *, fast_usage: bool | None = None) -> WriteResul
         result.counts[type_name] = counts
         if type_name == "account":
             _reassign(result.owner_changes)
-            batch.account_ids.update(
-                _lookup(Account, [r.values["external_id"] for r in records])
-            )
+            batch.account_ids.update(_lookup(Account, [r.values["external_id"] for r in records]))
         elif type_name == "contact":
-            batch.contact_ids.update(
-                _lookup(Contact, [r.values["external_id"] for r in records])
-            )
+            batch.contact_ids.update(_lookup(Contact, [r.values["external_id"] for r in records]))
         elif type_name == "ticket":
-            _return_snoozed([r.values["external_id"] for r in records if r.values.get("status") in ("solved", "closed")])
+            _return_snoozed(
+                [r.values["external_id"] for r in records if r.values.get("status") in ("solved", "closed")]
+            )
     return result
 
 
@@ -124,9 +122,7 @@ def _owner_ids(accounts: list[Record], result: WriteResult) -> dict[str, int]:
     return found
 
 
-def _target_values(
-    record: Record, batch: Validated, owners: dict[str, int], *, creating: bool
-) -> dict[str, Any]:
+def _target_values(record: Record, batch: Validated, owners: dict[str, int], *, creating: bool) -> dict[str, Any]:
     """Model attributes this record sets: defaults for a new row, present fields for an update."""
     out: dict[str, Any] = {}
     for spec in record.type.fields:
@@ -215,9 +211,7 @@ def _usage_row(record: Record, batch: Validated) -> tuple:
     )
 
 
-def _upsert_usage(
-    records: list[Record], batch: Validated, counts: TypeCounts, changed_accounts: set[int]
-) -> None:
+def _upsert_usage(records: list[Record], batch: Validated, counts: TypeCounts, changed_accounts: set[int]) -> None:
     """Portable path (SQLite and any other database): compare with what is stored, then
     insert new rows and update changed ones with executemany. No model instances: at
     demo volumes the ORM's per-object work was most of the import's time."""
@@ -265,9 +259,7 @@ def _upsert_usage(
             counts.updated += len(updates)
 
 
-def _copy_usage(
-    records: list[Record], batch: Validated, counts: TypeCounts, changed_accounts: set[int]
-) -> None:
+def _copy_usage(records: list[Record], batch: Validated, counts: TypeCounts, changed_accounts: set[int]) -> None:
     """PostgreSQL: COPY into a temporary table, then one INSERT ... ON CONFLICT that
     touches only rows whose values differ; xmax = 0 tells a new row from an update."""
     table = UsageDaily._meta.db_table

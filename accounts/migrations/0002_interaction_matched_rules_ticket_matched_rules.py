@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='interaction',
-            name='matched_rules',
-            field=models.JSONField(blank=True, default=list, help_text='The phrase rules that fired.'),
+            model_name="interaction",
+            name="matched_rules",
+            field=models.JSONField(blank=True, default=list, help_text="The phrase rules that fired."),
         ),
         migrations.AddField(
-            model_name='ticket',
-            name='matched_rules',
-            field=models.JSONField(blank=True, default=list, help_text='The phrase rules that fired.'),
+            model_name="ticket",
+            name="matched_rules",
+            field=models.JSONField(blank=True, default=list, help_text="The phrase rules that fired."),
         ),
     ]

@@ -63,8 +63,13 @@ def main() -> None:
 
 
 def probe() -> None:
-    os.environ.update(DATABASE_URL=f"{PG}/{PROBE}", DEBUG="false", ALLOWED_HOSTS="testserver",
-                      DJANGO_SETTINGS_MODULE="bench.load.settings", LOG_LEVEL="WARNING")
+    os.environ.update(
+        DATABASE_URL=f"{PG}/{PROBE}",
+        DEBUG="false",
+        ALLOWED_HOSTS="testserver",
+        DJANGO_SETTINGS_MODULE="bench.load.settings",
+        LOG_LEVEL="WARNING",
+    )
     sys.path.insert(0, str(PROJECT))
     os.chdir(PROJECT)
     import warnings
@@ -113,8 +118,12 @@ def probe() -> None:
 
     with connection.cursor() as cur:
         cur.execute("VACUUM ANALYZE")
-    variants = [("as is", original_list, original_counts), ("owner-bounded order", list_owner_bounded, original_counts),
-                ("COUNT(*)", original_list, counts_star), ("both", list_owner_bounded, counts_star)]
+    variants = [
+        ("as is", original_list, original_counts),
+        ("owner-bounded order", list_owner_bounded, original_counts),
+        ("COUNT(*)", original_list, counts_star),
+        ("both", list_owner_bounded, counts_star),
+    ]
     print(f"{'user':12s} {'pending':>8s} {'variant':20s} {'median ms':>10s}  same page")
     for username in ("loadowner05", "loadsmall", "loadleader"):
         user = User.objects.get(username=username)
@@ -133,6 +142,7 @@ def probe() -> None:
         print(f"  SQL of one {username} request, as is:")
         for q in queries.captured_queries:
             print(f"    {float(q['time']) * 1000:7.1f} ms  {q['sql'][:110]}")
+
 
 if __name__ == "__main__":
     main()

@@ -103,9 +103,15 @@ def server_env(database: str) -> dict[str, str]:
     env = dict(os.environ)
     for name in ("REDIS_URL", "CELERY_BROKER_URL"):
         env.pop(name, None)
-    env.update(DATABASE_URL=f"{PG}/{database}", DEBUG="false", ALLOWED_HOSTS="127.0.0.1,localhost",
-               DJANGO_SETTINGS_MODULE="bench.load.settings", LOG_LEVEL="WARNING", PYTHONPATH=str(PROJECT),
-               PYTHONHASHSEED="0")
+    env.update(
+        DATABASE_URL=f"{PG}/{database}",
+        DEBUG="false",
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        DJANGO_SETTINGS_MODULE="bench.load.settings",
+        LOG_LEVEL="WARNING",
+        PYTHONPATH=str(PROJECT),
+        PYTHONHASHSEED="0",
+    )
     return env
 
 
@@ -201,12 +207,35 @@ class Server:
 
     def start(self) -> None:
         a = self.args
-        cmd = [GUNICORN, "bench.load.wsgi:application", "--bind", f"{HOST}:{a.port}", "--workers", str(a.workers),
-               "--worker-class", a.worker_class, "--threads", str(a.threads), "--timeout", "60",
-               "--graceful-timeout", "5", "--log-level", "warning", "--backlog", "2048"]
+        cmd = [
+            GUNICORN,
+            "bench.load.wsgi:application",
+            "--bind",
+            f"{HOST}:{a.port}",
+            "--workers",
+            str(a.workers),
+            "--worker-class",
+            a.worker_class,
+            "--threads",
+            str(a.threads),
+            "--timeout",
+            "60",
+            "--graceful-timeout",
+            "5",
+            "--log-level",
+            "warning",
+            "--backlog",
+            "2048",
+        ]
         self.log = open(self.logfile, "w")  # noqa: SIM115
-        self.proc = subprocess.Popen(cmd, cwd=PROJECT, env=server_env(self.database), stdout=self.log,
-                                     stderr=subprocess.STDOUT, start_new_session=True)
+        self.proc = subprocess.Popen(
+            cmd,
+            cwd=PROJECT,
+            env=server_env(self.database),
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         self.command = " ".join(cmd[1:])
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -239,8 +268,9 @@ class Server:
 # --------------------------------------------------------------------------- clients
 
 
-def request(method: str, path: str, *, port: int, body: str | None = None,
-            headers: dict[str, str] | None = None) -> tuple[int, dict[str, list[str]], bytes]:
+def request(
+    method: str, path: str, *, port: int, body: str | None = None, headers: dict[str, str] | None = None
+) -> tuple[int, dict[str, list[str]], bytes]:
     conn = http.client.HTTPConnection(HOST, port, timeout=60)
     try:
         conn.request(method, path, body=body, headers=headers or {})
@@ -266,15 +296,22 @@ def login(username: str, port: int) -> dict[str, str]:
     """Sign in once through the real form, as a browser does; returns the session's cookies."""
     status, headers, _ = request("GET", "/login/", port=port)
     jar = cookies_from(headers)
-    body = urllib.parse.urlencode({"username": username, "password": PASSWORD,
-                                   "csrfmiddlewaretoken": jar["csrftoken"], "next": ""})
-    status, headers, _ = request("POST", "/login/", port=port, body=body, headers={
-        "Cookie": f"csrftoken={jar['csrftoken']}", "Content-Type": "application/x-www-form-urlencoded"})
+    body = urllib.parse.urlencode(
+        {"username": username, "password": PASSWORD, "csrfmiddlewaretoken": jar["csrftoken"], "next": ""}
+    )
+    status, headers, _ = request(
+        "POST",
+        "/login/",
+        port=port,
+        body=body,
+        headers={"Cookie": f"csrftoken={jar['csrftoken']}", "Content-Type": "application/x-www-form-urlencoded"},
+    )
     jar.update(cookies_from(headers))
     if status != 302 or "sessionid" not in jar:
         raise SystemExit(f"login of {username} failed with status {status}")
-    status, _, page = request("GET", "/queue/", port=port,
-                              headers={"Cookie": f"sessionid={jar['sessionid']}; csrftoken={jar['csrftoken']}"})
+    status, _, page = request(
+        "GET", "/queue/", port=port, headers={"Cookie": f"sessionid={jar['sessionid']}; csrftoken={jar['csrftoken']}"}
+    )
     if status != 200 or b"queue-table" not in page:
         raise SystemExit(f"{username}'s queue answered {status} after login")
     return jar
@@ -287,15 +324,29 @@ def run_wrk(args: argparse.Namespace, scenario: str, datafile: Path, seconds: in
     today = dt.date.today()
     threads = min(args.wrk_threads, connections)
     lua_scenario = "queue" if scenario in SINGLE_SESSION else scenario
-    cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s",
-           "-s", str(HERE / "wrk.lua"), f"http://{HOST}:{args.port}", "--", lua_scenario, str(datafile),
-           str(threads), (today + dt.timedelta(days=30)).isoformat(), (today + dt.timedelta(days=14)).isoformat()]
+    cmd = [
+        "wrk",
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{seconds}s",
+        "--timeout",
+        "30s",
+        "-s",
+        str(HERE / "wrk.lua"),
+        f"http://{HOST}:{args.port}",
+        "--",
+        lua_scenario,
+        str(datafile),
+        str(threads),
+        (today + dt.timedelta(days=30)).isoformat(),
+        (today + dt.timedelta(days=14)).isoformat(),
+    ]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 60)
     if proc.returncode != 0:
         raise SystemExit(f"wrk failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
     for line in proc.stdout.splitlines():
         if line.startswith("WRK-RESULT "):
-            result = json.loads(line[len("WRK-RESULT "):])
+            result = json.loads(line[len("WRK-RESULT ") :])
             result["wrk_command"] = " ".join(cmd)
             return result
     raise SystemExit(f"wrk printed no result:\n{proc.stdout}\n{proc.stderr}")
@@ -308,8 +359,11 @@ def wait_idle(args: argparse.Namespace) -> float:
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         with pg(args.database) as conn:
-            row = conn.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND state = 'active' "
-                               "AND pid <> pg_backend_pid()", [args.database]).fetchone()
+            row = conn.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND state = 'active' "
+                "AND pid <> pg_backend_pid()",
+                [args.database],
+            ).fetchone()
         assert row is not None  # an aggregate always returns a row
         active = row[0]
         started = time.perf_counter()
@@ -322,9 +376,11 @@ def wait_idle(args: argparse.Namespace) -> float:
 
 def counts(database: str) -> dict[str, int]:
     with pg(database) as conn:  # one statement: one snapshot
-        row = conn.execute("SELECT (SELECT count(*) FROM reviews_decision), "
-                           "(SELECT count(*) FROM measurement_measurementevent), "
-                           "(SELECT count(*) FROM signals_candidate WHERE status = 'pending')").fetchone()
+        row = conn.execute(
+            "SELECT (SELECT count(*) FROM reviews_decision), "
+            "(SELECT count(*) FROM measurement_measurementevent), "
+            "(SELECT count(*) FROM signals_candidate WHERE status = 'pending')"
+        ).fetchone()
         assert row is not None  # aggregates always return a row
         return {"decisions": row[0], "events": row[1], "pending": row[2]}
 
@@ -345,18 +401,30 @@ def main() -> None:  # noqa: C901, PLR0915
     p.add_argument("--wrk-threads", type=int, default=2)
     p.add_argument("--duration", type=int, default=30, help="seconds measured per scenario")
     p.add_argument("--warmup", type=int, default=5, help="seconds of warm-up per scenario (not reported)")
-    p.add_argument("--single-duration", type=int, default=10,
-                   help="then each scenario again with 1 connection for this many seconds: the service time "
-                        "without queueing (0: skip)")
+    p.add_argument(
+        "--single-duration",
+        type=int,
+        default=10,
+        help="then each scenario again with 1 connection for this many seconds: the service time "
+        "without queueing (0: skip)",
+    )
     p.add_argument("--scenarios", default=",".join(SCENARIOS))
     p.add_argument("--workdir", default="/tmp/expansion-bench-load")
     p.add_argument("--json", help="write the raw figures here")
     p.add_argument("--keep", action="store_true", help="keep the clone database")
     p.add_argument("--seed", type=int, default=6)
-    p.add_argument("--quiet-load", type=float, default=0.8,
-                   help="with --quiet-wait: start once the 1-minute load average is below this")
-    p.add_argument("--quiet-wait", type=int, default=0,
-                   help="wait up to this many minutes for a quiet machine before starting (0: start at once)")
+    p.add_argument(
+        "--quiet-load",
+        type=float,
+        default=0.8,
+        help="with --quiet-wait: start once the 1-minute load average is below this",
+    )
+    p.add_argument(
+        "--quiet-wait",
+        type=int,
+        default=0,
+        help="wait up to this many minutes for a quiet machine before starting (0: start at once)",
+    )
     args = p.parse_args()
     scenarios = [s for s in args.scenarios.split(",") if s]
     if unknown := set(scenarios) - set(SCENARIOS) - set(EXTRA_SCENARIOS):
@@ -373,19 +441,26 @@ def main() -> None:  # noqa: C901, PLR0915
     if args.quiet_wait:
         deadline = time.monotonic() + 60 * min(args.quiet_wait, 120)
         while os.getloadavg()[0] >= args.quiet_load and time.monotonic() < deadline:
-            print(f"  waiting for a quiet machine: load average {os.getloadavg()[0]:.2f} "
-                  f"(want < {args.quiet_load})", flush=True)
+            print(
+                f"  waiting for a quiet machine: load average {os.getloadavg()[0]:.2f} (want < {args.quiet_load})",
+                flush=True,
+            )
             time.sleep(20)
     print(f"cloning {args.template} -> {args.database} ...", flush=True)
     clone_s = clone(args.template, args.database)
     server = Server(args, args.database, workdir / "gunicorn.log")
     results: dict[str, dict] = {}
     git = subprocess.run(["git", "-C", str(PROJECT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
-    dirty = subprocess.run(["git", "-C", str(PROJECT), "status", "--porcelain", "--untracked-files=no"],
-                           capture_output=True, text=True)
-    meta: dict = {"started": dt.datetime.now().isoformat(timespec="seconds"), "clone_s": round(clone_s, 1),
-                  "loadavg_before": os.getloadavg(), "commit": git.stdout.strip(),
-                  "tracked_files_changed": len(dirty.stdout.splitlines())}
+    dirty = subprocess.run(
+        ["git", "-C", str(PROJECT), "status", "--porcelain", "--untracked-files=no"], capture_output=True, text=True
+    )
+    meta: dict = {
+        "started": dt.datetime.now().isoformat(timespec="seconds"),
+        "clone_s": round(clone_s, 1),
+        "loadavg_before": os.getloadavg(),
+        "commit": git.stdout.strip(),
+        "tracked_files_changed": len(dirty.stdout.splitlines()),
+    }
 
     def on_signal(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt
@@ -398,8 +473,12 @@ def main() -> None:  # noqa: C901, PLR0915
 
         # the simulated users: one owner each, signed in once
         with pg(args.database) as conn:
-            owners = [r[0] for r in conn.execute(
-                "SELECT username FROM auth_user WHERE username LIKE %s ORDER BY username", [f"{OWNER_PREFIX}%"]).fetchall()]
+            owners = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT username FROM auth_user WHERE username LIKE %s ORDER BY username", [f"{OWNER_PREFIX}%"]
+                ).fetchall()
+            ]
         if len(owners) < args.users:
             raise SystemExit(f"only {len(owners)} owners in {args.template}; rebuild with --owners {args.users}")
         owners = owners[: args.users]
@@ -414,7 +493,8 @@ def main() -> None:  # noqa: C901, PLR0915
             rows = conn.execute(
                 "SELECT u.username, c.id FROM signals_candidate c JOIN accounts_account a ON a.id = c.account_id "
                 "JOIN auth_user u ON u.id = a.owner_id WHERE c.status = 'pending' AND u.username = ANY(%s)",
-                [owners]).fetchall()
+                [owners],
+            ).fetchall()
         pending: dict[str, list[int]] = {u: [] for u in owners}
         for username, pk in rows:
             pending[username].append(pk)
@@ -441,7 +521,7 @@ def main() -> None:  # noqa: C901, PLR0915
                     break
                 pks = ""
                 if scenario.startswith("decide"):
-                    pks = ",".join(str(pk) for pk in pending[username][cursor[username]: cursor[username] + share])
+                    pks = ",".join(str(pk) for pk in pending[username][cursor[username] : cursor[username] + share])
                     cursor[username] += share
                 lines.append(f"{jar['sessionid']} {jar['csrftoken']} {pks}".rstrip())
             path.write_text("\n".join(lines) + "\n")
@@ -457,8 +537,9 @@ def main() -> None:  # noqa: C901, PLR0915
             data = datafile(f"{scenario}-c{conns}", scenario)
             before = counts(args.database) if decide else None
             load_start = os.getloadavg()[0]
-            sampler = CpuSampler({"gunicorn": server.pids, "pg_all": postgres_pids,
-                                  "pg_bench": lambda: postgres_pids(args.database)})
+            sampler = CpuSampler(
+                {"gunicorn": server.pids, "pg_all": postgres_pids, "pg_bench": lambda: postgres_pids(args.database)}
+            )
             sampler.start()
             wrk0 = os.times().children_user + os.times().children_system
             busy0 = machine_busy()
@@ -475,8 +556,13 @@ def main() -> None:  # noqa: C901, PLR0915
                 "machine_busy_pct": round(100 * (busy1[0] - busy0[0]) / max(busy1[1] - busy0[1], 1), 1),
             }
             c = r["cpu_cores"]
-            c["other"] = round(max(c["machine_busy_pct"] / 100 * (os.cpu_count() or 1) - c["gunicorn"] - c["postgres_all"]
-                                   - c["wrk"], 0), 2)
+            c["other"] = round(
+                max(
+                    c["machine_busy_pct"] / 100 * (os.cpu_count() or 1) - c["gunicorn"] - c["postgres_all"] - c["wrk"],
+                    0,
+                ),
+                2,
+            )
             r["loadavg_1m"] = [round(load_start, 2), round(os.getloadavg()[0], 2)]
             r["connections"] = conns
             r["drain_s"] = drained
@@ -496,9 +582,12 @@ def main() -> None:  # noqa: C901, PLR0915
             r["rps"] = r["requests"] / secs
             r["errors_total"] = sum(r["errors"].values())
             results[f"{scenario}@{conns}"] = r
-            print(f"  {scenario:13s} c={conns:<3d} {r['rps']:8.1f} req/s  p50 {r['p50_us'] / 1000:7.1f} ms  "
-                  f"p95 {r['p95_us'] / 1000:7.1f} ms  p99 {r['p99_us'] / 1000:7.1f} ms  "
-                  f"statuses {r['statuses']}  errors {r['errors_total']}", flush=True)
+            print(
+                f"  {scenario:13s} c={conns:<3d} {r['rps']:8.1f} req/s  p50 {r['p50_us'] / 1000:7.1f} ms  "
+                f"p95 {r['p95_us'] / 1000:7.1f} ms  p99 {r['p99_us'] / 1000:7.1f} ms  "
+                f"statuses {r['statuses']}  errors {r['errors_total']}",
+                flush=True,
+            )
     finally:
         server.stop()
         if not args.keep:
@@ -513,13 +602,19 @@ def ms(us: float) -> str:
 
 def report(args: argparse.Namespace, results: dict[str, dict], meta: dict) -> None:
     print()
-    print(f"commit {meta['commit']} ({meta['tracked_files_changed']} tracked files changed in the working tree); "
-          f"gunicorn {meta.get('gunicorn', '?')}")
-    print(f"{args.users} signed-in users; wrk -t{args.wrk_threads} -c{args.connections} -d{args.duration}s after "
-          f"{args.warmup} s warm-up; then -t1 -c1 -d{args.single_duration}s; load average before "
-          f"{meta['loadavg_before'][0]:.2f}")
-    for conns, title in ((args.connections, f"{args.connections} concurrent connections"),
-                         (1, "1 connection (service time, no queueing)")):
+    print(
+        f"commit {meta['commit']} ({meta['tracked_files_changed']} tracked files changed in the working tree); "
+        f"gunicorn {meta.get('gunicorn', '?')}"
+    )
+    print(
+        f"{args.users} signed-in users; wrk -t{args.wrk_threads} -c{args.connections} -d{args.duration}s after "
+        f"{args.warmup} s warm-up; then -t1 -c1 -d{args.single_duration}s; load average before "
+        f"{meta['loadavg_before'][0]:.2f}"
+    )
+    for conns, title in (
+        (args.connections, f"{args.connections} concurrent connections"),
+        (1, "1 connection (service time, no queueing)"),
+    ):
         rows = []
         for r in (r for r in results.values() if r["connections"] == conns):
             codes = ", ".join(f"{k}: {v:,}" for k, v in sorted(r["statuses"].items()))
@@ -528,32 +623,88 @@ def report(args: argparse.Namespace, results: dict[str, dict], meta: dict) -> No
                 errors += f" (login redirects {r['login_redirects']}, out of candidates {r['exhausted']})"
             if not r["latency_consistent"]:
                 errors += f" (stalls: wrk's correction put {r['in_flight']} in flight)"
-            rows.append([DESCRIPTION[r["scenario"]], f"{r['rps']:,.1f}", ms(r["p50_us"]), ms(r["p95_us"]),
-                         ms(r["p99_us"]), ms(r["max_us"]), ms(r["observed_mean_us"]), errors, codes])
+            rows.append(
+                [
+                    DESCRIPTION[r["scenario"]],
+                    f"{r['rps']:,.1f}",
+                    ms(r["p50_us"]),
+                    ms(r["p95_us"]),
+                    ms(r["p99_us"]),
+                    ms(r["max_us"]),
+                    ms(r["observed_mean_us"]),
+                    errors,
+                    codes,
+                ]
+            )
         if rows:
             print(f"\n{title}:")
-            print(table(["scenario", "requests/s", "p50 ms", "p95 ms", "p99 ms", "max ms", "mean ms (N/rps)", "errors",
-                         "statuses"], rows))
+            print(
+                table(
+                    [
+                        "scenario",
+                        "requests/s",
+                        "p50 ms",
+                        "p95 ms",
+                        "p99 ms",
+                        "max ms",
+                        "mean ms (N/rps)",
+                        "errors",
+                        "statuses",
+                    ],
+                    rows,
+                )
+            )
     cpu_rows = []
     for r in results.values():
         c = r["cpu_cores"]
         db = r.get("db", {})
         per = 1000 / r["rps"] if r["rps"] else 0.0
-        cpu_rows.append([f"{r['scenario']} c={r['connections']}", f"{c['gunicorn']:.2f}", f"{c['postgres_bench']:.2f}",
-                         f"{c['postgres_all']:.2f}", f"{c['wrk']:.2f}", f"{c['other']:.2f}",
-                         f"{c['gunicorn'] * per:.1f}", f"{c['postgres_bench'] * per:.1f}",
-                         f"{c['machine_busy_pct']:.0f}%", f"{r['loadavg_1m'][0]:.2f} → {r['loadavg_1m'][1]:.2f}",
-                         f"{db.get('decisions', 0):,}" if db else "", f"{db.get('events', 0):,}" if db else ""])
+        cpu_rows.append(
+            [
+                f"{r['scenario']} c={r['connections']}",
+                f"{c['gunicorn']:.2f}",
+                f"{c['postgres_bench']:.2f}",
+                f"{c['postgres_all']:.2f}",
+                f"{c['wrk']:.2f}",
+                f"{c['other']:.2f}",
+                f"{c['gunicorn'] * per:.1f}",
+                f"{c['postgres_bench'] * per:.1f}",
+                f"{c['machine_busy_pct']:.0f}%",
+                f"{r['loadavg_1m'][0]:.2f} → {r['loadavg_1m'][1]:.2f}",
+                f"{db.get('decisions', 0):,}" if db else "",
+                f"{db.get('events', 0):,}" if db else "",
+            ]
+        )
     print()
-    print(f"CPU during each measured run, in cores ({os.cpu_count()} on this machine): gunicorn (master and workers), "
-          "PostgreSQL backends of the benchmark's database, every postgres process on the host, wrk, everything else "
-          "(other processes on the machine); CPU per request of gunicorn and of the benchmark's backends; the "
-          "machine's busy share; and what the decide runs wrote:")
-    print(table(["run", "gunicorn", "pg (bench db)", "pg (all)", "wrk", "other", "app CPU ms/req",
-                 "db CPU ms/req", "machine busy", "load 1m", "decisions written", "events written"], cpu_rows))
+    print(
+        f"CPU during each measured run, in cores ({os.cpu_count()} on this machine): gunicorn (master and workers), "
+        "PostgreSQL backends of the benchmark's database, every postgres process on the host, wrk, everything else "
+        "(other processes on the machine); CPU per request of gunicorn and of the benchmark's backends; the "
+        "machine's busy share; and what the decide runs wrote:"
+    )
+    print(
+        table(
+            [
+                "run",
+                "gunicorn",
+                "pg (bench db)",
+                "pg (all)",
+                "wrk",
+                "other",
+                "app CPU ms/req",
+                "db CPU ms/req",
+                "machine busy",
+                "load 1m",
+                "decisions written",
+                "events written",
+            ],
+            cpu_rows,
+        )
+    )
     if args.json:
-        Path(args.json).write_text(json.dumps({"meta": meta, "args": vars(args), "results": results}, indent=2,
-                                              default=str))
+        Path(args.json).write_text(
+            json.dumps({"meta": meta, "args": vars(args), "results": results}, indent=2, default=str)
+        )
         print(f"\nraw figures: {args.json}")
 
 
@@ -563,11 +714,15 @@ def table(headers: list[str], rows: list[list[str]]) -> str:
     left = [i == 0 or h in ("errors", "statuses") for i, h in enumerate(headers)]
 
     def line(r: list[str]) -> str:
-        return "| " + " | ".join(c.ljust(w) if left[i] else c.rjust(w)
-                                 for i, (c, w) in enumerate(zip(r, widths, strict=True))) + " |"
+        return (
+            "| "
+            + " | ".join(c.ljust(w) if left[i] else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True)))
+            + " |"
+        )
 
     sep = "|" + "|".join("-" * (w + 2) if left[i] else "-" * (w + 1) + ":" for i, w in enumerate(widths)) + "|"
     return "\n".join([line(headers), sep, *(line(r) for r in rows)])
+
 
 if __name__ == "__main__":
     main()

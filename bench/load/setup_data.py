@@ -56,22 +56,114 @@ SMALL_OWNER, SMALL_PENDING = "loadsmall", 10
 FORBIDDEN = {"expansion", "test_expansion", "postgres", "template0", "template1"}
 
 SIGNAL_TYPES = ["seats", "capacity", "tier_upgrade", "scale", "cross_sell", "add_on", "volume_pricing"]
-ASKS = {"seats": "more seats", "capacity": "more capacity", "tier_upgrade": "the next tier",
-        "scale": "a plan that fits their growth", "cross_sell": "the other product line",
-        "add_on": "the add-on they asked about", "volume_pricing": "volume pricing"}
+ASKS = {
+    "seats": "more seats",
+    "capacity": "more capacity",
+    "tier_upgrade": "the next tier",
+    "scale": "a plan that fits their growth",
+    "cross_sell": "the other product line",
+    "add_on": "the add-on they asked about",
+    "volume_pricing": "volume pricing",
+}
 # close to what the engine produces on the demo book: a third pursue, the rest blocked
 RECOMMENDATIONS = [("pursue", 30), ("prove_value", 22), ("wait", 20), ("nurture", 18), ("stop", 10)]
 WEIGHTS = {"intent": 30, "corroboration": 20, "value": 20, "stakeholder": 15, "recency": 15}
-ADJ = ["Northwind", "Blue", "Granite", "Silver", "Harbor", "Summit", "Cedar", "Atlas", "Vector", "Lumen",
-       "Beacon", "Copper", "Orchid", "Pioneer", "Quartz", "Redwood", "Solstice", "Tidal", "Union", "Willow"]
-NOUN = ["Logistics", "Health", "Analytics", "Foods", "Energy", "Labs", "Retail", "Freight", "Capital", "Media",
-        "Robotics", "Dental", "Insurance", "Studios", "Systems", "Partners", "Clinics", "Travel", "Works", "Bank"]
-FIRST = ["Maria", "James", "Aisha", "Chen", "Lukas", "Priya", "Tom", "Sofia", "Omar", "Elena", "Noah", "Yuki",
-         "Grace", "Mateo", "Ines", "David", "Leila", "Sam", "Hana", "Paul"]
-LAST = ["Garcia", "Smith", "Khan", "Wang", "Muller", "Patel", "Brown", "Rossi", "Haddad", "Novak", "Kim",
-        "Tanaka", "Okafor", "Silva", "Dubois", "Cohen", "Nguyen", "Berg", "Lopez", "Jensen"]
-GOALS = ["Cut month-end close to 3 days", "Roll out to every regional team", "Halve ticket backlog",
-         "Replace spreadsheets for forecasting", "Onboard new hires in a week", "Automate weekly reporting"]
+ADJ = [
+    "Northwind",
+    "Blue",
+    "Granite",
+    "Silver",
+    "Harbor",
+    "Summit",
+    "Cedar",
+    "Atlas",
+    "Vector",
+    "Lumen",
+    "Beacon",
+    "Copper",
+    "Orchid",
+    "Pioneer",
+    "Quartz",
+    "Redwood",
+    "Solstice",
+    "Tidal",
+    "Union",
+    "Willow",
+]
+NOUN = [
+    "Logistics",
+    "Health",
+    "Analytics",
+    "Foods",
+    "Energy",
+    "Labs",
+    "Retail",
+    "Freight",
+    "Capital",
+    "Media",
+    "Robotics",
+    "Dental",
+    "Insurance",
+    "Studios",
+    "Systems",
+    "Partners",
+    "Clinics",
+    "Travel",
+    "Works",
+    "Bank",
+]
+FIRST = [
+    "Maria",
+    "James",
+    "Aisha",
+    "Chen",
+    "Lukas",
+    "Priya",
+    "Tom",
+    "Sofia",
+    "Omar",
+    "Elena",
+    "Noah",
+    "Yuki",
+    "Grace",
+    "Mateo",
+    "Ines",
+    "David",
+    "Leila",
+    "Sam",
+    "Hana",
+    "Paul",
+]
+LAST = [
+    "Garcia",
+    "Smith",
+    "Khan",
+    "Wang",
+    "Muller",
+    "Patel",
+    "Brown",
+    "Rossi",
+    "Haddad",
+    "Novak",
+    "Kim",
+    "Tanaka",
+    "Okafor",
+    "Silva",
+    "Dubois",
+    "Cohen",
+    "Nguyen",
+    "Berg",
+    "Lopez",
+    "Jensen",
+]
+GOALS = [
+    "Cut month-end close to 3 days",
+    "Roll out to every regional team",
+    "Halve ticket backlog",
+    "Replace spreadsheets for forecasting",
+    "Onboard new hires in a week",
+    "Automate weekly reporting",
+]
 ASK_TEXTS = {
     "seats": "We need 20 more seats for the new team starting next month.",
     "capacity": "We keep hitting the storage limit; what would more capacity cost?",
@@ -98,8 +190,14 @@ def child_env(database: str) -> dict[str, str]:
     env = dict(os.environ)
     for name in ("REDIS_URL", "CELERY_BROKER_URL"):
         env.pop(name, None)
-    env.update(DATABASE_URL=f"{PG}/{database}", DEBUG="false", DJANGO_SETTINGS_MODULE="config.settings.base",
-               ALLOWED_HOSTS="127.0.0.1,localhost", LOG_LEVEL="WARNING", PYTHONPATH=str(PROJECT))
+    env.update(
+        DATABASE_URL=f"{PG}/{database}",
+        DEBUG="false",
+        DJANGO_SETTINGS_MODULE="config.settings.base",
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        LOG_LEVEL="WARNING",
+        PYTHONPATH=str(PROJECT),
+    )
     return env
 
 
@@ -108,8 +206,9 @@ def recreate(database: str) -> None:
     with admin() as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{database}"')
-    subprocess.run([PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=PROJECT,
-                   env=child_env(database), check=True)
+    subprocess.run(
+        [PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=PROJECT, env=child_env(database), check=True
+    )
 
 
 # --------------------------------------------------------------------------- rows
@@ -123,8 +222,17 @@ def _s(text: str, *evidence: str) -> dict:
     return {"text": text, "evidence": [e for e in evidence if e]}
 
 
-def candidate_json(rng: random.Random, *, account: dict, signal_type: str, rec: str, msgs: list[dict],
-                   ticket: dict, contacts: list[dict], as_of: dt.date) -> dict:
+def candidate_json(
+    rng: random.Random,
+    *,
+    account: dict,
+    signal_type: str,
+    rec: str,
+    msgs: list[dict],
+    ticket: dict,
+    contacts: list[dict],
+    as_of: dt.date,
+) -> dict:
     """score_components, blockers, brief and evidence in the engine's shapes (signals/engine)."""
     msg = msgs[0]
     usage_id = f"usage:seats_used:{as_of.isoformat()}"
@@ -132,34 +240,71 @@ def candidate_json(rng: random.Random, *, account: dict, signal_type: str, rec: 
     blockers: list[dict] = []
     if rec == "stop":
         if rng.random() < 0.5:
-            blockers.append({"code": "consent_missing", "evidence": [account["external_id"]],
-                             "message": f"Stop: {account['name']} does not allow commercial outreach "
-                                        "(consent or relationship hold)."})
+            blockers.append(
+                {
+                    "code": "consent_missing",
+                    "evidence": [account["external_id"]],
+                    "message": f"Stop: {account['name']} does not allow commercial outreach "
+                    "(consent or relationship hold).",
+                }
+            )
         else:
-            blockers.append({"code": "context_conflict", "evidence": [msgs[1]["external_id"]],
-                             "message": f"Stop: the customer asked to reduce seats on {_day(as_of - dt.timedelta(days=9))} "
-                                        f"({msgs[1]['external_id']}): “We may need to reduce seats next quarter.”"})
+            blockers.append(
+                {
+                    "code": "context_conflict",
+                    "evidence": [msgs[1]["external_id"]],
+                    "message": f"Stop: the customer asked to reduce seats on {_day(as_of - dt.timedelta(days=9))} "
+                    f"({msgs[1]['external_id']}): “We may need to reduce seats next quarter.”",
+                }
+            )
     if rec in ("stop", "wait") and rng.random() < 0.7:
-        blockers.append({"code": "open_support_issue", "evidence": [ticket["external_id"]],
-                         "message": f"Wait: ticket {ticket['external_id']} ‘{ticket['subject']}’ is open, high priority, "
-                                    f"{rng.randint(3, 40)} days old."})
+        blockers.append(
+            {
+                "code": "open_support_issue",
+                "evidence": [ticket["external_id"]],
+                "message": f"Wait: ticket {ticket['external_id']} ‘{ticket['subject']}’ is open, high priority, "
+                f"{rng.randint(3, 40)} days old.",
+            }
+        )
     if rec == "wait" and not blockers:
-        blockers.append({"code": "poor_health", "evidence": [account["external_id"]],
-                         "message": f"Wait: {account['name']}'s health is marked poor in the CS platform."})
+        blockers.append(
+            {
+                "code": "poor_health",
+                "evidence": [account["external_id"]],
+                "message": f"Wait: {account['name']}'s health is marked poor in the CS platform.",
+            }
+        )
     if rec in ("prove_value", "stop", "wait") and rng.random() < 0.6:
-        blockers.append({"code": "no_value_proof", "evidence": [],
-                         "message": "Prove value first: no verified outcome in the last 180 days."})
+        blockers.append(
+            {
+                "code": "no_value_proof",
+                "evidence": [],
+                "message": "Prove value first: no verified outcome in the last 180 days.",
+            }
+        )
     if rec == "nurture":
-        blockers.append({"code": "curiosity_only", "evidence": [msg["external_id"]],
-                         "message": "Nurture: the customer is asking, not buying, and nothing else corroborates it "
-                                    "yet: answer the question, make no ask."})
-    shares = {"intent": {"buying": 1.0, "inferred": 0.6, "curious": 0.4}[intent], "corroboration": rng.choice([0.5, 1.0]),
-              "value": 0.0 if any(b["code"] == "no_value_proof" for b in blockers) else rng.choice([0.5, 1.0]),
-              "stakeholder": rng.choice([0.0, 0.5, 1.0]), "recency": round(rng.uniform(0.3, 1.0), 2)}
-    reasons = {"intent": f"intent {intent}", "corroboration": "sources: text, usage" if shares["corroboration"] == 1 else "sources: text",
-               "value": "verified outcome in the window" if shares["value"] else "no verified outcome",
-               "stakeholder": "decision maker engaged" if shares["stakeholder"] == 1 else "champion only",
-               "recency": f"newest evidence {rng.randint(0, 20)} days old"}
+        blockers.append(
+            {
+                "code": "curiosity_only",
+                "evidence": [msg["external_id"]],
+                "message": "Nurture: the customer is asking, not buying, and nothing else corroborates it "
+                "yet: answer the question, make no ask.",
+            }
+        )
+    shares = {
+        "intent": {"buying": 1.0, "inferred": 0.6, "curious": 0.4}[intent],
+        "corroboration": rng.choice([0.5, 1.0]),
+        "value": 0.0 if any(b["code"] == "no_value_proof" for b in blockers) else rng.choice([0.5, 1.0]),
+        "stakeholder": rng.choice([0.0, 0.5, 1.0]),
+        "recency": round(rng.uniform(0.3, 1.0), 2),
+    }
+    reasons = {
+        "intent": f"intent {intent}",
+        "corroboration": "sources: text, usage" if shares["corroboration"] == 1 else "sources: text",
+        "value": "verified outcome in the window" if shares["value"] else "no verified outcome",
+        "stakeholder": "decision maker engaged" if shares["stakeholder"] == 1 else "champion only",
+        "recency": f"newest evidence {rng.randint(0, 20)} days old",
+    }
     points = {k: round(shares[k] * w, 1) for k, w in WEIGHTS.items()}
     components = {k: {"points": points[k], "max": float(w), "reason": reasons[k]} for k, w in WEIGHTS.items()}
     score = max(0, min(100, round(sum(points.values()))))
@@ -167,27 +312,55 @@ def candidate_json(rng: random.Random, *, account: dict, signal_type: str, rec: 
     champ = contacts[1]
     brief = {
         "signal": [
-            _s(f"{champ['name']} ({champ['title']}) stated a need on {_day(as_of - dt.timedelta(days=4))}: "
-               f"“{ASK_TEXTS[signal_type]}”", msg["external_id"]),
-            _s(f"Seats used {rng.randint(40, 60)} of {account['seats_purchased']} on {_day(as_of)} "
-               f"({rng.randint(85, 100)}% of the plan).", usage_id),
+            _s(
+                f"{champ['name']} ({champ['title']}) stated a need on {_day(as_of - dt.timedelta(days=4))}: "
+                f"“{ASK_TEXTS[signal_type]}”",
+                msg["external_id"],
+            ),
+            _s(
+                f"Seats used {rng.randint(40, 60)} of {account['seats_purchased']} on {_day(as_of)} "
+                f"({rng.randint(85, 100)}% of the plan).",
+                usage_id,
+            ),
         ],
-        "value": [_s(f"No outcome evidence on record for {account['name']}. Their stated goal is "
-                     f"‘{account['goals'][0]}’.")] if shares["value"] == 0 else
-                 [_s(f"Verified in Finance on {_day(as_of - dt.timedelta(days=30))}: {account['goals'][0]} achieved, "
-                     f"against the goal ‘{account['goals'][0]}’.")],
-        "risk_timing": [_s(b["message"], *b["evidence"]) for b in blockers if b["code"] not in ("no_value_proof", "curiosity_only")]
-        + [_s("No request to reduce, downgrade or cancel, and no mention of alternatives, in the look-back window."),
-           _s(f"Renewal on {_day(account['renewal_date'])}, in {(account['renewal_date'] - as_of).days} days.",
-              account["external_id"])],
+        "value": [
+            _s(f"No outcome evidence on record for {account['name']}. Their stated goal is ‘{account['goals'][0]}’.")
+        ]
+        if shares["value"] == 0
+        else [
+            _s(
+                f"Verified in Finance on {_day(as_of - dt.timedelta(days=30))}: {account['goals'][0]} achieved, "
+                f"against the goal ‘{account['goals'][0]}’."
+            )
+        ],
+        "risk_timing": [
+            _s(b["message"], *b["evidence"]) for b in blockers if b["code"] not in ("no_value_proof", "curiosity_only")
+        ]
+        + [
+            _s("No request to reduce, downgrade or cancel, and no mention of alternatives, in the look-back window."),
+            _s(
+                f"Renewal on {_day(account['renewal_date'])}, in {(account['renewal_date'] - as_of).days} days.",
+                account["external_id"],
+            ),
+        ],
         "stakeholders": [
-            _s(f"{dm['name']}, {dm['title']} (Operations), decision maker; last wrote on {_day(as_of - dt.timedelta(days=12))}."),
-            _s(f"{champ['name']}, {champ['title']} (Operations), champion raised this signal; "
-               f"last wrote on {_day(as_of - dt.timedelta(days=4))}."),
+            _s(
+                f"{dm['name']}, {dm['title']} (Operations), decision maker; last wrote on {_day(as_of - dt.timedelta(days=12))}."
+            ),
+            _s(
+                f"{champ['name']}, {champ['title']} (Operations), champion raised this signal; "
+                f"last wrote on {_day(as_of - dt.timedelta(days=4))}."
+            ),
         ],
-        "next_step": [_s(f"Propose a short call with {champ['name']} and {dm['name']} to scope {ASKS[signal_type]}, tied to "
-                         f"their goal ‘{account['goals'][0]}’; review proof, timing and the message before anything "
-                         "reaches the customer.", msg["external_id"], usage_id)],
+        "next_step": [
+            _s(
+                f"Propose a short call with {champ['name']} and {dm['name']} to scope {ASKS[signal_type]}, tied to "
+                f"their goal ‘{account['goals'][0]}’; review proof, timing and the message before anything "
+                "reaches the customer.",
+                msg["external_id"],
+                usage_id,
+            )
+        ],
     }
     evidence: dict[str, None] = {}
     for part in ("signal", "value", "risk_timing", "stakeholders", "next_step"):
@@ -197,8 +370,15 @@ def candidate_json(rng: random.Random, *, account: dict, signal_type: str, rec: 
     for b in blockers:
         for e in b["evidence"]:
             evidence.setdefault(e, None)
-    return {"intent": intent, "score": score, "score_components": components, "recommendation": rec,
-            "blockers": blockers, "brief": brief, "evidence": list(evidence)}
+    return {
+        "intent": intent,
+        "score": score,
+        "score_components": components,
+        "recommendation": rec,
+        "blockers": blockers,
+        "brief": brief,
+        "evidence": list(evidence),
+    }
 
 
 # --------------------------------------------------------------------------- load
@@ -248,21 +428,45 @@ def load(owners: int, accounts_per_owner: int, candidates_per_account: int, seed
     with transaction.atomic():
         t = time.perf_counter()
         hashed = make_password(PASSWORD)
-        users = [User(username=f"{OWNER_PREFIX}{i:02d}", email=f"{OWNER_PREFIX}{i:02d}@bench.example",
-                      first_name=rng.choice(FIRST), last_name=rng.choice(LAST), password=hashed, is_active=True)
-                 for i in range(1, owners + 1)]
-        users.append(User(username=SMALL_OWNER, email=f"{SMALL_OWNER}@bench.example", first_name="Small",
-                          last_name="Queue", password=hashed))
-        users.append(User(username="loadleader", email="loadleader@bench.example", first_name="Lead",
-                          last_name="Er", password=hashed))
+        users = [
+            User(
+                username=f"{OWNER_PREFIX}{i:02d}",
+                email=f"{OWNER_PREFIX}{i:02d}@bench.example",
+                first_name=rng.choice(FIRST),
+                last_name=rng.choice(LAST),
+                password=hashed,
+                is_active=True,
+            )
+            for i in range(1, owners + 1)
+        ]
+        users.append(
+            User(
+                username=SMALL_OWNER,
+                email=f"{SMALL_OWNER}@bench.example",
+                first_name="Small",
+                last_name="Queue",
+                password=hashed,
+            )
+        )
+        users.append(
+            User(
+                username="loadleader",
+                email="loadleader@bench.example",
+                first_name="Lead",
+                last_name="Er",
+                password=hashed,
+            )
+        )
         User.objects.bulk_create(users)
         users = list(User.objects.filter(username__startswith=OWNER_PREFIX).order_by("username"))
         small = User.objects.get(username=SMALL_OWNER)
         owner_group = Group.objects.get(name=OWNER)
         leader_group = Group.objects.get(name=LEADER)
         through = User.groups.through
-        through.objects.bulk_create([through(user_id=u.pk, group_id=owner_group.pk) for u in [*users, small]]
-                                    + [through(user_id=User.objects.get(username="loadleader").pk, group_id=leader_group.pk)])
+        through.objects.bulk_create(
+            [through(user_id=u.pk, group_id=owner_group.pk) for u in [*users, small]]
+            + [through(user_id=User.objects.get(username="loadleader").pk, group_id=leader_group.pk)]
+        )
         timings["users"] = time.perf_counter() - t
 
         # accounts
@@ -273,17 +477,26 @@ def load(owners: int, accounts_per_owner: int, candidates_per_account: int, seed
         for u, n_accounts in plan:
             for _ in range(n_accounts):
                 n += 1
-                accounts.append({
-                    "external_id": f"LB-{n:06d}", "name": f"{rng.choice(ADJ)} {rng.choice(NOUN)} {n:05d}",
-                    "owner_id": u.pk, "segment": rng.choice(["enterprise", "mid-market", "mid-market", "smb"]),
-                    "plan": rng.choice(["Starter", "Growth", "Business", "Enterprise"]),
-                    "seats_purchased": rng.choice([25, 50, 100, 250]),
-                    "arr": f"{rng.randint(12, 400) * 1000}.00", "currency": "USD",
-                    "renewal_date": as_of + dt.timedelta(days=rng.randint(-20, 400)),
-                    "goals": rng.sample(GOALS, rng.randint(1, 2)), "outreach_allowed": rng.random() > 0.05,
-                    "health": rng.choice(["good", "good", "neutral", "poor"]), "source": "crm", "extra": {},
-                    "inserted_at": now, "updated_at": now,
-                })
+                accounts.append(
+                    {
+                        "external_id": f"LB-{n:06d}",
+                        "name": f"{rng.choice(ADJ)} {rng.choice(NOUN)} {n:05d}",
+                        "owner_id": u.pk,
+                        "segment": rng.choice(["enterprise", "mid-market", "mid-market", "smb"]),
+                        "plan": rng.choice(["Starter", "Growth", "Business", "Enterprise"]),
+                        "seats_purchased": rng.choice([25, 50, 100, 250]),
+                        "arr": f"{rng.randint(12, 400) * 1000}.00",
+                        "currency": "USD",
+                        "renewal_date": as_of + dt.timedelta(days=rng.randint(-20, 400)),
+                        "goals": rng.sample(GOALS, rng.randint(1, 2)),
+                        "outreach_allowed": rng.random() > 0.05,
+                        "health": rng.choice(["good", "good", "neutral", "poor"]),
+                        "source": "crm",
+                        "extra": {},
+                        "inserted_at": now,
+                        "updated_at": now,
+                    }
+                )
         with connection.cursor() as cur:
             copy_rows(cur.cursor, Account, accounts)
             cur.execute("SELECT external_id, id FROM accounts_account WHERE external_id LIKE 'LB-%%'")
@@ -299,31 +512,84 @@ def load(owners: int, accounts_per_owner: int, candidates_per_account: int, seed
         for a in accounts:
             aid, ext = a["id"], a["external_id"]
             cs = []
-            for j, (role, title) in enumerate((("decision_maker", "VP Operations"), ("champion", "Ops Manager"),
-                                               ("user", "Analyst"))):
-                cs.append({"external_id": f"{ext}-C{j}", "account_id": aid, "name": f"{rng.choice(FIRST)} {rng.choice(LAST)}",
-                           "email": f"c{j}.{ext.lower()}@customer.example", "title": title, "role": role,
-                           "department": "Operations", "active": True, "source": "crm", "extra": {},
-                           "inserted_at": now, "updated_at": now})
-            ms = [{"external_id": f"{ext}-M{j}", "account_id": aid, "source": "cs_platform", "extra": {},
-                   "text": (ASK_TEXTS[rng.choice(SIGNAL_TYPES)] if j == 0 else "We may need to reduce seats next quarter.")
-                   + " Thanks for the quick help with the import last week.",
-                   "occurred_at": now - dt.timedelta(days=4 + 5 * j), "channel": "email", "direction": "inbound",
-                   "signal_type": "", "intent": "", "conflict": "", "confidence": None, "classified_with": "",
-                   "inserted_at": now, "updated_at": now} for j in range(2)]
-            tk = {"external_id": f"{ext}-T0", "account_id": aid, "source": "support_desk", "extra": {},
-                  "subject": "Scheduled exports fail", "body": "The nightly export stopped at 02:00 with a timeout.",
-                  "status": rng.choice(["open", "solved", "closed"]), "priority": rng.choice(["normal", "high"]),
-                  "opened_at": now - dt.timedelta(days=rng.randint(1, 60)), "closed_at": None,
-                  "signal_type": "", "intent": "", "conflict": "", "confidence": None, "classified_with": "",
-                  "inserted_at": now, "updated_at": now}
+            for j, (role, title) in enumerate(
+                (("decision_maker", "VP Operations"), ("champion", "Ops Manager"), ("user", "Analyst"))
+            ):
+                cs.append(
+                    {
+                        "external_id": f"{ext}-C{j}",
+                        "account_id": aid,
+                        "name": f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+                        "email": f"c{j}.{ext.lower()}@customer.example",
+                        "title": title,
+                        "role": role,
+                        "department": "Operations",
+                        "active": True,
+                        "source": "crm",
+                        "extra": {},
+                        "inserted_at": now,
+                        "updated_at": now,
+                    }
+                )
+            ms = [
+                {
+                    "external_id": f"{ext}-M{j}",
+                    "account_id": aid,
+                    "source": "cs_platform",
+                    "extra": {},
+                    "text": (
+                        ASK_TEXTS[rng.choice(SIGNAL_TYPES)] if j == 0 else "We may need to reduce seats next quarter."
+                    )
+                    + " Thanks for the quick help with the import last week.",
+                    "occurred_at": now - dt.timedelta(days=4 + 5 * j),
+                    "channel": "email",
+                    "direction": "inbound",
+                    "signal_type": "",
+                    "intent": "",
+                    "conflict": "",
+                    "confidence": None,
+                    "classified_with": "",
+                    "inserted_at": now,
+                    "updated_at": now,
+                }
+                for j in range(2)
+            ]
+            tk = {
+                "external_id": f"{ext}-T0",
+                "account_id": aid,
+                "source": "support_desk",
+                "extra": {},
+                "subject": "Scheduled exports fail",
+                "body": "The nightly export stopped at 02:00 with a timeout.",
+                "status": rng.choice(["open", "solved", "closed"]),
+                "priority": rng.choice(["normal", "high"]),
+                "opened_at": now - dt.timedelta(days=rng.randint(1, 60)),
+                "closed_at": None,
+                "signal_type": "",
+                "intent": "",
+                "conflict": "",
+                "confidence": None,
+                "classified_with": "",
+                "inserted_at": now,
+                "updated_at": now,
+            }
             contacts += cs
             msgs += ms
             tickets.append(tk)
             for metric, value in (("seats_used", rng.randint(20, 60)), ("active_users", rng.randint(15, 60))):
-                usage.append({"account_id": aid, "metric": metric, "date": as_of, "department": "", "value": float(value),
-                              "limit": float(a["seats_purchased"]) if metric == "seats_used" else None,
-                              "source": "product_analytics", "inserted_at": now, "updated_at": now})
+                usage.append(
+                    {
+                        "account_id": aid,
+                        "metric": metric,
+                        "date": as_of,
+                        "department": "",
+                        "value": float(value),
+                        "limit": float(a["seats_purchased"]) if metric == "seats_used" else None,
+                        "source": "product_analytics",
+                        "inserted_at": now,
+                        "updated_at": now,
+                    }
+                )
             per_account[aid] = {"contacts": cs, "msgs": ms, "ticket": tk}
         with connection.cursor() as cur:
             copy_rows(cur.cursor, Contact, contacts)
@@ -341,20 +607,44 @@ def load(owners: int, accounts_per_owner: int, candidates_per_account: int, seed
         for a in accounts:
             ev = per_account[a["id"]]
             for signal_type in rng.sample(SIGNAL_TYPES, candidates_per_account):
-                values = candidate_json(rng, account=a, signal_type=signal_type, rec=rng.choices(recs, weights)[0],
-                                        msgs=ev["msgs"], ticket=ev["ticket"], contacts=ev["contacts"], as_of=as_of)
+                values = candidate_json(
+                    rng,
+                    account=a,
+                    signal_type=signal_type,
+                    rec=rng.choices(recs, weights)[0],
+                    msgs=ev["msgs"],
+                    ticket=ev["ticket"],
+                    contacts=ev["contacts"],
+                    as_of=as_of,
+                )
                 detected = as_of - dt.timedelta(days=rng.randint(0, 30))
                 values["queue_rank"] = queue_rank(values["recommendation"])  # as signals.services writes it
                 decided = {}
                 if a["owner_id"] == small.pk:
                     small_seen += 1
                     if small_seen > SMALL_PENDING:
-                        decided = {"status": "approved", "decided_at": now - dt.timedelta(days=rng.randint(1, 20)),
-                                   "decided_by_id": small.pk, "version": 2}
-                candidates.append({"account_id": a["id"], "signal_type": signal_type, "status": "pending",
-                                   "no_owner": False, "latest_evidence_at": now - dt.timedelta(days=4),
-                                   "first_detected_on": detected, "scored_on": as_of, "version": 1,
-                                   "inserted_at": now, "updated_at": now, **values, **decided})
+                        decided = {
+                            "status": "approved",
+                            "decided_at": now - dt.timedelta(days=rng.randint(1, 20)),
+                            "decided_by_id": small.pk,
+                            "version": 2,
+                        }
+                candidates.append(
+                    {
+                        "account_id": a["id"],
+                        "signal_type": signal_type,
+                        "status": "pending",
+                        "no_owner": False,
+                        "latest_evidence_at": now - dt.timedelta(days=4),
+                        "first_detected_on": detected,
+                        "scored_on": as_of,
+                        "version": 1,
+                        "inserted_at": now,
+                        "updated_at": now,
+                        **values,
+                        **decided,
+                    }
+                )
         with connection.cursor() as cur:
             copy_rows(cur.cursor, Candidate, candidates)
             cur.execute("SELECT account_id, signal_type, id FROM signals_candidate")
@@ -364,11 +654,22 @@ def load(owners: int, accounts_per_owner: int, candidates_per_account: int, seed
         # one signal_created event per candidate, as the engine writes (measurement.services.event_for)
         t = time.perf_counter()
         owner_of = {a["id"]: a["owner_id"] for a in accounts}
-        events = [{"kind": "signal_created", "occurred_at": now, "actor_id": None,
-                   "candidate_id": cids[(c["account_id"], c["signal_type"])], "account_id": c["account_id"],
-                   "owner_id": owner_of[c["account_id"]], "signal_type": c["signal_type"],
-                   "recommendation": c["recommendation"], "score": c["score"], "evidence": c["evidence"], "data": {}}
-                  for c in candidates]
+        events = [
+            {
+                "kind": "signal_created",
+                "occurred_at": now,
+                "actor_id": None,
+                "candidate_id": cids[(c["account_id"], c["signal_type"])],
+                "account_id": c["account_id"],
+                "owner_id": owner_of[c["account_id"]],
+                "signal_type": c["signal_type"],
+                "recommendation": c["recommendation"],
+                "score": c["score"],
+                "evidence": c["evidence"],
+                "data": {},
+            }
+            for c in candidates
+        ]
         with connection.cursor() as cur:
             copy_rows(cur.cursor, MeasurementEvent, events)
         timings["events"] = time.perf_counter() - t
@@ -382,16 +683,29 @@ def load(owners: int, accounts_per_owner: int, candidates_per_account: int, seed
         per_owner = conn.execute(
             "SELECT min(n), max(n), count(*) FROM (SELECT a.owner_id, count(*) n FROM signals_candidate c "
             "JOIN accounts_account a ON a.id = c.account_id JOIN auth_user u ON u.id = a.owner_id "
-            "WHERE c.status = 'pending' AND u.username LIKE %s GROUP BY a.owner_id) x", [f"{OWNER_PREFIX}%"]).fetchone()
+            "WHERE c.status = 'pending' AND u.username LIKE %s GROUP BY a.owner_id) x",
+            [f"{OWNER_PREFIX}%"],
+        ).fetchone()
         size = conn.execute("SELECT pg_size_pretty(pg_database_size(current_database()))").fetchone()
         cand_size = conn.execute("SELECT pg_size_pretty(pg_total_relation_size('signals_candidate'))").fetchone()
     assert per_owner and size and cand_size, "aggregates always return a row"
     timings["vacuum_analyze"] = time.perf_counter() - t
-    return {"owners": owners, "accounts": len(accounts), "candidates": len(candidates), "events": len(events),
-            "contacts": len(contacts), "messages": len(msgs), "tickets": len(tickets), "usage_rows": len(usage),
-            "pending_per_owner_min_max": [per_owner[0], per_owner[1]], "owners_with_queue": per_owner[2],
-            "database_size": size[0], "candidate_table_size": cand_size[0],
-            "seconds": {k: round(v, 1) for k, v in timings.items()}, "total_s": round(time.perf_counter() - started, 1)}
+    return {
+        "owners": owners,
+        "accounts": len(accounts),
+        "candidates": len(candidates),
+        "events": len(events),
+        "contacts": len(contacts),
+        "messages": len(msgs),
+        "tickets": len(tickets),
+        "usage_rows": len(usage),
+        "pending_per_owner_min_max": [per_owner[0], per_owner[1]],
+        "owners_with_queue": per_owner[2],
+        "database_size": size[0],
+        "candidate_table_size": cand_size[0],
+        "seconds": {k: round(v, 1) for k, v in timings.items()},
+        "total_s": round(time.perf_counter() - started, 1),
+    }
 
 
 def main() -> None:
@@ -412,18 +726,37 @@ def main() -> None:
     print(f"recreating {args.database} and migrating ...", flush=True)
     recreate(args.database)
     print(f"  migrated in {time.perf_counter() - t:.1f} s; loading ...", flush=True)
-    proc = subprocess.run([PYTHON, __file__, "--child", "--database", args.database, "--owners", str(args.owners),
-                           "--accounts-per-owner", str(args.accounts_per_owner),
-                           "--candidates-per-account", str(args.candidates_per_account), "--seed", str(args.seed)],
-                          cwd=PROJECT, env=child_env(args.database), capture_output=True, text=True)
+    proc = subprocess.run(
+        [
+            PYTHON,
+            __file__,
+            "--child",
+            "--database",
+            args.database,
+            "--owners",
+            str(args.owners),
+            "--accounts-per-owner",
+            str(args.accounts_per_owner),
+            "--candidates-per-account",
+            str(args.candidates_per_account),
+            "--seed",
+            str(args.seed),
+        ],
+        cwd=PROJECT,
+        env=child_env(args.database),
+        capture_output=True,
+        text=True,
+    )
     if proc.returncode != 0:
         sys.stderr.write(proc.stdout[-4000:] + proc.stderr[-8000:])
         raise SystemExit("loading failed")
     line = next(x for x in proc.stdout.splitlines() if x.startswith("SETUP-RESULT "))
-    result = json.loads(line[len("SETUP-RESULT "):])
+    result = json.loads(line[len("SETUP-RESULT ") :])
     print(json.dumps(result, indent=2))
-    print(f"done in {time.perf_counter() - t:.1f} s: {args.database} is ready (owners {OWNER_PREFIX}01.. , "
-          f"password in bench/load/setup_data.py)")
+    print(
+        f"done in {time.perf_counter() - t:.1f} s: {args.database} is ready (owners {OWNER_PREFIX}01.. , "
+        f"password in bench/load/setup_data.py)"
+    )
 
 
 if __name__ == "__main__":

@@ -326,7 +326,10 @@ SMTP_MAILER = {
         "timeout": env_int("EMAIL_TIMEOUT", 10),
     },
 }
-MAILERS = {"default": SMTP_MAILER if EMAIL_HOST_ENV or not DEBUG
-           else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+MAILERS = {
+    "default": SMTP_MAILER
+    if EMAIL_HOST_ENV or not DEBUG
+    else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Expansion Signals <signals@localhost>")
 DIGEST_HOUR = env_int("DIGEST_HOUR", 8)

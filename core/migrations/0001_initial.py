@@ -4,28 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='FailedTask',
+            name="FailedTask",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('task_name', models.CharField(max_length=200)),
-                ('task_id', models.CharField(db_index=True, max_length=64)),
-                ('args', models.JSONField(blank=True, default=list)),
-                ('kwargs', models.JSONField(blank=True, default=dict)),
-                ('exception', models.TextField()),
-                ('traceback', models.TextField(blank=True)),
-                ('failed_at', models.DateTimeField(auto_now_add=True)),
-                ('retried_at', models.DateTimeField(blank=True, null=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("task_name", models.CharField(max_length=200)),
+                ("task_id", models.CharField(db_index=True, max_length=64)),
+                ("args", models.JSONField(blank=True, default=list)),
+                ("kwargs", models.JSONField(blank=True, default=dict)),
+                ("exception", models.TextField()),
+                ("traceback", models.TextField(blank=True)),
+                ("failed_at", models.DateTimeField(auto_now_add=True)),
+                ("retried_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'ordering': ['-failed_at'],
+                "ordering": ["-failed_at"],
             },
         ),
     ]

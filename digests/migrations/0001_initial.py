@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,33 +14,59 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='DigestPreference',
+            name="DigestPreference",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('inserted_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('frequency', models.CharField(choices=[('daily', 'Daily'), ('weekly', 'Weekly (Mondays)'), ('off', 'Off')], default='daily', max_length=10)),
-                ('time_zone', models.CharField(default='UTC', max_length=64)),
-                ('pilot_summary', models.BooleanField(default=True, help_text='CS leaders: the weekly pilot summary.')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='digest_preference', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("inserted_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "frequency",
+                    models.CharField(
+                        choices=[("daily", "Daily"), ("weekly", "Weekly (Mondays)"), ("off", "Off")],
+                        default="daily",
+                        max_length=10,
+                    ),
+                ),
+                ("time_zone", models.CharField(default="UTC", max_length=64)),
+                ("pilot_summary", models.BooleanField(default=True, help_text="CS leaders: the weekly pilot summary.")),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="digest_preference",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='DigestSent',
+            name="DigestSent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('owner', 'Owner digest'), ('pilot', 'Weekly pilot summary')], max_length=10)),
-                ('period', models.DateField(help_text="The owner's local date the digest covers up to.")),
-                ('sent_at', models.DateTimeField(auto_now_add=True)),
-                ('items', models.PositiveIntegerField(default=0)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("owner", "Owner digest"), ("pilot", "Weekly pilot summary")], max_length=10
+                    ),
+                ),
+                ("period", models.DateField(help_text="The owner's local date the digest covers up to.")),
+                ("sent_at", models.DateTimeField(auto_now_add=True)),
+                ("items", models.PositiveIntegerField(default=0)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-sent_at'],
-                'constraints': [models.UniqueConstraint(fields=('user', 'kind', 'period'), name='digest_once_per_period')],
+                "ordering": ["-sent_at"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("user", "kind", "period"), name="digest_once_per_period")
+                ],
             },
         ),
     ]

@@ -60,8 +60,11 @@ def draft_facts(candidate: Candidate) -> DraftFacts:
         if trigger.kind == "message" and quote is None:
             message = Interaction.objects.filter(account=account, external_id=trigger.evidence).first()
             if message is not None:
-                contact = Contact.objects.filter(pk=message.contact_id).values_list("name", flat=True).first() \
-                    if message.contact_id else ""
+                contact = (
+                    Contact.objects.filter(pk=message.contact_id).values_list("name", flat=True).first()
+                    if message.contact_id
+                    else ""
+                )
                 quote = Quote(message.external_id, _sentence(message.text), message.occurred_at, contact or "")
         elif trigger.kind == "ticket" and quote is None:
             ticket = Ticket.objects.filter(account=account, external_id=trigger.evidence).first()
@@ -74,8 +77,15 @@ def draft_facts(candidate: Candidate) -> DraftFacts:
     blocker = next((b.message for b in candidate.blockers if b.code not in ("no_owner",)), "")
     owner = account.owner
     return DraftFacts(
-        account_name=account.name, account_id=account.external_id, recommendation=candidate.recommendation,
-        signal_label=candidate.get_signal_type_display().lower(), goal=goal, outcome=outcome, quote=quote,
-        usage=usage, owner_name=(owner.first_name or owner.get_full_name() or owner.username) if owner else "",
-        blocker=blocker, evidence=evidence,
+        account_name=account.name,
+        account_id=account.external_id,
+        recommendation=candidate.recommendation,
+        signal_label=candidate.get_signal_type_display().lower(),
+        goal=goal,
+        outcome=outcome,
+        quote=quote,
+        usage=usage,
+        owner_name=(owner.first_name or owner.get_full_name() or owner.username) if owner else "",
+        blocker=blocker,
+        evidence=evidence,
     )

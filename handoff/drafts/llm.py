@@ -14,23 +14,35 @@ SYSTEM = (
     "You draft the first e-mail an account manager may send to an existing customer. Use only the facts given. "
     "Lead with the customer's goal and the verified outcome, name their need in their own words (quote them), "
     "and propose a conversation. Never mention a price, discount, quote, contract or deadline, and never use "
-    "pressure. Answer with JSON only: {\"sentences\": [{\"text\": \"...\", \"evidence\": [\"id\"]}]}. Every "
+    'pressure. Answer with JSON only: {"sentences": [{"text": "...", "evidence": ["id"]}]}. Every '
     "sentence that states a fact cites the evidence ids it rests on, from the ids given; the greeting, the "
     "question and the sign-off cite none."
 )
 
 
 def _facts_json(facts: DraftFacts) -> str:
-    return json.dumps({
-        "customer": facts.account_name,
-        "goal": {"text": facts.goal, "evidence": facts.account_id} if facts.goal else None,
-        "verified_outcome": {"text": facts.outcome.title, "date": facts.outcome.recorded_at.date().isoformat(),
-                             "evidence": facts.outcome.external_id} if facts.outcome else None,
-        "customer_words": {"text": facts.quote.text, "from": facts.quote.contact_name,
-                           "evidence": facts.quote.evidence} if facts.quote else None,
-        "observed_usage": {"text": facts.usage[1], "evidence": facts.usage[0]} if facts.usage else None,
-        "sender": facts.owner_name,
-    })
+    return json.dumps(
+        {
+            "customer": facts.account_name,
+            "goal": {"text": facts.goal, "evidence": facts.account_id} if facts.goal else None,
+            "verified_outcome": {
+                "text": facts.outcome.title,
+                "date": facts.outcome.recorded_at.date().isoformat(),
+                "evidence": facts.outcome.external_id,
+            }
+            if facts.outcome
+            else None,
+            "customer_words": {
+                "text": facts.quote.text,
+                "from": facts.quote.contact_name,
+                "evidence": facts.quote.evidence,
+            }
+            if facts.quote
+            else None,
+            "observed_usage": {"text": facts.usage[1], "evidence": facts.usage[0]} if facts.usage else None,
+            "sender": facts.owner_name,
+        }
+    )
 
 
 class OpenAIDraftWriter:
@@ -39,16 +51,21 @@ class OpenAIDraftWriter:
         if settings.MESSAGE_LLM_KEY:
             headers["Authorization"] = f"Bearer {settings.MESSAGE_LLM_KEY}"
         response = requests.post(
-            settings.MESSAGE_LLM_URL.rstrip("/") + "/chat/completions", headers=headers,
+            settings.MESSAGE_LLM_URL.rstrip("/") + "/chat/completions",
+            headers=headers,
             timeout=settings.MESSAGE_LLM_TIMEOUT_SECONDS,
-            json={"model": settings.MESSAGE_LLM_MODEL, "temperature": 0.2,
-                  "response_format": {"type": "json_object"},
-                  "messages": [{"role": "system", "content": SYSTEM}, {"role": "user", "content": _facts_json(facts)}]},
+            json={
+                "model": settings.MESSAGE_LLM_MODEL,
+                "temperature": 0.2,
+                "response_format": {"type": "json_object"},
+                "messages": [{"role": "system", "content": SYSTEM}, {"role": "user", "content": _facts_json(facts)}],
+            },
         )
         response.raise_for_status()
         content = response.json()["choices"][0]["message"]["content"]
         sentences = json.loads(content)["sentences"]
-        if not isinstance(sentences, list) or not all(isinstance(s, dict) and isinstance(s.get("text"), str)
-                                                      for s in sentences):
+        if not isinstance(sentences, list) or not all(
+            isinstance(s, dict) and isinstance(s.get("text"), str) for s in sentences
+        ):
             raise ValueError("the answer is not a list of sentences")
         return [{"text": s["text"], "evidence": [str(e) for e in s.get("evidence") or []]} for s in sentences]

@@ -54,24 +54,45 @@ def _day(value: dt.date | dt.datetime) -> str:
 
 class TemplateDraftWriter:
     def write(self, facts: DraftFacts) -> list[dict]:
-        first = (facts.quote.contact_name.split()[0] if facts.quote and facts.quote.contact_name else "")
+        first = facts.quote.contact_name.split()[0] if facts.quote and facts.quote.contact_name else ""
         out = [{"text": f"Hi {first}," if first else "Hello,", "evidence": []}]
         if facts.outcome is not None:
             goal = f"You set out to {facts.goal[0].lower()}{facts.goal[1:]}" if facts.goal else "You set a goal"
-            out.append({"text": f"{goal}, and {facts.outcome.title[0].lower()}{facts.outcome.title[1:].rstrip('.')} "
-                                f"(verified on {_day(facts.outcome.recorded_at)}).",
-                        "evidence": [facts.outcome.external_id]})
+            out.append(
+                {
+                    "text": f"{goal}, and {facts.outcome.title[0].lower()}{facts.outcome.title[1:].rstrip('.')} "
+                    f"(verified on {_day(facts.outcome.recorded_at)}).",
+                    "evidence": [facts.outcome.external_id],
+                }
+            )
         elif facts.goal:
-            out.append({"text": f"Your team's goal is to {facts.goal[0].lower()}{facts.goal[1:].rstrip('.')}.",
-                        "evidence": [facts.account_id]})
+            out.append(
+                {
+                    "text": f"Your team's goal is to {facts.goal[0].lower()}{facts.goal[1:].rstrip('.')}.",
+                    "evidence": [facts.account_id],
+                }
+            )
         if facts.quote is not None:
-            out.append({"text": f"On {_day(facts.quote.at)} you wrote: “{facts.quote.text}”",
-                        "evidence": [facts.quote.evidence]})
+            out.append(
+                {
+                    "text": f"On {_day(facts.quote.at)} you wrote: “{facts.quote.text}”",
+                    "evidence": [facts.quote.evidence],
+                }
+            )
         elif facts.usage is not None:
-            out.append({"text": f"We noticed that {facts.usage[1][0].lower()}{facts.usage[1][1:]}",
-                        "evidence": [facts.usage[0]]})
-        out.append({"text": "Would a 30-minute conversation in the next few weeks help to work out what your team "
-                            "needs next?", "evidence": []})
+            out.append(
+                {
+                    "text": f"We noticed that {facts.usage[1][0].lower()}{facts.usage[1][1:]}",
+                    "evidence": [facts.usage[0]],
+                }
+            )
+        out.append(
+            {
+                "text": "Would a 30-minute conversation in the next few weeks help to work out what your team "
+                "needs next?",
+                "evidence": [],
+            }
+        )
         out.append({"text": "\n\nBest,", "evidence": []})
         if facts.owner_name:
             out.append({"text": f"\n{facts.owner_name}", "evidence": []})

@@ -10,71 +10,162 @@ import handoff.models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0002_interaction_matched_rules_ticket_matched_rules'),
-        ('measurement', '0004_measurementevent_corrects_and_more'),
-        ('signals', '0005_classifierfeedback_classifiermodel_and_more'),
+        ("accounts", "0002_interaction_matched_rules_ticket_matched_rules"),
+        ("measurement", "0004_measurementevent_corrects_and_more"),
+        ("signals", "0005_classifierfeedback_classifiermodel_and_more"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Endpoint',
+            name="Endpoint",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('inserted_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('name', models.CharField(max_length=120, unique=True)),
-                ('url', models.URLField(help_text='Receives a POST with the JSON payload (docs/handoff.md).', max_length=500)),
-                ('secret', models.CharField(default=handoff.models.new_secret, help_text='Shared with the receiver: it checks the HMAC-SHA256 signature with it.', max_length=200)),
-                ('event_kinds', models.JSONField(default=handoff.models.all_kinds, help_text='The events this endpoint receives.')),
-                ('active', models.BooleanField(default=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("inserted_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("name", models.CharField(max_length=120, unique=True)),
+                (
+                    "url",
+                    models.URLField(
+                        help_text="Receives a POST with the JSON payload (docs/handoff.md).", max_length=500
+                    ),
+                ),
+                (
+                    "secret",
+                    models.CharField(
+                        default=handoff.models.new_secret,
+                        help_text="Shared with the receiver: it checks the HMAC-SHA256 signature with it.",
+                        max_length=200,
+                    ),
+                ),
+                (
+                    "event_kinds",
+                    models.JSONField(default=handoff.models.all_kinds, help_text="The events this endpoint receives."),
+                ),
+                ("active", models.BooleanField(default=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='OutboxMessage',
+            name="OutboxMessage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('kind', models.CharField(choices=[('signal_created', 'Signal created'), ('recommendation_changed', 'Recommendation changed'), ('reviewed', 'Reviewed'), ('approved', 'Approved'), ('rejected', 'Rejected'), ('deferred', 'Deferred'), ('returned', 'Returned from deferral'), ('overridden', 'Approved against the recommendation'), ('reassigned', 'Reassigned'), ('expired', 'Expired'), ('outreach_sent', 'Outreach sent'), ('customer_responded', 'Customer responded'), ('opportunity_created', 'Expansion opportunity created'), ('closed_won', 'Closed won'), ('closed_lost', 'Closed lost'), ('false_positive', 'Marked false positive'), ('new_evidence', 'New evidence since approval'), ('follow_up_corrected', 'Follow-up corrected')], max_length=30)),
-                ('payload', models.JSONField()),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.account')),
-                ('candidate', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='signals.candidate')),
-                ('event', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='measurement.measurementevent')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("key", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("signal_created", "Signal created"),
+                            ("recommendation_changed", "Recommendation changed"),
+                            ("reviewed", "Reviewed"),
+                            ("approved", "Approved"),
+                            ("rejected", "Rejected"),
+                            ("deferred", "Deferred"),
+                            ("returned", "Returned from deferral"),
+                            ("overridden", "Approved against the recommendation"),
+                            ("reassigned", "Reassigned"),
+                            ("expired", "Expired"),
+                            ("outreach_sent", "Outreach sent"),
+                            ("customer_responded", "Customer responded"),
+                            ("opportunity_created", "Expansion opportunity created"),
+                            ("closed_won", "Closed won"),
+                            ("closed_lost", "Closed lost"),
+                            ("false_positive", "Marked false positive"),
+                            ("new_evidence", "New evidence since approval"),
+                            ("follow_up_corrected", "Follow-up corrected"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("payload", models.JSONField()),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="accounts.account"
+                    ),
+                ),
+                (
+                    "candidate",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="signals.candidate",
+                    ),
+                ),
+                (
+                    "event",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="measurement.measurementevent",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Delivery',
+            name="Delivery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('inserted_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('status', models.CharField(choices=[('pending', 'Waiting to be sent'), ('sending', 'Being sent'), ('delivered', 'Delivered'), ('failed', 'Failed (re-send from admin)')], default='pending', max_length=10)),
-                ('attempts', models.PositiveSmallIntegerField(default=0, help_text='Attempts since it was created or re-sent.')),
-                ('next_attempt_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('lease_until', models.DateTimeField(blank=True, null=True)),
-                ('last_attempt_at', models.DateTimeField(blank=True, null=True)),
-                ('last_status_code', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('last_response', models.TextField(blank=True, help_text="The receiver's last answer (truncated).")),
-                ('last_error', models.TextField(blank=True)),
-                ('delivered_at', models.DateTimeField(blank=True, null=True)),
-                ('endpoint', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='handoff.endpoint')),
-                ('message', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='handoff.outboxmessage')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("inserted_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting to be sent"),
+                            ("sending", "Being sent"),
+                            ("delivered", "Delivered"),
+                            ("failed", "Failed (re-send from admin)"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "attempts",
+                    models.PositiveSmallIntegerField(default=0, help_text="Attempts since it was created or re-sent."),
+                ),
+                ("next_attempt_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("lease_until", models.DateTimeField(blank=True, null=True)),
+                ("last_attempt_at", models.DateTimeField(blank=True, null=True)),
+                ("last_status_code", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("last_response", models.TextField(blank=True, help_text="The receiver's last answer (truncated).")),
+                ("last_error", models.TextField(blank=True)),
+                ("delivered_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "endpoint",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="deliveries", to="handoff.endpoint"
+                    ),
+                ),
+                (
+                    "message",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="deliveries",
+                        to="handoff.outboxmessage",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'deliveries',
-                'ordering': ['-pk'],
-                'indexes': [models.Index(fields=['status', 'next_attempt_at'], name='delivery_due')],
-                'constraints': [models.UniqueConstraint(fields=('message', 'endpoint'), name='delivery_one_per_endpoint')],
+                "verbose_name_plural": "deliveries",
+                "ordering": ["-pk"],
+                "indexes": [models.Index(fields=["status", "next_attempt_at"], name="delivery_due")],
+                "constraints": [
+                    models.UniqueConstraint(fields=("message", "endpoint"), name="delivery_one_per_endpoint")
+                ],
             },
         ),
     ]

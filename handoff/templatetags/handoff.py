@@ -12,8 +12,11 @@ register = template.Library()
 def opportunity_field(account: Account, form: Any, candidate_pk: int) -> dict[str, Any]:
     """The follow-up form's opportunity id: any id (a new one stays pending until an
     import confirms it), with the account's known opportunities offered."""
-    return {"field": form["opportunity"], "known": list(opportunities_for_account(account=account)),
-            "candidate_pk": candidate_pk}
+    return {
+        "field": form["opportunity"],
+        "known": list(opportunities_for_account(account=account)),
+        "candidate_pk": candidate_pk,
+    }
 
 
 @register.inclusion_tag("handoff/_opportunity_label.html")
@@ -31,5 +34,9 @@ def draft_message(candidate: Any, form: Any) -> dict[str, Any]:
 
     draft = draft_for(candidate)
     typed = form["message"].value() if form.is_bound else None
-    return {"draft": draft, "candidate_pk": candidate.pk, "field": form["message"],
-            "value": typed if typed is not None else (draft.text if draft else "")}
+    return {
+        "draft": draft,
+        "candidate_pk": candidate.pk,
+        "field": form["message"],
+        "value": typed if typed is not None else (draft.text if draft else ""),
+    }

@@ -7,35 +7,95 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('signals', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("signals", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='MeasurementEvent',
+            name="MeasurementEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('signal_created', 'Signal created'), ('recommendation_changed', 'Recommendation changed'), ('reviewed', 'Reviewed'), ('approved', 'Approved'), ('rejected', 'Rejected'), ('deferred', 'Deferred'), ('returned', 'Returned from deferral'), ('overridden', 'Approved against the recommendation'), ('reassigned', 'Reassigned'), ('expired', 'Expired'), ('outreach_sent', 'Outreach sent'), ('customer_responded', 'Customer responded'), ('opportunity_created', 'Expansion opportunity created'), ('closed_won', 'Closed won'), ('closed_lost', 'Closed lost'), ('false_positive', 'Marked false positive')], max_length=30)),
-                ('occurred_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('signal_type', models.CharField(blank=True, max_length=20)),
-                ('recommendation', models.CharField(blank=True, max_length=12)),
-                ('score', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('evidence', models.JSONField(blank=True, default=list)),
-                ('data', models.JSONField(blank=True, default=dict)),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.account')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('candidate', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='events', to='signals.candidate')),
-                ('owner', models.ForeignKey(blank=True, help_text="The account's owner at that moment (dashboards slice by it).", null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("signal_created", "Signal created"),
+                            ("recommendation_changed", "Recommendation changed"),
+                            ("reviewed", "Reviewed"),
+                            ("approved", "Approved"),
+                            ("rejected", "Rejected"),
+                            ("deferred", "Deferred"),
+                            ("returned", "Returned from deferral"),
+                            ("overridden", "Approved against the recommendation"),
+                            ("reassigned", "Reassigned"),
+                            ("expired", "Expired"),
+                            ("outreach_sent", "Outreach sent"),
+                            ("customer_responded", "Customer responded"),
+                            ("opportunity_created", "Expansion opportunity created"),
+                            ("closed_won", "Closed won"),
+                            ("closed_lost", "Closed lost"),
+                            ("false_positive", "Marked false positive"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("occurred_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("signal_type", models.CharField(blank=True, max_length=20)),
+                ("recommendation", models.CharField(blank=True, max_length=12)),
+                ("score", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("evidence", models.JSONField(blank=True, default=list)),
+                ("data", models.JSONField(blank=True, default=dict)),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="accounts.account"
+                    ),
+                ),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "candidate",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="events",
+                        to="signals.candidate",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The account's owner at that moment (dashboards slice by it).",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['occurred_at', 'pk'],
-                'indexes': [models.Index(fields=['kind', 'occurred_at'], name='event_kind_time'), models.Index(fields=['candidate', 'occurred_at'], name='event_candidate_time'), models.Index(fields=['owner', 'kind', 'occurred_at'], name='event_owner_kind_time'), models.Index(fields=['account', 'kind', 'occurred_at'], name='event_account_kind_time')],
+                "ordering": ["occurred_at", "pk"],
+                "indexes": [
+                    models.Index(fields=["kind", "occurred_at"], name="event_kind_time"),
+                    models.Index(fields=["candidate", "occurred_at"], name="event_candidate_time"),
+                    models.Index(fields=["owner", "kind", "occurred_at"], name="event_owner_kind_time"),
+                    models.Index(fields=["account", "kind", "occurred_at"], name="event_account_kind_time"),
+                ],
             },
         ),
     ]

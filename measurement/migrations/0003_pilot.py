@@ -7,32 +7,74 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('measurement', '0002_append_only'),
+        ("accounts", "0001_initial"),
+        ("measurement", "0002_append_only"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Pilot',
+            name="Pilot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('inserted_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('name', models.CharField(max_length=120, unique=True)),
-                ('start_date', models.DateField()),
-                ('duration_days', models.PositiveSmallIntegerField(default=60)),
-                ('sample', models.CharField(choices=[('accounts', 'An explicit list of accounts'), ('segment', 'One segment'), ('top_healthy', 'Top N healthy accounts by ARR')], default='top_healthy', max_length=12)),
-                ('segment', models.CharField(blank=True, help_text='Only for a segment sample.', max_length=50)),
-                ('top_n', models.PositiveSmallIntegerField(blank=True, help_text='Only for a top-N sample: how many healthy accounts, highest ARR first.', null=True, verbose_name='top N')),
-                ('threshold', models.DecimalField(decimal_places=2, default=Decimal('0.80'), help_text='Share of candidates accepted or rejected with an evidence-backed reason and a next action.', max_digits=3)),
-                ('accounts', models.ManyToManyField(blank=True, help_text='Only for an explicit sample: the accounts in the pilot.', related_name='pilots', to='accounts.account')),
-                ('owner_team', models.ManyToManyField(blank=True, help_text='The account owners in the pilot; the sample is limited to their accounts.', related_name='pilots', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("inserted_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("name", models.CharField(max_length=120, unique=True)),
+                ("start_date", models.DateField()),
+                ("duration_days", models.PositiveSmallIntegerField(default=60)),
+                (
+                    "sample",
+                    models.CharField(
+                        choices=[
+                            ("accounts", "An explicit list of accounts"),
+                            ("segment", "One segment"),
+                            ("top_healthy", "Top N healthy accounts by ARR"),
+                        ],
+                        default="top_healthy",
+                        max_length=12,
+                    ),
+                ),
+                ("segment", models.CharField(blank=True, help_text="Only for a segment sample.", max_length=50)),
+                (
+                    "top_n",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="Only for a top-N sample: how many healthy accounts, highest ARR first.",
+                        null=True,
+                        verbose_name="top N",
+                    ),
+                ),
+                (
+                    "threshold",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0.80"),
+                        help_text="Share of candidates accepted or rejected with an evidence-backed reason and a next action.",
+                        max_digits=3,
+                    ),
+                ),
+                (
+                    "accounts",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Only for an explicit sample: the accounts in the pilot.",
+                        related_name="pilots",
+                        to="accounts.account",
+                    ),
+                ),
+                (
+                    "owner_team",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The account owners in the pilot; the sample is limited to their accounts.",
+                        related_name="pilots",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-start_date', 'name'],
+                "ordering": ["-start_date", "name"],
             },
         ),
     ]

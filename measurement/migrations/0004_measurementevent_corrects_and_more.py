@@ -5,20 +5,48 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('measurement', '0003_pilot'),
+        ("measurement", "0003_pilot"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='measurementevent',
-            name='corrects',
-            field=models.ForeignKey(blank=True, help_text='For a correction: the follow-up it withdraws (the figures leave that one out).', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='corrections', to='measurement.measurementevent'),
+            model_name="measurementevent",
+            name="corrects",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="For a correction: the follow-up it withdraws (the figures leave that one out).",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="corrections",
+                to="measurement.measurementevent",
+            ),
         ),
         migrations.AlterField(
-            model_name='measurementevent',
-            name='kind',
-            field=models.CharField(choices=[('signal_created', 'Signal created'), ('recommendation_changed', 'Recommendation changed'), ('reviewed', 'Reviewed'), ('approved', 'Approved'), ('rejected', 'Rejected'), ('deferred', 'Deferred'), ('returned', 'Returned from deferral'), ('overridden', 'Approved against the recommendation'), ('reassigned', 'Reassigned'), ('expired', 'Expired'), ('outreach_sent', 'Outreach sent'), ('customer_responded', 'Customer responded'), ('opportunity_created', 'Expansion opportunity created'), ('closed_won', 'Closed won'), ('closed_lost', 'Closed lost'), ('false_positive', 'Marked false positive'), ('new_evidence', 'New evidence since approval'), ('follow_up_corrected', 'Follow-up corrected')], max_length=30),
+            model_name="measurementevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("signal_created", "Signal created"),
+                    ("recommendation_changed", "Recommendation changed"),
+                    ("reviewed", "Reviewed"),
+                    ("approved", "Approved"),
+                    ("rejected", "Rejected"),
+                    ("deferred", "Deferred"),
+                    ("returned", "Returned from deferral"),
+                    ("overridden", "Approved against the recommendation"),
+                    ("reassigned", "Reassigned"),
+                    ("expired", "Expired"),
+                    ("outreach_sent", "Outreach sent"),
+                    ("customer_responded", "Customer responded"),
+                    ("opportunity_created", "Expansion opportunity created"),
+                    ("closed_won", "Closed won"),
+                    ("closed_lost", "Closed lost"),
+                    ("false_positive", "Marked false positive"),
+                    ("new_evidence", "New evidence since approval"),
+                    ("follow_up_corrected", "Follow-up corrected"),
+                ],
+                max_length=30,
+            ),
         ),
     ]

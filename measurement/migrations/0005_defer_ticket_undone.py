@@ -4,15 +4,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('measurement', '0004_measurementevent_corrects_and_more'),
+        ("measurement", "0004_measurementevent_corrects_and_more"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='measurementevent',
-            name='kind',
-            field=models.CharField(choices=[('signal_created', 'Signal created'), ('recommendation_changed', 'Recommendation changed'), ('reviewed', 'Reviewed'), ('approved', 'Approved'), ('rejected', 'Rejected'), ('deferred', 'Deferred'), ('returned', 'Returned from deferral'), ('overridden', 'Approved against the recommendation'), ('reassigned', 'Reassigned'), ('expired', 'Expired'), ('outreach_sent', 'Outreach sent'), ('customer_responded', 'Customer responded'), ('opportunity_created', 'Expansion opportunity created'), ('closed_won', 'Closed won'), ('closed_lost', 'Closed lost'), ('false_positive', 'Marked false positive'), ('new_evidence', 'New evidence since approval'), ('follow_up_corrected', 'Follow-up corrected'), ('undone', 'Decision undone')], max_length=30),
+            model_name="measurementevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("signal_created", "Signal created"),
+                    ("recommendation_changed", "Recommendation changed"),
+                    ("reviewed", "Reviewed"),
+                    ("approved", "Approved"),
+                    ("rejected", "Rejected"),
+                    ("deferred", "Deferred"),
+                    ("returned", "Returned from deferral"),
+                    ("overridden", "Approved against the recommendation"),
+                    ("reassigned", "Reassigned"),
+                    ("expired", "Expired"),
+                    ("outreach_sent", "Outreach sent"),
+                    ("customer_responded", "Customer responded"),
+                    ("opportunity_created", "Expansion opportunity created"),
+                    ("closed_won", "Closed won"),
+                    ("closed_lost", "Closed lost"),
+                    ("false_positive", "Marked false positive"),
+                    ("new_evidence", "New evidence since approval"),
+                    ("follow_up_corrected", "Follow-up corrected"),
+                    ("undone", "Decision undone"),
+                ],
+                max_length=30,
+            ),
         ),
     ]

@@ -6,36 +6,67 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('signals', '0001_initial'),
+        ("signals", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Decision',
+            name="Decision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('approve', 'Approved'), ('reject', 'Rejected'), ('defer', 'Deferred')], max_length=10)),
-                ('decided_at', models.DateTimeField()),
-                ('recommendation', models.CharField(help_text="The engine's recommendation when decided.", max_length=12)),
-                ('next_step', models.TextField(blank=True)),
-                ('next_step_who', models.CharField(blank=True, max_length=200)),
-                ('next_step_due', models.DateField(blank=True, null=True)),
-                ('consent_reviewed', models.BooleanField(default=False)),
-                ('override_reason', models.TextField(blank=True)),
-                ('reason_code', models.CharField(blank=True, choices=[('false_positive', 'False positive: not an expansion signal'), ('no_value_proof', 'No value proof yet'), ('bad_timing', 'Bad timing'), ('already_in_progress', 'Already in progress'), ('not_a_fit', 'Not a fit'), ('other', 'Other')], max_length=30)),
-                ('defer_until', models.DateField(blank=True, null=True)),
-                ('note', models.TextField(blank=True)),
-                ('candidate', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='decisions', to='signals.candidate')),
-                ('decided_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("approve", "Approved"), ("reject", "Rejected"), ("defer", "Deferred")], max_length=10
+                    ),
+                ),
+                ("decided_at", models.DateTimeField()),
+                (
+                    "recommendation",
+                    models.CharField(help_text="The engine's recommendation when decided.", max_length=12),
+                ),
+                ("next_step", models.TextField(blank=True)),
+                ("next_step_who", models.CharField(blank=True, max_length=200)),
+                ("next_step_due", models.DateField(blank=True, null=True)),
+                ("consent_reviewed", models.BooleanField(default=False)),
+                ("override_reason", models.TextField(blank=True)),
+                (
+                    "reason_code",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("false_positive", "False positive: not an expansion signal"),
+                            ("no_value_proof", "No value proof yet"),
+                            ("bad_timing", "Bad timing"),
+                            ("already_in_progress", "Already in progress"),
+                            ("not_a_fit", "Not a fit"),
+                            ("other", "Other"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("defer_until", models.DateField(blank=True, null=True)),
+                ("note", models.TextField(blank=True)),
+                (
+                    "candidate",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="decisions", to="signals.candidate"
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-decided_at', '-pk'],
-                'indexes': [models.Index(fields=['candidate', '-decided_at'], name='decision_candidate_time')],
+                "ordering": ["-decided_at", "-pk"],
+                "indexes": [models.Index(fields=["candidate", "-decided_at"], name="decision_candidate_time")],
             },
         ),
     ]

@@ -6,31 +6,49 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reviews', '0001_initial'),
+        ("reviews", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='decision',
-            name='reason_code',
-            field=models.CharField(blank=True, choices=[('false_positive', 'False positive: not an expansion signal'), ('no_value_proof', 'No value proof yet'), ('bad_timing', 'Bad timing'), ('already_in_progress', 'Already in progress'), ('duplicate', 'Duplicate of another candidate'), ('not_a_fit', 'Not a fit'), ('other', 'Other')], max_length=30),
+            model_name="decision",
+            name="reason_code",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("false_positive", "False positive: not an expansion signal"),
+                    ("no_value_proof", "No value proof yet"),
+                    ("bad_timing", "Bad timing"),
+                    ("already_in_progress", "Already in progress"),
+                    ("duplicate", "Duplicate of another candidate"),
+                    ("not_a_fit", "Not a fit"),
+                    ("other", "Other"),
+                ],
+                max_length=30,
+            ),
         ),
         migrations.CreateModel(
-            name='SavedView',
+            name="SavedView",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('inserted_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('name', models.CharField(max_length=80)),
-                ('query', models.CharField(blank=True, max_length=500)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='saved_views', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("inserted_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("name", models.CharField(max_length=80)),
+                ("query", models.CharField(blank=True, max_length=500)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="saved_views",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name', 'pk'],
-                'constraints': [models.UniqueConstraint(fields=('user', 'name'), name='saved_view_user_name')],
+                "ordering": ["name", "pk"],
+                "constraints": [models.UniqueConstraint(fields=("user", "name"), name="saved_view_user_name")],
             },
         ),
     ]

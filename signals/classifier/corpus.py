@@ -54,8 +54,7 @@ def corpus_path(name: str) -> Path:
         if path.exists():
             return path
     raise ValueError(
-        f"unknown corpus {name!r}; expected one of {CORPUS_NAMES} or writers/<writer> "
-        f"({', '.join(writer_names())})"
+        f"unknown corpus {name!r}; expected one of {CORPUS_NAMES} or writers/<writer> ({', '.join(writer_names())})"
     )
 
 
@@ -71,9 +70,7 @@ def writer_names() -> tuple[str, ...]:
 
 def corpus_files() -> tuple[Path, ...]:
     """Every file the production model trains on, in a fixed order."""
-    return (corpus_path("train"), corpus_path("heldout")) + tuple(
-        WRITERS_DIR / f"{w}.jsonl" for w in writer_names()
-    )
+    return (corpus_path("train"), corpus_path("heldout")) + tuple(WRITERS_DIR / f"{w}.jsonl" for w in writer_names())
 
 
 def load_corpus(name: str) -> list[dict]:
@@ -160,9 +157,7 @@ def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b)
 
 
-def near_duplicates(
-    left: list[dict], right: list[dict], threshold: float = 0.8
-) -> list[tuple[str, str, float]]:
+def near_duplicates(left: list[dict], right: list[dict], threshold: float = 0.8) -> list[tuple[str, str, float]]:
     """Pairs (left text, right text, similarity) whose token Jaccard exceeds threshold."""
     right_sets = [(row["text"], token_set(row["text"])) for row in right]
     pairs: list[tuple[str, str, float]] = []

@@ -25,9 +25,7 @@ from .model import (
 from .rules import PhraseRuleSpec
 
 _LABEL_WIDTH = 23
-DEFAULT_THRESHOLDS: tuple[float, ...] = tuple(
-    round(0.05 * k, 2) for k in range(17)
-)  # fits "conflict:alternatives"
+DEFAULT_THRESHOLDS: tuple[float, ...] = tuple(round(0.05 * k, 2) for k in range(17))  # fits "conflict:alternatives"
 
 
 @dataclass(frozen=True)
@@ -73,9 +71,7 @@ class EvaluationReport:
             f"{'label':<{_LABEL_WIDTH}}{'precision':>10}{'recall':>8}{'support':>9}",
         ]
         for label, score in list(self.per_type.items()) + list(self.per_conflict.items()):
-            lines.append(
-                f"{label:<{_LABEL_WIDTH}}{score.precision:>10.3f}{score.recall:>8.3f}{score.support:>9}"
-            )
+            lines.append(f"{label:<{_LABEL_WIDTH}}{score.precision:>10.3f}{score.recall:>8.3f}{score.support:>9}")
         lines += [
             "",
             "Confusion matrix (rows = true, columns = predicted):",
@@ -101,9 +97,7 @@ def _f1(precision: float, recall: float) -> float:
     return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
 
 
-def build_report(
-    corpus: str, rows: Sequence[dict], predictions: Sequence[TextClassification]
-) -> EvaluationReport:
+def build_report(corpus: str, rows: Sequence[dict], predictions: Sequence[TextClassification]) -> EvaluationReport:
     """Compare predictions to labelled rows and compute every figure of the report."""
     true_types = [r["signal_type"] for r in rows]
     pred_types = [p.signal_type for p in predictions]
@@ -132,9 +126,7 @@ def build_report(
     ]
     intent_hits = sum(r["intent"] == p.intent for r, p in detected)
     type_hits = sum(r["signal_type"] == p.signal_type for r, p in detected)
-    conflict_precision, conflict_recall, conflict_support, per_conflict = _conflict_scores(
-        rows, predictions
-    )
+    conflict_precision, conflict_recall, conflict_support, per_conflict = _conflict_scores(rows, predictions)
     return EvaluationReport(
         corpus=corpus,
         n_examples=len(rows),
@@ -164,9 +156,7 @@ def _conflict_scores(
     actual = sum(t is not None for t, _ in pairs)
     per_conflict = {
         f"conflict:{code}": LabelScore(
-            precision=_ratio(
-                sum(t == p == code for t, p in pairs), sum(p == code for _, p in pairs)
-            ),
+            precision=_ratio(sum(t == p == code for t, p in pairs), sum(p == code for _, p in pairs)),
             recall=_ratio(sum(t == p == code for t, p in pairs), sum(t == code for t, _ in pairs)),
             support=sum(t == code for t, _ in pairs),
         )
@@ -185,9 +175,7 @@ def evaluate(
     """
     rows = load_corpus("heldout")
     others = [r for r in training_rows() if r["source"] != "heldout"]
-    predictions = classify_with(
-        train_models(others), [r["text"] for r in rows], phrase_rules, min_confidence
-    )
+    predictions = classify_with(train_models(others), [r["text"] for r in rows], phrase_rules, min_confidence)
     return build_report("heldout (w0_original; trained on all other rows)", rows, predictions)
 
 
@@ -234,16 +222,11 @@ class WriterEvaluation:
             "on the same rows; confl = exact conflict code.",
             "",
             "Per hard-case tag (pooled over writers):",
-            f"{'tag':<22}{'n':>6}{'signals':>9}{'precision':>11}{'recall':>8}{'false pos':>11}"
-            f"{'all right':>11}",
+            f"{'tag':<22}{'n':>6}{'signals':>9}{'precision':>11}{'recall':>8}{'false pos':>11}{'all right':>11}",
         ]
         for score in self.per_tag:
             # Precision and recall mean nothing on a tag whose rows are all "none".
-            pr = (
-                f"{score.precision:>11.3f}{score.recall:>8.3f}"
-                if score.signals
-                else f"{'-':>11}{'-':>8}"
-            )
+            pr = f"{score.precision:>11.3f}{score.recall:>8.3f}" if score.signals else f"{'-':>11}{'-':>8}"
             lines.append(
                 f"{score.tag:<22}{score.n:>6}{score.signals:>9}{pr}"
                 f"{score.false_positive_rate:>11.3f}{score.exact:>11.3f}"
@@ -282,12 +265,8 @@ def evaluate_by_writer(
     all_predictions: list[TextClassification] = []
     for writer in held_out:
         rows = corpus[writer]
-        others = [r for name, rs in corpus.items() if name != writer for r in rs] + list(
-            extra_training_rows
-        )
-        predictions = classify_with(
-            train_models(others), [r["text"] for r in rows], phrase_rules, min_confidence
-        )
+        others = [r for name, rs in corpus.items() if name != writer for r in rs] + list(extra_training_rows)
+        predictions = classify_with(train_models(others), [r["text"] for r in rows], phrase_rules, min_confidence)
         per_writer[writer] = build_report(writer, rows, predictions)
         errors[writer] = _errors(rows, predictions)
         all_rows += rows
@@ -296,9 +275,7 @@ def evaluate_by_writer(
     return WriterEvaluation(per_writer, pooled, _tag_scores(all_rows, all_predictions), errors)
 
 
-def _errors(
-    rows: Sequence[dict], predictions: Sequence[TextClassification]
-) -> list[tuple[dict, TextClassification]]:
+def _errors(rows: Sequence[dict], predictions: Sequence[TextClassification]) -> list[tuple[dict, TextClassification]]:
     return [
         (r, p)
         for r, p in zip(rows, predictions, strict=True)
@@ -306,9 +283,7 @@ def _errors(
     ]
 
 
-def _tag_scores(
-    rows: Sequence[dict], predictions: Sequence[TextClassification]
-) -> tuple[TagScore, ...]:
+def _tag_scores(rows: Sequence[dict], predictions: Sequence[TextClassification]) -> tuple[TagScore, ...]:
     scores: list[TagScore] = []
     for tag in TAGS:
         pairs = [(r, p) for r, p in zip(rows, predictions, strict=True) if tag in r["tags"]]
@@ -319,8 +294,7 @@ def _tag_scores(
         both = sum(t and q for t, q in zip(true_signal, pred_signal, strict=True))
         negatives = [q for t, q in zip(true_signal, pred_signal, strict=True) if not t]
         exact = sum(
-            (r["signal_type"], r["intent"], r["conflict"]) == (p.signal_type, p.intent, p.conflict)
-            for r, p in pairs
+            (r["signal_type"], r["intent"], r["conflict"]) == (p.signal_type, p.intent, p.conflict) for r, p in pairs
         )
         scores.append(
             TagScore(
@@ -338,9 +312,7 @@ def _tag_scores(
 
 def _folds(rows: Sequence[dict], folds: int, seed: int = 0) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """Stratified folds over type and conflict (deterministic for a given seed)."""
-    strata = [
-        r["signal_type"] if r["conflict"] is None else f"conflict:{r['conflict']}" for r in rows
-    ]
+    strata = [r["signal_type"] if r["conflict"] is None else f"conflict:{r['conflict']}" for r in rows]
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
     return splitter.split(np.zeros(len(rows)), strata)
 
@@ -358,9 +330,7 @@ def cross_validate(
     predictions: list[TextClassification | None] = [None] * len(rows)
     for train_index, test_index in _folds(rows, folds):
         models = train_models([rows[i] for i in train_index])
-        fold_predictions = classify_with(
-            models, [rows[i]["text"] for i in test_index], phrase_rules, min_confidence
-        )
+        fold_predictions = classify_with(models, [rows[i]["text"] for i in test_index], phrase_rules, min_confidence)
         for i, prediction in zip(test_index, fold_predictions, strict=True):
             predictions[i] = prediction
     final = [p for p in predictions if p is not None]
@@ -409,9 +379,7 @@ def min_confidence_sweep(
         proba = np.zeros((len(rows), len(TYPE_LABELS)))
         for train_index, test_index in _folds(rows, folds, seed):
             models = train_models([rows[i] for i in train_index])
-            scores: RawScores = raw_scores(
-                models, [rows[i]["text"] for i in test_index], phrase_rules
-            )
+            scores: RawScores = raw_scores(models, [rows[i]["text"] for i in test_index], phrase_rules)
             proba[test_index] = scores.type_proba
         runs.append(proba)
     out: list[ThresholdScore] = []

@@ -44,9 +44,7 @@ def _vectorizers() -> tuple[TfidfVectorizer, TfidfVectorizer]:
         lowercase=True,
         token_pattern=WORD_TOKEN_PATTERN,
     )
-    char = TfidfVectorizer(
-        analyzer="char_wb", ngram_range=CHAR_NGRAMS, sublinear_tf=True, lowercase=True, min_df=2
-    )
+    char = TfidfVectorizer(analyzer="char_wb", ngram_range=CHAR_NGRAMS, sublinear_tf=True, lowercase=True, min_df=2)
     return word, char
 
 
@@ -201,12 +199,8 @@ class LinearScorer:
             self._add_words(new)
         indptr = np.zeros(len(texts) + 1, dtype=np.int64)
         np.cumsum([len(w) for w in doc_words_], out=indptr[1:])
-        indices = np.fromiter(
-            (rows[w] for words in doc_words_ for w in words), dtype=np.int64, count=int(indptr[-1])
-        )
-        counts = csr_matrix(
-            (np.ones(len(indices)), indices, indptr), shape=(len(texts), len(self._weights))
-        )
+        indices = np.fromiter((rows[w] for words in doc_words_ for w in words), dtype=np.int64, count=int(indptr[-1]))
+        counts = csr_matrix((np.ones(len(indices)), indices, indptr), shape=(len(texts), len(self._weights)))
         norms = _norms(counts @ self._weights)
         return (counts @ self._table) / norms[:, None]
 

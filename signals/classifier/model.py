@@ -106,12 +106,7 @@ class TrainedModels:
 
 def normalize_text(text: str) -> str:
     """Unify apostrophes/quotes and whitespace so rules and features see one form."""
-    text = (
-        text.replace("\u2019", "'")
-        .replace("\u2018", "'")
-        .replace("\u201c", '"')
-        .replace("\u201d", '"')
-    )
+    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
     return _SPACE_RE.sub(" ", text).strip()
 
 
@@ -128,18 +123,14 @@ def _model_text(text: str) -> str:
 
 
 def _logistic(c: float, class_weight: str | dict[int, float] | None = None) -> LogisticRegression:
-    return LogisticRegression(
-        C=c, class_weight=class_weight, max_iter=3000, random_state=RANDOM_STATE, tol=SOLVER_TOL
-    )
+    return LogisticRegression(C=c, class_weight=class_weight, max_iter=3000, random_state=RANDOM_STATE, tol=SOLVER_TOL)
 
 
 def rows_digest(rows: Sequence[dict]) -> str:
     """A hash of the labelled rows a model is trained on."""
     digest = hashlib.sha256()
     for row in rows:
-        digest.update(
-            json.dumps([row["text"], row["signal_type"], row["intent"], row["conflict"]]).encode()
-        )
+        digest.update(json.dumps([row["text"], row["signal_type"], row["intent"], row["conflict"]]).encode())
     return digest.hexdigest()
 
 
@@ -158,9 +149,7 @@ def _fit(rows: Sequence[dict]) -> TrainedModels:
     texts = [_model_text(normalize_text(row["text"][:MAX_TEXT_CHARS])) for row in rows]
     featurizer, features = Featurizer.fit(texts)
 
-    type_model = _logistic(TYPE_C, TYPE_CLASS_WEIGHT).fit(
-        features, [TYPE_LABELS.index(r["signal_type"]) for r in rows]
-    )
+    type_model = _logistic(TYPE_C, TYPE_CLASS_WEIGHT).fit(features, [TYPE_LABELS.index(r["signal_type"]) for r in rows])
 
     signal_rows = [i for i, r in enumerate(rows) if r["signal_type"] != NO_SIGNAL]
     intent_model = _logistic(INTENT_C).fit(
@@ -169,17 +158,12 @@ def _fit(rows: Sequence[dict]) -> TrainedModels:
 
     conflict_targets = [CONFLICT_LABELS.index(r["conflict"] or NO_SIGNAL) for r in rows]
     conflict_weights = {
-        i: (CONFLICT_NONE_WEIGHT if i == _NO_CONFLICT_INDEX else 1.0)
-        for i in range(len(CONFLICT_LABELS))
+        i: (CONFLICT_NONE_WEIGHT if i == _NO_CONFLICT_INDEX else 1.0) for i in range(len(CONFLICT_LABELS))
     }
     conflict_model = _logistic(CONFLICT_C, conflict_weights).fit(features, conflict_targets)
     models = (type_model, intent_model, conflict_model)
-    scorer = featurizer.scorer(
-        np.vstack([m.coef_ for m in models]), np.concatenate([m.intercept_ for m in models])
-    )
-    return TrainedModels(
-        featurizer, type_model, intent_model, conflict_model, rows_digest(rows), scorer
-    )
+    scorer = featurizer.scorer(np.vstack([m.coef_ for m in models]), np.concatenate([m.intercept_ for m in models]))
+    return TrainedModels(featurizer, type_model, intent_model, conflict_model, rows_digest(rows), scorer)
 
 
 _MODELS: TrainedModels | None = None
@@ -208,9 +192,7 @@ def _version(corpus_digest: str, rules: tuple[PhraseRuleSpec, ...]) -> str:
     digest = hashlib.sha256(f"{ENGINE_VERSION}\n{corpus_digest}\n".encode())
     for spec in rules:
         digest.update(
-            json.dumps(
-                [spec.name, spec.pattern, spec.kind, spec.signal_type, spec.conflict, spec.weight]
-            ).encode()
+            json.dumps([spec.name, spec.pattern, spec.kind, spec.signal_type, spec.conflict, spec.weight]).encode()
         )
     return digest.hexdigest()[:16]
 
@@ -221,9 +203,7 @@ def rows_version(rows: Sequence[dict], phrase_rules: Sequence[PhraseRuleSpec] | 
     return _version(rows_digest(rows), rules)
 
 
-def model_version(
-    phrase_rules: Sequence[PhraseRuleSpec] | None = None, models: TrainedModels | None = None
-) -> str:
+def model_version(phrase_rules: Sequence[PhraseRuleSpec] | None = None, models: TrainedModels | None = None) -> str:
     """The version string results carry: a hash of corpus, phrase rules and engine."""
     models = models or get_models()
     rules = tuple(DEFAULT_PHRASE_RULES if phrase_rules is None else phrase_rules)
@@ -277,9 +257,7 @@ def rule_evidence(texts: Sequence[str], index: RuleIndex) -> RuleEvidence:
     return evidence
 
 
-def _clause_evidence(
-    hits: list[tuple[int, int]], index: RuleIndex, evidence: RuleEvidence, row: int
-) -> None:
+def _clause_evidence(hits: list[tuple[int, int]], index: RuleIndex, evidence: RuleEvidence, row: int) -> None:
     """Combine one text's (rule, clause) hits into log-odds.
 
     Several rules for one label usually match the same phrase ("add 10 more
@@ -310,9 +288,7 @@ def _clause_evidence(
             if spec.signal_type:
                 _keep_max(type_against.setdefault(clause, {}), compiled.type_index, strength)
             elif spec.conflict:
-                _keep_max(
-                    conflict_against.setdefault(clause, {}), compiled.conflict_index, strength
-                )
+                _keep_max(conflict_against.setdefault(clause, {}), compiled.conflict_index, strength)
             else:
                 negated[clause] = max(negated.get(clause, 0.0), strength)
         elif kind == "buying_cue":
@@ -386,9 +362,7 @@ def prepare_texts(texts: Sequence[str]) -> tuple[list[str], list[bool]]:
     return [normalize_text(t) for t in cut], truncated
 
 
-def raw_scores(
-    models: TrainedModels, texts: Sequence[str], phrase_rules: Sequence[PhraseRuleSpec] | None
-) -> RawScores:
+def raw_scores(models: TrainedModels, texts: Sequence[str], phrase_rules: Sequence[PhraseRuleSpec] | None) -> RawScores:
     """Model probabilities combined with rule evidence, before any threshold is applied."""
     normalized, truncated = prepare_texts(texts)
     index = rule_index(tuple(DEFAULT_PHRASE_RULES if phrase_rules is None else phrase_rules))
@@ -396,13 +370,10 @@ def raw_scores(
     type_slice, intent_slice, conflict_slice = models.output_slices
     evidence = rule_evidence(normalized, index)
     return RawScores(
-        type_proba=_softmax(
-            _log_proba(models.type_model, scores[:, type_slice], _N_TYPES) + evidence.type_logits
-        ),
+        type_proba=_softmax(_log_proba(models.type_model, scores[:, type_slice], _N_TYPES) + evidence.type_logits),
         buying_proba=_sigmoid(scores[:, intent_slice][:, 0] + evidence.intent_logits),
         conflict_proba=_softmax(
-            _log_proba(models.conflict_model, scores[:, conflict_slice], _N_CONFLICTS)
-            + evidence.conflict_logits
+            _log_proba(models.conflict_model, scores[:, conflict_slice], _N_CONFLICTS) + evidence.conflict_logits
         ),
         matched=evidence.matched,
         truncated=truncated,

@@ -179,9 +179,7 @@ class RuleIndex:
 
     def __init__(self, rules: tuple[IndexedRule, ...]) -> None:
         self.rules = rules
-        self._always = frozenset(
-            n for n, r in enumerate(rules) if not r.pieces and not r.whole_text
-        )
+        self._always = frozenset(n for n, r in enumerate(rules) if not r.pieces and not r.whole_text)
         self._whole_text = tuple(n for n, r in enumerate(rules) if r.whole_text)
         self._whole_set = frozenset(self._whole_text)
         # key = (rule, alternative, group) packed in one int; _needed[(rule, alternative)]
@@ -274,9 +272,7 @@ class RuleIndex:
         possible = self._complete(everywhere)
         for n in self._whole_text:
             if n in possible or not rules[n].pieces:
-                clauses = {
-                    bisect_right(starts, m.start()) - 1 for m in rules[n].regex.finditer(text)
-                }
+                clauses = {bisect_right(starts, m.start()) - 1 for m in rules[n].regex.finditer(text)}
                 found.extend((n, c) for c in clauses)
         found.sort()
         return found
@@ -464,9 +460,7 @@ def _piece_groups(items: list, c: Any, left: bool, right: bool) -> list[frozense
             if low >= 1:
                 # A repeated body's neighbours are itself, unless it occurs once.
                 once = high == 1
-                groups.extend(
-                    _piece_groups(list(body), c, inner_left and once, inner_right and once)
-                )
+                groups.extend(_piece_groups(list(body), c, inner_left and once, inner_right and once))
     close_run(len(items))
     return groups
 
@@ -544,9 +538,7 @@ def _conflict(name: str, conflict: str, pattern: str, weight: float = 1.0) -> Ph
 def _negation(
     name: str, pattern: str, weight: float = 1.0, signal_type: str = "", conflict: str = ""
 ) -> PhraseRuleSpec:
-    return PhraseRuleSpec(
-        name, pattern, "negation", signal_type=signal_type, conflict=conflict, weight=weight
-    )
+    return PhraseRuleSpec(name, pattern, "negation", signal_type=signal_type, conflict=conflict, weight=weight)
 
 
 def _cue(name: str, kind: str, pattern: str, weight: float = 0.5) -> PhraseRuleSpec:
@@ -559,7 +551,9 @@ _MORE = r"(?:more|additional|extra|another|new)"
 _PLAN = r"(?:plans?|tiers?|editions?)"
 # Common plan names, split into entry-level and higher tiers; admins rename to their own.
 _LOWER_PLAN = r"(?:basic|starter|standard|essentials|free|lite|team|growth|entry|silver|bronze)"
-_HIGHER_PLAN = r"(?:business(?: plus)?|enterprise|premium|professional|pro|plus|ultimate|platinum|elite|corporate|gold|advanced)"
+_HIGHER_PLAN = (
+    r"(?:business(?: plus)?|enterprise|premium|professional|pro|plus|ultimate|platinum|elite|corporate|gold|advanced)"
+)
 _TOP_PLAN = r"(?:enterprise|premium|ultimate|platinum|elite|corporate)"
 _UP_MOVE = (
     rf"\bfrom (?:the\s+)?(?:[\w-]+\s+)?{_LOWER_PLAN}(?:\s+(?:plan|tier|edition|subscription|formula|version|package))?\s+to\s+(?:the\s+)?(?:[\w-]+\s+)?{_HIGHER_PLAN}\b"
@@ -742,6 +736,4 @@ _INTENT_RULES: tuple[PhraseRuleSpec, ...] = (
 
 # fmt: on
 
-DEFAULT_PHRASE_RULES: tuple[PhraseRuleSpec, ...] = (
-    _SIGNAL_RULES + _CONFLICT_RULES + _NEGATION_RULES + _INTENT_RULES
-)
+DEFAULT_PHRASE_RULES: tuple[PhraseRuleSpec, ...] = _SIGNAL_RULES + _CONFLICT_RULES + _NEGATION_RULES + _INTENT_RULES

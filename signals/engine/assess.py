@@ -24,8 +24,9 @@ INTENT_RANK: dict[str, int] = {Intent.BUYING: 3, Intent.INFERRED: 2, Intent.CURI
 SPECIFIC_USAGE = ("seats", "capacity")  # usage that names its own signal type
 
 
-def _blocker(code: str, message: str, evidence: list[str] | None = None,
-             **params: str | int | float | None) -> BlockerRecord:
+def _blocker(
+    code: str, message: str, evidence: list[str] | None = None, **params: str | int | float | None
+) -> BlockerRecord:
     return BlockerRecord(code=Blocker(code), message=message, evidence=list(evidence or []), params=params)
 
 
@@ -93,8 +94,13 @@ def triggers_of(a: Assessment) -> list[Trigger]:
     """The items that make this signal, each with a ref that stays the same for as long
     as it is the same evidence (docs/engine.md, "A candidate's life")."""
     out = [
-        Trigger(ref=t.item.id, kind="ticket" if t.item.kind == "ticket" else "message", at=_at(t.item.at),
-                evidence=t.item.id, rules=list(t.matched_rules))
+        Trigger(
+            ref=t.item.id,
+            kind="ticket" if t.item.kind == "ticket" else "message",
+            at=_at(t.item.at),
+            evidence=t.item.id,
+            rules=list(t.matched_rules),
+        )
         for t in a.texts
     ]
     for u in a.usage:
@@ -107,7 +113,10 @@ def triggers_of(a: Assessment) -> list[Trigger]:
             crossed = u.numbers.get("crossed_on") or u.item.at
             kind = "capacity"
             where = f":{u.department}" if u.department else ""
-            ref, at = f"capacity:{u.numbers.get('metric')}{where}:{crossed}", _at(dt.date.fromisoformat(str(crossed)[:10]))
+            ref, at = (
+                f"capacity:{u.numbers.get('metric')}{where}:{crossed}",
+                _at(dt.date.fromisoformat(str(crossed)[:10])),
+            )
         elif u.code == "growth":
             weekly = u.numbers.get("weekly") or [0.0]
             numbers["level"] = float(weekly[-1])
@@ -128,18 +137,28 @@ def review_facts_of(a: Assessment, facts: AccountFacts, rules: RuleSet, as_of: d
         checked=True,
         # The evidence the candidate stands on (its triggers and what its blockers cite),
         # whatever the brief's writer chose to cite.
-        source_evidence=list(dict.fromkeys([t.evidence for t in a.triggers if t.evidence]
-                                           + [e for b in a.blockers for e in b.evidence])),
-        value_proof=ValueProofFact(verified=verified is not None,
-                                   outcome=verified.external_id if verified else None,
-                                   title=verified.title if verified else ""),
-        stakeholders=[StakeholderFact(contact_id=s.contact_id, name=s.name, role=s.role)
-                      for s in a.stakeholders if s.role in ("decision_maker", "champion")],
+        source_evidence=list(
+            dict.fromkeys([t.evidence for t in a.triggers if t.evidence] + [e for b in a.blockers for e in b.evidence])
+        ),
+        value_proof=ValueProofFact(
+            verified=verified is not None,
+            outcome=verified.external_id if verified else None,
+            title=verified.title if verified else "",
+        ),
+        stakeholders=[
+            StakeholderFact(contact_id=s.contact_id, name=s.name, role=s.role)
+            for s in a.stakeholders
+            if s.role in ("decision_maker", "champion")
+        ],
         open_issues_checked=True,
         tickets_checked=[
-            TicketFact(id=t.external_id, status=t.status, priority=t.priority,
-                       blocking=t.priority in rules.blocking_priorities
-                       or (end - t.opened_at).days > rules.ticket_block_age_days)
+            TicketFact(
+                id=t.external_id,
+                status=t.status,
+                priority=t.priority,
+                blocking=t.priority in rules.blocking_priorities
+                or (end - t.opened_at).days > rules.ticket_block_age_days,
+            )
             for t in facts.unresolved_tickets
         ],
         tickets_checked_on=as_of,
@@ -216,72 +235,108 @@ def _gate(
     end = day_end(as_of)
     blockers: list[BlockerRecord] = []
     if not account.outreach_allowed:
-        blockers.append(_blocker(
-            Blocker.CONSENT_MISSING,
-            f"Stop: {account.name} does not allow commercial outreach (consent or relationship hold).",
-            [account.external_id], account=account.external_id,
-        ))
+        blockers.append(
+            _blocker(
+                Blocker.CONSENT_MISSING,
+                f"Stop: {account.name} does not allow commercial outreach (consent or relationship hold).",
+                [account.external_id],
+                account=account.external_id,
+            )
+        )
     for item, kind in facts.conflicts:
-        verb = {"reduce": "asked to reduce", "downgrade": "asked to downgrade", "cancel": "talked about cancelling",
-                "alternatives": "said they are evaluating alternatives"}.get(kind, "raised a conflict")
-        blockers.append(_blocker(
-            Blocker.CONTEXT_CONFLICT,
-            f"Stop: the customer {verb} on {_day(item.at)} ({item.id}): “{item.summary}”",
-            [item.id], conflict=kind, item=item.id,
-        ))
+        verb = {
+            "reduce": "asked to reduce",
+            "downgrade": "asked to downgrade",
+            "cancel": "talked about cancelling",
+            "alternatives": "said they are evaluating alternatives",
+        }.get(kind, "raised a conflict")
+        blockers.append(
+            _blocker(
+                Blocker.CONTEXT_CONFLICT,
+                f"Stop: the customer {verb} on {_day(item.at)} ({item.id}): “{item.summary}”",
+                [item.id],
+                conflict=kind,
+                item=item.id,
+            )
+        )
     for ticket in facts.unresolved_tickets:
         age = (end - ticket.opened_at).days
         blocking_priority = ticket.priority in rules.blocking_priorities
         if blocking_priority or age > rules.ticket_block_age_days:
             status = ticket.get_status_display().lower()
-            blockers.append(_blocker(
-                Blocker.OPEN_SUPPORT_ISSUE,
-                f"Wait: ticket {ticket.external_id} ‘{ticket.subject}’ is {status}, {ticket.priority} priority, "
-                f"{age} day{'s' if age != 1 else ''} old.",
-                [ticket.external_id], ticket=ticket.external_id, status=ticket.status, priority=ticket.priority,
-                age_days=age,
-            ))
+            blockers.append(
+                _blocker(
+                    Blocker.OPEN_SUPPORT_ISSUE,
+                    f"Wait: ticket {ticket.external_id} ‘{ticket.subject}’ is {status}, {ticket.priority} priority, "
+                    f"{age} day{'s' if age != 1 else ''} old.",
+                    [ticket.external_id],
+                    ticket=ticket.external_id,
+                    status=ticket.status,
+                    priority=ticket.priority,
+                    age_days=age,
+                )
+            )
     if account.health == "poor":
-        blockers.append(_blocker(
-            Blocker.POOR_HEALTH, f"Wait: {account.name}'s health is marked poor in the CS platform.",
-            [account.external_id], source="health",
-        ))
+        blockers.append(
+            _blocker(
+                Blocker.POOR_HEALTH,
+                f"Wait: {account.name}'s health is marked poor in the CS platform.",
+                [account.external_id],
+                source="health",
+            )
+        )
     for decline in facts.declines:
-        blockers.append(_blocker(
-            Blocker.POOR_HEALTH, f"Wait: {decline.item.summary}.", [decline.item.id],
-            source="decline", metric=str(decline.numbers.get("metric", "")),
-            change=float(decline.numbers.get("change", 0.0)),
-        ))
+        blockers.append(
+            _blocker(
+                Blocker.POOR_HEALTH,
+                f"Wait: {decline.item.summary}.",
+                [decline.item.id],
+                source="decline",
+                metric=str(decline.numbers.get("metric", "")),
+                change=float(decline.numbers.get("change", 0.0)),
+            )
+        )
     if last_outreach and last_outreach[1] >= end - dt.timedelta(days=rules.outreach_cooldown_days):
         event_id, when = last_outreach
-        blockers.append(_blocker(
-            Blocker.POOR_TIMING,
-            f"Wait: outreach was logged on {_day(when)}; give the customer {rules.outreach_cooldown_days} days "
-            f"before another ask.",
-            [f"event:{event_id}"], source="outreach", event=event_id,
-        ))
+        blockers.append(
+            _blocker(
+                Blocker.POOR_TIMING,
+                f"Wait: outreach was logged on {_day(when)}; give the customer {rules.outreach_cooldown_days} days "
+                f"before another ask.",
+                [f"event:{event_id}"],
+                source="outreach",
+                event=event_id,
+            )
+        )
     if not facts.verified_outcomes:
         unverified = facts.unverified_outcomes[:1]
         hint = f" The latest outcome, ‘{unverified[0].title}’, is not verified." if unverified else ""
-        blockers.append(_blocker(
-            Blocker.NO_VALUE_PROOF,
-            f"Prove value first: no verified outcome in the last {rules.value_proof_days} days.{hint}",
-            [o.external_id for o in unverified], window_days=rules.value_proof_days,
-        ))
+        blockers.append(
+            _blocker(
+                Blocker.NO_VALUE_PROOF,
+                f"Prove value first: no verified outcome in the last {rules.value_proof_days} days.{hint}",
+                [o.external_id for o in unverified],
+                window_days=rules.value_proof_days,
+            )
+        )
     since = end - dt.timedelta(days=rules.text_window_days)
     if a.intent == Intent.CURIOUS and not a.usage and not _corroborating_stakeholder(a, since):
-        blockers.append(_blocker(
-            Blocker.CURIOSITY_ONLY,
-            "Nurture: the customer is asking, not buying, and nothing else corroborates it yet: answer the question, make no ask.",
-            [t.item.id for t in a.texts],
-        ))
+        blockers.append(
+            _blocker(
+                Blocker.CURIOSITY_ONLY,
+                "Nurture: the customer is asking, not buying, and nothing else corroborates it yet: answer the question, make no ask.",
+                [t.item.id for t in a.texts],
+            )
+        )
     if not facts.owner_active:
-        blockers.append(_blocker(
-            Blocker.NO_OWNER,
-            f"No owner: {account.name} has no active owner; it waits in the leaders' triage list until someone is "
-            "assigned.",
-            [account.external_id],
-        ))
+        blockers.append(
+            _blocker(
+                Blocker.NO_OWNER,
+                f"No owner: {account.name} has no active owner; it waits in the leaders' triage list until someone is "
+                "assigned.",
+                [account.external_id],
+            )
+        )
     a.blockers = blockers
     a.recommendation = recommendation_for([b.code for b in blockers])
     a.no_owner = not facts.owner_active
@@ -327,14 +382,16 @@ def _score(a: Assessment, facts: AccountFacts, rules: RuleSet, as_of: dt.date) -
         "recency": (recency_share, f"newest evidence {age} day{'s' if age != 1 else ''} old"),
     }
     total_weight = sum(w.values()) or 1
-    a.components = ScoreComponents(**{
-        name: ScoreComponent(
-            points=round(share * w[name] * 100 / total_weight, 1),
-            max=round(w[name] * 100 / total_weight, 1),
-            reason=reason,
-        )
-        for name, (share, reason) in components.items()
-    })
+    a.components = ScoreComponents(
+        **{
+            name: ScoreComponent(
+                points=round(share * w[name] * 100 / total_weight, 1),
+                max=round(w[name] * 100 / total_weight, 1),
+                reason=reason,
+            )
+            for name, (share, reason) in components.items()
+        }
+    )
     a.score = max(0, min(100, round(sum(c.points for _, c in a.components.items()))))
 
 

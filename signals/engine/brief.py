@@ -35,8 +35,13 @@ ASKS = {
     "add_on": "the add-on they asked about",
     "volume_pricing": "volume pricing",
 }
-ROLE_NAMES = {"decision_maker": "decision maker", "champion": "champion", "user": "user",
-              "billing": "billing contact", "other": "contact"}
+ROLE_NAMES = {
+    "decision_maker": "decision maker",
+    "champion": "champion",
+    "user": "user",
+    "billing": "billing contact",
+    "other": "contact",
+}
 
 Statement = dict  # {"text": str, "evidence": [ids]}
 
@@ -104,18 +109,28 @@ class TemplateBriefWriter:
             for outcome in facts.verified_outcomes[:2]:
                 where = f" in {outcome.department}" if outcome.department else ""
                 goal = f", against the goal ‘{outcome.goal}’" if outcome.goal else ""
-                out.append(_s(f"Verified{where} on {_day(outcome.recorded_at)}: {outcome.title}{goal}.", outcome.external_id))
+                out.append(
+                    _s(f"Verified{where} on {_day(outcome.recorded_at)}: {outcome.title}{goal}.", outcome.external_id)
+                )
             return out
         if facts.unverified_outcomes:
             outcome = facts.unverified_outcomes[0]
-            return [_s(f"Not yet proven: ‘{outcome.title}’ ({_day(outcome.recorded_at)}) is recorded but not verified "
-                       "by the customer or by data.", outcome.external_id)]
+            return [
+                _s(
+                    f"Not yet proven: ‘{outcome.title}’ ({_day(outcome.recorded_at)}) is recorded but not verified "
+                    "by the customer or by data.",
+                    outcome.external_id,
+                )
+            ]
         goal_text = f" Their stated goal{'s are' if len(goals) > 1 else ' is'} {_quote_list(goals)}." if goals else ""
         return [_s(f"No outcome evidence on record for {facts.account.name}.{goal_text}")]
 
     def _risk_timing(self, a: Assessment, facts: AccountFacts, as_of: dt.date) -> list[Statement]:
-        out = [_s(b.message, *b.evidence) for b in a.blockers
-               if b.code not in (Blocker.NO_VALUE_PROOF, Blocker.CURIOSITY_ONLY, Blocker.NO_OWNER)]
+        out = [
+            _s(b.message, *b.evidence)
+            for b in a.blockers
+            if b.code not in (Blocker.NO_VALUE_PROOF, Blocker.CURIOSITY_ONLY, Blocker.NO_OWNER)
+        ]
         if not any(b.code == "open_support_issue" for b in a.blockers):
             open_count = len(facts.unresolved_tickets)
             if open_count:
@@ -124,7 +139,11 @@ class TemplateBriefWriter:
             else:
                 out.append(_s("No unresolved support tickets."))
         if not any(b.code == "context_conflict" for b in a.blockers):
-            out.append(_s("No request to reduce, downgrade or cancel, and no mention of alternatives, in the look-back window."))
+            out.append(
+                _s(
+                    "No request to reduce, downgrade or cancel, and no mention of alternatives, in the look-back window."
+                )
+            )
         renewal = facts.account.renewal_date
         if renewal:
             days = (renewal - as_of).days
@@ -145,9 +164,14 @@ class TemplateBriefWriter:
         other_dept = {t.department for t in a.texts if t.department}
         proof_dept = {o.department for o in facts.verified_outcomes if o.department}
         if other_dept and proof_dept and not other_dept & proof_dept:
-            out.append(_s(f"The request comes from {_quote_list(sorted(other_dept), quote=False)}; the proven value is in "
-                          f"{_quote_list(sorted(proof_dept), quote=False)}: a second department.",
-                          *[t.item.id for t in a.texts], *[o.external_id for o in facts.verified_outcomes]))
+            out.append(
+                _s(
+                    f"The request comes from {_quote_list(sorted(other_dept), quote=False)}; the proven value is in "
+                    f"{_quote_list(sorted(proof_dept), quote=False)}: a second department.",
+                    *[t.item.id for t in a.texts],
+                    *[o.external_id for o in facts.verified_outcomes],
+                )
+            )
         if not any(s.role == "decision_maker" for s in a.stakeholders):
             out.append(_s("No decision maker on record: find out who signs before any commercial step."))
         return out
@@ -162,21 +186,43 @@ class TemplateBriefWriter:
         with_whom = contact or dm or "the customer"
         rec = a.recommendation
         if rec == Recommendation.STOP:
-            return [_s(f"Do not raise an expansion. {first_blocker.message if first_blocker else ''} "
-                       "Address the relationship first.", *(first_blocker.evidence if first_blocker else []))]
+            return [
+                _s(
+                    f"Do not raise an expansion. {first_blocker.message if first_blocker else ''} "
+                    "Address the relationship first.",
+                    *(first_blocker.evidence if first_blocker else []),
+                )
+            ]
         if rec == Recommendation.WAIT:
             waits = [b for b in a.blockers if b.code in ("open_support_issue", "poor_health", "poor_timing")]
             what = "; ".join(_wait_action(b) for b in waits)
-            return [_s(f"Wait: {what}. Then talk to {with_whom} about {ask}{anchor}.",
-                       *[e for b in waits for e in b.evidence])]
+            return [
+                _s(
+                    f"Wait: {what}. Then talk to {with_whom} about {ask}{anchor}.",
+                    *[e for b in waits for e in b.evidence],
+                )
+            ]
         if rec == Recommendation.PROVE_VALUE:
-            return [_s(f"Collect or confirm outcome evidence with {with_whom} first{anchor}; make no ask until it is verified.")]
+            return [
+                _s(
+                    f"Collect or confirm outcome evidence with {with_whom} first{anchor}; make no ask until it is verified."
+                )
+            ]
         if rec == Recommendation.NURTURE:
-            return [_s(f"Answer {with_whom}'s question about {ask} helpfully, with no commercial ask; watch for a stated need.",
-                       *[t.item.id for t in a.texts[:1]])]
+            return [
+                _s(
+                    f"Answer {with_whom}'s question about {ask} helpfully, with no commercial ask; watch for a stated need.",
+                    *[t.item.id for t in a.texts[:1]],
+                )
+            ]
         who = f"{with_whom}" + (f" and {dm}" if dm and dm != with_whom else "")
-        return [_s(f"Propose a short call with {who} to scope {ask}{anchor}; review proof, timing and the message before "
-                   "anything reaches the customer.", *[i.id for i in a.signal_items[:2]])]
+        return [
+            _s(
+                f"Propose a short call with {who} to scope {ask}{anchor}; review proof, timing and the message before "
+                "anything reaches the customer.",
+                *[i.id for i in a.signal_items[:2]],
+            )
+        ]
 
 
 def _wait_action(blocker: BlockerRecord) -> str:
@@ -218,4 +264,3 @@ def cited_evidence(brief: Brief, blockers: list[BlockerRecord]) -> list[str]:
         for evidence_id in blocker.evidence:
             seen.setdefault(evidence_id, None)
     return list(seen)
-

@@ -102,10 +102,7 @@ def account_facts(
     *, account_ids: list[int] | None, as_of: dt.date, rules_for: "RulesLookup"
 ) -> dict[int, AccountFacts]:
     accounts = _in(Account.objects.select_related("owner"), "id", account_ids)
-    facts = {
-        a.pk: AccountFacts(account=a, owner_active=a.owner is not None and a.owner.is_active)
-        for a in accounts
-    }
+    facts = {a.pk: AccountFacts(account=a, owner_active=a.owner is not None and a.owner.is_active) for a in accounts}
     if not facts:
         return facts
     ids = account_ids
@@ -141,45 +138,103 @@ class RulesLookup:
         return RuleSet(merged)
 
 
-def _text_facts(facts: dict[int, AccountFacts], ids: list[int] | None, as_of: dt.date, widest: RuleSet, rules_for: RulesLookup) -> None:
+def _text_facts(
+    facts: dict[int, AccountFacts], ids: list[int] | None, as_of: dt.date, widest: RuleSet, rules_for: RulesLookup
+) -> None:
     end = day_end(as_of)
     window = max(widest.text_window_days, widest.conflict_window_days)
     start = end - dt.timedelta(days=window)
-    rows = _in(Interaction.objects, "account_id", ids).filter(
-        direction="inbound", occurred_at__gte=start, occurred_at__lt=end
-    ).filter(~Q(signal_type__in=("", "none")) | ~Q(conflict="")).select_related("contact")
+    rows = (
+        _in(Interaction.objects, "account_id", ids)
+        .filter(direction="inbound", occurred_at__gte=start, occurred_at__lt=end)
+        .filter(~Q(signal_type__in=("", "none")) | ~Q(conflict=""))
+        .select_related("contact")
+    )
     for msg in rows.only(
-        "external_id", "account_id", "text", "occurred_at", "signal_type", "intent", "conflict",
-        "contact__name", "contact__role", "contact__title", "contact__department", "source", "matched_rules",
+        "external_id",
+        "account_id",
+        "text",
+        "occurred_at",
+        "signal_type",
+        "intent",
+        "conflict",
+        "contact__name",
+        "contact__role",
+        "contact__title",
+        "contact__department",
+        "source",
+        "matched_rules",
     ):
-        _add_text(facts[msg.account_id], rules_for, end, msg.external_id, "interaction", msg.occurred_at,
-                  msg.text, msg.signal_type, msg.intent, msg.conflict, msg.contact, msg.matched_rules)
-    tickets = _in(Ticket.objects, "account_id", ids).filter(
-        opened_at__gte=start, opened_at__lt=end
-    ).filter(~Q(signal_type__in=("", "none")) | ~Q(conflict="")).select_related("contact")
+        _add_text(
+            facts[msg.account_id],
+            rules_for,
+            end,
+            msg.external_id,
+            "interaction",
+            msg.occurred_at,
+            msg.text,
+            msg.signal_type,
+            msg.intent,
+            msg.conflict,
+            msg.contact,
+            msg.matched_rules,
+        )
+    tickets = (
+        _in(Ticket.objects, "account_id", ids)
+        .filter(opened_at__gte=start, opened_at__lt=end)
+        .filter(~Q(signal_type__in=("", "none")) | ~Q(conflict=""))
+        .select_related("contact")
+    )
     for t in tickets:
-        _add_text(facts[t.account_id], rules_for, end, t.external_id, "ticket", t.opened_at,
-                  f"{t.subject}. {t.body}".strip(), t.signal_type, t.intent, t.conflict, t.contact, t.matched_rules)
+        _add_text(
+            facts[t.account_id],
+            rules_for,
+            end,
+            t.external_id,
+            "ticket",
+            t.opened_at,
+            f"{t.subject}. {t.body}".strip(),
+            t.signal_type,
+            t.intent,
+            t.conflict,
+            t.contact,
+            t.matched_rules,
+        )
 
 
-def _add_text(f: AccountFacts, rules_for: RulesLookup, end: dt.datetime, external_id: str, kind: str,
-              at: dt.datetime, text: str, signal_type: str, intent: str, conflict: str,
-              contact: Contact | None, matched_rules: list[str] | None = None) -> None:
+def _add_text(
+    f: AccountFacts,
+    rules_for: RulesLookup,
+    end: dt.datetime,
+    external_id: str,
+    kind: str,
+    at: dt.datetime,
+    text: str,
+    signal_type: str,
+    intent: str,
+    conflict: str,
+    contact: Contact | None,
+    matched_rules: list[str] | None = None,
+) -> None:
     rules = rules_for.for_account(f.account)
     item = Item(external_id, kind, at, _excerpt(text))
     if conflict and at >= end - dt.timedelta(days=rules.conflict_window_days):
         f.conflicts.append((item, conflict))
     if signal_type and signal_type != "none" and at >= end - dt.timedelta(days=rules.text_window_days):
-        f.texts.append(TextSignal(
-            item=item, signal_type=signal_type, intent=intent or "curious",
-            contact_id=contact.pk if contact else None,
-            contact_name=contact.name if contact else "",
-            contact_role=contact.role if contact else "",
-            contact_title=contact.title if contact else "",
-            department=contact.department if contact else "",
-            text=text,
-            matched_rules=list(matched_rules or []),
-        ))
+        f.texts.append(
+            TextSignal(
+                item=item,
+                signal_type=signal_type,
+                intent=intent or "curious",
+                contact_id=contact.pk if contact else None,
+                contact_name=contact.name if contact else "",
+                contact_role=contact.role if contact else "",
+                contact_title=contact.title if contact else "",
+                department=contact.department if contact else "",
+                text=text,
+                matched_rules=list(matched_rules or []),
+            )
+        )
 
 
 def _excerpt(text: str, limit: int = 160) -> str:
@@ -189,14 +244,18 @@ def _excerpt(text: str, limit: int = 160) -> str:
 
 def _ticket_facts(facts: dict[int, AccountFacts], ids: list[int] | None, as_of: dt.date) -> None:
     end = day_end(as_of)
-    rows = _in(Ticket.objects, "account_id", ids).filter(
-        status__in=UNRESOLVED_TICKET_STATUSES, opened_at__lt=end
-    ).only("external_id", "account_id", "subject", "status", "priority", "opened_at")
+    rows = (
+        _in(Ticket.objects, "account_id", ids)
+        .filter(status__in=UNRESOLVED_TICKET_STATUSES, opened_at__lt=end)
+        .only("external_id", "account_id", "subject", "status", "priority", "opened_at")
+    )
     for ticket in rows.order_by("opened_at"):
         facts[ticket.account_id].unresolved_tickets.append(ticket)
 
 
-def _outcome_facts(facts: dict[int, AccountFacts], ids: list[int] | None, as_of: dt.date, widest: RuleSet, rules_for: RulesLookup) -> None:
+def _outcome_facts(
+    facts: dict[int, AccountFacts], ids: list[int] | None, as_of: dt.date, widest: RuleSet, rules_for: RulesLookup
+) -> None:
     end = day_end(as_of)
     start = end - dt.timedelta(days=widest.value_proof_days)
     rows = _in(Outcome.objects, "account_id", ids).filter(recorded_at__gte=start, recorded_at__lt=end)
@@ -208,7 +267,9 @@ def _outcome_facts(facts: dict[int, AccountFacts], ids: list[int] | None, as_of:
         (f.verified_outcomes if outcome.verified else f.unverified_outcomes).append(outcome)
 
 
-def _latest_usage_facts(facts: dict[int, AccountFacts], ids: list[int] | None, as_of: dt.date, rules_for: RulesLookup) -> None:
+def _latest_usage_facts(
+    facts: dict[int, AccountFacts], ids: list[int] | None, as_of: dt.date, rules_for: RulesLookup
+) -> None:
     """Seats used against seats purchased, and any metric against its limit, on the latest day."""
     start = as_of - dt.timedelta(days=LATEST_LOOKBACK_DAYS - 1)
     table = UsageDaily._meta.db_table
@@ -239,12 +300,20 @@ def _latest_usage_facts(facts: dict[int, AccountFacts], ids: list[int] | None, a
                 share = value / limit
                 if share >= rules.capacity_threshold:
                     where = f" ({department})" if department else ""
-                    f.usage.append(UsageSignal(
-                        "capacity", "capacity",
-                        Item(f"usage:{metric}:{day.isoformat()}", "usage", day,
-                             f"{_metric_name(metric)}{where} at {value:,.0f} of a {limit:,.0f} limit ({share:.0%}) on {day:%-d %b}"),
-                        department, {"metric": metric, "value": value, "limit": limit, "share": share},
-                    ))
+                    f.usage.append(
+                        UsageSignal(
+                            "capacity",
+                            "capacity",
+                            Item(
+                                f"usage:{metric}:{day.isoformat()}",
+                                "usage",
+                                day,
+                                f"{_metric_name(metric)}{where} at {value:,.0f} of a {limit:,.0f} limit ({share:.0%}) on {day:%-d %b}",
+                            ),
+                            department,
+                            {"metric": metric, "value": value, "limit": limit, "share": share},
+                        )
+                    )
     for account_id, readings in seats.items():
         f = facts[account_id]
         purchased = f.account.seats_purchased
@@ -254,12 +323,20 @@ def _latest_usage_facts(facts: dict[int, AccountFacts], ids: list[int] | None, a
         used = sum(value for day, value, _ in readings if day == latest)
         share = used / purchased
         if share >= rules_for.for_account(f.account).seats_threshold:
-            f.usage.append(UsageSignal(
-                "seats", "seats",
-                Item(f"usage:seats_used:{latest.isoformat()}", "usage", latest,
-                     f"{used:,.0f} of {purchased:,} purchased seats in use ({share:.0%}) on {latest:%-d %b}"),
-                "", {"used": used, "purchased": purchased, "share": share},
-            ))
+            f.usage.append(
+                UsageSignal(
+                    "seats",
+                    "seats",
+                    Item(
+                        f"usage:seats_used:{latest.isoformat()}",
+                        "usage",
+                        latest,
+                        f"{used:,.0f} of {purchased:,} purchased seats in use ({share:.0%}) on {latest:%-d %b}",
+                    ),
+                    "",
+                    {"used": used, "purchased": purchased, "share": share},
+                )
+            )
 
 
 CROSSING_LOOKBACK_DAYS = 365
@@ -276,8 +353,10 @@ def _crossing_facts(facts: dict[int, AccountFacts], as_of: dt.date, rules_for: "
     account_ids = sorted({f.account.pk for f, _ in wanted})
     metrics = sorted({"seats_used"} | {u.numbers["metric"] for _, u in wanted if u.code == "capacity"})
     rows = UsageDaily.objects.filter(
-        account_id__in=account_ids, metric__in=metrics,
-        date__gt=as_of - dt.timedelta(days=CROSSING_LOOKBACK_DAYS), date__lte=as_of,
+        account_id__in=account_ids,
+        metric__in=metrics,
+        date__gt=as_of - dt.timedelta(days=CROSSING_LOOKBACK_DAYS),
+        date__lte=as_of,
     ).values_list("account_id", "metric", "department", "date", "value", "limit")
     seats: dict[int, dict[dt.date, float]] = defaultdict(lambda: defaultdict(float))
     capacity: dict[tuple[int, str, str], dict[dt.date, float]] = defaultdict(dict)
@@ -345,22 +424,40 @@ def _trend_facts(facts: dict[int, AccountFacts], ids: list[int] | None, as_of: d
         last_day = weeks[0][1]
         item_id = f"usage:{metric}:{last_day.isoformat()}"
         if change >= rules.growth_threshold and rising >= (TREND_WEEKS - 1) // 2 + 1:
-            f.usage.append(UsageSignal(
-                "scale", "growth",
-                Item(item_id, "usage", last_day,
-                     f"{_metric_name(metric)} up {change:.0%} over 8 weeks (weekly average {first:,.0f} → {last:,.0f}), rising {rising} of 7 weeks"),
-                "", {"metric": metric, "change": change, "rising": rising, "weekly": values},
-            ))
+            f.usage.append(
+                UsageSignal(
+                    "scale",
+                    "growth",
+                    Item(
+                        item_id,
+                        "usage",
+                        last_day,
+                        f"{_metric_name(metric)} up {change:.0%} over 8 weeks (weekly average {first:,.0f} → {last:,.0f}), rising {rising} of 7 weeks",
+                    ),
+                    "",
+                    {"metric": metric, "change": change, "rising": rising, "weekly": values},
+                )
+            )
         elif metric in DECLINE_METRICS and change <= -rules.decline_threshold:
-            f.declines.append(UsageSignal(
-                "", "decline",
-                Item(item_id, "usage", last_day,
-                     f"{_metric_name(metric)} down {-change:.0%} over 8 weeks (weekly average {first:,.0f} → {last:,.0f})"),
-                "", {"metric": metric, "change": change, "weekly": values},
-            ))
+            f.declines.append(
+                UsageSignal(
+                    "",
+                    "decline",
+                    Item(
+                        item_id,
+                        "usage",
+                        last_day,
+                        f"{_metric_name(metric)} down {-change:.0%} over 8 weeks (weekly average {first:,.0f} → {last:,.0f})",
+                    ),
+                    "",
+                    {"metric": metric, "change": change, "weekly": values},
+                )
+            )
 
 
-def _new_department_facts(facts: dict[int, AccountFacts], ids: list[int] | None, as_of: dt.date, widest: RuleSet, rules_for: RulesLookup) -> None:
+def _new_department_facts(
+    facts: dict[int, AccountFacts], ids: list[int] | None, as_of: dt.date, widest: RuleSet, rules_for: RulesLookup
+) -> None:
     qs = _in(UsageDaily.objects, "account_id", ids).filter(date__lte=as_of)
     firsts = qs.values("account_id", "department").annotate(first=Min("date"))
     by_account: dict[int, list[tuple[str, dt.date]]] = defaultdict(list)
@@ -379,9 +476,12 @@ def _new_department_facts(facts: dict[int, AccountFacts], ids: list[int] | None,
                 wanted[(account_id, department)] = first
     if not wanted:
         return
-    rows = _in(UsageDaily.objects, "account_id", sorted({a for a, _ in wanted})).filter(
-        date__gte=earliest_new, date__lte=as_of
-    ).exclude(department="").values("account_id", "department", "date", "metric", "value")
+    rows = (
+        _in(UsageDaily.objects, "account_id", sorted({a for a, _ in wanted}))
+        .filter(date__gte=earliest_new, date__lte=as_of)
+        .exclude(department="")
+        .values("account_id", "department", "date", "metric", "value")
+    )
     first_metrics: dict[tuple[int, str], list[str]] = defaultdict(list)
     latest: dict[tuple[int, str], tuple[dt.date, float]] = {}
     for reading in rows:
@@ -398,15 +498,25 @@ def _new_department_facts(facts: dict[int, AccountFacts], ids: list[int] | None,
         metric = "active_users" if "active_users" in metrics else (metrics[0] if metrics else "active_users")
         users = latest.get((account_id, department))
         users_text = f"; {users[1]:,.0f} active users on {users[0]:%-d %b}" if users else ""
-        f.usage.append(UsageSignal(
-            "scale", "new_department",
-            Item(f"usage:{metric}:{first.isoformat()}", "usage", first,
-                 f"{department} started using the product on {first:%-d %b}{users_text}"),
-            department, {"first": first.isoformat()},
-        ))
+        f.usage.append(
+            UsageSignal(
+                "scale",
+                "new_department",
+                Item(
+                    f"usage:{metric}:{first.isoformat()}",
+                    "usage",
+                    first,
+                    f"{department} started using the product on {first:%-d %b}{users_text}",
+                ),
+                department,
+                {"first": first.isoformat()},
+            )
+        )
 
 
-def _stakeholder_facts(facts: dict[int, AccountFacts], ids: list[int] | None, as_of: dt.date, widest: RuleSet, rules_for: RulesLookup) -> None:
+def _stakeholder_facts(
+    facts: dict[int, AccountFacts], ids: list[int] | None, as_of: dt.date, widest: RuleSet, rules_for: RulesLookup
+) -> None:
     """Decision makers and champions, with when they first and last wrote to us."""
     end = day_end(as_of)
     contacts = _in(Contact.objects, "account_id", ids).filter(active=True, role__in=LEADER_ROLES)

@@ -6,79 +6,223 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PhraseRule',
+            name="PhraseRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('inserted_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('name', models.CharField(max_length=80, unique=True)),
-                ('pattern', models.TextField(help_text='A case-insensitive regular expression.')),
-                ('kind', models.CharField(choices=[('signal', 'Signal (points to a signal type)'), ('conflict', 'Conflict (reduce, downgrade, cancel, alternatives)'), ('negation', 'Negation (suppresses a signal)'), ('buying_cue', 'Buying cue (concrete need)'), ('curious_cue', 'Curious cue (exploring)')], max_length=20)),
-                ('signal_type', models.CharField(blank=True, choices=[('seats', 'Seats'), ('capacity', 'Capacity'), ('tier_upgrade', 'Tier upgrade'), ('scale', 'Scale'), ('cross_sell', 'Cross-sell'), ('add_on', 'Add-on'), ('volume_pricing', 'Volume pricing')], max_length=20)),
-                ('conflict', models.CharField(blank=True, choices=[('reduce', 'Reduce'), ('downgrade', 'Downgrade'), ('cancel', 'Cancel'), ('alternatives', 'Evaluating alternatives')], max_length=20)),
-                ('weight', models.FloatField(default=1.0)),
-                ('active', models.BooleanField(default=True)),
-                ('note', models.CharField(blank=True, max_length=300)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("inserted_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("name", models.CharField(max_length=80, unique=True)),
+                ("pattern", models.TextField(help_text="A case-insensitive regular expression.")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("signal", "Signal (points to a signal type)"),
+                            ("conflict", "Conflict (reduce, downgrade, cancel, alternatives)"),
+                            ("negation", "Negation (suppresses a signal)"),
+                            ("buying_cue", "Buying cue (concrete need)"),
+                            ("curious_cue", "Curious cue (exploring)"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "signal_type",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("seats", "Seats"),
+                            ("capacity", "Capacity"),
+                            ("tier_upgrade", "Tier upgrade"),
+                            ("scale", "Scale"),
+                            ("cross_sell", "Cross-sell"),
+                            ("add_on", "Add-on"),
+                            ("volume_pricing", "Volume pricing"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "conflict",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("reduce", "Reduce"),
+                            ("downgrade", "Downgrade"),
+                            ("cancel", "Cancel"),
+                            ("alternatives", "Evaluating alternatives"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("weight", models.FloatField(default=1.0)),
+                ("active", models.BooleanField(default=True)),
+                ("note", models.CharField(blank=True, max_length=300)),
             ],
             options={
-                'ordering': ['kind', 'name'],
+                "ordering": ["kind", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Rule',
+            name="Rule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('inserted_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('key', models.CharField(choices=[('text_window_days', 'text_window_days'), ('value_proof_days', 'value_proof_days'), ('conflict_window_days', 'conflict_window_days'), ('ticket_block_age_days', 'ticket_block_age_days'), ('blocking_priorities', 'blocking_priorities'), ('rejection_cooldown_days', 'rejection_cooldown_days'), ('outreach_cooldown_days', 'outreach_cooldown_days'), ('seats_threshold', 'seats_threshold'), ('capacity_threshold', 'capacity_threshold'), ('growth_threshold', 'growth_threshold'), ('new_department_days', 'new_department_days'), ('decline_threshold', 'decline_threshold'), ('renewal_window_days', 'renewal_window_days'), ('weight_intent', 'weight_intent'), ('weight_corroboration', 'weight_corroboration'), ('weight_value', 'weight_value'), ('weight_stakeholder', 'weight_stakeholder'), ('weight_recency', 'weight_recency')], max_length=50)),
-                ('segment', models.CharField(blank=True, help_text='Leave empty for the default; a segment overrides it for that segment.', max_length=50)),
-                ('value', models.CharField(max_length=200)),
-                ('note', models.CharField(blank=True, help_text='Why this value (for the next admin).', max_length=300)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("inserted_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "key",
+                    models.CharField(
+                        choices=[
+                            ("text_window_days", "text_window_days"),
+                            ("value_proof_days", "value_proof_days"),
+                            ("conflict_window_days", "conflict_window_days"),
+                            ("ticket_block_age_days", "ticket_block_age_days"),
+                            ("blocking_priorities", "blocking_priorities"),
+                            ("rejection_cooldown_days", "rejection_cooldown_days"),
+                            ("outreach_cooldown_days", "outreach_cooldown_days"),
+                            ("seats_threshold", "seats_threshold"),
+                            ("capacity_threshold", "capacity_threshold"),
+                            ("growth_threshold", "growth_threshold"),
+                            ("new_department_days", "new_department_days"),
+                            ("decline_threshold", "decline_threshold"),
+                            ("renewal_window_days", "renewal_window_days"),
+                            ("weight_intent", "weight_intent"),
+                            ("weight_corroboration", "weight_corroboration"),
+                            ("weight_value", "weight_value"),
+                            ("weight_stakeholder", "weight_stakeholder"),
+                            ("weight_recency", "weight_recency"),
+                        ],
+                        max_length=50,
+                    ),
+                ),
+                (
+                    "segment",
+                    models.CharField(
+                        blank=True,
+                        help_text="Leave empty for the default; a segment overrides it for that segment.",
+                        max_length=50,
+                    ),
+                ),
+                ("value", models.CharField(max_length=200)),
+                (
+                    "note",
+                    models.CharField(blank=True, help_text="Why this value (for the next admin).", max_length=300),
+                ),
             ],
             options={
-                'ordering': ['key', 'segment'],
-                'constraints': [models.UniqueConstraint(fields=('key', 'segment'), name='rule_key_segment')],
+                "ordering": ["key", "segment"],
+                "constraints": [models.UniqueConstraint(fields=("key", "segment"), name="rule_key_segment")],
             },
         ),
         migrations.CreateModel(
-            name='Candidate',
+            name="Candidate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('inserted_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('signal_type', models.CharField(choices=[('seats', 'Seats'), ('capacity', 'Capacity'), ('tier_upgrade', 'Tier upgrade'), ('scale', 'Scale'), ('cross_sell', 'Cross-sell'), ('add_on', 'Add-on'), ('volume_pricing', 'Volume pricing')], max_length=20)),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('approved', 'Approved'), ('rejected', 'Rejected'), ('deferred', 'Deferred'), ('expired', 'Expired')], default='pending', max_length=10)),
-                ('intent', models.CharField(choices=[('buying', 'Buying'), ('curious', 'Curious'), ('inferred', 'Inferred')], max_length=10)),
-                ('score', models.PositiveSmallIntegerField(default=0)),
-                ('score_components', models.JSONField(default=dict)),
-                ('recommendation', models.CharField(choices=[('stop', 'Stop'), ('wait', 'Wait'), ('prove_value', 'Prove value'), ('nurture', 'Nurture'), ('pursue', 'Pursue')], max_length=12)),
-                ('blockers', models.JSONField(default=list, help_text='[{code, message, evidence: [ids]}]')),
-                ('no_owner', models.BooleanField(default=False)),
-                ('evidence', models.JSONField(default=list, help_text='Ids of every evidence item the brief relies on.')),
-                ('brief', models.JSONField(default=dict)),
-                ('latest_evidence_at', models.DateTimeField(blank=True, null=True)),
-                ('first_detected_on', models.DateField()),
-                ('scored_on', models.DateField(help_text='The as-of day of the last scoring run.')),
-                ('defer_until', models.DateField(blank=True, null=True)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='candidates', to='accounts.account')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("inserted_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "signal_type",
+                    models.CharField(
+                        choices=[
+                            ("seats", "Seats"),
+                            ("capacity", "Capacity"),
+                            ("tier_upgrade", "Tier upgrade"),
+                            ("scale", "Scale"),
+                            ("cross_sell", "Cross-sell"),
+                            ("add_on", "Add-on"),
+                            ("volume_pricing", "Volume pricing"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("approved", "Approved"),
+                            ("rejected", "Rejected"),
+                            ("deferred", "Deferred"),
+                            ("expired", "Expired"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "intent",
+                    models.CharField(
+                        choices=[("buying", "Buying"), ("curious", "Curious"), ("inferred", "Inferred")], max_length=10
+                    ),
+                ),
+                ("score", models.PositiveSmallIntegerField(default=0)),
+                ("score_components", models.JSONField(default=dict)),
+                (
+                    "recommendation",
+                    models.CharField(
+                        choices=[
+                            ("stop", "Stop"),
+                            ("wait", "Wait"),
+                            ("prove_value", "Prove value"),
+                            ("nurture", "Nurture"),
+                            ("pursue", "Pursue"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("blockers", models.JSONField(default=list, help_text="[{code, message, evidence: [ids]}]")),
+                ("no_owner", models.BooleanField(default=False)),
+                (
+                    "evidence",
+                    models.JSONField(default=list, help_text="Ids of every evidence item the brief relies on."),
+                ),
+                ("brief", models.JSONField(default=dict)),
+                ("latest_evidence_at", models.DateTimeField(blank=True, null=True)),
+                ("first_detected_on", models.DateField()),
+                ("scored_on", models.DateField(help_text="The as-of day of the last scoring run.")),
+                ("defer_until", models.DateField(blank=True, null=True)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="candidates", to="accounts.account"
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-score', 'pk'],
-                'indexes': [models.Index(fields=['status', 'recommendation', '-score'], name='candidate_queue'), models.Index(fields=['account', 'signal_type', 'status'], name='candidate_account_type'), models.Index(fields=['status', 'defer_until'], name='candidate_defer')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('status__in', ('pending', 'deferred'))), fields=('account', 'signal_type'), name='candidate_one_open_per_account_type')],
+                "ordering": ["-score", "pk"],
+                "indexes": [
+                    models.Index(fields=["status", "recommendation", "-score"], name="candidate_queue"),
+                    models.Index(fields=["account", "signal_type", "status"], name="candidate_account_type"),
+                    models.Index(fields=["status", "defer_until"], name="candidate_defer"),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("status__in", ("pending", "deferred"))),
+                        fields=("account", "signal_type"),
+                        name="candidate_one_open_per_account_type",
+                    )
+                ],
             },
         ),
     ]

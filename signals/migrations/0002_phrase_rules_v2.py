@@ -9,7 +9,7 @@ from django.db import migrations
 
 FIRST_RELEASE_PATTERNS = {
     "seats.more_seats": "\\b(?:more|additional|extra|\\d+\\s+(?:more|additional|extra|another|new))\\s+(?:user\\s+)?(?:seats?|licen[cs]es?|users?|logins?|user accounts?|named users)\\b|\\banother\\s+\\d+\\b(?!\\s*(?:gb|tb|k\\b|m\\b|calls|credits|records|contacts|hours))",
-    "neg.package_other_sense": "\\b(?:npm|python|pip|delivery|software)\\s+package\\b|\\bpackage (?:tracking|delivery)\\b|\\b(?:browser|chrome|jira|outlook|firefox|excel)\\s+add[- ]?on\\b|\\badd[- ]?on for (?:jira|chrome|outlook|excel|firefox)\\b|\\bpackage\\b.{0,30}\\b(?:python|environment|dependency|pin)\\b"
+    "neg.package_other_sense": "\\b(?:npm|python|pip|delivery|software)\\s+package\\b|\\bpackage (?:tracking|delivery)\\b|\\b(?:browser|chrome|jira|outlook|firefox|excel)\\s+add[- ]?on\\b|\\badd[- ]?on for (?:jira|chrome|outlook|excel|firefox)\\b|\\bpackage\\b.{0,30}\\b(?:python|environment|dependency|pin)\\b",
 }
 
 
@@ -23,8 +23,14 @@ def forwards(apps, schema_editor):
     for spec in DEFAULT_PHRASE_RULES:
         rule = stored.get(spec.name)
         if rule is None:
-            PhraseRule.objects.create(name=spec.name, pattern=spec.pattern, kind=spec.kind,
-                                      signal_type=spec.signal_type, conflict=spec.conflict, weight=spec.weight)
+            PhraseRule.objects.create(
+                name=spec.name,
+                pattern=spec.pattern,
+                kind=spec.kind,
+                signal_type=spec.signal_type,
+                conflict=spec.conflict,
+                weight=spec.weight,
+            )
         elif FIRST_RELEASE_PATTERNS.get(spec.name) == rule.pattern:
             rule.pattern = spec.pattern
             rule.save(update_fields=["pattern"])

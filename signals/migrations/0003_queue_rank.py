@@ -13,30 +13,29 @@ def fill_queue_rank(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('signals', '0002_phrase_rules_v2'),
+        ("accounts", "0001_initial"),
+        ("signals", "0002_phrase_rules_v2"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='candidate',
-            name='candidate_queue',
+            model_name="candidate",
+            name="candidate_queue",
         ),
         migrations.AddField(
-            model_name='candidate',
-            name='queue_rank',
-            field=models.PositiveSmallIntegerField(default=0, help_text='Position of the recommendation in the queue.'),
+            model_name="candidate",
+            name="queue_rank",
+            field=models.PositiveSmallIntegerField(default=0, help_text="Position of the recommendation in the queue."),
         ),
         migrations.AddIndex(
-            model_name='candidate',
-            index=models.Index(fields=['status', 'queue_rank', '-score', '-id'], name='candidate_queue_rank'),
+            model_name="candidate",
+            index=models.Index(fields=["status", "queue_rank", "-score", "-id"], name="candidate_queue_rank"),
         ),
         migrations.AddIndex(
-            model_name='candidate',
-            index=models.Index(fields=['status', 'recommendation'], name='candidate_status_rec'),
+            model_name="candidate",
+            index=models.Index(fields=["status", "recommendation"], name="candidate_status_rec"),
         ),
         migrations.RunPython(fill_queue_rank, migrations.RunPython.noop),
     ]

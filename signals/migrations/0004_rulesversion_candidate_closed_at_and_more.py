@@ -10,59 +10,99 @@ def closed_at_from_history(apps, schema_editor):  # type: ignore[no-untyped-def]
     Candidate = apps.get_model("signals", "Candidate")
     from django.db.models import F
 
-    Candidate.objects.filter(status__in=("approved", "rejected"), closed_at__isnull=True).update(closed_at=F("decided_at"))
+    Candidate.objects.filter(status__in=("approved", "rejected"), closed_at__isnull=True).update(
+        closed_at=F("decided_at")
+    )
     Candidate.objects.filter(status="expired", closed_at__isnull=True).update(closed_at=F("updated_at"))
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('signals', '0003_queue_rank'),
+        ("signals", "0003_queue_rank"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RulesVersion',
+            name="RulesVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('digest', models.CharField(max_length=64, unique=True)),
-                ('values', models.JSONField(help_text="{segment or '': {rule key: value}}")),
-                ('classifier', models.CharField(blank=True, help_text='Phrase rules and corpus fingerprint.', max_length=64)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("digest", models.CharField(max_length=64, unique=True)),
+                ("values", models.JSONField(help_text="{segment or '': {rule key: value}}")),
+                (
+                    "classifier",
+                    models.CharField(blank=True, help_text="Phrase rules and corpus fingerprint.", max_length=64),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.AddField(
-            model_name='candidate',
-            name='closed_at',
-            field=models.DateTimeField(blank=True, help_text='When it left the open set (approved, rejected or expired).', null=True),
+            model_name="candidate",
+            name="closed_at",
+            field=models.DateTimeField(
+                blank=True, help_text="When it left the open set (approved, rejected or expired).", null=True
+            ),
         ),
         migrations.AddField(
-            model_name='candidate',
-            name='review_facts',
-            field=models.JSONField(default=dict, help_text='What the engine checked: the review-quality parts as facts.'),
+            model_name="candidate",
+            name="review_facts",
+            field=models.JSONField(
+                default=dict, help_text="What the engine checked: the review-quality parts as facts."
+            ),
         ),
         migrations.AddField(
-            model_name='candidate',
-            name='triggers',
-            field=models.JSONField(default=list, help_text="The items that make the signal (docs/engine.md, A candidate's life)."),
+            model_name="candidate",
+            name="triggers",
+            field=models.JSONField(
+                default=list, help_text="The items that make the signal (docs/engine.md, A candidate's life)."
+            ),
         ),
         migrations.AlterField(
-            model_name='candidate',
-            name='blockers',
-            field=models.JSONField(default=list, help_text='[{code, message, evidence: [ids], params}]'),
+            model_name="candidate",
+            name="blockers",
+            field=models.JSONField(default=list, help_text="[{code, message, evidence: [ids], params}]"),
         ),
         migrations.AlterField(
-            model_name='rule',
-            name='key',
-            field=models.CharField(choices=[('text_window_days', 'text_window_days'), ('value_proof_days', 'value_proof_days'), ('conflict_window_days', 'conflict_window_days'), ('ticket_block_age_days', 'ticket_block_age_days'), ('blocking_priorities', 'blocking_priorities'), ('rejection_cooldown_days', 'rejection_cooldown_days'), ('outreach_cooldown_days', 'outreach_cooldown_days'), ('follow_up_window_days', 'follow_up_window_days'), ('follow_up_max_arr_multiple', 'follow_up_max_arr_multiple'), ('seats_threshold', 'seats_threshold'), ('capacity_threshold', 'capacity_threshold'), ('growth_threshold', 'growth_threshold'), ('new_department_days', 'new_department_days'), ('decline_threshold', 'decline_threshold'), ('renewal_window_days', 'renewal_window_days'), ('weight_intent', 'weight_intent'), ('weight_corroboration', 'weight_corroboration'), ('weight_value', 'weight_value'), ('weight_stakeholder', 'weight_stakeholder'), ('weight_recency', 'weight_recency')], max_length=50),
+            model_name="rule",
+            name="key",
+            field=models.CharField(
+                choices=[
+                    ("text_window_days", "text_window_days"),
+                    ("value_proof_days", "value_proof_days"),
+                    ("conflict_window_days", "conflict_window_days"),
+                    ("ticket_block_age_days", "ticket_block_age_days"),
+                    ("blocking_priorities", "blocking_priorities"),
+                    ("rejection_cooldown_days", "rejection_cooldown_days"),
+                    ("outreach_cooldown_days", "outreach_cooldown_days"),
+                    ("follow_up_window_days", "follow_up_window_days"),
+                    ("follow_up_max_arr_multiple", "follow_up_max_arr_multiple"),
+                    ("seats_threshold", "seats_threshold"),
+                    ("capacity_threshold", "capacity_threshold"),
+                    ("growth_threshold", "growth_threshold"),
+                    ("new_department_days", "new_department_days"),
+                    ("decline_threshold", "decline_threshold"),
+                    ("renewal_window_days", "renewal_window_days"),
+                    ("weight_intent", "weight_intent"),
+                    ("weight_corroboration", "weight_corroboration"),
+                    ("weight_value", "weight_value"),
+                    ("weight_stakeholder", "weight_stakeholder"),
+                    ("weight_recency", "weight_recency"),
+                ],
+                max_length=50,
+            ),
         ),
         migrations.AddField(
-            model_name='candidate',
-            name='rules_version',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='signals.rulesversion'),
+            model_name="candidate",
+            name="rules_version",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="signals.rulesversion",
+            ),
         ),
         migrations.RunPython(closed_at_from_history, migrations.RunPython.noop),
     ]

@@ -6,66 +6,178 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('signals', '0004_rulesversion_candidate_closed_at_and_more'),
+        ("signals", "0004_rulesversion_candidate_closed_at_and_more"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ClassifierFeedback',
+            name="ClassifierFeedback",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('inserted_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('evidence_id', models.CharField(help_text='The message or ticket id.', max_length=200)),
-                ('text', models.TextField()),
-                ('predicted_type', models.CharField(choices=[('seats', 'Seats'), ('capacity', 'Capacity'), ('tier_upgrade', 'Tier upgrade'), ('scale', 'Scale'), ('cross_sell', 'Cross-sell'), ('add_on', 'Add-on'), ('volume_pricing', 'Volume pricing')], max_length=20)),
-                ('predicted_intent', models.CharField(blank=True, max_length=10)),
-                ('matched_rules', models.JSONField(blank=True, default=list)),
-                ('model_version', models.CharField(blank=True, max_length=32)),
-                ('status', models.CharField(choices=[('pending', 'Waiting for an admin'), ('confirmed', 'Confirmed (in the feedback corpus)'), ('dismissed', 'Dismissed')], default='pending', max_length=10)),
-                ('label_type', models.CharField(blank=True, choices=[('seats', 'Seats'), ('capacity', 'Capacity'), ('tier_upgrade', 'Tier upgrade'), ('scale', 'Scale'), ('cross_sell', 'Cross-sell'), ('add_on', 'Add-on'), ('volume_pricing', 'Volume pricing'), ('none', 'None (not an expansion signal)')], help_text='The correct signal type; none when it is not an expansion signal.', max_length=20)),
-                ('label_intent', models.CharField(blank=True, choices=[('buying', 'Buying'), ('curious', 'Curious'), ('none', 'None')], max_length=10)),
-                ('label_conflict', models.CharField(blank=True, choices=[('reduce', 'Reduce'), ('downgrade', 'Downgrade'), ('cancel', 'Cancel'), ('alternatives', 'Evaluating alternatives')], max_length=20)),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True)),
-                ('candidate', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='feedback', to='signals.candidate')),
-                ('confirmed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('reported_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("inserted_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("evidence_id", models.CharField(help_text="The message or ticket id.", max_length=200)),
+                ("text", models.TextField()),
+                (
+                    "predicted_type",
+                    models.CharField(
+                        choices=[
+                            ("seats", "Seats"),
+                            ("capacity", "Capacity"),
+                            ("tier_upgrade", "Tier upgrade"),
+                            ("scale", "Scale"),
+                            ("cross_sell", "Cross-sell"),
+                            ("add_on", "Add-on"),
+                            ("volume_pricing", "Volume pricing"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("predicted_intent", models.CharField(blank=True, max_length=10)),
+                ("matched_rules", models.JSONField(blank=True, default=list)),
+                ("model_version", models.CharField(blank=True, max_length=32)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting for an admin"),
+                            ("confirmed", "Confirmed (in the feedback corpus)"),
+                            ("dismissed", "Dismissed"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "label_type",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("seats", "Seats"),
+                            ("capacity", "Capacity"),
+                            ("tier_upgrade", "Tier upgrade"),
+                            ("scale", "Scale"),
+                            ("cross_sell", "Cross-sell"),
+                            ("add_on", "Add-on"),
+                            ("volume_pricing", "Volume pricing"),
+                            ("none", "None (not an expansion signal)"),
+                        ],
+                        help_text="The correct signal type; none when it is not an expansion signal.",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "label_intent",
+                    models.CharField(
+                        blank=True,
+                        choices=[("buying", "Buying"), ("curious", "Curious"), ("none", "None")],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "label_conflict",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("reduce", "Reduce"),
+                            ("downgrade", "Downgrade"),
+                            ("cancel", "Cancel"),
+                            ("alternatives", "Evaluating alternatives"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("confirmed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "candidate",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="feedback", to="signals.candidate"
+                    ),
+                ),
+                (
+                    "confirmed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "reported_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-inserted_at', '-pk'],
+                "ordering": ["-inserted_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='ClassifierModel',
+            name="ClassifierModel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.CharField(max_length=32, unique=True)),
-                ('evaluation', models.JSONField(default=dict, help_text='Held-out writers: precision, recall, type, intent.')),
-                ('baseline', models.JSONField(default=dict, help_text='The model it was compared with, on the same writers.')),
-                ('status', models.CharField(choices=[('active', 'Active'), ('inactive', 'Inactive (replaced or rolled back)'), ('refused', 'Refused (evaluated worse than the active model)')], max_length=10)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('activated_at', models.DateTimeField(blank=True, null=True)),
-                ('note', models.CharField(blank=True, max_length=300)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('feedback', models.ManyToManyField(blank=True, related_name='models', to='signals.classifierfeedback')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("version", models.CharField(max_length=32, unique=True)),
+                (
+                    "evaluation",
+                    models.JSONField(default=dict, help_text="Held-out writers: precision, recall, type, intent."),
+                ),
+                (
+                    "baseline",
+                    models.JSONField(default=dict, help_text="The model it was compared with, on the same writers."),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "Active"),
+                            ("inactive", "Inactive (replaced or rolled back)"),
+                            ("refused", "Refused (evaluated worse than the active model)"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("activated_at", models.DateTimeField(blank=True, null=True)),
+                ("note", models.CharField(blank=True, max_length=300)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "feedback",
+                    models.ManyToManyField(blank=True, related_name="models", to="signals.classifierfeedback"),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.AddIndex(
-            model_name='classifierfeedback',
-            index=models.Index(fields=['status', '-inserted_at'], name='feedback_status_time'),
+            model_name="classifierfeedback",
+            index=models.Index(fields=["status", "-inserted_at"], name="feedback_status_time"),
         ),
         migrations.AddConstraint(
-            model_name='classifierfeedback',
-            constraint=models.UniqueConstraint(fields=('candidate', 'evidence_id'), name='feedback_once_per_text'),
+            model_name="classifierfeedback",
+            constraint=models.UniqueConstraint(fields=("candidate", "evidence_id"), name="feedback_once_per_text"),
         ),
         migrations.AddConstraint(
-            model_name='classifiermodel',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'active')), fields=('status',), name='classifier_one_active'),
+            model_name="classifiermodel",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "active")), fields=("status",), name="classifier_one_active"
+            ),
         ),
     ]

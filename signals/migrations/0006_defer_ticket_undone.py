@@ -5,16 +5,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_interaction_matched_rules_ticket_matched_rules'),
-        ('signals', '0005_classifierfeedback_classifiermodel_and_more'),
+        ("accounts", "0002_interaction_matched_rules_ticket_matched_rules"),
+        ("signals", "0005_classifierfeedback_classifiermodel_and_more"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='candidate',
-            name='defer_ticket',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='accounts.ticket'),
+            model_name="candidate",
+            name="defer_ticket",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="accounts.ticket",
+            ),
         ),
     ]

@@ -11,7 +11,7 @@ ADDED = [
         "kind": "signal",
         "signal_type": "capacity",
         "conflict": "",
-        "weight": 1.0
+        "weight": 1.0,
     },
     {
         "name": "capacity.rate_needed",
@@ -19,7 +19,7 @@ ADDED = [
         "kind": "signal",
         "signal_type": "capacity",
         "conflict": "",
-        "weight": 0.8
+        "weight": 0.8,
     },
     {
         "name": "capacity.over_the_limit",
@@ -27,7 +27,7 @@ ADDED = [
         "kind": "signal",
         "signal_type": "capacity",
         "conflict": "",
-        "weight": 0.8
+        "weight": 0.8,
     },
     {
         "name": "tier.move_to_plan",
@@ -35,7 +35,7 @@ ADDED = [
         "kind": "signal",
         "signal_type": "tier_upgrade",
         "conflict": "",
-        "weight": 1.0
+        "weight": 1.0,
     },
     {
         "name": "tier.price_of_higher_plan",
@@ -43,7 +43,7 @@ ADDED = [
         "kind": "signal",
         "signal_type": "tier_upgrade",
         "conflict": "",
-        "weight": 1.0
+        "weight": 1.0,
     },
     {
         "name": "tier.plan_as_version",
@@ -51,7 +51,7 @@ ADDED = [
         "kind": "signal",
         "signal_type": "tier_upgrade",
         "conflict": "",
-        "weight": 0.7
+        "weight": 0.7,
     },
     {
         "name": "addon.services",
@@ -59,7 +59,7 @@ ADDED = [
         "kind": "signal",
         "signal_type": "add_on",
         "conflict": "",
-        "weight": 1.0
+        "weight": 1.0,
     },
     {
         "name": "seats.people_from_to",
@@ -67,7 +67,7 @@ ADDED = [
         "kind": "signal",
         "signal_type": "seats",
         "conflict": "",
-        "weight": 0.8
+        "weight": 0.8,
     },
     {
         "name": "seats.access_for",
@@ -75,7 +75,7 @@ ADDED = [
         "kind": "signal",
         "signal_type": "seats",
         "conflict": "",
-        "weight": 0.6
+        "weight": 0.6,
     },
     {
         "name": "scale.onto_our_system",
@@ -83,7 +83,7 @@ ADDED = [
         "kind": "signal",
         "signal_type": "scale",
         "conflict": "",
-        "weight": 0.7
+        "weight": 0.7,
     },
     {
         "name": "cross.trial_to_paid",
@@ -91,7 +91,7 @@ ADDED = [
         "kind": "signal",
         "signal_type": "cross_sell",
         "conflict": "",
-        "weight": 1.0
+        "weight": 1.0,
     },
     {
         "name": "cross.named_product",
@@ -99,7 +99,7 @@ ADDED = [
         "kind": "signal",
         "signal_type": "cross_sell",
         "conflict": "",
-        "weight": 0.6
+        "weight": 0.6,
     },
     {
         "name": "volume.special_conditions",
@@ -107,7 +107,7 @@ ADDED = [
         "kind": "signal",
         "signal_type": "volume_pricing",
         "conflict": "",
-        "weight": 1.0
+        "weight": 1.0,
     },
     {
         "name": "conflict.switch_off",
@@ -115,7 +115,7 @@ ADDED = [
         "kind": "conflict",
         "signal_type": "",
         "conflict": "reduce",
-        "weight": 1.0
+        "weight": 1.0,
     },
     {
         "name": "neg.already_live",
@@ -123,7 +123,7 @@ ADDED = [
         "kind": "negation",
         "signal_type": "",
         "conflict": "",
-        "weight": 1.5
+        "weight": 1.5,
     },
     {
         "name": "neg.third_party",
@@ -131,7 +131,7 @@ ADDED = [
         "kind": "negation",
         "signal_type": "",
         "conflict": "",
-        "weight": 1.5
+        "weight": 1.5,
     },
     {
         "name": "neg.sarcasm",
@@ -139,7 +139,7 @@ ADDED = [
         "kind": "negation",
         "signal_type": "",
         "conflict": "",
-        "weight": 1.5
+        "weight": 1.5,
     },
     {
         "name": "neg.current_state",
@@ -147,7 +147,7 @@ ADDED = [
         "kind": "negation",
         "signal_type": "",
         "conflict": "",
-        "weight": 1.2
+        "weight": 1.2,
     },
     {
         "name": "neg.stay_put",
@@ -155,7 +155,7 @@ ADDED = [
         "kind": "negation",
         "signal_type": "",
         "conflict": "",
-        "weight": 1.5
+        "weight": 1.5,
     },
     {
         "name": "neg.support_howto",
@@ -163,8 +163,8 @@ ADDED = [
         "kind": "negation",
         "signal_type": "",
         "conflict": "",
-        "weight": 1.0
-    }
+        "weight": 1.0,
+    },
 ]
 
 CHANGED = [
@@ -175,7 +175,7 @@ CHANGED = [
         "kind": "signal",
         "signal_type": "tier_upgrade",
         "conflict": "",
-        "weight": 1.0
+        "weight": 1.0,
     },
     {
         "name": "addon.optional_modules",
@@ -184,7 +184,7 @@ CHANGED = [
         "kind": "signal",
         "signal_type": "add_on",
         "conflict": "",
-        "weight": 0.6
+        "weight": 0.6,
     },
     {
         "name": "conflict.lower_plan",
@@ -193,7 +193,7 @@ CHANGED = [
         "kind": "conflict",
         "signal_type": "",
         "conflict": "downgrade",
-        "weight": 1.0
+        "weight": 1.0,
     },
     {
         "name": "neg.version_upgrade",
@@ -202,7 +202,7 @@ CHANGED = [
         "kind": "negation",
         "signal_type": "tier_upgrade",
         "conflict": "",
-        "weight": 1.5
+        "weight": 1.5,
     },
     {
         "name": "neg.plan_other_sense",
@@ -211,7 +211,7 @@ CHANGED = [
         "kind": "negation",
         "signal_type": "tier_upgrade",
         "conflict": "",
-        "weight": 1.5
+        "weight": 1.5,
     },
     {
         "name": "neg.downgrade_is_not_upgrade",
@@ -220,7 +220,7 @@ CHANGED = [
         "kind": "negation",
         "signal_type": "tier_upgrade",
         "conflict": "",
-        "weight": 1.5
+        "weight": 1.5,
     },
     {
         "name": "neg.package_other_sense",
@@ -229,7 +229,7 @@ CHANGED = [
         "kind": "negation",
         "signal_type": "add_on",
         "conflict": "",
-        "weight": 2.0
+        "weight": 2.0,
     },
     {
         "name": "neg.upgrade_is_not_downgrade",
@@ -238,8 +238,8 @@ CHANGED = [
         "kind": "negation",
         "signal_type": "",
         "conflict": "downgrade",
-        "weight": 1.5
-    }
+        "weight": 1.5,
+    },
 ]
 
 
@@ -251,8 +251,12 @@ def forward(apps, schema_editor):  # type: ignore[no-untyped-def]
         PhraseRule.objects.get_or_create(name=spec["name"], defaults={k: v for k, v in spec.items() if k != "name"})
     for spec in CHANGED:
         PhraseRule.objects.filter(name=spec["name"], pattern=spec["old"]).update(
-            pattern=spec["new"], kind=spec["kind"], signal_type=spec["signal_type"], conflict=spec["conflict"],
-            weight=spec["weight"])
+            pattern=spec["new"],
+            kind=spec["kind"],
+            signal_type=spec["signal_type"],
+            conflict=spec["conflict"],
+            weight=spec["weight"],
+        )
 
 
 class Migration(migrations.Migration):

@@ -13,8 +13,15 @@ pytestmark = pytest.mark.django_db
 
 RECORDS = [
     {"type": "account", "external_id": "acme", "name": "Acme Corp", "owner_email": "dana@example.com"},
-    {"type": "ticket", "external_id": "ZD-1", "account": "acme", "subject": "Exports fail",
-     "status": "open", "priority": "high", "opened_at": "2026-11-10T08:30:00Z"},
+    {
+        "type": "ticket",
+        "external_id": "ZD-1",
+        "account": "acme",
+        "subject": "Exports fail",
+        "status": "open",
+        "priority": "high",
+        "opened_at": "2026-11-10T08:30:00Z",
+    },
 ]
 
 
@@ -42,15 +49,31 @@ def test_a_leader_imports_a_batch(api_client_for: "ApiClientFor", leader: User) 
     assert again.json()["counts"]["ticket"] == {"created": 0, "updated": 0, "unchanged": 1}
 
 
-def test_an_invalid_batch_is_400_with_every_error_and_writes_nothing(api_client_for: "ApiClientFor", leader: User) -> None:
-    bad = [*RECORDS, {"type": "ticket", "external_id": "ZD-2", "account": "nope", "subject": "x",
-                      "status": "stuck", "opened_at": "2026-11-10T08:30:00Z"}, "not an object"]
+def test_an_invalid_batch_is_400_with_every_error_and_writes_nothing(
+    api_client_for: "ApiClientFor", leader: User
+) -> None:
+    bad = [
+        *RECORDS,
+        {
+            "type": "ticket",
+            "external_id": "ZD-2",
+            "account": "nope",
+            "subject": "x",
+            "status": "stuck",
+            "opened_at": "2026-11-10T08:30:00Z",
+        },
+        "not an object",
+    ]
 
     response = api_client_for(leader).post("/api/v1/evidence/", {"records": bad}, format="json")
 
     assert response.status_code == 400
     assert response.json()["errors"] == [
-        {"line": 3, "field": "status", "reason": "must be one of new, open, pending, on_hold, solved, closed (got 'stuck')"},
+        {
+            "line": 3,
+            "field": "status",
+            "reason": "must be one of new, open, pending, on_hold, solved, closed (got 'stuck')",
+        },
         {"line": 4, "field": "line", "reason": "each record must be a JSON object"},
     ]
     assert Account.objects.count() == 0
@@ -58,10 +81,11 @@ def test_an_invalid_batch_is_400_with_every_error_and_writes_nothing(api_client_
 
 
 def test_skip_invalid_through_the_api(api_client_for: "ApiClientFor", leader: User) -> None:
-    bad = [*RECORDS, {"type": "note", "external_id": "n", "account": "ghost", "text": "x", "created_at": "2026-11-10T08:30:00Z"}]
-    response = api_client_for(leader).post(
-        "/api/v1/evidence/", {"records": bad, "skip_invalid": True}, format="json"
-    )
+    bad = [
+        *RECORDS,
+        {"type": "note", "external_id": "n", "account": "ghost", "text": "x", "created_at": "2026-11-10T08:30:00Z"},
+    ]
+    response = api_client_for(leader).post("/api/v1/evidence/", {"records": bad, "skip_invalid": True}, format="json")
     assert response.status_code == 200
     assert response.json()["rejected"] == [
         {"line": 3, "errors": ["account: unknown account 'ghost' (not in this import or already stored)"]}
@@ -90,7 +114,9 @@ def test_an_owner_reads_only_their_accounts(api_client_for: "ApiClientFor", owne
     assert mine.pk
 
 
-def test_a_leader_reads_every_account_and_its_evidence(api_client_for: "ApiClientFor", leader: User, owner: User) -> None:
+def test_a_leader_reads_every_account_and_its_evidence(
+    api_client_for: "ApiClientFor", leader: User, owner: User
+) -> None:
     account = factories.AccountFactory.create(owner=owner, external_id="acme")
     factories.TicketFactory.create(account=account, external_id="ZD-1")
     contact = factories.ContactFactory.create(account=account, external_id="c1")

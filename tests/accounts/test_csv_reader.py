@@ -41,11 +41,13 @@ def test_an_unterminated_quote_is_an_error_for_its_line_and_the_rows_after_it_ar
     assert "Read 3 record(s)" in out
     assert "interaction: 2 created" in out
     assert err.splitlines()[0] == (
-        "2: line: not valid CSV: unterminated quote (a quoted cell that starts on this line is never closed)")
+        "2: line: not valid CSV: unterminated quote (a quoted cell that starts on this line is never closed)"
+    )
     assert dict(Interaction.objects.values_list("external_id", "text")) == {"m2": "second", "m3": "third"}
     rejects = [json.loads(line) for line in (path.parent / "messages.csv.rejects.jsonl").read_text().splitlines()]
     assert [(r["line"], r["raw"]) for r in rejects] == [
-        (2, 'interaction,m1,acme,2026-11-12T14:00:00Z,"Customer wrote: our 5"" screens')]
+        (2, 'interaction,m1,acme,2026-11-12T14:00:00Z,"Customer wrote: our 5"" screens')
+    ]
 
 
 def test_a_stray_quote_inside_a_cell_is_an_error_not_part_of_the_cell(write_file: "WriteFile") -> None:
@@ -60,12 +62,15 @@ def test_a_quoted_cell_may_span_lines_and_the_next_row_keeps_its_own_number(writ
     run(str(write_file("accounts.jsonl", ACCOUNT)))
     content = HEADER + row("m1", '"first line\nsecond ""line"""') + row("m2", "Bad,")
     with pytest.raises(CommandError):
-        call_command("import_evidence", str(write_file("messages.csv", content)), stdout=StringIO(),
-                     stderr=(err := StringIO()))
+        call_command(
+            "import_evidence", str(write_file("messages.csv", content)), stdout=StringIO(), stderr=(err := StringIO())
+        )
     assert err.getvalue().splitlines() == ["4: line: has 6 columns, the header has 5"]
 
 
-def test_with_skip_invalid_a_huge_cell_is_rejected_with_its_line_and_the_reader_goes_on(write_file: "WriteFile") -> None:
+def test_with_skip_invalid_a_huge_cell_is_rejected_with_its_line_and_the_reader_goes_on(
+    write_file: "WriteFile",
+) -> None:
     run(str(write_file("accounts.jsonl", ACCOUNT)))
     huge = "x" * 204_800  # 200 KB: over the csv module's default cell limit and the text limit
     content = HEADER + row("m1", "before") + row("m2", huge) + row("m3", "after") + row("m4", "last")

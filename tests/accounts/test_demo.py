@@ -161,9 +161,7 @@ SPEC: dict[str, dict[str, tuple[bool, str]]] = {
         "signal": (False, "str"),
     },
 }  # fmt: skip
-NATURAL_KEYS = {name: ("external_id",) for name in SPEC} | {
-    "usage": ("account", "metric", "date", "department")
-}
+NATURAL_KEYS = {name: ("external_id",) for name in SPEC} | {"usage": ("account", "metric", "date", "department")}
 UNRESOLVED = ("new", "open", "pending", "on_hold")
 
 
@@ -237,9 +235,7 @@ def _weekly_mean(rows: list[Record], weeks_ago: int) -> float:
     return sum(values) / 7
 
 
-def _active_users_total(
-    series: dict[tuple[str, str, str], list[Record]], account: str
-) -> list[Record]:
+def _active_users_total(series: dict[tuple[str, str, str], list[Record]], account: str) -> list[Record]:
     """Daily active users summed over the departments that have six months of history."""
     totals: dict[str, float] = defaultdict(float)
     for (acct, metric, _), rows in series.items():
@@ -584,9 +580,7 @@ def test_outcomes_tie_to_goals_and_some_are_stale(
     assert 80 <= len(with_proof) <= 160  # plenty of accounts still need proof
 
 
-def test_notes_are_by_the_owner(
-    by_type: dict[str, list[Record]], accounts: dict[str, Record]
-) -> None:
+def test_notes_are_by_the_owner(by_type: dict[str, list[Record]], accounts: dict[str, Record]) -> None:
     for note in by_type["note"]:
         assert note["author_email"] == accounts[note["account"]]["owner_email"]
 
@@ -623,9 +617,7 @@ def test_scenario_accounts_tell_only_their_own_story(by_type: dict[str, list[Rec
         assert _of(by_type["opportunity"], account) == []
 
 
-def test_northwind_should_wait(
-    by_type: dict[str, list[Record]], accounts: dict[str, Record], series: dict
-) -> None:
+def test_northwind_should_wait(by_type: dict[str, list[Record]], accounts: dict[str, Record], series: dict) -> None:
     account = accounts["northwind"]
     assert account["outreach_allowed"] and account["health"] == "good"
     assert _new_departments(series, "northwind") == ["Reporting"]
@@ -645,9 +637,7 @@ def test_northwind_should_wait(
     assert all(r < 0.85 for r in _limit_ratios(series, "northwind"))
 
 
-def test_acme_should_be_pursued(
-    by_type: dict[str, list[Record]], accounts: dict[str, Record], series: dict
-) -> None:
+def test_acme_should_be_pursued(by_type: dict[str, list[Record]], accounts: dict[str, Record], series: dict) -> None:
     account = accounts["acme"]
     assert account["seats_purchased"] == 50 and account["outreach_allowed"]
     assert 0.94 <= _seat_ratio(series, accounts, "acme") <= 0.98
@@ -659,9 +649,7 @@ def test_acme_should_be_pursued(
     assert _eight_week_change(_active_users_total(series, "acme")) > 0.7
 
 
-def test_globex_must_not_be_contacted(
-    by_type: dict[str, list[Record]], accounts: dict[str, Record]
-) -> None:
+def test_globex_must_not_be_contacted(by_type: dict[str, list[Record]], accounts: dict[str, Record]) -> None:
     assert accounts["globex"]["outreach_allowed"] is False
     assert any("more seats" in text for text in _recent_texts(by_type, "globex"))
 
@@ -672,9 +660,7 @@ def test_initech_has_a_conflict(by_type: dict[str, list[Record]]) -> None:
     assert any("reduce our seats" in text for text in texts)
 
 
-def test_umbrella_is_only_curious(
-    by_type: dict[str, list[Record]], accounts: dict[str, Record], series: dict
-) -> None:
+def test_umbrella_is_only_curious(by_type: dict[str, list[Record]], accounts: dict[str, Record], series: dict) -> None:
     assert accounts["umbrella"]["owner_email"] == DEMO_OWNERS[1][0]
     texts = _recent_texts(by_type, "umbrella")
     assert any("volume discounts" in text for text in texts)
@@ -686,9 +672,7 @@ def test_umbrella_is_only_curious(
     assert 0.8 < _eight_week_change(_active_users_total(series, "umbrella")) < 1.2
 
 
-def test_hooli_needs_value_proof(
-    by_type: dict[str, list[Record]], accounts: dict[str, Record], series: dict
-) -> None:
+def test_hooli_needs_value_proof(by_type: dict[str, list[Record]], accounts: dict[str, Record], series: dict) -> None:
     assert accounts["hooli"]["outreach_allowed"] and accounts["hooli"]["health"] == "good"
     assert max(_limit_ratios(series, "hooli")) >= 0.85
     assert any("approved the budget" in text for text in _recent_texts(by_type, "hooli"))
@@ -741,9 +725,7 @@ def _evidence_times(candidate: Any) -> list[dt.datetime]:
             times.append(dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC))
         for model, field_name in ((Interaction, "occurred_at"), (Ticket, "opened_at"),
                                   (Outcome, "recorded_at")):  # fmt: skip
-            times += model.objects.filter(account=candidate.account, external_id=ref).values_list(
-                field_name, flat=True
-            )
+            times += model.objects.filter(account=candidate.account, external_id=ref).values_list(field_name, flat=True)
     return times
 
 
@@ -753,9 +735,7 @@ def test_no_decision_predates_its_evidence(loaded: dt.date) -> None:
     from signals.models import Candidate
 
     now = timezone.now()
-    decided = Candidate.objects.filter(status__in=("approved", "rejected")).select_related(
-        "account"
-    )
+    decided = Candidate.objects.filter(status__in=("approved", "rejected")).select_related("account")
     assert decided.count() >= 3, "the demo has a past"
     for candidate in decided:
         [decision] = Decision.objects.filter(candidate=candidate)
@@ -773,14 +753,10 @@ def test_no_decision_predates_its_evidence(loaded: dt.date) -> None:
 def test_rescoring_the_next_day_brings_back_nothing_decided(loaded: dt.date) -> None:
     from signals.models import Candidate
 
-    decided = dict(
-        Candidate.objects.exclude(status__in=("pending", "deferred")).values_list("pk", "status")
-    )
+    decided = dict(Candidate.objects.exclude(status__in=("pending", "deferred")).values_list("pk", "status"))
     pending = Candidate.objects.filter(status="pending").count()
     total = Candidate.objects.count()
-    call_command(
-        "score_accounts", "--as-of", (loaded + dt.timedelta(days=1)).isoformat(), stdout=StringIO()
-    )
+    call_command("score_accounts", "--as-of", (loaded + dt.timedelta(days=1)).isoformat(), stdout=StringIO())
     # The demo has no evidence dated after today: no new candidate, and none comes back.
     assert Candidate.objects.count() == total
     assert dict(Candidate.objects.filter(pk__in=decided).values_list("pk", "status")) == decided

@@ -86,9 +86,16 @@ def test_a_second_import_of_the_same_file_changes_nothing(write_file: Callable[[
 
 def test_a_ticket_status_change_is_an_update_not_a_new_ticket(write_file: Callable[[str, str | bytes], Path]) -> None:
     run(str(write_file("a.jsonl", SPEC_EXAMPLE)))
-    solved = {"type": "ticket", "external_id": "ZD-881", "account": "acme", "subject": "Scheduled exports fail",
-              "status": "solved", "priority": "high", "opened_at": "2026-11-10T08:30:00Z",
-              "closed_at": "2026-11-14T10:00:00Z"}
+    solved = {
+        "type": "ticket",
+        "external_id": "ZD-881",
+        "account": "acme",
+        "subject": "Scheduled exports fail",
+        "status": "solved",
+        "priority": "high",
+        "opened_at": "2026-11-10T08:30:00Z",
+        "closed_at": "2026-11-14T10:00:00Z",
+    }
 
     out, _ = run(str(write_file("b.jsonl", json.dumps(solved) + "\n")))
 
@@ -101,15 +108,20 @@ def test_a_ticket_status_change_is_an_update_not_a_new_ticket(write_file: Callab
 def test_invalid_lines_write_nothing_and_are_all_reported(write_file: Callable[[str, str | bytes], Path]) -> None:
     run(str(write_file("good.jsonl", SPEC_EXAMPLE)))
     before = snapshot()
-    bad = "\n".join([
-        '{"type": "account", "external_id": "new-co", "name": "New Co"}',
-        '{"type": "usage", "account": "acme", "metric": "seats_used", "value": "lots", "date": "2026-11-02"}',
-        '{"type": "ticket", "external_id": "T-2", "account": "acme", "subject": "x", "status": "broken", "opened_at": "yesterday"}',
-        '{"type": "widget", "external_id": "w"}',
-        '{"type": "interaction", "external_id": "m-9", "account": "ghost", "text": "hi", "occurred_at": "2026-11-01T00:00:00Z"}',
-        "{not json",
-        '{"type": "contact", "external_id": "c-9", "account": "acme", "name": ""}',
-    ]) + "\n"
+    bad = (
+        "\n".join(
+            [
+                '{"type": "account", "external_id": "new-co", "name": "New Co"}',
+                '{"type": "usage", "account": "acme", "metric": "seats_used", "value": "lots", "date": "2026-11-02"}',
+                '{"type": "ticket", "external_id": "T-2", "account": "acme", "subject": "x", "status": "broken", "opened_at": "yesterday"}',
+                '{"type": "widget", "external_id": "w"}',
+                '{"type": "interaction", "external_id": "m-9", "account": "ghost", "text": "hi", "occurred_at": "2026-11-01T00:00:00Z"}',
+                "{not json",
+                '{"type": "contact", "external_id": "c-9", "account": "acme", "name": ""}',
+            ]
+        )
+        + "\n"
+    )
 
     with pytest.raises(CommandError, match="6 invalid line"):
         from io import StringIO
@@ -133,7 +145,9 @@ def test_invalid_lines_write_nothing_and_are_all_reported(write_file: Callable[[
     assert ImportRun.objects.filter(status="failed").count() == 1
 
 
-def test_skip_invalid_imports_the_valid_lines_and_writes_rejects(write_file: Callable[[str, str | bytes], Path], tmp_path: Path) -> None:
+def test_skip_invalid_imports_the_valid_lines_and_writes_rejects(
+    write_file: Callable[[str, str | bytes], Path], tmp_path: Path
+) -> None:
     lines = SPEC_EXAMPLE + '{"type": "usage", "account": "acme", "metric": "x", "value": 1, "date": "2026-02-30"}\n'
     lines += '{"type": "note", "external_id": "n1", "account": "nobody", "text": "hi", "created_at": "2026-11-01T09:00:00"}\n'
     path = write_file("mixed.jsonl", lines)
@@ -162,9 +176,13 @@ def test_a_record_may_refer_to_an_account_later_in_the_file(write_file: Callable
     assert Interaction.objects.get().account.external_id == "acme"
 
 
-def test_records_referring_to_a_rejected_account_are_rejected_too(write_file: Callable[[str, str | bytes], Path]) -> None:
+def test_records_referring_to_a_rejected_account_are_rejected_too(
+    write_file: Callable[[str, str | bytes], Path],
+) -> None:
     lines = '{"type": "account", "external_id": "bad", "name": "Bad", "arr": "lots"}\n'
-    lines += '{"type": "note", "external_id": "n1", "account": "bad", "text": "hi", "created_at": "2026-11-01T09:00:00Z"}\n'
+    lines += (
+        '{"type": "note", "external_id": "n1", "account": "bad", "text": "hi", "created_at": "2026-11-01T09:00:00Z"}\n'
+    )
     with pytest.raises(CommandError):
         from io import StringIO
 
@@ -215,7 +233,9 @@ def test_csv_with_a_type_column_lists_and_a_byte_order_mark(write_file: Callable
 
 def test_csv_with_the_type_given_on_the_command_line(write_file: Callable[[str, str | bytes], Path]) -> None:
     run(str(write_file("a.jsonl", SPEC_EXAMPLE)))
-    content = "account,metric,value,date,limit\nacme,storage_gb,90.5,2026-11-03,100\nacme,storage_gb,91,2026-11-04,100\n"
+    content = (
+        "account,metric,value,date,limit\nacme,storage_gb,90.5,2026-11-03,100\nacme,storage_gb,91,2026-11-04,100\n"
+    )
     out, _ = run(str(write_file("usage.csv", content)), "--type", "usage")
     assert "usage: 2 created" in out
     assert UsageDaily.objects.filter(metric="storage_gb", limit=100).count() == 2
@@ -254,8 +274,17 @@ def test_ten_thousand_lines(write_file: Callable[[str, str | bytes], Path]) -> N
     lines = [json.dumps({"type": "account", "external_id": f"a{i}", "name": f"A {i}"}) for i in range(100)]
     for i in range(100):
         for day in range(1, 100):
-            lines.append(json.dumps({"type": "usage", "account": f"a{i}", "metric": "active_users",
-                                     "value": day + i, "date": (START + dt.timedelta(days=day)).isoformat()}))
+            lines.append(
+                json.dumps(
+                    {
+                        "type": "usage",
+                        "account": f"a{i}",
+                        "metric": "active_users",
+                        "value": day + i,
+                        "date": (START + dt.timedelta(days=day)).isoformat(),
+                    }
+                )
+            )
     path = write_file("big.jsonl", "\n".join(lines) + "\n")
     assert len(lines) == 10_000
 
@@ -311,5 +340,9 @@ def test_all_record_types(write_file: Callable[[str, str | bytes], Path]) -> Non
     assert note.author_email == "dana@example.com"
     assert note.written_at.isoformat() == "2026-11-01T09:00:00+00:00"  # no offset means UTC
     opp = Opportunity.objects.get()
-    assert (str(opp.amount), opp.signal_ref, opp.opened_at.isoformat()) == ("12000.50", "abc", "2026-11-02T08:00:00+00:00")
+    assert (str(opp.amount), opp.signal_ref, opp.opened_at.isoformat()) == (
+        "12000.50",
+        "abc",
+        "2026-11-02T08:00:00+00:00",
+    )
     assert Outcome.objects.get().verified is True

@@ -24,16 +24,70 @@ pytestmark = pytest.mark.django_db
 
 MODELS = [Account, Contact, UsageDaily, Ticket, Interaction, Outcome, Note, Opportunity]
 TYPES = ["account", "contact", "usage", "ticket", "interaction", "outcome", "note", "opportunity", "widget", ""]
-FIELDS = ["external_id", "name", "account", "contact", "metric", "value", "date", "limit", "department", "subject",
-          "status", "priority", "opened_at", "closed_at", "text", "occurred_at", "title", "recorded_at", "verified",
-          "created_at", "stage", "amount", "owner_email", "seats_purchased", "arr", "goals", "outreach_allowed",
-          "health", "role", "channel", "direction", "currency", "renewal_date", "source", "extra_thing"]
+FIELDS = [
+    "external_id",
+    "name",
+    "account",
+    "contact",
+    "metric",
+    "value",
+    "date",
+    "limit",
+    "department",
+    "subject",
+    "status",
+    "priority",
+    "opened_at",
+    "closed_at",
+    "text",
+    "occurred_at",
+    "title",
+    "recorded_at",
+    "verified",
+    "created_at",
+    "stage",
+    "amount",
+    "owner_email",
+    "seats_purchased",
+    "arr",
+    "goals",
+    "outreach_allowed",
+    "health",
+    "role",
+    "channel",
+    "direction",
+    "currency",
+    "renewal_date",
+    "source",
+    "extra_thing",
+]
 
 scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(min_value=-10**20, max_value=10**20),
-    st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=30),
-    st.sampled_from(["acme", "2026-11-20", "2026-11-20T10:00:00Z", "open", "high", "won", "true", "1e400", "NaN",
-                     "2026-02-30", "a@b.co", "USD", "seats_used", "\x00", "‮", "9" * 30]),
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**20), max_value=10**20),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=30),
+    st.sampled_from(
+        [
+            "acme",
+            "2026-11-20",
+            "2026-11-20T10:00:00Z",
+            "open",
+            "high",
+            "won",
+            "true",
+            "1e400",
+            "NaN",
+            "2026-02-30",
+            "a@b.co",
+            "USD",
+            "seats_used",
+            "\x00",
+            "‮",
+            "9" * 30,
+        ]
+    ),
 )
 values = st.one_of(scalars, st.lists(scalars, max_size=3), st.dictionaries(st.text(max_size=5), scalars, max_size=2))
 records = st.fixed_dictionaries({"type": st.sampled_from(TYPES)}).flatmap(
@@ -46,10 +100,17 @@ def snapshot() -> dict[str, int]:
 
 
 def seed() -> None:
-    evidence_import(sources=[read_objects("seed", [
-        {"type": "account", "external_id": "acme", "name": "Acme"},
-        {"type": "contact", "external_id": "c1", "account": "acme", "name": "Priya"},
-    ])])
+    evidence_import(
+        sources=[
+            read_objects(
+                "seed",
+                [
+                    {"type": "account", "external_id": "acme", "name": "Acme"},
+                    {"type": "contact", "external_id": "c1", "account": "acme", "name": "Priya"},
+                ],
+            )
+        ]
+    )
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -70,8 +131,11 @@ def test_any_api_batch_is_all_or_nothing(batch: list) -> None:
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(lines=st.lists(st.one_of(records.map(json.dumps), st.text(alphabet=string.printable, max_size=40)),
-                      min_size=1, max_size=6))
+@given(
+    lines=st.lists(
+        st.one_of(records.map(json.dumps), st.text(alphabet=string.printable, max_size=40)), min_size=1, max_size=6
+    )
+)
 def test_any_file_is_all_or_nothing(lines: list[str], tmp_path_factory: pytest.TempPathFactory) -> None:
     path = tmp_path_factory.mktemp("fuzz") / "input.jsonl"
     path.write_text("\n".join(line.replace("\n", " ") for line in lines) + "\n", encoding="utf-8")

@@ -17,8 +17,15 @@ def records(text: str) -> list[dict]:
     return [
         ACCOUNT,
         {"type": "interaction", "external_id": "m1", "account": "acme", "occurred_at": AT, "text": text},
-        {"type": "ticket", "external_id": "T-1", "account": "acme", "subject": "Exports", "status": "open",
-         "opened_at": AT, "body": text},
+        {
+            "type": "ticket",
+            "external_id": "T-1",
+            "account": "acme",
+            "subject": "Exports",
+            "status": "open",
+            "opened_at": AT,
+            "body": text,
+        },
         {"type": "note", "external_id": "n1", "account": "acme", "created_at": AT, "text": text},
     ]
 
@@ -47,8 +54,17 @@ def test_a_text_over_the_limit_is_a_line_error_naming_the_field_and_the_limit() 
 
 
 def test_a_ticket_subject_keeps_its_own_limit() -> None:
-    batch = [ACCOUNT, {"type": "ticket", "external_id": "T-1", "account": "acme", "subject": "s" * 501,
-                       "status": "open", "opened_at": AT}]
+    batch = [
+        ACCOUNT,
+        {
+            "type": "ticket",
+            "external_id": "T-1",
+            "account": "acme",
+            "subject": "s" * 501,
+            "status": "open",
+            "opened_at": AT,
+        },
+    ]
     with pytest.raises(ImportFailed) as failed:
         evidence_import(sources=[read_objects("records", batch)])
     assert failed.value.result.error_lines() == ["2: subject: longer than 500 characters"]

@@ -21,8 +21,10 @@ def test_the_run_is_recorded_even_if_a_hook_dies_after_commit() -> None:
     _after_import.append(dies)
     try:
         with pytest.raises(ScoringDied):
-            evidence_import(sources=[read_objects("records", [{"type": "account", "external_id": "acme",
-                                                               "name": "Acme"}])], channel="api")
+            evidence_import(
+                sources=[read_objects("records", [{"type": "account", "external_id": "acme", "name": "Acme"}])],
+                channel="api",
+            )
     finally:
         _after_import.remove(dies)
 
@@ -32,7 +34,8 @@ def test_the_run_is_recorded_even_if_a_hook_dies_after_commit() -> None:
 
 
 def test_a_dry_run_is_recorded_as_one() -> None:
-    evidence_import(sources=[read_objects("records", [{"type": "account", "external_id": "acme", "name": "Acme"}])],
-                    dry_run=True)
+    evidence_import(
+        sources=[read_objects("records", [{"type": "account", "external_id": "acme", "name": "Acme"}])], dry_run=True
+    )
     assert not Account.objects.exists()
     assert ImportRun.objects.get().status == "dry_run"

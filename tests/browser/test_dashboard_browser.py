@@ -29,7 +29,10 @@ def test_a_leader_reads_the_pilot_dashboard(page: Page, js_errors: list[str], hi
     expect(funnel.locator("svg.chart")).to_be_visible()
     assert funnel.locator("rect.chart-bar, rect.chart-bar-alt, rect.chart-bar-won").count() == 7
     assert funnel.locator("text.chart-label").all_text_contents()[:3] == [
-        "Signals surfaced", "Reviewed by the owner", "Owner-approved"]
+        "Signals surfaced",
+        "Reviewed by the owner",
+        "Owner-approved",
+    ]
     surfaced = int((funnel.locator("text.chart-value").first.text_content() or "").split()[0].replace(",", ""))
     assert surfaced > 0
     # A chart's numbers are one click away, beside it, and the CSV next to the title.

@@ -17,16 +17,23 @@ from tests.digests.smtp import Inbox
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_the_link_in_the_digest_opens_the_candidate(browser: Browser, live_server: LiveServer, smtp: Inbox, settings: Settings) -> None:
+def test_the_link_in_the_digest_opens_the_candidate(
+    browser: Browser, live_server: LiveServer, smtp: Inbox, settings: Settings
+) -> None:
     owner = factories.owner(username="dana@example.com", email="dana@example.com", first_name="Dana")
     owner.set_password(DEMO_PASSWORD)
     owner.save()
     DigestPreference.objects.create(user=owner, frequency="daily", time_zone="UTC")
-    candidate = factories.CandidateFactory.create(account=factories.AccountFactory.create(owner=owner, name="Acme Corp"))
+    candidate = factories.CandidateFactory.create(
+        account=factories.AccountFactory.create(owner=owner, name="Acme Corp")
+    )
     settings.SITE_URL = live_server.url
     digests_due(now=dt.datetime.now(dt.UTC).replace(hour=settings.DIGEST_HOUR, minute=0))
-    text = next(payload.decode() for p in smtp.messages[0].walk()
-                if p.get_content_type() == "text/plain" and isinstance(payload := p.get_payload(decode=True), bytes))
+    text = next(
+        payload.decode()
+        for p in smtp.messages[0].walk()
+        if p.get_content_type() == "text/plain" and isinstance(payload := p.get_payload(decode=True), bytes)
+    )
     found = re.search(rf"{re.escape(live_server.url)}/candidates/\d+/", text)
     assert found is not None, text
     link = found.group(0)

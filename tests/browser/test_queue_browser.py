@@ -33,7 +33,9 @@ def _shown_after(page: Page, decided: int) -> int:
     return int(shown.get_attribute("data-candidate-id") or 0)
 
 
-def test_an_owner_reviews_the_queue_without_full_page_loads(page: Page, js_errors: list[str], demo_data: str, tmp_path: Path) -> None:
+def test_an_owner_reviews_the_queue_without_full_page_loads(
+    page: Page, js_errors: list[str], demo_data: str, tmp_path: Path
+) -> None:
     sign_in(page, "dana@example.com")
     # A marker on window survives htmx swaps but not a full page load.
     page.evaluate("window.__noReload = true")

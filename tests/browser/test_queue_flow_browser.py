@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _all_count(page) -> int:
-    return int(page.locator('#rec-tabs .rec-tab').first.locator(".count").inner_text())
+    return int(page.locator("#rec-tabs .rec-tab").first.locator(".count").inner_text())
 
 
 def test_reject_then_undo(page, js_errors, demo_data, tmp_path) -> None:

@@ -32,8 +32,13 @@ def test_every_page_fits(browser, live_server, demo_data, width, tmp_path) -> No
     dana = Candidate.objects.filter(account__owner__username="dana@example.com").select_related("account").first()
     assert dana is not None, "the demo gives Dana candidates"
     pages = {
-        "dana@example.com": ["/queue/", f"/candidates/{dana.pk}/", f"/accounts/{dana.account_id}/", "/review/",
-                             "/dashboard/"],
+        "dana@example.com": [
+            "/queue/",
+            f"/candidates/{dana.pk}/",
+            f"/accounts/{dana.account_id}/",
+            "/review/",
+            "/dashboard/",
+        ],
         "lee@example.com": ["/queue/", "/triage/", "/dashboard/", "/review/"],
     }
     problems = {}
@@ -48,7 +53,8 @@ def test_every_page_fits(browser, live_server, demo_data, width, tmp_path) -> No
                 problems[f"{user} {url}"] = sticking_out
             if width == 390:
                 name = {"/queue/": "queue", "/triage/": "triage", "/dashboard/": "dashboard", "/review/": "review"}.get(
-                    url, "account" if url.startswith("/accounts/") else "candidate")
+                    url, "account" if url.startswith("/accounts/") else "candidate"
+                )
                 screenshot(page, f"phone-{name}-{user.split('@')[0]}", tmp_path)
         context.close()
     for k, v in problems.items():

@@ -12,8 +12,9 @@ if TYPE_CHECKING:
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("url", ["/queue/", "/triage/", "/review/", "/review.csv", "/dashboard/",
-                                 "/dashboard/funnel.csv", "/events.csv"])
+@pytest.mark.parametrize(
+    "url", ["/queue/", "/triage/", "/review/", "/review.csv", "/dashboard/", "/dashboard/funnel.csv", "/events.csv"]
+)
 def test_signed_in_pages_and_exports_are_not_stored(client: Client, leader: User, url: str) -> None:
     client.force_login(leader)
 

@@ -30,14 +30,17 @@ def _rows(response: "_MonkeyPatchedWSGIResponse") -> list[list[str]]:
     return list(csv.reader(io.StringIO(body.decode())))
 
 
-@pytest.mark.parametrize("text", [FORMULA, "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(1+1)*cmd|' /C calc'!A0",
-                                  "\t=1+1", "\r=1+1", "-", "+", "=", "@"])
+@pytest.mark.parametrize(
+    "text",
+    [FORMULA, "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(1+1)*cmd|' /C calc'!A0", "\t=1+1", "\r=1+1", "-", "+", "=", "@"],
+)
 def test_it_quotes_text_that_a_spreadsheet_would_run(text: str) -> None:
     assert safe_cell(text) == "'" + text
 
 
-@pytest.mark.parametrize("value", ["-12", "-12.5", "+3", "-0.5e3", ".5", -12, -12.5, None, "", "Acme", "a=b",
-                                   "'=already quoted", "#", "12"])
+@pytest.mark.parametrize(
+    "value", ["-12", "-12.5", "+3", "-0.5e3", ".5", -12, -12.5, None, "", "Acme", "a=b", "'=already quoted", "#", "12"]
+)
 def test_it_leaves_numbers_and_plain_text_alone(value: object) -> None:
     assert safe_cell(value) == value
 
@@ -51,8 +54,9 @@ def test_the_writer_quotes_every_cell_it_writes() -> None:
 @pytest.mark.django_db
 def test_the_monthly_review_csv_neutralises_account_names_and_outcome_titles(client: Client, owner: User) -> None:
     account = factories.AccountFactory.create(owner=owner, name=FORMULA, external_id="evil")
-    factories.OutcomeFactory.create(account=account, title="@SUM(1+1)*cmd|' /C calc'!A0",
-                             recorded_at=dt.datetime(2026, 3, 5, tzinfo=dt.UTC))
+    factories.OutcomeFactory.create(
+        account=account, title="@SUM(1+1)*cmd|' /C calc'!A0", recorded_at=dt.datetime(2026, 3, 5, tzinfo=dt.UTC)
+    )
     client.force_login(owner)
 
     rows = _rows(client.get("/review.csv", {"month": "2026-03"}))

@@ -70,12 +70,23 @@ def test_the_generated_env_passes_the_deployment_checks(tmp_path: Path) -> None:
     values = dict(line.split("=", 1) for line in env_file.read_text().splitlines() if "=" in line and line[0] != "#")
     # Only what a deployment has: not the test process's environment (the browser tests
     # set DJANGO_ALLOW_ASYNC_UNSAFE, which the deployment checks rightly refuse).
-    environ = {"PATH": os.environ.get("PATH", ""), "HOME": str(tmp_path), **values,
-               "DJANGO_SETTINGS_MODULE": "config.settings.production",
-               "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", "REDIS_URL": "redis://127.0.0.1:6379/0"}
+    environ = {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(tmp_path),
+        **values,
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
+    }
 
-    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-                            cwd=ROOT, env=environ, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
     assert result.returncode == 0, result.stdout + result.stderr
 

@@ -20,8 +20,13 @@ if TYPE_CHECKING:
 pytestmark = pytest.mark.django_db
 
 DEEP = "[" * 20_000
-JSON_ENDPOINTS = ["/api/v1/evidence/", "/api/v1/candidates/1/approve/", "/api/v1/candidates/1/reject/",
-                  "/api/v1/candidates/1/defer/", "/api/v1/candidates/1/outcomes/"]
+JSON_ENDPOINTS = [
+    "/api/v1/evidence/",
+    "/api/v1/candidates/1/approve/",
+    "/api/v1/candidates/1/reject/",
+    "/api/v1/candidates/1/defer/",
+    "/api/v1/candidates/1/outcomes/",
+]
 HUGE = "1" + "0" * 399
 
 
@@ -34,8 +39,10 @@ def test_deeply_nested_json_is_400(api_client_for: "ApiClientFor", admin_user: U
 
 
 def test_a_400_digit_usage_value_is_a_line_error(api_client_for: "ApiClientFor", leader: User) -> None:
-    body = ('{"records": [{"type": "account", "external_id": "acme", "name": "Acme"},'
-            ' {"type": "usage", "account": "acme", "metric": "seats", "value": ' + HUGE + ', "date": "2026-11-02"}]}')
+    body = (
+        '{"records": [{"type": "account", "external_id": "acme", "name": "Acme"},'
+        ' {"type": "usage", "account": "acme", "metric": "seats", "value": ' + HUGE + ', "date": "2026-11-02"}]}'
+    )
 
     response = api_client_for(leader).post("/api/v1/evidence/", body, content_type="application/json")
 
@@ -45,9 +52,11 @@ def test_a_400_digit_usage_value_is_a_line_error(api_client_for: "ApiClientFor",
 
 
 def test_a_400_digit_outcome_value_is_a_line_error(api_client_for: "ApiClientFor", leader: User) -> None:
-    body = ('{"records": [{"type": "account", "external_id": "acme", "name": "Acme"},'
-            ' {"type": "outcome", "external_id": "o1", "account": "acme", "title": "t",'
-            ' "recorded_at": "2026-10-15T09:00:00Z", "baseline": 1, "value": ' + HUGE + '}]}')
+    body = (
+        '{"records": [{"type": "account", "external_id": "acme", "name": "Acme"},'
+        ' {"type": "outcome", "external_id": "o1", "account": "acme", "title": "t",'
+        ' "recorded_at": "2026-10-15T09:00:00Z", "baseline": 1, "value": ' + HUGE + "}]}"
+    )
 
     response = api_client_for(leader).post("/api/v1/evidence/", body, content_type="application/json")
 
@@ -57,8 +66,11 @@ def test_a_400_digit_outcome_value_is_a_line_error(api_client_for: "ApiClientFor
 
 
 def test_a_400_digit_usage_value_in_a_file_is_a_line_error(write_file: "WriteFile") -> None:
-    path = write_file("u.jsonl", '{"type": "account", "external_id": "acme", "name": "Acme"}\n'
-                      '{"type": "usage", "account": "acme", "metric": "seats", "value": ' + HUGE + ', "date": "2026-11-02"}\n')
+    path = write_file(
+        "u.jsonl",
+        '{"type": "account", "external_id": "acme", "name": "Acme"}\n'
+        '{"type": "usage", "account": "acme", "metric": "seats", "value": ' + HUGE + ', "date": "2026-11-02"}\n',
+    )
     err = StringIO()
     with pytest.raises(CommandError):
         call_command("import_evidence", str(path), stdout=StringIO(), stderr=err)
@@ -68,7 +80,9 @@ def test_a_400_digit_usage_value_in_a_file_is_a_line_error(write_file: "WriteFil
 
 def test_a_deeply_nested_extra_field_is_a_line_error(write_file: "WriteFile") -> None:
     deep = "[" * 600 + "]" * 600
-    path: Path = write_file("deep.jsonl", '{"type": "account", "external_id": "acme", "name": "Acme", "x": ' + deep + '}\n')
+    path: Path = write_file(
+        "deep.jsonl", '{"type": "account", "external_id": "acme", "name": "Acme", "x": ' + deep + "}\n"
+    )
     err = StringIO()
     with pytest.raises(CommandError):
         call_command("import_evidence", str(path), stdout=StringIO(), stderr=err)
@@ -76,11 +90,20 @@ def test_a_deeply_nested_extra_field_is_a_line_error(write_file: "WriteFile") ->
     assert not Account.objects.exists()
 
 
-@pytest.mark.parametrize("url", [
-    "/review/?month=9999-12", "/review/?month=0001-01", "/review.csv?month=9999-12", "/review.csv?month=0001-01",
-    "/dashboard/?start=9999-12-30&end=9999-12-31", "/dashboard/?start=0001-01-01&end=0001-01-02",
-    "/events.csv?until=9999-12-31", "/events.csv?since=9999-12-31", "/dashboard/funnel.csv?end=9999-12-31",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/review/?month=9999-12",
+        "/review/?month=0001-01",
+        "/review.csv?month=9999-12",
+        "/review.csv?month=0001-01",
+        "/dashboard/?start=9999-12-30&end=9999-12-31",
+        "/dashboard/?start=0001-01-01&end=0001-01-02",
+        "/events.csv?until=9999-12-31",
+        "/events.csv?since=9999-12-31",
+        "/dashboard/funnel.csv?end=9999-12-31",
+    ],
+)
 def test_dates_at_the_edges_are_a_400(client: Client, leader: User, url: str) -> None:
     client.force_login(leader)
 

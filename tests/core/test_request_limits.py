@@ -19,8 +19,9 @@ LIMIT = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
 
 
 def batch(n: int, name_length: int = 250) -> str:
-    return json.dumps({"records": [{"type": "account", "external_id": f"a{i}", "name": "x" * name_length}
-                                   for i in range(n)]})
+    return json.dumps(
+        {"records": [{"type": "account", "external_id": f"a{i}", "name": "x" * name_length} for i in range(n)]}
+    )
 
 
 def test_the_limit_holds_a_full_batch_of_ordinary_records(api_client_for: "ApiClientFor", leader: User) -> None:

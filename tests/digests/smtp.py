@@ -28,10 +28,12 @@ def smtp(settings: Settings) -> Iterator[Inbox]:
         port = probe.getsockname()[1]
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
-    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-                                    "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 5}}}
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 5},
+        }
+    }
     settings.SITE_URL = "https://signals.example.com"
     yield inbox
     controller.stop()
-
-

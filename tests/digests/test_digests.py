@@ -61,8 +61,7 @@ def test_the_daily_digest_arrives_at_8_local_with_html_and_text(dana: User, smtp
 def test_the_link_opens_the_candidate_for_its_owner(dana: User, smtp: Inbox) -> None:
     candidate = factories.CandidateFactory.create(account=factories.AccountFactory.create(owner=dana))
     digests_due(now=BERLIN_8AM_MONDAY)
-    link = next(line.strip() for line in _parts(smtp.messages[0])["text/plain"].splitlines()
-                if "/candidates/" in line)
+    link = next(line.strip() for line in _parts(smtp.messages[0])["text/plain"].splitlines() if "/candidates/" in line)
     client = Client()
     client.force_login(dana)
     response = client.get(link.removeprefix("https://signals.example.com"))
@@ -83,21 +82,33 @@ def test_off_and_weekly(dana: User, smtp: Inbox) -> None:
     assert digests_due(now=BERLIN_8AM_MONDAY)["owner"] == 1
 
 
-def test_the_digest_lists_returning_deferrals_overdue_steps_and_approvals_awaiting_follow_up(dana: User, smtp: Inbox) -> None:
+def test_the_digest_lists_returning_deferrals_overdue_steps_and_approvals_awaiting_follow_up(
+    dana: User, smtp: Inbox
+) -> None:
     today = BERLIN_8AM_MONDAY.date()
     account = factories.AccountFactory.create(owner=dana, name="Globex")
-    factories.CandidateFactory.create(account=account, signal_type="capacity", status="deferred",
-                               defer_until=today + dt.timedelta(days=1))
+    factories.CandidateFactory.create(
+        account=account, signal_type="capacity", status="deferred", defer_until=today + dt.timedelta(days=1)
+    )
     overdue = factories.CandidateFactory.create(account=factories.AccountFactory.create(owner=dana, name="Initech"))
-    lifecycle.candidate_approve(candidate_id=overdue.pk, user=dana, consent_reviewed=True,
-                                next_step=lifecycle.NextStep("Call Bill", due=timezone.now().date()),
-                                at=BERLIN_8AM_MONDAY - dt.timedelta(days=10))
+    lifecycle.candidate_approve(
+        candidate_id=overdue.pk,
+        user=dana,
+        consent_reviewed=True,
+        next_step=lifecycle.NextStep("Call Bill", due=timezone.now().date()),
+        at=BERLIN_8AM_MONDAY - dt.timedelta(days=10),
+    )
     from reviews.models import Decision
 
     Decision.objects.filter(candidate=overdue).update(next_step_due=today - dt.timedelta(days=2))
     quiet = factories.CandidateFactory.create(account=factories.AccountFactory.create(owner=dana, name="Hooli"))
-    lifecycle.candidate_approve(candidate_id=quiet.pk, user=dana, consent_reviewed=True,
-                                next_step=lifecycle.NextStep("Email Gavin"), at=BERLIN_8AM_MONDAY - dt.timedelta(days=5))
+    lifecycle.candidate_approve(
+        candidate_id=quiet.pk,
+        user=dana,
+        consent_reviewed=True,
+        next_step=lifecycle.NextStep("Email Gavin"),
+        at=BERLIN_8AM_MONDAY - dt.timedelta(days=5),
+    )
     digests_due(now=BERLIN_8AM_MONDAY)
     text = _parts(smtp.messages[0])["text/plain"]
     assert "Deferrals coming back:\n- Globex" in text

@@ -34,9 +34,16 @@ pytestmark = pytest.mark.django_db
 def _approve(owner: User, candidate: Candidate) -> None:
     client = Client()
     client.force_login(owner)
-    response = client.post(f"/candidates/{candidate.pk}/decide/",
-                           {"action": "approve", "next_step": "Call Maria about 20 seats", "next_step_who": "Maria",
-                            "next_step_due": "2099-01-15", "consent_reviewed": "1"})
+    response = client.post(
+        f"/candidates/{candidate.pk}/decide/",
+        {
+            "action": "approve",
+            "next_step": "Call Maria about 20 seats",
+            "next_step_who": "Maria",
+            "next_step_due": "2099-01-15",
+            "consent_reviewed": "1",
+        },
+    )
     assert response.status_code in (200, 302)
 
 
@@ -46,16 +53,21 @@ def candidate(owner: User) -> Candidate:
     return factories.CandidateFactory.create(account=account)
 
 
-def test_an_approval_is_delivered_signed(owner: User, candidate: Candidate, endpoint: Endpoint, receiver: Receiver,
-                                         django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks) -> None:
+def test_an_approval_is_delivered_signed(
+    owner: User,
+    candidate: Candidate,
+    endpoint: Endpoint,
+    receiver: Receiver,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         _approve(owner, candidate)
     receiver.wait_for(1)
     got = receiver.requests[0]
-    assert verify(endpoint.secret, got.headers["X-Expansion-Timestamp"], got.body,
-                  got.headers["X-Expansion-Signature"])
-    assert not verify("another secret", got.headers["X-Expansion-Timestamp"], got.body,
-                      got.headers["X-Expansion-Signature"])
+    assert verify(endpoint.secret, got.headers["X-Expansion-Timestamp"], got.body, got.headers["X-Expansion-Signature"])
+    assert not verify(
+        "another secret", got.headers["X-Expansion-Timestamp"], got.body, got.headers["X-Expansion-Signature"]
+    )
     payload = json.loads(got.body)
     assert payload["type"] == "approved"
     assert payload["id"] == got.headers["Idempotency-Key"]
@@ -78,8 +90,14 @@ def test_the_signature_refuses_an_old_timestamp(endpoint: Endpoint) -> None:
     assert not verify("k", "1000", b'{"a": 2}', sign("k", 1000, body), now=1000)
 
 
-def test_a_500_is_retried_with_the_same_key(owner: User, candidate: Candidate, endpoint: Endpoint, receiver: Receiver, settings: Settings,
-                                           django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks) -> None:
+def test_a_500_is_retried_with_the_same_key(
+    owner: User,
+    candidate: Candidate,
+    endpoint: Endpoint,
+    receiver: Receiver,
+    settings: Settings,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
     settings.HANDOFF_RETRY_BASE_SECONDS = 0  # the backoff itself is tested below
     receiver.statuses = [500, 503]
     with django_capture_on_commit_callbacks(execute=True):
@@ -91,7 +109,14 @@ def test_a_500_is_retried_with_the_same_key(owner: User, candidate: Candidate, e
 
 
 def test_after_the_last_attempt_it_is_kept_failed_and_resent_from_admin(
-        owner: User, admin_user: User, candidate: Candidate, endpoint: Endpoint, receiver: Receiver, settings: Settings, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks) -> None:
+    owner: User,
+    admin_user: User,
+    candidate: Candidate,
+    endpoint: Endpoint,
+    receiver: Receiver,
+    settings: Settings,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
     settings.HANDOFF_RETRY_BASE_SECONDS = 0
     settings.HANDOFF_MAX_ATTEMPTS = 2
     receiver.statuses = [500, 500]
@@ -113,7 +138,13 @@ def test_after_the_last_attempt_it_is_kept_failed_and_resent_from_admin(
     assert len({r.headers["Idempotency-Key"] for r in receiver.requests}) == 1
 
 
-def test_a_refusal_fails_at_once(owner: User, candidate: Candidate, endpoint: Endpoint, receiver: Receiver, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks) -> None:
+def test_a_refusal_fails_at_once(
+    owner: User,
+    candidate: Candidate,
+    endpoint: Endpoint,
+    receiver: Receiver,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
     receiver.statuses = [400]
     with django_capture_on_commit_callbacks(execute=True):
         _approve(owner, candidate)
@@ -121,20 +152,30 @@ def test_a_refusal_fails_at_once(owner: User, candidate: Candidate, endpoint: En
     assert len(receiver.requests) == 1
 
 
-def test_nothing_is_sent_for_a_rolled_back_decision(owner: User, candidate: Candidate, endpoint: Endpoint, receiver: Receiver,
-                                                    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks) -> None:
+def test_nothing_is_sent_for_a_rolled_back_decision(
+    owner: User,
+    candidate: Candidate,
+    endpoint: Endpoint,
+    receiver: Receiver,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):  # noqa: SIM117
         with transaction.atomic():
-            lifecycle.candidate_approve(candidate_id=candidate.pk, user=owner,
-                                        next_step=lifecycle.NextStep("Call"), consent_reviewed=True)
+            lifecycle.candidate_approve(
+                candidate_id=candidate.pk, user=owner, next_step=lifecycle.NextStep("Call"), consent_reviewed=True
+            )
             raise RuntimeError("the surrounding work failed")
     deliver_due_task()
     assert not OutboxMessage.objects.exists() and not Delivery.objects.exists()
     assert receiver.requests == []
 
 
-def test_an_unreachable_receiver_is_retried_later_by_the_sweeper(owner: User, candidate: Candidate, receiver: Receiver,
-                                                                 django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks) -> None:
+def test_an_unreachable_receiver_is_retried_later_by_the_sweeper(
+    owner: User,
+    candidate: Candidate,
+    receiver: Receiver,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
     Endpoint.objects.create(name="down", url="http://127.0.0.1:9/nothing-listens", secret="x")
     with django_capture_on_commit_callbacks(execute=True):
         _approve(owner, candidate)
@@ -149,8 +190,12 @@ def test_an_unreachable_receiver_is_retried_later_by_the_sweeper(owner: User, ca
     assert delivery.status == DeliveryStatus.DELIVERED and len(receiver.requests) == 1
 
 
-def test_endpoints_get_only_their_events_and_inactive_ones_nothing(owner: User, candidate: Candidate, receiver: Receiver,
-                                                                  django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks) -> None:
+def test_endpoints_get_only_their_events_and_inactive_ones_nothing(
+    owner: User,
+    candidate: Candidate,
+    receiver: Receiver,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
     Endpoint.objects.create(name="won only", url=receiver.url, event_kinds=["closed_won"])
     Endpoint.objects.create(name="off", url=receiver.url, active=False)
     with django_capture_on_commit_callbacks(execute=True):
@@ -158,13 +203,25 @@ def test_endpoints_get_only_their_events_and_inactive_ones_nothing(owner: User, 
     assert OutboxMessage.objects.count() == 1 and not Delivery.objects.exists()
 
 
-def test_follow_ups_and_reassignment_are_handed_off(owner: User, other_owner: User, leader: User, candidate: Candidate, endpoint: Endpoint, receiver: Receiver,
-                                                    api_client_for: "ApiClientFor", django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks) -> None:
+def test_follow_ups_and_reassignment_are_handed_off(
+    owner: User,
+    other_owner: User,
+    leader: User,
+    candidate: Candidate,
+    endpoint: Endpoint,
+    receiver: Receiver,
+    api_client_for: "ApiClientFor",
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         _approve(owner, candidate)
         api = api_client_for(owner)
-        assert api.post(f"/api/v1/candidates/{candidate.pk}/outcomes/",
-                        {"kind": "closed_won", "amount": "12500"}, format="json").status_code == 200
+        assert (
+            api.post(
+                f"/api/v1/candidates/{candidate.pk}/outcomes/", {"kind": "closed_won", "amount": "12500"}, format="json"
+            ).status_code
+            == 200
+        )
         lifecycle.account_reassign(account_id=candidate.account_id, user=leader, new_owner_id=other_owner.pk)
     receiver.wait_for(3)
     kinds = [json.loads(r.body)["type"] for r in receiver.requests]
@@ -177,8 +234,15 @@ def test_follow_ups_and_reassignment_are_handed_off(owner: User, other_owner: Us
     assert moved["owner"]["email"] == other_owner.email
 
 
-def test_payloads_match_the_documented_schema(owner: User, leader: User, other_owner: User, candidate: Candidate, endpoint: Endpoint, receiver: Receiver,
-                                              django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks) -> None:
+def test_payloads_match_the_documented_schema(
+    owner: User,
+    leader: User,
+    other_owner: User,
+    candidate: Candidate,
+    endpoint: Endpoint,
+    receiver: Receiver,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
     import jsonschema
 
     from tests.handoff.test_docs import SCHEMA
@@ -197,9 +261,12 @@ def test_backoff_is_exponential_and_capped(settings: Settings) -> None:
     assert [services.backoff_seconds(n) for n in range(1, 9)] == [30, 60, 120, 240, 480, 960, 1920, 3600]
 
 
-def test_a_claimed_delivery_is_not_sent_twice(owner: User, candidate: Candidate, endpoint: Endpoint, receiver: Receiver) -> None:
-    lifecycle.candidate_approve(candidate_id=candidate.pk, user=owner, next_step=lifecycle.NextStep("Call"),
-                                consent_reviewed=True)
+def test_a_claimed_delivery_is_not_sent_twice(
+    owner: User, candidate: Candidate, endpoint: Endpoint, receiver: Receiver
+) -> None:
+    lifecycle.candidate_approve(
+        candidate_id=candidate.pk, user=owner, next_step=lifecycle.NextStep("Call"), consent_reviewed=True
+    )
     delivery = Delivery.objects.get()
     assert services.delivery_claim(delivery_id=delivery.pk) is not None
     assert services.delivery_claim(delivery_id=delivery.pk) is None  # a second worker finds it taken

@@ -35,8 +35,7 @@ def pursue(tmp_path: Path, owner: User) -> Candidate:
     s = Scenario(tmp_path)
     s.contact("maria", role="decision_maker", name="Maria Chen", title="VP Finance")
     s.verified_outcome("o1")
-    s.message("acme-m7", "Our team is expanding: we need 20 more seats by March for the new analysts.",
-              contact="maria")
+    s.message("acme-m7", "Our team is expanding: we need 20 more seats by March for the new analysts.", contact="maria")
     s.import_()
     score("acme")
     candidate = Candidate.objects.get(account__external_id="acme", status="pending")
@@ -73,8 +72,17 @@ def test_every_pressure_phrase_is_caught(phrase: str) -> None:
     assert pressure_found(f"Happy to help. {phrase.capitalize()} on this one.")
 
 
-@pytest.mark.parametrize("text", ["It is only $12 per seat.", "We can send a quote.", "Renew now and save 20%.",
-                                  "The contract runs to March.", "Pricing starts at 40k.", "About 500 USD."])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It is only $12 per seat.",
+        "We can send a quote.",
+        "Renew now and save 20%.",
+        "The contract runs to March.",
+        "Pricing starts at 40k.",
+        "About 500 USD.",
+    ],
+)
 def test_prices_and_contracts_are_caught(text: str) -> None:
     assert pricing_found(text)
 
@@ -90,8 +98,10 @@ def test_the_owner_edits_the_draft_and_the_approved_text_is_kept(pursue: Candida
     page = client.get(f"/candidates/{pursue.pk}/").content.decode()
     assert 'name="message"' in page and "Hi Maria," in page and "Draft first message" in page
     edited = "Hi Maria,\n\nGreat to hear the team is growing. Could we talk next week?\n\nDana"
-    client.post(f"/candidates/{pursue.pk}/decide/", {"action": "approve", "next_step": "Call Maria",
-                                                    "consent_reviewed": "1", "message": edited})
+    client.post(
+        f"/candidates/{pursue.pk}/decide/",
+        {"action": "approve", "next_step": "Call Maria", "consent_reviewed": "1", "message": edited},
+    )
     assert MeasurementEvent.objects.get(kind=EventKind.APPROVED).data["message"] == edited
 
 
@@ -113,8 +123,9 @@ def fake_llm(settings: Settings) -> Iterator[FakeLLM]:
         def do_POST(self) -> None:  # noqa: N802
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
             llm.requests.append({"path": self.path, "auth": self.headers.get("Authorization"), "body": body})
-            reply = json.dumps({"choices": [{"message": {"role": "assistant",
-                                                         "content": json.dumps(llm.answer)}}]}).encode()
+            reply = json.dumps(
+                {"choices": [{"message": {"role": "assistant", "content": json.dumps(llm.answer)}}]}
+            ).encode()
             self.send_response(llm.status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(reply)))
@@ -135,12 +146,14 @@ def fake_llm(settings: Settings) -> Iterator[FakeLLM]:
     server.server_close()
 
 
-GOOD = {"sentences": [
-    {"text": "Hi Maria,", "evidence": []},
-    {"text": "Your close now takes three days instead of six, as you set out to do.", "evidence": ["o1"]},
-    {"text": "You mentioned that the team needs 20 more seats for the new analysts.", "evidence": ["acme-m7"]},
-    {"text": "Shall we find half an hour to talk it through?", "evidence": []},
-]}
+GOOD = {
+    "sentences": [
+        {"text": "Hi Maria,", "evidence": []},
+        {"text": "Your close now takes three days instead of six, as you set out to do.", "evidence": ["o1"]},
+        {"text": "You mentioned that the team needs 20 more seats for the new analysts.", "evidence": ["acme-m7"]},
+        {"text": "Shall we find half an hour to talk it through?", "evidence": []},
+    ]
+}
 
 
 def test_a_checked_model_draft_is_offered(pursue: Candidate, fake_llm: FakeLLM) -> None:
@@ -152,19 +165,51 @@ def test_a_checked_model_draft_is_offered(pursue: Candidate, fake_llm: FakeLLM) 
     assert sent["body"]["model"] == "tiny" and "acme-m7" in sent["body"]["messages"][1]["content"]
 
 
-@pytest.mark.parametrize(("answer", "reason"), [
-    ({"sentences": [*GOOD["sentences"][:3], {"text": "Act now: this offer expires Friday.", "evidence": ["o1"]}]},
-     "pressure"),
-    ({"sentences": [*GOOD["sentences"][:3], {"text": "Seats are only $9 per user this month.", "evidence": ["o1"]}]},
-     "pricing"),
-    ({"sentences": [GOOD["sentences"][0], {"text": "Your usage doubled in the last quarter alone.", "evidence": []}]},
-     "cites no evidence"),
-    ({"sentences": [GOOD["sentences"][0], {"text": "Your CFO approved the budget last week.", "evidence": ["x-99"]}]},
-     "not on the candidate"),
-    ({"no": "sentences"}, "KeyError"),
-])
-def test_a_model_draft_that_fails_a_check_falls_back_to_the_template(pursue: Candidate, fake_llm: FakeLLM, caplog: pytest.LogCaptureFixture, answer: dict,
-                                                                     reason: str) -> None:
+@pytest.mark.parametrize(
+    ("answer", "reason"),
+    [
+        (
+            {
+                "sentences": [
+                    *GOOD["sentences"][:3],
+                    {"text": "Act now: this offer expires Friday.", "evidence": ["o1"]},
+                ]
+            },
+            "pressure",
+        ),
+        (
+            {
+                "sentences": [
+                    *GOOD["sentences"][:3],
+                    {"text": "Seats are only $9 per user this month.", "evidence": ["o1"]},
+                ]
+            },
+            "pricing",
+        ),
+        (
+            {
+                "sentences": [
+                    GOOD["sentences"][0],
+                    {"text": "Your usage doubled in the last quarter alone.", "evidence": []},
+                ]
+            },
+            "cites no evidence",
+        ),
+        (
+            {
+                "sentences": [
+                    GOOD["sentences"][0],
+                    {"text": "Your CFO approved the budget last week.", "evidence": ["x-99"]},
+                ]
+            },
+            "not on the candidate",
+        ),
+        ({"no": "sentences"}, "KeyError"),
+    ],
+)
+def test_a_model_draft_that_fails_a_check_falls_back_to_the_template(
+    pursue: Candidate, fake_llm: FakeLLM, caplog: pytest.LogCaptureFixture, answer: dict, reason: str
+) -> None:
     fake_llm.answer = answer
     with caplog.at_level(logging.WARNING, logger="handoff.drafts.writers"):
         draft = draft_for(pursue)

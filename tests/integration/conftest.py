@@ -53,8 +53,9 @@ def worker_env(transactional_db: None) -> dict[str, str]:
 def send_to_worker(worker_env: dict[str, str]) -> Iterator[None]:
     """This process enqueues on Redis instead of running tasks in-process."""
     old = {k: celery_app.conf[k] for k in ("task_always_eager", "broker_url", "task_default_queue")}
-    celery_app.conf.update(task_always_eager=False, broker_url=worker_env["REDIS_URL"],
-                           task_default_queue=worker_env["CELERY_QUEUE"])
+    celery_app.conf.update(
+        task_always_eager=False, broker_url=worker_env["REDIS_URL"], task_default_queue=worker_env["CELERY_QUEUE"]
+    )
     _reset_connections()
     try:
         yield
@@ -90,11 +91,33 @@ def start_worker(worker_env: dict[str, str], tmp_path: Path) -> Iterator[StartWo
     def start(concurrency: int = 1, name: str = "w1") -> WorkerProcess:
         log = (tmp_path / f"{name}.log").open("w")
         process = WorkerProcess(
-            [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", worker_env["CELERY_QUEUE"],
-             "--concurrency", str(concurrency), "--pool", "prefork", "-n", f"{name}@%h", "--loglevel", "INFO",
-             "--without-gossip", "--without-mingle", "--without-heartbeat"],
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "-Q",
+                worker_env["CELERY_QUEUE"],
+                "--concurrency",
+                str(concurrency),
+                "--pool",
+                "prefork",
+                "-n",
+                f"{name}@%h",
+                "--loglevel",
+                "INFO",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ],
             log_path=tmp_path / f"{name}.log",
-            cwd=ROOT, env=worker_env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            cwd=ROOT,
+            env=worker_env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         started.append(process)
         return process
@@ -110,8 +133,9 @@ def start_worker(worker_env: dict[str, str], tmp_path: Path) -> Iterator[StartWo
                 process.wait()
 
 
-def wait_for(check: Callable[[], bool], timeout: float = 90, what: str = "condition",
-             worker: WorkerProcess | None = None) -> None:
+def wait_for(
+    check: Callable[[], bool], timeout: float = 90, what: str = "condition", worker: WorkerProcess | None = None
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if check():

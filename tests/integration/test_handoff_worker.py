@@ -24,8 +24,12 @@ pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def worker_env(worker_env: dict[str, str]) -> dict[str, str]:
     # Redeliver what the killed worker had taken after 10 s; its claim lapses after 3 s.
-    return {**worker_env, "CELERY_VISIBILITY_TIMEOUT": "10", "HANDOFF_LEASE_SECONDS": "3",
-            "HANDOFF_RETRY_BASE_SECONDS": "1"}
+    return {
+        **worker_env,
+        "CELERY_VISIBILITY_TIMEOUT": "10",
+        "HANDOFF_LEASE_SECONDS": "3",
+        "HANDOFF_RETRY_BASE_SECONDS": "1",
+    }
 
 
 @pytest.fixture
@@ -39,23 +43,32 @@ def receiver() -> Iterator[Receiver]:
 
 def _approve(owner: User) -> int:
     candidate = factories.CandidateFactory.create(account=factories.AccountFactory.create(owner=owner))
-    lifecycle.candidate_approve(candidate_id=candidate.pk, user=owner, next_step=lifecycle.NextStep("Call"),
-                                consent_reviewed=True)
+    lifecycle.candidate_approve(
+        candidate_id=candidate.pk, user=owner, next_step=lifecycle.NextStep("Call"), consent_reviewed=True
+    )
     return candidate.pk
 
 
-def test_a_500_is_retried_by_the_worker(owner: User, receiver: Receiver, send_to_worker: None, start_worker: StartWorker) -> None:
+def test_a_500_is_retried_by_the_worker(
+    owner: User, receiver: Receiver, send_to_worker: None, start_worker: StartWorker
+) -> None:
     Endpoint.objects.create(name="CRM", url=receiver.url, secret="k")
     receiver.statuses = [500]
     worker = start_worker()
     _approve(owner)
-    wait_for(lambda: Delivery.objects.filter(status=DeliveryStatus.DELIVERED).exists(), timeout=60,
-             what="the delivery", worker=worker)
+    wait_for(
+        lambda: Delivery.objects.filter(status=DeliveryStatus.DELIVERED).exists(),
+        timeout=60,
+        what="the delivery",
+        worker=worker,
+    )
     assert len(receiver.requests) == 2
     assert Delivery.objects.get().attempts == 2
 
 
-def test_a_worker_killed_mid_delivery_loses_nothing(owner: User, receiver: Receiver, send_to_worker: None, start_worker: StartWorker) -> None:
+def test_a_worker_killed_mid_delivery_loses_nothing(
+    owner: User, receiver: Receiver, send_to_worker: None, start_worker: StartWorker
+) -> None:
     Endpoint.objects.create(name="CRM", url=receiver.url, secret="k")
     receiver.hang_first = 120  # the first request never gets its answer: the worker dies waiting
     first = start_worker(name="first")
@@ -70,7 +83,11 @@ def test_a_worker_killed_mid_delivery_loses_nothing(owner: User, receiver: Recei
     # visibility timeout and restore throttle, about 100 s here).
     time.sleep(3.5)  # past the dead worker's lease
     deliver_due_task.delay()
-    wait_for(lambda: Delivery.objects.filter(status=DeliveryStatus.DELIVERED).exists(), timeout=90,
-             what="the redelivery", worker=second)
+    wait_for(
+        lambda: Delivery.objects.filter(status=DeliveryStatus.DELIVERED).exists(),
+        timeout=90,
+        what="the redelivery",
+        worker=second,
+    )
     keys = {r.headers["Idempotency-Key"] for r in receiver.requests}
     assert len(keys) == 1 and json.loads(receiver.requests[-1].body)["id"] in keys

@@ -25,15 +25,27 @@ def test_an_import_is_scored_by_the_worker(tmp_path: Path, send_to_worker: None,
     candidate = Candidate.objects.get(signal_type="seats")
     assert (candidate.intent, candidate.recommendation) == ("buying", "wait")
 
-    s.add("ticket", external_id="ZD-1", subject="Scheduled exports fail", status="solved", priority="urgent",
-          opened_at="2026-11-19T12:00:00Z", closed_at="2026-11-20T12:00:00Z")
+    s.add(
+        "ticket",
+        external_id="ZD-1",
+        subject="Scheduled exports fail",
+        status="solved",
+        priority="urgent",
+        opened_at="2026-11-19T12:00:00Z",
+        closed_at="2026-11-20T12:00:00Z",
+    )
     s.import_()
-    wait_for(lambda: Candidate.objects.get(pk=candidate.pk).recommendation == "pursue",
-             what="the rescore after the ticket closed", worker=worker)
+    wait_for(
+        lambda: Candidate.objects.get(pk=candidate.pk).recommendation == "pursue",
+        what="the rescore after the ticket closed",
+        worker=worker,
+    )
     assert Candidate.objects.count() == 1
 
 
-def test_every_recommendation_through_the_worker(tmp_path: Path, send_to_worker: None, start_worker: StartWorker) -> None:
+def test_every_recommendation_through_the_worker(
+    tmp_path: Path, send_to_worker: None, start_worker: StartWorker
+) -> None:
     worker = start_worker()
     buying = "We need 20 more seats by 1 March; Maria (VP Ops) signed off."
     expected = {}
@@ -47,7 +59,8 @@ def test_every_recommendation_through_the_worker(tmp_path: Path, send_to_worker:
     account("w", "wait", health="poor").verified_outcome("w-o").message("w-m", buying, days_ago=1).import_()
     account("v", "prove_value").message("v-m", buying, days_ago=1).import_()
     account("n", "nurture").verified_outcome("n-o").message(
-        "n-m", "Do you offer volume discounts for larger user bases?", days_ago=1).import_()
+        "n-m", "Do you offer volume discounts for larger user bases?", days_ago=1
+    ).import_()
 
     def scored() -> bool:
         return Candidate.objects.filter(account__external_id__in=expected).values("account").distinct().count() == 5

@@ -61,35 +61,76 @@ class Files:
         self.last: Path | None = None
 
     def account(self, external_id: str, owner_email: str | None = "dana@example.com", **fields: object) -> "Files":
-        record = {"type": "account", "external_id": external_id, "name": fields.pop("name", external_id.title()),
-                  "plan": "Growth", "seats_purchased": 50, "arr": 60000, "renewal_date": day(200).isoformat(),
-                  "goals": ["Cut month-end close to 3 days"], **fields}
+        record = {
+            "type": "account",
+            "external_id": external_id,
+            "name": fields.pop("name", external_id.title()),
+            "plan": "Growth",
+            "seats_purchased": 50,
+            "arr": 60000,
+            "renewal_date": day(200).isoformat(),
+            "goals": ["Cut month-end close to 3 days"],
+            **fields,
+        }
         if owner_email is not None:
             record["owner_email"] = owner_email
         self.records.append(record)
         return self
 
     def proof(self, account: str, external_id: str | None = None, offset: float = -30) -> "Files":
-        self.records.append({"type": "outcome", "external_id": external_id or f"{account}-o1", "account": account,
-                             "title": "Month-end close down from 6 to 3 days", "goal": "Cut month-end close to 3 days",
-                             "verified": True, "recorded_at": ts(offset)})
+        self.records.append(
+            {
+                "type": "outcome",
+                "external_id": external_id or f"{account}-o1",
+                "account": account,
+                "title": "Month-end close down from 6 to 3 days",
+                "goal": "Cut month-end close to 3 days",
+                "verified": True,
+                "recorded_at": ts(offset),
+            }
+        )
         return self
 
     def message(self, account: str, external_id: str, text: str, offset: float, **fields: object) -> "Files":
-        self.records.append({"type": "interaction", "account": account, "external_id": external_id, "text": text,
-                             "occurred_at": ts(offset), "channel": "email", **fields})
+        self.records.append(
+            {
+                "type": "interaction",
+                "account": account,
+                "external_id": external_id,
+                "text": text,
+                "occurred_at": ts(offset),
+                "channel": "email",
+                **fields,
+            }
+        )
         return self
 
     def seats(self, account: str, used: float, offset: int) -> "Files":
-        self.records.append({"type": "usage", "account": account, "metric": "seats_used", "value": used,
-                             "date": day(offset).isoformat()})
+        self.records.append(
+            {
+                "type": "usage",
+                "account": account,
+                "metric": "seats_used",
+                "value": used,
+                "date": day(offset).isoformat(),
+            }
+        )
         return self
 
-    def ticket(self, account: str, external_id: str, offset: float, status: str = "open",
-               priority: str = "normal") -> "Files":
-        self.records.append({"type": "ticket", "account": account, "external_id": external_id,
-                             "subject": "Scheduled exports fail", "status": status, "priority": priority,
-                             "opened_at": ts(offset)})
+    def ticket(
+        self, account: str, external_id: str, offset: float, status: str = "open", priority: str = "normal"
+    ) -> "Files":
+        self.records.append(
+            {
+                "type": "ticket",
+                "account": account,
+                "external_id": external_id,
+                "subject": "Scheduled exports fail",
+                "status": status,
+                "priority": priority,
+                "opened_at": ts(offset),
+            }
+        )
         return self
 
     def write(self) -> Path:
@@ -122,8 +163,11 @@ def export(*args: str) -> list[dict]:
 
 def rows(account: str, signal_type: str | None = None, status: str | None = None) -> list[dict]:
     found = export("--account", account)
-    return [r for r in found if (signal_type is None or r["signal_type"] == signal_type)
-            and (status is None or r["status"] == status)]
+    return [
+        r
+        for r in found
+        if (signal_type is None or r["signal_type"] == signal_type) and (status is None or r["status"] == status)
+    ]
 
 
 def api(user: User) -> APIClient:
@@ -133,16 +177,18 @@ def api(user: User) -> APIClient:
     return client
 
 
-def approve(client: APIClient, pk: int | str, version: int | None = None,
-            override: str = "Confirmed on a call.") -> "_MonkeyPatchedResponse":
+def approve(
+    client: APIClient, pk: int | str, version: int | None = None, override: str = "Confirmed on a call."
+) -> "_MonkeyPatchedResponse":
     body = {"next_step": "Call Maria about the seats", "consent_reviewed": True, "override_reason": override}
     if version is not None:
         body["version"] = version
     return client.post(f"/api/v1/candidates/{pk}/approve/", body, format="json")
 
 
-def reject(client: APIClient, pk: int | str, reason: str = "bad_timing",
-           version: int | None = None) -> "_MonkeyPatchedResponse":
+def reject(
+    client: APIClient, pk: int | str, reason: str = "bad_timing", version: int | None = None
+) -> "_MonkeyPatchedResponse":
     body: dict = {"reason_code": reason, "note": "checked"}
     if version is not None:
         body["version"] = version
@@ -177,8 +223,10 @@ def change_rule(client: Client, key: str, value: str, capture: DjangoCaptureOnCo
 
     rule = Rule.objects.get(key=key, segment="")
     with capture(execute=True):
-        response = client.post(f"/admin/signals/rule/{rule.pk}/change/",
-                               {"key": key, "segment": "", "value": value, "note": "pilot tuning"})
+        response = client.post(
+            f"/admin/signals/rule/{rule.pk}/change/",
+            {"key": key, "segment": "", "value": value, "note": "pilot tuning"},
+        )
     assert response.status_code == 302, response.content[:500]
     assert Rule.objects.get(pk=rule.pk).value == value
     return response.status_code

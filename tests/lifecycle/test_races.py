@@ -32,8 +32,11 @@ def postgres(transactional_db: None) -> None:
 
 @pytest.fixture
 def people(transactional_db: None) -> dict[str, Any]:
-    return {"dana": active_user("dana@example.com"), "omar": active_user("omar@example.com"),
-            "lee": active_user("lee@example.com", "leader")}
+    return {
+        "dana": active_user("dana@example.com"),
+        "omar": active_user("omar@example.com"),
+        "lee": active_user("lee@example.com", "leader"),
+    }
 
 
 @pytest.fixture
@@ -45,8 +48,11 @@ def seats_candidates(tmp_path: Path, people: dict[str, Any]) -> Callable[[int], 
             f.account(name).proof(name).message(name, f"{name}-m1", SEATS_BUYING, -1)
         f.import_()
         score(0)
-        found = list(Candidate.objects.filter(account__external_id__in=names, signal_type="seats", status="pending")
-                     .select_related("account").order_by("account__external_id"))
+        found = list(
+            Candidate.objects.filter(account__external_id__in=names, signal_type="seats", status="pending")
+            .select_related("account")
+            .order_by("account__external_id")
+        )
         assert len(found) == n
         return found
 
@@ -85,8 +91,10 @@ def waiting(n: int, timeout: float = 20) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             with watcher.cursor() as cur:
-                cur.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                            "AND wait_event_type = 'Lock' AND query ILIKE '%%accounts_account%%FOR UPDATE%%'")
+                cur.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND wait_event_type = 'Lock' AND query ILIKE '%%accounts_account%%FOR UPDATE%%'"
+                )
                 if cur.fetchone()[0] >= n:
                     return
             time.sleep(0.01)
@@ -102,7 +110,9 @@ def kinds(candidate: Candidate) -> list[str]:
 # --------------------------------------------------------------------------- reassignment vs approve
 
 
-def test_an_approve_queued_behind_a_reassignment_is_refused(seats_candidates: Callable[[int], list[Candidate]], people: dict[str, Any]) -> None:
+def test_an_approve_queued_behind_a_reassignment_is_refused(
+    seats_candidates: Callable[[int], list[Candidate]], people: dict[str, Any]
+) -> None:
     """The leader's reassignment is first in line for the account's lock (a third
     connection holds it for a moment); the previous owner's approve, sent just after,
     waits behind it and must then see the new owner."""
@@ -118,15 +128,19 @@ def test_an_approve_queued_behind_a_reassignment_is_refused(seats_candidates: Ca
 
         def reassign() -> None:
             try:
-                out["reassign"] = lee.post(f"/api/v1/accounts/{account}/reassign/", {"owner_email": "omar@example.com"},
-                                           format="json")
+                out["reassign"] = lee.post(
+                    f"/api/v1/accounts/{account}/reassign/", {"owner_email": "omar@example.com"}, format="json"
+                )
             finally:
                 connections.close_all()
 
         def approve() -> None:
             try:
-                out["approve"] = dana.post(f"/api/v1/candidates/{candidate.pk}/approve/",
-                                           {**APPROVE, "version": candidate.version}, format="json")
+                out["approve"] = dana.post(
+                    f"/api/v1/candidates/{candidate.pk}/approve/",
+                    {**APPROVE, "version": candidate.version},
+                    format="json",
+                )
             finally:
                 connections.close_all()
 
@@ -149,7 +163,9 @@ def test_an_approve_queued_behind_a_reassignment_is_refused(seats_candidates: Ca
     assert kinds(candidate).count("reassigned") == 1 and "approved" not in kinds(candidate)
 
 
-def test_an_approve_sent_just_after_a_reassignment_is_never_accepted_for_the_old_owner(seats_candidates: Callable[[int], list[Candidate]], people: dict[str, Any]) -> None:
+def test_an_approve_sent_just_after_a_reassignment_is_never_accepted_for_the_old_owner(
+    seats_candidates: Callable[[int], list[Candidate]], people: dict[str, Any]
+) -> None:
     """Nine tries, the approve sent 5-20 ms after the reassignment, no lock held by the
     test: whichever wins, the result is consistent, and the answer is never 503."""
     candidates = seats_candidates(9)
@@ -159,12 +175,16 @@ def test_an_approve_sent_just_after_a_reassignment_is_never_accepted_for_the_old
 
         def approve(candidate: Candidate = candidate, delay: float = delay) -> Any:
             time.sleep(delay)
-            return dana.post(f"/api/v1/candidates/{candidate.pk}/approve/", {**APPROVE, "version": candidate.version},
-                             format="json")
+            return dana.post(
+                f"/api/v1/candidates/{candidate.pk}/approve/", {**APPROVE, "version": candidate.version}, format="json"
+            )
 
         def reassign(candidate: Candidate = candidate) -> Any:
-            return lee.post(f"/api/v1/accounts/{candidate.account.external_id}/reassign/",
-                            {"owner_email": "omar@example.com"}, format="json")
+            return lee.post(
+                f"/api/v1/accounts/{candidate.account.external_id}/reassign/",
+                {"owner_email": "omar@example.com"},
+                format="json",
+            )
 
         reassigned, approved = in_threads(reassign, approve)
         assert not isinstance(reassigned, Exception) and not isinstance(approved, Exception), (reassigned, approved)
@@ -185,7 +205,9 @@ def test_an_approve_sent_just_after_a_reassignment_is_never_accepted_for_the_old
 # --------------------------------------------------------------------------- first views
 
 
-def test_eight_parallel_first_views_write_one_reviewed_event(seats_candidates: Callable[[int], list[Candidate]], people: dict[str, Any]) -> None:
+def test_eight_parallel_first_views_write_one_reviewed_event(
+    seats_candidates: Callable[[int], list[Candidate]], people: dict[str, Any]
+) -> None:
     candidates = seats_candidates(3)
     for candidate in candidates:
         clients = []
@@ -202,11 +224,16 @@ def test_eight_parallel_first_views_write_one_reviewed_event(seats_candidates: C
 
 
 @pytest.mark.parametrize("pair", [("approve", "reject"), ("approve", "approve"), ("reject", "defer")])
-def test_two_concurrent_decisions_have_exactly_one_winner(seats_candidates: Callable[[int], list[Candidate]], people: dict[str, Any], pair: tuple[str, str]) -> None:
+def test_two_concurrent_decisions_have_exactly_one_winner(
+    seats_candidates: Callable[[int], list[Candidate]], people: dict[str, Any], pair: tuple[str, str]
+) -> None:
     from tests.lifecycle.lab import day
 
-    bodies: dict[str, dict[str, Any]] = {"approve": APPROVE, "reject": {"reason_code": "bad_timing"},
-              "defer": {"defer_until": day(30).isoformat(), "reason": "Budget cycle"}}
+    bodies: dict[str, dict[str, Any]] = {
+        "approve": APPROVE,
+        "reject": {"reason_code": "bad_timing"},
+        "defer": {"defer_until": day(30).isoformat(), "reason": "Budget cycle"},
+    }
     status_of = {"approve": "approved", "reject": "rejected", "defer": "deferred"}
     candidates = seats_candidates(4)
     for n, candidate in enumerate(candidates):
@@ -216,8 +243,9 @@ def test_two_concurrent_decisions_have_exactly_one_winner(seats_candidates: Call
         # later decision without a version may follow it, so those always name it)
         with_version = n % 2 == 0 or "defer" in pair
 
-        def post(i: int, candidate: Candidate = candidate, with_version: bool = with_version,
-                 clients: list = clients) -> Any:
+        def post(
+            i: int, candidate: Candidate = candidate, with_version: bool = with_version, clients: list = clients
+        ) -> Any:
             body = {**bodies[pair[i]], **({"version": candidate.version} if with_version else {})}
             return clients[i].post(f"/api/v1/candidates/{candidate.pk}/{pair[i]}/", body, format="json")
 
@@ -236,7 +264,9 @@ def test_two_concurrent_decisions_have_exactly_one_winner(seats_candidates: Call
 # --------------------------------------------------------------------------- lock failures
 
 
-def test_a_deadlock_with_another_transaction_answers_200_or_409_never_503(seats_candidates: Callable[[int], list[Candidate]], people: dict[str, Any], caplog: pytest.LogCaptureFixture) -> None:
+def test_a_deadlock_with_another_transaction_answers_200_or_409_never_503(
+    seats_candidates: Callable[[int], list[Candidate]], people: dict[str, Any], caplog: pytest.LogCaptureFixture
+) -> None:
     """Another connection takes the candidate's row, then the account's, in the reverse
     of the app's order, while an approve is waiting: PostgreSQL breaks the deadlock by
     failing the approve's transaction, which must be retried or answered 409."""
@@ -252,8 +282,11 @@ def test_a_deadlock_with_another_transaction_answers_200_or_409_never_503(seats_
 
         def approve() -> None:
             try:
-                out["approve"] = dana.post(f"/api/v1/candidates/{candidate.pk}/approve/",
-                                           {**APPROVE, "version": candidate.version}, format="json")
+                out["approve"] = dana.post(
+                    f"/api/v1/candidates/{candidate.pk}/approve/",
+                    {**APPROVE, "version": candidate.version},
+                    format="json",
+                )
             except Exception as exc:  # noqa: BLE001
                 out["approve"] = exc
             finally:
@@ -272,7 +305,9 @@ def test_a_deadlock_with_another_transaction_answers_200_or_409_never_503(seats_
     response = out["approve"]
     assert not isinstance(response, Exception), response
     assert response.status_code in (200, 409), (response.status_code, response.content)
-    assert any("lock failure" in r.getMessage() for r in caplog.records), "no deadlock happened: the test proved nothing"
+    assert any("lock failure" in r.getMessage() for r in caplog.records), (
+        "no deadlock happened: the test proved nothing"
+    )
     candidate.refresh_from_db()
     events = kinds(candidate)
     if response.status_code == 200:
@@ -281,7 +316,9 @@ def test_a_deadlock_with_another_transaction_answers_200_or_409_never_503(seats_
         assert candidate.status == "pending" and "approved" not in events
 
 
-def test_persistent_deadlocks_answer_409_never_503(seats_candidates: Callable[[int], list[Candidate]], people: dict[str, Any], caplog: pytest.LogCaptureFixture) -> None:
+def test_persistent_deadlocks_answer_409_never_503(
+    seats_candidates: Callable[[int], list[Candidate]], people: dict[str, Any], caplog: pytest.LogCaptureFixture
+) -> None:
     """The same deadlock on every attempt of the approve (the other transaction keeps the
     candidate and takes the account in a savepoint each time): after its retries the
     approve answers 409, not 503, and nothing changed."""
@@ -292,8 +329,9 @@ def test_persistent_deadlocks_answer_409_never_503(seats_candidates: Callable[[i
 
     def approve() -> None:
         try:
-            out["approve"] = dana.post(f"/api/v1/candidates/{candidate.pk}/approve/",
-                                       {**APPROVE, "version": candidate.version}, format="json")
+            out["approve"] = dana.post(
+                f"/api/v1/candidates/{candidate.pk}/approve/", {**APPROVE, "version": candidate.version}, format="json"
+            )
         except Exception as exc:  # noqa: BLE001
             out["approve"] = exc
         finally:
@@ -340,8 +378,10 @@ def waiting_for_candidate(timeout: float = 10) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             with watcher.cursor() as cur:
-                cur.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                            "AND wait_event_type = 'Lock' AND query ILIKE 'SELECT \"signals_candidate\".%%'")
+                cur.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND wait_event_type = 'Lock' AND query ILIKE 'SELECT \"signals_candidate\".%%'"
+                )
                 if cur.fetchone()[0] >= 1:
                     return
             time.sleep(0.01)

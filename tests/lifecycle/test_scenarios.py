@@ -67,7 +67,12 @@ def assert_stays(account: str, signal_type: str, statuses: list[str], when: str)
 
 @pytest.mark.parametrize("decision", ["approve", "reject"])
 def test_a_decided_candidate_does_not_come_back_on_its_evidence(
-    decision: str, tmp_path: Path, owner: User, admin_user: User, client: Client, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+    decision: str,
+    tmp_path: Path,
+    owner: User,
+    admin_user: User,
+    client: Client,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     f = seats_and_add_on(tmp_path)
     first_file = f.last
@@ -107,7 +112,11 @@ def test_a_decided_candidate_does_not_come_back_on_its_evidence(
 
 
 def test_an_expired_candidate_does_not_come_back_when_the_rule_is_restored(
-    tmp_path: Path, owner: User, admin_user: User, client: Client, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+    tmp_path: Path,
+    owner: User,
+    admin_user: User,
+    client: Client,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     seats_and_add_on(tmp_path)
     add_on = the_one("acme", "add_on")
@@ -191,8 +200,9 @@ def test_after_closed_won_a_new_message_opens_a_new_candidate(tmp_path: Path, ow
     score(0)
     score(1)
     assert_stays("acme", "seats", ["approved"], "after logging outreach")
-    won = dana.post(f"/api/v1/candidates/{seats['id']}/outcomes/", {"kind": "closed_won", "amount": "12500.00"},
-                    format="json")
+    won = dana.post(
+        f"/api/v1/candidates/{seats['id']}/outcomes/", {"kind": "closed_won", "amount": "12500.00"}, format="json"
+    )
     assert won.status_code == 200, won.content
     # the decided-on evidence still does not bring it back once the follow-up is closed
     score(1)
@@ -219,7 +229,9 @@ def test_after_the_follow_up_window_a_new_message_opens_a_new_candidate(tmp_path
 # --------------------------------------------------------------------------- after a rejection
 
 
-def test_a_rejection_cools_down_for_60_days_then_new_evidence_opens_a_new_candidate(tmp_path: Path, owner: User) -> None:
+def test_a_rejection_cools_down_for_60_days_then_new_evidence_opens_a_new_candidate(
+    tmp_path: Path, owner: User
+) -> None:
     f = seats_and_add_on(tmp_path)
     seats = the_one("acme", "seats")
     assert reject(api(owner), seats["id"]).status_code == 200
@@ -274,7 +286,11 @@ def defer_seats(tmp_path: Path, owner: User, until_offset: int = 20) -> tuple[Fi
 
 
 def test_a_deferral_holds_through_rescores_rule_changes_and_reimports_and_returns_on_its_date(
-    tmp_path: Path, owner: User, admin_user: User, client: Client, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+    tmp_path: Path,
+    owner: User,
+    admin_user: User,
+    client: Client,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     f, seats = defer_seats(tmp_path, owner)
     first_file = f.last
@@ -308,7 +324,11 @@ def test_a_deferral_returns_early_when_new_evidence_changes_its_recommendation(t
 
 
 def test_a_deferral_does_not_return_early_when_a_rule_not_the_new_evidence_changes_its_recommendation(
-    tmp_path: Path, owner: User, admin_user: User, client: Client, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+    tmp_path: Path,
+    owner: User,
+    admin_user: User,
+    client: Client,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     """New evidence that does not change the recommendation, then a rule change that does:
     the recommendation changed because of the rule, so the deferral holds."""
@@ -326,7 +346,9 @@ def test_a_deferral_does_not_return_early_when_a_rule_not_the_new_evidence_chang
 # --------------------------------------------------------------------------- owners
 
 
-def test_an_import_that_changes_the_owner_reassigns_open_candidates(tmp_path: Path, owner: User, other_owner: User) -> None:
+def test_an_import_that_changes_the_owner_reassigns_open_candidates(
+    tmp_path: Path, owner: User, other_owner: User
+) -> None:
     f = seats_and_add_on(tmp_path)
     seats = the_one("acme", "seats")
     add_on = the_one("acme", "add_on")
@@ -368,7 +390,9 @@ def test_no_owner_is_listed_in_export_blockers(tmp_path: Path, owner: User) -> N
     assert "no_owner" in the_one("orphan", "seats")["blockers"]
 
 
-def test_a_leaders_reassignment_through_the_api_stops_the_previous_owner(tmp_path: Path, owner: User, other_owner: User, leader: User) -> None:
+def test_a_leaders_reassignment_through_the_api_stops_the_previous_owner(
+    tmp_path: Path, owner: User, other_owner: User, leader: User
+) -> None:
     seats_and_add_on(tmp_path)
     seats = the_one("acme", "seats")
     dana = api(owner)
@@ -390,7 +414,9 @@ def test_a_leaders_reassignment_through_the_api_stops_the_previous_owner(tmp_pat
 
 
 @pytest.mark.parametrize("signal_type,text", [("add_on", ADD_ON), ("seats", SEATS_BUYING)])
-def test_replayed_days_a_message_after_an_expiry_opens_a_new_candidate(tmp_path: Path, owner: User, signal_type: str, text: str) -> None:
+def test_replayed_days_a_message_after_an_expiry_opens_a_new_candidate(
+    tmp_path: Path, owner: User, signal_type: str, text: str
+) -> None:
     """score_accounts --as-of replays past days: a candidate that expired as of day -10
     (its message aged out of the 90-day window) was decided as of that day, so a message
     of the same type dated day -3 is new trigger evidence."""

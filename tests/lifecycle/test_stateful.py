@@ -47,7 +47,10 @@ pytestmark = pytest.mark.django_db
 
 ACCOUNTS = ("acme", "beta")
 OWNERS = ("dana@example.com", "omar@example.com")
-TEXTS = {"seats": (SEATS_BUYING, SEATS_AGAIN), "add_on": (ADD_ON, "Could you tell us what the advanced analytics add-on costs?")}
+TEXTS = {
+    "seats": (SEATS_BUYING, SEATS_AGAIN),
+    "add_on": (ADD_ON, "Could you tell us what the advanced analytics add-on costs?"),
+}
 SEATS = 50
 OPEN = ("pending", "deferred")
 CLOSED = ("approved", "rejected", "expired")
@@ -104,29 +107,55 @@ class Lifecycle(RuleBasedStateMachine):
         call_command("score_accounts", "--as-of", day(self.clock).isoformat(), stdout=StringIO())
 
     def _account(self, account: str) -> dict:
-        return {"type": "account", "external_id": account, "name": account.title(), "owner_email": self.owner[account],
-                "plan": "Growth", "seats_purchased": SEATS, "arr": 60000, "renewal_date": day(400).isoformat()}
+        return {
+            "type": "account",
+            "external_id": account,
+            "name": account.title(),
+            "owner_email": self.owner[account],
+            "plan": "Growth",
+            "seats_purchased": SEATS,
+            "arr": 60000,
+            "renewal_date": day(400).isoformat(),
+        }
 
     def _reading(self, account: str, used: float) -> dict:
         self.readings[account][day(self.clock)] = used / SEATS
-        return {"type": "usage", "account": account, "metric": "seats_used", "value": used,
-                "date": day(self.clock).isoformat()}
+        return {
+            "type": "usage",
+            "account": account,
+            "metric": "seats_used",
+            "value": used,
+            "date": day(self.clock).isoformat(),
+        }
 
     def _message(self, account: str, signal_type: str, variant: int) -> dict:
         mid = f"{account}-m{next(self.ids)}"
         at = _at(self.clock, 12 if self.clock else 23)
         self.messages[mid] = at
-        return {"type": "interaction", "account": account, "external_id": mid, "text": TEXTS[signal_type][variant],
-                "occurred_at": at.isoformat().replace("+00:00", "Z"), "channel": "email"}
+        return {
+            "type": "interaction",
+            "account": account,
+            "external_id": mid,
+            "text": TEXTS[signal_type][variant],
+            "occurred_at": at.isoformat().replace("+00:00", "Z"),
+            "channel": "email",
+        }
 
     @initialize()
     def start(self) -> None:
         records = []
         for account in ACCOUNTS:
             records.append(self._account(account))
-            records.append({"type": "outcome", "external_id": f"{account}-o1", "account": account,
-                            "title": "Close down to 3 days", "verified": True,
-                            "recorded_at": _at(-30).isoformat().replace("+00:00", "Z")})
+            records.append(
+                {
+                    "type": "outcome",
+                    "external_id": f"{account}-o1",
+                    "account": account,
+                    "title": "Close down to 3 days",
+                    "verified": True,
+                    "recorded_at": _at(-30).isoformat().replace("+00:00", "Z"),
+                }
+            )
             records.append(self._message(account, "seats", 0))
             records.append(self._message(account, "add_on", 0))
             records.append(self._reading(account, 47))
@@ -171,8 +200,9 @@ class Lifecycle(RuleBasedStateMachine):
         path = data.draw(st.sampled_from(self._unchanged_files()))
         out = StringIO()
         call_command("import_evidence", str(path), stdout=out, stderr=StringIO())
-        assert all(" 0 created, 0 updated" in line for line in out.getvalue().splitlines() if "created" in line), \
+        assert all(" 0 created, 0 updated" in line for line in out.getvalue().splitlines() if "created" in line), (
             out.getvalue()
+        )
         self._check_step(expected={})
 
     @rule(account=st.sampled_from(ACCOUNTS), used=st.sampled_from([30, 42, 46, 48]))
@@ -187,8 +217,10 @@ class Lifecycle(RuleBasedStateMachine):
         value = RULE_CHOICES[key][which]
         rule_row = Rule.objects.get(key=key, segment="")
         with TestCase.captureOnCommitCallbacks(execute=False) as callbacks:
-            response = self.admin.post(f"/admin/signals/rule/{rule_row.pk}/change/",
-                                       {"key": key, "segment": "", "value": value, "note": "tuning"})
+            response = self.admin.post(
+                f"/admin/signals/rule/{rule_row.pk}/change/",
+                {"key": key, "segment": "", "value": value, "note": "tuning"},
+            )
         assert response.status_code == 302, response.content[:300]
         assert callbacks, "a rule change enqueues a rescore"
         if key == "seats_threshold":
@@ -200,8 +232,12 @@ class Lifecycle(RuleBasedStateMachine):
         return list(Candidate.objects.filter(status__in=OPEN).select_related("account").order_by("pk"))
 
     @precondition(lambda self: Candidate.objects.filter(status__in=OPEN).exists())
-    @rule(data=st.data(), action=st.sampled_from(["approve", "reject", "defer"]), stale=st.booleans(),
-          by_other=st.booleans())
+    @rule(
+        data=st.data(),
+        action=st.sampled_from(["approve", "reject", "defer"]),
+        stale=st.booleans(),
+        by_other=st.booleans(),
+    )
     def decide(self, data: st.DataObject, action: str, stale: bool, by_other: bool) -> None:
         candidate = data.draw(st.sampled_from(self._open()))
         owner = self.owner[candidate.account.external_id]
@@ -214,8 +250,10 @@ class Lifecycle(RuleBasedStateMachine):
         elif action == "reject":
             body = {"reason_code": "bad_timing"}
         else:
-            body = {"defer_until": day(self.clock + data.draw(st.sampled_from([5, 30]))).isoformat(),
-                    "reason": "After their budget cycle"}
+            body = {
+                "defer_until": day(self.clock + data.draw(st.sampled_from([5, 30]))).isoformat(),
+                "reason": "After their budget cycle",
+            }
         response = client.post(url, {**body, "version": version}, format="json")
         if by_other or stale:
             assert response.status_code in (404, 409), (action, by_other, stale, response.status_code, response.content)
@@ -229,11 +267,13 @@ class Lifecycle(RuleBasedStateMachine):
     @precondition(lambda self: Candidate.objects.filter(status="approved").exists())
     @rule(data=st.data())
     def closed_won(self, data: st.DataObject) -> None:
-        candidate = data.draw(st.sampled_from(list(Candidate.objects.filter(status="approved")
-                                                   .select_related("account").order_by("pk"))))
+        candidate = data.draw(
+            st.sampled_from(list(Candidate.objects.filter(status="approved").select_related("account").order_by("pk")))
+        )
         client = self.clients[self.owner[candidate.account.external_id]]
-        response = client.post(f"/api/v1/candidates/{candidate.pk}/outcomes/",
-                               {"kind": "closed_won", "amount": "1000.00"}, format="json")
+        response = client.post(
+            f"/api/v1/candidates/{candidate.pk}/outcomes/", {"kind": "closed_won", "amount": "1000.00"}, format="json"
+        )
         assert response.status_code in (200, 400, 404, 409), response.content
         self._check_step(expected={})
 
@@ -256,22 +296,48 @@ class Lifecycle(RuleBasedStateMachine):
         keys = Counter(Candidate.objects.filter(status__in=OPEN).values_list("account_id", "signal_type"))
         assert all(n == 1 for n in keys.values()), keys
 
-    def _check_step(self, *, expected: dict[int, str], reassigned: str | None = None, returning: bool = False,
-                    decided: bool = False) -> None:
-        now = {c.pk: {"status": c.status, "version": c.version, "recommendation": c.recommendation,
-                      "key": (c.account_id, c.signal_type), "account": c.account.external_id,
-                      "owner": c.account.owner_id, "closed_at": c.closed_at, "decided_at": c.decided_at,
-                      "first": c.first_detected_on, "defer_until": c.defer_until, "triggers": [(t.ref, t.at) for t in c.triggers]}
-               for c in Candidate.objects.select_related("account")}
-        counts = Counter(MeasurementEvent.objects.filter(candidate__isnull=False)
-                         .values_list("candidate_id", "kind"))
-        closing = set(MeasurementEvent.objects.filter(kind__in=("closed_won", "closed_lost"), corrections__isnull=True)
-                      .values_list("candidate_id", flat=True))
+    def _check_step(
+        self, *, expected: dict[int, str], reassigned: str | None = None, returning: bool = False, decided: bool = False
+    ) -> None:
+        now = {
+            c.pk: {
+                "status": c.status,
+                "version": c.version,
+                "recommendation": c.recommendation,
+                "key": (c.account_id, c.signal_type),
+                "account": c.account.external_id,
+                "owner": c.account.owner_id,
+                "closed_at": c.closed_at,
+                "decided_at": c.decided_at,
+                "first": c.first_detected_on,
+                "defer_until": c.defer_until,
+                "triggers": [(t.ref, t.at) for t in c.triggers],
+            }
+            for c in Candidate.objects.select_related("account")
+        }
+        counts = Counter(MeasurementEvent.objects.filter(candidate__isnull=False).values_list("candidate_id", "kind"))
+        closing = set(
+            MeasurementEvent.objects.filter(
+                kind__in=("closed_won", "closed_lost"), corrections__isnull=True
+            ).values_list("candidate_id", flat=True)
+        )
         before = self.snapshot
         for pk, c in now.items():
-            delta = Counter({kind: counts[(pk, kind)] - self.event_counts[(pk, kind)]
-                             for kind in ("signal_created", "expired", "approved", "rejected", "deferred",
-                                          "returned", "recommendation_changed", "reassigned")})
+            delta = Counter(
+                {
+                    kind: counts[(pk, kind)] - self.event_counts[(pk, kind)]
+                    for kind in (
+                        "signal_created",
+                        "expired",
+                        "approved",
+                        "rejected",
+                        "deferred",
+                        "returned",
+                        "recommendation_changed",
+                        "reassigned",
+                    )
+                }
+            )
             old = before.get(pk)
             if old is None:
                 assert c["status"] == "pending", c
@@ -280,8 +346,9 @@ class Lifecycle(RuleBasedStateMachine):
                 continue
             assert delta["signal_created"] == 0, (pk, delta)
             assert c["version"] >= old["version"], ("version went down", pk, old["version"], c["version"])
-            changed = any(c[k] != old[k] for k in ("status", "recommendation")) or \
-                (c["owner"] != old["owner"] and old["status"] in OPEN)
+            changed = any(c[k] != old[k] for k in ("status", "recommendation")) or (
+                c["owner"] != old["owner"] and old["status"] in OPEN
+            )
             if changed:
                 assert c["version"] > old["version"], ("changed without a version bump", pk, old, c)
             if old["status"] in CLOSED:
@@ -300,14 +367,19 @@ class Lifecycle(RuleBasedStateMachine):
             if want_returned and returning:
                 assert old["defer_until"] <= day(self.clock), ("returned before its date", pk, old)
             elif want_returned:
-                assert c["recommendation"] != old["recommendation"], ("returned early, recommendation unchanged", old, c)
+                assert c["recommendation"] != old["recommendation"], (
+                    "returned early, recommendation unchanged",
+                    old,
+                    c,
+                )
             if returning and old["status"] == "deferred" and old["defer_until"] <= day(self.clock):
                 assert c["status"] != "deferred", ("a deferral past its date did not return", pk, old, c)
             rec_changed = 1 if c["recommendation"] != old["recommendation"] else 0
             if old["status"] in OPEN:
                 assert delta["recommendation_changed"] == rec_changed, ("recommendation events", pk, old, c, delta)
-            want_reassigned = 1 if reassigned == c["account"] and old["status"] in OPEN and \
-                c["owner"] != old["owner"] else 0
+            want_reassigned = (
+                1 if reassigned == c["account"] and old["status"] in OPEN and c["owner"] != old["owner"] else 0
+            )
             assert delta["reassigned"] == want_reassigned, ("reassigned events", pk, old, c, delta)
         for pk in before:
             assert pk in now, ("a candidate disappeared", pk)
@@ -319,8 +391,9 @@ class Lifecycle(RuleBasedStateMachine):
         closed = [o for opk, o in before.items() if o["key"] == c["key"] and o["status"] in CLOSED]
         if not closed:
             return
-        latest_pk, latest = max(((opk, o) for opk, o in before.items() if o in closed),
-                                key=lambda item: (item[1]["closed_at"], item[0]))
+        latest_pk, latest = max(
+            ((opk, o) for opk, o in before.items() if o in closed), key=lambda item: (item[1]["closed_at"], item[0])
+        )
         since = latest["closed_at"]
         decided_refs = {ref for o in closed for ref, _ in o["triggers"]}
         fresh = [(ref, at) for ref, at in c["triggers"] if ref not in decided_refs and at > since]
@@ -334,11 +407,18 @@ class Lifecycle(RuleBasedStateMachine):
                 crossed = dt.date.fromisoformat(ref.split(":", 1)[1])
                 series = self.readings[account]
                 earlier = [d for d in series if d < crossed]
-                backed.append(series.get(crossed, 0) >= self.threshold and crossed > since.date()
-                              and (not earlier or series[max(earlier)] < self.threshold))
+                backed.append(
+                    series.get(crossed, 0) >= self.threshold
+                    and crossed > since.date()
+                    and (not earlier or series[max(earlier)] < self.threshold)
+                )
             else:
                 backed.append(False)
-        assert any(backed), ("new trigger evidence not backed by an imported item after the decision", fresh, self.readings)
+        assert any(backed), (
+            "new trigger evidence not backed by an imported item after the decision",
+            fresh,
+            self.readings,
+        )
         if latest["status"] == "rejected":
             assert c["first"] >= since.date() + dt.timedelta(days=60), ("inside the rejection cool-down", c, latest)
         if latest["status"] == "approved" and latest_pk not in closing:
@@ -347,6 +427,13 @@ class Lifecycle(RuleBasedStateMachine):
 
 def test_the_lifecycle_state_machine(tmp_path: Path) -> None:
     Lifecycle.tmp = tmp_path
-    run_state_machine_as_test(Lifecycle, settings=settings(
-        max_examples=15, stateful_step_count=15, deadline=None, database=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]))
+    run_state_machine_as_test(
+        Lifecycle,
+        settings=settings(
+            max_examples=15,
+            stateful_step_count=15,
+            deadline=None,
+            database=None,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+        ),
+    )

@@ -43,8 +43,9 @@ def test_it_undoes_a_rejection_within_the_window(owner, mine) -> None:
 
 
 def test_it_undoes_a_deferral(owner, mine) -> None:
-    lifecycle.candidate_defer(candidate_id=mine.pk, user=owner, until=timezone.now().date() + dt.timedelta(days=7),
-                              reason="Back from holiday")
+    lifecycle.candidate_defer(
+        candidate_id=mine.pk, user=owner, until=timezone.now().date() + dt.timedelta(days=7), reason="Back from holiday"
+    )
     c = lifecycle.candidate_undo(candidate_id=mine.pk, user=owner)
     assert c.status == "pending" and c.defer_until is None
     assert kinds(mine)[-1] == "undone"
@@ -60,8 +61,9 @@ def test_it_refuses_an_undo_after_the_window(owner, mine) -> None:
 
 
 def test_it_refuses_to_undo_an_approval_or_someone_elses_decision(owner, other_owner, mine) -> None:
-    lifecycle.candidate_approve(candidate_id=mine.pk, user=owner, next_step=lifecycle.NextStep("Call"),
-                                consent_reviewed=True)
+    lifecycle.candidate_approve(
+        candidate_id=mine.pk, user=owner, next_step=lifecycle.NextStep("Call"), consent_reviewed=True
+    )
     with pytest.raises(lifecycle.DecisionConflict):
         lifecycle.candidate_undo(candidate_id=mine.pk, user=owner)
     other = factories.CandidateFactory.create(account=mine.account, signal_type="capacity")
@@ -79,14 +81,22 @@ def test_it_checks_the_version(owner, mine) -> None:
 
 def test_a_candidate_snoozed_until_a_ticket_returns_when_the_import_closes_it(owner, mine, write_file) -> None:
     ticket = factories.TicketFactory.create(account=mine.account, external_id="ZD-881", status="open", priority="high")
-    c = lifecycle.candidate_defer(candidate_id=mine.pk, user=owner, until=None, ticket="ZD-881",
-                                  reason="Wait until the exports work")
+    c = lifecycle.candidate_defer(
+        candidate_id=mine.pk, user=owner, until=None, ticket="ZD-881", reason="Wait until the exports work"
+    )
     assert c.status == "deferred" and c.defer_ticket_id == ticket.pk
     assert c.defer_until == timezone.now().date() + dt.timedelta(days=lifecycle.MAX_DEFER_DAYS)
 
     def import_ticket(status: str) -> None:
-        line = {"type": "ticket", "external_id": "ZD-881", "account": "acme", "subject": "Scheduled exports fail",
-                "status": status, "priority": "high", "opened_at": ticket.opened_at.isoformat()}
+        line = {
+            "type": "ticket",
+            "external_id": "ZD-881",
+            "account": "acme",
+            "subject": "Scheduled exports fail",
+            "status": status,
+            "priority": "high",
+            "opened_at": ticket.opened_at.isoformat(),
+        }
         path = write_file("t.jsonl", json.dumps(line) + "\n")
         evidence_import(sources=[read_path(path)])
 

@@ -78,8 +78,18 @@ class Book:
 
 # The four parts the engine stores as facts, per signal (ev, val, stk, iss in the table).
 PARTS_OF = {
-    "c1": "1111", "c2": "1111", "c3": "1011", "c4": "1111", "c5": "1110", "c6": "0101", "c7": "1101",
-    "c8": "1111", "c9": "1111", "c11": "1101", "c10": "1111", "c12": "1111",
+    "c1": "1111",
+    "c2": "1111",
+    "c3": "1011",
+    "c4": "1111",
+    "c5": "1110",
+    "c6": "0101",
+    "c7": "1101",
+    "c8": "1111",
+    "c9": "1111",
+    "c11": "1101",
+    "c10": "1111",
+    "c12": "1111",
 }
 
 
@@ -113,60 +123,124 @@ def _event(kind: str, candidate: Candidate, when: dt.datetime, actor: User, **da
 
 
 def _decide(candidate: Candidate, kind: str, when: dt.datetime, by: User, **fields: object) -> Decision:
-    decision = Decision.objects.create(candidate=candidate, kind=kind, decided_by=by, decided_at=when,
-                                       recommendation=candidate.recommendation, **fields)
+    decision = Decision.objects.create(
+        candidate=candidate,
+        kind=kind,
+        decided_by=by,
+        decided_at=when,
+        recommendation=candidate.recommendation,
+        **fields,
+    )
     event_kind = {"approve": EventKind.APPROVED, "reject": EventKind.REJECTED, "defer": EventKind.DEFERRED}[kind]
     _event(event_kind, candidate, when, by, decision=decision.pk)
     if fields.get("reason_code") == "false_positive":
         _event(EventKind.FALSE_POSITIVE, candidate, when, by, decision=decision.pk)
     status = {"approve": "approved", "reject": "rejected", "defer": "deferred"}[kind]
-    Candidate.objects.filter(pk=candidate.pk).update(status=status, decided_at=when, decided_by=by,
-                                                     defer_until=fields.get("defer_until"))
+    Candidate.objects.filter(pk=candidate.pk).update(
+        status=status, decided_at=when, decided_by=by, defer_until=fields.get("defer_until")
+    )
     return decision
 
 
 def build(dana: User, omar: User, leader: User) -> Book:
-    a1 = factories.AccountFactory.create(name="Acme", external_id="acme", owner=dana, segment="enterprise",
-                                  health="good", arr=Decimal("100000"))
-    a2 = factories.AccountFactory.create(name="Birch", external_id="birch", owner=dana, segment="smb",
-                                  health="good", arr=Decimal("50000"))
-    a3 = factories.AccountFactory.create(name="Cobalt", external_id="cobalt", owner=omar, segment="enterprise",
-                                  health="neutral", arr=Decimal("80000"), currency="EUR")
-    a4 = factories.AccountFactory.create(name="Delta", external_id="delta", owner=omar, segment="smb",
-                                  health="good", arr=Decimal("200000"))
-    a5 = factories.AccountFactory.create(name="Fjord", external_id="fjord", owner=dana, segment="mid-market",
-                                  health="poor", arr=Decimal("300000"))
+    a1 = factories.AccountFactory.create(
+        name="Acme", external_id="acme", owner=dana, segment="enterprise", health="good", arr=Decimal("100000")
+    )
+    a2 = factories.AccountFactory.create(
+        name="Birch", external_id="birch", owner=dana, segment="smb", health="good", arr=Decimal("50000")
+    )
+    a3 = factories.AccountFactory.create(
+        name="Cobalt",
+        external_id="cobalt",
+        owner=omar,
+        segment="enterprise",
+        health="neutral",
+        arr=Decimal("80000"),
+        currency="EUR",
+    )
+    a4 = factories.AccountFactory.create(
+        name="Delta", external_id="delta", owner=omar, segment="smb", health="good", arr=Decimal("200000")
+    )
+    a5 = factories.AccountFactory.create(
+        name="Fjord", external_id="fjord", owner=dana, segment="mid-market", health="poor", arr=Decimal("300000")
+    )
     factories.ContactFactory.create(account=a1, name="Ann Archer", role="decision_maker")
     factories.ContactFactory.create(account=a3, name="Cal Chen", role="champion")
     factories.ContactFactory.create(account=a4, name="Dee Dorn", role="user")
     factories.ContactFactory.create(account=a5, name="Fay Finch", role="decision_maker", active=False)
     c: dict[str, Candidate] = {}
-    c["c1"] = _candidate("c1", a1, at(2), signal_type="seats", intent="buying", recommendation="pursue",
-                         evidence=["m1", "usage:seats_used:2026-03-01"])
-    c["c2"] = _candidate("c2", a1, at(3), signal_type="capacity", intent="curious", recommendation="nurture",
-                         evidence=["m2"], blockers=[{"code": "curiosity_only", "message": "Nurture: …", "evidence": []}])
-    c["c3"] = _candidate("c3", a2, at(4), signal_type="add_on", intent="inferred", recommendation="prove_value",
-                         evidence=["usage:reports:2026-03-01"],
-                         blockers=[{"code": "no_value_proof", "message": "Prove value first: …", "evidence": []}],
-                         brief=brief(risk=[ONE_TICKET], stakeholders=[
-                             {"text": "Bea Brown, Head of Ops, champion; last wrote on 1 Mar 2026.", "evidence": []}]))
-    c["c4"] = _candidate("c4", a3, at(5), signal_type="seats", intent="buying", recommendation="pursue",
-                         evidence=["m4"])
-    c["c5"] = _candidate("c5", a3, at(6), signal_type="tier_upgrade", intent="curious", recommendation="nurture",
-                         evidence=["m5"], brief=brief(risk=[]))
-    c["c6"] = _candidate("c6", a4, at(9), signal_type="volume_pricing", intent="inferred", recommendation="pursue",
-                         evidence=[])
-    c["c7"] = _candidate("c7", a4, at(10), signal_type="scale", intent="buying", recommendation="wait",
-                         evidence=["T-7"], brief=brief(risk=[]),
-                         blockers=[{"code": "open_support_issue", "message": "Wait: ticket T-7 …", "evidence": ["T-7"]}])
-    c["c8"] = _candidate("c8", a1, at(13), signal_type="cross_sell", intent="buying", recommendation="pursue",
-                         evidence=["m8"])
-    c["c9"] = _candidate("c9", a1, at(14), signal_type="add_on", intent="buying", recommendation="pursue",
-                         evidence=["m9"])
-    c["c11"] = _candidate("c11", a5, at(5), signal_type="seats", intent="buying", recommendation="pursue",
-                          evidence=["m11"])
-    c["c12"] = _candidate("c12", a2, at(10, month=2), signal_type="capacity", intent="buying",
-                          recommendation="pursue", evidence=["m12"])
+    c["c1"] = _candidate(
+        "c1",
+        a1,
+        at(2),
+        signal_type="seats",
+        intent="buying",
+        recommendation="pursue",
+        evidence=["m1", "usage:seats_used:2026-03-01"],
+    )
+    c["c2"] = _candidate(
+        "c2",
+        a1,
+        at(3),
+        signal_type="capacity",
+        intent="curious",
+        recommendation="nurture",
+        evidence=["m2"],
+        blockers=[{"code": "curiosity_only", "message": "Nurture: …", "evidence": []}],
+    )
+    c["c3"] = _candidate(
+        "c3",
+        a2,
+        at(4),
+        signal_type="add_on",
+        intent="inferred",
+        recommendation="prove_value",
+        evidence=["usage:reports:2026-03-01"],
+        blockers=[{"code": "no_value_proof", "message": "Prove value first: …", "evidence": []}],
+        brief=brief(
+            risk=[ONE_TICKET],
+            stakeholders=[{"text": "Bea Brown, Head of Ops, champion; last wrote on 1 Mar 2026.", "evidence": []}],
+        ),
+    )
+    c["c4"] = _candidate(
+        "c4", a3, at(5), signal_type="seats", intent="buying", recommendation="pursue", evidence=["m4"]
+    )
+    c["c5"] = _candidate(
+        "c5",
+        a3,
+        at(6),
+        signal_type="tier_upgrade",
+        intent="curious",
+        recommendation="nurture",
+        evidence=["m5"],
+        brief=brief(risk=[]),
+    )
+    c["c6"] = _candidate(
+        "c6", a4, at(9), signal_type="volume_pricing", intent="inferred", recommendation="pursue", evidence=[]
+    )
+    c["c7"] = _candidate(
+        "c7",
+        a4,
+        at(10),
+        signal_type="scale",
+        intent="buying",
+        recommendation="wait",
+        evidence=["T-7"],
+        brief=brief(risk=[]),
+        blockers=[{"code": "open_support_issue", "message": "Wait: ticket T-7 …", "evidence": ["T-7"]}],
+    )
+    c["c8"] = _candidate(
+        "c8", a1, at(13), signal_type="cross_sell", intent="buying", recommendation="pursue", evidence=["m8"]
+    )
+    c["c9"] = _candidate(
+        "c9", a1, at(14), signal_type="add_on", intent="buying", recommendation="pursue", evidence=["m9"]
+    )
+    c["c11"] = _candidate(
+        "c11", a5, at(5), signal_type="seats", intent="buying", recommendation="pursue", evidence=["m11"]
+    )
+    c["c12"] = _candidate(
+        "c12", a2, at(10, month=2), signal_type="capacity", intent="buying", recommendation="pursue", evidence=["m12"]
+    )
 
     _event(EventKind.REVIEWED, c["c1"], at(2, 10), dana)
     _decide(c["c1"], "approve", at(3), dana, next_step="Call Ann about 20 seats", consent_reviewed=True)
@@ -188,8 +262,9 @@ def build(dana: User, omar: User, leader: User) -> Book:
     _decide(c["c9"], "approve", at(16), dana, next_step="Demo the add-on", consent_reviewed=True)
     _decide(c["c12"], "reject", at(3), dana, reason_code="bad_timing")
     # One open candidate per account and type: c10 can exist only once c1 (also seats on Acme) is decided.
-    c["c10"] = _candidate("c10", a1, at(20, month=2), signal_type="seats", intent="buying", recommendation="pursue",
-                          evidence=["m10"])
+    c["c10"] = _candidate(
+        "c10", a1, at(20, month=2), signal_type="seats", intent="buying", recommendation="pursue", evidence=["m10"]
+    )
     for candidate in c.values():
         candidate.refresh_from_db()
     return Book(dana, omar, leader, {"A1": a1, "A2": a2, "A3": a3, "A4": a4, "A5": a5}, c)
@@ -199,12 +274,18 @@ def more_signals(owner: User, n: int) -> None:
     """Extra decided signals with events, to show that query counts do not grow with rows."""
     for i in range(n):
         account = factories.AccountFactory.create(owner=owner, health="good")
-        Contact.objects.create(account=account, external_id=f"extra-contact-{i}-{account.pk}", name="X",
-                               role="champion")
+        Contact.objects.create(
+            account=account, external_id=f"extra-contact-{i}-{account.pk}", name="X", role="champion"
+        )
         candidate = _candidate(f"x{i}", account, at(3 + i % 10), evidence=["m"])
         _event(EventKind.REVIEWED, candidate, at(3 + i % 10, 10), owner)
-        _decide(candidate, "approve" if i % 2 else "reject", at(3 + i % 10, 12), owner,
-                **({"next_step": "Call", "consent_reviewed": True} if i % 2 else {"reason_code": "not_a_fit"}))
+        _decide(
+            candidate,
+            "approve" if i % 2 else "reject",
+            at(3 + i % 10, 12),
+            owner,
+            **({"next_step": "Call", "consent_reviewed": True} if i % 2 else {"reason_code": "not_a_fit"}),
+        )
         if i % 2:
             _event(EventKind.OUTREACH_SENT, candidate, at(3 + i % 10, 13), owner)
 

@@ -48,7 +48,9 @@ def test_owners_are_refused_and_admins_allowed(api_client_for: "ApiClientFor", b
     assert api_client_for(admin_user).get(URL).status_code == 200
 
 
-def test_the_list_query_count_is_bounded(api_client_for: "ApiClientFor", book: Book, django_assert_max_num_queries: DjangoAssertNumQueries) -> None:
+def test_the_list_query_count_is_bounded(
+    api_client_for: "ApiClientFor", book: Book, django_assert_max_num_queries: DjangoAssertNumQueries
+) -> None:
     client = api_client_for(book.leader)
     with django_assert_max_num_queries(6):
         response = client.get(URL, {"page_size": 100})

@@ -44,9 +44,13 @@ def test_the_admin_is_read_only(client: Client, admin_user: User, event: Measure
     assert client.get("/admin/measurement/measurementevent/add/").status_code == 403
     change = client.get(f"/admin/measurement/measurementevent/{event.pk}/change/")
     assert change.status_code == 200 and b'name="_save"' not in change.content
-    assert client.post(f"/admin/measurement/measurementevent/{event.pk}/change/", {"kind": "approved"}).status_code == 403
+    assert (
+        client.post(f"/admin/measurement/measurementevent/{event.pk}/change/", {"kind": "approved"}).status_code == 403
+    )
     assert client.post(f"/admin/measurement/measurementevent/{event.pk}/delete/", {"post": "yes"}).status_code == 403
-    bulk = client.post("/admin/measurement/measurementevent/", {"action": "delete_selected", "_selected_action": [event.pk]})
+    bulk = client.post(
+        "/admin/measurement/measurementevent/", {"action": "delete_selected", "_selected_action": [event.pk]}
+    )
     assert bulk.status_code in (200, 302)
     event.refresh_from_db()
     assert event.kind == EventKind.REVIEWED
@@ -61,8 +65,14 @@ def test_the_database_refuses_truncate(owner: User) -> None:
     MeasurementEvent.objects.create(kind=EventKind.REVIEWED, account=account, owner=owner, actor=owner)
     # A session of its own, as psql or a stray script would open: no opt-in to truncating.
     db = connection.settings_dict
-    other = psycopg.connect(dbname=db["NAME"], user=db["USER"], password=db["PASSWORD"] or None,
-                            host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432, autocommit=True)
+    other = psycopg.connect(
+        dbname=db["NAME"],
+        user=db["USER"],
+        password=db["PASSWORD"] or None,
+        host=db["HOST"] or "127.0.0.1",
+        port=db["PORT"] or 5432,
+        autocommit=True,
+    )
     with other, pytest.raises(psycopg.errors.InsufficientPrivilege, match="append-only: TRUNCATE refused"):
         other.execute(f"TRUNCATE {MeasurementEvent._meta.db_table} CASCADE")
     assert MeasurementEvent.objects.count() == 1

@@ -6,8 +6,12 @@ def test_axes_end_on_four_whole_steps() -> None:
 
 
 def test_bars_are_proportional_and_never_invisible() -> None:
-    chart = charts.hbars([("a", 10, "10", "", "chart-bar"), ("b", 5, "5", "", ""), ("c", 0.01, "", "", ""),
-                          ("d", 0, "0", "", "")], width=640, label_width=160, value_width=150)
+    chart = charts.hbars(
+        [("a", 10, "10", "", "chart-bar"), ("b", 5, "5", "", ""), ("c", 0.01, "", "", ""), ("d", 0, "0", "", "")],
+        width=640,
+        label_width=160,
+        value_width=150,
+    )
     span = 640 - 168 - 150
     assert [b.width for b in chart.bars] == [span, span / 2, 2, 0]
     assert chart.bars[1].css == "chart-bar"

@@ -18,8 +18,13 @@ from signals.models import Candidate
 pytestmark = pytest.mark.django_db
 
 DECISION_EVENT = {"approve": EventKind.APPROVED, "reject": EventKind.REJECTED, "defer": EventKind.DEFERRED}
-OUTCOMES = (EventKind.OUTREACH_SENT, EventKind.CUSTOMER_RESPONDED, EventKind.OPPORTUNITY_CREATED,
-            EventKind.CLOSED_WON, EventKind.CLOSED_LOST)
+OUTCOMES = (
+    EventKind.OUTREACH_SENT,
+    EventKind.CUSTOMER_RESPONDED,
+    EventKind.OPPORTUNITY_CREATED,
+    EventKind.CLOSED_WON,
+    EventKind.CLOSED_LOST,
+)
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +48,10 @@ def demo_book(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iter
 def test_it_writes_a_believable_past(demo_book: tuple[int, dt.date]) -> None:
     written, today = demo_book
     assert written > 0 and Decision.objects.exists()
-    assert Decision.objects.filter(kind="approve").exists() and Decision.objects.filter(reason_code="false_positive").exists()
+    assert (
+        Decision.objects.filter(kind="approve").exists()
+        and Decision.objects.filter(reason_code="false_positive").exists()
+    )
     assert MeasurementEvent.objects.filter(kind=EventKind.REVIEWED).exists()
     assert Candidate.objects.filter(status="pending").exists(), "the owners' queues are not emptied"
     assert demo_history_create(seed=7, today=today) == 0, "written once"
@@ -57,8 +65,12 @@ def test_decisions_events_and_statuses_agree(demo_book: tuple[int, dt.date]) -> 
         candidate = decision.candidate
         assert decision.decided_by_id == candidate.account.owner_id
         assert candidate.inserted_at <= decision.decided_at <= now
-        assert MeasurementEvent.objects.filter(candidate=candidate, kind=DECISION_EVENT[decision.kind],
-                                               occurred_at=decision.decided_at, data__decision=decision.pk).exists()
+        assert MeasurementEvent.objects.filter(
+            candidate=candidate,
+            kind=DECISION_EVENT[decision.kind],
+            occurred_at=decision.decided_at,
+            data__decision=decision.pk,
+        ).exists()
         if decision.kind == "approve":
             assert candidate.status == "approved" and decision.next_step and decision.consent_reviewed
         elif decision.kind == "reject":

@@ -14,8 +14,17 @@ pytestmark = pytest.mark.django_db
 
 
 def form(**data: object) -> PilotForm:
-    base = {"name": "Q1 pilot", "start_date": "2026-03-02", "duration_days": 60, "threshold": "0.80",
-            "sample": "top_healthy", "top_n": 50, "segment": "", "accounts": [], "owner_team": []}
+    base = {
+        "name": "Q1 pilot",
+        "start_date": "2026-03-02",
+        "duration_days": 60,
+        "threshold": "0.80",
+        "sample": "top_healthy",
+        "top_n": 50,
+        "segment": "",
+        "accounts": [],
+        "owner_team": [],
+    }
     base.update(data)
     return PilotForm(data=base)
 
@@ -69,14 +78,36 @@ def test_team_duration_and_threshold_are_checked(owner: User) -> None:
 def test_the_admin_pages_work(client: Client, admin_user: User, owner: User) -> None:
     client.force_login(admin_user)
     assert client.get("/admin/measurement/pilot/add/").status_code == 200
-    response = client.post("/admin/measurement/pilot/add/", {
-        "name": "Admin pilot", "start_date": "2026-03-02", "duration_days": 60, "threshold": "0.80",
-        "sample": "top_healthy", "top_n": "", "segment": "", "owner_team": [owner.pk]})
+    response = client.post(
+        "/admin/measurement/pilot/add/",
+        {
+            "name": "Admin pilot",
+            "start_date": "2026-03-02",
+            "duration_days": 60,
+            "threshold": "0.80",
+            "sample": "top_healthy",
+            "top_n": "",
+            "segment": "",
+            "owner_team": [owner.pk],
+        },
+    )
     assert response.status_code == 200 and "Enter how many healthy accounts" in response.content.decode()
-    response = client.post("/admin/measurement/pilot/add/", {
-        "name": "Admin pilot", "start_date": "2026-03-02", "duration_days": 60, "threshold": "0.80",
-        "sample": "top_healthy", "top_n": "50", "segment": "", "owner_team": [owner.pk]})
+    response = client.post(
+        "/admin/measurement/pilot/add/",
+        {
+            "name": "Admin pilot",
+            "start_date": "2026-03-02",
+            "duration_days": 60,
+            "threshold": "0.80",
+            "sample": "top_healthy",
+            "top_n": "50",
+            "segment": "",
+            "owner_team": [owner.pk],
+        },
+    )
     assert response.status_code == 302
     pilot = Pilot.objects.get(name="Admin pilot")
     assert client.get("/admin/measurement/pilot/").status_code == 200
-    assert f"/dashboard/?pilot={pilot.pk}" in client.get(f"/admin/measurement/pilot/{pilot.pk}/change/").content.decode()
+    assert (
+        f"/dashboard/?pilot={pilot.pk}" in client.get(f"/admin/measurement/pilot/{pilot.pk}/change/").content.decode()
+    )

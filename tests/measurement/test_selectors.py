@@ -18,16 +18,24 @@ pytestmark = pytest.mark.django_db
 
 
 def scope(user: User, pilot: Pilot | None = None, **kw: dt.date) -> s.DashboardScope:
-    return s.DashboardScope(user=user, start=kw.get("start", START), end=kw.get("end", END), pilot=pilot,
-                            today=kw.get("today", TODAY))
+    return s.DashboardScope(
+        user=user, start=kw.get("start", START), end=kw.get("end", END), pilot=pilot, today=kw.get("today", TODAY)
+    )
 
 
 def test_the_funnel_counts_each_stage_by_the_end_of_the_range(book: Book) -> None:
     totals = s.summary(scope(book.leader))
     stages = {st.key: st.count for st in s.funnel(totals)}
     # c9's approval on 16 March falls after the range; c4's 'none' response is not a response.
-    assert stages == {"surfaced": 10, "reviewed": 8, "approved": 2, "outreach": 2, "responded": 1,
-                      "opportunity": 1, "won": 1}
+    assert stages == {
+        "surfaced": 10,
+        "reviewed": 8,
+        "approved": 2,
+        "outreach": 2,
+        "responded": 1,
+        "opportunity": 1,
+        "won": 1,
+    }
     assert totals.won_amounts == {"USD": Decimal("15000.50")}
     funnel = s.funnel(totals)
     assert funnel[2].of_previous == pytest.approx(2 / 8)
@@ -36,8 +44,14 @@ def test_the_funnel_counts_each_stage_by_the_end_of_the_range(book: Book) -> Non
 
 def test_review_quality_counts_each_part_and_all_six(book: Book) -> None:
     totals = s.summary(scope(book.leader))
-    assert totals.parts == {"source_evidence": 9, "value_proof": 9, "stakeholder_fit": 7,
-                            "open_issue_check": 9, "owner_review": 8, "next_action": 6}
+    assert totals.parts == {
+        "source_evidence": 9,
+        "value_proof": 9,
+        "stakeholder_fit": 7,
+        "open_issue_check": 9,
+        "owner_review": 8,
+        "next_action": 6,
+    }
     assert totals.complete == 4
     assert totals.quality == pytest.approx(0.4)
 
@@ -71,8 +85,15 @@ def test_false_positives_overall_by_type_intent_week_and_reasons(book: Book) -> 
     assert (totals.false_positive, totals.decided) == (2, 5)
     assert totals.false_positive_rate == pytest.approx(0.4)
     by_type = {k: (m.false_positive, m.decided) for k, m in s.measures_by(sc, "signal_type").items()}
-    assert by_type == {"seats": (0, 2), "capacity": (1, 1), "add_on": (0, 0), "tier_upgrade": (0, 0),
-                       "volume_pricing": (0, 1), "scale": (0, 0), "cross_sell": (1, 1)}
+    assert by_type == {
+        "seats": (0, 2),
+        "capacity": (1, 1),
+        "add_on": (0, 0),
+        "tier_upgrade": (0, 0),
+        "volume_pricing": (0, 1),
+        "scale": (0, 0),
+        "cross_sell": (1, 1),
+    }
     by_intent = {k: (m.false_positive, m.decided) for k, m in s.measures_by(sc, "intent").items()}
     assert by_intent == {"buying": (1, 3), "curious": (1, 1), "inferred": (0, 1)}
     weeks = [(monday, m.false_positive, m.decided) for monday, m in s.measures_by_week(sc)]
@@ -100,8 +121,10 @@ def test_queue_age_counts_pending_signals_today(book: Book) -> None:
 
 
 def test_decisions_per_owner_counts_decisions_made_in_the_range(book: Book) -> None:
-    rows = {r.name: (r.total, r.approved, r.rejected, r.deferred, r.false_positive)
-            for r in s.decisions_per_owner(scope(book.leader))}
+    rows = {
+        r.name: (r.total, r.approved, r.rejected, r.deferred, r.false_positive)
+        for r in s.decisions_per_owner(scope(book.leader))
+    }
     # Dana: c1, c2, c3, c8 and c12 (surfaced earlier, decided in the range); c9 on 16 March is outside.
     assert rows == {"Dana": (5, 1, 3, 1, 2), "Omar": (2, 1, 1, 0, 0)}
 
@@ -120,7 +143,9 @@ def test_breakdowns_by_segment_and_recommendation(book: Book) -> None:
 def test_the_weekly_trend_fills_every_week(book: Book) -> None:
     weeks = s.measures_by_week(scope(book.leader))
     assert [(monday, m.surfaced, m.complete) for monday, m in weeks] == [
-        (dt.date(2026, 3, 2), 6, 3), (dt.date(2026, 3, 9), 4, 1)]
+        (dt.date(2026, 3, 2), 6, 3),
+        (dt.date(2026, 3, 9), 4, 1),
+    ]
     longer = s.measures_by_week(scope(book.leader, start=dt.date(2026, 2, 23), end=dt.date(2026, 3, 22)))
     assert [m.surfaced for _, m in longer] == [0, 6, 4, 0]
 
@@ -128,7 +153,14 @@ def test_the_weekly_trend_fills_every_week(book: Book) -> None:
 def test_an_owner_sees_only_their_own_figures(book: Book) -> None:
     dana = s.summary(scope(book.dana))
     assert {st.key: st.count for st in s.funnel(dana)} == {
-        "surfaced": 6, "reviewed": 5, "approved": 1, "outreach": 1, "responded": 1, "opportunity": 1, "won": 1}
+        "surfaced": 6,
+        "reviewed": 5,
+        "approved": 1,
+        "outreach": 1,
+        "responded": 1,
+        "opportunity": 1,
+        "won": 1,
+    }
     assert (dana.complete, dana.threshold_met, dana.false_positive, dana.decided) == (3, 3, 2, 3)
     assert dana.won_amounts == {"USD": Decimal("15000.50")}
     durations = s.time_to_decision(scope(book.dana))
@@ -138,7 +170,14 @@ def test_an_owner_sees_only_their_own_figures(book: Book) -> None:
 
     omar = s.summary(scope(book.omar))
     assert {st.key: st.count for st in s.funnel(omar)} == {
-        "surfaced": 4, "reviewed": 3, "approved": 1, "outreach": 1, "responded": 0, "opportunity": 0, "won": 0}
+        "surfaced": 4,
+        "reviewed": 3,
+        "approved": 1,
+        "outreach": 1,
+        "responded": 0,
+        "opportunity": 0,
+        "won": 0,
+    }
     assert omar.won_amounts == {}
     assert s.queue_age(scope(book.omar)).pending == 2
     # An owner's figure is the leader's row for that owner.
@@ -231,10 +270,14 @@ def test_a_decision_through_the_real_services_counts_today(owner: User) -> None:
 
     account = factories.AccountFactory.create(owner=owner)
     factories.ContactFactory.create(account=account, role="decision_maker")
-    candidate = factories.CandidateFactory.create(account=account, evidence=["m1"], brief={
-        "risk_timing": [{"text": "No unresolved support tickets.", "evidence": []}]})
-    services.candidate_approve(candidate_id=candidate.pk, user=owner, consent_reviewed=True,
-                            next_step=services.NextStep("Call the champion"))
+    candidate = factories.CandidateFactory.create(
+        account=account,
+        evidence=["m1"],
+        brief={"risk_timing": [{"text": "No unresolved support tickets.", "evidence": []}]},
+    )
+    services.candidate_approve(
+        candidate_id=candidate.pk, user=owner, consent_reviewed=True, next_step=services.NextStep("Call the champion")
+    )
     today = timezone.now().date()
     totals = s.summary(s.DashboardScope(user=owner, start=today, end=today, today=today))
     assert (totals.surfaced, totals.complete, totals.threshold_met, totals.approved) == (1, 1, 1, 1)

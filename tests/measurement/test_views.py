@@ -44,13 +44,26 @@ def test_a_leader_sees_every_figure_of_the_whole_team(client: Client, book: Book
     assert [st.count for st in fig["funnel"].extra["stages"]] == [10, 8, 2, 2, 1, 1, 1]
     assert fig["funnel"].extra["won_amounts"] == "$15,000"
     assert (totals.complete, totals.surfaced, totals.threshold_met, totals.false_positive, totals.decided) == (
-        4, 10, 4, 2, 5)
+        4,
+        10,
+        4,
+        2,
+        5,
+    )
     assert {row.name for row, _, _ in fig["threshold"].extra["owners"]} == {"Dana", "Omar"}
     durations = fig["time_to_decision"].extra["durations"]
     assert durations.median.total_seconds() == 36 * 3600
     body = response.content.decode()
-    for text in ("Funnel", "Review quality", "False positives by week", "Readiness", "Sample audit",
-                 "Cobalt", "Acme", "40.0"):
+    for text in (
+        "Funnel",
+        "Review quality",
+        "False positives by week",
+        "Readiness",
+        "Sample audit",
+        "Cobalt",
+        "Acme",
+        "40.0",
+    ):
         assert text in body
     assert 'style="' not in body, "the CSP forbids inline styles"
     assert "<svg" in body and "chart-bar" in body
@@ -73,8 +86,9 @@ def test_an_owner_sees_only_their_slice(client: Client, book: Book) -> None:
 
 
 def test_the_dashboard_defaults_to_the_running_pilot(client: Client, book: Book) -> None:
-    pilot = Pilot.objects.create(name="Top 2 healthy", start_date=START, duration_days=14, sample="top_healthy",
-                                 top_n=2)
+    pilot = Pilot.objects.create(
+        name="Top 2 healthy", start_date=START, duration_days=14, sample="top_healthy", top_n=2
+    )
     pilot.owner_team.set([book.dana, book.omar])
     client.force_login(book.leader)
     response = client.get("/dashboard/")
@@ -87,8 +101,10 @@ def test_the_dashboard_defaults_to_the_running_pilot(client: Client, book: Book)
 
 def test_bad_parameters_fall_back_and_say_so(client: Client, book: Book) -> None:
     client.force_login(book.leader)
-    response = client.get("/dashboard/", {"pilot": "999", "start": "2026-03-15", "end": "2026-03-02",
-                                          "dim": "nonsense", "n": "-3", "seed": "x"})
+    response = client.get(
+        "/dashboard/",
+        {"pilot": "999", "start": "2026-03-15", "end": "2026-03-02", "dim": "nonsense", "n": "-3", "seed": "x"},
+    )
     assert response.status_code == 200
     notes = " ".join(response.context["params"].notes)
     assert "does not exist" in notes and "swapped" in notes
@@ -97,13 +113,13 @@ def test_bad_parameters_fall_back_and_say_so(client: Client, book: Book) -> None
 
 def test_htmx_partials_swap_the_breakdown_and_the_audit(client: Client, book: Book) -> None:
     client.force_login(book.leader)
-    response = client.get("/dashboard/", {**ALL, "dim": "recommendation"}, HTTP_HX_REQUEST="true",
-                          HTTP_HX_TARGET="breakdown")
+    response = client.get(
+        "/dashboard/", {**ALL, "dim": "recommendation"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="breakdown"
+    )
     body = response.content.decode()
     assert body.lstrip().startswith('<section class="panel" id="breakdown"')
     assert 'class="rec rec-pursue"' in body and "<html" not in body
-    response = client.get("/dashboard/", {**ALL, "n": "3", "seed": "5"}, HTTP_HX_REQUEST="true",
-                          HTTP_HX_TARGET="audit")
+    response = client.get("/dashboard/", {**ALL, "n": "3", "seed": "5"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="audit")
     assert response.content.decode().lstrip().startswith('<section class="panel" id="audit"')
     partial = [r.candidate.pk for r in response.context["fig"]["audit"].extra["rows"]]
     assert len(partial) == 3
@@ -126,15 +142,24 @@ def test_every_figure_exports_its_numbers_as_csv(client: Client, book: Book) -> 
         assert rows[3][0] == "# definition" and rows[3][1], figure
     funnel = _table(_csv(client.get("/dashboard/funnel.csv", ALL)))
     assert [(r[0], r[1]) for r in funnel] == [
-        ("Signals surfaced", "10"), ("Reviewed by the owner", "8"), ("Owner-approved", "2"), ("Outreach logged", "2"),
-        ("Customer responded", "1"), ("Expansion opportunity", "1"), ("Closed-won", "1")]
+        ("Signals surfaced", "10"),
+        ("Reviewed by the owner", "8"),
+        ("Owner-approved", "2"),
+        ("Outreach logged", "2"),
+        ("Customer responded", "1"),
+        ("Expansion opportunity", "1"),
+        ("Closed-won", "1"),
+    ]
     assert funnel[-1][4] == "USD 15000.50"
     quality = _table(_csv(client.get("/dashboard/quality.csv", ALL)))
     assert [r[1] for r in quality] == ["9", "9", "7", "9", "8", "6", "4"]
     assert quality[-1][3] == "40.0"
     threshold = _table(_csv(client.get("/dashboard/threshold.csv", ALL)))
-    assert [r[:4] for r in threshold] == [["All owners", "10", "4", "40.0"], ["Dana", "6", "3", "50.0"],
-                                          ["Omar", "4", "1", "25.0"]]
+    assert [r[:4] for r in threshold] == [
+        ["All owners", "10", "4", "40.0"],
+        ["Dana", "6", "3", "50.0"],
+        ["Omar", "4", "1", "25.0"],
+    ]
     gaps = _table(_csv(client.get("/dashboard/quality-gaps.csv", ALL)))
     assert len(gaps) == 6 and gaps[0][3] == "Value proof"
     assert client.get("/dashboard/nope.csv").status_code == 404
@@ -159,15 +184,17 @@ def test_the_events_csv_streams_the_users_slice(client: Client, book: Book) -> N
     client.force_login(book.omar)
     rows = _csv(client.get("/events.csv"))[1:]
     assert rows and {r[3] for r in rows} == {"cobalt", "delta"}
-    only = _csv(client.get("/events.csv", {"kind": "approved,rejected", "since": "2026-03-01",
-                                           "until": "2026-03-31"}))[1:]
+    only = _csv(client.get("/events.csv", {"kind": "approved,rejected", "since": "2026-03-01", "until": "2026-03-31"}))[
+        1:
+    ]
     assert sorted(r[2] for r in only) == ["approved", "rejected"]
     assert _csv(client.get("/events.csv", {"account": "acme"}))[1:] == []  # not Omar's account
     assert client.get("/events.csv", {"kind": "bogus"}).status_code == 400
 
 
-def test_the_dashboard_query_count_does_not_grow_with_rows(client: Client, book: Book,
-                                                          django_assert_max_num_queries: DjangoAssertNumQueries) -> None:
+def test_the_dashboard_query_count_does_not_grow_with_rows(
+    client: Client, book: Book, django_assert_max_num_queries: DjangoAssertNumQueries
+) -> None:
     client.force_login(book.leader)
     with django_assert_max_num_queries(24):
         client.get("/dashboard/", ALL)

@@ -17,7 +17,9 @@ def account(owner):
     account = factories.AccountFactory.create(owner=owner, name="Acme Corp")
     today = timezone.now().date()
     for i in range(10):
-        factories.UsageFactory.create(account=account, metric="active_users", date=today - dt.timedelta(days=i), value=40 - i)
+        factories.UsageFactory.create(
+            account=account, metric="active_users", date=today - dt.timedelta(days=i), value=40 - i
+        )
     factories.TicketFactory.create(account=account, external_id="ZD-881", subject="Scheduled exports fail")
     factories.InteractionFactory.create(account=account, text="We need 20 more seats by March")
     factories.OutcomeFactory.create(account=account, title="Close down to 3 days")
@@ -26,8 +28,9 @@ def account(owner):
 
 def test_it_shows_the_account(client, owner, account) -> None:
     old = factories.CandidateFactory.create(account=account, signal_type="capacity")
-    lifecycle.candidate_approve(candidate_id=old.pk, user=owner, next_step=lifecycle.NextStep("Call Maria"),
-                                consent_reviewed=True)
+    lifecycle.candidate_approve(
+        candidate_id=old.pk, user=owner, next_step=lifecycle.NextStep("Call Maria"), consent_reviewed=True
+    )
     lifecycle.follow_up_log(candidate_id=old.pk, user=owner, kind="outreach_sent")
     current = factories.CandidateFactory.create(account=account)
     client.force_login(owner)

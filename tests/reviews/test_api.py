@@ -20,27 +20,42 @@ def mine(owner: User) -> Candidate:
 
 @pytest.fixture
 def theirs(other_owner: User) -> Candidate:
-    return factories.CandidateFactory.create(account=factories.AccountFactory.create(owner=other_owner, external_id="globex"))
+    return factories.CandidateFactory.create(
+        account=factories.AccountFactory.create(owner=other_owner, external_id="globex")
+    )
 
 
-def test_the_candidate_list_is_scoped(api_client_for: "ApiClientFor", owner: User, leader: User, mine: Candidate, theirs: Candidate) -> None:
+def test_the_candidate_list_is_scoped(
+    api_client_for: "ApiClientFor", owner: User, leader: User, mine: Candidate, theirs: Candidate
+) -> None:
     assert api_client_for(None).get("/api/v1/candidates/").status_code == 401
     rows = api_client_for(owner).get("/api/v1/candidates/").json()["results"]
     assert [r["account"] for r in rows] == ["acme"]
     assert rows[0]["brief"]["next_step"] == "Propose a short call with Maria."
-    assert {r["account"] for r in api_client_for(leader).get("/api/v1/candidates/").json()["results"]} == {"acme", "globex"}
+    assert {r["account"] for r in api_client_for(leader).get("/api/v1/candidates/").json()["results"]} == {
+        "acme",
+        "globex",
+    }
     assert api_client_for(owner).get(f"/api/v1/candidates/{theirs.pk}/").status_code == 404
 
 
-def test_approve_through_the_api_with_the_same_rules(api_client_for: "ApiClientFor", owner: User, mine: Candidate) -> None:
+def test_approve_through_the_api_with_the_same_rules(
+    api_client_for: "ApiClientFor", owner: User, mine: Candidate
+) -> None:
     client = api_client_for(owner)
-    refused = client.post(f"/api/v1/candidates/{mine.pk}/approve/",
-                          {"next_step": "Call Maria", "consent_reviewed": False}, format="json")
+    refused = client.post(
+        f"/api/v1/candidates/{mine.pk}/approve/", {"next_step": "Call Maria", "consent_reviewed": False}, format="json"
+    )
     assert refused.status_code == 400
-    assert refused.json()["errors"] == {"consent_reviewed": "Confirm that you reviewed consent and the relationship context."}
+    assert refused.json()["errors"] == {
+        "consent_reviewed": "Confirm that you reviewed consent and the relationship context."
+    }
 
-    ok = client.post(f"/api/v1/candidates/{mine.pk}/approve/",
-                     {"next_step": "Call Maria", "consent_reviewed": True, "version": mine.version}, format="json")
+    ok = client.post(
+        f"/api/v1/candidates/{mine.pk}/approve/",
+        {"next_step": "Call Maria", "consent_reviewed": True, "version": mine.version},
+        format="json",
+    )
     assert ok.status_code == 200
     assert ok.json()["status"] == "approved"
     assert list(MeasurementEvent.objects.values_list("kind", flat=True)) == ["approved"]
@@ -55,9 +70,13 @@ def test_reject_defer_and_outcomes_through_the_api(api_client_for: "ApiClientFor
     a = factories.CandidateFactory.create(account=factories.AccountFactory.create(owner=owner))
     b = factories.CandidateFactory.create(account=factories.AccountFactory.create(owner=owner))
     assert client.post(f"/api/v1/candidates/{a.pk}/reject/", {"reason_code": "bogus"}, format="json").status_code == 400
-    assert client.post(f"/api/v1/candidates/{a.pk}/reject/", {"reason_code": "bad_timing"}, format="json").status_code == 200
-    assert client.post(f"/api/v1/candidates/{b.pk}/defer/", {"defer_until": "2099-01-01", "reason": "x"},
-                       format="json").json()["errors"] == {"defer_until": "Defer for at most a year."}
+    assert (
+        client.post(f"/api/v1/candidates/{a.pk}/reject/", {"reason_code": "bad_timing"}, format="json").status_code
+        == 200
+    )
+    assert client.post(
+        f"/api/v1/candidates/{b.pk}/defer/", {"defer_until": "2099-01-01", "reason": "x"}, format="json"
+    ).json()["errors"] == {"defer_until": "Defer for at most a year."}
     c = factories.CandidateFactory.create(account=factories.AccountFactory.create(owner=owner))
     client.post(f"/api/v1/candidates/{c.pk}/approve/", {"next_step": "Call", "consent_reviewed": True}, format="json")
     won = client.post(f"/api/v1/candidates/{c.pk}/outcomes/", {"kind": "closed_won", "amount": "5000"}, format="json")
@@ -65,31 +84,57 @@ def test_reject_defer_and_outcomes_through_the_api(api_client_for: "ApiClientFor
     assert MeasurementEvent.objects.filter(kind="closed_won", candidate=c).get().data["amount"] == "5000.00"
 
 
-def test_another_owner_and_a_leader_cannot_decide(api_client_for: "ApiClientFor", other_owner: User, leader: User, mine: Candidate) -> None:
+def test_another_owner_and_a_leader_cannot_decide(
+    api_client_for: "ApiClientFor", other_owner: User, leader: User, mine: Candidate
+) -> None:
     data = {"next_step": "Call", "consent_reviewed": True}
-    assert api_client_for(other_owner).post(f"/api/v1/candidates/{mine.pk}/approve/", data, format="json").status_code == 404
+    assert (
+        api_client_for(other_owner).post(f"/api/v1/candidates/{mine.pk}/approve/", data, format="json").status_code
+        == 404
+    )
     assert api_client_for(leader).post(f"/api/v1/candidates/{mine.pk}/approve/", data, format="json").status_code == 403
     assert Candidate.objects.get(pk=mine.pk).status == "pending"
 
 
 def test_clients_cannot_set_status_score_or_owner(api_client_for: "ApiClientFor", owner: User, mine: Candidate) -> None:
     client = api_client_for(owner)
-    client.post(f"/api/v1/candidates/{mine.pk}/approve/",
-                {"next_step": "Call", "consent_reviewed": True, "status": "rejected", "score": 3,
-                 "recommendation": "stop", "owner": 999, "decided_at": "2020-01-01T00:00:00Z"}, format="json")
+    client.post(
+        f"/api/v1/candidates/{mine.pk}/approve/",
+        {
+            "next_step": "Call",
+            "consent_reviewed": True,
+            "status": "rejected",
+            "score": 3,
+            "recommendation": "stop",
+            "owner": 999,
+            "decided_at": "2020-01-01T00:00:00Z",
+        },
+        format="json",
+    )
     mine.refresh_from_db()
     assert (mine.status, mine.score, mine.recommendation) == ("approved", 80, "pursue")
     assert mine.account.owner == owner
     assert mine.decided_at is not None and mine.decided_at.year > 2020
 
 
-def test_reassign_through_the_api(api_client_for: "ApiClientFor", leader: User, owner: User, other_owner: User, mine: Candidate) -> None:
-    assert api_client_for(owner).post("/api/v1/accounts/acme/reassign/", {"owner_email": other_owner.email},
-                                      format="json").status_code == 403
-    response = api_client_for(leader).post("/api/v1/accounts/acme/reassign/", {"owner_email": other_owner.email},
-                                           format="json")
+def test_reassign_through_the_api(
+    api_client_for: "ApiClientFor", leader: User, owner: User, other_owner: User, mine: Candidate
+) -> None:
+    assert (
+        api_client_for(owner)
+        .post("/api/v1/accounts/acme/reassign/", {"owner_email": other_owner.email}, format="json")
+        .status_code
+        == 403
+    )
+    response = api_client_for(leader).post(
+        "/api/v1/accounts/acme/reassign/", {"owner_email": other_owner.email}, format="json"
+    )
     assert response.status_code == 200
     mine.account.refresh_from_db()
     assert mine.account.owner == other_owner
-    assert api_client_for(leader).post("/api/v1/accounts/acme/reassign/", {"owner_email": "nobody@example.com"},
-                                       format="json").status_code == 400
+    assert (
+        api_client_for(leader)
+        .post("/api/v1/accounts/acme/reassign/", {"owner_email": "nobody@example.com"}, format="json")
+        .status_code
+        == 400
+    )

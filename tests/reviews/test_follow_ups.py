@@ -34,8 +34,9 @@ def approved(owner: User) -> Candidate:
     candidate = factories.CandidateFactory.create(account=account)
     client = Client()
     client.force_login(owner)
-    response = client.post(f"/candidates/{candidate.pk}/decide/",
-                           {"action": "approve", "next_step": "Call Maria", "consent_reviewed": "1"})
+    response = client.post(
+        f"/candidates/{candidate.pk}/decide/", {"action": "approve", "next_step": "Call Maria", "consent_reviewed": "1"}
+    )
     assert response.status_code in (200, 302)
     candidate.refresh_from_db()
     assert candidate.status == "approved"
@@ -46,17 +47,22 @@ def _log(client: APIClient, candidate: Candidate, **data: object) -> "_MonkeyPat
     return client.post(f"/api/v1/candidates/{candidate.pk}/outcomes/", data, format="json")
 
 
-def test_a_follow_up_cannot_predate_the_approval_or_lie_in_the_future(approved: Candidate, api_client_for: "ApiClientFor", owner: User) -> None:
+def test_a_follow_up_cannot_predate_the_approval_or_lie_in_the_future(
+    approved: Candidate, api_client_for: "ApiClientFor", owner: User
+) -> None:
     client = api_client_for(owner)
     past = _log(client, approved, kind="outreach_sent", occurred_on="2001-01-01")
     assert past.status_code == 400 and "before the approval" in past.json()["errors"]["occurred_on"]
-    future = _log(client, approved, kind="outreach_sent",
-                  occurred_on=(timezone.now().date() + dt.timedelta(days=3)).isoformat())
+    future = _log(
+        client, approved, kind="outreach_sent", occurred_on=(timezone.now().date() + dt.timedelta(days=3)).isoformat()
+    )
     assert future.status_code == 400 and "future" in future.json()["errors"]["occurred_on"]
     assert not MeasurementEvent.objects.filter(kind=EventKind.OUTREACH_SENT).exists()
 
 
-def test_an_amount_is_positive_and_bounded_by_the_accounts_arr(approved: Candidate, api_client_for: "ApiClientFor", owner: User) -> None:
+def test_an_amount_is_positive_and_bounded_by_the_accounts_arr(
+    approved: Candidate, api_client_for: "ApiClientFor", owner: User
+) -> None:
     client = api_client_for(owner)
     huge = _log(client, approved, kind="closed_won", amount="999999999999.99")
     assert huge.status_code == 400 and "ARR" in huge.json()["errors"]["amount"]
@@ -66,7 +72,9 @@ def test_an_amount_is_positive_and_bounded_by_the_accounts_arr(approved: Candida
     assert ok.status_code == 200
 
 
-def test_won_or_lost_once_and_a_correction_reopens_it(approved: Candidate, api_client_for: "ApiClientFor", owner: User, leader: User) -> None:
+def test_won_or_lost_once_and_a_correction_reopens_it(
+    approved: Candidate, api_client_for: "ApiClientFor", owner: User, leader: User
+) -> None:
     client = api_client_for(owner)
     assert _log(client, approved, kind="closed_won", amount="20000").status_code == 200
     again = _log(client, approved, kind="closed_lost")
@@ -75,25 +83,34 @@ def test_won_or_lost_once_and_a_correction_reopens_it(approved: Candidate, api_c
 
     won = MeasurementEvent.objects.get(kind=EventKind.CLOSED_WON)
     until = timezone.now() + dt.timedelta(days=1)
-    assert figures.facts_for(Candidate.objects.all(), until=until)[approved.pk].won_amounts == {"USD": Decimal("20000.00")}
+    assert figures.facts_for(Candidate.objects.all(), until=until)[approved.pk].won_amounts == {
+        "USD": Decimal("20000.00")
+    }
 
-    corrected = client.post(f"/api/v1/candidates/{approved.pk}/follow-ups/{won.pk}/correct/",
-                            {"reason": "Typed the wrong deal"}, format="json")
+    corrected = client.post(
+        f"/api/v1/candidates/{approved.pk}/follow-ups/{won.pk}/correct/",
+        {"reason": "Typed the wrong deal"},
+        format="json",
+    )
     assert corrected.status_code == 200
     assert MeasurementEvent.objects.filter(kind=EventKind.CLOSED_WON).count() == 1, "the log keeps the original"
     facts = figures.facts_for(Candidate.objects.all(), until=until)[approved.pk]
     assert facts.won_amounts == {} and not facts.won
-    twice = client.post(f"/api/v1/candidates/{approved.pk}/follow-ups/{won.pk}/correct/", {"reason": "again"},
-                        format="json")
+    twice = client.post(
+        f"/api/v1/candidates/{approved.pk}/follow-ups/{won.pk}/correct/", {"reason": "again"}, format="json"
+    )
     assert twice.status_code == 400
 
     assert _log(client, approved, kind="closed_lost").status_code == 200
-    by_leader = api_client_for(leader).post(f"/api/v1/candidates/{approved.pk}/outcomes/", {"kind": "closed_won"},
-                                            format="json")
+    by_leader = api_client_for(leader).post(
+        f"/api/v1/candidates/{approved.pk}/outcomes/", {"kind": "closed_won"}, format="json"
+    )
     assert by_leader.status_code == 403, "only the owner logs follow-ups"
 
 
-def test_the_page_shows_corrected_follow_ups_and_the_owner_can_correct(approved: Candidate, owner: User, other_owner: User) -> None:
+def test_the_page_shows_corrected_follow_ups_and_the_owner_can_correct(
+    approved: Candidate, owner: User, other_owner: User
+) -> None:
     client = Client()
     client.force_login(owner)
     client.post(f"/candidates/{approved.pk}/outcomes/", {"kind": "outreach_sent"})
@@ -103,10 +120,15 @@ def test_the_page_shows_corrected_follow_ups_and_the_owner_can_correct(approved:
 
     stranger = Client()
     stranger.force_login(other_owner)
-    assert stranger.post(f"/candidates/{approved.pk}/follow-ups/{outreach.pk}/correct/",
-                         {"reason": "x"}).status_code == 404
-    response = client.post(f"/candidates/{approved.pk}/follow-ups/{outreach.pk}/correct/",
-                           {"reason": "Sent to the wrong contact"}, HTTP_HX_REQUEST="true")
+    assert (
+        stranger.post(f"/candidates/{approved.pk}/follow-ups/{outreach.pk}/correct/", {"reason": "x"}).status_code
+        == 404
+    )
+    response = client.post(
+        f"/candidates/{approved.pk}/follow-ups/{outreach.pk}/correct/",
+        {"reason": "Sent to the wrong contact"},
+        HTTP_HX_REQUEST="true",
+    )
     assert response.status_code == 200
     assert "Corrected" in response.content.decode()
     assert MeasurementEvent.objects.get(kind=EventKind.FOLLOW_UP_CORRECTED).corrects_id == outreach.pk
@@ -127,11 +149,17 @@ def test_new_trigger_evidence_during_an_open_follow_up_is_attached_not_queued(tm
     dana = get_user_model().objects.get(email="dana@example.com")
     client = Client()
     client.force_login(dana)
-    client.post(f"/candidates/{candidate.pk}/decide/",
-                {"action": "approve", "next_step": "Call Maria", "consent_reviewed": "1"})
+    client.post(
+        f"/candidates/{candidate.pk}/decide/", {"action": "approve", "next_step": "Call Maria", "consent_reviewed": "1"}
+    )
 
-    s.add("interaction", external_id="m2", text="Also, we need 10 more licences for the Lisbon team this month.",
-          occurred_at=(timezone.now() + dt.timedelta(minutes=1)).isoformat(), channel="email")
+    s.add(
+        "interaction",
+        external_id="m2",
+        text="Also, we need 10 more licences for the Lisbon team this month.",
+        occurred_at=(timezone.now() + dt.timedelta(minutes=1)).isoformat(),
+        channel="email",
+    )
     s.import_()
     score("acme", as_of=today + dt.timedelta(days=1))
 

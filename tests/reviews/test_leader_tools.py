@@ -13,9 +13,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def rows(owner, other_owner):
-    return ([factories.CandidateFactory.create(account=factories.AccountFactory.create(owner=owner, name=f"Mine {i}"))
-             for i in range(2)]
-            + [factories.CandidateFactory.create(account=factories.AccountFactory.create(owner=other_owner, name="Theirs"))])
+    return [
+        factories.CandidateFactory.create(account=factories.AccountFactory.create(owner=owner, name=f"Mine {i}"))
+        for i in range(2)
+    ] + [factories.CandidateFactory.create(account=factories.AccountFactory.create(owner=other_owner, name="Theirs"))]
 
 
 def test_a_leader_filters_the_queue_by_owner(client, leader, owner, rows) -> None:
@@ -31,7 +32,7 @@ def test_saved_views_are_per_user(client, owner, other_owner, rows) -> None:
     assert response.status_code == 302 and response["Location"] == "/queue/?rec=pursue&status=pending"
     view = SavedView.objects.get(user=owner)
     assert view.name == "Pursue now"
-    assert 'Pursue now</a>' in client.get("/queue/").content.decode()
+    assert "Pursue now</a>" in client.get("/queue/").content.decode()
     client.force_login(other_owner)
     assert "Pursue now" not in client.get("/queue/").content.decode()
     assert client.post(f"/queue/views/{view.pk}/delete/").status_code == 404
@@ -57,16 +58,19 @@ def test_bulk_assign_asks_for_confirmation_then_reassigns(client, leader, other_
 
 def test_an_owner_cannot_bulk_assign(client, owner, other_owner, rows) -> None:
     client.force_login(owner)
-    client.post("/queue/bulk/", {"ids": [rows[0].pk], "bulk_action": "assign", "owner": other_owner.pk,
-                                 "confirm": "yes"})
+    client.post(
+        "/queue/bulk/", {"ids": [rows[0].pk], "bulk_action": "assign", "owner": other_owner.pk, "confirm": "yes"}
+    )
     assert Candidate.objects.get(pk=rows[0].pk).account.owner_id == owner.pk
 
 
 def test_bulk_reject_as_duplicate_through_the_lifecycle(client, owner, rows) -> None:
     client.force_login(owner)
     ids = [c.pk for c in rows]  # the third is another owner's: not even visible
-    response = client.post("/queue/bulk/", {"ids": ids, "bulk_action": "reject_duplicate",
-                                            "note": "Same as the Q3 seats request", "confirm": "yes"})
+    response = client.post(
+        "/queue/bulk/",
+        {"ids": ids, "bulk_action": "reject_duplicate", "note": "Same as the Q3 seats request", "confirm": "yes"},
+    )
     assert response.status_code == 302
     decisions = Decision.objects.filter(reason_code="duplicate")
     assert sorted(d.candidate_id for d in decisions) == ids[:2]
@@ -76,6 +80,9 @@ def test_bulk_reject_as_duplicate_through_the_lifecycle(client, owner, rows) -> 
 
 def test_a_leader_cannot_reject_for_the_owner(client, leader, rows) -> None:
     client.force_login(leader)
-    client.post("/queue/bulk/", {"ids": [rows[0].pk], "bulk_action": "reject_duplicate", "note": "dup",
-                                 "confirm": "yes"}, follow=True)
+    client.post(
+        "/queue/bulk/",
+        {"ids": [rows[0].pk], "bulk_action": "reject_duplicate", "note": "dup", "confirm": "yes"},
+        follow=True,
+    )
     assert Candidate.objects.get(pk=rows[0].pk).status == "pending"

@@ -21,8 +21,12 @@ HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "detail"}
 @pytest.fixture
 def three(owner):
     """Three pending candidates in queue order: score 90, 80, 70."""
-    return [factories.CandidateFactory.create(account=factories.AccountFactory.create(owner=owner, name=f"Acct {score}"),
-                                       score=score) for score in (90, 80, 70)]
+    return [
+        factories.CandidateFactory.create(
+            account=factories.AccountFactory.create(owner=owner, name=f"Acct {score}"), score=score
+        )
+        for score in (90, 80, 70)
+    ]
 
 
 def trigger(response) -> dict:
@@ -32,9 +36,11 @@ def trigger(response) -> dict:
 def test_a_decision_opens_the_next_candidate_and_updates_the_list(client, owner, three) -> None:
     first, second, _ = three
     client.force_login(owner)
-    response = client.post(f"/candidates/{first.pk}/decide/",
-                           {"action": "reject", "reason_code": "bad_timing", "version": first.version,
-                            "status": "pending"}, **HTMX)
+    response = client.post(
+        f"/candidates/{first.pk}/decide/",
+        {"action": "reject", "reason_code": "bad_timing", "version": first.version, "status": "pending"},
+        **HTMX,
+    )
     assert response.status_code == 200
     body = response.content.decode()
     assert f'data-candidate-id="{second.pk}"' in body, "auto-advance to the next candidate"
@@ -53,9 +59,11 @@ def test_a_decision_opens_the_next_candidate_and_updates_the_list(client, owner,
 def test_an_approval_has_no_undo(client, owner, three) -> None:
     first = three[0]
     client.force_login(owner)
-    response = client.post(f"/candidates/{first.pk}/decide/",
-                           {"action": "approve", "next_step": "Call", "consent_reviewed": "1",
-                            "version": first.version}, **HTMX)
+    response = client.post(
+        f"/candidates/{first.pk}/decide/",
+        {"action": "approve", "next_step": "Call", "consent_reviewed": "1", "version": first.version},
+        **HTMX,
+    )
     assert response.status_code == 200
     assert "undo" not in trigger(response)["showMessage"]
 
@@ -63,9 +71,16 @@ def test_an_approval_has_no_undo(client, owner, three) -> None:
 def test_the_last_decision_says_the_queue_is_done(client, owner) -> None:
     only = factories.CandidateFactory.create(account=factories.AccountFactory.create(owner=owner))
     client.force_login(owner)
-    response = client.post(f"/candidates/{only.pk}/decide/",
-                           {"action": "defer", "defer_until": (timezone.now().date() + dt.timedelta(days=7)).isoformat(),
-                            "reason": "Back from holiday", "version": only.version}, **HTMX)
+    response = client.post(
+        f"/candidates/{only.pk}/decide/",
+        {
+            "action": "defer",
+            "defer_until": (timezone.now().date() + dt.timedelta(days=7)).isoformat(),
+            "reason": "Back from holiday",
+            "version": only.version,
+        },
+        **HTMX,
+    )
     assert "No candidates need you today" in response.content.decode()
     assert response["HX-Push-Url"] == "/queue/"
 
@@ -74,9 +89,11 @@ def test_the_counts_follow_the_queue_filters(client, owner, three) -> None:
     three[2].recommendation = "wait"
     three[2].save()
     client.force_login(owner)
-    response = client.post(f"/candidates/{three[0].pk}/decide/",
-                           {"action": "reject", "reason_code": "bad_timing", "version": three[0].version,
-                            "rec": "pursue"}, **HTMX)
+    response = client.post(
+        f"/candidates/{three[0].pk}/decide/",
+        {"action": "reject", "reason_code": "bad_timing", "version": three[0].version, "rec": "pursue"},
+        **HTMX,
+    )
     body = response.content.decode()
     assert f'data-candidate-id="{three[1].pk}"' in body
     assert 'All <span class="count">2</span>' in body  # the tabs count without the rec filter
@@ -85,8 +102,11 @@ def test_the_counts_follow_the_queue_filters(client, owner, three) -> None:
 def test_undo_brings_the_candidate_back(client, owner, three) -> None:
     first = three[0]
     client.force_login(owner)
-    response = client.post(f"/candidates/{first.pk}/decide/",
-                           {"action": "reject", "reason_code": "bad_timing", "version": first.version}, **HTMX)
+    response = client.post(
+        f"/candidates/{first.pk}/decide/",
+        {"action": "reject", "reason_code": "bad_timing", "version": first.version},
+        **HTMX,
+    )
     undo = trigger(response)["showMessage"]["undo"]
     response = client.post(undo["url"], {"version": undo["version"]}, **HTMX)
     assert response.status_code == 200
@@ -101,8 +121,9 @@ def test_undo_brings_the_candidate_back(client, owner, three) -> None:
 def test_undo_without_javascript(client, owner, three) -> None:
     first = three[0]
     client.force_login(owner)
-    response = client.post(f"/candidates/{first.pk}/decide/",
-                           {"action": "reject", "reason_code": "bad_timing", "version": first.version})
+    response = client.post(
+        f"/candidates/{first.pk}/decide/", {"action": "reject", "reason_code": "bad_timing", "version": first.version}
+    )
     assert response.status_code == 302
     queue = client.get(response["Location"]).content.decode()
     assert f'action="/candidates/{first.pk}/undo/"' in queue
@@ -124,9 +145,11 @@ def test_snooze_until_a_ticket_from_the_form(client, owner, three) -> None:
     client.force_login(owner)
     page = client.get(f"/candidates/{first.pk}/").content.decode()
     assert '<option value="ZD-881">' in page and "In a week" in page and "After the renewal" in page
-    response = client.post(f"/candidates/{first.pk}/decide/",
-                           {"action": "defer", "defer_ticket": "ZD-881", "reason": "Exports first",
-                            "version": first.version}, **HTMX)
+    response = client.post(
+        f"/candidates/{first.pk}/decide/",
+        {"action": "defer", "defer_ticket": "ZD-881", "reason": "Exports first", "version": first.version},
+        **HTMX,
+    )
     assert response.status_code == 200
     assert "until ticket ZD-881 is closed" in trigger(response)["showMessage"]["text"]
     waiting_on = Candidate.objects.get(pk=first.pk).defer_ticket
@@ -136,8 +159,9 @@ def test_snooze_until_a_ticket_from_the_form(client, owner, three) -> None:
 def test_overdue_next_steps_have_their_tab(client, owner, three) -> None:
     first, second, _ = three
     for c, days in ((first, -3), (second, 5)):
-        lifecycle.candidate_approve(candidate_id=c.pk, user=owner, next_step=lifecycle.NextStep("Call", "", None),
-                                    consent_reviewed=True)
+        lifecycle.candidate_approve(
+            candidate_id=c.pk, user=owner, next_step=lifecycle.NextStep("Call", "", None), consent_reviewed=True
+        )
         Decision.objects.filter(candidate=c).update(next_step_due=timezone.now().date() + dt.timedelta(days=days))
     client.force_login(owner)
     body = client.get("/queue/").content.decode()
@@ -151,8 +175,9 @@ def test_overdue_next_steps_have_their_tab(client, owner, three) -> None:
 
 def test_the_monthly_review_opens_with_a_summary(client, owner, three) -> None:
     first, second, _ = three
-    lifecycle.candidate_approve(candidate_id=first.pk, user=owner, next_step=lifecycle.NextStep("Call"),
-                                consent_reviewed=True)
+    lifecycle.candidate_approve(
+        candidate_id=first.pk, user=owner, next_step=lifecycle.NextStep("Call"), consent_reviewed=True
+    )
     lifecycle.follow_up_log(candidate_id=first.pk, user=owner, kind="closed_won", amount=Decimal("12000"))
     lifecycle.candidate_reject(candidate_id=second.pk, user=owner, reason_code="bad_timing")
     lifecycle.candidate_undo(candidate_id=second.pk, user=owner)

@@ -31,8 +31,14 @@ def events(candidate: Candidate) -> list[str]:
 
 
 def approve_data(candidate: Candidate, **extra: object) -> dict:
-    return {"action": "approve", "next_step": "Call Maria about 20 seats", "next_step_who": "Maria",
-            "consent_reviewed": "1", "version": candidate.version, **extra}
+    return {
+        "action": "approve",
+        "next_step": "Call Maria about 20 seats",
+        "next_step_who": "Maria",
+        "consent_reviewed": "1",
+        "version": candidate.version,
+        **extra,
+    }
 
 
 def test_the_queue_needs_a_login(client: Client) -> None:
@@ -51,7 +57,9 @@ def test_an_owner_sees_only_their_candidates(client: Client, owner: User, mine: 
     assert Candidate.objects.get(pk=theirs.pk).status == "pending"
 
 
-def test_a_leader_sees_every_candidate_but_only_the_owner_decides(client: Client, leader: User, mine: Candidate, theirs: Candidate) -> None:
+def test_a_leader_sees_every_candidate_but_only_the_owner_decides(
+    client: Client, leader: User, mine: Candidate, theirs: Candidate
+) -> None:
     client.force_login(leader)
     body = client.get("/queue/").content.decode()
     assert "Acme Corp" in body and "Globex" in body
@@ -64,8 +72,12 @@ def test_the_queue_filters_counts_and_orders(client: Client, owner: User) -> Non
     account = factories.AccountFactory.create(owner=owner, segment="enterprise")
     factories.CandidateFactory.create(account=account, signal_type="seats", recommendation="wait", score=90)
     factories.CandidateFactory.create(account=account, signal_type="capacity", recommendation="pursue", score=40)
-    factories.CandidateFactory.create(account=factories.AccountFactory.create(owner=owner, segment="smb"),
-                               signal_type="add_on", recommendation="pursue", score=70)
+    factories.CandidateFactory.create(
+        account=factories.AccountFactory.create(owner=owner, segment="smb"),
+        signal_type="add_on",
+        recommendation="pursue",
+        score=70,
+    )
     client.force_login(owner)
 
     response = client.get("/queue/")
@@ -80,8 +92,9 @@ def test_the_queue_filters_counts_and_orders(client: Client, owner: User) -> Non
 
 
 def test_the_empty_queue_says_when_the_next_deferral_returns(client: Client, owner: User) -> None:
-    factories.CandidateFactory.create(account=factories.AccountFactory.create(owner=owner), status="deferred",
-                               defer_until=dt.date(2026, 12, 2))
+    factories.CandidateFactory.create(
+        account=factories.AccountFactory.create(owner=owner), status="deferred", defer_until=dt.date(2026, 12, 2)
+    )
     client.force_login(owner)
     body = client.get("/queue/").content.decode()
     assert "No candidates need you today." in body
@@ -105,7 +118,9 @@ def test_the_detail_panel_and_page(client: Client, owner: User, mine: Candidate)
     assert events(mine) == ["reviewed"], "the owner's first look is counted once"
 
 
-def test_approve_records_the_next_step_and_its_event_and_contacts_nobody(client: Client, owner: User, mine: Candidate) -> None:
+def test_approve_records_the_next_step_and_its_event_and_contacts_nobody(
+    client: Client, owner: User, mine: Candidate
+) -> None:
     client.force_login(owner)
     due = (timezone.now().date() + dt.timedelta(days=7)).isoformat()
     response = client.post(f"/candidates/{mine.pk}/decide/", approve_data(mine, next_step_due=due))
@@ -116,7 +131,10 @@ def test_approve_records_the_next_step_and_its_event_and_contacts_nobody(client:
     decision = Decision.objects.get(candidate=mine)
     assert decision.next_step_due is not None
     assert (decision.next_step, decision.next_step_who, decision.next_step_due.isoformat()) == (
-        "Call Maria about 20 seats", "Maria", due)
+        "Call Maria about 20 seats",
+        "Maria",
+        due,
+    )
     assert events(mine) == ["approved"]
     event = MeasurementEvent.objects.get(candidate=mine)
     assert event.recommendation == "pursue" and event.actor == owner and event.data["consent_reviewed"] is True
@@ -124,9 +142,12 @@ def test_approve_records_the_next_step_and_its_event_and_contacts_nobody(client:
 
 def test_approve_needs_a_next_step_and_the_consent_check(client: Client, owner: User, mine: Candidate) -> None:
     client.force_login(owner)
-    response = client.post(f"/candidates/{mine.pk}/decide/", {"action": "approve", "next_step": "",
-                                                              "version": mine.version},
-                           HTTP_HX_REQUEST="true", HTTP_HX_TARGET="detail")
+    response = client.post(
+        f"/candidates/{mine.pk}/decide/",
+        {"action": "approve", "next_step": "", "version": mine.version},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="detail",
+    )
     assert response.status_code == 400
     body = response.content.decode()
     assert "Say what the next step is." in body
@@ -136,11 +157,16 @@ def test_approve_needs_a_next_step_and_the_consent_check(client: Client, owner: 
 
 
 @pytest.mark.parametrize("recommendation", ["stop", "wait"])
-def test_approving_against_stop_or_wait_needs_an_override_reason(client: Client, owner: User, recommendation: str) -> None:
-    candidate = factories.CandidateFactory.create(account=factories.AccountFactory.create(owner=owner), recommendation=recommendation)
+def test_approving_against_stop_or_wait_needs_an_override_reason(
+    client: Client, owner: User, recommendation: str
+) -> None:
+    candidate = factories.CandidateFactory.create(
+        account=factories.AccountFactory.create(owner=owner), recommendation=recommendation
+    )
     client.force_login(owner)
-    refused = client.post(f"/candidates/{candidate.pk}/decide/", approve_data(candidate),
-                          HTTP_HX_REQUEST="true", HTTP_HX_TARGET="detail")
+    refused = client.post(
+        f"/candidates/{candidate.pk}/decide/", approve_data(candidate), HTTP_HX_REQUEST="true", HTTP_HX_TARGET="detail"
+    )
     assert refused.status_code == 400
     assert "say why you approve anyway" in refused.content.decode()
 
@@ -151,13 +177,19 @@ def test_approving_against_stop_or_wait_needs_an_override_reason(client: Client,
 
 def test_reject_needs_a_reason(client: Client, owner: User, mine: Candidate) -> None:
     client.force_login(owner)
-    refused = client.post(f"/candidates/{mine.pk}/decide/", {"action": "reject", "reason_code": ""},
-                          HTTP_HX_REQUEST="true", HTTP_HX_TARGET="detail")
+    refused = client.post(
+        f"/candidates/{mine.pk}/decide/",
+        {"action": "reject", "reason_code": ""},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="detail",
+    )
     assert refused.status_code == 400
     assert "Choose a reason for rejecting." in refused.content.decode()
 
-    client.post(f"/candidates/{mine.pk}/decide/", {"action": "reject", "reason_code": "false_positive",
-                                                   "note": "They meant a car seat"})
+    client.post(
+        f"/candidates/{mine.pk}/decide/",
+        {"action": "reject", "reason_code": "false_positive", "note": "They meant a car seat"},
+    )
     mine.refresh_from_db()
     assert mine.status == "rejected"
     assert events(mine) == ["rejected", "false_positive"]
@@ -175,12 +207,16 @@ def test_defer_to_a_date_and_return(client: Client, owner: User, mine: Candidate
     from signals.services import deferrals_return
 
     client.force_login(owner)
-    past = client.post(f"/candidates/{mine.pk}/decide/", {"action": "defer", "defer_until": "2020-01-01", "reason": "x"})
+    past = client.post(
+        f"/candidates/{mine.pk}/decide/", {"action": "defer", "defer_until": "2020-01-01", "reason": "x"}
+    )
     assert past.status_code == 400 and "Choose a date after today." in past.content.decode()
 
     until = timezone.now().date() + dt.timedelta(days=10)
-    client.post(f"/candidates/{mine.pk}/decide/", {"action": "defer", "defer_until": until.isoformat(),
-                                                   "reason": "Budget cycle starts next month"})
+    client.post(
+        f"/candidates/{mine.pk}/decide/",
+        {"action": "defer", "defer_until": until.isoformat(), "reason": "Budget cycle starts next month"},
+    )
     mine.refresh_from_db()
     assert (mine.status, mine.defer_until) == ("deferred", until)
     assert mine not in client.get("/queue/").context["candidates"]
@@ -197,11 +233,15 @@ def test_two_decisions_at_once_exactly_one_wins(client: Client, owner: User, min
     """Two tabs with the same version: the second gets 409 and the current state."""
     client.force_login(owner)
     stale = mine.version
-    first = client.post(f"/candidates/{mine.pk}/decide/", approve_data(mine), HTTP_HX_REQUEST="true",
-                        HTTP_HX_TARGET="detail")
-    second = client.post(f"/candidates/{mine.pk}/decide/",
-                         {"action": "reject", "reason_code": "not_a_fit", "version": stale},
-                         HTTP_HX_REQUEST="true", HTTP_HX_TARGET="detail")
+    first = client.post(
+        f"/candidates/{mine.pk}/decide/", approve_data(mine), HTTP_HX_REQUEST="true", HTTP_HX_TARGET="detail"
+    )
+    second = client.post(
+        f"/candidates/{mine.pk}/decide/",
+        {"action": "reject", "reason_code": "not_a_fit", "version": stale},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="detail",
+    )
     assert first.status_code == 200
     assert second.status_code == 409
     assert "already approved" in second.content.decode()
@@ -211,8 +251,9 @@ def test_two_decisions_at_once_exactly_one_wins(client: Client, owner: User, min
 
 def test_a_successful_htmx_decision_removes_the_row_and_says_so(client: Client, owner: User, mine: Candidate) -> None:
     client.force_login(owner)
-    response = client.post(f"/candidates/{mine.pk}/decide/", approve_data(mine), HTTP_HX_REQUEST="true",
-                           HTTP_HX_TARGET="detail")
+    response = client.post(
+        f"/candidates/{mine.pk}/decide/", approve_data(mine), HTTP_HX_REQUEST="true", HTTP_HX_TARGET="detail"
+    )
     body = response.content.decode()
     assert f'<tr id="candidate-{mine.pk}" hx-swap-oob="delete">' in body
     assert "showMessage" in response["HX-Trigger"]
@@ -225,11 +266,15 @@ def test_outcomes_after_approval(client: Client, owner: User, mine: Candidate) -
     client.post(f"/candidates/{mine.pk}/decide/", approve_data(mine))
     from accounts.models import Opportunity
 
-    Opportunity.objects.create(account=mine.account, external_id="opp-9", name="Acme +20", stage="open",
-                               opened_at=timezone.now(), source="crm")
-    for data in ({"kind": "outreach_sent"}, {"kind": "customer_responded", "response": "positive"},
-                 {"kind": "opportunity_created", "opportunity": "opp-9"},
-                 {"kind": "closed_won", "amount": "12000"}):
+    Opportunity.objects.create(
+        account=mine.account, external_id="opp-9", name="Acme +20", stage="open", opened_at=timezone.now(), source="crm"
+    )
+    for data in (
+        {"kind": "outreach_sent"},
+        {"kind": "customer_responded", "response": "positive"},
+        {"kind": "opportunity_created", "opportunity": "opp-9"},
+        {"kind": "closed_won", "amount": "12000"},
+    ):
         assert client.post(f"/candidates/{mine.pk}/outcomes/", data).status_code == 302
     assert events(mine) == ["approved", "outreach_sent", "customer_responded", "opportunity_created", "closed_won"]
     won = MeasurementEvent.objects.get(kind=EventKind.CLOSED_WON)
@@ -239,15 +284,24 @@ def test_outcomes_after_approval(client: Client, owner: User, mine: Candidate) -
     assert bad.status_code == 400 and "Enter the closed-won amount" in bad.content.decode()
     # An id not imported yet is accepted (pending until an import confirms it); one on
     # another account is not.
-    Opportunity.objects.create(account=factories.AccountFactory.create(), external_id="theirs", name="Other +5",
-                               stage="open", opened_at=timezone.now(), source="crm")
-    wrong_opp = client.post(f"/candidates/{mine.pk}/outcomes/", {"kind": "opportunity_created",
-                                                                "opportunity": "theirs"})
+    Opportunity.objects.create(
+        account=factories.AccountFactory.create(),
+        external_id="theirs",
+        name="Other +5",
+        stage="open",
+        opened_at=timezone.now(),
+        source="crm",
+    )
+    wrong_opp = client.post(
+        f"/candidates/{mine.pk}/outcomes/", {"kind": "opportunity_created", "opportunity": "theirs"}
+    )
     assert wrong_opp.status_code == 400
 
 
 def test_triage_and_reassign(client: Client, leader: User, owner: User) -> None:
-    orphan = factories.CandidateFactory.create(account=factories.AccountFactory.create(owner=None, name="Orphan Inc"), no_owner=True)
+    orphan = factories.CandidateFactory.create(
+        account=factories.AccountFactory.create(owner=None, name="Orphan Inc"), no_owner=True
+    )
     client.force_login(leader)
     assert "Orphan Inc" in client.get("/triage/").content.decode()
     response = client.post(f"/accounts/{orphan.account.pk}/reassign/", {"owner": owner.pk})
@@ -258,16 +312,19 @@ def test_triage_and_reassign(client: Client, leader: User, owner: User) -> None:
     assert list(client.get("/triage/").context["candidates"]) == []
 
 
-@pytest.mark.parametrize("back", ["https://evil.example/phish", "//evil.example/phish", "/\\evil.example/phish",
-                                  "javascript:alert(1)"])
+@pytest.mark.parametrize(
+    "back", ["https://evil.example/phish", "//evil.example/phish", "/\\evil.example/phish", "javascript:alert(1)"]
+)
 @pytest.mark.parametrize("owner_field", ["", "x"], ids=["invalid", "valid"])
-def test_reassign_never_redirects_off_site(client: Client, leader: User, owner: User, back: str,
-                                           owner_field: str) -> None:
+def test_reassign_never_redirects_off_site(
+    client: Client, leader: User, owner: User, back: str, owner_field: str
+) -> None:
     account = factories.AccountFactory.create(owner=None)
     client.force_login(leader)
 
-    response = client.post(f"/accounts/{account.pk}/reassign/",
-                           {"owner": owner.pk if owner_field else "", "back": back})
+    response = client.post(
+        f"/accounts/{account.pk}/reassign/", {"owner": owner.pk if owner_field else "", "back": back}
+    )
 
     assert response.status_code == 302
     assert response["Location"] == "/triage/"
@@ -293,7 +350,9 @@ def test_state_changes_need_post(client: Client, owner: User, mine: Candidate) -
     assert client.get(f"/candidates/{mine.pk}/decide/").status_code == 405
 
 
-def test_the_queue_query_count_does_not_grow_with_rows(client: Client, owner: User, django_assert_max_num_queries: DjangoAssertNumQueries) -> None:
+def test_the_queue_query_count_does_not_grow_with_rows(
+    client: Client, owner: User, django_assert_max_num_queries: DjangoAssertNumQueries
+) -> None:
     for _ in range(3):
         factories.CandidateFactory.create(account=factories.AccountFactory.create(owner=owner))
     client.force_login(owner)
@@ -304,7 +363,9 @@ def test_the_queue_query_count_does_not_grow_with_rows(client: Client, owner: Us
         client.get("/queue/")
 
 
-def test_the_detail_query_count_does_not_grow_with_evidence(client: Client, owner: User, django_assert_max_num_queries: DjangoAssertNumQueries) -> None:
+def test_the_detail_query_count_does_not_grow_with_evidence(
+    client: Client, owner: User, django_assert_max_num_queries: DjangoAssertNumQueries
+) -> None:
     account = factories.AccountFactory.create(owner=owner)
     ids = []
     for i in range(20):

@@ -22,7 +22,9 @@ def test_sign_in_works_and_wrong_passwords_are_refused(client: Client, owner: Us
     assert good.status_code == 302
 
 
-def test_logins_are_throttled_after_five_failures(client: Client, owner: User, caplog: pytest.LogCaptureFixture) -> None:
+def test_logins_are_throttled_after_five_failures(
+    client: Client, owner: User, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.INFO)
     for _ in range(5):
         client.post("/login/", {"username": owner.username, "password": "wrong"})
@@ -32,7 +34,9 @@ def test_logins_are_throttled_after_five_failures(client: Client, owner: User, c
     assert any("login failure" in r.getMessage() and owner.username in r.getMessage() for r in caplog.records)
 
 
-def test_denied_access_is_logged_with_who_and_what(client: Client, owner: User, other_owner: User, caplog: pytest.LogCaptureFixture) -> None:
+def test_denied_access_is_logged_with_who_and_what(
+    client: Client, owner: User, other_owner: User, caplog: pytest.LogCaptureFixture
+) -> None:
     theirs = factories.CandidateFactory.create(account=factories.AccountFactory.create(owner=other_owner))
     client.force_login(owner)
     with caplog.at_level(logging.WARNING, logger="security"):
@@ -63,8 +67,11 @@ def test_session_authenticated_api_writes_need_csrf_too(owner: User) -> None:
     candidate = factories.CandidateFactory.create(account=factories.AccountFactory.create(owner=owner))
     client = Client(enforce_csrf_checks=True)
     client.force_login(owner)
-    response = client.post(f"/api/v1/candidates/{candidate.pk}/approve/",
-                           {"next_step": "Call", "consent_reviewed": True}, content_type="application/json")
+    response = client.post(
+        f"/api/v1/candidates/{candidate.pk}/approve/",
+        {"next_step": "Call", "consent_reviewed": True},
+        content_type="application/json",
+    )
     assert response.status_code == 403
     assert Candidate.objects.get(pk=candidate.pk).status == "pending"
 
@@ -86,7 +93,9 @@ def test_a_nul_character_in_a_query_is_a_clear_400(client: Client, owner: User, 
     assert response.json()["detail"] == "Query parameters must not contain NUL characters."
 
 
-def test_api_ingest_and_decisions_are_throttled(api_client_for: "ApiClientFor", leader: User, owner: User, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_api_ingest_and_decisions_are_throttled(
+    api_client_for: "ApiClientFor", leader: User, owner: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from django.core.cache import cache
     from rest_framework.throttling import ScopedRateThrottle
 
@@ -97,22 +106,37 @@ def test_api_ingest_and_decisions_are_throttled(api_client_for: "ApiClientFor", 
     assert [client.post("/api/v1/evidence/", records, format="json").status_code for _ in range(3)] == [200, 200, 429]
     candidate = factories.CandidateFactory.create(account=factories.AccountFactory.create(owner=owner))
     owner_client = api_client_for(owner)
-    codes = [owner_client.post(f"/api/v1/candidates/{candidate.pk}/reject/", {"reason_code": "bogus"},
-                               format="json").status_code for _ in range(3)]
+    codes = [
+        owner_client.post(
+            f"/api/v1/candidates/{candidate.pk}/reject/", {"reason_code": "bogus"}, format="json"
+        ).status_code
+        for _ in range(3)
+    ]
     assert codes == [400, 400, 429]
 
 
-def test_no_form_or_serializer_lets_a_client_set_protected_fields(client: Client, api_client_for: "ApiClientFor", owner: User, other_owner: User) -> None:
-    protected = {"owner": other_owner.pk, "owner_id": other_owner.pk, "status": "approved", "score": 1,
-                 "recommendation": "stop", "version": 99, "decided_at": "2020-01-01T00:00:00Z",
-                 "inserted_at": "2020-01-01T00:00:00Z", "account": 999}
+def test_no_form_or_serializer_lets_a_client_set_protected_fields(
+    client: Client, api_client_for: "ApiClientFor", owner: User, other_owner: User
+) -> None:
+    protected = {
+        "owner": other_owner.pk,
+        "owner_id": other_owner.pk,
+        "status": "approved",
+        "score": 1,
+        "recommendation": "stop",
+        "version": 99,
+        "decided_at": "2020-01-01T00:00:00Z",
+        "inserted_at": "2020-01-01T00:00:00Z",
+        "account": 999,
+    }
     web = factories.CandidateFactory.create(account=factories.AccountFactory.create(owner=owner))
     client.force_login(owner)
     client.post(f"/candidates/{web.pk}/decide/", {"action": "defer", "defer_until": "2099-01-01", **protected})
     client.post(f"/candidates/{web.pk}/decide/", {"action": "reject", "reason_code": "other", **protected})
     api = factories.CandidateFactory.create(account=factories.AccountFactory.create(owner=owner))
-    api_client_for(owner).post(f"/api/v1/candidates/{api.pk}/defer/",
-                               {"defer_until": "2099-01-01", "reason": "x", **protected}, format="json")
+    api_client_for(owner).post(
+        f"/api/v1/candidates/{api.pk}/defer/", {"defer_until": "2099-01-01", "reason": "x", **protected}, format="json"
+    )
     for candidate in (web, api):
         fresh = Candidate.objects.select_related("account").get(pk=candidate.pk)
         assert (fresh.status, fresh.score, fresh.recommendation, fresh.version) == ("pending", 80, "pursue", 1)

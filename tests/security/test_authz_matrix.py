@@ -30,20 +30,37 @@ class Rule:
     api: bool = False
 
 
-def page(anonymous: int = LOGIN, other_owner: int = 200, owner: int = 200, leader: int = 200, admin: int = 200,
-         **kw: Any) -> Rule:
-    return Rule("get", {"anonymous": anonymous, "other_owner": other_owner, "owner": owner, "leader": leader,
-                        "admin": admin}, **kw)
+def page(
+    anonymous: int = LOGIN, other_owner: int = 200, owner: int = 200, leader: int = 200, admin: int = 200, **kw: Any
+) -> Rule:
+    return Rule(
+        "get",
+        {"anonymous": anonymous, "other_owner": other_owner, "owner": owner, "leader": leader, "admin": admin},
+        **kw,
+    )
 
 
-def api(method: str = "get", anonymous: int = 401, other_owner: int | tuple = 200, owner: int | tuple = 200,
-        leader: int | tuple = 200, admin: int | tuple = 200, **kw: Any) -> Rule:
-    return Rule(method, {"anonymous": anonymous, "other_owner": other_owner, "owner": owner, "leader": leader,
-                         "admin": admin}, api=True, **kw)
+def api(
+    method: str = "get",
+    anonymous: int = 401,
+    other_owner: int | tuple = 200,
+    owner: int | tuple = 200,
+    leader: int | tuple = 200,
+    admin: int | tuple = 200,
+    **kw: Any,
+) -> Rule:
+    return Rule(
+        method,
+        {"anonymous": anonymous, "other_owner": other_owner, "owner": owner, "leader": leader, "admin": admin},
+        api=True,
+        **kw,
+    )
 
 
 DECIDE = {"action": "approve", "next_step": "Call", "consent_reviewed": "1"}
-OWNER_DECIDES: dict[str, int | tuple[int, ...]] = dict(anonymous=LOGIN, other_owner=404, owner=(200, 302), leader=403, admin=403)
+OWNER_DECIDES: dict[str, int | tuple[int, ...]] = dict(
+    anonymous=LOGIN, other_owner=404, owner=(200, 302), leader=403, admin=403
+)
 
 MATRIX: dict[str, Rule] = {
     # pages
@@ -55,18 +72,21 @@ MATRIX: dict[str, Rule] = {
     "candidate-detail": page(other_owner=404),
     "candidate-decide": Rule("post", OWNER_DECIDES, data=DECIDE),
     "candidate-undo": Rule("post", dict(anonymous=LOGIN, other_owner=404, owner=302, leader=403, admin=403)),
-    "candidate-outcome": Rule("post", dict(anonymous=LOGIN, other_owner=404, owner=400, leader=403, admin=403),
-                              data={"kind": "outreach_sent"}),
-    "candidate-follow-up-correct": Rule("post", dict(anonymous=LOGIN, other_owner=404, owner=302, leader=403,
-                                                     admin=403), data={"reason": "typo"}),
+    "candidate-outcome": Rule(
+        "post", dict(anonymous=LOGIN, other_owner=404, owner=400, leader=403, admin=403), data={"kind": "outreach_sent"}
+    ),
+    "candidate-follow-up-correct": Rule(
+        "post", dict(anonymous=LOGIN, other_owner=404, owner=302, leader=403, admin=403), data={"reason": "typo"}
+    ),
     "account-detail": page(other_owner=404),
     # per-user writes: nothing of anyone else's is reachable (tests/reviews/test_leader_tools.py)
     "saved-view-save": Rule("post", {r: 302 for r in ROLES}),
     "saved-view-delete": Rule("post", dict(anonymous=LOGIN, other_owner=404, owner=404, leader=404, admin=404)),
     "queue-bulk": Rule("post", {r: 302 for r in ROLES}, data={"bulk_action": "assign"}),
     "triage": page(other_owner=404, owner=404),
-    "account-reassign": Rule("post", dict(anonymous=LOGIN, other_owner=404, owner=404, leader=302, admin=302),
-                             data={"owner": "OWNER_PK"}),
+    "account-reassign": Rule(
+        "post", dict(anonymous=LOGIN, other_owner=404, owner=404, leader=302, admin=302), data={"owner": "OWNER_PK"}
+    ),
     "monthly-review": page(hides_rows=True),
     "monthly-review-csv": page(hides_rows=True),
     "dashboard": page(hides_rows=True),
@@ -79,23 +99,31 @@ MATRIX: dict[str, Rule] = {
     "api-evidence-import": api("post", other_owner=403, owner=403, leader=400, admin=400, data={"records": []}),
     "api-account-list": api(hides_rows=True),
     "api-account-detail": api(other_owner=404),
-    **{f"api-account-{kind}": api(other_owner=404)
-       for kind in ("contacts", "usage", "tickets", "interactions", "outcomes", "notes", "opportunities")},
-    "api-account-reassign": api("post", other_owner=404, owner=403, leader=400, admin=400,
-                                data={"owner_email": "nobody@example.com"}),
+    **{
+        f"api-account-{kind}": api(other_owner=404)
+        for kind in ("contacts", "usage", "tickets", "interactions", "outcomes", "notes", "opportunities")
+    },
+    "api-account-reassign": api(
+        "post", other_owner=404, owner=403, leader=400, admin=400, data={"owner_email": "nobody@example.com"}
+    ),
     "api-candidate-list": api(hides_rows=True),
     "api-event-list": api(other_owner=403, owner=403),
     "api-candidate-detail": api(other_owner=404),
-    "api-candidate-approve": api("post", other_owner=404, owner=200, leader=403, admin=403,
-                                 data={"next_step": "Call", "consent_reviewed": True}),
-    "api-candidate-reject": api("post", other_owner=404, owner=200, leader=403, admin=403,
-                                data={"reason_code": "not_a_fit"}),
-    "api-candidate-defer": api("post", other_owner=404, owner=400, leader=403, admin=403,
-                               data={"defer_until": "2020-01-01", "reason": "x"}),
-    "api-candidate-outcome": api("post", other_owner=404, owner=400, leader=403, admin=403,
-                                 data={"kind": "outreach_sent"}),
-    "api-candidate-follow-up-correct": api("post", other_owner=404, owner=400, leader=403, admin=403,
-                                           data={"reason": "typo"}),
+    "api-candidate-approve": api(
+        "post", other_owner=404, owner=200, leader=403, admin=403, data={"next_step": "Call", "consent_reviewed": True}
+    ),
+    "api-candidate-reject": api(
+        "post", other_owner=404, owner=200, leader=403, admin=403, data={"reason_code": "not_a_fit"}
+    ),
+    "api-candidate-defer": api(
+        "post", other_owner=404, owner=400, leader=403, admin=403, data={"defer_until": "2020-01-01", "reason": "x"}
+    ),
+    "api-candidate-outcome": api(
+        "post", other_owner=404, owner=400, leader=403, admin=403, data={"kind": "outreach_sent"}
+    ),
+    "api-candidate-follow-up-correct": api(
+        "post", other_owner=404, owner=400, leader=403, admin=403, data={"reason": "typo"}
+    ),
 }
 
 # Django admin is staff-only and tested by Django; static files are public.
@@ -131,9 +159,14 @@ def test_every_route_has_a_matrix_entry() -> None:
 
 def test_every_openapi_path_is_a_covered_route(api_client_for: "ApiClientFor", admin_user: User) -> None:
     schema = api_client_for(admin_user).get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
-    covered = {"/" + route.replace("<str:external_id>", "{external_id}").replace("<int:pk>", "{pk}")
-               .replace("<int:event_id>", "{event_id}")
-               for name, route in named_routes().items() if name.startswith("api-")}
+    covered = {
+        "/"
+        + route.replace("<str:external_id>", "{external_id}")
+        .replace("<int:pk>", "{pk}")
+        .replace("<int:event_id>", "{event_id}")
+        for name, route in named_routes().items()
+        if name.startswith("api-")
+    }
     paths = {p.replace("{id}", "{pk}") for p in schema["paths"]}
     assert paths <= covered
 
@@ -143,8 +176,14 @@ def world(owner: User, other_owner: User, leader: User, admin_user: User) -> dic
     account = factories.AccountFactory.create(owner=owner, external_id="secret-acct", name="Secretive Holdings")
     factories.TicketFactory.create(account=account)
     factories.AccountFactory.create(owner=other_owner, external_id="theirs", name="Other Co")
-    return {"anonymous": None, "other_owner": other_owner, "owner": owner, "leader": leader, "admin": admin_user,
-            "account": account}
+    return {
+        "anonymous": None,
+        "other_owner": other_owner,
+        "owner": owner,
+        "leader": leader,
+        "admin": admin_user,
+        "account": account,
+    }
 
 
 def url_for(name: str, route: str, world: dict) -> str:
@@ -178,8 +217,9 @@ def test_the_matrix(name: str, role: str, world: dict) -> None:
         api_client = APIClient()
         if user is not None:
             api_client.force_authenticate(user)
-        response = (getattr(api_client, rule.method)(url, data, format="json") if rule.method == "post"
-                    else api_client.get(url))
+        response = (
+            getattr(api_client, rule.method)(url, data, format="json") if rule.method == "post" else api_client.get(url)
+        )
     else:
         from django.test import Client
 

@@ -9,8 +9,9 @@ from core.models import FailedTask
 pytestmark = pytest.mark.django_db
 
 
-@shared_task(name="tests.always_fails", autoretry_for=(ValueError,), max_retries=2, retry_backoff=False,
-             default_retry_delay=0)
+@shared_task(
+    name="tests.always_fails", autoretry_for=(ValueError,), max_retries=2, retry_backoff=False, default_retry_delay=0
+)
 def always_fails(account_id: int) -> None:
     raise ValueError(f"cannot score {account_id}")
 

@@ -69,20 +69,41 @@ def test_the_api_answers_503_json_while_the_database_is_down(owner: User) -> Non
     assert client.get("/api/v1/candidates/").status_code == 200
 
 
-def test_an_import_while_the_broker_is_down_is_saved_and_scoring_catches_up(leader: User, caplog: pytest.LogCaptureFixture) -> None:
+def test_an_import_while_the_broker_is_down_is_saved_and_scoring_catches_up(
+    leader: User, caplog: pytest.LogCaptureFixture
+) -> None:
     from config.celery import app as celery_app
 
     client = APIClient()
     client.force_authenticate(leader)
-    records = [{"type": "account", "external_id": "acme", "name": "Acme"},
-               {"type": "interaction", "external_id": "m1", "account": "acme", "occurred_at": "2026-11-20T10:00:00Z",
-                "text": "We need 20 more seats by March, the VP signed off."}]
-    old = {k: celery_app.conf[k] for k in ("task_always_eager", "broker_url", "broker_connection_retry",
-                                           "broker_connection_max_retries", "broker_transport_options")}
+    records = [
+        {"type": "account", "external_id": "acme", "name": "Acme"},
+        {
+            "type": "interaction",
+            "external_id": "m1",
+            "account": "acme",
+            "occurred_at": "2026-11-20T10:00:00Z",
+            "text": "We need 20 more seats by March, the VP signed off.",
+        },
+    ]
+    old = {
+        k: celery_app.conf[k]
+        for k in (
+            "task_always_eager",
+            "broker_url",
+            "broker_connection_retry",
+            "broker_connection_max_retries",
+            "broker_transport_options",
+        )
+    }
     # Nothing listens on this port: the broker is down.
-    celery_app.conf.update(task_always_eager=False, broker_url="redis://127.0.0.1:1/0",
-                           broker_connection_retry=False, broker_connection_max_retries=0,
-                           broker_transport_options={"max_retries": 0, "socket_connect_timeout": 1})
+    celery_app.conf.update(
+        task_always_eager=False,
+        broker_url="redis://127.0.0.1:1/0",
+        broker_connection_retry=False,
+        broker_connection_max_retries=0,
+        broker_transport_options={"max_retries": 0, "socket_connect_timeout": 1},
+    )
     from kombu import pools
 
     pools.reset()
@@ -175,12 +196,21 @@ def _within[T](seconds: float, call: Callable[[], T]) -> tuple[T, float]:
     return box["result"], time.monotonic() - started
 
 
-def test_an_import_with_a_hung_broker_answers_in_seconds_and_records_the_run(leader: User, hung_broker: str, caplog: pytest.LogCaptureFixture) -> None:
+def test_an_import_with_a_hung_broker_answers_in_seconds_and_records_the_run(
+    leader: User, hung_broker: str, caplog: pytest.LogCaptureFixture
+) -> None:
     client = APIClient()
     client.force_authenticate(leader)
-    records = [{"type": "account", "external_id": "acme", "name": "Acme"},
-               {"type": "interaction", "external_id": "m1", "account": "acme", "occurred_at": "2026-11-20T10:00:00Z",
-                "text": "We need 20 more seats by March, the VP signed off."}]
+    records = [
+        {"type": "account", "external_id": "acme", "name": "Acme"},
+        {
+            "type": "interaction",
+            "external_id": "m1",
+            "account": "acme",
+            "occurred_at": "2026-11-20T10:00:00Z",
+            "text": "We need 20 more seats by March, the VP signed off.",
+        },
+    ]
 
     with caplog.at_level(logging.ERROR):
         response, elapsed = _within(15, lambda: client.post("/api/v1/evidence/", {"records": records}, format="json"))

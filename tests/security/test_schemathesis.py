@@ -51,7 +51,14 @@ def test_the_api_honours_its_schema(case: schemathesis.Case, auth: dict[str, str
     # No server error and nothing that contradicts the schema. (Lenient query parsing,
     # such as an empty `page` meaning the first page, is deliberate: the negative-data
     # checks are not used.)
-    case.call_and_validate(headers=auth, checks=[
-        checks.not_a_server_error, checks.status_code_conformance, checks.content_type_conformance,
-        checks.response_schema_conformance, checks.response_headers_conformance,
-    ], excluded_checks=[checks.negative_data_rejection, checks.positive_data_acceptance])
+    case.call_and_validate(
+        headers=auth,
+        checks=[
+            checks.not_a_server_error,
+            checks.status_code_conformance,
+            checks.content_type_conformance,
+            checks.response_schema_conformance,
+            checks.response_headers_conformance,
+        ],
+        excluded_checks=[checks.negative_data_rejection, checks.positive_data_acceptance],
+    )

@@ -46,8 +46,14 @@ def probe_env(tmp_path: Path) -> dict[str, str]:
 
 
 def probe(env: dict[str, str], *args: str) -> object:
-    done = subprocess.run([sys.executable, "-m", "tests.security.shared_limits_probe", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.security.shared_limits_probe", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout)
 
@@ -67,13 +73,36 @@ def test_two_processes_share_the_login_lockout(probe_env: dict[str, str]) -> Non
 
 
 def test_production_refuses_to_start_without_redis() -> None:
-    env = {**os.environ, "SECRET_KEY": "x" * 60, "REDIS_URL": "", "DJANGO_SETTINGS_MODULE": "config.settings.production"}
-    done = subprocess.run([sys.executable, "-c", "import django; django.setup()"], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=60)
+    env = {
+        **os.environ,
+        "SECRET_KEY": "x" * 60,
+        "REDIS_URL": "",
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode != 0
     assert "RuntimeError: REDIS_URL must be set in production" in done.stderr
     env["REDIS_URL"] = "redis://127.0.0.1:6379/15"  # only read at start, never contacted here
-    done = subprocess.run([sys.executable, "-c", "from django.conf import settings; print(settings.CACHES['default']"
-                           "['BACKEND'], settings.AXES_HANDLER)"], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=60)
-    assert done.stdout.split() == ["django.core.cache.backends.redis.RedisCache", "axes.handlers.cache.AxesCacheHandler"]
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from django.conf import settings; print(settings.CACHES['default']['BACKEND'], settings.AXES_HANDLER)",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.stdout.split() == [
+        "django.core.cache.backends.redis.RedisCache",
+        "axes.handlers.cache.AxesCacheHandler",
+    ]

@@ -33,11 +33,20 @@ class Scenario:
     def __init__(self, tmp_path: Path, external_id: str = "acme", **account: object) -> None:
         self.tmp_path = tmp_path
         self.account = external_id
-        self.records: list[dict] = [{
-            "type": "account", "external_id": external_id, "name": account.pop("name", "Acme Corp"),
-            "owner_email": "dana@example.com", "plan": "Growth", "seats_purchased": 50, "arr": 60000,
-            "renewal_date": "2027-03-01", "goals": ["Cut month-end close to 3 days"], **account,
-        }]
+        self.records: list[dict] = [
+            {
+                "type": "account",
+                "external_id": external_id,
+                "name": account.pop("name", "Acme Corp"),
+                "owner_email": "dana@example.com",
+                "plan": "Growth",
+                "seats_purchased": 50,
+                "arr": 60000,
+                "renewal_date": "2027-03-01",
+                "goals": ["Cut month-end close to 3 days"],
+                **account,
+            }
+        ]
         self.files = 0
         if account.get("owner_email", "dana@example.com") == "dana@example.com":
             _active_owner("dana@example.com")
@@ -50,21 +59,38 @@ class Scenario:
         return self
 
     def contact(self, external_id: str, role: str = "champion", **fields: object) -> "Scenario":
-        return self.add("contact", external_id=external_id, name=fields.pop("name", external_id.title()),
-                        role=role, **fields)
+        return self.add(
+            "contact", external_id=external_id, name=fields.pop("name", external_id.title()), role=role, **fields
+        )
 
     def message(self, external_id: str, text: str, days_ago: float = 3, **fields: object) -> "Scenario":
-        return self.add("interaction", external_id=external_id, text=text, occurred_at=ts(days_ago),
-                        channel="email", **fields)
+        return self.add(
+            "interaction", external_id=external_id, text=text, occurred_at=ts(days_ago), channel="email", **fields
+        )
 
     def verified_outcome(self, external_id: str = "o1", days_ago: float = 30, **fields: object) -> "Scenario":
-        return self.add("outcome", external_id=external_id, title=fields.pop("title", "Month-end close down from 6 to 3 days"),
-                        goal="Cut month-end close to 3 days", verified=True, recorded_at=ts(days_ago), **fields)
+        return self.add(
+            "outcome",
+            external_id=external_id,
+            title=fields.pop("title", "Month-end close down from 6 to 3 days"),
+            goal="Cut month-end close to 3 days",
+            verified=True,
+            recorded_at=ts(days_ago),
+            **fields,
+        )
 
-    def ticket(self, external_id: str, status: str = "open", priority: str = "normal", days_ago: float = 5,
-               **fields: object) -> "Scenario":
-        return self.add("ticket", external_id=external_id, subject=fields.pop("subject", "Scheduled exports fail"),
-                        status=status, priority=priority, opened_at=ts(days_ago), **fields)
+    def ticket(
+        self, external_id: str, status: str = "open", priority: str = "normal", days_ago: float = 5, **fields: object
+    ) -> "Scenario":
+        return self.add(
+            "ticket",
+            external_id=external_id,
+            subject=fields.pop("subject", "Scheduled exports fail"),
+            status=status,
+            priority=priority,
+            opened_at=ts(days_ago),
+            **fields,
+        )
 
     def usage(self, metric: str, values: list[float], department: str = "", limit: float | None = None) -> "Scenario":
         """values[-1] is the as-of day, values[-2] the day before, and so on."""

@@ -22,19 +22,35 @@ def at(days_ago: float) -> dt.datetime:
 
 
 def facts(**kwargs: Any) -> AccountFacts:
-    account = Account(pk=1, external_id="acme", name="Acme", outreach_allowed=kwargs.pop("consent", True),
-                      health=kwargs.pop("health", "good"), goals=["Faster close"], seats_purchased=50)
+    account = Account(
+        pk=1,
+        external_id="acme",
+        name="Acme",
+        outreach_allowed=kwargs.pop("consent", True),
+        health=kwargs.pop("health", "good"),
+        goals=["Faster close"],
+        seats_purchased=50,
+    )
     f = AccountFacts(account=account, owner_active=kwargs.pop("owner_active", True))
     for name, value in kwargs.items():
         setattr(f, name, value)
     return f
 
 
-def text(item_id: str, signal_type: str = "seats", intent: str = "buying", days_ago: float = 3,
-         role: str = "decision_maker") -> TextSignal:
-    return TextSignal(item=Item(item_id, "interaction", at(days_ago), "We need 20 more seats"),
-                      signal_type=signal_type, intent=intent, contact_id=7, contact_name="Maria",
-                      contact_role=role, contact_title="VP Ops", department="", text="We need 20 more seats")
+def text(
+    item_id: str, signal_type: str = "seats", intent: str = "buying", days_ago: float = 3, role: str = "decision_maker"
+) -> TextSignal:
+    return TextSignal(
+        item=Item(item_id, "interaction", at(days_ago), "We need 20 more seats"),
+        signal_type=signal_type,
+        intent=intent,
+        contact_id=7,
+        contact_name="Maria",
+        contact_role=role,
+        contact_title="VP Ops",
+        department="",
+        text="We need 20 more seats",
+    )
 
 
 def proof() -> list[Outcome]:
@@ -59,7 +75,11 @@ def test_a_blocking_ticket_waits_and_the_blocker_carries_its_parameters() -> Non
     a = only(facts(texts=[text("m1")], verified_outcomes=proof(), unresolved_tickets=[ticket]))
     assert a.recommendation == "wait"
     blocker = a.blockers[0]
-    assert (blocker.code, blocker.params["ticket"], blocker.params["priority"]) == ("open_support_issue", "ZD-1", "high")
+    assert (blocker.code, blocker.params["ticket"], blocker.params["priority"]) == (
+        "open_support_issue",
+        "ZD-1",
+        "high",
+    )
     assert blocker.evidence == ["ZD-1"]
 
 
@@ -86,8 +106,15 @@ def test_no_owner_is_a_blocker_that_leaves_the_recommendation_alone() -> None:
 
 def test_a_seats_crossing_is_one_trigger_whatever_day_it_is_read() -> None:
     def seats_on(day: dt.date) -> list:
-        return [UsageSignal("seats", "seats", Item(f"usage:seats_used:{day}", "usage", day, "48 of 50 seats"),
-                            "", {"used": 48, "purchased": 50, "share": 0.96, "crossed_on": "2026-11-01"})]
+        return [
+            UsageSignal(
+                "seats",
+                "seats",
+                Item(f"usage:seats_used:{day}", "usage", day, "48 of 50 seats"),
+                "",
+                {"used": 48, "purchased": 50, "share": 0.96, "crossed_on": "2026-11-01"},
+            )
+        ]
 
     monday = only(facts(usage=seats_on(AS_OF), verified_outcomes=proof()))
     tuesday = only(facts(usage=seats_on(AS_OF + dt.timedelta(days=1)), verified_outcomes=proof()))
@@ -106,14 +133,20 @@ def closed(at: dt.datetime) -> Candidate:
 
 def test_only_trigger_evidence_not_decided_on_and_dated_after_the_decision_is_new() -> None:
     history = _History(refs={"m1", "seats:2026-11-01"}, latest=closed(at(5)))
-    found = [trigger("m1", 8), trigger("m-old-late-import", 7), trigger("seats:2026-11-01", 20, "seats"),
-             trigger("m2", 1), trigger("seats:2026-11-19", 1, "seats")]
+    found = [
+        trigger("m1", 8),
+        trigger("m-old-late-import", 7),
+        trigger("seats:2026-11-01", 20, "seats"),
+        trigger("m2", 1),
+        trigger("seats:2026-11-19", 1, "seats"),
+    ]
     assert [t.ref for t in new_triggers(found, history, RULES)] == ["m2", "seats:2026-11-19"]
 
 
 def test_growth_counts_again_only_past_the_threshold_beyond_its_decided_level() -> None:
-    history = _History(refs={"growth:active_users"}, growth_levels={"growth:active_users": 100.0},
-                       latest=closed(at(30)))
+    history = _History(
+        refs={"growth:active_users"}, growth_levels={"growth:active_users": 100.0}, latest=closed(at(30))
+    )
     assert new_triggers([trigger("growth:active_users", 1, "growth", level=115.0)], history, RULES) == []
     assert len(new_triggers([trigger("growth:active_users", 1, "growth", level=125.0)], history, RULES)) == 1
 

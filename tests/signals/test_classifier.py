@@ -164,8 +164,7 @@ def test_ordinary_support_traffic_is_none(text: str) -> None:
 # Support tickets from the demo book, as the engine reads them ("SUBJECT. BODY"). They
 # used to come out as seats (0.92), capacity (0.55) and capacity (0.41).
 DEMO_SUPPORT_TICKETS = [
-    "Invoice shows wrong seat count. Invoice INV-2026-4603 lists more seats than we have; "
-    "please check and reissue.",
+    "Invoice shows wrong seat count. Invoice INV-2026-4603 lists more seats than we have; please check and reissue.",
     "API returns 429 during nightly batch. Our nightly batch gets HTTP 429 after about 39 "
     "thousand calls. Is there a burst limit we should know",
     "API returns 429 during nightly batch. Our nightly batch gets HTTP 429 after about 12 "
@@ -204,8 +203,7 @@ def test_demo_support_tickets_are_not_signals(text: str) -> None:
         "Locked out of admin. Our admin lost access after changing her email; please help us "
         "regain access to the workspace.",
         # bug reports that mention seats, limits, storage or plans
-        "Storage meter stuck. The storage meter has said 480 GB for two weeks even though we've "
-        "deleted lots of files.",
+        "Storage meter stuck. The storage meter has said 480 GB for two weeks even though we've deleted lots of files.",
         "Seat count wrong in the admin panel. It says 58 of 60 seats are used but we have 44 users.",
         "The plan comparison page crashes in Safari when I click on Enterprise.",
         "The record limit warning appears even though we're nowhere near our limit.",
@@ -578,9 +576,7 @@ def test_unknown_corpus_name_is_rejected() -> None:
         ("We've chosen not to proceed with the planning module.", None),
     ],
 )
-def test_expansion_words_used_to_shrink_or_stop_are_not_signals(
-    text: str, conflict: str | None
-) -> None:
+def test_expansion_words_used_to_shrink_or_stop_are_not_signals(text: str, conflict: str | None) -> None:
     result = classify_text(text)
     assert (result.signal_type, result.conflict) == ("none", conflict), result
 

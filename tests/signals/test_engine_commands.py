@@ -20,16 +20,25 @@ SEATS_BUYING = "Our team is expanding: we need 20 more seats by 1 March, Maria (
 def seed_example(tmp_path: Path) -> Scenario:
     """The seed's example: a second department starts using the product and asks about
     reporting, a verified outcome from the first department, one open high-priority ticket."""
-    s = Scenario(tmp_path, "northwind", name="Northwind Analytics",
-                 goals=["Cut month-end close to 3 days", "Self-serve reporting for every team"])
+    s = Scenario(
+        tmp_path,
+        "northwind",
+        name="Northwind Analytics",
+        goals=["Cut month-end close to 3 days", "Self-serve reporting for every team"],
+    )
     s.contact("nw-cfo", "decision_maker", name="Marta Jensen", title="CFO", department="Finance")
     s.contact("nw-priya", "champion", name="Priya Shah", title="Head of Reporting", department="Reporting")
     s.verified_outcome("nw-o1", days_ago=60, department="Finance")
     s.ticket("ZD-881", priority="high", days_ago=6, contact="nw-priya")
     s.usage("active_users", [30.0] * 180, department="Finance")
     s.usage("active_users", [6.0 + i for i in range(25)], department="Reporting")
-    s.message("nw-m7", "Our reporting team has started using the workflow library. What does the advanced "
-              "analytics package add for reporting?", days_ago=3, contact="nw-priya")
+    s.message(
+        "nw-m7",
+        "Our reporting team has started using the workflow library. What does the advanced "
+        "analytics package add for reporting?",
+        days_ago=3,
+        contact="nw-priya",
+    )
     return s
 
 
@@ -49,8 +58,15 @@ def test_the_seed_example_waits_then_pursues_once_the_ticket_is_closed(tmp_path:
     assert "second department" in candidate["brief"]["stakeholders"]
     assert candidate["brief"]["next_step"].startswith("Wait: resolve ZD-881 first")
 
-    s.add("ticket", external_id="ZD-881", subject="Scheduled exports fail", status="solved", priority="high",
-          opened_at=ts(6), closed_at=ts(1))
+    s.add(
+        "ticket",
+        external_id="ZD-881",
+        subject="Scheduled exports fail",
+        status="solved",
+        priority="high",
+        opened_at=ts(6),
+        closed_at=ts(1),
+    )
     s.import_()
     score("northwind")
 
@@ -245,8 +261,18 @@ def test_export_filters_by_account_and_status(tmp_path: Path) -> None:
     assert [r["account"] for r in export("--account", "globex")] == ["globex"]
     assert export("--status", "approved") == []
     row = export("--account", "acme")[0]
-    assert set(row) == {"id", "account", "signal_type", "intent", "score", "recommendation", "blockers",
-                        "evidence", "status", "brief"}
+    assert set(row) == {
+        "id",
+        "account",
+        "signal_type",
+        "intent",
+        "score",
+        "recommendation",
+        "blockers",
+        "evidence",
+        "status",
+        "brief",
+    }
     assert set(row["brief"]) == {"signal", "value", "risk_timing", "stakeholders", "next_step"}
     assert 0 <= row["score"] <= 100
     json.dumps(row)
@@ -278,8 +304,12 @@ def test_a_rejection_holds_through_its_cool_down_and_new_evidence_returns_after_
 
     # New evidence after the rejection (the decision happened at the real now).
     today = timezone.now().date()
-    s.add("interaction", external_id="m2", text="Following up: we now need 30 more seats, the VP approved the budget.",
-          occurred_at=timezone.now().isoformat())
+    s.add(
+        "interaction",
+        external_id="m2",
+        text="Following up: we now need 30 more seats, the VP approved the budget.",
+        occurred_at=timezone.now().isoformat(),
+    )
     s.import_()
     score("acme", as_of=today)
     assert export("--status", "pending") == [], "not before the rejection's cool-down (60 days) ends"
@@ -317,7 +347,8 @@ def test_wait_while_logged_outreach_is_in_its_cool_down(tmp_path: Path, owner: U
 
 
 def test_a_deferred_candidate_comes_back_early_when_new_evidence_changes_its_recommendation(
-        tmp_path: Path, owner: User) -> None:
+    tmp_path: Path, owner: User
+) -> None:
     import datetime as dt
 
     from signals.lifecycle import candidate_defer as review_defer
@@ -329,8 +360,12 @@ def test_a_deferred_candidate_comes_back_early_when_new_evidence_changes_its_rec
     candidate = Candidate.objects.get()
     candidate.account.owner = owner
     candidate.account.save()
-    review_defer(candidate_id=candidate.pk, user=owner, until=timezone.now().date() + dt.timedelta(days=30),
-                 reason="Waiting for their budget")
+    review_defer(
+        candidate_id=candidate.pk,
+        user=owner,
+        until=timezone.now().date() + dt.timedelta(days=30),
+        reason="Waiting for their budget",
+    )
 
     score("acme")
     assert Candidate.objects.get().status == "deferred", "the same evidence leaves it deferred"

@@ -48,7 +48,10 @@ def _classify(text: str) -> dict:
 
 @pytest.mark.django_db(transaction=False)
 def test_reject_confirm_retrain_and_the_same_text_is_no_longer_a_signal(
-    tmp_path: Path, admin_user: User, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks, settings: Settings
+    tmp_path: Path,
+    admin_user: User,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+    settings: Settings,
 ) -> None:
     settings.CLASSIFIER_RETRAIN_AFTER = 0  # retrained by the command here
     s = Scenario(tmp_path)
@@ -77,8 +80,7 @@ def test_reject_confirm_retrain_and_the_same_text_is_no_longer_a_signal(
     admin.force_login(admin_user)
     listing = admin.get("/admin/signals/classifierfeedback/")
     assert listing.status_code == 200 and "m1" in listing.content.decode()
-    admin.post("/admin/signals/classifierfeedback/", {"action": "confirm_not_a_signal",
-                                                      "_selected_action": [item.pk]})
+    admin.post("/admin/signals/classifierfeedback/", {"action": "confirm_not_a_signal", "_selected_action": [item.pk]})
     item.refresh_from_db()
     assert (item.status, item.label_type, item.confirmed_by) == ("confirmed", "none", admin_user)
 
@@ -120,8 +122,9 @@ def test_a_worse_model_is_refused(tmp_path: Path, admin_user: User, settings: Se
     candidate = Candidate.objects.get()
     signals = [r for r in classifier.load_writers()["w2_helpdesk"] if r["signal_type"] != "none"][:60]
     for i, row in enumerate(signals):
-        made = ClassifierFeedback.objects.create(candidate=candidate, evidence_id=f"x{i}", text=row["text"],
-                                                 predicted_type=row["signal_type"])
+        made = ClassifierFeedback.objects.create(
+            candidate=candidate, evidence_id=f"x{i}", text=row["text"], predicted_type=row["signal_type"]
+        )
         feedback.feedback_confirm(feedback_id=made.pk, user=admin_user, label_type="none")
 
     result = feedback.classifier_retrain(user=admin_user, writers=["w2_helpdesk"])

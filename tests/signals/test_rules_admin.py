@@ -46,8 +46,10 @@ def client(django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks) -
 
 def change_rule(client: Client, key: str, value: str, segment: str = "") -> "_MonkeyPatchedWSGIResponse":
     rule, _ = Rule.objects.get_or_create(key=key, segment=segment, defaults={"value": value})
-    return client.post(f"/admin/signals/rule/{rule.pk}/change/",
-                       {"key": key, "segment": segment, "value": value, "note": "pilot tuning"})
+    return client.post(
+        f"/admin/signals/rule/{rule.pk}/change/",
+        {"key": key, "segment": segment, "value": value, "note": "pilot tuning"},
+    )
 
 
 def test_a_rule_change_in_admin_rescores(client: Client, admin_user: User, seats_at_92: Scenario) -> None:
@@ -58,10 +60,13 @@ def test_a_rule_change_in_admin_rescores(client: Client, admin_user: User, seats
     assert Candidate.objects.get().status == "expired"
 
 
-def test_a_segment_rule_overrides_the_default_for_that_segment_only(client: Client, admin_user: User, seats_at_92: Scenario) -> None:
+def test_a_segment_rule_overrides_the_default_for_that_segment_only(
+    client: Client, admin_user: User, seats_at_92: Scenario
+) -> None:
     client.force_login(admin_user)
-    response = client.post("/admin/signals/rule/add/", {"key": "seats_threshold", "segment": "enterprise",
-                                                         "value": "0.99"})
+    response = client.post(
+        "/admin/signals/rule/add/", {"key": "seats_threshold", "segment": "enterprise", "value": "0.99"}
+    )
     assert response.status_code == 302
     assert Candidate.objects.get().status == "pending", "acme is smb: the enterprise rule does not apply"
     client.post("/admin/signals/rule/add/", {"key": "seats_threshold", "segment": "smb", "value": "0.99"})
@@ -71,20 +76,25 @@ def test_a_segment_rule_overrides_the_default_for_that_segment_only(client: Clie
 def test_an_invalid_rule_value_is_refused_with_a_clear_message(client: Client, admin_user: User) -> None:
     client.force_login(admin_user)
     rule = Rule.objects.get(key="text_window_days", segment="")
-    response = client.post(f"/admin/signals/rule/{rule.pk}/change/", {"key": "text_window_days", "segment": "",
-                                                                      "value": "ninety"})
+    response = client.post(
+        f"/admin/signals/rule/{rule.pk}/change/", {"key": "text_window_days", "segment": "", "value": "ninety"}
+    )
     assert response.status_code == 200
     assert "text_window_days must be a number." in response.content.decode()
-    response = client.post(f"/admin/signals/rule/{rule.pk}/change/", {"key": "blocking_priorities", "segment": "x",
-                                                                      "value": "high,critical"})
+    response = client.post(
+        f"/admin/signals/rule/{rule.pk}/change/",
+        {"key": "blocking_priorities", "segment": "x", "value": "high,critical"},
+    )
     assert "Unknown priority &#x27;critical&#x27;" in response.content.decode()
     assert Rule.objects.get(pk=rule.pk).value == "90"
 
 
 def test_an_invalid_phrase_rule_is_refused(client: Client, admin_user: User) -> None:
     client.force_login(admin_user)
-    response = client.post("/admin/signals/phraserule/add/", {"name": "broken", "pattern": "more (seats",
-                                                              "kind": "signal", "signal_type": "seats", "weight": "1"})
+    response = client.post(
+        "/admin/signals/phraserule/add/",
+        {"name": "broken", "pattern": "more (seats", "kind": "signal", "signal_type": "seats", "weight": "1"},
+    )
     assert response.status_code == 200
     assert "invalid regular expression" in response.content.decode().lower()
     assert not PhraseRule.objects.filter(name="broken").exists()
@@ -97,9 +107,17 @@ def test_a_new_phrase_rule_changes_how_texts_read(client: Client, admin_user: Us
     score("acme")
     before = Candidate.objects.filter(signal_type="add_on").exists()
     client.force_login(admin_user)
-    response = client.post("/admin/signals/phraserule/add/", {
-        "name": "add_on.zeppelin", "pattern": r"\bzeppelin\b", "kind": "signal", "signal_type": "add_on",
-        "weight": "3", "active": "on"})
+    response = client.post(
+        "/admin/signals/phraserule/add/",
+        {
+            "name": "add_on.zeppelin",
+            "pattern": r"\bzeppelin\b",
+            "kind": "signal",
+            "signal_type": "add_on",
+            "weight": "3",
+            "active": "on",
+        },
+    )
     assert response.status_code == 302
     assert not before
     assert Candidate.objects.filter(signal_type="add_on").exists()

@@ -78,9 +78,11 @@ class Command(BaseCommand):
 
     def _print_logins(self) -> None:
         owner = DEMO_OWNERS[0][0]
-        self.stdout.write(self.style.SUCCESS(
-            f"\n  Sign in (the address is printed below) as\n"
-            f"    account owner  {owner:<22} password {DEMO_PASSWORD}\n"
-            f"    CS leader      {LEADER_LOGIN[0]:<22} password {DEMO_PASSWORD}\n"
-            f"    admin          {ADMIN_LOGIN[0]:<22} password {DEMO_PASSWORD}  (/admin/)\n"
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"\n  Sign in (the address is printed below) as\n"
+                f"    account owner  {owner:<22} password {DEMO_PASSWORD}\n"
+                f"    CS leader      {LEADER_LOGIN[0]:<22} password {DEMO_PASSWORD}\n"
+                f"    admin          {ADMIN_LOGIN[0]:<22} password {DEMO_PASSWORD}  (/admin/)\n"
+            )
+        )

@@ -13,8 +13,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--account", action="append", metavar="EXTERNAL_ID", default=[])
-        parser.add_argument("--status", action="append", metavar="STATUS", default=[],
-                            help=f"one of {', '.join(CandidateStatus.values)} (repeatable)")
+        parser.add_argument(
+            "--status",
+            action="append",
+            metavar="STATUS",
+            default=[],
+            help=f"one of {', '.join(CandidateStatus.values)} (repeatable)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         unknown = [s for s in options["status"] if s not in CandidateStatus.values]

@@ -12,8 +12,12 @@ class Command(BaseCommand):
     help = __doc__
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--writers", nargs="*", metavar="WRITER",
-                            help="hold out only these writers when evaluating (default: every writer)")
+        parser.add_argument(
+            "--writers",
+            nargs="*",
+            metavar="WRITER",
+            help="hold out only these writers when evaluating (default: every writer)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:

@@ -11,8 +11,9 @@ class Command(BaseCommand):
     help = "Detect, score and brief expansion candidates synchronously, as of a day (default today)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--account", action="append", metavar="EXTERNAL_ID", default=[],
-                            help="score only this account (repeatable)")
+        parser.add_argument(
+            "--account", action="append", metavar="EXTERNAL_ID", default=[], help="score only this account (repeatable)"
+        )
         parser.add_argument("--as-of", metavar="YYYY-MM-DD", help="score as of this day, for reproducible runs")
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -1,3 +1,4 @@
+import json
 from typing import Any
 
 from django.db import InterfaceError, OperationalError
@@ -11,15 +12,41 @@ from core.middleware import MESSAGE
 NESTED_TOO_DEEPLY = "JSON parse error - the body is nested too deeply. Nothing was saved."
 
 
+class DuplicateKey(ValueError):
+    pass
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A key that appears twice in one object is an error, as in the import format."""
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise DuplicateKey(key)
+        out[key] = value
+    return out
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
 class JSONParser(DRFJSONParser):
-    """DRF's parser, with a body nested deeper than Python's recursion limit (thousands of
-    `[`) refused as a parse error: the standard library raises RecursionError for it."""
+    """DRF's parser, stricter: a body nested deeper than Python's recursion limit
+    (thousands of `[`) and a key repeated in one object are parse errors that say so."""
 
     def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
+        encoding = (parser_context or {}).get("encoding", "utf-8")
         try:
-            return super().parse(stream, media_type, parser_context)
+            text = stream.read().decode(encoding)
+            return json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_constant=_refuse_constant)
         except RecursionError:
             raise ParseError(NESTED_TOO_DEEPLY) from None
+        except DuplicateKey as exc:
+            raise ParseError(
+                f"JSON parse error - the key {exc.args[0]!r} appears more than once in one object. Nothing was saved."
+            ) from None
+        except ValueError as exc:
+            raise ParseError(f"JSON parse error - {exc}") from None
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:

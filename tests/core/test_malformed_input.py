@@ -141,3 +141,13 @@ def test_nul_in_a_page_path_is_400(client: Client, owner: User) -> None:
 
     assert response.status_code == 400
     assert b"must not contain NUL" in response.content
+
+
+def test_a_key_repeated_in_one_object_is_refused_by_the_api(api_client_for, leader) -> None:
+    from accounts.models import Account
+
+    body = '{"records": [{"type": "account", "external_id": "dup", "name": "A", "name": "B"}]}'
+    response = api_client_for(leader).post("/api/v1/evidence/", body, content_type="application/json")
+    assert response.status_code == 400
+    assert "'name' appears more than once" in response.json()["detail"]
+    assert not Account.objects.filter(external_id="dup").exists()

@@ -31,6 +31,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.xdist_group("services"))
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Throttle counts and login lockouts live in the cache: each test starts without
+    those of the tests before it in the same process (the database is reset per test,
+    the in-process cache is not)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def owner(db: None) -> User:
     return factories.owner(username="dana@example.com", first_name="Dana")

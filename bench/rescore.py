@@ -458,12 +458,13 @@ def child_score(as_of: str, profile_to: str | None) -> None:
             "texts_classify",
             "rules_lookup",
             "account_facts",
-            "_decision_timing",
+            "_last_outreach",
             "assess_account",
             "cited_evidence",
-            "_store",
         ):
             setattr(services, name, timed(name, getattr(services, name)))
+        # Storing moved into the lifecycle module, which the engine calls by module attribute.
+        services.lifecycle.candidates_store = timed("_store", services.lifecycle.candidates_store)
         for name in (
             "_text_facts",
             "_ticket_facts",

@@ -86,8 +86,6 @@ class AccountFacts:
     usage: list[UsageSignal] = field(default_factory=list)
     declines: list[UsageSignal] = field(default_factory=list)
     stakeholders: list[Stakeholder] = field(default_factory=list)
-    last_outreach: tuple[int, dt.datetime] | None = None
-    recent_rejections: dict[str, tuple[int, dt.datetime]] = field(default_factory=dict)
 
 
 def day_end(day: dt.date) -> dt.datetime:

@@ -33,6 +33,7 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db import OperationalError, transaction
 from django.utils import timezone
 
@@ -197,6 +198,47 @@ def _save(candidate: Candidate, at: dt.datetime, **changes: Any) -> Candidate:
     return candidate
 
 
+_STATUS_OF = {
+    DecisionKind.APPROVE: CandidateStatus.APPROVED,
+    DecisionKind.REJECT: CandidateStatus.REJECTED,
+    DecisionKind.DEFER: CandidateStatus.DEFERRED,
+}
+
+
+def _decide(
+    candidate: Candidate,
+    decider: User,
+    now: dt.datetime,
+    kind: DecisionKind,
+    *,
+    defer_until: dt.date | None = None,
+    ticket: Ticket | None = None,
+    **fields: Any,
+) -> Decision:
+    """The owner's decision: the candidate's new status and the Decision row. Approving and
+    rejecting close it; deferring keeps it open until `defer_until` (or `ticket` closes)."""
+    status = _STATUS_OF[kind]
+    _save(
+        candidate,
+        now,
+        status=status,
+        decided_at=now,
+        decided_by=decider,
+        defer_until=defer_until,
+        defer_ticket=ticket,
+        **({"closed_at": now} if status in CLOSED_STATUSES else {}),
+    )
+    return Decision.objects.create(
+        candidate=candidate,
+        kind=kind,
+        decided_by=decider,
+        decided_at=now,
+        recommendation=candidate.recommendation,
+        defer_until=defer_until,
+        **fields,
+    )
+
+
 def _now(at: dt.datetime | None) -> dt.datetime:
     # `at` is for replaying history (the demo); the app always acts now.
     return at or timezone.now()
@@ -248,21 +290,11 @@ def candidate_approve(
         errors["next_step_due"] = "The due date is in the past."
     if errors:
         raise DecisionError(errors)
-    _save(
+    decision = _decide(
         candidate,
+        decider,
         now,
-        status=CandidateStatus.APPROVED,
-        decided_at=now,
-        decided_by=decider,
-        defer_until=None,
-        closed_at=now,
-    )
-    decision = Decision.objects.create(
-        candidate=candidate,
-        kind=DecisionKind.APPROVE,
-        decided_by=decider,
-        decided_at=now,
-        recommendation=candidate.recommendation,
+        DecisionKind.APPROVE,
         next_step=what,
         next_step_who=who,
         next_step_due=next_step.due,
@@ -311,21 +343,11 @@ def candidate_reject(
         errors["note"] = "Say what the other reason is."
     if errors:
         raise DecisionError(errors)
-    _save(
+    decision = _decide(
         candidate,
+        decider,
         now,
-        status=CandidateStatus.REJECTED,
-        decided_at=now,
-        decided_by=decider,
-        defer_until=None,
-        closed_at=now,
-    )
-    decision = Decision.objects.create(
-        candidate=candidate,
-        kind=DecisionKind.REJECT,
-        decided_by=decider,
-        decided_at=now,
-        recommendation=candidate.recommendation,
+        DecisionKind.REJECT,
         reason_code=reason_code,
         note=note,
     )
@@ -393,24 +415,7 @@ def candidate_defer(
     if errors:
         raise DecisionError(errors)
     assert until is not None
-    _save(
-        candidate,
-        now,
-        status=CandidateStatus.DEFERRED,
-        decided_at=now,
-        decided_by=decider,
-        defer_until=until,
-        defer_ticket=waiting_on,
-    )
-    decision = Decision.objects.create(
-        candidate=candidate,
-        kind=DecisionKind.DEFER,
-        decided_by=decider,
-        decided_at=now,
-        recommendation=candidate.recommendation,
-        defer_until=until,
-        note=reason,
-    )
+    decision = _decide(candidate, decider, now, DecisionKind.DEFER, defer_until=until, note=reason, ticket=waiting_on)
     data: dict[str, Any] = {"decision": decision.pk, "until": until.isoformat(), "reason": reason}
     if waiting_on is not None:
         data["ticket"] = waiting_on.external_id

@@ -692,6 +692,7 @@ def test_fast_scorer_equals_the_training_matrix() -> None:
             models.type_model.decision_function(matrix),
             models.intent_model.decision_function(matrix)[:, None],
             models.conflict_model.decision_function(matrix),
+            models.signal_model.decision_function(matrix)[:, None],
         ]
     )
     assert np.allclose(models.scorer.scores(texts), expected, atol=1e-9)

@@ -309,6 +309,10 @@ MESSAGE_LLM_URL = env_str("MESSAGE_LLM_URL", "http://127.0.0.1:11434/v1")  # e.g
 MESSAGE_LLM_MODEL = env_str("MESSAGE_LLM_MODEL", "llama3.1")
 MESSAGE_LLM_KEY = env_str("MESSAGE_LLM_KEY")
 MESSAGE_LLM_TIMEOUT_SECONDS = env_int("MESSAGE_LLM_TIMEOUT_SECONDS", 20)
+# Drafts are cached per candidate version and writer: a model is asked once per version;
+# one that could not be reached (connection, timeout, 5xx) is asked again after the retry time.
+MESSAGE_DRAFT_CACHE_SECONDS = env_int("MESSAGE_DRAFT_CACHE_SECONDS", 30 * 24 * 3600)
+MESSAGE_LLM_RETRY_SECONDS = env_int("MESSAGE_LLM_RETRY_SECONDS", 300)
 
 # E-mail (digests): SMTP to EMAIL_HOST. In development without EMAIL_HOST, mail is
 # printed to the console instead (production always uses SMTP, localhost by default).

@@ -191,9 +191,14 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "core.api.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    # Per user, counted in the cache (Redis when configured): imports, decisions, other
+    # writes and reads each have their own budget (core.api.ScopedThrottle; 429 + Retry-After).
+    "DEFAULT_THROTTLE_CLASSES": ["core.api.ScopedThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "ingest": env_str("THROTTLE_INGEST", "120/min"),
         "decisions": env_str("THROTTLE_DECISIONS", "240/min"),
+        "write": env_str("THROTTLE_WRITE", "240/min"),
+        "read": env_str("THROTTLE_READ", "600/min"),
     },
 }
 SPECTACULAR_SETTINGS = {

@@ -63,4 +63,3 @@ def test_decisions_imports_and_reads_count_apart(
     records = {"records": [{"type": "account", "external_id": "a", "name": "A"}]}
     assert [importer.post("/api/v1/evidence/", records, format="json").status_code for _ in range(2)] == [200, 429]
     assert importer.get("/api/v1/accounts/").status_code == 200
-

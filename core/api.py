@@ -66,9 +66,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 
 
 class ScopedThrottle(ScopedRateThrottle):
-    """Every API view is rate-limited per user (per address when signed out), counted in
-    the cache: by the view's `throttle_scope` when it names one ("ingest", "decisions"),
-    else "read" for GET, HEAD and OPTIONS and "write" for the rest. Over the limit the
+    """Every API view is rate-limited per user, counted in the cache: by the view's
+    `throttle_scope` when it names one ("ingest", "decisions"), else "read" for GET, HEAD and OPTIONS and "write" for the rest. Over the limit the
     API answers 429 with Retry-After and {"detail": ...} (REST_FRAMEWORK's
     DEFAULT_THROTTLE_RATES, from THROTTLE_* in the environment)."""
 

@@ -28,8 +28,8 @@ def rates(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_the_defaults_come_from_settings() -> None:
-    rates: dict[str, str] = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
-    assert set(rates) == {"read", "write", "decisions", "ingest"}
+    rates = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
+    assert isinstance(rates, dict) and set(rates) == {"read", "write", "decisions", "ingest"}
     assert settings.REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] == ["core.api.ScopedThrottle"]
 
 

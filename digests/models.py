@@ -58,6 +58,8 @@ class DigestSent(models.Model):
 
     class Meta:
         ordering = ["-period", "-pk"]
+        verbose_name = "digest record"
+        verbose_name_plural = "digest records"
         constraints = [
             # one digest of a kind per user and period: the hourly task is safe to run twice
             models.UniqueConstraint(fields=["user", "kind", "period"], name="digest_once_per_period"),

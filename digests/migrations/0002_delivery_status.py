@@ -20,7 +20,11 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AlterModelOptions(
             name="digestsent",
-            options={"ordering": ["-period", "-pk"]},
+            options={
+                "ordering": ["-period", "-pk"],
+                "verbose_name": "digest record",
+                "verbose_name_plural": "digest records",
+            },
         ),
         migrations.AddField(
             model_name="digestsent",

@@ -222,3 +222,22 @@ def test_a_digest_being_sent_is_never_sent_twice(smtp: Inbox) -> None:
     assert digest_send(digest_id=record.pk) == "skipped"
     assert digests_due(now=BERLIN_8AM_MONDAY + dt.timedelta(hours=1))["owner"] == 0
     assert len(smtp.messages) == 1
+
+
+def test_admin_lists_the_records_and_sends_a_failed_one_again(smtp: Inbox, admin_client: Client) -> None:
+    (user,) = _owners(1)
+    smtp.refuse = {user.email}
+    digests_due(now=BERLIN_8AM_MONDAY)
+    record = DigestSent.objects.get()
+    page = admin_client.get("/admin/digests/digestsent/").content.decode()
+    assert "Digest records" in page and "Failed" in page
+    assert (
+        "SMTPRecipientsRefused" in admin_client.get(f"/admin/digests/digestsent/{record.pk}/change/").content.decode()
+    )
+    smtp.refuse = set()
+    response = admin_client.post(
+        "/admin/digests/digestsent/", {"action": "send_again", "_selected_action": [record.pk]}, follow=True
+    )
+    assert "1 digest(s) queued again." in response.content.decode()
+    record.refresh_from_db()
+    assert record.status == "sent" and [m["To"] for m in smtp.messages] == [user.email]

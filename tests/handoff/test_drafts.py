@@ -296,3 +296,18 @@ def test_a_model_that_fails_is_asked_again_only_after_the_retry_time(
     assert draft_for(pursue).writer == "OpenAIDraftWriter"
     assert draft_for(pursue).writer == "OpenAIDraftWriter"  # a good answer is kept
     assert len(fake_llm.requests) == 3
+
+
+def test_a_view_while_another_is_asking_the_model_does_not_ask_again(
+    pursue: Candidate, fake_llm: FakeLLM, settings: Settings
+) -> None:
+    from django.core.cache import cache
+
+    from handoff.drafts.writers import _cache_key
+
+    fake_llm.answer = GOOD
+    settings.MESSAGE_LLM_TIMEOUT_SECONDS = 0  # wait at most the 5-second margin for the other request
+    cache.add(_cache_key(pursue) + ":writing", 1)  # another request holds the pen and never finishes
+    draft = draft_for(pursue)
+    assert draft.writer == "TemplateDraftWriter" and "still writing" in draft.fallback_reason
+    assert fake_llm.requests == []

@@ -61,7 +61,7 @@ def plan_markdown(plan: AccountPlan, *, level: int = 1) -> str:
     if plan.other_outcomes:
         out += ["", "Outcomes against no stated goal:", ""]
         out += [f"- {_md(o.text)}{_cite(o.evidence)}" for o in plan.other_outcomes]
-    out += ["", f"{h}# Usage trends (last 90 days)", ""]
+    out += ["", f"{h}# Usage trends (last 90 days; weekly averages of daily totals)", ""]
     out += [f"- {_md(u.text)}{_cite(u.evidence)}" for u in plan.usage] or ["No usage readings in the last 90 days."]
     out += ["", f"{h}# Expansion candidates", ""]
     if plan.candidates:

@@ -44,9 +44,10 @@ class GoalLine(Record):
 
 class UsageLine(Record):
     metric: str
+    label: str  # "feature:workflow_library" -> "Feature: workflow library"
     days: int
-    first: float
-    last: float
+    first: float  # the first week's average of daily totals (the first reading, under two weeks)
+    last: float  # the last week's average (the last reading, under two weeks)
     change: float | None  # last against first, as a share; None when first is 0
     values: list[float] = Field(default_factory=list)  # daily totals, oldest first
     text: str
@@ -96,12 +97,17 @@ class AskLine(Record):
     evidence: list[str] = Field(default_factory=list)
 
 
+class CandidateRef(Record):
+    id: int
+    signal_label: str
+
+
 class StakeholderLine(Record):
     name: str
     title: str = ""
     role: str = ""
     role_label: str = ""
-    candidates: list[int] = Field(default_factory=list)  # candidates whose brief names them
+    candidates: list[CandidateRef] = Field(default_factory=list)  # candidates whose brief names them
     asks: list[AskLine] = Field(default_factory=list)
 
 
@@ -131,6 +137,7 @@ class AccountFacts(Record):
     name: str
     owner: str = ""
     segment: str = ""
+    segment_label: str = ""
     plan: str = ""
     seats_purchased: int | None = None
     arr: float | None = None

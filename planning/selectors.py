@@ -23,6 +23,7 @@ from accounts.models import (
     Note,
     Opportunity,
     Outcome,
+    Segment,
     Ticket,
     UsageDaily,
 )
@@ -33,6 +34,7 @@ from planning.records import (
     AccountPlan,
     AskLine,
     CandidateLine,
+    CandidateRef,
     DecisionLine,
     EvidenceLine,
     FollowUpLine,
@@ -48,6 +50,7 @@ from signals.models import Candidate, ConflictKind
 from signals.vocabulary import BLOCKER_RECOMMENDATION, OPEN_STATUSES, Blocker, Recommendation, SignalType
 
 USAGE_DAYS = 90
+TREND_WEEK = 7
 # Messages, notes and decisions older than this are history, not planning material.
 LOOKBACK_DAYS = 180
 # The leaders' document: more accounts than this is not one QBR pack; narrow the filter.
@@ -74,6 +77,11 @@ def _name(user: object) -> str:
 def _excerpt(text: str, limit: int = EXCERPT) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def metric_label(metric: str) -> str:
+    text = metric.replace("_", " ").replace(":", ": ").replace("  ", " ").strip()
+    return text[:1].upper() + text[1:]
 
 
 def _day(at: dt.datetime) -> str:
@@ -146,13 +154,26 @@ def account_plans(*, user: AnyUser, accounts: Iterable[Account], today: dt.date 
     for account_id, metrics in daily.items():
         for metric in sorted(metrics):
             days = sorted(metrics[metric].items())
-            (first_day, first), (last_day, last) = days[0], days[-1]
+            values = [v for _, v in days]
+            # Weekday and weekend readings differ: with two weeks or more, compare the
+            # first and the last week's averages, not two single days.
+            week = TREND_WEEK if len(days) >= 2 * TREND_WEEK else 1
+            first, last = sum(values[:week]) / week, sum(values[-week:]) / week
             change = (last - first) / first if first else None
-            if change is None:
-                trend = f"from {first:,.0f} to {last:,.0f}"
+            word = "changed" if change is None else "up" if change > 0.02 else "down" if change < -0.02 else "flat"
+            label = metric_label(metric)
+            if week > 1:
+                text = (
+                    f"{label} {word}{f' {abs(change):.0%}' if change is not None and word != 'flat' else ''}: "
+                    f"a {week}-day average of {first:,.0f} in the week from {days[0][0]:%-d %b}, "
+                    f"{last:,.0f} in the week to {days[-1][0]:%-d %b} ({len(days)} days with readings)."
+                )
             else:
-                word = "up" if change > 0.02 else "down" if change < -0.02 else "flat"
-                trend = f"{word} {abs(change):.0%}, from {first:,.0f} to {last:,.0f}"
+                text = (
+                    f"{label} {word}{f' {abs(change):.0%}' if change is not None and word != 'flat' else ''}: "
+                    f"{first:,.0f} on {days[0][0]:%-d %b}, {last:,.0f} on {days[-1][0]:%-d %b} "
+                    f"({len(days)} day{'s' if len(days) != 1 else ''} with readings)."
+                )
             refs = []
             for day, value in (days[0], days[-1]) if len(days) > 1 else (days[0],):
                 refs.append(
@@ -171,13 +192,13 @@ def account_plans(*, user: AnyUser, accounts: Iterable[Account], today: dt.date 
             usage[account_id].append(
                 UsageLine(
                     metric=metric,
+                    label=label,
                     days=len(days),
                     first=first,
                     last=last,
                     change=change,
-                    values=[v for _, v in days],
-                    text=f"{metric.replace('_', ' ').capitalize()} {trend} between "
-                    f"{first_day:%-d %b} and {last_day:%-d %b} ({len(days)} days with readings).",
+                    values=values,
+                    text=text,
                     evidence=refs,
                 )
             )
@@ -218,7 +239,8 @@ def account_plans(*, user: AnyUser, accounts: Iterable[Account], today: dt.date 
     next_steps: dict[int, list[NextStepLine]] = defaultdict(list)
     risks: dict[int, list[RiskLine]] = defaultdict(list)
     blocking_tickets: dict[str, list[str]] = defaultdict(list)  # ticket id -> candidates it holds back
-    named: dict[int, list[int]] = defaultdict(list)  # contact id -> candidates whose brief names them
+    # (account, contact) -> the candidates whose brief names them
+    named: dict[tuple[int, int], list[CandidateRef]] = defaultdict(list)
     for c in candidates:
         is_open = c.status in OPEN_STATUSES
         signal = c.brief.signal if c.brief else []
@@ -279,7 +301,9 @@ def account_plans(*, user: AnyUser, accounts: Iterable[Account], today: dt.date 
             )
         )
         for fact in c.review_facts.stakeholders if c.review_facts else []:
-            named[fact.contact_id].append(c.pk)
+            named[(c.account_id, fact.contact_id)].append(
+                CandidateRef(id=c.pk, signal_label=c.get_signal_type_display())
+            )
         closed = any(e.kind in CLOSING_KINDS for e in follow_ups.get(c.pk, []))
         if c.status == "approved" and d is not None and d.kind == DecisionKind.APPROVE and not closed:
             who = f" with {d.next_step_who}" if d.next_step_who else ""
@@ -435,7 +459,7 @@ def account_plans(*, user: AnyUser, accounts: Iterable[Account], today: dt.date 
                 lines.append(
                     AskLine(text=f"Named in a note: “{_excerpt(n.text)}”", on=n.written_at.date(), evidence=[ref])
                 )
-        in_briefs = named.get(contact.pk, [])
+        in_briefs = named.get((contact.account_id, contact.pk), [])
         if not lines and not in_briefs and contact.role not in (ContactRole.DECISION_MAKER, ContactRole.CHAMPION):
             continue
         lines.sort(key=lambda a: a.on, reverse=True)
@@ -445,7 +469,7 @@ def account_plans(*, user: AnyUser, accounts: Iterable[Account], today: dt.date 
                 title=contact.title,
                 role=contact.role,
                 role_label=contact.get_role_display() if contact.role else "",
-                candidates=sorted(set(in_briefs)),
+                candidates=sorted(in_briefs, key=lambda r: r.id),
                 asks=lines[:ASKS_PER_STAKEHOLDER],
             )
         )
@@ -500,6 +524,7 @@ def account_plans(*, user: AnyUser, accounts: Iterable[Account], today: dt.date 
                     name=a.name,
                     owner=_name(a.owner) if a.owner and a.owner.is_active else "",
                     segment=a.segment,
+                    segment_label=Segment(a.segment).label if a.segment in Segment.values else a.segment,
                     plan=a.plan,
                     seats_purchased=a.seats_purchased,
                     arr=float(a.arr) if a.arr is not None else None,

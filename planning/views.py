@@ -21,10 +21,26 @@ CHART_WIDTH = 240
 CHART_HEIGHT = 44
 
 
+def weekly_means(values: list[float], week: int = 7) -> list[float]:
+    """Averages of consecutive weeks, counted back from the latest reading (the first
+    week may be shorter): the trend without the weekday/weekend saw-tooth."""
+    if len(values) < 2 * week:
+        return values
+    out = []
+    end = len(values)
+    while end > 0:
+        chunk = values[max(0, end - week) : end]
+        out.append(sum(chunk) / len(chunk))
+        end -= week
+    return out[::-1]
+
+
 def _charts(plans: list[AccountPlan]) -> dict[int, dict[str, Any]]:
     """Each usage trend's line (the account page's sparkline geometry, drawn larger)."""
     return {
-        p.account.id: {u.metric: sparkline(u.values, width=CHART_WIDTH, height=CHART_HEIGHT) for u in p.usage}
+        p.account.id: {
+            u.metric: sparkline(weekly_means(u.values), width=CHART_WIDTH, height=CHART_HEIGHT) for u in p.usage
+        }
         for p in plans
     }
 

@@ -126,6 +126,7 @@ def planning_book(owner: User, *, name: str = "Acme Corp", external_id: str = "a
         signal_type="capacity",
         recommendation="wait",
         score=55,
+        review_facts={"checked": True},
         blockers=[
             {
                 "code": "open_support_issue",
@@ -143,6 +144,7 @@ def planning_book(owner: User, *, name: str = "Acme Corp", external_id: str = "a
     approved = factories.CandidateFactory.create(
         account=account,
         signal_type="add_on",
+        review_facts={"checked": True},
         brief={"signal": [{"text": "Asked about the analytics add-on.", "evidence": [f"{x}-msg-seats"]}]},
     )
     lifecycle.candidate_approve(

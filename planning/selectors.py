@@ -59,7 +59,7 @@ ASKS_PER_STAKEHOLDER = 5
 EXCERPT = 160
 DECISION_EVENT_KINDS = (EventKind.APPROVED, EventKind.REJECTED, EventKind.DEFERRED)
 # What a conflicting message says, as a verb phrase ("Jon Park asked to reduce").
-CONFLICT_WORDS = {
+CONFLICT_WORDS: dict[str, str] = {
     ConflictKind.REDUCE: "asked to reduce",
     ConflictKind.DOWNGRADE: "asked to downgrade",
     ConflictKind.CANCEL: "spoke of cancelling",
@@ -77,6 +77,11 @@ def _name(user: object) -> str:
 def _excerpt(text: str, limit: int = EXCERPT) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _num(value: float) -> str:
+    """A usage figure: whole numbers, one decimal under 10 (3.4 users a day, not 3)."""
+    return f"{value:,.1f}" if abs(value) < 10 and value != int(value) else f"{value:,.0f}"
 
 
 def metric_label(metric: str) -> str:
@@ -165,13 +170,13 @@ def account_plans(*, user: AnyUser, accounts: Iterable[Account], today: dt.date 
             if week > 1:
                 text = (
                     f"{label} {word}{f' {abs(change):.0%}' if change is not None and word != 'flat' else ''}: "
-                    f"a {week}-day average of {first:,.0f} in the week from {days[0][0]:%-d %b}, "
-                    f"{last:,.0f} in the week to {days[-1][0]:%-d %b} ({len(days)} days with readings)."
+                    f"a {week}-day average of {_num(first)} in the week from {days[0][0]:%-d %b}, "
+                    f"{_num(last)} in the week to {days[-1][0]:%-d %b} ({len(days)} days with readings)."
                 )
             else:
                 text = (
                     f"{label} {word}{f' {abs(change):.0%}' if change is not None and word != 'flat' else ''}: "
-                    f"{first:,.0f} on {days[0][0]:%-d %b}, {last:,.0f} on {days[-1][0]:%-d %b} "
+                    f"{_num(first)} on {days[0][0]:%-d %b}, {_num(last)} on {days[-1][0]:%-d %b} "
                     f"({len(days)} day{'s' if len(days) != 1 else ''} with readings)."
                 )
             refs = []
@@ -211,13 +216,13 @@ def account_plans(*, user: AnyUser, accounts: Iterable[Account], today: dt.date 
     )
     candidate_ids = [c.pk for c in candidates]
     decisions: dict[int, Decision] = {}
-    for d in (
+    for standing in (
         Decision.objects.standing()
         .filter(candidate_id__in=candidate_ids)
         .select_related("decided_by")
         .order_by("decided_at", "pk")
     ):
-        decisions[d.candidate_id] = d  # oldest first: the latest wins
+        decisions[standing.candidate_id] = standing  # oldest first: the latest wins
     events = list(
         MeasurementEvent.objects.filter(
             candidate_id__in=candidate_ids,
@@ -430,7 +435,12 @@ def account_plans(*, user: AnyUser, accounts: Iterable[Account], today: dt.date 
             unnamed[m.account_id].append(line)
     notes = list(Note.objects.filter(account_id__in=ids, written_at__gte=since).order_by("-written_at", "-pk"))
     stakeholders: dict[int, list[StakeholderLine]] = defaultdict(list)
-    role_order = {ContactRole.DECISION_MAKER: 0, ContactRole.CHAMPION: 1, ContactRole.BILLING: 2, ContactRole.USER: 3}
+    role_order: dict[str, int] = {
+        ContactRole.DECISION_MAKER: 0,
+        ContactRole.CHAMPION: 1,
+        ContactRole.BILLING: 2,
+        ContactRole.USER: 3,
+    }
     contacts = sorted(
         Contact.objects.filter(account_id__in=ids, active=True),
         key=lambda x: (role_order.get(x.role, 4), x.name),
@@ -481,8 +491,8 @@ def account_plans(*, user: AnyUser, accounts: Iterable[Account], today: dt.date 
     # --- the ids the brief statements cite that nothing above resolved -------------------
     wanted: dict[int, set[str]] = defaultdict(set)
     for account_id in ids:
-        for line in candidate_lines.get(account_id, []):
-            wanted[account_id].update(line.evidence)
+        for candidate_line in candidate_lines.get(account_id, []):
+            wanted[account_id].update(candidate_line.evidence)
         for step in next_steps.get(account_id, []):
             wanted[account_id].update(step.evidence)
         for risk in risks.get(account_id, []):
@@ -646,9 +656,9 @@ def _resolve(wanted: dict[int, set[str]], evidence: dict[int, dict[str, Evidence
     if usage_ids:
         keys = {}
         for i in usage_ids:
-            metric, _, day = i[len("usage:") :].rpartition(":")
+            metric, _, raw_day = i[len("usage:") :].rpartition(":")
             try:
-                keys[i] = (metric, dt.date.fromisoformat(day))
+                keys[i] = (metric, dt.date.fromisoformat(raw_day))
             except ValueError:
                 continue
         q = Q(pk__in=[])

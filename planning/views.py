@@ -111,7 +111,7 @@ def plans(request: HtmxHttpRequest) -> HttpResponse:
 def plans_markdown(request: HtmxHttpRequest) -> HttpResponse:
     form, filters = _filters(request)
     if filters is None:
-        problems = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in form.errors.items())
+        problems = "; ".join(f"{name}: {' '.join(str(e) for e in errors)}" for name, errors in form.errors.items())
         return HttpResponse(f"Not exported: {problems}", status=400, content_type="text/plain; charset=utf-8")
     plan_set = selectors.plan_set(user=request.user, filters=filters)
     today = timezone.now().date()

@@ -27,7 +27,7 @@ def test_it_checks_ownership(owner: User, other_owner: User, leader: User, api_c
     assert api_client_for(None).get("/api/v1/accounts/acme/plan/").status_code in (401, 403)
 
 
-def test_it_is_in_the_schema(client, admin_user: User) -> None:  # type: ignore[no-untyped-def]
+def test_it_is_in_the_schema(client, admin_user: User) -> None:
     client.force_login(admin_user)
     schema = client.get("/api/schema/?format=json").json()
     get = schema["paths"]["/api/v1/accounts/{external_id}/plan/"]["get"]

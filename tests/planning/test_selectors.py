@@ -5,10 +5,13 @@ import datetime as dt
 
 import pytest
 from django.contrib.auth.models import User
+from django.http import Http404
 from django.utils import timezone
 
 from planning.records import AccountPlan
 from planning.selectors import PlanFilters, account_plan, account_plans, plan_set
+from reviews.models import Decision
+from signals import lifecycle
 from tests import factories
 from tests.planning.book import planning_book
 
@@ -94,11 +97,7 @@ def test_an_account_with_nothing_yet_has_empty_parts(owner: User) -> None:
 
 
 def test_an_overdue_step_is_flagged_and_a_closed_one_leaves(owner: User) -> None:
-    from signals import lifecycle
-
     book = planning_book(owner)
-    from reviews.models import Decision
-
     Decision.objects.filter(candidate=book.approved).update(next_step_due=timezone.now().date() - dt.timedelta(days=2))
     plan = account_plan(user=owner, pk=book.account.pk)
     assert plan.next_steps[0].overdue and "(overdue)" in plan.next_steps[0].text
@@ -108,8 +107,6 @@ def test_an_overdue_step_is_flagged_and_a_closed_one_leaves(owner: User) -> None
 
 
 def test_it_checks_ownership(owner: User, other_owner: User, leader: User) -> None:
-    from django.http import Http404
-
     book = planning_book(owner)
     with pytest.raises(Http404):
         account_plan(user=other_owner, pk=book.account.pk)
@@ -132,7 +129,7 @@ def test_the_document_covers_the_window_and_is_capped(owner: User, other_owner: 
     assert capped.capped and capped.total == 4 and len(capped.plans) == 2
 
 
-def test_its_queries_do_not_grow_with_the_accounts(owner: User, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+def test_its_queries_do_not_grow_with_the_accounts(owner: User, django_assert_max_num_queries) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 

@@ -104,7 +104,7 @@ def test_an_owner_sees_only_their_own_book(owner: User, other_owner: User) -> No
     assert 'name="owner"' not in client.get("/plans/").content.decode()
 
 
-def test_the_document_is_capped_with_a_clear_message(leader: User, owner: User, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_the_document_is_capped_with_a_clear_message(leader: User, owner: User, monkeypatch) -> None:
     monkeypatch.setattr("planning.selectors.MAX_ACCOUNTS", 2)
     today = timezone.now().date()
     for i in range(3):
@@ -127,7 +127,7 @@ def test_no_accounts_in_the_window(owner: User) -> None:
     assert "No accounts match these filters." in body
 
 
-def test_the_leaders_document_queries_are_bounded(leader: User, owner: User, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+def test_the_leaders_document_queries_are_bounded(leader: User, owner: User, django_assert_max_num_queries) -> None:
     for i in range(4):
         planning_book(owner, name=f"Co {i}", external_id=f"co{i}", renewal_in=10 + i)
     with django_assert_max_num_queries(40):

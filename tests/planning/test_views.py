@@ -132,3 +132,10 @@ def test_the_leaders_document_queries_are_bounded(leader: User, owner: User, dja
         planning_book(owner, name=f"Co {i}", external_id=f"co{i}", renewal_in=10 + i)
     with django_assert_max_num_queries(40):
         assert _client(leader).get("/plans/").status_code == 200
+
+
+def test_the_document_is_linked_from_the_monthly_review_and_each_summary(owner: User) -> None:
+    book = planning_book(owner)
+    client = _client(owner)
+    assert 'href="/plans/"' in client.get("/review/").content.decode()
+    assert 'href="/plans/"' in client.get(f"/accounts/{book.account.pk}/plan/").content.decode()

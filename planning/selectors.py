@@ -94,10 +94,15 @@ def _day(at: dt.datetime) -> str:
 
 
 def account_plans(*, user: AnyUser, accounts: Iterable[Account], today: dt.date | None = None) -> list[AccountPlan]:
-    """The planning summaries of `accounts` (the caller scoped them to `user`), in the
-    order given. A fixed number of queries whatever the number of accounts."""
+    """The planning summaries of those of `accounts` that `user` may see, in the order
+    given. A fixed number of queries whatever the number of accounts."""
     today = today or timezone.now().date()
     accounts = list(accounts)
+    # Callers pass scoped accounts; checked again here so no caller can leak one.
+    allowed = set(
+        scope_accounts(Account.objects.filter(pk__in=[a.pk for a in accounts]), user).values_list("pk", flat=True)
+    )
+    accounts = [a for a in accounts if a.pk in allowed]
     if not accounts:
         return []
     ids = [a.pk for a in accounts]

@@ -110,6 +110,7 @@ def test_it_checks_ownership(owner: User, other_owner: User, leader: User) -> No
     book = planning_book(owner)
     with pytest.raises(Http404):
         account_plan(user=other_owner, pk=book.account.pk)
+    assert account_plans(user=other_owner, accounts=[book.account]) == []  # even if a caller forgets to scope
     assert account_plan(user=leader, pk=book.account.pk).account.name == "Acme Corp"
 
 

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "measurement",
     "handoff",
     "digests",
+    "planning",
 ]
 
 MIDDLEWARE = [

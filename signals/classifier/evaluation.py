@@ -20,6 +20,8 @@ from .model import (
     TextClassification,
     classify_with,
     raw_scores,
+    signal_decision,
+    top_signal_types,
     train_models,
 )
 from .rules import PhraseRuleSpec
@@ -374,21 +376,24 @@ def min_confidence_sweep(
     if signal_share is not None:
         none_weight = (1 - signal_share) / signal_share * true_signal.sum() / (~true_signal).sum()
     weights = np.where(true_signal, 1.0, none_weight)
-    runs: list[np.ndarray] = []
+    runs: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     for seed in range(repeats):
-        proba = np.zeros((len(rows), len(TYPE_LABELS)))
+        signal_score = np.zeros(len(rows))
+        top_proba = np.zeros(len(rows))
+        top = np.zeros(len(rows), dtype=int)
         for train_index, test_index in _folds(rows, folds, seed):
             models = train_models([rows[i] for i in train_index])
             scores: RawScores = raw_scores(models, [rows[i]["text"] for i in test_index], phrase_rules)
-            proba[test_index] = scores.type_proba
-        runs.append(proba)
+            signal_score[test_index] = scores.signal_score
+            top[test_index] = top_signal_types(scores.type_proba)
+            top_proba[test_index] = scores.type_proba[np.arange(len(test_index)), top[test_index]]
+        runs.append((signal_score, top_proba, top))
     out: list[ThresholdScore] = []
     for threshold in thresholds:
         hits = predicted_total = correct_type = 0.0
-        for proba in runs:
-            top = proba.argmax(axis=1)
-            top_p = proba[np.arange(len(rows)), top]
-            predicted = np.where((top != none_index) & (top_p < threshold), none_index, top)
+        for signal_score, top_proba, top in runs:
+            signal, _ = signal_decision(signal_score, top_proba, float(threshold))
+            predicted = np.where(signal, top, none_index)
             pred_signal = predicted != none_index
             hits += float((true_signal & pred_signal).sum())
             predicted_total += float((weights * pred_signal).sum())

@@ -226,13 +226,7 @@ class WriterEvaluation:
             "Per hard-case tag (pooled over writers):",
             f"{'tag':<22}{'n':>6}{'signals':>9}{'precision':>11}{'recall':>8}{'false pos':>11}{'all right':>11}",
         ]
-        for score in self.per_tag:
-            # Precision and recall mean nothing on a tag whose rows are all "none".
-            pr = f"{score.precision:>11.3f}{score.recall:>8.3f}" if score.signals else f"{'-':>11}{'-':>8}"
-            lines.append(
-                f"{score.tag:<22}{score.n:>6}{score.signals:>9}{pr}"
-                f"{score.false_positive_rate:>11.3f}{score.exact:>11.3f}"
-            )
+        lines += tag_table(self.per_tag)
         lines += [
             "",
             "false pos = share of the tag's none rows predicted as a signal; all right = type,",
@@ -310,6 +304,23 @@ def _tag_scores(rows: Sequence[dict], predictions: Sequence[TextClassification])
             )
         )
     return tuple(scores)
+
+
+def tag_scores_text(rows: Sequence[dict], predictions: Sequence[TextClassification]) -> str:
+    """The per-tag table for one scored set (a sealed writer has its tags too)."""
+    header = f"{'tag':<22}{'n':>6}{'signals':>9}{'precision':>11}{'recall':>8}{'false pos':>11}{'all right':>11}"
+    return "\n".join(["Per hard-case tag:", header, *tag_table(_tag_scores(rows, predictions))])
+
+
+def tag_table(scores: Sequence[TagScore]) -> list[str]:
+    lines = []
+    for score in scores:
+        # Precision and recall mean nothing on a tag whose rows are all "none".
+        pr = f"{score.precision:>11.3f}{score.recall:>8.3f}" if score.signals else f"{'-':>11}{'-':>8}"
+        lines.append(
+            f"{score.tag:<22}{score.n:>6}{score.signals:>9}{pr}{score.false_positive_rate:>11.3f}{score.exact:>11.3f}"
+        )
+    return lines
 
 
 def _folds(rows: Sequence[dict], folds: int, seed: int = 0) -> Iterator[tuple[np.ndarray, np.ndarray]]:

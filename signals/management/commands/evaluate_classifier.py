@@ -3,7 +3,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from signals import classifier
-from signals.classifier.evaluation import build_report
+from signals.classifier.evaluation import build_report, tag_scores_text
 from signals.services import phrase_rule_specs
 
 
@@ -58,6 +58,7 @@ class Command(BaseCommand):
                 raise CommandError(str(exc)) from None
             predictions = classifier.classify_texts([r["text"] for r in rows], rules)
             self.stdout.write(build_report(f"sealed writer {options['sealed']}", rows, predictions).as_text())
+            self.stdout.write("\n" + tag_scores_text(rows, predictions))
             return
         if options["external"]:
             self._external(options["external"], rules, options["errors"])

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "measurement",
     "handoff",
     "digests",
+    "plays",
 ]
 
 MIDDLEWARE = [
@@ -333,3 +334,8 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Expansion Signals <signals@localhost>")
 DIGEST_HOUR = env_int("DIGEST_HOUR", 8)
+
+# Proof of lift (signals/holdout.py): the share held out is the rule holdout_share; the
+# draw is a keyed hash, so it is reproducible with this key and never flips on a rescore.
+HOLDOUT_ENABLED = env_bool("HOLDOUT_ENABLED", True)
+HOLDOUT_KEY = env_str("HOLDOUT_KEY", "") or SECRET_KEY

@@ -19,6 +19,7 @@ from signals.vocabulary import Recommendation
 logger = logging.getLogger(__name__)
 
 WAIT_LABEL = "Draft for after the blocker clears"
+DEFAULT_ASK = "Would a 30-minute conversation in the next few weeks help to work out what your team needs next?"
 
 
 @dataclass
@@ -86,13 +87,7 @@ class TemplateDraftWriter:
                     "evidence": [facts.usage[0]],
                 }
             )
-        out.append(
-            {
-                "text": "Would a 30-minute conversation in the next few weeks help to work out what your team "
-                "needs next?",
-                "evidence": [],
-            }
-        )
+        out.append({"text": facts.ask or DEFAULT_ASK, "evidence": []})
         out.append({"text": "\n\nBest,", "evidence": []})
         if facts.owner_name:
             out.append({"text": f"\n{facts.owner_name}", "evidence": []})
@@ -115,7 +110,7 @@ def draft_for(candidate: Candidate) -> Draft | None:
     if not isinstance(writer, TemplateDraftWriter):
         try:
             sentences = writer.write(facts)
-            problems = draft_problems(sentences, facts.evidence)
+            problems = draft_problems(sentences, facts.evidence, quote_allowed=facts.quote_allowed)
         except Exception as exc:  # the writer is outside the system: any failure falls back
             sentences, problems = [], [f"{type(exc).__name__}: {exc}"]
         if not problems:

@@ -49,6 +49,10 @@ class Command(BaseCommand):
         os.replace(partial, path)
         # Logins first, so the owners the import names are active when the engine scores.
         self._logins()
+        # Plays before scoring and history, so the demo's decisions record the play that applied.
+        from plays.demo import demo_plays_create
+
+        demo_plays_create()
         self.stdout.write(f"Demo data: importing {path.relative_to(settings.BASE_DIR)} and scoring every account…")
         result = evidence_import(sources=[read_path(path)], channel="demo", source_names=[str(path)])
         for line in result.summary_lines():

@@ -145,7 +145,7 @@ def outcome_of(
     for o in opportunities:
         if o.account_id != candidate.account_id or not candidate.created_at <= o.opened_at <= end:
             continue
-        if o.area and o.area != area:
+        if o.area and product_area(o.area) != area:
             continue
         expanded = True
         if o.won:

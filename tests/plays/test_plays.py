@@ -27,11 +27,11 @@ pytestmark = pytest.mark.django_db
 
 def _play(signal_type: str = "seats", segment: str = "", recommendation: str = "", **fields: object) -> Play:
     return Play.objects.create(
-        name=fields.pop("name", f"{signal_type}/{segment or '*'}/{recommendation or '*'}"),
+        name=str(fields.pop("name", f"{signal_type}/{segment or '*'}/{recommendation or '*'}")),
         signal_type=signal_type,
         segment=segment,
         recommendation=recommendation,
-        next_step=fields.pop("next_step", "Call the champion."),
+        next_step=str(fields.pop("next_step", "Call the champion.")),
         **fields,
     )
 
@@ -217,8 +217,9 @@ def test_the_decision_records_the_play_and_the_figures_survive_edits(
     assert "Enterprise seats" in panel and "Renamed" not in panel
     # another owner's decisions are not in their figures
     other = User.objects.create_user("omar@example.com")
-    from core.roles import OWNER
     from django.contrib.auth.models import Group
+
+    from core.roles import OWNER
 
     other.groups.add(Group.objects.get(name=OWNER))
     client.force_login(other)

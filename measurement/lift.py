@@ -39,6 +39,7 @@ from signals.vocabulary import Recommendation, SignalType
 
 Z_95 = 1.959964  # two-sided 95%
 Z_80_POWER = 0.841621  # one-sided 80%
+MIN_OUTCOMES = 5  # per arm, expanded and not, before the normal interval is read
 
 # The product area a signal type is about; an opportunity's area comes from the CRM
 # import (`product_area`, an extra attribute of the opportunity record). Either may be
@@ -184,6 +185,20 @@ class Lift:
     @property
     def total(self) -> int:
         return self.surfaced.n + self.held_out.n
+
+    @property
+    def enough(self) -> bool:
+        """The normal interval is trusted only with at least MIN_OUTCOMES candidates that
+        expanded and MIN_OUTCOMES that did not, in each arm (with 0 expansions in an arm
+        its standard error is 0 and the interval is falsely narrow)."""
+        return all(
+            arm.expanded >= MIN_OUTCOMES and arm.n - arm.expanded >= MIN_OUTCOMES
+            for arm in (self.surfaced, self.held_out)
+        )
+
+    @property
+    def significant(self) -> bool:
+        return self.enough and self.rate_diff is not None and self.rate_diff.significant
 
     @property
     def more_needed(self) -> int | None:

@@ -33,6 +33,7 @@ class DraftFacts:
     # words may be quoted back, and what not to do (for a writer that reads instructions).
     ask: str = ""
     quote_allowed: bool = True
+    contact_name: str = ""  # who raised the signal, for the greeting even when not quoted
     avoid: tuple[str, ...] = ()
 
 
@@ -83,6 +84,7 @@ def draft_facts(candidate: Candidate) -> DraftFacts:
     blocker = next((b.message for b in candidate.blockers if b.code not in ("no_owner",)), "")
     play = play_for_candidate(candidate)
     quote_allowed = play.message_quotes_customer if play else True
+    contact_name = quote.contact_name if quote else ""
     if not quote_allowed:
         quote = None
     owner = account.owner
@@ -100,5 +102,6 @@ def draft_facts(candidate: Candidate) -> DraftFacts:
         evidence=evidence,
         ask=play.message_ask if play else "",
         quote_allowed=quote_allowed,
+        contact_name=contact_name,
         avoid=tuple(play.avoid_list) if play else (),
     )

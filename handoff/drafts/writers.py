@@ -55,7 +55,8 @@ def _day(value: dt.date | dt.datetime) -> str:
 
 class TemplateDraftWriter:
     def write(self, facts: DraftFacts) -> list[dict]:
-        first = facts.quote.contact_name.split()[0] if facts.quote and facts.quote.contact_name else ""
+        name = facts.quote.contact_name if facts.quote else facts.contact_name
+        first = name.split()[0] if name else ""
         out = [{"text": f"Hi {first}," if first else "Hello,", "evidence": []}]
         if facts.outcome is not None:
             goal = f"You set out to {facts.goal[0].lower()}{facts.goal[1:]}" if facts.goal else "You set a goal"

@@ -94,6 +94,19 @@ def test_arr_per_candidate_is_the_won_amount_over_every_candidate_of_the_arm() -
     assert (lift.surfaced.n, lift.surfaced.expanded, lift.surfaced.arr_per_candidate) == (4, 2, 750.0)
     assert (lift.held_out.n, lift.held_out.expanded, lift.held_out.arr_per_candidate) == (2, 1, 500.0)
     assert lift.in_window == 0
+    # one expansion among two held-out candidates: the interval is not to be read
+    assert not lift.enough and not lift.significant
+
+
+def test_an_arm_without_expansions_is_never_called_significant() -> None:
+    now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    rows = [CandidateRow(i, i, "seats", now, held_out=i >= 100) for i in range(112)]
+    opps = [OpportunityRow(i, "", now + dt.timedelta(days=1), False, 0.0) for i in range(0, 100, 12)]
+    lift = lift_compute(rows, opps, share=0.1, window_days=120, now=now)
+    assert lift.held_out.expanded == 0 and lift.surfaced.expanded == 9
+    assert lift.rate_diff is not None and lift.rate_diff.significant  # the Wald interval alone would say so
+    assert not lift.enough and not lift.significant
+    assert lift.in_window == 112
 
 
 # --------------------------------------------------------------------------- a seeded synthetic pilot
@@ -184,7 +197,7 @@ def test_a_pilot_with_a_known_lift_shows_it(db: None, owner: User, leader: User)
     assert lift.held_out.n == Candidate.objects.filter(held_out=True).count()
     assert 250 < lift.held_out.n < 350  # the real draw at 20%
     assert lift.rate_diff.low <= 0.15 <= lift.rate_diff.high
-    assert lift.rate_diff.significant
+    assert lift.rate_diff.significant and lift.enough and lift.significant
     # won ARR per candidate is 20,000 x the expansion rate here (every outcome won 20,000)
     assert lift.surfaced.arr_per_candidate == pytest.approx(20000 * lift.surfaced.expanded / lift.surfaced.n)
     assert lift.arr_diff.low <= 20000 * 0.15 <= lift.arr_diff.high
@@ -197,7 +210,7 @@ def test_a_pilot_without_lift_shows_no_significant_difference(db: None, owner: U
     lift = lift_figures(_scope(leader))
     assert lift is not None and lift.rate_diff is not None
     assert lift.rate_diff.low <= 0 <= lift.rate_diff.high
-    assert not lift.rate_diff.significant
+    assert not lift.rate_diff.significant and not lift.significant
     assert lift.more_needed is None or lift.more_needed > 0
 
 

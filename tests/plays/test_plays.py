@@ -105,7 +105,7 @@ def test_the_candidate_shows_the_play_and_the_form_starts_from_its_next_step(
 ) -> None:
     client.force_login(owner)
     before = client.get(f"/candidates/{enterprise.pk}/").content.decode()
-    assert "Play:" not in before  # no play, no panel; the brief's next step pre-fills
+    assert 'id="play-' not in before  # no play, no panel; the brief's next step pre-fills
     _play(name="Default seats", next_step="Call the champion.")
     _play(
         segment="enterprise",
@@ -118,9 +118,9 @@ def test_the_candidate_shows_the_play_and_the_form_starts_from_its_next_step(
         target_days=7,
     )
     page = client.get(f"/candidates/{enterprise.pk}/").content.decode()
-    assert "Play: Enterprise seats" in page and "Default seats" not in page
+    assert "Enterprise seats" in page and "Default seats" not in page
     assert "Account owner + executive sponsor" in page and "Who signs off?" in page
-    assert "No pricing in the first message." in page and "first contact within 7 days" in page
+    assert "No pricing in the first message." in page and "First contact within 7 days" in page
     assert 'name="next_step" rows="3" required maxlength' in page
     assert ">Agree a value review with the sponsor.</textarea>" in page
     # what the owner typed survives a re-render of the form (the play does not overwrite it)
@@ -144,6 +144,7 @@ def test_the_draft_follows_the_play(enterprise: Candidate) -> None:
     draft = draft_for(enterprise)
     assert draft is not None
     assert "“" not in draft.text and "you wrote" not in draft.text  # no quote of the customer
+    assert draft.text.startswith("Hi Maria,")
     assert draft.text.split("\n\n")[1].endswith("Would a short value review with your sponsor be useful?")
 
 

@@ -232,3 +232,8 @@ def test_only_leaders_get_the_figures_and_the_panel(db: None, client: Client, ow
     page = client.get("/dashboard/panels/lift/", query).content.decode()
     assert "Proof of lift" in page and "two-proportion normal" in page
     assert "Pilot " in page  # the held-out candidates are listed for leaders
+    csv_text = client.get("/dashboard/panels/lift/", {**query, "format": "csv"}).content.decode()
+    assert csv_text.startswith("# figure,Proof of lift")
+    assert "Surfaced,1" in csv_text and "Held out," in csv_text and "candidates needed (80% power)" in csv_text
+    client.force_login(owner)
+    assert client.get("/dashboard/panels/lift/", {**query, "format": "csv"}).status_code == 404

@@ -216,6 +216,8 @@ def test_the_decision_records_the_play_and_the_figures_survive_edits(
     assert "/dashboard/panels/plays/" in client.get("/dashboard/", query).content.decode()
     panel = client.get("/dashboard/panels/plays/", query, headers={"HX-Request": "true"}).content.decode()
     assert "Enterprise seats" in panel and "Renamed" not in panel
+    exported = client.get("/dashboard/panels/plays/", {**query, "format": "csv"}).content.decode()
+    assert "Enterprise seats,Seats · enterprise,1,1,1," in exported
     # another owner's decisions are not in their figures
     other = User.objects.create_user("omar@example.com")
     from django.contrib.auth.models import Group

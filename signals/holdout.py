@@ -28,12 +28,18 @@ def holdout_draw(*, account_id: int, signal_type: str, first_detected_on: dt.dat
     return int.from_bytes(digest[:8], "big") / 2**64
 
 
-def holdout_decide(*, account_id: int, signal_type: str, first_detected_on: dt.date, rules: RuleSet) -> bool:
+# An account whose import record says `"holdout": "never"` (an extra attribute) is never
+# held out: e.g. strategic accounts a leader will not risk. Decided by the account, before
+# any draw, so it does not bias the comparison; it only narrows whom it speaks for.
+EXEMPT = "never"
+
+
+def holdout_decide(*, account: Account, signal_type: str, first_detected_on: dt.date, rules: RuleSet) -> bool:
     """Whether a candidate being created now is held out."""
     share = float(rules.holdout_share)
-    if not settings.HOLDOUT_ENABLED or share <= 0:
+    if not settings.HOLDOUT_ENABLED or share <= 0 or (account.extra or {}).get("holdout") == EXEMPT:
         return False
-    return holdout_draw(account_id=account_id, signal_type=signal_type, first_detected_on=first_detected_on) < share
+    return holdout_draw(account_id=account.pk, signal_type=signal_type, first_detected_on=first_detected_on) < share
 
 
 def holdout_events(

@@ -931,7 +931,7 @@ def candidates_store(
                         scored_on=as_of,
                         rules_version_id=version_id,
                         held_out=holdout_decide(
-                            account_id=account_id, signal_type=a.signal_type, first_detected_on=as_of, rules=rules
+                            account=account, signal_type=a.signal_type, first_detected_on=as_of, rules=rules
                         ),
                         **values,
                     )

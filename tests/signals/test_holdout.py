@@ -91,6 +91,25 @@ def test_a_new_candidate_is_held_out_by_its_draw_and_a_rescore_never_flips_it(tm
 
 
 @pytest.mark.usefixtures("holdout_on")
+def test_an_exempt_account_is_never_held_out(tmp_path: Path) -> None:
+    Rule.objects.filter(key="holdout_share").update(value="0.5")
+    _book(tmp_path, 16, holdout="never").import_()
+    score(*[f"h{i}" for i in range(16)])
+    assert Candidate.objects.count() == 16
+    assert not Candidate.objects.filter(held_out=True).exists()
+    assert Account.objects.get(external_id="h3").extra == {"holdout": "never"}
+
+
+def test_admins_set_the_share_within_bounds(client: Client, admin_user: User) -> None:
+    client.force_login(admin_user)
+    response = client.post("/admin/signals/rule/add/", {"key": "holdout_share", "segment": "smb", "value": "0.8"})
+    assert response.status_code == 200 and "must be between 0 and 0.5" in response.content.decode()
+    response = client.post("/admin/signals/rule/add/", {"key": "holdout_share", "segment": "smb", "value": "0.2"})
+    assert response.status_code == 302
+    assert Rule.objects.get(key="holdout_share", segment="smb").value == "0.2"
+
+
+@pytest.mark.usefixtures("holdout_on")
 def test_a_share_of_zero_holds_nothing_out(tmp_path: Path) -> None:
     Rule.objects.filter(key="holdout_share").update(value="0")
     _book(tmp_path, 6).import_()

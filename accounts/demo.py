@@ -1748,9 +1748,6 @@ def _account_record(plan: AccountPlan) -> dict[str, Any]:
     )
     if plan.health:
         record["health"] = plan.health
-    if plan.external_id in SCENARIO_ACCOUNTS:
-        # The walkthrough's accounts stay in the queue: exempt from the holdout (signals/holdout.py).
-        record["holdout"] = "never"
     return record
 
 

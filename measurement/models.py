@@ -33,6 +33,7 @@ class EventKind(models.TextChoices):
     NEW_EVIDENCE = "new_evidence", "New evidence since approval"
     FOLLOW_UP_CORRECTED = "follow_up_corrected", "Follow-up corrected"
     UNDONE = "undone", "Decision undone"
+    HELD_OUT = "held_out", "Held out (proof of lift)"
 
 
 # What the owner logs after an approval (a follow-up), in the order it usually happens.

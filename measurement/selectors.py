@@ -241,7 +241,7 @@ def sample_accounts(scope: DashboardScope) -> QuerySet[Account]:
 
 def sample_candidates(scope: DashboardScope) -> QuerySet[Candidate]:
     """Every candidate in the sample and the user's view, whenever surfaced."""
-    qs = scope_accounts(Candidate.objects.all(), scope.user, field="account")
+    qs = scope_accounts(Candidate.objects.surfaced(), scope.user, field="account")
     if scope.pilot is not None:
         qs = qs.filter(account__in=pilot_accounts(scope.pilot).values("pk"))
     return qs
@@ -971,6 +971,8 @@ class EventFilters:
 def events_list(*, user: AnyUser, filters: EventFilters) -> QuerySet[MeasurementEvent]:
     """Events the user may see (owners: events on the accounts they own), oldest first."""
     qs = scope_accounts(MeasurementEvent.objects.all(), user, field="account")
+    if not is_leader(user):  # the holdout's events are for leaders only
+        qs = qs.exclude(candidate__held_out=True)
     if filters.kinds:
         qs = qs.filter(kind__in=filters.kinds)
     if filters.since:

@@ -66,7 +66,7 @@ def monthly_review(*, user: AnyUser, month: dt.date, owner_id: int | None = None
         accounts = accounts.filter(owner_id=owner_id)
     active = (
         accounts.filter(
-            Q(candidates__updated_at__gte=start, candidates__updated_at__lt=end)
+            Q(candidates__updated_at__gte=start, candidates__updated_at__lt=end, candidates__held_out=False)
             | Q(interactions__occurred_at__gte=start, interactions__occurred_at__lt=end)
             | Q(outcomes__recorded_at__gte=start, outcomes__recorded_at__lt=end)
             | Q(tickets__opened_at__gte=start, tickets__opened_at__lt=end)
@@ -114,7 +114,8 @@ def monthly_review(*, user: AnyUser, month: dt.date, owner_id: int | None = None
             f"{ticket.external_id} ‘{ticket.subject}’ {ticket.get_status_display().lower()}, {ticket.priority} priority"
         )
     for candidate in (
-        Candidate.objects.filter(account_id__in=ids)
+        Candidate.objects.surfaced()
+        .filter(account_id__in=ids)
         .exclude(status=CandidateStatus.EXPIRED)
         .filter(
             Q(status__in=(CandidateStatus.PENDING, CandidateStatus.DEFERRED))
@@ -190,5 +191,5 @@ def monthly_summary(*, user: AnyUser, month: dt.date, reviews: list[AccountRevie
         recommendations=[(r, Recommendation(r).label, per_rec.get(r, 0)) for r in QUEUE_ORDER],
         decisions=decisions,
         won_value=dict(won),
-        overdue=overdue(Candidate.objects.filter(account_id__in=ids)).count(),
+        overdue=overdue(Candidate.objects.surfaced().filter(account_id__in=ids)).count(),
     )

@@ -71,7 +71,7 @@ class QueueFilters:
 
 
 def candidates_for(user: AnyUser) -> QuerySet[Candidate]:
-    return scope_accounts(Candidate.objects.all(), user, field="account")
+    return scope_accounts(Candidate.objects.surfaced(), user, field="account")
 
 
 def candidate_get(*, user: AnyUser, pk: int) -> Candidate:
@@ -152,7 +152,8 @@ def triage_list(*, user: AnyUser) -> QuerySet[Candidate]:
     if not is_leader(user):
         raise Http404
     return (
-        Candidate.objects.filter(status__in=(CandidateStatus.PENDING, CandidateStatus.DEFERRED))
+        Candidate.objects.surfaced()
+        .filter(status__in=(CandidateStatus.PENDING, CandidateStatus.DEFERRED))
         .filter(Q(account__owner__isnull=True) | Q(account__owner__is_active=False))
         .select_related("account", "account__owner")
         .order_by("queue_rank", "-score", "-pk")
@@ -404,7 +405,8 @@ def account_page(*, user: AnyUser, pk: int) -> AccountPage:
 
     account = account_get(user=user, pk=pk)
     candidates = list(
-        Candidate.objects.filter(account=account)
+        Candidate.objects.surfaced()
+        .filter(account=account)
         .select_related("decided_by", "defer_ticket")
         .order_by("-first_detected_on", "-pk")
     )

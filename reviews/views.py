@@ -21,6 +21,7 @@ from accounts.models import Account
 from core import dates
 from core.http import HtmxHttpRequest
 from core.roles import is_leader, scope_accounts
+from plays.selectors import play_for_candidate
 from reviews import selectors
 from reviews import services as review_services
 from reviews.forms import (
@@ -137,6 +138,10 @@ def _detail_context(request: HtmxHttpRequest, candidate: Any, **extra: Any) -> d
     today = timezone.now().date()
     stop_advised = candidate.recommendation == Recommendation.STOP
     evidence = selectors.evidence_items(candidate)
+    play = play_for_candidate(candidate)
+    # The play's next step pre-fills the form (the brief's when no play applies); a
+    # re-rendered form keeps what the owner typed.
+    prefill = play.next_step if play else " ".join(s["text"] for s in candidate.brief.get("next_step", []))
     context = {
         "candidate": candidate,
         "account": candidate.account,
@@ -149,10 +154,11 @@ def _detail_context(request: HtmxHttpRequest, candidate: Any, **extra: Any) -> d
         "approve_form": ApproveForm(
             initial={
                 "version": candidate.version,
-                "next_step": "" if stop_advised else " ".join(s["text"] for s in candidate.brief.get("next_step", [])),
+                "next_step": "" if stop_advised else prefill,
             }
         ),
         "stop_advised": stop_advised,
+        "play": play,
         "max_text": services.MAX_TEXT,
         "max_who": services.MAX_WHO,
         "reject_form": RejectForm(initial={"version": candidate.version}),

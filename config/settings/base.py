@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "handoff",
     "digests",
     "planning",
+    "plays",
 ]
 
 MIDDLEWARE = [
@@ -347,3 +348,8 @@ DIGEST_HOUR = env_int("DIGEST_HOUR", 8)
 DIGEST_MAX_ATTEMPTS = env_int("DIGEST_MAX_ATTEMPTS", 5)
 DIGEST_RETRY_BASE_SECONDS = env_int("DIGEST_RETRY_BASE_SECONDS", 60)
 DIGEST_RETRY_MAX_SECONDS = env_int("DIGEST_RETRY_MAX_SECONDS", 1800)
+
+# Proof of lift (signals/holdout.py): the share held out is the rule holdout_share; the
+# draw is a keyed hash, so it is reproducible with this key and never flips on a rescore.
+HOLDOUT_ENABLED = env_bool("HOLDOUT_ENABLED", True)
+HOLDOUT_KEY = env_str("HOLDOUT_KEY", "") or SECRET_KEY

@@ -18,6 +18,7 @@ from django.utils.module_loading import import_string
 
 from handoff.drafts.checks import draft_problems
 from handoff.drafts.facts import DraftFacts, draft_facts
+from plays.selectors import play_for_candidate
 from signals.models import Candidate
 from signals.vocabulary import Recommendation
 
@@ -27,6 +28,7 @@ WAIT_LABEL = "Draft for after the blocker clears"
 # Part of the cache key: change it when the template's wording changes, so cached
 # drafts written by the old template are not offered.
 DRAFT_FORMAT = 1
+DEFAULT_ASK = "Would a 30-minute conversation in the next few weeks help to work out what your team needs next?"
 
 
 @dataclass
@@ -62,7 +64,8 @@ def _day(value: dt.date | dt.datetime) -> str:
 
 class TemplateDraftWriter:
     def write(self, facts: DraftFacts) -> list[dict]:
-        first = facts.quote.contact_name.split()[0] if facts.quote and facts.quote.contact_name else ""
+        name = facts.quote.contact_name if facts.quote else facts.contact_name
+        first = name.split()[0] if name else ""
         out = [{"text": f"Hi {first}," if first else "Hello,", "evidence": []}]
         if facts.outcome is not None:
             goal = f"You set out to {facts.goal[0].lower()}{facts.goal[1:]}" if facts.goal else "You set a goal"
@@ -94,13 +97,7 @@ class TemplateDraftWriter:
                     "evidence": [facts.usage[0]],
                 }
             )
-        out.append(
-            {
-                "text": "Would a 30-minute conversation in the next few weeks help to work out what your team "
-                "needs next?",
-                "evidence": [],
-            }
-        )
+        out.append({"text": facts.ask or DEFAULT_ASK, "evidence": []})
         out.append({"text": "\n\nBest,", "evidence": []})
         if facts.owner_name:
             out.append({"text": f"\n{facts.owner_name}", "evidence": []})
@@ -142,12 +139,16 @@ def draft_for(candidate: Candidate) -> Draft | None:
 
 
 def _cache_key(candidate: Candidate) -> str:
+    # The draft follows the play that applies (its closing question, whether it may quote
+    # the customer): an admin's edit of the play must reach the next page view.
+    play = play_for_candidate(candidate)
     config = json.dumps(
         [
             DRAFT_FORMAT,
             getattr(settings, "MESSAGE_WRITER", ""),
             settings.MESSAGE_LLM_URL,
             settings.MESSAGE_LLM_MODEL,
+            [play.pk, play.updated_at.isoformat()] if play else None,
         ]
     )
     digest = hashlib.sha256(config.encode()).hexdigest()[:16]
@@ -178,7 +179,7 @@ def _write(candidate: Candidate, *, allow_model: bool = True, busy: bool = False
     elif allow_model and not isinstance(writer, TemplateDraftWriter):
         try:
             sentences = writer.write(facts)
-            problems = draft_problems(sentences, facts.evidence)
+            problems = draft_problems(sentences, facts.evidence, quote_allowed=facts.quote_allowed)
         except Exception as exc:  # the writer is outside the system: any failure falls back
             sentences, problems = [], [f"{type(exc).__name__}: {exc}"]
             transient = isinstance(exc, requests.ConnectionError | requests.Timeout) or (

@@ -95,6 +95,8 @@ MATRIX: dict[str, Rule] = {
     "monthly-review-csv": page(hides_rows=True),
     "dashboard": page(hides_rows=True),
     "dashboard-csv": page(hides_rows=True),
+    "dashboard-plays": page(),  # figures per play, no rows of accounts; scoping: tests/plays/test_plays.py
+    "dashboard-lift": page(other_owner=404, owner=404),  # the holdout exists for leaders only
     "events-csv": page(),  # streamed; its scoping is tested in tests/measurement/test_views.py
     "digest-settings": page(),  # each user's own preferences; nothing of anyone else's
     # API

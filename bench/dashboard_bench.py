@@ -64,6 +64,29 @@ def _copy(cursor: psycopg.Cursor[Any], table: str, columns: tuple[str, ...], row
     return n
 
 
+RULES = ("more-seats", "new-team", "pricing-question", "upgrade-ask", "storage-limit", "api-volume")
+
+
+def _triggers(rng: random.Random, surfaced: dt.datetime, intent: str) -> str:
+    """A message trigger with the phrase rules that fired on it, or a usage trigger."""
+    if intent == "inferred":
+        return json.dumps([{"ref": "seats:x", "kind": "seats", "at": surfaced.isoformat(), "evidence": "usage:x"}])
+    rules = rng.sample(RULES, rng.randint(1, 2))
+    return json.dumps([{"ref": "m0", "kind": "message", "at": surfaced.isoformat(), "evidence": "m0", "rules": rules}])
+
+
+def _review_facts(rng: random.Random, i: int) -> str:
+    """The review-quality parts as the engine stores them, most present, some missing."""
+    facts: dict[str, Any] = {"checked": True, "open_issues_checked": rng.random() < 0.95}
+    if rng.random() < 0.9:
+        facts["source_evidence"] = [f"m{i}"]
+    if rng.random() < 0.6:
+        facts["value_proof"] = {"verified": True, "outcome": f"o{i}", "title": "Close down 6 to 3 days"}
+    if rng.random() < 0.7:
+        facts["stakeholders"] = [{"contact_id": 1, "name": "Ann Archer", "role": "decision_maker"}]
+    return json.dumps(facts)
+
+
 def child_load(accounts: int, candidates: int, events: int, seed: int) -> None:
     c.django_setup()
     from decimal import Decimal
@@ -76,6 +99,7 @@ def child_load(accounts: int, candidates: int, events: int, seed: int) -> None:
     from accounts.models import Account, Contact
     from core.roles import LEADER, OWNER
     from measurement.models import Pilot
+    from signals.vocabulary import queue_rank
 
     started = time.perf_counter()
     rng = random.Random(seed)
@@ -175,6 +199,9 @@ def child_load(accounts: int, candidates: int, events: int, seed: int) -> None:
                 decided_at,
                 account.owner_id if decided else None,
                 1,
+                queue_rank(rec),
+                _triggers(rng, surfaced, intent),
+                _review_facts(rng, i),
             )
         )
         plan.append((account.pk, account.owner_id, signal_type, rec, surfaced, kind, decided_at))
@@ -204,6 +231,9 @@ def child_load(accounts: int, candidates: int, events: int, seed: int) -> None:
                 "decided_at",
                 "decided_by_id",
                 "version",
+                "queue_rank",
+                "triggers",
+                "review_facts",
             ),
             cand_rows,
         )

@@ -128,6 +128,35 @@ def queue_list(*, user: AnyUser, filters: QueueFilters) -> QuerySet[Candidate]:
     return qs.select_related("account", "account__owner").order_by(*_queue_order(user, filters))
 
 
+# What one queue row shows (templates/reviews/_row.html): the page reads only these, not
+# the ~2 KB of JSON (brief, evidence, triggers, facts) each candidate carries, which the
+# database would read from TOAST and Python would parse and validate for 50 rows a page.
+QUEUE_ROW_FIELDS = (
+    "pk",
+    "account_id",
+    "signal_type",
+    "intent",
+    "status",
+    "recommendation",
+    "score",
+    "queue_rank",
+    "first_detected_on",
+    "account__name",
+    "account__arr",
+    "account__currency",
+    "account__renewal_date",
+    "account__owner_id",
+    "account__owner__username",
+    "account__owner__first_name",
+    "account__owner__last_name",
+)
+
+
+def queue_rows(*, user: AnyUser, filters: QueueFilters) -> QuerySet[Candidate]:
+    """`queue_list` with only the columns a queue row shows."""
+    return queue_list(user=user, filters=filters).only(*QUEUE_ROW_FIELDS)
+
+
 def queue_counts(*, user: AnyUser, filters: QueueFilters) -> dict[str, int]:
     """Candidates per recommendation, in one query."""
     rows = (
@@ -491,5 +520,6 @@ __all__ = [
     "next_deferred_return",
     "queue_counts",
     "queue_list",
+    "queue_rows",
     "triage_list",
 ]

@@ -377,7 +377,49 @@ def child_load(accounts: int, candidates: int, events: int, seed: int) -> None:
     )
 
 
-def child_measure(runs: int) -> None:
+def child_rollup(signals: int) -> None:
+    """Build the rollup from scratch (as after the migration), then fold in one more
+    batch: a follow-up logged on `signals` signals, as a busy day adds."""
+    c.django_setup()
+    from django.db import transaction
+    from django.utils import timezone
+
+    from measurement.models import EventKind, MeasurementEvent, RollupDirty
+    from measurement.rollup import rollup_refresh
+    from measurement.services import event_for
+    from signals.models import Candidate
+
+    dirty = RollupDirty.objects.count()
+    started = time.perf_counter()
+    written = rollup_refresh()
+    build_s = time.perf_counter() - started
+    chosen = list(Candidate.objects.filter(status="approved").select_related("account").order_by("-pk")[:signals])
+    now = timezone.now()
+    with transaction.atomic():
+        MeasurementEvent.objects.bulk_create(
+            [
+                event_for(kind=EventKind.OUTREACH_SENT, candidate=x, actor=x.account.owner, occurred_at=now)
+                for x in chosen
+            ]
+        )
+    started = time.perf_counter()
+    folded = rollup_refresh()
+    c.report(
+        {
+            "dirty_after_load": dirty,
+            "rows": written,
+            "build_s": round(build_s, 2),
+            "batch_events": len(chosen),
+            "batch_rows": folded,
+            "batch_s": round(time.perf_counter() - started, 3),
+        }
+    )
+
+
+def child_measure(runs: int, mode: str = "1") -> None:
+    import os
+
+    os.environ["DASHBOARD_ROLLUP"] = mode
     c.django_setup()
     from django.contrib.auth import get_user_model
     from django.db import connection
@@ -442,6 +484,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5, help="timed requests per scenario")
     parser.add_argument("--seed", type=int, default=20261123)
     parser.add_argument("--database", default="bench_dashboard")
+    parser.add_argument("--batch", type=int, default=1000, help="follow-ups in the incremental rollup batch")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--json", help="also write the figures to this JSON file")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
@@ -452,7 +495,9 @@ def main() -> None:
         if kind == "load":
             child_load(*(int(x) for x in rest))
         elif kind == "measure":
-            child_measure(int(rest[0]))
+            child_measure(int(rest[0]), rest[1])
+        elif kind == "rollup":
+            child_rollup(int(rest[0]))
         return
 
     if args.events > 5_000_000:
@@ -471,34 +516,69 @@ def main() -> None:
             f"in {load['load_s']} s",
             flush=True,
         )
-        measured = c.run_child(HERE, args.database, "measure", str(args.runs))
+        rollup = c.run_child(HERE, args.database, "rollup", str(args.batch))
+        print(
+            f"rollup built: {rollup['rows']:,} rows written in {rollup['build_s']} s "
+            f"({rollup['dirty_after_load']:,} dirty marks from the load); one more batch of "
+            f"{rollup['batch_events']:,} follow-ups folded in {rollup['batch_s']} s",
+            flush=True,
+        )
+        # The same requests through the live path (every figure from the events, as before
+        # the rollup) and through the rollup, in the same run.
+        live = c.run_child(HERE, args.database, "measure", str(args.runs), "0")
+        measured = c.run_child(HERE, args.database, "measure", str(args.runs), "1")
     finally:
         if not args.keep:
             c.drop_database(args.database)
     print()
     print(
         f"GET /dashboard/ through Django's test client, {load['events']:,} measurement events on PostgreSQL "
-        f"({measured['runs']} timed requests each, after one warm-up)"
+        f"({measured['runs']} timed requests each, after one warm-up); live = every figure from the events "
+        "(DASHBOARD_ROLLUP=0), rollup = the default"
     )
+    rows = []
+    for before, after in zip(live["scenarios"], measured["scenarios"], strict=True):
+        rows.append(
+            [
+                after["label"],
+                c.fmt_int(after["signals"]),
+                f"{before['queries']} / {after['queries']}",
+                f"{before['median_s']:.3f}",
+                f"{after['median_s']:.3f}",
+                f"{after['min_s']:.3f}",
+                f"{after['max_s']:.3f}",
+                f"{before['median_s'] / after['median_s']:.1f}x",
+            ]
+        )
     print(
         c.table(
-            ["scenario", "signals in range", "queries", "median s", "min s", "max s"],
             [
-                [
-                    s["label"],
-                    c.fmt_int(s["signals"]),
-                    s["queries"],
-                    f"{s['median_s']:.3f}",
-                    f"{s['min_s']:.3f}",
-                    f"{s['max_s']:.3f}",
-                ]
-                for s in measured["scenarios"]
+                "scenario",
+                "signals in range",
+                "queries live / rollup",
+                "live median s",
+                "rollup median s",
+                "rollup min s",
+                "rollup max s",
+                "speed-up",
             ],
+            rows,
         )
+    )
+    head, head_live = measured["scenarios"][0], live["scenarios"][0]
+    print(
+        f"issue row: pilot dashboard at {load['events']:,} events, leader, 8 weeks: "
+        f"{head['median_s']:.3f} s, {head['queries']} queries (aim <= 0.150 s); live path in the same run "
+        f"{head_live['median_s']:.3f} s, {head_live['queries']} queries; load average (1 min) "
+        f"{measured['loadavg_1m_start']} at start, {measured['loadavg_1m_end']} at end"
     )
     print("machine:", ", ".join(f"{k} {v}" for k, v in c.machine().items()))
     if args.json:
-        Path(args.json).write_text(json.dumps({"load": load, "measure": measured, "machine": c.machine()}, indent=2))
+        Path(args.json).write_text(
+            json.dumps(
+                {"load": load, "rollup": rollup, "live": live, "measure": measured, "machine": c.machine()}, indent=2
+            )
+        )
 
 
 if __name__ == "__main__":

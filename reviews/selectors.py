@@ -1,9 +1,12 @@
 """Reads for the review screens, always scoped to what the user may see."""
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import Case, Count, F, Q, QuerySet, When
 from django.http import Http404
 from django.utils import timezone
@@ -166,6 +169,50 @@ def queue_counts(*, user: AnyUser, filters: QueueFilters) -> dict[str, int]:
     for row in rows:
         counts[row["recommendation"]] = row["n"]
     return counts
+
+
+def _snapshot() -> str | None:
+    """PostgreSQL's current snapshot as text (xmin:xmax:in-progress ids): two equal texts
+    see exactly the same committed data. None elsewhere."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        # Inside a transaction the counts could include its own uncommitted writes.
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_current_snapshot()::text")
+        return str(cursor.fetchone()[0])
+
+
+def tab_counts(*, user: AnyUser, filters: QueueFilters) -> tuple[dict[str, int], int]:
+    """The queue's tab counts (per recommendation) and the overdue count, cached under
+    the database snapshot they were counted in.
+
+    The key is the snapshot's text, read before and after counting; the counts are
+    cached only if the two are equal, i.e. nothing committed (and no write began) in
+    between, so the counts are those of that exact snapshot. Any later commit (a
+    decision, an undo, a rescore, an import, anywhere in the cluster) gives a new
+    snapshot and so a new key: a cached count can never be stale, whichever process
+    cached it, and no code path has to remember to invalidate it. On a quiet database
+    every page view after the first reads one snapshot instead of counting."""
+    parts = (
+        user.pk,
+        is_leader(user),
+        timezone.now().date().isoformat(),  # renewal_within and overdue depend on today
+        filters.status,
+        filters.signal_type,
+        filters.segment,
+        filters.renewal_within,
+        filters.q,
+        filters.owner_id,
+    )
+    before = _snapshot()
+    key = "queue-tabs:" + hashlib.sha256(repr((parts, before)).encode()).hexdigest()
+    if before is not None and (hit := cache.get(key)) is not None:
+        return hit[0], hit[1]
+    counts = queue_counts(user=user, filters=filters)
+    overdue = overdue_count(user=user)
+    if before is not None and _snapshot() == before:
+        cache.set(key, (counts, overdue), timeout=300)
+    return counts, overdue
 
 
 def next_deferred_return(*, user: AnyUser) -> dt.date | None:
@@ -521,5 +568,6 @@ __all__ = [
     "queue_counts",
     "queue_list",
     "queue_rows",
+    "tab_counts",
     "triage_list",
 ]

@@ -62,7 +62,7 @@ def _filters(request: HtmxHttpRequest, params: QueryDict | None = None) -> selec
 def _tabs_context(request: HtmxHttpRequest, params: QueryDict) -> dict[str, Any]:
     """The recommendation tabs with their counts (also swapped out of band after a decision)."""
     filters = _filters(request, params)
-    counts = selectors.queue_counts(user=request.user, filters=filters)
+    counts, overdue = selectors.tab_counts(user=request.user, filters=filters)
     base = QueryDict(mutable=True)
     for name in FILTER_PARAMS:
         if params.get(name) and name != "rec":
@@ -73,7 +73,7 @@ def _tabs_context(request: HtmxHttpRequest, params: QueryDict) -> dict[str, Any]
         "total": sum(counts.values()),
         "query_without_rec": base.urlencode(),
         "recommendations": [(r, Recommendation(r).label) for r in selectors.QUEUE_ORDER],
-        "overdue_count": selectors.overdue_count(user=request.user),
+        "overdue_count": overdue,
         "overdue_query": urlencode({k: v for k, v in base.items() if k != "status"} | {"status": "overdue"}),
     }
 
@@ -84,9 +84,7 @@ def _queue_context(request: HtmxHttpRequest) -> dict[str, Any]:
     paginator = Paginator(selectors.queue_rows(user=request.user, filters=filters), PAGE_SIZE)
     # The tabs have just counted these rows (all of them, and per recommendation): the
     # paginator need not count them again.
-    paginator.count = (
-        tabs["counts"].get(filters.recommendation, 0) if filters.recommendation else tabs["total"]
-    )
+    paginator.count = tabs["counts"].get(filters.recommendation, 0) if filters.recommendation else tabs["total"]
     page = paginator.get_page(request.GET.get("page"))
     rows = _queue_rows(page.object_list)
     params = request.GET.copy()
@@ -328,22 +326,22 @@ def _after_decision(
     """The pane shows the next candidate; out of band, the decided row leaves the list and
     the tabs show the new counts."""
     params = _decision_params(request)
-    next_candidate = (
+    still_listed = set(
         selectors.queue_list(user=request.user, filters=_filters(request, params))
         .filter(pk__in=following[:20])
         .exclude(pk=candidate.pk)
+        .values_list("pk", flat=True)
     )
-    by_pk = {c.pk: c for c in next_candidate}
-    upcoming = next((by_pk[pk] for pk in following if pk in by_pk), None)
+    upcoming = next((pk for pk in following if pk in still_listed), None)
     tabs = render_to_string(
         "reviews/queue.html#rec-tabs", {**_tabs_context(request, params), "oob": True}, request=request
     )
     gone = f'<template><tr id="candidate-{candidate.pk}" hx-swap-oob="delete"></tr></template>'
     if upcoming is not None:
-        upcoming = selectors.candidate_get(user=request.user, pk=upcoming.pk)
-        services.candidate_mark_viewed(candidate_id=upcoming.pk, user=request.user)
-        pane = render_to_string("reviews/candidate.html#detail", _detail_context(request, upcoming), request=request)
-        url = reverse("candidate-detail", args=[upcoming.pk])
+        shown = selectors.candidate_get(user=request.user, pk=upcoming)
+        services.candidate_mark_viewed(candidate_id=shown.pk, user=request.user)
+        pane = render_to_string("reviews/candidate.html#detail", _detail_context(request, shown), request=request)
+        url = reverse("candidate-detail", args=[shown.pk])
     else:
         pane = render_to_string(
             "reviews/_detail_done.html",

@@ -106,8 +106,10 @@ def rollup_refresh(*, batch: int = BATCH, limit: int | None = None) -> int:
     written = 0
     while limit is None or written < limit:
         with transaction.atomic():
-            marks = list(RollupDirty.objects.order_by("pk").values_list("pk", "candidate_id")[:batch])
-            ids = {candidate for _, candidate in marks}
+            # Distinct signals (a busy one has many marks), then exactly the marks read
+            # here: a mark that commits later is not among them and stays for the next run.
+            ids = set(RollupDirty.objects.order_by().values_list("candidate_id", flat=True).distinct()[:batch])
+            marks = list(RollupDirty.objects.filter(candidate_id__in=ids).values_list("pk", flat=True)) if ids else []
             if len(ids) < batch:
                 ids.update(
                     Candidate.objects.filter(rollup__isnull=True)
@@ -119,7 +121,7 @@ def rollup_refresh(*, batch: int = BATCH, limit: int | None = None) -> int:
                 break
             written += rollup_write(ids)
             if marks:
-                RollupDirty.objects.filter(pk__in=[pk for pk, _ in marks]).delete()
+                RollupDirty.objects.filter(pk__in=marks).delete()
     if written:
         logger.info("dashboard rollup: %s signal(s) refreshed", written)
     return written

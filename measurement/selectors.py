@@ -14,6 +14,7 @@ The definitions below are shown beside each figure.
 """
 
 import datetime as dt
+import json
 import math
 import random
 import statistics
@@ -26,11 +27,13 @@ import numpy as np
 from django.conf import settings
 from django.db.models import (
     BooleanField,
+    Case,
     Count,
     DecimalField,
     Exists,
     ExpressionWrapper,
     F,
+    JSONField,
     Max,
     Min,
     OuterRef,
@@ -38,6 +41,8 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
+    TextField,
+    When,
 )
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast
@@ -251,6 +256,15 @@ def sample_candidates(scope: DashboardScope) -> QuerySet[Candidate]:
     return qs
 
 
+def in_sample(decisions: QuerySet[Decision], scope: DashboardScope) -> QuerySet[Decision]:
+    """Decisions on signals in the sample and the user's view. A leader with no pilot sees
+    every signal: no filter then (a semi-join with every candidate cost more than the
+    decisions it filtered)."""
+    if scope.pilot is None and is_leader(scope.user):
+        return decisions
+    return decisions.filter(candidate__in=sample_candidates(scope).values("pk"))
+
+
 def surfaced_candidates(scope: DashboardScope) -> QuerySet[Candidate]:
     return sample_candidates(scope).filter(inserted_at__gte=scope.start_at, inserted_at__lt=scope.end_at)
 
@@ -438,7 +452,17 @@ def outcomes_for(ids: Any, *, until: dt.datetime) -> dict[int, dict[str, Any]]:
     return out
 
 
-_ROLLUP_COLUMNS = tuple(f"rollup__{name}" for name in OUTCOME_FIELDS if name != "decided")
+def _rule_names(triggers: str | None) -> tuple[str, ...]:
+    # A trigger with no rule stores "rules": [] (text from PostgreSQL's jsonb or Django's json.dumps).
+    if not triggers or ('"rules": ["' not in triggers and '"rules":["' not in triggers):
+        return ()
+    return tuple(sorted({r for t in json.loads(triggers) for r in t.get("rules") or ()}))
+
+
+_ROLLUP_COLUMNS = (
+    *(f"rollup__{name}" for name in OUTCOME_FIELDS if name not in ("decided", "won_amounts")),
+    "r_amounts",
+)
 
 
 def facts_for(candidates: QuerySet[Candidate], *, until: dt.datetime, rollup: bool = True) -> dict[int, SignalFacts]:
@@ -457,6 +481,10 @@ def facts_for(candidates: QuerySet[Candidate], *, until: dt.datetime, rollup: bo
         f_value_proof=_bool(Q(review_facts__value_proof__verified=True)),
         f_stakeholder_brief=_bool(Q(review_facts__stakeholders__0__isnull=False)),
         f_open_issue_check=_bool(Q(review_facts__open_issues_checked=True)),
+        # Only the triggers' rule names are needed: the JSON as text, parsed only when it
+        # names a rule (validating every signal's triggers as records, or even parsing
+        # them all, cost more than the rest of the row).
+        f_triggers=Cast("triggers", TextField()),
     )
     columns = [
         "pk",
@@ -471,12 +499,16 @@ def facts_for(candidates: QuerySet[Candidate], *, until: dt.datetime, rollup: bo
         "f_value_proof",
         "f_stakeholder_brief",
         "f_open_issue_check",
-        "triggers",
+        "f_triggers",
     ]
     if rollup:
         qs = qs.annotate(
             r_dirty=Exists(RollupDirty.objects.filter(candidate_id=OuterRef("pk"))),
             r_present=_bool(Q(rollup__candidate_id__isnull=False)),
+            # the amounts' JSON only where there is something to read
+            r_amounts=Case(
+                When(rollup__won=True, then=F("rollup__won_amounts")), default=None, output_field=JSONField()
+            ),
         )
         columns += ["r_dirty", "r_present", "rollup__settled_at", *_ROLLUP_COLUMNS]
     facts: dict[int, SignalFacts] = {}
@@ -511,7 +543,7 @@ def facts_for(candidates: QuerySet[Candidate], *, until: dt.datetime, rollup: bo
             value_proof=bool(value),
             stakeholder_fit=bool(brief_names),
             open_issue_check=bool(issue),
-            rules=tuple(sorted({r for t in triggers for r in t.rules})),
+            rules=_rule_names(triggers),
             week=day - dt.timedelta(days=day.weekday()),
         )
         if rollup:
@@ -538,7 +570,7 @@ def facts_for(candidates: QuerySet[Candidate], *, until: dt.datetime, rollup: bo
         f.first_decision_at = values["rollup__first_decision_at"]
         f.outreach, f.responded = values["rollup__outreach"], values["rollup__responded"]
         f.opportunity, f.won = values["rollup__opportunity"], values["rollup__won"]
-        f.won_amounts = {cur: Decimal(amount) for cur, amount in (values["rollup__won_amounts"] or {}).items()}
+        f.won_amounts = {cur: Decimal(amount) for cur, amount in (values["r_amounts"] or {}).items()}
     for pk in live:
         o = outcomes.get(pk)
         if o is None:
@@ -866,12 +898,8 @@ class DecisionCounts:
 
 def decisions_per_owner(scope: DashboardScope) -> list[DecisionCounts]:
     rows = list(
-        Decision.objects.standing()
-        .filter(
-            decided_at__gte=scope.start_at,
-            decided_at__lt=scope.end_at,
-            candidate__in=sample_candidates(scope).values("pk"),
-        )
+        in_sample(Decision.objects.standing(), scope)
+        .filter(decided_at__gte=scope.start_at, decided_at__lt=scope.end_at)
         .order_by()
         .values("decided_by")
         .annotate(
@@ -920,8 +948,8 @@ def readiness(scope: DashboardScope) -> list[Check]:
     missing_rules = [spec.key for spec in RULE_SPECS if spec.key not in defaults]
     phrase_rules = PhraseRule.objects.filter(active=True, kind=PhraseKind.SIGNAL).count()
     decisions = (
-        Decision.objects.standing()
-        .filter(decided_at__gte=day_start(since), candidate__in=sample_candidates(scope).values("pk"))
+        in_sample(Decision.objects.standing(), scope)
+        .filter(decided_at__gte=day_start(since))
         .aggregate(n=Count("pk"), owners=Count("decided_by", distinct=True))
     )
     return [

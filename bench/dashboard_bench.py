@@ -252,7 +252,9 @@ def child_load(accounts: int, candidates: int, events: int, seed: int) -> None:
             data: str = "{}",
             actor: int | None = None,
         ) -> None:
-            event_rows.append((kind, at, actor, cid, acc, owner, st, rec, 60, "[]", data))
+            # An event is logged when it happens: a follow-up planned after today is not in the stream yet.
+            if at <= now:
+                event_rows.append((kind, at, actor, cid, acc, owner, st, rec, 60, "[]", data))
 
         reasons = ("false_positive", "no_value_proof", "bad_timing", "not_a_fit", "already_in_progress")
         for cid, (acc, owner, st, rec, surfaced, kind, decided_at) in zip(ids, plan, strict=True):
@@ -458,14 +460,31 @@ def child_measure(runs: int, mode: str = "1") -> None:
         with connection.execute_wrapper(count):
             response = client.get("/dashboard/", params)
         surfaced = response.context["totals"].surfaced
-        times = []
-        for _ in range(runs):
+        times, cpu, sql = [], [], []
+
+        def sql_time(
+            execute: Callable[..., Any], q: str, p: Any, many: bool, context: dict[str, Any], sql: list[float] = sql
+        ) -> Any:
             t = time.perf_counter()
-            client.get("/dashboard/", params)
-            times.append(time.perf_counter() - t)
+            try:
+                return execute(q, p, many, context)
+            finally:
+                sql[-1] += time.perf_counter() - t
+
+        with connection.execute_wrapper(sql_time):
+            for _ in range(runs):
+                sql.append(0.0)
+                t, p = time.perf_counter(), time.process_time()
+                client.get("/dashboard/", params)
+                times.append(time.perf_counter() - t)
+                cpu.append(time.process_time() - p)
         out.append(
             {
                 "label": label,
+                # On a shared machine the wall time waits for the cores; the process's own
+                # CPU time and the time in the database calls say where it went.
+                "cpu_s": statistics.median(cpu),
+                "sql_s": statistics.median(sql),
                 "median_s": statistics.median(times),
                 "min_s": min(times),
                 "max_s": max(times),
@@ -545,6 +564,8 @@ def main() -> None:
                 f"{before['queries']} / {after['queries']}",
                 f"{before['median_s']:.3f}",
                 f"{after['median_s']:.3f}",
+                f"{before['cpu_s']:.3f} / {after['cpu_s']:.3f}",
+                f"{before['sql_s']:.3f} / {after['sql_s']:.3f}",
                 f"{after['min_s']:.3f}",
                 f"{after['max_s']:.3f}",
                 f"{before['median_s'] / after['median_s']:.1f}x",
@@ -558,6 +579,8 @@ def main() -> None:
                 "queries live / rollup",
                 "live median s",
                 "rollup median s",
+                "Python CPU s live / rollup",
+                "in SQL calls s live / rollup",
                 "rollup min s",
                 "rollup max s",
                 "speed-up",
@@ -568,8 +591,10 @@ def main() -> None:
     head, head_live = measured["scenarios"][0], live["scenarios"][0]
     print(
         f"issue row: pilot dashboard at {load['events']:,} events, leader, 8 weeks: "
-        f"{head['median_s']:.3f} s, {head['queries']} queries (aim <= 0.150 s); live path in the same run "
-        f"{head_live['median_s']:.3f} s, {head_live['queries']} queries; load average (1 min) "
+        f"{head['median_s']:.3f} s ({head['cpu_s']:.3f} s Python CPU, {head['sql_s']:.3f} s in SQL calls), "
+        f"{head['queries']} queries (aim <= 0.150 s); live path in the same run "
+        f"{head_live['median_s']:.3f} s ({head_live['cpu_s']:.3f} s CPU, {head_live['sql_s']:.3f} s SQL), "
+        f"{head_live['queries']} queries; load average (1 min) "
         f"{measured['loadavg_1m_start']} at start, {measured['loadavg_1m_end']} at end"
     )
     print("machine:", ", ".join(f"{k} {v}" for k, v in c.machine().items()))

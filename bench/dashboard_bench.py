@@ -460,7 +460,9 @@ def child_measure(runs: int, mode: str = "1") -> None:
         with connection.execute_wrapper(count):
             response = client.get("/dashboard/", params)
         surfaced = response.context["totals"].surfaced
-        times, cpu, sql = [], [], []
+        times: list[float] = []
+        cpu: list[float] = []
+        sql: list[float] = []
 
         def sql_time(
             execute: Callable[..., Any], q: str, p: Any, many: bool, context: dict[str, Any], sql: list[float] = sql

@@ -131,7 +131,7 @@ def queue_list(*, user: AnyUser, filters: QueueFilters) -> QuerySet[Candidate]:
     return qs.select_related("account", "account__owner").order_by(*_queue_order(user, filters))
 
 
-# What one queue row shows (templates/reviews/_row.html): the page reads only these, not
+# What one queue row shows (the rows of templates/reviews/queue.html): the page reads only these, not
 # the ~2 KB of JSON (brief, evidence, triggers, facts) each candidate carries, which the
 # database would read from TOAST and Python would parse and validate for 50 rows a page.
 QUEUE_ROW_FIELDS = (

@@ -5,16 +5,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_interaction_matched_rules_ticket_matched_rules'),
-        ('signals', '0007_phrase_rules_second_round'),
+        ("accounts", "0002_interaction_matched_rules_ticket_matched_rules"),
+        ("signals", "0007_phrase_rules_second_round"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='candidate',
-            index=models.Index(fields=['inserted_at'], name='candidate_surfaced'),
+            model_name="candidate",
+            index=models.Index(fields=["inserted_at"], name="candidate_surfaced"),
         ),
     ]

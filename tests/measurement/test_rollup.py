@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 DIMS = ("owner", "segment", "signal_type", "recommendation", "intent")
 
 
-def _scope(user: User, *, live: bool, pilot: Pilot | None = None, start: dt.date, end: dt.date) -> s.DashboardScope:
+def _scope(user: User, start: dt.date, end: dt.date, *, live: bool, pilot: Pilot | None = None) -> s.DashboardScope:
     return s.DashboardScope(user=user, start=start, end=end, pilot=pilot, today=TODAY, live=live)
 
 
@@ -112,48 +112,48 @@ def test_the_rollup_holds_each_signals_facts(book: Book) -> None:
 
 def test_a_newer_event_or_decision_is_read_live_until_the_rollup_folds_it_in(book: Book) -> None:
     rollup_refresh()
-    range_ = {"start": dt.date(2026, 2, 1), "end": TODAY}
-    before = s.summary(_scope(book.leader, live=False, **range_))
+    range_ = (dt.date(2026, 2, 1), TODAY)
+    before = s.summary(_scope(book.leader, *range_, live=False))
     # A follow-up and a decision written after the refresh: the triggers mark both signals.
     _event(EventKind.OPPORTUNITY_CREATED, book.c["c4"], at(19), book.omar)
     _decide(book.c["c7"], "reject", at(19), book.omar, reason_code="false_positive")
     assert set(RollupDirty.objects.values_list("candidate_id", flat=True)) == {book.c["c4"].pk, book.c["c7"].pk}
-    after = s.summary(_scope(book.leader, live=False, **range_))
-    assert after == s.summary(_scope(book.leader, live=True, **range_))
+    after = s.summary(_scope(book.leader, *range_, live=False))
+    assert after == s.summary(_scope(book.leader, *range_, live=True))
     assert (after.opportunity, after.false_positive) == (before.opportunity + 1, before.false_positive + 1)
     assert rollup_refresh() == 2
     assert not RollupDirty.objects.exists()
-    assert s.summary(_scope(book.leader, live=False, **range_)) == after
+    assert s.summary(_scope(book.leader, *range_, live=False)) == after
 
 
 def test_the_dashboard_reads_the_rollup_rows(book: Book) -> None:
     """A rollup row that disagrees with the events shows (so the page does read it), and
     a dirty mark sends that signal back to the live path."""
     rollup_refresh()
-    range_ = {"start": dt.date(2026, 2, 1), "end": TODAY}
-    live = s.summary(_scope(book.leader, live=True, **range_))
+    range_ = (dt.date(2026, 2, 1), TODAY)
+    live = s.summary(_scope(book.leader, *range_, live=True))
     SignalRollup.objects.filter(candidate=book.c["c1"]).update(won=False, won_amounts={})
-    rolled = s.summary(_scope(book.leader, live=False, **range_))
+    rolled = s.summary(_scope(book.leader, *range_, live=False))
     assert (rolled.won, rolled.won_amounts) == (live.won - 1, {})
     RollupDirty.objects.create(candidate_id=book.c["c1"].pk)
-    assert s.summary(_scope(book.leader, live=False, **range_)) == live
+    assert s.summary(_scope(book.leader, *range_, live=False)) == live
     # A range that ends before the signal's facts settled reads it live too.
     SignalRollup.objects.filter(candidate=book.c["c1"]).update(won=False, won_amounts={})
     RollupDirty.objects.all().delete()
-    early = {"start": START, "end": dt.date(2026, 3, 11)}  # c1's second closed-won is on 12 Mar
-    assert s.summary(_scope(book.leader, live=False, **early)) == s.summary(_scope(book.leader, live=True, **early))
+    early = (START, dt.date(2026, 3, 11))  # c1's second closed-won is on 12 Mar
+    assert s.summary(_scope(book.leader, *early, live=False)) == s.summary(_scope(book.leader, *early, live=True))
 
 
 def test_an_owner_sees_only_their_own_signals_through_the_rollup(book: Book) -> None:
     _history(book)
     rollup_refresh()
-    range_ = {"start": dt.date(2026, 2, 1), "end": TODAY}
-    dana = s.signal_facts(_scope(book.dana, live=False, **range_))
-    omar = s.signal_facts(_scope(book.omar, live=False, **range_))
+    range_ = (dt.date(2026, 2, 1), TODAY)
+    dana = s.signal_facts(_scope(book.dana, *range_, live=False))
+    omar = s.signal_facts(_scope(book.omar, *range_, live=False))
     assert dana and omar
     assert {f.owner_id for f in dana} == {book.dana.pk}
     assert {f.owner_id for f in omar} == {book.omar.pk}
-    assert s.summary(_scope(book.omar, live=False, **range_)).won_amounts == {"EUR": Decimal("4100.00")}
+    assert s.summary(_scope(book.omar, *range_, live=False)).won_amounts == {"EUR": Decimal("4100.00")}
 
 
 def test_the_trigger_marks_exactly_the_fact_bearing_kinds(book: Book) -> None:

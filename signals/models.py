@@ -188,6 +188,8 @@ class Candidate(TimestampedModel):
             models.Index(fields=["account", "signal_type", "status"], name="candidate_account_type"),
             # deferral return (beat task)
             models.Index(fields=["status", "defer_until"], name="candidate_defer"),
+            # the dashboard: the signals surfaced in a date range (its cohort)
+            models.Index(fields=["inserted_at"], name="candidate_surfaced"),
         ]
 
     def __str__(self) -> str:

@@ -292,7 +292,12 @@ CELERY_BEAT_SCHEDULE = {
     "handoff-deliver-due": {"task": "handoff.deliver_due", "schedule": 60.0},
     # hourly: each owner's digest goes out when it is DIGEST_HOUR in their time zone
     "digests": {"task": "digests.send_due", "schedule": crontab(minute=0)},
+    # the dashboard's rollup folds in new decisions and events (measurement/rollup.py)
+    "dashboard-rollup": {"task": "measurement.rollup_refresh", "schedule": 60.0},
 }
+# The dashboard reads each signal's decision and follow-up facts from its rollup
+# (measurement/rollup.py); 0 computes every figure from the events alone (benchmarks).
+DASHBOARD_ROLLUP = env_bool("DASHBOARD_ROLLUP", True)
 BRIEF_WRITER = env_str("BRIEF_WRITER", "signals.engine.brief.TemplateBriefWriter")
 
 # Retrain the classifier in the background once this many owners' false-positive reports

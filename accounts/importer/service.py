@@ -278,7 +278,7 @@ def _resolve_streamed(
 ) -> None:
     """Usage rows whose account is neither stored nor valid in this import: a line error
     each, quoting the line (read again from its file: the stream keeps no raw text)."""
-    valid_accounts = [rec.values["external_id"] for rec in batch.records.get("account", [])]
+    valid_accounts = {rec.values["external_id"] for rec in batch.records.get("account", [])}
     unresolved = stream.unresolved(valid_accounts)
     if not unresolved:
         return

@@ -302,19 +302,23 @@ class UsageStream:
             with contextlib.suppress(Exception):
                 cm.__exit__(RuntimeError, RuntimeError("import aborted"), None)
 
-    def unresolved(self, batch_accounts: list[str]) -> list[tuple[int, int, str, str | None]]:
-        """(src, line, account, raw) of rows whose account is neither stored nor valid in this import."""
-        table = Account._meta.db_table
-        self._cursor.execute(
-            f"""
-            SELECT t.src, t.line, t.account, t.raw FROM import_usage t
-            WHERE NOT EXISTS (SELECT 1 FROM {table} a WHERE a.external_id = t.account)
-              AND NOT EXISTS (SELECT 1 FROM unnest(%s::text[]) b(external_id) WHERE b.external_id = t.account)
-            ORDER BY t.src, t.line
-            """,
-            [batch_accounts],
+    def unresolved(self, batch_accounts: set[str]) -> list[tuple[int, int, str, str | None]]:
+        """(src, line, account, raw) of rows whose account is neither stored nor valid in this import.
+
+        The distinct references are few (one per account, not per row): they are checked
+        first, and the rows are read only for the references that fail.
+        """
+        cursor = self._cursor
+        cursor.execute("SELECT DISTINCT account FROM import_usage")
+        refs = {account for (account,) in cursor.fetchall()} - batch_accounts
+        stored = set(_lookup(Account, sorted(refs)))
+        unknown = sorted(refs - stored)
+        if not unknown:
+            return []
+        cursor.execute(
+            "SELECT src, line, account, raw FROM import_usage WHERE account = ANY(%s) ORDER BY src, line", [unknown]
         )
-        return list(self._cursor.fetchall())
+        return list(cursor.fetchall())
 
     def merge(self, counts: TypeCounts, changed_accounts: set[int]) -> None:
         """Write the streamed rows into the usage table: the later line wins for a key given

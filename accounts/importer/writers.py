@@ -284,8 +284,10 @@ class UsageStream:
             ' value double precision, "limit" double precision, source text, raw text'
             ") ON COMMIT DROP"
         )
-        self._copy_cm = self._cursor.cursor.copy(f"COPY import_usage ({self.COLUMNS}) FROM STDIN")
+        # Binary: a third of the client's cost of text COPY, and no number or date parsing on the server.
+        self._copy_cm = self._cursor.cursor.copy(f"COPY import_usage ({self.COLUMNS}) FROM STDIN (FORMAT BINARY)")
         self._copy = self._copy_cm.__enter__()
+        self._copy.set_types(["int4", "int4", "text", "text", "date", "text", "float8", "float8", "text", "text"])
         self.write_row = self._copy.write_row  # (src, line, *UsageRow, raw text or None)
         self.rows = 0
 

@@ -154,7 +154,7 @@ def usage_line(line: bytes) -> UsageRow | None:
         return None
     try:
         rec = _decode_usage_line(line)
-    except msgspec.DecodeError:
+    except (msgspec.DecodeError, ValueError, RecursionError):  # e.g. bad UTF-8: the general path names it
         return None
     department, limit, source = rec.department, rec.limit, rec.source
     keys = 5  # type (its absence shows in the count), account, metric, value, date

@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 
 from accounts.importer import ImportFailed, evidence_import
-from accounts.importer.readers import read_objects, read_path
+from accounts.importer.readers import SourceError, read_objects, read_path
 from accounts.importer.service import write_rejects
 from accounts.models import Account, UsageDaily
 
@@ -164,3 +164,15 @@ def test_api_batches_stream_too_and_keep_their_raw_text() -> None:
     [(raw, errors)] = result.rejected
     assert raw.line == 3 and '"zz"' in raw.raw
     assert errors[0].field == "account"
+
+
+@PATHS
+def test_a_file_that_is_not_utf8_fails_whole_and_the_connection_stays_usable(write_file: WriteFile, fast: bool) -> None:
+    skip_unless_possible(fast)
+    path = write_file("bad.jsonl", (ACCOUNT + usage(1)).encode() + b'{"type": "usage", "account": "\xff"}\n')
+
+    with pytest.raises(SourceError, match="not UTF-8"):
+        evidence_import(sources=[read_path(path)], fast_usage=fast)
+
+    assert not UsageDaily.objects.exists()
+    assert not Account.objects.exists()

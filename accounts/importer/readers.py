@@ -44,26 +44,30 @@ def read_jsonl(name: str, stream: IO[str]) -> Iterator[RawRecord]:
     for number, line in enumerate(stream, start=1):
         if number == 1:
             line = line.lstrip("\ufeff")
-        stripped = line.strip()
-        if not stripped:
-            continue
-        raw = line.rstrip("\r\n")
-        try:
-            # orjson: the same JSON, parsed several times faster than the standard library
-            data = orjson.loads(stripped)
-        except orjson.JSONDecodeError as exc:
-            yield RawRecord(name, number, raw, None, parse_error=f"not valid JSON ({exc.msg} at column {exc.colno})")
-            continue
-        if not isinstance(data, dict):
-            yield RawRecord(name, number, raw, None, parse_error="each line must be a JSON object")
-            continue
-        duplicate = _duplicate_key(stripped, data)
-        if duplicate is not None:
-            yield RawRecord(
-                name, number, raw, None, parse_error=f"the key {duplicate!r} appears more than once in one object"
-            )
-            continue
-        yield RawRecord(name, number, raw, data)
+        record = jsonl_record(name, number, line)
+        if record is not None:
+            yield record
+
+
+def jsonl_record(name: str, number: int, line: str) -> RawRecord | None:
+    """One line of a JSON Lines file as a raw record; None for a blank line."""
+    stripped = line.strip()
+    if not stripped:
+        return None
+    raw = line.rstrip("\r\n")
+    try:
+        # orjson: the same JSON, parsed several times faster than the standard library
+        data = orjson.loads(stripped)
+    except orjson.JSONDecodeError as exc:
+        return RawRecord(name, number, raw, None, parse_error=f"not valid JSON ({exc.msg} at column {exc.colno})")
+    if not isinstance(data, dict):
+        return RawRecord(name, number, raw, None, parse_error="each line must be a JSON object")
+    duplicate = _duplicate_key(stripped, data)
+    if duplicate is not None:
+        return RawRecord(
+            name, number, raw, None, parse_error=f"the key {duplicate!r} appears more than once in one object"
+        )
+    return RawRecord(name, number, raw, data)
 
 
 # A JSON string, and whether a colon follows it (then it is a key). Outside strings JSON
@@ -233,7 +237,28 @@ def read_csv(name: str, stream: IO[str], record_type: str | None) -> Iterator[Ra
         yield RawRecord(name, start, raw, data, csv=True)
 
 
-def read_path(path: Path, record_type: str | None = None) -> Iterator[RawRecord]:
+class PathSource:
+    """A file to import: iterating it reads its records (again on every iteration).
+
+    The importer's PostgreSQL path reads a JSON Lines file as bytes itself (see
+    `service._stream_jsonl`) and reads it again only to quote the lines it rejects.
+    """
+
+    def __init__(self, path: Path, record_type: str | None = None) -> None:
+        self.path = path
+        self.record_type = record_type
+        self.name = str(path)
+
+    def __iter__(self) -> Iterator[RawRecord]:
+        return _read_path(self.path, self.record_type)
+
+
+def read_path(path: Path, record_type: str | None = None) -> PathSource:
+    """The records of a file; a missing or unknown file fails when it is read (SourceError)."""
+    return PathSource(path, record_type)
+
+
+def _read_path(path: Path, record_type: str | None) -> Iterator[RawRecord]:
     kind = source_format(path)
     if not path.is_file():
         raise SourceError(f"{path}: no such file")

@@ -1,21 +1,26 @@
+import io
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
-from accounts.importer.readers import RawRecord
+from accounts.importer.readers import PathSource, RawRecord, SourceError, jsonl_record, source_format
 from accounts.importer.validate import (
+    USAGE,
     LineError,
     Record,
     Validated,
+    account_reference_error,
     clean_record,
+    rejected_reference_lines,
     resolve_references,
+    usage_line,
 )
-from accounts.importer.writers import WriteResult, write_all
+from accounts.importer.writers import UsageStream, WriteResult, write_all
 from accounts.models import ImportRun, ImportStatus
 
 # Hooks run after a successful, committed import with the ids of accounts whose
@@ -82,51 +87,216 @@ def evidence_import(
     Raises ImportFailed (nothing written) when a line is invalid and skip_invalid is
     False. With skip_invalid the valid lines are written and the result carries the
     rejected ones with their reasons.
-    """
-    batch = _validate(sources, progress)
-    result = ImportResult(total=batch.total, errors=batch.errors, rejected=batch.rejected, dry_run=dry_run)
-    if batch.errors and not skip_invalid:
-        _record_run(result, ImportStatus.FAILED, channel, source_names, user_id, skip_invalid)
-        raise ImportFailed(result)
 
-    with transaction.atomic():
-        written: WriteResult = write_all(batch, fast_usage=fast_usage)
-        result.counts = {name: counts.as_dict() for name, counts in written.counts.items()}
-        result.owners_created = written.owners_created
-        result.changed_account_ids = written.changed_account_ids
-        if dry_run:
-            transaction.set_rollback(True)
-        else:
-            result.written = True
-            # Committed with the evidence, before the hooks run: a hook that hangs on the
-            # broker, or a process killed during post-commit scoring, still leaves the run.
-            _record_run(result, ImportStatus.SUCCEEDED, channel, source_names, user_id, skip_invalid)
-            changed = set(written.changed_account_ids)
-            for hook in _after_import:
-                transaction.on_commit(partial(hook, changed))
+    On PostgreSQL (unless fast_usage is False) usage rows are not held in memory: they
+    are streamed into a temporary table inside the import's transaction while the files
+    are read, and that transaction is rolled back when any line is invalid.
+    """
+    stream_usage = connection.vendor == "postgresql" and fast_usage is not False
+    if not stream_usage:
+        batch = _validate(sources, progress)
+        result = _result(batch, dry_run)
+        if batch.errors and not skip_invalid:
+            _record_run(result, ImportStatus.FAILED, channel, source_names, user_id, skip_invalid)
+            raise ImportFailed(result)
+        with transaction.atomic():
+            _write(batch, result, None, channel, source_names, user_id, skip_invalid)
+    else:
+        with transaction.atomic():
+            stream = UsageStream()
+            try:
+                batch = _validate(sources, progress, stream)
+            finally:
+                stream.abort()  # only when reading failed half-way; a no-op after finish()
+            result = _result(batch, dry_run)
+            failed = bool(batch.errors) and not skip_invalid
+            if failed:
+                transaction.set_rollback(True)
+            else:
+                _write(batch, result, stream, channel, source_names, user_id, skip_invalid)
+        if failed:
+            _record_run(result, ImportStatus.FAILED, channel, source_names, user_id, skip_invalid)
+            raise ImportFailed(result)
     if dry_run:
         _record_run(result, ImportStatus.DRY_RUN, channel, source_names, user_id, skip_invalid)
     return result
 
 
-def _validate(sources: Iterable[Iterable[RawRecord]], progress: Callable[[int], object] | None) -> Validated:
+def _result(batch: Validated, dry_run: bool) -> ImportResult:
+    return ImportResult(total=batch.total, errors=batch.errors, rejected=batch.rejected, dry_run=dry_run)
+
+
+def _write(
+    batch: Validated,
+    result: ImportResult,
+    stream: UsageStream | None,
+    channel: str,
+    source_names: list[str] | None,
+    user_id: int | None,
+    skip_invalid: bool,
+) -> None:
+    """The body of the import's transaction once every line is read and checked."""
+    written: WriteResult = write_all(batch, usage_stream=stream)
+    result.counts = {name: counts.as_dict() for name, counts in written.counts.items()}
+    result.owners_created = written.owners_created
+    result.changed_account_ids = written.changed_account_ids
+    if result.dry_run:
+        transaction.set_rollback(True)
+    else:
+        result.written = True
+        # Committed with the evidence, before the hooks run: a hook that hangs on the
+        # broker, or a process killed during post-commit scoring, still leaves the run.
+        _record_run(result, ImportStatus.SUCCEEDED, channel, source_names, user_id, skip_invalid)
+        changed = set(written.changed_account_ids)
+        for hook in _after_import:
+            transaction.on_commit(partial(hook, changed))
+
+
+def _validate(
+    sources: Iterable[Iterable[RawRecord]],
+    progress: Callable[[int], object] | None,
+    stream: UsageStream | None = None,
+) -> Validated:
     batch = Validated()
     pending: list[Record] = []
-    for source in sources:
+    names: dict[int, str] = {}
+    kept: list[Iterable[RawRecord]] = []
+    for index, source in enumerate(sources):
+        kept.append(source)
+        if stream is not None and isinstance(source, PathSource) and source_format(source.path) == "jsonl":
+            names[index] = source.name
+            _stream_jsonl(index, source, batch, pending, stream, progress)
+            continue
         for raw in source:
             batch.total += 1
-            record, errors = clean_record(raw)
-            if record is None:  # refused: `errors` says why
-                batch.errors.extend(errors)
-                batch.rejected.append((raw, errors))
-            else:
-                pending.append(record)
+            names.setdefault(index, raw.source)
+            _take(
+                raw,
+                clean_record(raw),
+                index,
+                None if isinstance(source, PathSource) else raw.raw,
+                batch,
+                pending,
+                stream,
+            )
             if progress is not None:
                 progress(1)
+    if stream is not None:
+        stream.finish()  # before any other statement on the connection
     resolve_references(batch, pending)
+    if stream is not None:
+        _resolve_streamed(batch, stream, kept, names)
     batch.errors.sort(key=lambda e: (e.source, e.line))
     batch.rejected.sort(key=lambda item: (item[0].source, item[0].line))
     return batch
+
+
+def _take(
+    raw: RawRecord,
+    cleaned: tuple[Record | None, list[LineError]],
+    index: int,
+    raw_text: str | None,
+    batch: Validated,
+    pending: list[Record],
+    stream: UsageStream | None,
+) -> None:
+    record, errors = cleaned
+    if record is None:  # refused: `errors` says why
+        batch.errors.extend(errors)
+        batch.rejected.append((raw, errors))
+    elif stream is not None and record.type is USAGE:
+        values = record.values
+        stream.write_row(
+            (
+                index,
+                raw.line,
+                values["account"],
+                values["metric"],
+                values["date"],
+                values.get("department") or "",
+                values["value"],
+                values.get("limit"),
+                values.get("source") or USAGE.default_source,
+                raw_text,
+            )
+        )
+        stream.rows += 1
+    else:
+        pending.append(record)
+
+
+PROGRESS_EVERY = 10_000
+
+
+def _stream_jsonl(
+    index: int,
+    source: PathSource,
+    batch: Validated,
+    pending: list[Record],
+    stream: UsageStream,
+    progress: Callable[[int], object] | None,
+) -> None:
+    """Read a JSON Lines file as bytes: plain usage lines are checked in C and sent to the
+    COPY as they are read; every other line takes the general path, line by line."""
+    name, write_row, fast = source.name, stream.write_row, usage_line
+    if not source.path.is_file():
+        raise SourceError(f"{source.path}: no such file")
+    number = streamed = reported = records = 0
+    with source.path.open("rb") as lines:
+        for line in lines:
+            number += 1
+            row = fast(line)
+            if row is not None:
+                write_row((index, number, *row, None))
+                streamed += 1
+            else:
+                try:
+                    text = line.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    raise SourceError(f"{source.path}: not UTF-8 ({exc.reason} on line {number})") from None
+                if number == 1:
+                    text = text.lstrip("\ufeff")
+                # A lone carriage return ends a line for the text reader too (universal newlines).
+                parts = list(io.StringIO(text, newline="")) if "\r" in text.rstrip("\r\n") else [text]
+                for offset, part in enumerate(parts):
+                    raw = jsonl_record(name, number + offset, part)
+                    if raw is not None:
+                        records += 1
+                        _take(raw, clean_record(raw), index, None, batch, pending, stream)
+                number += len(parts) - 1
+            if progress is not None and number - reported >= PROGRESS_EVERY:
+                progress(number - reported)
+                reported = number
+    if progress is not None and number > reported:
+        progress(number - reported)
+    batch.total += streamed + records
+    stream.rows += streamed
+
+
+def _resolve_streamed(
+    batch: Validated, stream: UsageStream, sources: list[Iterable[RawRecord]], names: dict[int, str]
+) -> None:
+    """Usage rows whose account is neither stored nor valid in this import: a line error
+    each, quoting the line (read again from its file: the stream keeps no raw text)."""
+    valid_accounts = {rec.values["external_id"] for rec in batch.records.get("account", [])}
+    unresolved = stream.unresolved(valid_accounts)
+    if not unresolved:
+        return
+    rejected_lines = rejected_reference_lines(batch)
+    wanted: dict[int, set[int]] = {}
+    for src, line, _account, raw_text in unresolved:
+        if raw_text is None:
+            wanted.setdefault(src, set()).add(line)
+    texts: dict[tuple[int, int], str] = {}
+    for src, lines in wanted.items():
+        for raw in sources[src]:
+            if raw.line in lines:
+                texts[(src, raw.line)] = raw.raw
+    for src, line, account, raw_text in unresolved:
+        error = LineError(names[src], line, "account", account_reference_error(account, rejected_lines))
+        batch.errors.append(error)
+        text = raw_text if raw_text is not None else texts.get((src, line), "")
+        batch.rejected.append((RawRecord(names[src], line, text, None), [error]))
 
 
 def _record_run(

@@ -2,8 +2,8 @@
 usage on PostgreSQL. Each writer returns (created, updated, unchanged) and the ids of
 the accounts whose evidence changed."""
 
+import contextlib
 import copy
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,18 +39,22 @@ class WriteResult:
     owner_changes: list[tuple[int, int | None]] = field(default_factory=list)
 
 
-def write_all(batch: Validated, *, fast_usage: bool | None = None) -> WriteResult:
+def write_all(batch: Validated, *, usage_stream: "UsageStream | None" = None) -> WriteResult:
     result = WriteResult()
     owners = _owner_ids(batch.records.get("account", []), result)
     for type_name in ("account", "contact", "usage", "ticket", "interaction", "outcome", "note", "opportunity"):
+        if type_name == "usage" and usage_stream is not None:
+            counts = TypeCounts()
+            usage_stream.merge(counts, result.changed_account_ids)
+            if usage_stream.rows:
+                result.counts["usage"] = counts
+            continue
         if type_name not in batch.records:
             continue
         records = _last_wins(batch.records[type_name])
         counts = TypeCounts()
         if type_name == "usage":
-            use_copy = connection.vendor == "postgresql" if fast_usage is None else fast_usage
-            writer = _copy_usage if use_copy else _upsert_usage
-            writer(records, batch, counts, result.changed_account_ids)
+            _upsert_usage(records, batch, counts, result.changed_account_ids)
         else:
             _upsert_by_external_id(records, batch, owners, counts, result.changed_account_ids, result.owner_changes)
         result.counts[type_name] = counts
@@ -259,61 +263,124 @@ def _upsert_usage(records: list[Record], batch: Validated, counts: TypeCounts, c
             counts.updated += len(updates)
 
 
-def _copy_usage(records: list[Record], batch: Validated, counts: TypeCounts, changed_accounts: set[int]) -> None:
-    """PostgreSQL: COPY into a temporary table, then one INSERT ... ON CONFLICT that
-    touches only rows whose values differ; xmax = 0 tells a new row from an update."""
-    table = UsageDaily._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
+class UsageStream:
+    """PostgreSQL: valid usage rows go straight into a temporary table through COPY while
+    the file is read, so memory stays bounded whatever the file's size. Account
+    references are checked and resolved by joins once every line has been read.
+
+    Lives inside the import's transaction (the table is dropped at its end); while the
+    COPY is open, the connection runs no other statement.
+    """
+
+    COLUMNS = 'src, line, account, metric, date, department, value, "limit", source, raw'
+
+    def __init__(self) -> None:
+        self._cursor = connection.cursor()
+        # Dropped at commit, or by merge(); this also covers an import nested in an outer transaction.
+        self._cursor.execute("DROP TABLE IF EXISTS import_usage")
+        self._cursor.execute(
             "CREATE TEMPORARY TABLE import_usage ("
-            " account_id bigint, metric text, date date, department text,"
-            ' value double precision, "limit" double precision, source text'
+            " src integer, line integer, account text, metric text, date date, department text,"
+            ' value double precision, "limit" double precision, source text, raw text'
             ") ON COMMIT DROP"
         )
-        raw = cursor.cursor  # psycopg 3 cursor underneath Django's wrapper
-        with raw.copy(
-            'COPY import_usage (account_id, metric, date, department, value, "limit", source) FROM STDIN'
-        ) as copy_:
-            for row in _rows(records, batch):
-                copy_.write_row(row)
-        # Rows identical to what is stored are dropped first: a re-import then writes
-        # nothing at all (no dead tuples, no WAL) instead of touching every row.
+        # Binary: a third of the client's cost of text COPY, and no number or date parsing on the server.
+        self._copy_cm = self._cursor.cursor.copy(f"COPY import_usage ({self.COLUMNS}) FROM STDIN (FORMAT BINARY)")
+        self._copy = self._copy_cm.__enter__()
+        self._copy.set_types(["int4", "int4", "text", "text", "date", "text", "float8", "float8", "text", "text"])
+        self.write_row = self._copy.write_row  # (src, line, *UsageRow, raw text or None)
+        self.rows = 0
+
+    def finish(self) -> None:
+        """End the COPY (rows sent so far are in the table)."""
+        if self._copy_cm is not None:
+            self._copy_cm.__exit__(None, None, None)
+            self._copy_cm = None
+
+    def abort(self) -> None:
+        if self._copy_cm is not None:
+            cm, self._copy_cm = self._copy_cm, None
+            # Best effort: the transaction is rolled back whatever the server answers.
+            with contextlib.suppress(Exception):
+                cm.__exit__(RuntimeError, RuntimeError("import aborted"), None)
+
+    def unresolved(self, batch_accounts: set[str]) -> list[tuple[int, int, str, str | None]]:
+        """(src, line, account, raw) of rows whose account is neither stored nor valid in this import.
+
+        The distinct references are few (one per account, not per row): they are checked
+        first, and the rows are read only for the references that fail.
+        """
+        cursor = self._cursor
+        cursor.execute("SELECT DISTINCT account FROM import_usage")
+        refs = {account for (account,) in cursor.fetchall()} - batch_accounts
+        stored = set(_lookup(Account, sorted(refs)))
+        unknown = sorted(refs - stored)
+        if not unknown:
+            return []
         cursor.execute(
-            f"""
-            DELETE FROM import_usage t USING {table} u
-            WHERE u.account_id = t.account_id AND u.metric = t.metric AND u.date = t.date
-              AND u.department = t.department
-              AND (u.value, u."limit", u.source) IS NOT DISTINCT FROM (t.value, t."limit", t.source)
-            """
+            "SELECT src, line, account, raw FROM import_usage WHERE account = ANY(%s) ORDER BY src, line", [unknown]
         )
+        return list(cursor.fetchall())
+
+    def merge(self, counts: TypeCounts, changed_accounts: set[int]) -> None:
+        """Write the streamed rows into the usage table: the later line wins for a key given
+        twice; rows equal to what is stored write nothing (no dead tuple, no WAL).
+
+        The table is locked against other writers (readers go on) for the rest of the
+        transaction, so that the new rows can be added by a plain INSERT: ON CONFLICT's
+        speculative insertion cost more than the index maintenance itself.
+        """
+        usage, accounts = UsageDaily._meta.db_table, Account._meta.db_table
+        cursor = self._cursor
+        if not self.rows:
+            cursor.execute("DROP TABLE import_usage")
+            return
+        # Sorting a million rows in memory instead of on disk; only for this transaction.
+        cursor.execute("SET LOCAL work_mem = '256MB'")
+        cursor.execute(f"LOCK TABLE {usage} IN SHARE ROW EXCLUSIVE MODE")
         cursor.execute(
             f"""
-            WITH written AS (
-                INSERT INTO {table} AS u
+            WITH rows AS MATERIALIZED (
+                SELECT DISTINCT ON (a.id, t.metric, t.date, t.department)
+                       a.id AS account_id, t.metric, t.date, t.department, t.value, t."limit", t.source
+                FROM import_usage t JOIN {accounts} a ON a.external_id = t.account
+                ORDER BY a.id, t.metric, t.date, t.department, t.src DESC, t.line DESC
+            ),
+            updated AS (
+                UPDATE {usage} u
+                SET value = r.value, "limit" = r."limit", source = r.source, updated_at = now()
+                FROM rows r
+                WHERE (u.account_id, u.metric, u.date, u.department) = (r.account_id, r.metric, r.date, r.department)
+                  AND (u.value, u."limit", u.source) IS DISTINCT FROM (r.value, r."limit", r.source)
+                RETURNING u.account_id
+            ),
+            inserted AS (
+                INSERT INTO {usage}
                     (account_id, metric, date, department, value, "limit", source, inserted_at, updated_at)
-                SELECT account_id, metric, date, department, value, "limit", source, now(), now()
-                FROM import_usage
-                ON CONFLICT (account_id, metric, date, department) DO UPDATE
-                SET value = EXCLUDED.value, "limit" = EXCLUDED."limit",
-                    source = EXCLUDED.source, updated_at = now()
-                WHERE (u.value, u."limit", u.source)
-                      IS DISTINCT FROM (EXCLUDED.value, EXCLUDED."limit", EXCLUDED.source)
-                RETURNING account_id, (xmax = 0) AS inserted
+                SELECT r.account_id, r.metric, r.date, r.department, r.value, r."limit", r.source, now(), now()
+                FROM rows r
+                WHERE NOT EXISTS (
+                    SELECT 1 FROM {usage} u
+                    WHERE (u.account_id, u.metric, u.date, u.department) = (r.account_id, r.metric, r.date, r.department)
+                )
+                RETURNING account_id
+            ),
+            changed AS (
+                SELECT account_id, 1 AS created, 0 AS updated FROM inserted
+                UNION ALL SELECT account_id, 0, 1 FROM updated
             )
-            SELECT account_id, count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted)
-            FROM written GROUP BY account_id
+            SELECT NULL, (SELECT count(*) FROM rows), 0
+            UNION ALL
+            SELECT account_id, sum(created), sum(updated) FROM changed GROUP BY account_id
             """
         )
-        written = 0
+        total = 0
         for account_id, created, updated in cursor.fetchall():
+            if account_id is None:
+                total = created
+                continue
             counts.created += created
             counts.updated += updated
-            written += created + updated
             changed_accounts.add(account_id)
-        counts.unchanged += len(records) - written
+        counts.unchanged += total - counts.created - counts.updated
         cursor.execute("DROP TABLE import_usage")
-
-
-def _rows(records: Iterable[Record], batch: Validated) -> Iterator[tuple]:
-    for record in records:
-        yield _usage_row(record, batch)

@@ -1,5 +1,4 @@
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -7,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from accounts.importer import ImportFailed, evidence_import
-from accounts.importer.readers import RawRecord, SourceError, read_path, source_format
+from accounts.importer.readers import SourceError, read_path, source_format
 from accounts.importer.schema import RECORD_TYPES
 from accounts.importer.service import write_rejects
 
@@ -50,7 +49,7 @@ class Command(BaseCommand):
         with tqdm(total=total_lines, unit=" lines", disable=not show, file=sys.stderr, desc="Reading") as bar:
             try:
                 result = evidence_import(
-                    sources=[_read(p, options["type"]) for p in paths],
+                    sources=[read_path(p, options["type"]) for p in paths],
                     skip_invalid=options["skip_invalid"],
                     dry_run=options["dry_run"],
                     channel="command",
@@ -77,10 +76,6 @@ class Command(BaseCommand):
         self.stdout.write(f"{prefix}Read {result.total} record(s) from {len(paths)} file(s).")
         for line in result.summary_lines():
             self.stdout.write(line)
-
-
-def _read(path: Path, record_type: str | None) -> Iterator[RawRecord]:
-    yield from read_path(path, record_type)
 
 
 def _count_lines(path: Path) -> int:

@@ -1,0 +1,178 @@
+"""The usage stream (PostgreSQL: rows go to a temporary table while the file is read)
+and the general path must accept, refuse and store exactly the same things."""
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from accounts.importer import ImportFailed, evidence_import
+from accounts.importer.readers import SourceError, read_objects, read_path
+from accounts.importer.service import write_rejects
+from accounts.models import Account, UsageDaily
+
+pytestmark = pytest.mark.django_db
+WriteFile = Callable[[str, str | bytes], Path]
+ACCOUNT = '{"type": "account", "external_id": "a", "name": "A"}\n'
+PATHS = pytest.mark.parametrize("fast", [True, False], ids=["stream", "portable"])
+
+
+def usage(day: int, value: float = 1, **more: object) -> str:
+    extra = "".join(f', "{k}": {v!r}'.replace("'", '"') for k, v in more.items())
+    date = (dt.date(2026, 1, 1) + dt.timedelta(days=day)).isoformat()
+    return f'{{"type": "usage", "account": "a", "metric": "m", "value": {value}, "date": "{date}"{extra}}}\n'
+
+
+def skip_unless_possible(fast: bool) -> None:
+    if fast and connection.vendor != "postgresql":
+        pytest.skip("the usage stream is PostgreSQL only")
+
+
+def usage_tuples_written() -> int:
+    """Row versions this transaction wrote to the usage table (PostgreSQL's own count)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT n_tup_ins + n_tup_upd + n_tup_del FROM pg_stat_xact_user_tables WHERE relname = %s",
+            [UsageDaily._meta.db_table],
+        )
+        row = cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
+@PATHS
+def test_a_bad_last_line_of_a_large_file_leaves_nothing_written(write_file: WriteFile, fast: bool) -> None:
+    skip_unless_possible(fast)
+    lines = [ACCOUNT] + [usage(day) for day in range(20_000)]
+    lines.append(usage(20_000).replace('"value": 1', '"value": -3'))
+    path = write_file("big.jsonl", "".join(lines))
+
+    with pytest.raises(ImportFailed) as failed:
+        evidence_import(sources=[read_path(path)], fast_usage=fast)
+
+    assert failed.value.result.error_lines() == ["20002: value: must not be negative (got -3)"]
+    assert not Account.objects.exists()
+    assert not UsageDaily.objects.exists()
+
+
+@PATHS
+def test_an_unknown_account_on_any_line_is_named_and_nothing_is_written(write_file: WriteFile, fast: bool) -> None:
+    skip_unless_possible(fast)
+    lines = [ACCOUNT] + [usage(day) for day in range(3000)]
+    lines.append(usage(3000).replace('"account": "a"', '"account": "nope"'))
+    path = write_file("refs.jsonl", "".join(lines))
+
+    with pytest.raises(ImportFailed) as failed:
+        evidence_import(sources=[read_path(path)], fast_usage=fast)
+
+    assert failed.value.result.error_lines() == [
+        "3002: account: unknown account 'nope' (not in this import or already stored)"
+    ]
+    assert not UsageDaily.objects.exists()
+
+
+@PATHS
+def test_skip_invalid_quotes_a_streamed_line_it_rejects(write_file: WriteFile, fast: bool, tmp_path: Path) -> None:
+    skip_unless_possible(fast)
+    bad = usage(5).replace('"account": "a"', '"account": "nope"')
+    path = write_file("refs.jsonl", ACCOUNT + usage(1) + bad + usage(2))
+
+    result = evidence_import(sources=[read_path(path)], skip_invalid=True, fast_usage=fast)
+
+    assert result.counts["usage"] == {"created": 2, "updated": 0, "unchanged": 0}
+    rejects = tmp_path / "rejects.jsonl"
+    write_rejects(rejects, result)
+    assert '"line": 3' in rejects.read_text() and bad.strip().replace('"', '\\"') in rejects.read_text()
+
+
+@PATHS
+def test_a_reimport_writes_no_row(write_file: WriteFile, fast: bool) -> None:
+    skip_unless_possible(fast)
+    path = write_file("u.jsonl", ACCOUNT + "".join(usage(day, day, limit=9) for day in range(500)))
+    evidence_import(sources=[read_path(path)], fast_usage=fast)
+    stamps = dict(UsageDaily.objects.values_list("pk", "updated_at"))
+    before = usage_tuples_written() if connection.vendor == "postgresql" else 0
+
+    again = evidence_import(sources=[read_path(path)], fast_usage=fast)
+
+    assert again.counts["usage"] == {"created": 0, "updated": 0, "unchanged": 500}
+    assert again.changed_account_ids == set()
+    assert dict(UsageDaily.objects.values_list("pk", "updated_at")) == stamps
+    if connection.vendor == "postgresql":
+        assert usage_tuples_written() == before
+
+
+# Lines the C decoder leaves to the general path, which decides: each either imports or
+# is refused with its line and field, the same way on both paths.
+TRICKY = [
+    '\ufeff{"type": "usage", "account": "a", "metric": "m", "value": 1, "date": "2026-01-01"}\n',
+    '{"type": "usage", "account": "a", "metric": "m", "value": "2", "date": "2026-01-02"}\n',
+    '{"type": "usage", "account": "a", "metric": "m", "value": 3, "date": "2026-01-03", "department": "  "}\n',
+    '{"type": "usage", "account": "a", "metric": "m", "value": 4, "date": "2026-01-04", "source": ""}\n',
+    '{"type": "usage", "account": "a", "metric": "m", "value": 5, "date": "2026-01-05", "department": "Caf\\u00e9"}\n',
+    '{"type" : "usage", "account": "a", "metric": "m", "value": 6, "date": "2026-01-06"}\r\n',
+    '{"type": "usage", "account": "a", "metric": "m", "value": 7, "date": "2026-01-07", "note": {"x": 1}}\n',
+    '{"type": "usage", "account": "a", "metric": "m", "value": 8, "date": "2026-01-08"}\r'
+    '{"type": "usage", "account": "a", "metric": "m", "value": 9, "date": "2026-01-09"}\n',
+    "\n",
+    '{"type": "usage", "account": "a", "metric": "m", "value": 10, "date": "2026-01-10", "value": 11}\n',
+    '{"account": "a", "metric": "m", "value": 12, "date": "2026-01-12"}\n',
+    '{"type": "usage", "account": " ", "metric": "m", "value": 13, "date": "2026-01-13"}\n',
+    '{"type": "usage", "account": "a", "metric": "m\\u0000", "value": 14, "date": "2026-01-14"}\n',
+    '{"type": "usage", "account": "a", "metric": "m", "value": 15, "date": "2026-02-30"}\n',
+    '{"type": "usage", "account": "a", "metric": "m", "value": true, "date": "2026-01-16"}\n',
+    '{"type": "usage", "account": "a", "metric": "m", "value": 1e400, "date": "2026-01-17"}\n',
+    '{"type": "usage", "account": "a", "metric": "m", "value": 18, "date": "2026-01-18", "limit": -1}\n',
+    '{"type": "usage", "account": "a", "metric": "' + "m" * 121 + '", "value": 19, "date": "2026-01-19"}\n',
+    '{"type": "usage", "account": "a", "metric": "m", "value": 20, "date": "2026-01-20", "extra": 1}\n',
+    '{"type": "usage", "account": "a", "metric": "m", "value": 21, "date": "2026-01-21", "limit": null}\n',
+]
+
+
+def _outcome(path: Path, fast: bool) -> tuple[list[str], list[tuple]]:
+    result = evidence_import(sources=[read_path(path)], skip_invalid=True, fast_usage=fast)
+    stored = sorted(UsageDaily.objects.values_list("date", "department", "value", "limit", "source"))
+    return result.error_lines(), stored
+
+
+def test_unusual_lines_import_the_same_through_the_stream_and_the_portable_path(write_file: WriteFile) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("the usage stream is PostgreSQL only")
+    path = write_file("tricky.jsonl", "".join(TRICKY[:1]) + ACCOUNT + "".join(TRICKY[1:]))
+    streamed = _outcome(path, True)
+    UsageDaily.objects.all().delete()
+    Account.objects.all().delete()
+    portable = _outcome(path, False)
+
+    assert streamed == portable
+    errors, stored = streamed
+    assert [line.split(":")[0] for line in errors] == ["12", "13", "14", "15", "16", "17", "18", "19", "20"]
+    values = {row[2] for row in stored}
+    assert {1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 20.0, 21.0} == values
+
+
+def test_api_batches_stream_too_and_keep_their_raw_text() -> None:
+    batch = [
+        {"type": "account", "external_id": "a", "name": "A"},
+        {"type": "usage", "account": "a", "metric": "m", "value": 1, "date": "2026-01-01"},
+        {"type": "usage", "account": "zz", "metric": "m", "value": 1, "date": "2026-01-02"},
+    ]
+    result = evidence_import(sources=[read_objects("api", batch)], skip_invalid=True)
+
+    assert result.counts["usage"]["created"] == 1
+    [(raw, errors)] = result.rejected
+    assert raw.line == 3 and '"zz"' in raw.raw
+    assert errors[0].field == "account"
+
+
+@PATHS
+def test_a_file_that_is_not_utf8_fails_whole_and_the_connection_stays_usable(write_file: WriteFile, fast: bool) -> None:
+    skip_unless_possible(fast)
+    path = write_file("bad.jsonl", (ACCOUNT + usage(1)).encode() + b'{"type": "usage", "account": "\xff"}\n')
+
+    with pytest.raises(SourceError, match="not UTF-8"):
+        evidence_import(sources=[read_path(path)], fast_usage=fast)
+
+    assert not UsageDaily.objects.exists()
+    assert not Account.objects.exists()

@@ -407,16 +407,10 @@ def _trend_facts(facts: dict[int, AccountFacts], ids: list[int] | None, as_of: d
         bucket = "CAST((julianday(%s) - julianday(date)) / 7 AS INTEGER)"
     account_filter, params = _account_filter_sql(ids)
     metrics = ", ".join(f"'{m}'" for m in TREND_METRICS)
-    # Daily totals first (departments add up), then their weekly mean: the same figure as
-    # SUM(value) / COUNT(DISTINCT date) per week, with two hash aggregates instead of a sort.
     sql = f"""
-        SELECT account_id, metric, week, AVG(total), MAX(date)
-        FROM (
-            SELECT account_id, metric, date, {bucket} AS week, SUM(value) AS total
-            FROM {table}
-            WHERE metric IN ({metrics}) AND date BETWEEN %s AND %s {account_filter}
-            GROUP BY account_id, metric, date
-        ) daily
+        SELECT account_id, metric, {bucket} AS week, SUM(value) / COUNT(DISTINCT date), MAX(date)
+        FROM {table}
+        WHERE metric IN ({metrics}) AND date BETWEEN %s AND %s {account_filter}
         GROUP BY account_id, metric, week
     """
     series: dict[tuple[int, str], dict[int, tuple[float, dt.date]]] = defaultdict(dict)

@@ -673,11 +673,18 @@ def main() -> None:
         print(f"accounts_score {label} (as_of {day}) ...", flush=True)
         runs[label] = c.run_child(HERE, args.database, "score", day)
     fanouts = []
-    for n, workers in enumerate(worker_counts):
-        # Each a nightly run on a day of its own (so each writes what a next day writes).
-        day = (AS_OF + dt.timedelta(days=2 + n)).isoformat()
-        print(f"full rescore as a chord on {workers} Celery worker(s) (as_of {day}) ...", flush=True)
-        fanouts.append(c.run_child(HERE, args.database, "fanout", day, str(workers), redis_url))
+    day = (AS_OF + dt.timedelta(days=2)).isoformat()
+    for workers in worker_counts:
+        # Each on its own copy of the book as run 3 left it, the same day: the same work.
+        copy = f"{args.database}_w{workers}"
+        c.drop_database(copy)
+        with c.admin_connection() as conn:
+            conn.execute(f'CREATE DATABASE "{copy}" TEMPLATE "{args.database}"')
+        print(f"full rescore as a chord on {workers} Celery worker(s) (as_of {day}, a copy) ...", flush=True)
+        try:
+            fanouts.append(c.run_child(HERE, copy, "fanout", day, str(workers), redis_url))
+        finally:
+            c.drop_database(copy)
 
     print()
     print(

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 import logging
 import re
 from collections import defaultdict
@@ -34,7 +35,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
-from django.db import OperationalError, transaction
+from django.db import OperationalError, connection, transaction
+from django.db.models import Field, JSONField
 from django.utils import timezone
 
 from accounts.models import Account, Interaction, Opportunity, Outcome, Ticket, TicketStatus
@@ -46,7 +48,7 @@ from plays.selectors import play_applied
 from reviews.models import Decision, DecisionKind, RejectReason
 from signals.holdout import holdout_decide, holdout_events
 from signals.models import Candidate, RulesVersion
-from signals.records import BlockerRecord, Trigger
+from signals.records import BlockerRecord, ReviewFacts, Trigger
 from signals.rules import RuleSet
 from signals.vocabulary import OPEN_STATUSES, Blocker, CandidateStatus, Recommendation, queue_rank
 
@@ -845,9 +847,38 @@ def _values(a: Assessment) -> dict[str, Any]:
     }
 
 
-# Re-scoring the same evidence on another day changes only these; they are written in
-# one statement and do not count as a change of the candidate.
+_VALUE_FIELDS = (
+    "intent",
+    "score",
+    "score_components",
+    "recommendation",
+    "queue_rank",
+    "blockers",
+    "no_owner",
+    "evidence",
+    "brief",
+    "triggers",
+    "review_facts",
+    "latest_evidence_at",
+)
+
+
+# Re-scoring the same evidence on another day changes only these; they are written
+# without bumping the version and do not count as a change of the candidate.
 _QUIET = ("review_facts",)
+# Every column a scoring run may write on an existing candidate.
+_SCORED_FIELDS = (*_VALUE_FIELDS, "status", "closed_at", "defer_until", "scored_on", "rules_version")
+
+
+@dataclass
+class _Write:
+    """One candidate to write in the chunk's set-based UPDATE: `expected` is the version
+    read under the lock; `bump` says whether this is a change of the candidate (version
+    and updated_at move) or a quiet refresh (rules version, review facts)."""
+
+    candidate: Candidate
+    expected: int
+    bump: bool
 
 
 def candidates_store(
@@ -869,6 +900,11 @@ def candidates_store(
       exists and the trigger evidence holds nothing new since it closed; after a
       rejection, not before the cool-down ends; while an approval's follow-up is open,
       new trigger evidence is attached to it instead.
+
+    Writes are set-based: one UPDATE for every changed candidate of the call (each row
+    carrying the version it was read at), one bulk INSERT of the new candidates and one
+    of the events. A candidate whose assessment differs only by the as-of day (the day
+    its ticket check ran) is not written at all.
     """
     from signals.engine.facts import day_end
 
@@ -891,8 +927,7 @@ def candidates_store(
         )
         version_id = rules_version.pk if rules_version else None
         new: list[Candidate] = []
-        changed: list[tuple[Candidate, set[str]]] = []
-        quiet: list[Candidate] = []
+        writes: list[_Write] = []
         events: list[MeasurementEvent] = []
         seen: set[tuple[int, str]] = set()
         for account_id, found in assessments.items():
@@ -904,7 +939,7 @@ def candidates_store(
                 values = _values(a)
                 current = open_by_key.get(key)
                 if current is not None:
-                    _rescore(current, values, changed, quiet, events, now, version_id)
+                    _rescore(current, values, writes, events, counts, now, version_id)
                     continue
                 h = history.get(key)
                 if h is not None and h.latest is not None:
@@ -922,6 +957,7 @@ def candidates_store(
                         and latest.closed_at > end - dt.timedelta(days=rules.rejection_cooldown_days)
                     ):
                         continue  # in the rejection's cool-down; the evidence is still new when it ends
+                # The creation path: every new candidate is made here and only here.
                 new.append(
                     Candidate(
                         account=account,
@@ -941,7 +977,7 @@ def candidates_store(
                 continue  # a deferred candidate waits for its date even if no longer detected
             current.status = CandidateStatus.EXPIRED
             current.closed_at = now
-            changed.append((current, {"status", "closed_at"}))
+            writes.append(_Write(current, current.version, bump=True))
             events.append(
                 event_for(
                     kind=EventKind.EXPIRED,
@@ -951,23 +987,13 @@ def candidates_store(
                 )
             )
             counts.expired += 1
-        for candidate, _fields in changed:
-            candidate.version += 1
-            candidate.updated_at = now
-            candidate.scored_on = as_of
-            candidate.rules_version_id = version_id
-        fields = sorted({f for _, fs in changed for f in fs} | {"version", "updated_at", "scored_on", "rules_version"})
-        if changed:
-            Candidate.objects.bulk_update([c for c, _ in changed], fields, batch_size=500)
-        returned = [c for c, fs in changed if "defer_until" in fs]
-        counts.returned += len(returned)
-        counts.updated += sum(1 for c, fs in changed if "closed_at" not in fs)
-        counts.unchanged += len(quiet)
-        stale = [c for c in quiet if c.scored_on != as_of or c.rules_version_id != version_id]
-        if stale:
-            for c in stale:
-                c.scored_on, c.rules_version_id = as_of, version_id
-            Candidate.objects.bulk_update(stale, ["scored_on", "rules_version", *_QUIET], batch_size=1000)
+        for w in writes:
+            w.candidate.scored_on = as_of
+            w.candidate.rules_version_id = version_id
+            if w.bump:
+                w.candidate.version = w.expected + 1
+                w.candidate.updated_at = now
+        _candidates_write(writes)
         Candidate.objects.bulk_create(new, batch_size=1000)
         for candidate in new:
             events.append(
@@ -983,25 +1009,83 @@ def candidates_store(
         events_record(events)
 
 
+def _candidates_write(writes: list[_Write]) -> None:
+    """Write the scored columns of these candidates in one statement, each row only if its
+    version is still the one read under the lock. The locks make a mismatch impossible;
+    if one happens anyway the transaction is rolled back rather than losing a change."""
+    if not writes:
+        return
+    fields = [_concrete(name) for name in (*_SCORED_FIELDS, "version", "updated_at")]
+    if connection.vendor != "postgresql":
+        for w in writes:
+            count = Candidate.objects.filter(pk=w.candidate.pk, version=w.expected).update(
+                **{f.attname: getattr(w.candidate, f.attname) for f in fields}
+            )
+            if count != 1:
+                raise RuntimeError(f"candidate {w.candidate.pk} changed under its lock; nothing stored")
+        return
+    columns, arrays, sets = ["id bigint", "expected integer"], [], []
+    for f in fields:
+        column = connection.ops.quote_name(f.column or f.attname)
+        values = [getattr(w.candidate, f.attname) for w in writes]
+        if isinstance(f, JSONField):
+            arrays.append([None if v is None else json.dumps(f.get_prep_value(v), cls=f.encoder) for v in values])
+            columns.append(f"{column} text")
+            sets.append(f"{column} = v.{column}::jsonb")
+        else:
+            arrays.append([f.get_db_prep_save(v, connection) for v in values])
+            columns.append(f"{column} {f.cast_db_type(connection)}")
+            sets.append(f"{column} = v.{column}")
+    casts = ", ".join(f"%s::{c.split(' ', 1)[1]}[]" for c in columns)
+    names = ", ".join(c.split(" ", 1)[0] for c in columns)
+    sql = (
+        f"UPDATE {Candidate._meta.db_table} AS c SET {', '.join(sets)} "
+        f"FROM unnest({casts}) AS v({names}) "
+        "WHERE c.id = v.id AND c.version = v.expected RETURNING c.id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [[w.candidate.pk for w in writes], [w.expected for w in writes], *arrays])
+        written = {row[0] for row in cursor.fetchall()}
+    missing = [w.candidate.pk for w in writes if w.candidate.pk not in written]
+    if missing:
+        raise RuntimeError(f"candidates {missing[:5]} changed under their lock; nothing stored")
+
+
+def _concrete(name: str) -> Field[Any, Any]:
+    found = Candidate._meta.get_field(name)
+    assert isinstance(found, Field)
+    return found
+
+
+def _date_only(before: ReviewFacts, after: ReviewFacts) -> bool:
+    """The review facts differ by the day the check ran and nothing else."""
+    return before.model_copy(update={"tickets_checked_on": after.tickets_checked_on}) == after
+
+
 def _rescore(
     current: Candidate,
     values: dict[str, Any],
-    changed: list[tuple[Candidate, set[str]]],
-    quiet: list[Candidate],
+    writes: list[_Write],
     events: list[MeasurementEvent],
+    counts: StoreCounts,
     now: dt.datetime,
     version_id: int | None,
 ) -> None:
     diff = {k for k, v in values.items() if getattr(current, k) != v}
+    if not diff - set(_QUIET):
+        counts.unchanged += 1
+        # Nothing but the date changed: no write at all. A new rules version, or review
+        # facts that changed beyond their date, are stored quietly (no new version).
+        if current.rules_version_id != version_id or not _date_only(current.review_facts, values["review_facts"]):
+            for name in diff:
+                setattr(current, name, values[name])
+            writes.append(_Write(current, current.version, bump=False))
+        return
     previous = current.recommendation
     previous_blockers = list(current.blockers)
     previous_refs = {t.ref for t in current.triggers}
     for name in diff:
         setattr(current, name, values[name])
-    if not diff - set(_QUIET):
-        quiet.append(current)
-        return
-    fields = set(diff)
     returned = False
     if (
         current.status == CandidateStatus.DEFERRED
@@ -1010,9 +1094,10 @@ def _rescore(
     ):
         # New evidence changed what the engine recommends: back before its date.
         current.status, current.defer_until = CandidateStatus.PENDING, None
-        fields |= {"status", "defer_until"}
         returned = True
-    changed.append((current, fields))
+        counts.returned += 1
+    writes.append(_Write(current, current.version, bump=True))
+    counts.updated += 1
     if "recommendation" in diff:
         events.append(
             event_for(

@@ -11,9 +11,10 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from accounts.models import Account, Interaction, Ticket
@@ -285,6 +286,37 @@ def accounts_score(
     if summarize:
         _summarize(summary, ids)
     return summary
+
+
+COUNTS = ("accounts", "created", "updated", "unchanged", "expired", "attached", "returned", "classified")
+
+
+def rescore_plan(*, as_of: dt.date | None = None, chunk_size: int | None = None) -> tuple[dt.date, list[list[int]]]:
+    """A full rescore cut into chunks of account ids (each a task of its own)."""
+    ids = list(Account.objects.order_by("pk").values_list("pk", flat=True))
+    return as_of or timezone.now().date(), list(chunked(ids, chunk_size or CHUNK))
+
+
+def rescore_chunk(account_ids: list[int], as_of: dt.date) -> dict[str, int]:
+    """Score one chunk of a full rescore; its counts, for the summary."""
+    summary = accounts_score(account_ids=account_ids, as_of=as_of)
+    return {name: getattr(summary, name) for name in COUNTS}
+
+
+def rescore_summary(results: list[dict[str, int]], as_of: dt.date) -> dict[str, Any]:
+    """Once every chunk is done: what the run changed (the chunks' counts added up) and
+    the open candidates it leaves (read from the database, so a chunk run twice cannot
+    count twice)."""
+    totals = {name: sum(r.get(name, 0) for r in results) for name in COUNTS}
+    by_status = dict(
+        Candidate.objects.filter(status__in=OPEN_STATUSES)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    out = {"as_of": as_of.isoformat(), "chunks": len(results), **totals, "open": by_status}
+    logger.info("full rescore as of %s done: %s", as_of, out)
+    return out
 
 
 def _last_outreach(account_ids: list[int]) -> dict[int, tuple[int, dt.datetime]]:

@@ -2,8 +2,9 @@
 
 import datetime as dt
 import logging
+from typing import Any
 
-from celery import shared_task
+from celery import chord, group, shared_task
 
 from signals import services
 
@@ -18,9 +19,32 @@ def score_accounts_task(account_ids: list[int], as_of: str | None = None) -> int
     return services.accounts_score(account_ids=account_ids, as_of=day).accounts
 
 
+@shared_task(name="signals.rescore_chunk", acks_late=True, ignore_result=False, **RETRY)
+def rescore_chunk_task(account_ids: list[int], as_of: str) -> dict[str, Any]:
+    """One chunk of a full rescore. Idempotent: the store runs in one transaction per
+    call, so a worker lost mid-chunk leaves nothing behind and the redelivered chunk
+    (acks_late) scores it again; a chunk run twice leaves the same candidates, versions
+    and events as a chunk run once (the second run finds nothing changed)."""
+    return services.rescore_chunk(account_ids, dt.date.fromisoformat(as_of))
+
+
+@shared_task(name="signals.rescore_summary", acks_late=True, ignore_result=False, **RETRY)
+def rescore_summary_task(results: list[dict[str, Any]], as_of: str) -> dict[str, Any]:
+    return services.rescore_summary(results, dt.date.fromisoformat(as_of))
+
+
 @shared_task(name="signals.rescore_all", acks_late=True, **RETRY)
-def rescore_all_task() -> int:
-    return services.accounts_score().accounts
+def rescore_all_task(as_of: str | None = None, chunk_size: int | None = None) -> str:
+    """The nightly full rescore, fanned out: one chunk task per `chunk_size` accounts on
+    whichever workers take them, and a summary once every chunk is done (a chord)."""
+    return rescore_fan_out(as_of=dt.date.fromisoformat(as_of) if as_of else None, chunk_size=chunk_size).id
+
+
+def rescore_fan_out(*, as_of: dt.date | None = None, chunk_size: int | None = None) -> Any:
+    """Enqueue the chord; returns its result (the summary's AsyncResult; eager without a broker)."""
+    day, chunks = services.rescore_plan(as_of=as_of, chunk_size=chunk_size)
+    header = group(rescore_chunk_task.s(chunk, day.isoformat()) for chunk in chunks)
+    return chord(header, rescore_summary_task.s(day.isoformat())).apply_async()
 
 
 @shared_task(name="signals.return_deferrals", acks_late=True, **RETRY)

@@ -223,7 +223,13 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 if CELERY_TASK_ALWAYS_EAGER:
     CELERY_BROKER_URL = "memory://localhost/"  # never contacted: tasks run in-process
 CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_RESULT_BACKEND = None
+# Results are kept only by tasks that ask for them (ignore_result=False): the full
+# rescore's chunk tasks, whose counts feed the chord's summary. A chord needs a backend;
+# it is the broker's Redis unless CELERY_RESULT_BACKEND says otherwise.
+CELERY_RESULT_BACKEND = (
+    None if CELERY_TASK_ALWAYS_EAGER else env_str("CELERY_RESULT_BACKEND", CELERY_BROKER_URL) or None
+)
+CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

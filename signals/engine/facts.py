@@ -272,22 +272,32 @@ def _latest_usage_facts(
     start = as_of - dt.timedelta(days=LATEST_LOOKBACK_DAYS - 1)
     table = UsageDaily._meta.db_table
     account_filter, params = _account_filter_sql(ids)
-    sql = f"""
-        SELECT u.account_id, u.metric, u.department, u.date, u.value, u."limit"
-        FROM {table} u
-        JOIN (
-            SELECT account_id, metric, department, MAX(date) AS latest
-            FROM {table}
-            WHERE date BETWEEN %s AND %s
-              AND (metric = 'seats_used' OR "limit" IS NOT NULL) {account_filter}
-            GROUP BY account_id, metric, department
-        ) l ON u.account_id = l.account_id AND u.metric = l.metric
-           AND u.department = l.department AND u.date = l.latest
-        WHERE u.date BETWEEN %s AND %s {account_filter.replace("account_id", "u.account_id")}
-    """
+    wanted = f"""date BETWEEN %s AND %s AND (metric = 'seats_used' OR "limit" IS NOT NULL) {account_filter}"""
+    if connection.vendor == "postgresql":
+        # One pass over the window's rows (the join below read them twice).
+        sql = f"""
+            SELECT DISTINCT ON (account_id, metric, department)
+                   account_id, metric, department, date, value, "limit"
+            FROM {table} WHERE {wanted}
+            ORDER BY account_id, metric, department, date DESC
+        """
+        args = [start, as_of, *params]
+    else:
+        sql = f"""
+            SELECT u.account_id, u.metric, u.department, u.date, u.value, u."limit"
+            FROM {table} u
+            JOIN (
+                SELECT account_id, metric, department, MAX(date) AS latest
+                FROM {table} WHERE {wanted}
+                GROUP BY account_id, metric, department
+            ) l ON u.account_id = l.account_id AND u.metric = l.metric
+               AND u.department = l.department AND u.date = l.latest
+            WHERE u.date BETWEEN %s AND %s {account_filter.replace("account_id", "u.account_id")}
+        """
+        args = [start, as_of, *params, start, as_of, *params]
     seats: dict[int, list[tuple]] = defaultdict(list)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [start, as_of, *params, start, as_of, *params])
+        cursor.execute(sql, args)
         for account_id, metric, department, day, value, limit in cursor.fetchall():
             day = _as_date(day)
             if metric == "seats_used":
@@ -456,12 +466,23 @@ def _trend_facts(facts: dict[int, AccountFacts], ids: list[int] | None, as_of: d
 def _new_department_facts(
     facts: dict[int, AccountFacts], ids: list[int] | None, as_of: dt.date, widest: RuleSet, rules_for: RulesLookup
 ) -> None:
-    qs = _in(UsageDaily.objects, "account_id", ids).filter(date__lte=as_of)
+    earliest_new = as_of - dt.timedelta(days=widest.new_department_days)
+    # A new department has its first reading inside the window: only the accounts with a
+    # department's reading there need their whole history's first days.
+    recent = set(
+        _in(UsageDaily.objects, "account_id", ids)
+        .filter(date__gt=earliest_new, date__lte=as_of)
+        .exclude(department="")
+        .values_list("account_id", flat=True)
+        .distinct()
+    )
+    if not recent:
+        return
+    qs = UsageDaily.objects.filter(account_id__in=sorted(recent), date__lte=as_of)
     firsts = qs.values("account_id", "department").annotate(first=Min("date"))
     by_account: dict[int, list[tuple[str, dt.date]]] = defaultdict(list)
     for row in firsts:
         by_account[row["account_id"]].append((row["department"], row["first"]))
-    earliest_new = as_of - dt.timedelta(days=widest.new_department_days)
     wanted: dict[tuple[int, str], dt.date] = {}
     for account_id, departments in by_account.items():
         f = facts[account_id]

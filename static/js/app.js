@@ -474,6 +474,33 @@
     }
   });
 
+  /* ------------------------------------------------ collapsible sections */
+
+  // "Expand all" / "Collapse all" on the monthly review.
+  doc.addEventListener("click", function (e) {
+    var button = e.target.closest && e.target.closest("[data-details-all]");
+    if (!button) return;
+    var open = button.getAttribute("data-details-all") === "open";
+    toArray(doc.querySelectorAll("details.review-account")).forEach(function (d) {
+      d.open = open;
+    });
+  });
+
+  // Printing prints every account in full; the ones closed on screen close again after.
+  var closedForPrint = [];
+  window.addEventListener("beforeprint", function () {
+    closedForPrint = toArray(doc.querySelectorAll("details.review-account:not([open])"));
+    closedForPrint.forEach(function (d) {
+      d.open = true;
+    });
+  });
+  window.addEventListener("afterprint", function () {
+    closedForPrint.forEach(function (d) {
+      d.open = false;
+    });
+    closedForPrint = [];
+  });
+
   /* ------------------------------------------------------------------ init */
 
   function init() {

@@ -87,7 +87,7 @@ def test_each_account_is_a_collapsible_section_and_the_summary_counts_approved_a
     assert body.count('<details class="review-account"') == 2
     assert 'data-details-all="open"' in body
     summary = body.split('id="rv-summary"')[1].split("</section>")[0]
-    assert "<dt>ARR of accounts approved this month</dt><dd>$100,000</dd>" in summary
+    assert "<dt>ARR of accounts approved</dt><dd>$100,000</dd>" in summary
     assert "1 overdue next step" in _section(body, accounts[0].pk)
     assert "overdue" not in _section(body, accounts[1].pk)
 

@@ -92,7 +92,9 @@ def pilot_errors(
         errors["segment"] = "Leave the segment empty unless the sample is a segment."
     if sample == PilotSample.TOP_HEALTHY:
         if not top_n or not 1 <= top_n <= MAX_TOP_N:
-            errors["top_n"] = f"Enter how many healthy accounts to take, between 1 and {MAX_TOP_N} (the standard pilot takes 50)."
+            errors["top_n"] = (
+                f"Enter how many healthy accounts to take, between 1 and {MAX_TOP_N} (the standard pilot takes 50)."
+            )
     elif top_n:
         errors["top_n"] = "Leave top N empty unless the sample is the top N healthy accounts."
     if sample not in PilotSample.values:

@@ -119,7 +119,7 @@ def test_the_bulk_bar_says_who_may_do_what(client, owner, leader, rows) -> None:
     body = client.get("/queue/").content.decode()
     assert '<option value="assign">Assign an owner</option>' in body
     assert "Reject as duplicate (your own accounts)" in body
-    assert 'aria-describedby="bulk-hint"' in body and "Leaders assign owners." in body
+    assert 'aria-describedby="bulk-hint"' in body and "Leaders assign owners;" in body
     client.force_login(owner)
     body = client.get("/queue/").content.decode()
     assert 'value="assign"' not in body and 'id="bulk-owner"' not in body

@@ -5,7 +5,13 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import ListAPIView
@@ -130,11 +136,16 @@ class _DecisionApi(APIView):
         return Response(CandidateSerializer(candidate).data)
 
 
-class NotSavedSerializer(serializers.Serializer):
-    """A refused decision (`detail` and `errors`), or invalid input (a list of messages per field)."""
-
-    detail = serializers.CharField(required=False)
-    errors = serializers.DictField(child=serializers.CharField(), required=False, help_text="What is wrong, per field.")
+# A refused decision (`detail` and `errors`), or invalid input (a list of messages per field).
+NOT_SAVED = inline_serializer(
+    name="NotSaved",
+    fields={
+        "detail": serializers.CharField(required=False),
+        "errors": serializers.DictField(
+            child=serializers.CharField(), required=False, help_text="What is wrong, per field."
+        ),
+    },
+)
 
 
 class ConflictSerializer(serializers.Serializer):
@@ -146,7 +157,7 @@ def _decision_responses(bad_request: str) -> dict[int, Any]:
     """The answers of a decision; 401, 403, 404 and the rest come from core.schema."""
     return {
         200: CandidateSerializer,
-        400: OpenApiResponse(NotSavedSerializer, description=bad_request),
+        400: OpenApiResponse(NOT_SAVED, description=bad_request),
         409: OpenApiResponse(
             ConflictSerializer,
             description="The candidate changed since `version` (or is not in a state this applies to); "

@@ -64,3 +64,9 @@ def test_every_page_links_the_favicon(client, owner) -> None:
         assert response.status_code == 200, name
         content = b"".join(response.streaming_content) if response.streaming else response.content
         assert content.startswith(kind), name
+
+
+def test_the_admin_links_the_favicon(client, admin_user) -> None:
+    client.force_login(admin_user)
+    body = client.get("/admin/").content.decode()
+    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in body

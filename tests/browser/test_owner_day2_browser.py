@@ -73,7 +73,7 @@ def test_the_bulk_bar_appears_with_a_count(page: Page, js_errors: list[str], dem
     sign_in(page, "lee@example.com")
     bar = page.locator("#bulk-form")
     expect(bar).to_be_hidden()
-    screenshot(page, "queue", tmp_path)
+    screenshot(page, "queue-leader", tmp_path)
     url = page.url
     boxes = page.locator("#queue-list input[name=ids]")
     boxes.nth(0).check()
@@ -133,11 +133,12 @@ def test_every_nav_item_is_in_reach_at_390(
     context.close()
 
 
-def test_the_monthly_review_folds_per_account_and_prints_whole(page: Page, demo_data: str) -> None:
+def test_the_monthly_review_folds_per_account_and_prints_whole(page: Page, demo_data: str, tmp_path) -> None:
     sign_in(page, "dana@example.com")
     page.goto("/review/")
     sections = page.locator("details.review-account")
     assert sections.count() > 1
+    screenshot(page, "review", tmp_path)
     first = sections.first
     expect(first.locator("dl.review-grid")).to_be_hidden()
     first.locator("summary").click()
@@ -151,3 +152,19 @@ def test_the_monthly_review_folds_per_account_and_prints_whole(page: Page, demo_
     expect(page.locator(".review-tools")).to_be_hidden()
     page.emulate_media(media="screen")
     expect(sections.last.locator("dl.review-grid")).to_be_hidden()
+
+
+def test_the_admin_previews_a_rule_change(page: Page, js_errors: list[str], demo_data: str, tmp_path) -> None:
+    from signals.models import Rule
+
+    sign_in(page, "admin@example.com")
+    rule = Rule.objects.get(key="seats_threshold", segment="")
+    page.goto(f"/admin/signals/rule/{rule.pk}/change/")
+    page.fill("#id_value", "0.95")
+    page.click("input[name=_preview]")
+    expect(page.locator("#preview-summary")).to_contain_text("accounts use this value")
+    screenshot(page, "admin-rule-preview", tmp_path)
+    assert Rule.objects.get(pk=rule.pk).value == "0.90"
+    page.click("input[name=_save]")
+    page.wait_for_url("**/admin/signals/rule/")
+    assert Rule.objects.get(pk=rule.pk).value == "0.95"

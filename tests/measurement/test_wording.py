@@ -4,6 +4,7 @@ documents ("the seed's 'not ready if'") or internal metric ids in what a leader 
 import re
 
 import pytest
+from django.http import StreamingHttpResponse
 from django.test import Client
 
 from tests.measurement.book import RANGE, Book
@@ -31,6 +32,6 @@ def test_the_figure_exports_have_no_internal_wording(client: Client, book: Book)
     for name in ("quality", "readiness", "audit"):
         response = client.get(f"/dashboard/{name}.csv", {"pilot": "all", **RANGE})
         assert response.status_code == 200, name
-        body = b"".join(response.streaming_content) if response.streaming else response.content
+        body = b"".join(response.streaming_content) if isinstance(response, StreamingHttpResponse) else response.content
         header = "\n".join(line for line in body.decode().splitlines() if line.startswith("#"))
         assert not INTERNAL.findall(header), (name, header)

@@ -668,6 +668,8 @@ def monthly_review_csv(request: HtmxHttpRequest) -> HttpResponse:
             "stakeholder_requests",
             "unresolved_risk",
             "next_step",
+            "follow_ups",
+            "decisions",
         ]
     )
     for r in build(user=request.user, month=month, owner_id=owner_id):
@@ -684,6 +686,16 @@ def monthly_review_csv(request: HtmxHttpRequest) -> HttpResponse:
                 ),
                 " | ".join(r.risks),
                 " | ".join(r.next_steps),
+                " | ".join(
+                    f"{e.occurred_at:%Y-%m-%d} {e.get_kind_display()}"
+                    + (f" {e.data['amount']} {e.data.get('currency', '')}".rstrip() if e.data.get("amount") else "")
+                    for e in r.follow_ups
+                ),
+                " | ".join(
+                    f"{d.decided_at:%Y-%m-%d} {d.get_kind_display()} {d.candidate.get_signal_type_display()}"
+                    + (f" (why: {d.override_reason})" if d.override_reason else "")
+                    for d in r.decisions
+                ),
             ]
         )
     return response

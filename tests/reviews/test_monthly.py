@@ -106,3 +106,23 @@ def test_another_owners_accounts_stay_out(client, owner, other_owner) -> None:
     assert "Theirs Inc" not in body
     assert f'id="account-{theirs.pk}"' not in body
     assert "$7,000" in body.split('id="rv-summary"')[1].split("</section>")[0]
+
+
+def test_the_csv_carries_follow_ups_and_decisions(client, owner) -> None:
+    import csv
+    import io
+
+    acme = factories.AccountFactory.create(owner=owner, name="Acme")
+    candidate = factories.CandidateFactory.create(account=acme, recommendation="wait")
+    lifecycle.candidate_approve(
+        candidate_id=candidate.pk,
+        user=owner,
+        next_step=lifecycle.NextStep("Call"),
+        consent_reviewed=True,
+        override_reason="CFO asked today",
+    )
+    lifecycle.follow_up_log(candidate_id=candidate.pk, user=owner, kind="closed_won", amount=Decimal("18000"))
+    client.force_login(owner)
+    rows = list(csv.DictReader(io.StringIO(client.get("/review.csv").content.decode())))
+    assert rows[0]["follow_ups"].endswith("Closed won 18000.00 USD")
+    assert "Approved Seats (why: CFO asked today)" in rows[0]["decisions"]

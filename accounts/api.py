@@ -9,13 +9,13 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from accounts import models as m
 from accounts.importer import ImportFailed, evidence_import
 from accounts.importer.readers import read_objects
 from accounts.selectors import account_get, account_list, evidence_list
+from core.api import ScopedThrottle
 
 MAX_RECORDS = 10_000
 
@@ -31,7 +31,7 @@ def _flatten(messages: Any) -> str:
 class EvidenceImportApi(APIView):
     """Import a batch of records in the import format (docs/import-format.md), all or nothing."""
 
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ScopedThrottle]
     throttle_scope = "ingest"
 
     class EvidenceImportInputSerializer(serializers.Serializer):

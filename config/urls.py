@@ -23,9 +23,11 @@ urlpatterns = [
     path("api/v1/", include("accounts.api_urls")),
     path("api/v1/", include("reviews.api_urls")),
     path("api/v1/", include("measurement.api_urls")),
+    path("api/v1/", include("planning.api_urls")),
     path("", include("reviews.urls")),
     path("", include("measurement.urls")),
     path("", include("digests.urls")),
+    path("", include("planning.urls")),
     path("", include("core.urls")),
 ]
 

@@ -4,7 +4,10 @@ from typing import Any
 from django.db import InterfaceError, OperationalError
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser as DRFJSONParser
+from rest_framework.permissions import SAFE_METHODS
+from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle, SimpleRateThrottle
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.middleware import MESSAGE
@@ -60,3 +63,16 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         connection.close_if_unusable_or_obsolete()
         return Response({"detail": MESSAGE}, status=503, headers={"Retry-After": "60"})
     return drf_exception_handler(exc, context)
+
+
+class ScopedThrottle(ScopedRateThrottle):
+    """Every API view is rate-limited per user, counted in the cache: by the view's
+    `throttle_scope` when it names one ("ingest", "decisions"), else "read" for GET, HEAD and OPTIONS and "write" for the rest. Over the limit the
+    API answers 429 with Retry-After and {"detail": ...} (REST_FRAMEWORK's
+    DEFAULT_THROTTLE_RATES, from THROTTLE_* in the environment)."""
+
+    def allow_request(self, request: Request, view: Any) -> bool:
+        self.scope = getattr(view, self.scope_attr, None) or ("read" if request.method in SAFE_METHODS else "write")
+        self.rate = self.get_rate()
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        return SimpleRateThrottle.allow_request(self, request, view)

@@ -64,6 +64,7 @@ ADMIN_APPS = (
     "measurement",
     "handoff",
     "digests",
+    "plays",
     "core",
     "auth",
     "authtoken",

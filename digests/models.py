@@ -30,19 +30,41 @@ class DigestPreference(TimestampedModel):
         return f"{self.user} · {self.frequency}"
 
 
+class DigestStatus(models.TextChoices):
+    PENDING = "pending", "Waiting to be sent"
+    SENDING = "sending", "Being sent"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+    EMPTY = "empty", "Nothing to say"
+
+
 class DigestSent(models.Model):
+    """One digest of a kind for one user and period (their local day): the record that
+    makes the hourly task safe to run again the same day. A row is claimed (SENDING)
+    before the mail goes out, so a rerun or a retry never sends it twice; a failed send
+    is tried again with backoff. A row left in SENDING (the worker died mid-send) is
+    not sent again automatically: admin's "Send again" does it."""
+
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=10, choices=DigestKind.choices)
     period = models.DateField(help_text="The owner's local date the digest covers up to.")
-    sent_at = models.DateTimeField(auto_now_add=True)
+    due_at = models.DateTimeField(null=True, help_text="When the run that found it due started.")
+    status = models.CharField(max_length=10, choices=DigestStatus.choices, default=DigestStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
     items = models.PositiveIntegerField(default=0)
 
     class Meta:
-        ordering = ["-sent_at"]
+        ordering = ["-period", "-pk"]
+        verbose_name = "digest record"
+        verbose_name_plural = "digest records"
         constraints = [
             # one digest of a kind per user and period: the hourly task is safe to run twice
             models.UniqueConstraint(fields=["user", "kind", "period"], name="digest_once_per_period"),
         ]
+        indexes = [models.Index(fields=["status", "period"], name="digest_status_period")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for {self.user} · {self.period}"

@@ -30,7 +30,7 @@ class OwnerDigest:
 def _mine(user: AnyUser) -> Any:
     # Owners' digests are about their own accounts, leaders included.
     return (
-        scope_accounts(Candidate.objects.all(), user, field="account")
+        scope_accounts(Candidate.objects.surfaced(), user, field="account")
         .filter(account__owner_id=user.pk)
         .select_related("account")
     )

@@ -230,7 +230,8 @@ def demo_history_create(*, seed: int, today: dt.date) -> int:
         dt.datetime.combine(today + dt.timedelta(days=1), dt.time.min, tzinfo=dt.UTC),
     )
     candidates = list(
-        Candidate.objects.filter(
+        Candidate.objects.surfaced()  # nobody decides on the holdout
+        .filter(
             status=CandidateStatus.PENDING,
             account__owner__isnull=False,
             account__owner__is_active=True,

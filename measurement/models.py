@@ -33,6 +33,7 @@ class EventKind(models.TextChoices):
     NEW_EVIDENCE = "new_evidence", "New evidence since approval"
     FOLLOW_UP_CORRECTED = "follow_up_corrected", "Follow-up corrected"
     UNDONE = "undone", "Decision undone"
+    HELD_OUT = "held_out", "Held out (proof of lift)"
 
 
 # What the owner logs after an approval (a follow-up), in the order it usually happens.
@@ -149,3 +150,43 @@ class Pilot(TimestampedModel):
     def end_date(self) -> dt.date:
         """The last day of the pilot (inclusive)."""
         return self.start_date + dt.timedelta(days=self.duration_days - 1)
+
+
+class SignalRollup(models.Model):
+    """One signal's decision and follow-up facts, folded from its decisions and events
+    (measurement.rollup): what `selectors.facts_for` would compute from them with no end
+    date. The dashboard reads these instead of the event stream for every signal whose
+    facts were settled before the end of its range (`settled_at`, the latest decision or
+    fact-bearing event) and that has no newer event or decision (`RollupDirty`); the
+    other signals it computes live, so the figures are always those of the live path."""
+
+    candidate = models.OneToOneField(
+        "signals.Candidate", primary_key=True, on_delete=models.CASCADE, related_name="rollup"
+    )
+    settled_at = models.DateTimeField(null=True, blank=True)
+    owner_review = models.BooleanField(default=False)  # a decision, or opened by its owner
+    approved = models.BooleanField(default=False)
+    rejected = models.BooleanField(default=False)
+    false_positive = models.BooleanField(default=False)
+    next_action = models.BooleanField(default=False)
+    verdict = models.BooleanField(default=False)  # an evidence-backed verdict, if the signal cites evidence
+    first_decision_at = models.DateTimeField(null=True, blank=True)
+    outreach = models.BooleanField(default=False)
+    responded = models.BooleanField(default=False)
+    opportunity = models.BooleanField(default=False)
+    won = models.BooleanField(default=False)
+    won_amounts = models.JSONField(default=dict, blank=True)  # {"USD": "1200.00"}
+
+    def __str__(self) -> str:
+        return f"Rollup of candidate {self.candidate_id}"
+
+
+class RollupDirty(models.Model):
+    """A signal whose rollup is behind: a database trigger adds a row, in the same
+    transaction, for every decision and every fact-bearing event written (migration
+    0007), and `rollup_refresh` removes the rows it has folded in."""
+
+    candidate_id = models.BigIntegerField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"Rollup of candidate {self.candidate_id} is behind"

@@ -14,6 +14,7 @@ The definitions below are shown beside each figure.
 """
 
 import datetime as dt
+import json
 import math
 import random
 import statistics
@@ -23,13 +24,16 @@ from decimal import Decimal
 from typing import Any
 
 import numpy as np
+from django.conf import settings
 from django.db.models import (
     BooleanField,
+    Case,
     Count,
     DecimalField,
     Exists,
     ExpressionWrapper,
     F,
+    JSONField,
     Max,
     Min,
     OuterRef,
@@ -37,6 +41,8 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
+    TextField,
+    When,
 )
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast
@@ -181,6 +187,9 @@ class DashboardScope:
     end: dt.date
     pilot: Pilot | None = None
     today: dt.date = field(default_factory=lambda: timezone.now().date())
+    # True: every figure from decisions and events alone, never the rollup (tests and the
+    # benchmark compare the two; settings.DASHBOARD_ROLLUP = False makes it the default).
+    live: bool = field(default_factory=lambda: not settings.DASHBOARD_ROLLUP)
     # Per-request memo: the per-signal facts are read by most figures.
     cache: dict[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
@@ -243,10 +252,19 @@ def sample_accounts(scope: DashboardScope) -> QuerySet[Account]:
 
 def sample_candidates(scope: DashboardScope) -> QuerySet[Candidate]:
     """Every candidate in the sample and the user's view, whenever surfaced."""
-    qs = scope_accounts(Candidate.objects.all(), scope.user, field="account")
+    qs = scope_accounts(Candidate.objects.surfaced(), scope.user, field="account")
     if scope.pilot is not None:
         qs = qs.filter(account__in=pilot_accounts(scope.pilot).values("pk"))
     return qs
+
+
+def in_sample(decisions: QuerySet[Decision], scope: DashboardScope) -> QuerySet[Decision]:
+    """Decisions on signals in the sample and the user's view. A leader with no pilot sees
+    every signal: no filter then (a semi-join with every candidate cost more than the
+    decisions it filtered)."""
+    if scope.pilot is None and is_leader(scope.user):
+        return decisions
+    return decisions.filter(candidate__in=sample_candidates(scope).values("pk"))
 
 
 def surfaced_candidates(scope: DashboardScope) -> QuerySet[Candidate]:
@@ -323,70 +341,43 @@ class SignalFacts:
         return [key for key in PART_KEYS if not getattr(self, key)]
 
 
-def facts_for(candidates: QuerySet[Candidate], *, until: dt.datetime) -> dict[int, SignalFacts]:
-    """The facts of `candidates` as of `until`, in five queries whatever their number."""
-    rows = (
-        candidates.order_by()
-        .annotate(
-            # The review-quality parts are facts the engine stored when it scored the
-            # candidate (signals.records.ReviewFacts), never a search of the brief's prose.
-            f_source_evidence=_bool(Q(review_facts__source_evidence__0__isnull=False)),
-            f_value_proof=_bool(Q(review_facts__value_proof__verified=True)),
-            f_stakeholder_brief=_bool(Q(review_facts__stakeholders__0__isnull=False)),
-            f_open_issue_check=_bool(Q(review_facts__open_issues_checked=True)),
-        )
-        .values_list(
-            "pk",
-            "account_id",
-            "account__owner_id",
-            "account__segment",
-            "signal_type",
-            "intent",
-            "recommendation",
-            "inserted_at",
-            "f_source_evidence",
-            "f_value_proof",
-            "f_stakeholder_brief",
-            "f_open_issue_check",
-            "triggers",
-        )
-    )
-    facts: dict[int, SignalFacts] = {}
-    for (
-        pk,
-        account,
-        owner,
-        segment,
-        signal_type,
-        intent,
-        rec,
-        surfaced,
-        evidence,
-        value,
-        brief_names,
-        issue,
-        triggers,
-    ) in rows:
-        day = surfaced.astimezone(dt.UTC).date()
-        facts[pk] = SignalFacts(
-            pk,
-            account,
-            owner,
-            segment,
-            signal_type,
-            intent,
-            rec,
-            surfaced,
-            source_evidence=bool(evidence),
-            value_proof=bool(value),
-            stakeholder_fit=bool(brief_names),
-            open_issue_check=bool(issue),
-            rules=tuple(sorted({r for t in triggers for r in t.rules})),
-            week=day - dt.timedelta(days=day.weekday()),
-        )
-    if not facts:
-        return facts
-    ids = candidates.values("pk")
+# The decision and follow-up facts of a signal (the rest of SignalFacts comes from the
+# candidate and its account as they are now). measurement.rollup stores these per signal.
+OUTCOME_FIELDS = (
+    "owner_review",
+    "approved",
+    "rejected",
+    "false_positive",
+    "decided",
+    "next_action",
+    "verdict",
+    "first_decision_at",
+    "outreach",
+    "responded",
+    "opportunity",
+    "won",
+    "won_amounts",
+)
+# The dashboard's figures never use the rollup beyond this many live signals at once: a
+# list of ids that long is slower than reading the events of the whole cohort.
+LIVE_IDS_MAX = 2000
+
+
+def outcomes_for(ids: Any, *, until: dt.datetime) -> dict[int, dict[str, Any]]:
+    """The decision and follow-up facts, as of `until`, of the signals `ids` (a queryset
+    of candidate pks or a list), read live from decisions and events in four queries.
+    Signals with neither are left out (all their facts are false)."""
+    out: dict[int, dict[str, Any]] = {}
+
+    def get(pk: int) -> dict[str, Any]:
+        if pk not in out:
+            out[pk] = {
+                **dict.fromkeys(OUTCOME_FIELDS, False),
+                "first_decision_at": None,
+                "won_amounts": {},
+            }
+        return out[pk]
+
     decisions = (
         Decision.objects.standing()
         .filter(candidate__in=ids, decided_at__lt=until)
@@ -443,18 +434,156 @@ def facts_for(candidates: QuerySet[Candidate], *, until: dt.datetime) -> dict[in
         .annotate(total=Sum("amount"))
     )
     for row in decisions:
-        f = facts[row["candidate_id"]]
-        f.owner_review = row["n"] > 0
-        f.approved, f.rejected = row["approved"] > 0, row["rejected"] > 0
-        f.false_positive, f.decided = row["false_positive"] > 0, (row["approved"] + row["rejected"]) > 0
-        f.next_action = row["next_action"] > 0
-        f.threshold = f.source_evidence and row["verdict"] > 0
-        f.first_decision_at = row["first"]
+        o = get(row["candidate_id"])
+        o["owner_review"] = row["n"] > 0
+        o["approved"], o["rejected"] = row["approved"] > 0, row["rejected"] > 0
+        o["false_positive"], o["decided"] = row["false_positive"] > 0, (row["approved"] + row["rejected"]) > 0
+        o["next_action"] = row["next_action"] > 0
+        o["verdict"] = row["verdict"] > 0
+        o["first_decision_at"] = row["first"]
     for logged in events:
-        f = facts[logged["candidate_id"]]
-        f.owner_review = f.owner_review or logged["reviewed"] > 0
-        f.outreach, f.responded = logged["outreach"] > 0, logged["responded"] > 0
-        f.opportunity, f.won = logged["opportunity"] > 0, logged["won"] > 0
+        o = get(logged["candidate_id"])
+        o["owner_review"] = o["owner_review"] or logged["reviewed"] > 0
+        o["outreach"], o["responded"] = logged["outreach"] > 0, logged["responded"] > 0
+        o["opportunity"], o["won"] = logged["opportunity"] > 0, logged["won"] > 0
+    for won in amounts:
+        currency = won["currency"] or "USD"
+        o = get(won["candidate_id"])
+        total = Decimal(str(won["total"] or 0)).quantize(Decimal("0.01"))  # SQLite sums decimals as floats
+        o["won_amounts"][currency] = o["won_amounts"].get(currency, Decimal("0.00")) + total
+    return out
+
+
+def _rule_names(triggers: str | None) -> tuple[str, ...]:
+    # A trigger with no rule stores "rules": [] (text from PostgreSQL's jsonb or Django's json.dumps).
+    if not triggers or ('"rules": ["' not in triggers and '"rules":["' not in triggers):
+        return ()
+    return tuple(sorted({r for t in json.loads(triggers) for r in t.get("rules") or ()}))
+
+
+_ROLLUP_COLUMNS = (
+    *(f"rollup__{name}" for name in OUTCOME_FIELDS if name not in ("decided", "won_amounts")),
+    "r_amounts",
+)
+
+
+def facts_for(candidates: QuerySet[Candidate], *, until: dt.datetime, rollup: bool = True) -> dict[int, SignalFacts]:
+    """The facts of `candidates` as of `until`.
+
+    The decision and follow-up facts come from each signal's rollup row
+    (measurement.rollup) when it is up to date (no `RollupDirty` row) and settled before
+    `until`; for every other signal (and for all with `rollup=False`) they are read live
+    from the decisions and events, as the rollup itself computes them."""
+    from measurement.models import RollupDirty
+
+    qs = candidates.order_by().annotate(
+        # The review-quality parts are facts the engine stored when it scored the
+        # candidate (signals.records.ReviewFacts), never a search of the brief's prose.
+        f_source_evidence=_bool(Q(review_facts__source_evidence__0__isnull=False)),
+        f_value_proof=_bool(Q(review_facts__value_proof__verified=True)),
+        f_stakeholder_brief=_bool(Q(review_facts__stakeholders__0__isnull=False)),
+        f_open_issue_check=_bool(Q(review_facts__open_issues_checked=True)),
+        # Only the triggers' rule names are needed: the JSON as text, parsed only when it
+        # names a rule (validating every signal's triggers as records, or even parsing
+        # them all, cost more than the rest of the row).
+        f_triggers=Cast("triggers", TextField()),
+    )
+    columns = [
+        "pk",
+        "account_id",
+        "account__owner_id",
+        "account__segment",
+        "signal_type",
+        "intent",
+        "recommendation",
+        "inserted_at",
+        "f_source_evidence",
+        "f_value_proof",
+        "f_stakeholder_brief",
+        "f_open_issue_check",
+        "f_triggers",
+    ]
+    if rollup:
+        qs = qs.annotate(
+            r_dirty=Exists(RollupDirty.objects.filter(candidate_id=OuterRef("pk"))),
+            r_present=_bool(Q(rollup__candidate_id__isnull=False)),
+            # the amounts' JSON only where there is something to read
+            r_amounts=Case(
+                When(rollup__won=True, then=F("rollup__won_amounts")), default=None, output_field=JSONField()
+            ),
+        )
+        columns += ["r_dirty", "r_present", "rollup__settled_at", *_ROLLUP_COLUMNS]
+    facts: dict[int, SignalFacts] = {}
+    stored: dict[int, dict[str, Any]] = {}
+    for row in qs.values_list(*columns):
+        (
+            pk,
+            account,
+            owner,
+            segment,
+            signal_type,
+            intent,
+            rec,
+            surfaced,
+            evidence,
+            value,
+            brief_names,
+            issue,
+            triggers,
+        ) = row[:13]
+        day = surfaced.astimezone(dt.UTC).date()
+        facts[pk] = SignalFacts(
+            pk,
+            account,
+            owner,
+            segment,
+            signal_type,
+            intent,
+            rec,
+            surfaced,
+            source_evidence=bool(evidence),
+            value_proof=bool(value),
+            stakeholder_fit=bool(brief_names),
+            open_issue_check=bool(issue),
+            rules=_rule_names(triggers),
+            week=day - dt.timedelta(days=day.weekday()),
+        )
+        if rollup:
+            dirty, present, settled, *values = row[13:]
+            if present and not dirty and (settled is None or settled < until):
+                stored[pk] = dict(zip(_ROLLUP_COLUMNS, values, strict=True))
+    if not facts:
+        return facts
+    live = [pk for pk in facts if pk not in stored]
+    if not live:
+        outcomes: dict[int, dict[str, Any]] = {}
+    elif len(live) == len(facts) or len(live) > LIVE_IDS_MAX:
+        outcomes = outcomes_for(candidates.values("pk"), until=until)
+    else:
+        outcomes = outcomes_for(live, until=until)
+    for pk, values in stored.items():
+        f = facts[pk]
+        f.owner_review = values["rollup__owner_review"]
+        f.approved, f.rejected = values["rollup__approved"], values["rollup__rejected"]
+        f.decided = f.approved or f.rejected
+        f.false_positive = values["rollup__false_positive"]
+        f.next_action = values["rollup__next_action"]
+        f.threshold = f.source_evidence and values["rollup__verdict"]
+        f.first_decision_at = values["rollup__first_decision_at"]
+        f.outreach, f.responded = values["rollup__outreach"], values["rollup__responded"]
+        f.opportunity, f.won = values["rollup__opportunity"], values["rollup__won"]
+        f.won_amounts = {cur: Decimal(amount) for cur, amount in (values["r_amounts"] or {}).items()}
+    for pk in live:
+        o = outcomes.get(pk)
+        if o is None:
+            continue
+        f = facts[pk]
+        f.owner_review, f.approved, f.rejected = o["owner_review"], o["approved"], o["rejected"]
+        f.false_positive, f.decided, f.next_action = o["false_positive"], o["decided"], o["next_action"]
+        f.threshold = f.source_evidence and o["verdict"]
+        f.first_decision_at = o["first_decision_at"]
+        f.outreach, f.responded, f.opportunity, f.won = o["outreach"], o["responded"], o["opportunity"], o["won"]
+        f.won_amounts = o["won_amounts"]
     for f in facts.values():
         f.complete = (
             f.source_evidence
@@ -464,18 +593,13 @@ def facts_for(candidates: QuerySet[Candidate], *, until: dt.datetime) -> dict[in
             and f.owner_review
             and f.next_action
         )
-    for won in amounts:
-        currency = won["currency"] or "USD"
-        f = facts[won["candidate_id"]]
-        total = Decimal(str(won["total"] or 0)).quantize(Decimal("0.01"))  # SQLite sums decimals as floats
-        f.won_amounts[currency] = f.won_amounts.get(currency, Decimal("0.00")) + total
     return facts
 
 
 def signal_facts(scope: DashboardScope) -> list[SignalFacts]:
     """The facts of the signals surfaced in the range, computed once per scope."""
     if "facts" not in scope.cache:
-        facts = facts_for(surfaced_candidates(scope), until=scope.end_at)
+        facts = facts_for(surfaced_candidates(scope), until=scope.end_at, rollup=not scope.live)
         scope.cache["facts"] = sorted(facts.values(), key=lambda f: (f.surfaced_at, f.pk))
     return scope.cache["facts"]
 
@@ -776,12 +900,8 @@ class DecisionCounts:
 
 def decisions_per_owner(scope: DashboardScope) -> list[DecisionCounts]:
     rows = list(
-        Decision.objects.standing()
-        .filter(
-            decided_at__gte=scope.start_at,
-            decided_at__lt=scope.end_at,
-            candidate__in=sample_candidates(scope).values("pk"),
-        )
+        in_sample(Decision.objects.standing(), scope)
+        .filter(decided_at__gte=scope.start_at, decided_at__lt=scope.end_at)
         .order_by()
         .values("decided_by")
         .annotate(
@@ -830,8 +950,8 @@ def readiness(scope: DashboardScope) -> list[Check]:
     missing_rules = [spec.key for spec in RULE_SPECS if spec.key not in defaults]
     phrase_rules = PhraseRule.objects.filter(active=True, kind=PhraseKind.SIGNAL).count()
     decisions = (
-        Decision.objects.standing()
-        .filter(decided_at__gte=day_start(since), candidate__in=sample_candidates(scope).values("pk"))
+        in_sample(Decision.objects.standing(), scope)
+        .filter(decided_at__gte=day_start(since))
         .aggregate(n=Count("pk"), owners=Count("decided_by", distinct=True))
     )
     return [
@@ -901,7 +1021,7 @@ def audit_sample(scope: DashboardScope, *, size: int, seed: int) -> tuple[int, l
     chosen = random.Random(seed).sample(ids, min(size, len(ids))) if ids else []
     chosen_qs = Candidate.objects.filter(pk__in=chosen)
     # The page has the facts of every signal already; the audit partial alone fetches its sample's.
-    facts = known if known is not None else facts_for(chosen_qs, until=scope.end_at)
+    facts = known if known is not None else facts_for(chosen_qs, until=scope.end_at, rollup=not scope.live)
     latest = (
         Decision.objects.standing()
         .filter(candidate=OuterRef("pk"), decided_at__lt=scope.end_at)
@@ -973,6 +1093,8 @@ class EventFilters:
 def events_list(*, user: AnyUser, filters: EventFilters) -> QuerySet[MeasurementEvent]:
     """Events the user may see (owners: events on the accounts they own), oldest first."""
     qs = scope_accounts(MeasurementEvent.objects.all(), user, field="account")
+    if not is_leader(user):  # the holdout's events are for leaders only
+        qs = qs.exclude(candidate__held_out=True)
     if filters.kinds:
         qs = qs.filter(kind__in=filters.kinds)
     if filters.since:

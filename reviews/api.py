@@ -17,10 +17,10 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from accounts.selectors import account_get
+from core.api import ScopedThrottle
 from core.roles import is_leader
 from reviews import selectors
 from reviews.models import RejectReason
@@ -117,7 +117,7 @@ class CandidateDetailApi(APIView):
 
 
 class _DecisionApi(APIView):
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ScopedThrottle]
     throttle_scope = "decisions"
 
     def decide(self, request: Request, pk: int, call: Any) -> Response:
@@ -358,7 +358,7 @@ class FollowUpCorrectApi(_DecisionApi):
 
 
 class ReassignApi(APIView):
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ScopedThrottle]
     throttle_scope = "decisions"
 
     class ReassignInputSerializer(serializers.Serializer):

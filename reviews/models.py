@@ -5,6 +5,8 @@ from django.conf import settings
 from django.db import models
 
 from core.models import TimestampedModel
+from plays.records import PlayApplied
+from signals.records import TypedJSONField
 
 
 class DecisionKind(models.TextChoices):
@@ -57,6 +59,8 @@ class Decision(models.Model):
     # defer
     defer_until = models.DateField(null=True, blank=True)
     note = models.TextField(blank=True)
+    # The play that applied when decided (a snapshot: per-play figures survive edits to plays).
+    play = TypedJSONField(schema=PlayApplied | None, null=True, blank=True, default=None)
 
     objects = DecisionQuerySet.as_manager()
 

@@ -79,7 +79,7 @@ def monthly_review(*, user: AnyUser, month: dt.date, owner_id: int | None = None
     ).values("account_id")
     active = (
         accounts.filter(
-            Q(candidates__updated_at__gte=start, candidates__updated_at__lt=end)
+            Q(candidates__updated_at__gte=start, candidates__updated_at__lt=end, candidates__held_out=False)
             | Q(interactions__occurred_at__gte=start, interactions__occurred_at__lt=end)
             | Q(outcomes__recorded_at__gte=start, outcomes__recorded_at__lt=end)
             | Q(tickets__opened_at__gte=start, tickets__opened_at__lt=end)
@@ -128,7 +128,8 @@ def monthly_review(*, user: AnyUser, month: dt.date, owner_id: int | None = None
             f"{ticket.external_id} ‘{ticket.subject}’ {ticket.get_status_display().lower()}, {ticket.priority} priority"
         )
     for candidate in (
-        Candidate.objects.filter(account_id__in=ids)
+        Candidate.objects.surfaced()
+        .filter(account_id__in=ids)
         .exclude(status=CandidateStatus.EXPIRED)
         .filter(
             Q(status__in=(CandidateStatus.PENDING, CandidateStatus.DEFERRED))
@@ -158,7 +159,9 @@ def monthly_review(*, user: AnyUser, month: dt.date, owner_id: int | None = None
         reviews[decision.candidate.account_id].decisions.append(decision)
     from reviews.selectors import overdue
 
-    for account_id in overdue(Candidate.objects.filter(account_id__in=ids)).values_list("account_id", flat=True):
+    for account_id in overdue(Candidate.objects.surfaced().filter(account_id__in=ids)).values_list(
+        "account_id", flat=True
+    ):
         reviews[account_id].overdue += 1
     latest_approvals: dict[int, Decision] = {}
     for decision in (
@@ -236,5 +239,5 @@ def monthly_summary(*, user: AnyUser, month: dt.date, reviews: list[AccountRevie
         decisions=decisions,
         won_value=dict(won),
         approved_arr=dict(approved_arr),
-        overdue=overdue(Candidate.objects.filter(account_id__in=ids)).count(),
+        overdue=overdue(Candidate.objects.surfaced().filter(account_id__in=ids)).count(),
     )

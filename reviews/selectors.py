@@ -1,9 +1,12 @@
 """Reads for the review screens, always scoped to what the user may see."""
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import Case, Count, F, Q, QuerySet, When
 from django.http import Http404
 from django.utils import timezone
@@ -71,7 +74,7 @@ class QueueFilters:
 
 
 def candidates_for(user: AnyUser) -> QuerySet[Candidate]:
-    return scope_accounts(Candidate.objects.all(), user, field="account")
+    return scope_accounts(Candidate.objects.surfaced(), user, field="account")
 
 
 def candidate_get(*, user: AnyUser, pk: int) -> Candidate:
@@ -128,6 +131,35 @@ def queue_list(*, user: AnyUser, filters: QueueFilters) -> QuerySet[Candidate]:
     return qs.select_related("account", "account__owner").order_by(*_queue_order(user, filters))
 
 
+# What one queue row shows (the rows of templates/reviews/queue.html): the page reads only these, not
+# the ~2 KB of JSON (brief, evidence, triggers, facts) each candidate carries, which the
+# database would read from TOAST and Python would parse and validate for 50 rows a page.
+QUEUE_ROW_FIELDS = (
+    "pk",
+    "account_id",
+    "signal_type",
+    "intent",
+    "status",
+    "recommendation",
+    "score",
+    "queue_rank",
+    "first_detected_on",
+    "account__name",
+    "account__arr",
+    "account__currency",
+    "account__renewal_date",
+    "account__owner_id",
+    "account__owner__username",
+    "account__owner__first_name",
+    "account__owner__last_name",
+)
+
+
+def queue_rows(*, user: AnyUser, filters: QueueFilters) -> QuerySet[Candidate]:
+    """`queue_list` with only the columns a queue row shows."""
+    return queue_list(user=user, filters=filters).only(*QUEUE_ROW_FIELDS)
+
+
 def queue_counts(*, user: AnyUser, filters: QueueFilters) -> dict[str, int]:
     """Candidates per recommendation, in one query."""
     rows = (
@@ -137,6 +169,50 @@ def queue_counts(*, user: AnyUser, filters: QueueFilters) -> dict[str, int]:
     for row in rows:
         counts[row["recommendation"]] = row["n"]
     return counts
+
+
+def _snapshot() -> str | None:
+    """PostgreSQL's current snapshot as text (xmin:xmax:in-progress ids): two equal texts
+    see exactly the same committed data. None elsewhere."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        # Inside a transaction the counts could include its own uncommitted writes.
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_current_snapshot()::text")
+        return str(cursor.fetchone()[0])
+
+
+def tab_counts(*, user: AnyUser, filters: QueueFilters) -> tuple[dict[str, int], int]:
+    """The queue's tab counts (per recommendation) and the overdue count, cached under
+    the database snapshot they were counted in.
+
+    The key is the snapshot's text, read before and after counting; the counts are
+    cached only if the two are equal, i.e. nothing committed (and no write began) in
+    between, so the counts are those of that exact snapshot. Any later commit (a
+    decision, an undo, a rescore, an import, anywhere in the cluster) gives a new
+    snapshot and so a new key: a cached count can never be stale, whichever process
+    cached it, and no code path has to remember to invalidate it. On a quiet database
+    every page view after the first reads one snapshot instead of counting."""
+    parts = (
+        user.pk,
+        is_leader(user),
+        timezone.now().date().isoformat(),  # renewal_within and overdue depend on today
+        filters.status,
+        filters.signal_type,
+        filters.segment,
+        filters.renewal_within,
+        filters.q,
+        filters.owner_id,
+    )
+    before = _snapshot()
+    key = "queue-tabs:" + hashlib.sha256(repr((parts, before)).encode()).hexdigest()
+    if before is not None and (hit := cache.get(key)) is not None:
+        return hit[0], hit[1]
+    counts = queue_counts(user=user, filters=filters)
+    overdue = overdue_count(user=user)
+    if before is not None and _snapshot() == before:
+        cache.set(key, (counts, overdue), timeout=300)
+    return counts, overdue
 
 
 def next_deferred_return(*, user: AnyUser) -> dt.date | None:
@@ -152,7 +228,8 @@ def triage_list(*, user: AnyUser) -> QuerySet[Candidate]:
     if not is_leader(user):
         raise Http404
     return (
-        Candidate.objects.filter(status__in=(CandidateStatus.PENDING, CandidateStatus.DEFERRED))
+        Candidate.objects.surfaced()
+        .filter(status__in=(CandidateStatus.PENDING, CandidateStatus.DEFERRED))
         .filter(Q(account__owner__isnull=True) | Q(account__owner__is_active=False))
         .select_related("account", "account__owner")
         .order_by("queue_rank", "-score", "-pk")
@@ -408,7 +485,8 @@ def account_page(*, user: AnyUser, pk: int) -> AccountPage:
 
     account = account_get(user=user, pk=pk)
     candidates = list(
-        Candidate.objects.filter(account=account)
+        Candidate.objects.surfaced()
+        .filter(account=account)
         .select_related("decided_by", "defer_ticket")
         .order_by("-first_detected_on", "-pk")
     )
@@ -495,5 +573,7 @@ __all__ = [
     "next_deferred_return",
     "queue_counts",
     "queue_list",
+    "queue_rows",
+    "tab_counts",
     "triage_list",
 ]

@@ -22,6 +22,7 @@ from accounts.models import Account
 from core import dates
 from core.http import HtmxHttpRequest
 from core.roles import is_leader, scope_accounts
+from plays.selectors import play_for_candidate
 from reviews import selectors
 from reviews import services as review_services
 from reviews.forms import (
@@ -35,7 +36,7 @@ from reviews.forms import (
 from reviews.models import SavedView
 from signals import lifecycle as services
 from signals.engine.brief import BRIEF_PARTS, PART_TITLES
-from signals.vocabulary import Recommendation, SignalType
+from signals.vocabulary import CandidateStatus, Intent, Recommendation, SignalType
 
 PAGE_SIZE = 50
 # The queue's filter parameters; decision forms send them along (hx-include) so the
@@ -63,7 +64,7 @@ def _filters(request: HtmxHttpRequest, params: QueryDict | None = None) -> selec
 def _tabs_context(request: HtmxHttpRequest, params: QueryDict) -> dict[str, Any]:
     """The recommendation tabs with their counts (also swapped out of band after a decision)."""
     filters = _filters(request, params)
-    counts = selectors.queue_counts(user=request.user, filters=filters)
+    counts, overdue = selectors.tab_counts(user=request.user, filters=filters)
     base = QueryDict(mutable=True)
     for name in FILTER_PARAMS:
         if params.get(name) and name != "rec":
@@ -74,23 +75,27 @@ def _tabs_context(request: HtmxHttpRequest, params: QueryDict) -> dict[str, Any]
         "total": sum(counts.values()),
         "query_without_rec": base.urlencode(),
         "recommendations": [(r, Recommendation(r).label) for r in selectors.QUEUE_ORDER],
-        "overdue_count": selectors.overdue_count(user=request.user),
+        "overdue_count": overdue,
         "overdue_query": urlencode({k: v for k, v in base.items() if k != "status"} | {"status": "overdue"}),
     }
 
 
 def _queue_context(request: HtmxHttpRequest) -> dict[str, Any]:
-    filters = _filters(request)
-    page = Paginator(selectors.queue_list(user=request.user, filters=filters), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    tabs = _tabs_context(request, request.GET)
+    filters = tabs["filters"]
+    paginator = Paginator(selectors.queue_rows(user=request.user, filters=filters), PAGE_SIZE)
+    # The tabs have just counted these rows (all of them, and per recommendation): the
+    # paginator need not count them again.
+    paginator.count = tabs["counts"].get(filters.recommendation, 0) if filters.recommendation else tabs["total"]
+    page = paginator.get_page(request.GET.get("page"))
+    rows = _queue_rows(page.object_list)
     params = request.GET.copy()
     params.pop("page", None)
     undo = request.session.pop("undo", None) if not request.htmx else None
     return {
-        **_tabs_context(request, request.GET),
+        **tabs,
         "page": page,
-        "candidates": page.object_list,
+        "candidates": rows,
         "query": params.urlencode(),
         "undo": undo if undo and dt.datetime.fromisoformat(undo["until"]) > timezone.now() else None,
         "signal_types": SignalType.choices,
@@ -117,6 +122,31 @@ def _queue_context(request: HtmxHttpRequest) -> dict[str, Any]:
     }
 
 
+_TYPE_LABELS = dict(SignalType.choices)
+_REC_LABELS = dict(Recommendation.choices)
+_INTENT_LABELS = dict(Intent.choices)
+_STATUS_LABELS = dict(CandidateStatus.choices)
+
+
+def _queue_rows(candidates: Any) -> list[Any]:
+    """The page's candidates with what each row prints worked out once per page (labels,
+    links, owner name), so the template does no per-row URL reversing or choice lookups:
+    those were most of the page's rendering time (docs/benchmarks-load.md)."""
+    rows = list(candidates)
+    detail = reverse("candidate-detail", args=[0]).removesuffix("0/")
+    account = reverse("account-detail", args=[0]).removesuffix("0/")
+    for c in rows:
+        c.row_detail_url = f"{detail}{c.pk}/"
+        c.row_account_url = f"{account}{c.account_id}/"
+        c.row_type = _TYPE_LABELS.get(c.signal_type, c.signal_type)
+        c.row_intent = _INTENT_LABELS.get(c.intent, c.intent)
+        c.row_status = _STATUS_LABELS.get(c.status, c.status)
+        c.row_rec = _REC_LABELS.get(c.recommendation, c.recommendation)
+        owner = c.account.owner if c.account.owner_id else None
+        c.row_owner = (owner.get_full_name() or owner.username) if owner is not None else ""
+    return rows
+
+
 @login_required
 @require_GET
 def queue(request: HtmxHttpRequest) -> HttpResponse:
@@ -138,6 +168,10 @@ def _detail_context(request: HtmxHttpRequest, candidate: Any, **extra: Any) -> d
     today = timezone.now().date()
     stop_advised = candidate.recommendation == Recommendation.STOP
     evidence = selectors.evidence_items(candidate)
+    play = play_for_candidate(candidate)
+    # The play's next step pre-fills the form (the brief's when no play applies); a
+    # re-rendered form keeps what the owner typed.
+    prefill = play.next_step if play else " ".join(s["text"] for s in candidate.brief.get("next_step", []))
     context = {
         "candidate": candidate,
         "account": candidate.account,
@@ -150,10 +184,11 @@ def _detail_context(request: HtmxHttpRequest, candidate: Any, **extra: Any) -> d
         "approve_form": ApproveForm(
             initial={
                 "version": candidate.version,
-                "next_step": "" if stop_advised else " ".join(s["text"] for s in candidate.brief.get("next_step", [])),
+                "next_step": "" if stop_advised else prefill,
             }
         ),
         "stop_advised": stop_advised,
+        "play": play,
         "max_text": services.MAX_TEXT,
         "max_who": services.MAX_WHO,
         "reject_form": RejectForm(initial={"version": candidate.version}),
@@ -298,22 +333,22 @@ def _after_decision(
     """The pane shows the next candidate; out of band, the decided row leaves the list and
     the tabs show the new counts."""
     params = _decision_params(request)
-    next_candidate = (
+    still_listed = set(
         selectors.queue_list(user=request.user, filters=_filters(request, params))
         .filter(pk__in=following[:20])
         .exclude(pk=candidate.pk)
+        .values_list("pk", flat=True)
     )
-    by_pk = {c.pk: c for c in next_candidate}
-    upcoming = next((by_pk[pk] for pk in following if pk in by_pk), None)
+    upcoming = next((pk for pk in following if pk in still_listed), None)
     tabs = render_to_string(
         "reviews/queue.html#rec-tabs", {**_tabs_context(request, params), "oob": True}, request=request
     )
     gone = f'<template><tr id="candidate-{candidate.pk}" hx-swap-oob="delete"></tr></template>'
     if upcoming is not None:
-        upcoming = selectors.candidate_get(user=request.user, pk=upcoming.pk)
-        services.candidate_mark_viewed(candidate_id=upcoming.pk, user=request.user)
-        pane = render_to_string("reviews/candidate.html#detail", _detail_context(request, upcoming), request=request)
-        url = reverse("candidate-detail", args=[upcoming.pk])
+        shown = selectors.candidate_get(user=request.user, pk=upcoming)
+        services.candidate_mark_viewed(candidate_id=shown.pk, user=request.user)
+        pane = render_to_string("reviews/candidate.html#detail", _detail_context(request, shown), request=request)
+        url = reverse("candidate-detail", args=[shown.pk])
     else:
         pane = render_to_string(
             "reviews/_detail_done.html",

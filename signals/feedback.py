@@ -24,10 +24,10 @@ from accounts.models import Interaction, Ticket
 from signals import classifier
 from signals.classifier.model import (
     TrainedModels,
+    cached_train_models,
     get_models,
     normalize_text,
     rows_version,
-    train_models,
 )
 from signals.models import (
     Candidate,
@@ -169,7 +169,7 @@ def classifier_active() -> ActiveClassifier:
                 _ACTIVE = ActiveClassifier(0, get_models())
                 return _ACTIVE
             items = list(ClassifierFeedback.objects.filter(models=key).order_by("pk"))
-            models = train_models(classifier.training_rows() + feedback_rows(items))
+            models = cached_train_models(classifier.training_rows() + feedback_rows(items))
         else:
             return _ACTIVE
     _remember(ClassifierModel(pk=key), models, items)
@@ -267,7 +267,7 @@ def classifier_retrain(*, user: User | None = None, writers: Sequence[str] | Non
         model.feedback.set(confirmed)
         if no_worse:
             _activate(model)
-            _remember(model, train_models(rows), confirmed)
+            _remember(model, cached_train_models(rows), confirmed)
             rules_changed(segment=None)  # every text is read again by the new model, then rescored
     summary = (
         f"precision {evaluation['precision']:.3f} (was {baseline['precision']:.3f}), "

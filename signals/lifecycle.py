@@ -42,7 +42,9 @@ from core.roles import AnyUser, is_leader, signed_in
 from handoff.services import outbox_add
 from measurement.models import CLOSING_KINDS, FOLLOW_UP_KINDS, EventKind, MeasurementEvent
 from measurement.services import event_for, event_record, events_record
+from plays.selectors import play_applied
 from reviews.models import Decision, DecisionKind, RejectReason
+from signals.holdout import holdout_decide, holdout_events
 from signals.models import Candidate, RulesVersion
 from signals.records import BlockerRecord, Trigger
 from signals.rules import RuleSet
@@ -235,6 +237,7 @@ def _decide(
         decided_at=now,
         recommendation=candidate.recommendation,
         defer_until=defer_until,
+        play=play_applied(candidate),
         **fields,
     )
 
@@ -927,6 +930,9 @@ def candidates_store(
                         first_detected_on=as_of,
                         scored_on=as_of,
                         rules_version_id=version_id,
+                        held_out=holdout_decide(
+                            account=account, signal_type=a.signal_type, first_detected_on=as_of, rules=rules
+                        ),
                         **values,
                     )
                 )
@@ -972,6 +978,7 @@ def candidates_store(
                     data={"rules_version": version_id, "triggers": [t.ref for t in candidate.triggers]},
                 )
             )
+        events.extend(holdout_events(new, now, rules_for))
         counts.created += len(new)
         events_record(events)
 

@@ -115,6 +115,13 @@ class RulesVersion(models.Model):
         return f"Rules {self.digest[:10]} ({self.created_at:%Y-%m-%d %H:%M})"
 
 
+class CandidateQuerySet(models.QuerySet["Candidate"]):
+    def surfaced(self) -> "CandidateQuerySet":
+        """Candidates anyone works on: all but the holdout (signals/holdout.py), which no
+        queue, page, API, export or digest shows; leaders see it only in the lift panel."""
+        return self.filter(held_out=False)
+
+
 class Candidate(TimestampedModel):
     """One expansion candidate: one open candidate per account and signal type."""
 
@@ -156,6 +163,11 @@ class Candidate(TimestampedModel):
     )
     # Bumped on every state change; decisions are conditional updates on it.
     version = models.PositiveIntegerField(default=1)
+    held_out = models.BooleanField(
+        default=False, editable=False, help_text="In the holdout: never surfaced (signals/holdout.py)."
+    )
+
+    objects = CandidateQuerySet.as_manager()
 
     class Meta:
         ordering = ["-score", "pk"]
@@ -176,6 +188,8 @@ class Candidate(TimestampedModel):
             models.Index(fields=["account", "signal_type", "status"], name="candidate_account_type"),
             # deferral return (beat task)
             models.Index(fields=["status", "defer_until"], name="candidate_defer"),
+            # the dashboard: the signals surfaced in a date range (its cohort)
+            models.Index(fields=["inserted_at"], name="candidate_surfaced"),
         ]
 
     def __str__(self) -> str:

@@ -116,7 +116,10 @@ def rule_change_preview(*, proposed: Rule, as_of: dt.date | None = None, limit: 
         before, after = _assess(now, chunk, as_of), _assess(then, chunk, as_of)
         open_by_key = {
             (c.account_id, c.signal_type): c
-            for c in Candidate.objects.filter(account_id__in=chunk, status__in=OPEN_STATUSES).select_related("account")
+            # the holdout is shown nowhere, this page included
+            for c in Candidate.objects.surfaced()
+            .filter(account_id__in=chunk, status__in=OPEN_STATUSES)
+            .select_related("account")
         }
         result.open_candidates += len(open_by_key)
         accounts_by_pk = {a.pk: a for a in Account.objects.filter(pk__in=chunk)}

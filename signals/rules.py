@@ -127,6 +127,21 @@ RULE_SPECS: tuple[RuleSpec, ...] = (
         100,
     ),
     RuleSpec("weight_recency", "10", "points", "Score points for recency of the newest signal evidence.", 0, 100),
+    RuleSpec(
+        "holdout_share",
+        "0.10",
+        "share",
+        "Proof of lift: this share of new candidates is held out (never surfaced) to measure the lift. 0 turns it off.",
+        0,
+        0.5,
+    ),
+    RuleSpec(
+        "outcome_window_days",
+        "120",
+        "days",
+        "Proof of lift: CRM opportunities opened within this many days of a candidate count as its outcome.",
+        1,
+    ),
 )
 RULE_KEYS = {spec.key: spec for spec in RULE_SPECS}
 PRIORITIES = ("low", "normal", "high", "urgent")

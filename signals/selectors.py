@@ -28,4 +28,4 @@ def candidate_export_rows(*, queryset: QuerySet[Candidate]) -> Iterator[dict[str
 
 
 def candidates_visible(*, user: AnyUser) -> QuerySet[Candidate]:
-    return scope_accounts(Candidate.objects.all(), user, field="account")
+    return scope_accounts(Candidate.objects.surfaced(), user, field="account")

@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "measurement",
     "handoff",
     "digests",
+    "planning",
+    "plays",
 ]
 
 MIDDLEWARE = [
@@ -191,9 +193,14 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "core.api.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    # Per user, counted in the cache (Redis when configured): imports, decisions, other
+    # writes and reads each have their own budget (core.api.ScopedThrottle; 429 + Retry-After).
+    "DEFAULT_THROTTLE_CLASSES": ["core.api.ScopedThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "ingest": env_str("THROTTLE_INGEST", "120/min"),
         "decisions": env_str("THROTTLE_DECISIONS", "240/min"),
+        "write": env_str("THROTTLE_WRITE", "240/min"),
+        "read": env_str("THROTTLE_READ", "600/min"),
     },
 }
 SPECTACULAR_SETTINGS = {
@@ -285,7 +292,12 @@ CELERY_BEAT_SCHEDULE = {
     "handoff-deliver-due": {"task": "handoff.deliver_due", "schedule": 60.0},
     # hourly: each owner's digest goes out when it is DIGEST_HOUR in their time zone
     "digests": {"task": "digests.send_due", "schedule": crontab(minute=0)},
+    # the dashboard's rollup folds in new decisions and events (measurement/rollup.py)
+    "dashboard-rollup": {"task": "measurement.rollup_refresh", "schedule": 60.0},
 }
+# The dashboard reads each signal's decision and follow-up facts from its rollup
+# (measurement/rollup.py); 0 computes every figure from the events alone (benchmarks).
+DASHBOARD_ROLLUP = env_bool("DASHBOARD_ROLLUP", True)
 BRIEF_WRITER = env_str("BRIEF_WRITER", "signals.engine.brief.TemplateBriefWriter")
 
 # Retrain the classifier in the background once this many owners' false-positive reports
@@ -309,6 +321,10 @@ MESSAGE_LLM_URL = env_str("MESSAGE_LLM_URL", "http://127.0.0.1:11434/v1")  # e.g
 MESSAGE_LLM_MODEL = env_str("MESSAGE_LLM_MODEL", "llama3.1")
 MESSAGE_LLM_KEY = env_str("MESSAGE_LLM_KEY")
 MESSAGE_LLM_TIMEOUT_SECONDS = env_int("MESSAGE_LLM_TIMEOUT_SECONDS", 20)
+# Drafts are cached per candidate version and writer: a model is asked once per version;
+# one that could not be reached (connection, timeout, 5xx) is asked again after the retry time.
+MESSAGE_DRAFT_CACHE_SECONDS = env_int("MESSAGE_DRAFT_CACHE_SECONDS", 30 * 24 * 3600)
+MESSAGE_LLM_RETRY_SECONDS = env_int("MESSAGE_LLM_RETRY_SECONDS", 300)
 
 # E-mail (digests): SMTP to EMAIL_HOST. In development without EMAIL_HOST, mail is
 # printed to the console instead (production always uses SMTP, localhost by default).
@@ -333,3 +349,12 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Expansion Signals <signals@localhost>")
 DIGEST_HOUR = env_int("DIGEST_HOUR", 8)
+# A failed digest send is tried again after 60 s, 120 s, 240 s... (capped), at most this many times.
+DIGEST_MAX_ATTEMPTS = env_int("DIGEST_MAX_ATTEMPTS", 5)
+DIGEST_RETRY_BASE_SECONDS = env_int("DIGEST_RETRY_BASE_SECONDS", 60)
+DIGEST_RETRY_MAX_SECONDS = env_int("DIGEST_RETRY_MAX_SECONDS", 1800)
+
+# Proof of lift (signals/holdout.py): the share held out is the rule holdout_share; the
+# draw is a keyed hash, so it is reproducible with this key and never flips on a rescore.
+HOLDOUT_ENABLED = env_bool("HOLDOUT_ENABLED", True)
+HOLDOUT_KEY = env_str("HOLDOUT_KEY", "") or SECRET_KEY

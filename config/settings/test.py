@@ -18,3 +18,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F
     # Flushing the test database between transactional tests truncates every table; this
     # session opts in to truncating measurement events (the trigger refuses everyone else).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c measurement.allow_truncate=on"  # noqa: F405
+# The holdout hides a share of new candidates; tests that are not about it expect every
+# candidate in the queue. tests/signals/test_holdout.py and tests/measurement/test_lift.py
+# turn it on.
+HOLDOUT_ENABLED = False

@@ -66,10 +66,13 @@ def is_factual(sentence: str) -> bool:
     return len(s.split()) > 3
 
 
-def draft_problems(sentences: list[dict], allowed_evidence: set[str]) -> list[str]:
-    """Every reason a draft cannot be offered; empty when it passes."""
+def draft_problems(sentences: list[dict], allowed_evidence: set[str], *, quote_allowed: bool = True) -> list[str]:
+    """Every reason a draft cannot be offered; empty when it passes. `quote_allowed`
+    False (the play says so) refuses quoting the customer's words back."""
     problems = []
     text = " ".join(s.get("text", "") for s in sentences)
+    if not quote_allowed and QUOTED.search(text):
+        problems.append("quotes the customer, which the play rules out")
     if pressure := pressure_found(text):
         problems.append(f"pressure phrases: {', '.join(pressure)}")
     if pricing := pricing_found(text):

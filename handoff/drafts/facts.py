@@ -4,6 +4,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from accounts.models import Contact, Interaction, Outcome, Ticket
+from plays.selectors import play_for_candidate
 from signals.models import Candidate
 
 
@@ -28,6 +29,12 @@ class DraftFacts:
     owner_name: str = ""
     blocker: str = ""
     evidence: set[str] = field(default_factory=set)
+    # From the play that applies (plays/): the closing question, whether the customer's
+    # words may be quoted back, and what not to do (for a writer that reads instructions).
+    ask: str = ""
+    quote_allowed: bool = True
+    contact_name: str = ""  # who raised the signal, for the greeting even when not quoted
+    avoid: tuple[str, ...] = ()
 
 
 def _sentence(text: str, limit: int = 220) -> str:
@@ -75,6 +82,11 @@ def draft_facts(candidate: Candidate) -> DraftFacts:
             if said:
                 usage = (trigger.evidence, said)
     blocker = next((b.message for b in candidate.blockers if b.code not in ("no_owner",)), "")
+    play = play_for_candidate(candidate)
+    quote_allowed = play.message_quotes_customer if play else True
+    contact_name = quote.contact_name if quote else ""
+    if not quote_allowed:
+        quote = None
     owner = account.owner
     return DraftFacts(
         account_name=account.name,
@@ -88,4 +100,8 @@ def draft_facts(candidate: Candidate) -> DraftFacts:
         owner_name=(owner.first_name or owner.get_full_name() or owner.username) if owner else "",
         blocker=blocker,
         evidence=evidence,
+        ask=play.message_ask if play else "",
+        quote_allowed=quote_allowed,
+        contact_name=contact_name,
+        avoid=tuple(play.avoid_list) if play else (),
     )

@@ -16,7 +16,8 @@ SYSTEM = (
     "and propose a conversation. Never mention a price, discount, quote, contract or deadline, and never use "
     'pressure. Answer with JSON only: {"sentences": [{"text": "...", "evidence": ["id"]}]}. Every '
     "sentence that states a fact cites the evidence ids it rests on, from the ids given; the greeting, the "
-    "question and the sign-off cite none."
+    "question and the sign-off cite none. Follow the play: never do anything it lists under do_not; when "
+    "may_quote_customer is false, do not quote the customer; when close_with is given, end with that question."
 )
 
 
@@ -41,6 +42,7 @@ def _facts_json(facts: DraftFacts) -> str:
             else None,
             "observed_usage": {"text": facts.usage[1], "evidence": facts.usage[0]} if facts.usage else None,
             "sender": facts.owner_name,
+            "play": {"close_with": facts.ask, "do_not": list(facts.avoid), "may_quote_customer": facts.quote_allowed},
         }
     )
 

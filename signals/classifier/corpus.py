@@ -47,10 +47,12 @@ def corpus_path(name: str) -> Path:
     """Return the path of a named corpus file: "train", "heldout" or "writers/<writer>"."""
     if name in CORPUS_NAMES:
         return CORPUS_DIR / f"{name}.jsonl"
-    writer = name.removeprefix("writers/").removeprefix("sealed/")
-    if name.startswith(("writers/", "sealed/")) and _WRITER_RE.match(writer):
-        # sealed/ holds writers the model never trains on, scored once per round
-        path = (SEALED_DIR if name.startswith("sealed/") else WRITERS_DIR) / f"{writer}.jsonl"
+    prefix, _, writer = name.partition("/")
+    folders = {"writers": WRITERS_DIR, "sealed": SEALED_DIR, "external": EXTERNAL_DIR}
+    if prefix in folders and _WRITER_RE.match(writer):
+        # sealed/ holds writers the model never trains on, scored once per round;
+        # external/ holds third-party text (public datasets), never trained on either
+        path = folders[prefix] / f"{writer}.jsonl"
         if path.exists():
             return path
     raise ValueError(
@@ -59,6 +61,14 @@ def corpus_path(name: str) -> Path:
 
 
 SEALED_DIR = CORPUS_DIR / "sealed"
+EXTERNAL_DIR = CORPUS_DIR / "external"
+
+
+def external_names() -> tuple[str, ...]:
+    """Third-party evaluation sets under corpus/external/ (never trained on)."""
+    if not EXTERNAL_DIR.is_dir():
+        return ()
+    return tuple(sorted(p.stem for p in EXTERNAL_DIR.glob("*.jsonl")))
 
 
 def writer_names() -> tuple[str, ...]:
@@ -142,6 +152,8 @@ def _validated(row: dict, name: str, lineno: int, default_writer: str) -> dict:
         "writer": row.get("writer") or default_writer,
         "channel": channel,
         "tags": tuple(tags),
+        # external sets keep the dataset's own intent name, to read errors by kind
+        "source_category": row.get("source_category"),
     }
 
 

@@ -20,6 +20,8 @@ from .model import (
     TextClassification,
     classify_with,
     raw_scores,
+    signal_decision,
+    top_signal_types,
     train_models,
 )
 from .rules import PhraseRuleSpec
@@ -224,13 +226,7 @@ class WriterEvaluation:
             "Per hard-case tag (pooled over writers):",
             f"{'tag':<22}{'n':>6}{'signals':>9}{'precision':>11}{'recall':>8}{'false pos':>11}{'all right':>11}",
         ]
-        for score in self.per_tag:
-            # Precision and recall mean nothing on a tag whose rows are all "none".
-            pr = f"{score.precision:>11.3f}{score.recall:>8.3f}" if score.signals else f"{'-':>11}{'-':>8}"
-            lines.append(
-                f"{score.tag:<22}{score.n:>6}{score.signals:>9}{pr}"
-                f"{score.false_positive_rate:>11.3f}{score.exact:>11.3f}"
-            )
+        lines += tag_table(self.per_tag)
         lines += [
             "",
             "false pos = share of the tag's none rows predicted as a signal; all right = type,",
@@ -310,6 +306,23 @@ def _tag_scores(rows: Sequence[dict], predictions: Sequence[TextClassification])
     return tuple(scores)
 
 
+def tag_scores_text(rows: Sequence[dict], predictions: Sequence[TextClassification]) -> str:
+    """The per-tag table for one scored set (a sealed writer has its tags too)."""
+    header = f"{'tag':<22}{'n':>6}{'signals':>9}{'precision':>11}{'recall':>8}{'false pos':>11}{'all right':>11}"
+    return "\n".join(["Per hard-case tag:", header, *tag_table(_tag_scores(rows, predictions))])
+
+
+def tag_table(scores: Sequence[TagScore]) -> list[str]:
+    lines = []
+    for score in scores:
+        # Precision and recall mean nothing on a tag whose rows are all "none".
+        pr = f"{score.precision:>11.3f}{score.recall:>8.3f}" if score.signals else f"{'-':>11}{'-':>8}"
+        lines.append(
+            f"{score.tag:<22}{score.n:>6}{score.signals:>9}{pr}{score.false_positive_rate:>11.3f}{score.exact:>11.3f}"
+        )
+    return lines
+
+
 def _folds(rows: Sequence[dict], folds: int, seed: int = 0) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """Stratified folds over type and conflict (deterministic for a given seed)."""
     strata = [r["signal_type"] if r["conflict"] is None else f"conflict:{r['conflict']}" for r in rows]
@@ -374,21 +387,24 @@ def min_confidence_sweep(
     if signal_share is not None:
         none_weight = (1 - signal_share) / signal_share * true_signal.sum() / (~true_signal).sum()
     weights = np.where(true_signal, 1.0, none_weight)
-    runs: list[np.ndarray] = []
+    runs: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     for seed in range(repeats):
-        proba = np.zeros((len(rows), len(TYPE_LABELS)))
+        signal_score = np.zeros(len(rows))
+        top_proba = np.zeros(len(rows))
+        top = np.zeros(len(rows), dtype=int)
         for train_index, test_index in _folds(rows, folds, seed):
             models = train_models([rows[i] for i in train_index])
             scores: RawScores = raw_scores(models, [rows[i]["text"] for i in test_index], phrase_rules)
-            proba[test_index] = scores.type_proba
-        runs.append(proba)
+            signal_score[test_index] = scores.signal_score
+            top[test_index] = top_signal_types(scores.type_proba)
+            top_proba[test_index] = scores.type_proba[np.arange(len(test_index)), top[test_index]]
+        runs.append((signal_score, top_proba, top))
     out: list[ThresholdScore] = []
     for threshold in thresholds:
         hits = predicted_total = correct_type = 0.0
-        for proba in runs:
-            top = proba.argmax(axis=1)
-            top_p = proba[np.arange(len(rows)), top]
-            predicted = np.where((top != none_index) & (top_p < threshold), none_index, top)
+        for signal_score, top_proba, top in runs:
+            signal, _ = signal_decision(signal_score, top_proba, float(threshold))
+            predicted = np.where(signal, top, none_index)
             pred_signal = predicted != none_index
             hits += float((true_signal & pred_signal).sum())
             predicted_total += float((weights * pred_signal).sum())

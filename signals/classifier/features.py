@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 
 import numpy as np
 from scipy.sparse import csr_matrix, hstack
@@ -154,33 +155,66 @@ class LinearScorer:
     _rows: dict[str, int] = field(default_factory=dict, repr=False)
     _table: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)), repr=False)
     _weights: np.ndarray = field(default_factory=lambda: np.zeros(0), repr=False)
+    _bigrams: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
 
     def scores(self, texts: Sequence[str]) -> np.ndarray:
         """(len(texts), k) scores; texts as the model sees them (see model._model_text)."""
         return self._word_block(texts) @ self.word_coef + self._char_scores(texts) + self.intercept
 
     def _word_block(self, texts: Sequence[str]) -> csr_matrix:
-        """scikit-learn's word TF-IDF (1-2 grams, sublinear tf, l2), without its per-token overhead."""
+        """scikit-learn's word TF-IDF (1-2 grams, sublinear tf, l2), without its per-token overhead.
+
+        Tokens are looked up once (C-level map over one flat list); bigrams are found
+        with array operations: each vocabulary bigram "a b" is stored as the number
+        id(a) * V + id(b) in a sorted array, and a text's consecutive token pairs are
+        matched against it with one searchsorted.
+        """
         vectorizer = self.featurizer.word_vectorizer
-        get = vectorizer.vocabulary_.get
-        rows: list[list[int]] = []
-        for text in texts:
-            tokens = _WORD_TOKEN_RE.findall(text.lower())
-            found = [i for i in map(get, tokens) if i is not None]
-            if len(tokens) > 1:
-                bigrams = map(" ".join, zip(tokens, tokens[1:], strict=False))
-                found += [i for i in map(get, bigrams) if i is not None]
-            rows.append(found)
-        indptr = np.zeros(len(texts) + 1, dtype=np.int64)
-        np.cumsum([len(r) for r in rows], out=indptr[1:])
-        indices = np.fromiter((i for r in rows for i in r), dtype=np.int32, count=int(indptr[-1]))
+        vocabulary = vectorizer.vocabulary_
+        n = len(texts)
+        per_text = [_WORD_TOKEN_RE.findall(text.lower()) for text in texts]
+        lengths = np.fromiter(map(len, per_text), dtype=np.int64, count=n)
+        flat = [token for tokens in per_text for token in tokens]
+        ids = np.fromiter(map(vocabulary.get, flat, repeat(-1)), dtype=np.int64, count=len(flat))
+        owner = np.repeat(np.arange(n, dtype=np.int64), lengths)
+        keys, values = self._bigram_table()
+        left, right = ids[:-1], ids[1:]
+        pair = (owner[:-1] == owner[1:]) & (left >= 0) & (right >= 0)
+        codes = left[pair] * self._n_words + right[pair]
+        found = np.searchsorted(keys, codes)
+        found[found == len(keys)] = 0
+        hit = keys[found] == codes if len(keys) else np.zeros(len(codes), dtype=bool)
+        known = ids >= 0
+        rows = np.concatenate([owner[known], owner[:-1][pair][hit]])
+        cols = np.concatenate([ids[known], values[found[hit]]])
         idf = vectorizer.idf_
-        matrix = csr_matrix((np.ones(len(indices)), indices, indptr), shape=(len(texts), len(idf)))
+        matrix = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, len(idf)))
         matrix.sum_duplicates()
         np.log(matrix.data, out=matrix.data)
         matrix.data += 1.0
         matrix.data *= idf[matrix.indices]
         return normalize(matrix, norm="l2", copy=False)
+
+    @property
+    def _n_words(self) -> int:
+        return len(self.featurizer.word_vectorizer.vocabulary_)
+
+    def _bigram_table(self) -> tuple[np.ndarray, np.ndarray]:
+        """Sorted codes id(a) * V + id(b) of the vocabulary's bigrams, and their feature indices."""
+        if self._bigrams is None:
+            vocabulary = self.featurizer.word_vectorizer.vocabulary_
+            size = self._n_words
+            codes: list[int] = []
+            indices: list[int] = []
+            for term, index in vocabulary.items():
+                if " " in term:
+                    first, second = term.split(" ")
+                    # both words of a bigram are in the vocabulary: no pruning (min_df=1, no max_features)
+                    codes.append(vocabulary[first] * size + vocabulary[second])
+                    indices.append(index)
+            order = np.argsort(np.array(codes, dtype=np.int64))
+            self._bigrams = (np.array(codes, dtype=np.int64)[order], np.array(indices, dtype=np.int64)[order])
+        return self._bigrams
 
     def _char_scores(self, texts: Sequence[str]) -> np.ndarray:
         if len(self._rows) > _CACHE_LIMIT:

@@ -1,8 +1,9 @@
-"""Statistical model + phrase rules read clause by clause -> TextClassification.
+"""Statistical models + phrase rules read clause by clause -> TextClassification.
 
-Three linear models share one TF-IDF feature space (word 1-2 grams and char_wb
+Four linear models share one TF-IDF feature space (word 1-2 grams and char_wb
 2-5 grams, which tolerates typos and shorthand; see features.py):
 
+- signal: binary logistic regression, any signal vs none (balanced classes);
 - signal_type: multinomial logistic regression over the seven types and "none";
 - intent: binary logistic regression (buying vs curious), trained on signal rows;
 - conflict: multinomial logistic regression over the four conflicts and "none".
@@ -10,23 +11,29 @@ Three linear models share one TF-IDF feature space (word 1-2 grams and char_wb
 Phrase rules run clause by clause (see docs/classifier.md, "Clauses"): a negation,
 a contraction, something already done or someone else's need cancels the signal
 rules of its own clause only. Their evidence is added to the models' log-odds, so
-admins can tune the behaviour without retraining. A signal type whose final
-probability is below MIN_SIGNAL_CONFIDENCE is reported as "none". The models are
-trained lazily, deterministically, from every writer's corpus on first use and
-cached in-process (no pickles shipped).
-"""
+admins can tune the behaviour without retraining. Whether a message is a signal is
+decided by its signal score (the binary model blended with the type model's "not
+none", see DETECTOR_WEIGHT); below MIN_SIGNAL_CONFIDENCE it is reported as "none",
+otherwise with its most probable signal type. The models are trained lazily,
+deterministically, from every writer's corpus on first use, kept in-process and in a
+private local cache keyed by corpus, code and library versions (never shipped)."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
+import pickle
 import re
+import stat
+import tempfile
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import numpy as np
+import sklearn
 from sklearn.linear_model import LogisticRegression
 from threadpoolctl import threadpool_limits
 
@@ -54,14 +61,28 @@ RANDOM_STATE = 0
 # lbfgs stopping tolerance (scikit-learn's default). 1e-3 trains 2-3x faster but cost
 # 1.7 points of leave-one-writer-out precision (docs/classifier.md).
 SOLVER_TOL = 1e-4
-# A non-"none" type whose probability is below this is reported as "none" (see
-# docs/classifier.md, "Minimum confidence").
-MIN_SIGNAL_CONFIDENCE = 0.4
+# Is it a signal at all? A dedicated binary model (signal vs none, balanced classes)
+# plus the phrase rules' net evidence, blended with the type model's "not none"
+# probability: signal score = DETECTOR_WEIGHT * detector + (1 - DETECTOR_WEIGHT) *
+# (1 - P_type(none)). The weights were chosen leave-one-writer-out (docs/classifier.md,
+# "Signal detector"); the detector alone over-triggers on support text, the type model
+# alone misses signals whose probability mass is spread over several types.
+SIGNAL_C = 10.0
+DETECTOR_WEIGHT = 0.3
+DETECTOR_RULE_WEIGHT = 0.5  # share of the rules' net log-odds (best signal rule - "none") added to the detector
+# A message is a signal when its signal score reaches this (and is above 0.5); it is
+# then reported with the most probable signal type. See docs/classifier.md, "Minimum
+# confidence": chosen leave-one-writer-out, never on the sealed writer.
+MIN_SIGNAL_CONFIDENCE = 0.6
+# A signal type the type model (with the rules) is this sure of is kept even when the
+# detector doubts: a clear need in a support-flavoured message ("billed correctly,
+# thanks; now, pricing for Enterprise?"). Costs 0.002 of LOWO precision.
+TYPE_CONFIDENT = 0.65
 # Only this many characters of a text are read: a 10 MB paste is scored on its first
 # 20,000 characters, in bounded time and memory, and the result says it was truncated.
 MAX_TEXT_CHARS = 20_000
 # Part of the model version: bump when the way rules or features are read changes.
-ENGINE_VERSION = "clauses-2"
+ENGINE_VERSION = "clauses-2+detector-1"
 
 _NONE_INDEX = TYPE_LABELS.index(NO_SIGNAL)
 _NO_CONFLICT_INDEX = CONFLICT_LABELS.index(NO_SIGNAL)
@@ -88,19 +109,22 @@ class TrainedModels:
     type_model: LogisticRegression
     intent_model: LogisticRegression
     conflict_model: LogisticRegression
+    signal_model: LogisticRegression  # binary: any signal vs none
     corpus_digest: str  # hash of the training rows; part of the model version
-    scorer: LinearScorer  # the three models' decision functions in one fast pass
+    scorer: LinearScorer  # the four models' decision functions in one fast pass
 
     @property
-    def output_slices(self) -> tuple[slice, slice, slice]:
-        """Columns of scorer.scores() that belong to the type, intent and conflict models."""
+    def output_slices(self) -> tuple[slice, slice, slice, slice]:
+        """Columns of scorer.scores() that belong to the type, intent, conflict and signal models."""
         n_type = self.type_model.coef_.shape[0]
         n_intent = self.intent_model.coef_.shape[0]
         n_conflict = self.conflict_model.coef_.shape[0]
+        start = n_type + n_intent + n_conflict
         return (
             slice(0, n_type),
             slice(n_type, n_type + n_intent),
-            slice(n_type + n_intent, n_type + n_intent + n_conflict),
+            slice(n_type + n_intent, start),
+            slice(start, start + self.signal_model.coef_.shape[0]),
         )
 
 
@@ -161,9 +185,121 @@ def _fit(rows: Sequence[dict]) -> TrainedModels:
         i: (CONFLICT_NONE_WEIGHT if i == _NO_CONFLICT_INDEX else 1.0) for i in range(len(CONFLICT_LABELS))
     }
     conflict_model = _logistic(CONFLICT_C, conflict_weights).fit(features, conflict_targets)
-    models = (type_model, intent_model, conflict_model)
+    signal_model = _logistic(SIGNAL_C, "balanced").fit(features, [int(r["signal_type"] != NO_SIGNAL) for r in rows])
+    models = (type_model, intent_model, conflict_model, signal_model)
     scorer = featurizer.scorer(np.vstack([m.coef_ for m in models]), np.concatenate([m.intercept_ for m in models]))
-    return TrainedModels(featurizer, type_model, intent_model, conflict_model, rows_digest(rows), scorer)
+    return TrainedModels(
+        featurizer=featurizer,
+        type_model=type_model,
+        intent_model=intent_model,
+        conflict_model=conflict_model,
+        signal_model=signal_model,
+        corpus_digest=rows_digest(rows),
+        scorer=scorer,
+    )
+
+
+# ---------------------------------------------------------------- local model cache
+
+# Training takes 15-20 s, too slow for every worker start. A trained model is kept on
+# local disk, keyed by everything that determines it: the training rows, the engine
+# version, the hyper-parameters and the library versions. It is never shipped or
+# shared: the directory is created private (0700) and a file is read only if this
+# user owns it and nobody else can write to it or its directory (a pickle runs code
+# when loaded). CLASSIFIER_CACHE_DIR moves it; "off" (or "") disables it.
+CACHE_ENV = "CLASSIFIER_CACHE_DIR"
+CACHE_KEEP = 8  # newest model files kept; older ones are deleted (bounded disk use)
+
+
+def cache_dir() -> str | None:
+    """Where trained models are cached, or None when caching is off."""
+    configured = os.environ.get(CACHE_ENV)
+    if configured is not None:
+        return None if configured.strip().lower() in ("", "off", "0", "none") else configured
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "expansion-signals", "classifier")
+
+
+def cache_key(rows: Sequence[dict]) -> str:
+    """Everything a trained model depends on, hashed."""
+    parts = [
+        ENGINE_VERSION,
+        rows_digest(rows),
+        json.dumps([TYPE_C, str(TYPE_CLASS_WEIGHT), INTENT_C, CONFLICT_C, CONFLICT_NONE_WEIGHT, SIGNAL_C, SOLVER_TOL]),
+        sklearn.__version__,
+        np.__version__,
+        _featurizer_fingerprint(),
+    ]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
+
+
+@lru_cache(maxsize=1)
+def _featurizer_fingerprint() -> str:
+    """A hash of features.py and this module's training code: editing them invalidates the cache."""
+    from . import features
+
+    digest = hashlib.sha256()
+    for module_file in (features.__file__, __file__):
+        with open(module_file, "rb") as fh:
+            digest.update(fh.read())
+    return digest.hexdigest()
+
+
+def _private(path: str) -> bool:
+    """True if path is ours and not writable by group or others."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return False
+    return info.st_uid == os.getuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+def _cache_load(directory: str, key: str) -> TrainedModels | None:
+    path = os.path.join(directory, f"{key}.pickle")
+    if not (_private(directory) and _private(path)):
+        return None
+    try:
+        with open(path, "rb") as fh:
+            models = pickle.load(fh)  # noqa: S301 - our own private file, see above
+    except Exception:  # noqa: BLE001 - a torn or stale file is retrained, never fatal
+        return None
+    return models if isinstance(models, TrainedModels) else None
+
+
+def _cache_store(directory: str, key: str, models: TrainedModels) -> None:
+    try:
+        os.makedirs(directory, mode=0o700, exist_ok=True)
+        if not _private(directory):
+            return
+        scorer = models.scorer  # stored without its per-word cache
+        fresh = replace(
+            models, scorer=LinearScorer(scorer.featurizer, scorer.word_coef, scorer.char_coef, scorer.intercept)
+        )
+        handle, tmp = tempfile.mkstemp(dir=directory, suffix=".tmp")
+        with os.fdopen(handle, "wb") as fh:
+            pickle.dump(fresh, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, os.path.join(directory, f"{key}.pickle"))  # atomic: readers see old or new
+        files = sorted(
+            (os.path.join(directory, name) for name in os.listdir(directory) if name.endswith(".pickle")),
+            key=os.path.getmtime,
+        )
+        for old in files[:-CACHE_KEEP]:
+            os.remove(old)
+    except OSError:
+        return  # a read-only or full disk only costs the next start a training
+
+
+def cached_train_models(rows: Sequence[dict]) -> TrainedModels:
+    """train_models(rows), read from the local cache when the same model was trained before."""
+    directory = cache_dir()
+    if directory is None:
+        return train_models(rows)
+    key = cache_key(rows)
+    models = _cache_load(directory, key)
+    if models is None:
+        models = train_models(rows)
+        _cache_store(directory, key, models)
+    return models
 
 
 _MODELS: TrainedModels | None = None
@@ -171,12 +307,12 @@ _MODELS_LOCK = threading.Lock()
 
 
 def get_models() -> TrainedModels:
-    """Train once per process on every writer's corpus; later calls reuse the models."""
+    """Train once per process on every writer's corpus (or read the cached model); later calls reuse it."""
     global _MODELS
     if _MODELS is None:
         with _MODELS_LOCK:
             if _MODELS is None:  # another thread may have trained while we waited
-                _MODELS = train_models(training_rows())
+                _MODELS = cached_train_models(training_rows())
     return _MODELS
 
 
@@ -349,6 +485,7 @@ class RawScores:
     """Per-message probabilities before the decision (used by classify_with and tuning)."""
 
     type_proba: np.ndarray  # (n, len(TYPE_LABELS)), softmax of model log-probas + rule evidence
+    signal_score: np.ndarray  # (n,), how likely the message is a signal at all (see DETECTOR_WEIGHT)
     buying_proba: np.ndarray  # (n,)
     conflict_proba: np.ndarray  # (n, len(CONFLICT_LABELS))
     matched: list[tuple[str, ...]]
@@ -367,10 +504,14 @@ def raw_scores(models: TrainedModels, texts: Sequence[str], phrase_rules: Sequen
     normalized, truncated = prepare_texts(texts)
     index = rule_index(tuple(DEFAULT_PHRASE_RULES if phrase_rules is None else phrase_rules))
     scores = models.scorer.scores([_model_text(t) for t in normalized])
-    type_slice, intent_slice, conflict_slice = models.output_slices
+    type_slice, intent_slice, conflict_slice, signal_slice = models.output_slices
     evidence = rule_evidence(normalized, index)
+    type_proba = _softmax(_log_proba(models.type_model, scores[:, type_slice], _N_TYPES) + evidence.type_logits)
+    rule_net = np.delete(evidence.type_logits, _NONE_INDEX, axis=1).max(axis=1) - evidence.type_logits[:, _NONE_INDEX]
+    detector = _sigmoid(scores[:, signal_slice][:, 0] + DETECTOR_RULE_WEIGHT * rule_net)
     return RawScores(
-        type_proba=_softmax(_log_proba(models.type_model, scores[:, type_slice], _N_TYPES) + evidence.type_logits),
+        type_proba=type_proba,
+        signal_score=DETECTOR_WEIGHT * detector + (1.0 - DETECTOR_WEIGHT) * (1.0 - type_proba[:, _NONE_INDEX]),
         buying_proba=_sigmoid(scores[:, intent_slice][:, 0] + evidence.intent_logits),
         conflict_proba=_softmax(
             _log_proba(models.conflict_model, scores[:, conflict_slice], _N_CONFLICTS) + evidence.conflict_logits
@@ -406,17 +547,18 @@ def classify_with(
     scores = raw_scores(models, unique, phrase_rules)
     threshold = MIN_SIGNAL_CONFIDENCE if min_confidence is None else float(min_confidence)
     version = model_version(phrase_rules, models)
-    type_index = scores.type_proba.argmax(axis=1)
+    type_index = top_signal_types(scores.type_proba)
+    signal, confidence = signal_decision(
+        scores.signal_score, scores.type_proba[np.arange(len(unique)), type_index], threshold
+    )
     conflict_index = scores.conflict_proba.argmax(axis=1)
     results = [
         _result(
-            int(type_index[i]),
-            float(scores.type_proba[i, type_index[i]]),
-            float(scores.type_proba[i, _NONE_INDEX]),
+            int(type_index[i]) if signal[i] else _NONE_INDEX,
+            float(confidence[i]),
             float(scores.buying_proba[i]),
             int(conflict_index[i]),
             scores.matched[i],
-            threshold,
             scores.truncated[i],
             version,
         )
@@ -425,27 +567,45 @@ def classify_with(
     return [results[slot] for slot in slots]
 
 
+def top_signal_types(type_proba: np.ndarray) -> np.ndarray:
+    """Per row, the most probable signal type (never "none")."""
+    masked = type_proba.copy()
+    masked[:, _NONE_INDEX] = -1.0
+    return masked.argmax(axis=1)
+
+
+def signal_decision(
+    signal_score: np.ndarray, top_type_proba: np.ndarray, min_confidence: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Which rows are signals, and the confidence to report for each.
+
+    A signal when its signal score is above one half and reaches min_confidence, or
+    when its most probable signal type reaches TYPE_CONFIDENT (and min_confidence).
+    Its confidence is the larger of the two; a "none" gets one minus that.
+    """
+    strength = np.maximum(
+        np.where(signal_score > 0.5, signal_score, 0.0), np.where(top_type_proba >= TYPE_CONFIDENT, top_type_proba, 0.0)
+    )
+    signal = (strength > 0.0) & (strength >= min_confidence)
+    return signal, np.where(signal, strength, 1.0 - np.maximum(signal_score, top_type_proba))
+
+
 def _result(
     type_index: int,
-    type_probability: float,
-    none_probability: float,
+    confidence: float,
     buying: float,
     conflict_index: int,
     matched: tuple[str, ...],
-    min_confidence: float,
     truncated: bool,
     version: str,
 ) -> TextClassification:
-    if type_index != _NONE_INDEX and type_probability < min_confidence:
-        # Too weak to act on: report "none" with the probability of "none".
-        type_index, type_probability = _NONE_INDEX, none_probability
     signal_type = TYPE_LABELS[type_index]
     intent = NO_INTENT if signal_type == NO_SIGNAL else (BUYING if buying >= 0.5 else CURIOUS)
     conflict = None if conflict_index == _NO_CONFLICT_INDEX else CONFLICT_LABELS[conflict_index]
     return TextClassification(
         signal_type=signal_type,
         intent=intent,
-        confidence=round(type_probability, 4),
+        confidence=round(confidence, 4),
         conflict=conflict,
         matched_rules=matched,
         truncated=truncated,

@@ -14,6 +14,15 @@ from pytest_django import Settings
 class Inbox:
     def __init__(self) -> None:
         self.messages: list[Message] = []
+        self.refuse: set[str] = set()  # recipients this server refuses (550), for failed sends
+
+    async def handle_RCPT(  # noqa: N802
+        self, server: object, session: object, envelope: Any, address: str, rcpt_options: list[str]
+    ) -> str:
+        if address in self.refuse:
+            return "550 5.1.1 mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: object, session: object, envelope: Any) -> str:  # noqa: N802
         self.messages.append(email.message_from_bytes(envelope.content))

@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
+from pytest_django import Settings
 
 from digests.models import DigestPreference, DigestSent
 from digests.services import digests_due, owner_digest_send, pilot_summary_send
@@ -55,6 +56,9 @@ def test_the_daily_digest_arrives_at_8_local_with_html_and_text(dana: User, smtp
     assert "Acme Corp" in parts["text/plain"]
     # the hourly task running again in the same hour sends nothing more
     assert digests_due(now=BERLIN_8AM_MONDAY)["owner"] == 0
+    assert len(smtp.messages) == 1 and DigestSent.objects.get().status == "sent"
+    # and so does a run later the same day
+    assert digests_due(now=BERLIN_8AM_MONDAY + dt.timedelta(hours=5))["owner"] == 0
     assert len(smtp.messages) == 1 and DigestSent.objects.count() == 1
 
 
@@ -69,8 +73,12 @@ def test_the_link_opens_the_candidate_for_its_owner(dana: User, smtp: Inbox) -> 
 
 
 def test_nothing_is_sent_when_there_is_nothing_to_say(dana: User, smtp: Inbox) -> None:
-    assert digests_due(now=BERLIN_8AM_MONDAY)["owner"] == 0
-    assert smtp.messages == [] and not DigestSent.objects.exists()
+    digests_due(now=BERLIN_8AM_MONDAY)
+    assert smtp.messages == [] and DigestSent.objects.get().status == "empty"
+    # the day is settled: a candidate arriving later that day waits for tomorrow's digest
+    factories.CandidateFactory.create(account=factories.AccountFactory.create(owner=dana))
+    assert digests_due(now=BERLIN_8AM_MONDAY + dt.timedelta(hours=2))["owner"] == 0
+    assert smtp.messages == []
 
 
 def test_off_and_weekly(dana: User, smtp: Inbox) -> None:
@@ -145,3 +153,91 @@ def test_the_settings_page_saves_the_preference(owner: User) -> None:
     pref = DigestPreference.objects.get(user=owner)
     assert (pref.frequency, pref.time_zone, pref.pilot_summary) == ("weekly", "America/New_York", False)
     assert client.post("/settings/email/", {"frequency": "weekly", "time_zone": "Mars/Olympus"}).status_code == 400
+
+
+def _owners(n: int) -> list[User]:
+    users = []
+    for i in range(n):
+        user = User.objects.create_user(f"owner{i}", email=f"owner{i}@example.com")
+        DigestPreference.objects.create(user=user, frequency="daily", time_zone="Europe/Berlin")
+        factories.CandidateFactory.create(account=factories.AccountFactory.create(owner=user, name=f"Account {i}"))
+        users.append(user)
+    return users
+
+
+def test_one_refused_recipient_does_not_stop_the_others_and_a_rerun_sends_only_to_it(smtp: Inbox) -> None:
+    first, failing, last = _owners(3)
+    smtp.refuse = {"owner1@example.com"}
+    assert digests_due(now=BERLIN_8AM_MONDAY)["owner"] == 3  # one task per recipient
+    assert sorted(m["To"] for m in smtp.messages) == ["owner0@example.com", "owner2@example.com"]
+    failed = DigestSent.objects.get(user=failing)
+    assert (failed.status, failed.attempts) == ("failed", 1) and "SMTPRecipientsRefused" in failed.last_error
+    # retried with backoff: not before its time, however often the task runs
+    assert failed.next_attempt_at is not None
+    assert 50 <= (failed.next_attempt_at - timezone.now()).total_seconds() <= 60
+    smtp.refuse = set()
+    assert digests_due(now=BERLIN_8AM_MONDAY + dt.timedelta(hours=1))["owner"] == 0
+    assert len(smtp.messages) == 2
+    # once the backoff has passed, the next run the same day sends to that recipient only
+    DigestSent.objects.filter(pk=failed.pk).update(next_attempt_at=timezone.now() - dt.timedelta(seconds=1))
+    assert digests_due(now=BERLIN_8AM_MONDAY + dt.timedelta(hours=1))["owner"] == 1
+    assert [m["To"] for m in smtp.messages] == ["owner0@example.com", "owner2@example.com", "owner1@example.com"]
+    failed.refresh_from_db()
+    assert (failed.status, failed.attempts) == ("sent", 2)
+    assert set(DigestSent.objects.values_list("status", flat=True)) == {"sent"}
+    # a rerun after everyone is sent sends nothing
+    assert digests_due(now=BERLIN_8AM_MONDAY + dt.timedelta(hours=2))["owner"] == 0
+    assert len(smtp.messages) == 3
+
+
+def test_the_backoff_doubles_and_a_digest_out_of_attempts_waits_for_admin(smtp: Inbox, settings: Settings) -> None:
+    from digests.services import backoff_seconds, digest_send, digest_send_again
+
+    settings.DIGEST_MAX_ATTEMPTS = 2
+    assert [backoff_seconds(n) for n in (1, 2, 3, 7)] == [60, 120, 240, 1800]
+    (user,) = _owners(1)
+    smtp.refuse = {user.email}
+    digests_due(now=BERLIN_8AM_MONDAY)
+    record = DigestSent.objects.get()
+    DigestSent.objects.filter(pk=record.pk).update(next_attempt_at=timezone.now())
+    assert digest_send(digest_id=record.pk) == "failed"  # the second and last attempt
+    record.refresh_from_db()
+    assert (record.status, record.attempts, record.next_attempt_at) == ("failed", 2, None)
+    assert digests_due(now=BERLIN_8AM_MONDAY + dt.timedelta(hours=1))["owner"] == 0
+    smtp.refuse = set()
+    digest_send_again(digest_id=record.pk)
+    record.refresh_from_db()
+    assert record.status == "sent" and [m["To"] for m in smtp.messages] == [user.email]
+
+
+def test_a_digest_being_sent_is_never_sent_twice(smtp: Inbox) -> None:
+    from digests.services import digest_send
+
+    (user,) = _owners(1)
+    digests_due(now=BERLIN_8AM_MONDAY)
+    record = DigestSent.objects.get()
+    assert record.status == "sent" and digest_send(digest_id=record.pk) == "skipped"
+    # a worker that died mid-send leaves the record in flight: no run or retry sends it again
+    DigestSent.objects.filter(pk=record.pk).update(status="sending")
+    assert digest_send(digest_id=record.pk) == "skipped"
+    assert digests_due(now=BERLIN_8AM_MONDAY + dt.timedelta(hours=1))["owner"] == 0
+    assert len(smtp.messages) == 1
+
+
+def test_admin_lists_the_records_and_sends_a_failed_one_again(smtp: Inbox, admin_client: Client) -> None:
+    (user,) = _owners(1)
+    smtp.refuse = {user.email}
+    digests_due(now=BERLIN_8AM_MONDAY)
+    record = DigestSent.objects.get()
+    page = admin_client.get("/admin/digests/digestsent/").content.decode()
+    assert "Digest records" in page and "Failed" in page
+    assert (
+        "SMTPRecipientsRefused" in admin_client.get(f"/admin/digests/digestsent/{record.pk}/change/").content.decode()
+    )
+    smtp.refuse = set()
+    response = admin_client.post(
+        "/admin/digests/digestsent/", {"action": "send_again", "_selected_action": [record.pk]}, follow=True
+    )
+    assert "1 digest(s) queued again." in response.content.decode()
+    record.refresh_from_db()
+    assert record.status == "sent" and [m["To"] for m in smtp.messages] == [user.email]

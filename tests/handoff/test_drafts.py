@@ -223,3 +223,91 @@ def test_an_unreachable_model_falls_back(pursue: Candidate, settings: Settings) 
     settings.MESSAGE_LLM_URL = "http://127.0.0.1:9/v1"
     draft = draft_for(pursue)
     assert draft.writer == "TemplateDraftWriter" and "ConnectionError" in draft.fallback_reason
+
+
+# --------------------------------------------------------------------------- the draft is cached per version
+
+
+def _view(client: Client, candidate: Candidate) -> str:
+    page = client.get(f"/candidates/{candidate.pk}/")
+    assert page.status_code == 200
+    return page.content.decode()
+
+
+def test_the_model_is_asked_once_per_candidate_version(
+    pursue: Candidate, owner: User, fake_llm: FakeLLM, tmp_path: Path
+) -> None:
+    fake_llm.answer = GOOD
+    client = Client()
+    client.force_login(owner)
+    assert "instead of six" in _view(client, pursue)
+    assert "instead of six" in _view(client, pursue)
+    assert len(fake_llm.requests) == 1
+    # a rescore that changes the candidate bumps its version: the model is asked again
+    (tmp_path / "again").mkdir()
+    s = Scenario(tmp_path / "again")
+    s.message("acme-m8", "We also need the analytics add-on for the new analysts.", days_ago=1, contact="maria")
+    s.import_()
+    score("acme")
+    rescored = Candidate.objects.get(pk=pursue.pk)
+    assert rescored.version > pursue.version
+    _view(client, rescored)
+    _view(client, rescored)
+    assert len(fake_llm.requests) == 2
+
+
+def test_a_refused_model_draft_is_kept_with_its_reason_for_the_version(
+    pursue: Candidate, owner: User, fake_llm: FakeLLM, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake_llm.answer = {"sentences": [*GOOD["sentences"][:3], {"text": "Act now, it expires.", "evidence": ["o1"]}]}
+    with caplog.at_level(logging.WARNING, logger="handoff.drafts.writers"):
+        first, second = draft_for(pursue), draft_for(pursue)
+    assert len(fake_llm.requests) == 1 and caplog.text.count("refused") == 1
+    for draft in (first, second):
+        assert draft.writer == "TemplateDraftWriter" and "pressure" in draft.fallback_reason
+        assert draft.text.startswith("Hi Maria,")
+
+
+def test_another_writer_configuration_is_another_draft(
+    pursue: Candidate, fake_llm: FakeLLM, settings: Settings
+) -> None:
+    fake_llm.answer = GOOD
+    assert draft_for(pursue).writer == "OpenAIDraftWriter"
+    settings.MESSAGE_LLM_MODEL = "bigger"
+    assert draft_for(pursue).writer == "OpenAIDraftWriter"
+    assert [r["body"]["model"] for r in fake_llm.requests] == ["tiny", "bigger"]
+    settings.MESSAGE_WRITER = "handoff.drafts.writers.TemplateDraftWriter"
+    assert draft_for(pursue).writer == "TemplateDraftWriter" and len(fake_llm.requests) == 2
+
+
+def test_a_model_that_fails_is_asked_again_only_after_the_retry_time(
+    pursue: Candidate, fake_llm: FakeLLM, settings: Settings
+) -> None:
+    fake_llm.status = 503
+    assert "HTTPError" in draft_for(pursue).fallback_reason
+    assert "HTTPError" in draft_for(pursue).fallback_reason
+    assert len(fake_llm.requests) == 1
+    from django.core.cache import cache
+
+    settings.MESSAGE_LLM_RETRY_SECONDS = 0  # a failure is not kept at all
+    cache.clear()
+    assert "HTTPError" in draft_for(pursue).fallback_reason
+    fake_llm.answer, fake_llm.status = GOOD, 200
+    assert draft_for(pursue).writer == "OpenAIDraftWriter"
+    assert draft_for(pursue).writer == "OpenAIDraftWriter"  # a good answer is kept
+    assert len(fake_llm.requests) == 3
+
+
+def test_a_view_while_another_is_asking_the_model_does_not_ask_again(
+    pursue: Candidate, fake_llm: FakeLLM, settings: Settings
+) -> None:
+    from django.core.cache import cache
+
+    from handoff.drafts.writers import _cache_key
+
+    fake_llm.answer = GOOD
+    settings.MESSAGE_LLM_TIMEOUT_SECONDS = 0  # wait at most the 5-second margin for the other request
+    cache.add(_cache_key(pursue) + ":writing", 1)  # another request holds the pen and never finishes
+    draft = draft_for(pursue)
+    assert draft.writer == "TemplateDraftWriter" and "still writing" in draft.fallback_reason
+    assert fake_llm.requests == []

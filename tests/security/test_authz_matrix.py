@@ -79,6 +79,10 @@ MATRIX: dict[str, Rule] = {
         "post", dict(anonymous=LOGIN, other_owner=404, owner=302, leader=403, admin=403), data={"reason": "typo"}
     ),
     "account-detail": page(other_owner=404),
+    "account-plan": page(other_owner=404),
+    "account-plan-md": page(other_owner=404),
+    "plans": page(hides_rows=True),
+    "plans-md": page(hides_rows=True),
     # per-user writes: nothing of anyone else's is reachable (tests/reviews/test_leader_tools.py)
     "saved-view-save": Rule("post", {r: 302 for r in ROLES}),
     "saved-view-delete": Rule("post", dict(anonymous=LOGIN, other_owner=404, owner=404, leader=404, admin=404)),
@@ -91,6 +95,8 @@ MATRIX: dict[str, Rule] = {
     "monthly-review-csv": page(hides_rows=True),
     "dashboard": page(hides_rows=True),
     "dashboard-csv": page(hides_rows=True),
+    "dashboard-plays": page(),  # figures per play, no rows of accounts; scoping: tests/plays/test_plays.py
+    "dashboard-lift": page(other_owner=404, owner=404),  # the holdout exists for leaders only
     "events-csv": page(),  # streamed; its scoping is tested in tests/measurement/test_views.py
     "digest-settings": page(),  # each user's own preferences; nothing of anyone else's
     # API
@@ -99,6 +105,7 @@ MATRIX: dict[str, Rule] = {
     "api-evidence-import": api("post", other_owner=403, owner=403, leader=400, admin=400, data={"records": []}),
     "api-account-list": api(hides_rows=True),
     "api-account-detail": api(other_owner=404),
+    "api-account-plan": api(other_owner=404),
     **{
         f"api-account-{kind}": api(other_owner=404)
         for kind in ("contacts", "usage", "tickets", "interactions", "outcomes", "notes", "opportunities")
@@ -194,7 +201,11 @@ def url_for(name: str, route: str, world: dict) -> str:
     candidate = factories.CandidateFactory.create(account=world["account"])
     kwargs = {}
     if "<int:pk>" in route:
-        kwargs["pk"] = world["account"].pk if name in ("account-reassign", "account-detail") else candidate.pk
+        kwargs["pk"] = (
+            world["account"].pk
+            if name in ("account-reassign", "account-detail", "account-plan", "account-plan-md")
+            else candidate.pk
+        )
     if "<int:event_id>" in route:
         kwargs["event_id"] = 999999
     if "<slug:figure>" in route:
@@ -204,6 +215,8 @@ def url_for(name: str, route: str, world: dict) -> str:
     if name in ("monthly-review", "monthly-review-csv"):
         # activity this month, so the owner's account is listed
         factories.InteractionFactory.create(account=world["account"], text="We need 20 more seats")
+    if name in ("plans", "plans-md"):
+        return reverse(name) + "?renewal="  # any renewal date: the whole book in scope
     return reverse(name, kwargs=kwargs)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import pytest
 
@@ -17,6 +18,7 @@ from signals.classifier import (
     classify_texts,
     evaluate,
     load_corpus,
+    training_rows,
     validate_phrase_rule,
 )
 from signals.classifier.corpus import near_duplicates
@@ -692,6 +694,7 @@ def test_fast_scorer_equals_the_training_matrix() -> None:
             models.type_model.decision_function(matrix),
             models.intent_model.decision_function(matrix)[:, None],
             models.conflict_model.decision_function(matrix),
+            models.signal_model.decision_function(matrix)[:, None],
         ]
     )
     assert np.allclose(models.scorer.scores(texts), expected, atol=1e-9)
@@ -785,3 +788,125 @@ def test_evaluate_classifier_command_reports_by_writer_and_held_out() -> None:
     assert "Evaluation on heldout" in out.getvalue()
     with pytest.raises(CommandError):
         call_command("evaluate_classifier", "--writer", "nobody", stdout=io.StringIO())
+
+
+# ------------------------------------------------------------------ signal detector (round 3)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # curious questions without trigger words ("more seats", "upgrade", "add-on" ...)
+        "What happens on our bill if two more colleagues start using it in the spring? Just wondering, nothing decided.",
+        "Could the finance people here get something out of your tool too, in principle?",
+        "When we go past the monthly allowance, does everything stop or are we charged for the overage?",
+    ],
+)
+def test_curious_questions_without_trigger_words_are_signals(text: str) -> None:
+    result = classify_text(text)
+    assert result.signal_type != "none", result
+    assert result.intent == "curious", result
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a need in the same sentence as a problem: the problem must not cancel the need
+        (
+            "The export keeps timing out, and once that's sorted we want eight more licences for the Leeds office.",
+            "seats",
+        ),
+        (
+            "Our webhook calls are throttled all afternoon and we need the ceiling lifted fivefold before the campaign.",
+            "capacity",
+        ),
+    ],
+)
+def test_need_joined_to_a_problem_is_detected(text: str, expected: str) -> None:
+    assert classify_text(text).signal_type == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The export keeps timing out since Tuesday; can you look at it?",
+        "Password reset emails are not arriving for two of our users.",
+        "Thanks, the invoice is correct now.",
+    ],
+)
+def test_problem_alone_stays_none(text: str) -> None:
+    assert classify_text(text).signal_type == "none"
+
+
+def test_signal_decision_confidence_is_consistent_with_the_threshold() -> None:
+    import numpy as np
+
+    from signals.classifier.model import TYPE_CONFIDENT, signal_decision
+
+    score = np.array([0.3, 0.55, 0.7, 0.4, 0.45])
+    top = np.array([0.2, 0.3, 0.5, TYPE_CONFIDENT + 0.05, 0.6])
+    signal, confidence = signal_decision(score, top, 0.6)
+    assert signal.tolist() == [False, False, True, True, False]
+    assert np.allclose(confidence[signal], [0.7, TYPE_CONFIDENT + 0.05])
+    # a "none" reports one minus the larger of its two strengths
+    assert np.allclose(confidence[~signal], 1 - np.maximum(score, top)[~signal])
+    loose, _ = signal_decision(score, top, 0.0)
+    assert loose.tolist() == [False, True, True, True, False]
+
+
+# ------------------------------------------------------------------ external evaluation set
+
+
+def test_external_set_is_all_none_and_never_trained_on() -> None:
+    from signals.classifier.corpus import corpus_files, external_names
+
+    assert "banking77_support" in external_names()
+    rows = load_corpus("external/banking77_support")
+    assert len(rows) >= 300
+    assert {(r["signal_type"], r["intent"], r["conflict"]) for r in rows} == {("none", "none", None)}
+    assert all(r["source_category"] for r in rows)
+    assert not any("external" in str(path) for path in corpus_files())
+    trained = {r["text"] for r in training_rows()}
+    assert not trained & {r["text"] for r in rows}
+
+
+# ------------------------------------------------------------------ local model cache
+
+
+def test_trained_model_is_cached_privately_and_reused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    from signals.classifier import model as engine
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv(engine.CACHE_ENV, str(cache))
+    rows = load_corpus("heldout")
+    texts = ["We need 12 more seats by Friday.", "The export fails with a timeout."]
+    first = engine.cached_train_models(rows)
+    [stored] = list(cache.glob("*.pickle"))
+    assert stored.name == f"{engine.cache_key(rows)}.pickle"
+    assert oct(cache.stat().st_mode & 0o777) == "0o700"
+    assert stored.stat().st_mode & 0o077 == 0
+    loaded = engine._cache_load(str(cache), engine.cache_key(rows))
+    assert loaded is not None
+    assert classify_with(loaded, texts, None) == classify_with(first, texts, None)
+    # another writer could swap a group-writable file: it is ignored, and retrained over
+    os.chmod(stored, 0o666)
+    assert engine._cache_load(str(cache), engine.cache_key(rows)) is None
+    # a torn file is retrained over, never fatal
+    os.chmod(stored, 0o600)
+    stored.write_bytes(b"not a pickle")
+    again = engine.cached_train_models(rows)
+    assert classify_with(again, texts, None) == classify_with(first, texts, None)
+    assert engine._cache_load(str(cache), engine.cache_key(rows)) is not None
+    # other rows, another key
+    assert engine.cache_key(rows[:-1]) != engine.cache_key(rows)
+
+
+def test_model_cache_can_be_switched_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from signals.classifier import model as engine
+
+    monkeypatch.setenv(engine.CACHE_ENV, "off")
+    assert engine.cache_dir() is None
+    monkeypatch.setenv(engine.CACHE_ENV, str(tmp_path))
+    assert engine.cache_dir() == str(tmp_path)

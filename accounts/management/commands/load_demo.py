@@ -11,7 +11,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
-from accounts.demo import DEMO_OWNERS, generate_demo_records
+from accounts.demo import DEMO_OWNERS, SCENARIO_ACCOUNTS, generate_demo_records
 from accounts.importer import evidence_import
 from accounts.importer.readers import read_path
 from accounts.models import Account
@@ -45,10 +45,18 @@ class Command(BaseCommand):
         partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
         with partial.open("w", encoding="utf-8") as out:
             for record in generate_demo_records(seed=options["seed"], accounts=options["accounts"], today=today):
+                if record["type"] == "account" and record["external_id"] in SCENARIO_ACCOUNTS:
+                    # The walkthrough's accounts stay in the queue: exempt from the holdout
+                    # (an extra attribute of the import format; signals/holdout.py).
+                    record = {**record, "holdout": "never"}
                 out.write(json.dumps(record, ensure_ascii=False) + "\n")
         os.replace(partial, path)
         # Logins first, so the owners the import names are active when the engine scores.
         self._logins()
+        # Plays before scoring and history, so the demo's decisions record the play that applied.
+        from plays.demo import demo_plays_create
+
+        demo_plays_create()
         self.stdout.write(f"Demo data: importing {path.relative_to(settings.BASE_DIR)} and scoring every account…")
         result = evidence_import(sources=[read_path(path)], channel="demo", source_names=[str(path)])
         for line in result.summary_lines():

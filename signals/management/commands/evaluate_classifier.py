@@ -3,7 +3,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from signals import classifier
-from signals.classifier.evaluation import build_report
+from signals.classifier.evaluation import build_report, tag_scores_text
 from signals.services import phrase_rule_specs
 
 
@@ -38,6 +38,12 @@ class Command(BaseCommand):
             "production model; read only its figures, never its texts, or it is no longer sealed",
         )
         parser.add_argument(
+            "--external",
+            metavar="NAME",
+            help="score a third-party set (corpus/external/NAME.jsonl, every line 'none', never trained "
+            "on) with the production model: the share predicted as a signal (false positives)",
+        )
+        parser.add_argument(
             "--default-rules",
             action="store_true",
             help="use the shipped phrase rules rather than those in the database",
@@ -52,6 +58,10 @@ class Command(BaseCommand):
                 raise CommandError(str(exc)) from None
             predictions = classifier.classify_texts([r["text"] for r in rows], rules)
             self.stdout.write(build_report(f"sealed writer {options['sealed']}", rows, predictions).as_text())
+            self.stdout.write("\n" + tag_scores_text(rows, predictions))
+            return
+        if options["external"]:
+            self._external(options["external"], rules, options["errors"])
             return
         if options["heldout"]:
             self.stdout.write(classifier.evaluate(rules).as_text())
@@ -71,3 +81,27 @@ class Command(BaseCommand):
                         f"{prediction.conflict} {prediction.confidence:.2f}"
                         f" [{', '.join(prediction.matched_rules)}]\n  {row['text']!r}"
                     )
+
+    def _external(self, name: str, rules: Any, show_errors: bool) -> None:
+        try:
+            rows = classifier.load_corpus(f"external/{name}")
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
+        predictions = classifier.classify_texts([r["text"] for r in rows], rules)
+        negatives = [(r, p) for r, p in zip(rows, predictions, strict=True) if r["signal_type"] == "none"]
+        false_signals = [(r, p) for r, p in negatives if p.signal_type != "none"]
+        false_conflicts = [(r, p) for r, p in negatives if r["conflict"] is None and p.conflict is not None]
+        share = len(false_signals) / len(negatives) if negatives else 0.0
+        conflict_share = len(false_conflicts) / len(negatives) if negatives else 0.0
+        self.stdout.write(
+            f"External set {name} ({len(rows)} messages, {len(negatives)} labelled none; never trained on)\n"
+            f"false positives (predicted as an expansion signal): {len(false_signals)} = {share:.1%}\n"
+            f"false conflicts (a conflict on a message without one): {len(false_conflicts)} = {conflict_share:.1%}"
+        )
+        if show_errors:
+            for row, prediction in false_signals + false_conflicts:
+                self.stdout.write(
+                    f"- [{row.get('source_category') or '-'}] predicted {prediction.signal_type}/"
+                    f"{prediction.conflict} {prediction.confidence:.2f} [{', '.join(prediction.matched_rules)}]"
+                    f"\n  {row['text']!r}"
+                )

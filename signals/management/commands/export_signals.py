@@ -25,7 +25,7 @@ class Command(BaseCommand):
         unknown = [s for s in options["status"] if s not in CandidateStatus.values]
         if unknown:
             raise CommandError(f"unknown status {unknown[0]!r}; use {', '.join(CandidateStatus.values)}")
-        qs = Candidate.objects.all()
+        qs = Candidate.objects.surfaced()  # the holdout is never surfaced, exports included
         if options["account"]:
             qs = qs.filter(account__external_id__in=options["account"])
         if options["status"]:

@@ -166,7 +166,7 @@ def quality_figure(scope: s.DashboardScope, totals: s.Measures) -> Figure:
     )
     return Figure(
         "quality",
-        "Review quality: expansion_signal_review_quality",
+        "Review quality: signals with all six parts",
         s.DEFINITIONS["quality"],
         scope.range_text,
         _table(["Part", "Signals with it", "Signals without it", "Share with it", "Definition"], rows),
@@ -603,7 +603,7 @@ def readiness_figure(scope: s.DashboardScope, checks: list[s.Check]) -> Figure:
     rows = [[text(c.name), text("Pass" if c.passed else "Fail"), text(c.detail)] for c in checks]
     return Figure(
         "readiness",
-        "Readiness: not ready if…",
+        "Readiness: can the pilot be judged?",
         s.DEFINITIONS["readiness"],
         f"{scope.today - dt.timedelta(days=s.READINESS_DAYS):%-d %b} – {scope.today:%-d %b %Y}",
         _table(["Condition", "Result", "Detail"], rows),
@@ -629,7 +629,7 @@ def audit_figure(scope: s.DashboardScope, size: int, seed: int) -> Figure:
     applicable = [sum(1 for r in rows_in if r.marks[i].state != s.NOT_APPLICABLE) for i in range(len(s.AUDIT_ITEMS))]
     return Figure(
         "audit",
-        "Sample audit: the Unique Workflow Test",
+        "Sample audit: seven checks per signal",
         s.DEFINITIONS["audit"],
         scope.range_text,
         _table(headers, rows),

@@ -128,7 +128,7 @@ DEFINITIONS: dict[str, str] = {
         "event logged on the signal. Closed-won amount: the sum of the amounts logged, per currency."
     ),
     "quality": (
-        "expansion_signal_review_quality: the share of signals surfaced in the range that have all six parts "
+        "The share of signals surfaced in the range that have all six parts "
         "by the end of the range, each as defined on the dashboard's review-quality panel."
     ),
     "threshold": (
@@ -166,11 +166,13 @@ DEFINITIONS: dict[str, str] = {
         "recent weeks have had less time for review."
     ),
     "readiness": (
-        "The seed's ‘Not ready if’ conditions, checked for the last 14 days up to today, for the sample and your view."
+        "The conditions under which the pilot's figures cannot be trusted (no usage signals, no expansion criteria, "
+        "no owner review), checked for the last 14 days up to today, for the sample and your view."
     ),
     "audit": (
-        "The seed's Unique Workflow Test: a reproducible random sample of the pilot's signals (the same seed, size "
-        "and signals always draw the same sample), each checked for the seven items."
+        "A reproducible random sample of the pilot's signals (the same sample number, size and signals always draw "
+        "the same sample), each checked for seven things: usage signal, value evidence, health, open support "
+        "issues, stakeholder context, owner approval and opportunity creation."
     ),
 }
 

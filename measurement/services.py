@@ -63,7 +63,7 @@ def pilot_errors(
     accounts, team = list(accounts), list(owner_team)
     errors: dict[str, str] = {}
     if duration_days is not None and not 1 <= duration_days <= MAX_PILOT_DAYS:
-        errors["duration_days"] = f"A pilot runs between 1 and {MAX_PILOT_DAYS} days (the seed's pilot runs 60)."
+        errors["duration_days"] = f"A pilot runs between 1 and {MAX_PILOT_DAYS} days (a standard pilot runs 60)."
     if threshold is not None and not Decimal("0.01") <= threshold <= Decimal("1"):
         errors["threshold"] = "Enter the threshold as a share between 0.01 and 1.00 (0.80 means 80%)."
     if not team:
@@ -92,7 +92,9 @@ def pilot_errors(
         errors["segment"] = "Leave the segment empty unless the sample is a segment."
     if sample == PilotSample.TOP_HEALTHY:
         if not top_n or not 1 <= top_n <= MAX_TOP_N:
-            errors["top_n"] = f"Enter how many healthy accounts to take, between 1 and {MAX_TOP_N} (the seed says 50)."
+            errors["top_n"] = (
+                f"Enter how many healthy accounts to take, between 1 and {MAX_TOP_N} (the standard pilot takes 50)."
+            )
     elif top_n:
         errors["top_n"] = "Leave top N empty unless the sample is the top N healthy accounts."
     if sample not in PilotSample.values:

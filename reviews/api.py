@@ -1,10 +1,17 @@
 """Decisions through the REST API (CRM and chat integrations): the same services and rules."""
 
+import datetime as dt
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import ListAPIView
@@ -30,6 +37,16 @@ class CandidateSerializer(serializers.ModelSerializer):
     blockers = serializers.JSONField()
     brief = serializers.SerializerMethodField()
     brief_statements = serializers.JSONField(source="brief")
+    defer_ticket = serializers.CharField(
+        source="defer_ticket.external_id",
+        default=None,
+        allow_null=True,
+        read_only=True,
+        help_text="While deferred until a ticket is closed: that ticket's id.",
+    )
+    undo_until = serializers.SerializerMethodField(
+        help_text="Until when the owner who rejected or deferred it may still undo that (null: nothing to undo)."
+    )
 
     class Meta:
         model = Candidate
@@ -50,6 +67,8 @@ class CandidateSerializer(serializers.ModelSerializer):
             "brief",
             "brief_statements",
             "defer_until",
+            "defer_ticket",
+            "undo_until",
             "decided_at",
             "version",
             "first_detected_on",
@@ -59,6 +78,10 @@ class CandidateSerializer(serializers.ModelSerializer):
 
     def get_brief(self, candidate: Candidate) -> dict[str, str]:
         return brief_text(candidate.brief)
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_undo_until(self, candidate: Candidate) -> dt.datetime | None:
+        return services.undo_deadline(candidate)
 
 
 class CandidateListApi(ListAPIView):
@@ -83,7 +106,8 @@ class CandidateListApi(ListAPIView):
             q=p.get("q", "")[:100],
             status=p.get("status", "pending") if p.get("status") in selectors.STATUS_FILTERS else "pending",
         )
-        return selectors.queue_list(user=self.request.user, filters=filters)
+        # defer_ticket: the serializer names the ticket a deferral waits on.
+        return selectors.queue_list(user=self.request.user, filters=filters).select_related("defer_ticket")
 
 
 class CandidateDetailApi(APIView):
@@ -110,6 +134,36 @@ class _DecisionApi(APIView):
                 status=status.HTTP_409_CONFLICT,
             )
         return Response(CandidateSerializer(candidate).data)
+
+
+# A refused decision (`detail` and `errors`), or invalid input (a list of messages per field).
+NOT_SAVED = inline_serializer(
+    name="NotSaved",
+    fields={
+        "detail": serializers.CharField(required=False),
+        "errors": serializers.DictField(
+            child=serializers.CharField(), required=False, help_text="What is wrong, per field."
+        ),
+    },
+)
+
+
+class ConflictSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    candidate = CandidateSerializer(help_text="The candidate as it is now.")
+
+
+def _decision_responses(bad_request: str) -> dict[int, Any]:
+    """The answers of a decision; 401, 403, 404 and the rest come from core.schema."""
+    return {
+        200: CandidateSerializer,
+        400: OpenApiResponse(NOT_SAVED, description=bad_request),
+        409: OpenApiResponse(
+            ConflictSerializer,
+            description="The candidate changed since `version` (or is not in a state this applies to); "
+            "nothing was changed and the body carries its current state.",
+        ),
+    }
 
 
 class VersionField(serializers.IntegerField):
@@ -183,11 +237,30 @@ class RejectApi(_DecisionApi):
 
 class DeferApi(_DecisionApi):
     class DeferInputSerializer(serializers.Serializer):
-        defer_until = serializers.DateField()
+        defer_until = serializers.DateField(
+            required=False,
+            allow_null=True,
+            default=None,
+            help_text="The day it comes back. Required unless `defer_ticket` is given; at most a year ahead.",
+        )
+        defer_ticket = serializers.CharField(
+            max_length=200,
+            required=False,
+            default="",
+            allow_blank=True,
+            help_text=(
+                "Defer until this ticket of the account (its external id) is solved or closed: the candidate "
+                "returns when an import sees that, or on `defer_until` if that comes first (a year without it)."
+            ),
+        )
         reason = serializers.CharField(max_length=2000)
         version = VersionField()
 
-    @extend_schema(request=DeferInputSerializer, responses={200: CandidateSerializer})
+    @extend_schema(
+        summary="Defer a candidate to a date or until a ticket is closed",
+        request=DeferInputSerializer,
+        responses=_decision_responses("Not saved: `errors` names each field (an unknown or closed ticket, the date)."),
+    )
     def post(self, request: Request, pk: int) -> Response:
         data = self.DeferInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -201,6 +274,34 @@ class DeferApi(_DecisionApi):
                 expected_version=d.get("version"),
                 until=d["defer_until"],
                 reason=d["reason"],
+                ticket=d["defer_ticket"],
+            ),
+        )
+
+
+class UndoApi(_DecisionApi):
+    """Take back your own rejection or deferral within the undo window (ten seconds): the
+    candidate is pending again and an appended `undone` event withdraws the decision from
+    every figure. Approvals are not undone."""
+
+    class UndoInputSerializer(serializers.Serializer):
+        version = VersionField()
+
+    @extend_schema(
+        summary="Undo a rejection or deferral",
+        request=UndoInputSerializer,
+        responses=_decision_responses(
+            "Not undone: `errors.undo` says it is too late (the window is ten seconds) or the decision is not yours."
+        ),
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        data = self.UndoInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self.decide(
+            request,
+            pk,
+            lambda: services.candidate_undo(
+                candidate_id=pk, user=request.user, expected_version=data.validated_data.get("version")
             ),
         )
 

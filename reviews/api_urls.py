@@ -8,6 +8,7 @@ urlpatterns = [
     path("candidates/<int:pk>/approve/", api.ApproveApi.as_view(), name="api-candidate-approve"),
     path("candidates/<int:pk>/reject/", api.RejectApi.as_view(), name="api-candidate-reject"),
     path("candidates/<int:pk>/defer/", api.DeferApi.as_view(), name="api-candidate-defer"),
+    path("candidates/<int:pk>/undo/", api.UndoApi.as_view(), name="api-candidate-undo"),
     path("candidates/<int:pk>/outcomes/", api.OutcomeApi.as_view(), name="api-candidate-outcome"),
     path(
         "candidates/<int:pk>/follow-ups/<int:event_id>/correct/",

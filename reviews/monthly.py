@@ -18,6 +18,7 @@ from accounts.models import (
     UsageDaily,
 )
 from core.roles import AnyUser, is_leader, scope_accounts
+from measurement.models import FOLLOW_UP_KINDS, MeasurementEvent
 from reviews.models import Decision, DecisionKind
 from signals.models import Candidate
 from signals.vocabulary import CandidateStatus
@@ -33,6 +34,15 @@ class AccountReview:
     risks: list[str] = field(default_factory=list)
     candidates: list[Candidate] = field(default_factory=list)
     next_steps: list[str] = field(default_factory=list)
+    # What the owner logged after an approval, dated in the month (withdrawn ones left out).
+    follow_ups: list[MeasurementEvent] = field(default_factory=list)
+    # Decisions dated in the month that still stand, with the override reason if any.
+    decisions: list[Decision] = field(default_factory=list)
+    overdue: int = 0
+
+    @property
+    def approved_against(self) -> list[Decision]:
+        return [d for d in self.decisions if d.override_reason]
 
     @property
     def usage_change(self) -> float | None:
@@ -64,12 +74,16 @@ def monthly_review(*, user: AnyUser, month: dt.date, owner_id: int | None = None
         accounts = accounts.filter(owner_id=user.pk)
     elif owner_id:
         accounts = accounts.filter(owner_id=owner_id)
+    followed_up = MeasurementEvent.objects.filter(
+        kind__in=FOLLOW_UP_KINDS, occurred_at__gte=start, occurred_at__lt=end
+    ).values("account_id")
     active = (
         accounts.filter(
             Q(candidates__updated_at__gte=start, candidates__updated_at__lt=end, candidates__held_out=False)
             | Q(interactions__occurred_at__gte=start, interactions__occurred_at__lt=end)
             | Q(outcomes__recorded_at__gte=start, outcomes__recorded_at__lt=end)
             | Q(tickets__opened_at__gte=start, tickets__opened_at__lt=end)
+            | Q(pk__in=followed_up)
         )
         .distinct()
         .order_by("name")
@@ -124,6 +138,31 @@ def monthly_review(*, user: AnyUser, month: dt.date, owner_id: int | None = None
         .order_by("-score")
     ):
         reviews[candidate.account_id].candidates.append(candidate)
+    for event in (
+        MeasurementEvent.objects.filter(
+            account_id__in=ids,
+            kind__in=FOLLOW_UP_KINDS,
+            occurred_at__gte=start,
+            occurred_at__lt=end,
+            corrections__isnull=True,
+        )
+        .select_related("candidate")
+        .order_by("occurred_at", "pk")
+    ):
+        reviews[event.account_id].follow_ups.append(event)
+    for decision in (
+        Decision.objects.standing()
+        .filter(candidate__account_id__in=ids, decided_at__gte=start, decided_at__lt=end)
+        .select_related("candidate")
+        .order_by("decided_at", "pk")
+    ):
+        reviews[decision.candidate.account_id].decisions.append(decision)
+    from reviews.selectors import overdue
+
+    for account_id in overdue(Candidate.objects.surfaced().filter(account_id__in=ids)).values_list(
+        "account_id", flat=True
+    ):
+        reviews[account_id].overdue += 1
     latest_approvals: dict[int, Decision] = {}
     for decision in (
         Decision.objects.standing()
@@ -152,6 +191,8 @@ class MonthSummary:
     decisions: dict[str, int]
     won_value: dict[str, float]
     overdue: int
+    # ARR of the accounts with an approval standing from the month (each account once).
+    approved_arr: dict[str, float] = field(default_factory=dict)
 
 
 def monthly_summary(*, user: AnyUser, month: dt.date, reviews: list[AccountReview]) -> MonthSummary:
@@ -177,6 +218,12 @@ def monthly_summary(*, user: AnyUser, month: dt.date, reviews: list[AccountRevie
         .values_list("kind", flat=True)
     ):
         decisions[DecisionKind(kind).label] += 1
+    approved_arr: dict[str, float] = defaultdict(float)
+    seen: set[int] = set()
+    for r in reviews:
+        if r.account.pk not in seen and any(d.kind == DecisionKind.APPROVE for d in r.decisions):
+            seen.add(r.account.pk)
+            approved_arr[r.account.currency] += float(r.account.arr or 0)
     won: dict[str, float] = defaultdict(float)
     for data in MeasurementEvent.objects.filter(
         account_id__in=ids,
@@ -191,5 +238,6 @@ def monthly_summary(*, user: AnyUser, month: dt.date, reviews: list[AccountRevie
         recommendations=[(r, Recommendation(r).label, per_rec.get(r, 0)) for r in QUEUE_ORDER],
         decisions=decisions,
         won_value=dict(won),
+        approved_arr=dict(approved_arr),
         overdue=overdue(Candidate.objects.surfaced().filter(account_id__in=ids)).count(),
     )

@@ -26,7 +26,7 @@ from core.roles import AnyUser, is_leader, scope_accounts
 from measurement.models import FOLLOW_UP_KINDS, EventKind, MeasurementEvent
 from reviews.models import Decision
 from signals.models import Candidate
-from signals.vocabulary import QUEUE_ORDER, RECOMMENDATION_ORDER, CandidateStatus
+from signals.vocabulary import QUEUE_ORDER, RECOMMENDATION_ORDER, Blocker, CandidateStatus
 
 # The queue leads with what the owner can act on, then what to watch.
 STATUS_FILTERS = {
@@ -426,6 +426,10 @@ def candidate_context(candidate: Candidate) -> dict:
             )[:6]
         ),
         "seats_used": seats_used,
+        # The tickets the current rule makes blockers; other open ones are shown as not blocking.
+        "blocking_tickets": {
+            str(b.params.get("ticket")) for b in candidate.blockers if b.code == Blocker.OPEN_SUPPORT_ISSUE
+        },
         **_history(candidate),
         "decision": Decision.objects.filter(candidate=candidate).select_related("decided_by").first(),
         "renewal_days": (account.renewal_date - timezone.now().date()).days if account.renewal_date else None,

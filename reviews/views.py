@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseForbidden, QueryDict
 from django.shortcuts import redirect, render
@@ -520,6 +521,13 @@ def queue_bulk(request: HtmxHttpRequest) -> HttpResponse:
         problems.append("Choose the new owner.")
     if action == "reject_duplicate" and not request.POST.get("note", "").strip():
         problems.append("Say what they duplicate; the note goes on every rejection.")
+    # Only an account's owner rejects its candidates (a product decision): a leader's
+    # selection of other owners' candidates is refused before the confirmation page.
+    if action == "reject_duplicate" and chosen and not any(c.account.owner_id == request.user.pk for c in chosen):
+        problems.append(
+            "Only an account's owner can reject its candidates, and none of the selected accounts is yours: "
+            "assign them to the right owner instead, or ask their owner."
+        )
     if problems:
         messages.error(request, "Nothing changed: " + " ".join(problems))
         return redirect(_back_to_queue(request))
@@ -536,6 +544,9 @@ def queue_bulk(request: HtmxHttpRequest) -> HttpResponse:
                 "note": request.POST.get("note", ""),
                 "back": request.POST.get("back", ""),
                 "accounts": len({c.account_id for c in chosen}),
+                "skipped": [c for c in chosen if c.account.owner_id != request.user.pk]
+                if action == "reject_duplicate"
+                else [],
             },
         )
     try:
@@ -547,7 +558,7 @@ def queue_bulk(request: HtmxHttpRequest) -> HttpResponse:
             note=request.POST.get("note", ""),
         )
     except services.NotAllowed as exc:
-        return HttpResponseForbidden(str(exc))
+        raise PermissionDenied(str(exc)) from None
     except services.DecisionError as exc:
         messages.error(request, "Nothing changed: " + " ".join(exc.errors.values()))
         return redirect(_back_to_queue(request))
@@ -692,6 +703,8 @@ def monthly_review_csv(request: HtmxHttpRequest) -> HttpResponse:
             "stakeholder_requests",
             "unresolved_risk",
             "next_step",
+            "follow_ups",
+            "decisions",
         ]
     )
     for r in build(user=request.user, month=month, owner_id=owner_id):
@@ -708,6 +721,16 @@ def monthly_review_csv(request: HtmxHttpRequest) -> HttpResponse:
                 ),
                 " | ".join(r.risks),
                 " | ".join(r.next_steps),
+                " | ".join(
+                    f"{e.occurred_at:%Y-%m-%d} {e.get_kind_display()}"
+                    + (f" {e.data['amount']} {e.data.get('currency', '')}".rstrip() if e.data.get("amount") else "")
+                    for e in r.follow_ups
+                ),
+                " | ".join(
+                    f"{d.decided_at:%Y-%m-%d} {d.get_kind_display()} {d.candidate.get_signal_type_display()}"
+                    + (f" (why: {d.override_reason})" if d.override_reason else "")
+                    for d in r.decisions
+                ),
             ]
         )
     return response

@@ -1,7 +1,11 @@
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
 
 from core.roles import signed_in
 from signals.feedback import classifier_activate, feedback_confirm
@@ -13,6 +17,7 @@ from signals.models import (
     PhraseRule,
     Rule,
 )
+from signals.preview import rule_change_preview
 from signals.services import rules_changed
 
 
@@ -28,6 +33,38 @@ class RuleAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         count = rules_changed(segment=obj.segment)
         messages.info(request, f"Rescoring {count} account(s) with the new rule.")
+
+    def get_urls(self) -> list[URLPattern]:
+        preview = path("preview/", self.admin_site.admin_view(self.preview_view), name="signals_rule_preview")
+        return [preview, *super().get_urls()]
+
+    def preview_view(self, request: HttpRequest) -> HttpResponse:
+        """The change form's "Preview" button: the proposed value is validated and the
+        accounts and candidates it would touch are assessed with it, without saving; the
+        page then offers to save exactly these values through the usual change form."""
+        if request.method != "POST":
+            return redirect("admin:signals_rule_changelist")
+        rule_id = request.POST.get("_rule_id", "")
+        obj = self.get_object(request, rule_id) if rule_id.isdigit() else None
+        if rule_id and obj is None:
+            raise Http404
+        allowed = self.has_change_permission(request, obj) if obj else self.has_add_permission(request)
+        if not allowed:
+            raise PermissionDenied
+        form = self.get_form(request, obj, change=obj is not None)(request.POST, instance=obj)
+        save_url = reverse("admin:signals_rule_change", args=[obj.pk]) if obj else reverse("admin:signals_rule_add")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Preview a rule change",
+            "form": form,
+            "original": obj,
+            "before": Rule.objects.filter(pk=obj.pk).first() if obj else None,
+            "save_url": save_url,
+            "fields": [(name, request.POST.get(name, "")) for name in ("key", "segment", "value", "note")],
+            "preview": rule_change_preview(proposed=form.instance) if form.is_valid() else None,
+        }
+        return TemplateResponse(request, "admin/signals/rule/preview.html", context)
 
     def delete_model(self, request: HttpRequest, obj: Rule) -> None:
         segment = obj.segment

@@ -36,11 +36,12 @@ CLASSIFY_BATCH = 1000
 # --- rules ---------------------------------------------------------------------------
 
 
-def rules_lookup() -> RulesLookup:
-    """The effective rules: contract defaults, overridden by admin rows, per segment."""
+def rules_lookup(rules: Sequence[Rule] | None = None) -> RulesLookup:
+    """The effective rules: contract defaults, overridden by admin rows, per segment.
+    `rules` replaces the stored rows (the admin's preview of a change, unsaved)."""
     defaults = {spec.key: parse_rule(spec.key, spec.default) for spec in RULE_SPECS}
     overrides: dict[str, dict] = defaultdict(dict)
-    for rule in Rule.objects.all():
+    for rule in Rule.objects.all() if rules is None else rules:
         try:
             value = parse_rule(rule.key, rule.value)
         except Exception:  # a row saved around validation must not stop scoring

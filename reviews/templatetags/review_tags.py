@@ -16,7 +16,7 @@ COMPONENT_LABELS = {
     "recency": "Recency",
 }
 REC_REASONS = {
-    "pursue": "No blockers: value is proven, no open issue, and the customer gave a reason to talk.",
+    "pursue": "No blockers: value is proven, no blocking support issue, and the customer gave a reason to talk.",
     "wait": "Real signal, but something must change first.",
     "prove_value": "Interest without verified value: collect proof before any ask.",
     "nurture": "A question, not a need: answer it, make no commercial ask.",

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 
 from signals.engine.assess import Assessment
-from signals.engine.facts import AccountFacts
+from signals.engine.facts import AccountFacts, day_end
 from signals.records import BlockerRecord, Brief
 from signals.vocabulary import Blocker, Recommendation
 
@@ -131,13 +131,26 @@ class TemplateBriefWriter:
             for b in a.blockers
             if b.code not in (Blocker.NO_VALUE_PROOF, Blocker.CURIOSITY_ONLY, Blocker.NO_OWNER)
         ]
-        if not any(b.code == "open_support_issue" for b in a.blockers):
-            open_count = len(facts.unresolved_tickets)
-            if open_count:
-                ids = [t.external_id for t in facts.unresolved_tickets]
-                out.append(_s(f"{open_count} unresolved ticket(s), none blocking (normal priority and recent).", *ids))
-            else:
-                out.append(_s("No unresolved support tickets."))
+        # Open tickets the current rule lets through (priority not blocking, younger than
+        # the age limit) are named as such, so they do not read as blockers or vanish.
+        blocking = {str(b.params.get("ticket")) for b in a.blockers if b.code == "open_support_issue"}
+        quiet = [t for t in facts.unresolved_tickets if t.external_id not in blocking]
+        end = day_end(as_of)
+        if quiet:
+            details = "; ".join(
+                f"{t.external_id} priority {t.priority}, {(end - t.opened_at).days} "
+                f"day{'s' if (end - t.opened_at).days != 1 else ''} old"
+                for t in quiet
+            )
+            n = len(quiet)
+            out.append(
+                _s(
+                    f"{n} open ticket{'s' if n != 1 else ''}, not blocking under the current rule: {details}.",
+                    *[t.external_id for t in quiet],
+                )
+            )
+        elif not blocking:
+            out.append(_s("No unresolved support tickets."))
         if not any(b.code == "context_conflict" for b in a.blockers):
             out.append(
                 _s(

@@ -233,14 +233,84 @@
   }
 
   // The Undo button of a decision's toast: it posts to the candidate's undo URL while
-  // the window lasts, then disappears (the server refuses a late one anyway).
+  // the window lasts, then disappears. The countdown pauses while the toast is hovered
+  // or has focus (reading it, or reaching it by keyboard, must not cost the chance);
+  // the server keeps its own window (UNDO_SECONDS plus a short grace) and refuses a
+  // late undo, so past that the button says it is too late instead of pretending.
+  var UNDO_GRACE_MS = 5000;
+
   function addUndo(toast, undo) {
+    var total = (undo.seconds || 10) * 1000;
+    var serverDeadline = Date.now() + total + UNDO_GRACE_MS;
+    var remaining = total;
+    var startedAt = Date.now();
+    var hovered = false;
+    var focused = false;
+    var timer = null;
+
     var button = doc.createElement("button");
     button.type = "button";
     button.className = "btn btn-sm toast-undo";
     button.textContent = "Undo";
+    var countdown = doc.createElement("span");
+    countdown.className = "toast-countdown";
+    countdown.setAttribute("aria-hidden", "true");
+
+    function left() {
+      return timer === null ? remaining : Math.max(0, remaining - (Date.now() - startedAt));
+    }
+
+    function render() {
+      if (Date.now() > serverDeadline) {
+        button.disabled = true;
+        button.textContent = "Too late to undo";
+        countdown.textContent = "";
+        return;
+      }
+      var secs = Math.ceil(left() / 1000);
+      countdown.textContent = timer === null ? "paused" : secs + " s";
+      toast.setAttribute("data-undo-left", String(secs));
+    }
+
+    function run() {
+      if (timer !== null || !toast.parentNode) return;
+      startedAt = Date.now();
+      timer = window.setTimeout(function () { dismissToast(toast); }, remaining);
+      render();
+    }
+
+    function pause() {
+      if (timer === null) return;
+      remaining = left();
+      window.clearTimeout(timer);
+      timer = null;
+      toast.classList.add("is-paused");
+      render();
+    }
+
+    function maybeRun() {
+      if (hovered || focused) return;
+      toast.classList.remove("is-paused");
+      run();
+    }
+
+    toast.addEventListener("mouseenter", function () { hovered = true; pause(); });
+    toast.addEventListener("mouseleave", function () { hovered = false; maybeRun(); });
+    toast.addEventListener("focusin", function () { focused = true; pause(); });
+    toast.addEventListener("focusout", function (e) {
+      if (e.relatedTarget && toast.contains(e.relatedTarget)) return;
+      focused = false;
+      maybeRun();
+    });
+    var ticker = window.setInterval(function () {
+      if (!toast.parentNode) { window.clearInterval(ticker); return; }
+      render();
+    }, 250);
+
     button.addEventListener("click", function () {
+      if (button.disabled) return;
       button.disabled = true;
+      pause();
       window.htmx.ajax("POST", undo.url, {
         source: button, target: "#detail", swap: "innerHTML",
         values: { version: String(undo.version) }, headers: csrfHeaders()
@@ -249,7 +319,8 @@
       window.setTimeout(function () { dismissToast(toast); }, 1000);
     });
     toast.insertBefore(button, toast.lastChild);
-    window.setTimeout(function () { dismissToast(toast); }, (undo.seconds || 10) * 1000);
+    toast.insertBefore(countdown, toast.lastChild);
+    run();
   }
 
   function showToast(level, text, undo) {
@@ -474,10 +545,82 @@
     }
   });
 
+  /* ------------------------------------------------------------- bulk bar */
+
+  // The queue's bulk-action bar stays out of the way until a row is selected, then
+  // says how many are; only the field the chosen action needs is shown. Without
+  // JavaScript the bar is simply always there.
+  function syncBulkBar() {
+    var bar = doc.querySelector("[data-bulk-bar]");
+    if (!bar) return;
+    var boxes = toArray(doc.querySelectorAll('input[type=checkbox][name=ids][form="bulk-form"]'));
+    var n = boxes.filter(function (b) { return b.checked; }).length;
+    var was = bar.classList.contains("is-active");
+    bar.classList.toggle("is-active", n > 0);
+    bar.hidden = n === 0;
+    var count = bar.querySelector("[data-bulk-count]");
+    if (count) count.textContent = n ? n + " selected" : "";
+    var clear = bar.querySelector("[data-bulk-clear]");
+    if (clear) clear.hidden = n === 0;
+    var action = bar.querySelector("select[name=bulk_action]");
+    toArray(bar.querySelectorAll("[data-bulk-for]")).forEach(function (f) {
+      f.hidden = !action || (action.value !== "" && f.getAttribute("data-bulk-for") !== action.value);
+    });
+    if (was && !n && bar.contains(doc.activeElement)) {
+      var first = boxes[0];
+      if (first) first.focus();
+    }
+  }
+
+  doc.addEventListener("change", function (e) {
+    var t = e.target;
+    if (!t || !t.matches) return;
+    if (t.matches('input[name=ids][form="bulk-form"]') || t.matches("[data-bulk-bar] select[name=bulk_action]")) {
+      syncBulkBar();
+    }
+  });
+  doc.addEventListener("click", function (e) {
+    var clear = e.target.closest && e.target.closest("[data-bulk-clear]");
+    if (!clear) return;
+    toArray(doc.querySelectorAll('input[name=ids][form="bulk-form"]')).forEach(function (b) { b.checked = false; });
+    syncBulkBar();
+  });
+  doc.addEventListener("htmx:afterSettle", syncBulkBar);
+  // Back/forward restores checkbox states after load.
+  window.addEventListener("pageshow", syncBulkBar);
+
+  /* ------------------------------------------------ collapsible sections */
+
+  // "Expand all" / "Collapse all" on the monthly review.
+  doc.addEventListener("click", function (e) {
+    var button = e.target.closest && e.target.closest("[data-details-all]");
+    if (!button) return;
+    var open = button.getAttribute("data-details-all") === "open";
+    toArray(doc.querySelectorAll("details.review-account")).forEach(function (d) {
+      d.open = open;
+    });
+  });
+
+  // Printing prints every account in full; the ones closed on screen close again after.
+  var closedForPrint = [];
+  window.addEventListener("beforeprint", function () {
+    closedForPrint = toArray(doc.querySelectorAll("details.review-account:not([open])"));
+    closedForPrint.forEach(function (d) {
+      d.open = true;
+    });
+  });
+  window.addEventListener("afterprint", function () {
+    closedForPrint.forEach(function (d) {
+      d.open = false;
+    });
+    closedForPrint = [];
+  });
+
   /* ------------------------------------------------------------------ init */
 
   function init() {
     syncSelection();
+    syncBulkBar();
     toArray(doc.querySelectorAll("#toasts .toast")).forEach(scheduleToast);
     if (window.location.hash.indexOf("#ev-") === 0) showEvidence(window.location.hash.slice(1));
   }

@@ -40,6 +40,8 @@ def test_every_page_fits(browser, live_server, demo_data, width, tmp_path) -> No
             "/dashboard/",
         ],
         "lee@example.com": ["/queue/", "/triage/", "/dashboard/", "/review/"],
+        # the admin sees more of the dashboard (the sample audit's table was 509 px wide at 390)
+        "admin@example.com": ["/dashboard/", "/admin/signals/rule/"],
     }
     problems = {}
     for user, urls in pages.items():
@@ -51,7 +53,7 @@ def test_every_page_fits(browser, live_server, demo_data, width, tmp_path) -> No
             sticking_out = _overflow(page)
             if sticking_out:
                 problems[f"{user} {url}"] = sticking_out
-            if width == 390:
+            if width == 390 and not user.startswith("admin"):
                 name = {"/queue/": "queue", "/triage/": "triage", "/dashboard/": "dashboard", "/review/": "review"}.get(
                     url, "account" if url.startswith("/accounts/") else "candidate"
                 )

@@ -50,7 +50,10 @@ TODAY = dt.date(2026, 3, 20)
 RANGE: dict[str, str] = {"start": START.isoformat(), "end": END.isoformat()}
 
 NO_TICKETS = {"text": "No unresolved support tickets.", "evidence": []}
-ONE_TICKET = {"text": "1 unresolved ticket(s), none blocking (normal priority and recent).", "evidence": ["T-3"]}
+ONE_TICKET = {
+    "text": "1 open ticket, not blocking under the current rule: T-3 priority normal, 2 days old.",
+    "evidence": ["T-3"],
+}
 
 
 def at(day: int, hour: int = 9, month: int = 3) -> dt.datetime:

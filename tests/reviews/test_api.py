@@ -138,3 +138,89 @@ def test_reassign_through_the_api(
         .status_code
         == 400
     )
+
+
+def test_undo_through_the_api(
+    api_client_for: "ApiClientFor", owner: User, other_owner: User, leader: User, mine: Candidate
+) -> None:
+    client = api_client_for(owner)
+    rejected = client.post(f"/api/v1/candidates/{mine.pk}/reject/", {"reason_code": "bad_timing"}, format="json")
+    assert rejected.status_code == 200
+    body = rejected.json()
+    assert body["status"] == "rejected" and body["undo_until"] is not None
+    # another owner does not see it; a leader sees it but does not decide
+    assert api_client_for(other_owner).post(f"/api/v1/candidates/{mine.pk}/undo/", {}, format="json").status_code == 404
+    assert api_client_for(leader).post(f"/api/v1/candidates/{mine.pk}/undo/", {}, format="json").status_code == 403
+    # a stale version is a conflict that returns the current state
+    stale = client.post(f"/api/v1/candidates/{mine.pk}/undo/", {"version": body["version"] - 1}, format="json")
+    assert stale.status_code == 409 and stale.json()["candidate"]["status"] == "rejected"
+    undone = client.post(f"/api/v1/candidates/{mine.pk}/undo/", {"version": body["version"]}, format="json")
+    assert undone.status_code == 200
+    assert undone.json()["status"] == "pending" and undone.json()["undo_until"] is None
+    assert MeasurementEvent.objects.filter(candidate=mine, kind="undone").count() == 1
+    # nothing left to undo
+    assert client.post(f"/api/v1/candidates/{mine.pk}/undo/", {}, format="json").status_code == 409
+
+
+def test_undo_after_the_window_is_refused(api_client_for: "ApiClientFor", owner: User, mine: Candidate) -> None:
+    import datetime as dt
+
+    from signals import lifecycle
+
+    lifecycle.candidate_reject(
+        candidate_id=mine.pk,
+        user=owner,
+        reason_code="bad_timing",
+        at=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=lifecycle.UNDO_SECONDS + lifecycle.UNDO_GRACE_SECONDS + 1),
+    )
+    response = api_client_for(owner).post(f"/api/v1/candidates/{mine.pk}/undo/", {}, format="json")
+    assert response.status_code == 400
+    assert "Too late to undo" in response.json()["errors"]["undo"]
+    assert Candidate.objects.get(pk=mine.pk).status == "rejected"
+
+
+def test_defer_until_a_ticket_is_closed_through_the_api(
+    api_client_for: "ApiClientFor", owner: User, other_owner: User, mine: Candidate, theirs: Candidate
+) -> None:
+    factories.TicketFactory.create(account=mine.account, external_id="ZD-77", status="open")
+    factories.TicketFactory.create(account=mine.account, external_id="ZD-78", status="solved")
+    factories.TicketFactory.create(account=theirs.account, external_id="ZD-99", status="open")
+    client = api_client_for(owner)
+    url = f"/api/v1/candidates/{mine.pk}/defer/"
+    # a closed ticket, another account's ticket, and no date nor ticket: each named
+    closed = client.post(url, {"defer_ticket": "ZD-78", "reason": "x"}, format="json")
+    assert closed.status_code == 400
+    assert closed.json()["errors"]["defer_ticket"] == "Ticket ZD-78 is already solved."
+    assert (
+        "has no ticket"
+        in client.post(url, {"defer_ticket": "ZD-99", "reason": "x"}, format="json").json()["errors"]["defer_ticket"]
+    )
+    assert client.post(url, {"reason": "x"}, format="json").json()["errors"] == {
+        "defer_until": "Choose the date it should come back."
+    }
+    # another owner: 404; a stale version: 409
+    other = api_client_for(other_owner).post(url, {"defer_ticket": "ZD-77", "reason": "x"}, format="json")
+    assert other.status_code == 404
+    stale = client.post(url, {"defer_ticket": "ZD-77", "reason": "x", "version": mine.version + 5}, format="json")
+    assert stale.status_code == 409
+    deferred = client.post(
+        url, {"defer_ticket": "ZD-77", "reason": "Wait for the export fix", "version": mine.version}, format="json"
+    )
+    assert deferred.status_code == 200, deferred.json()
+    body = deferred.json()
+    assert body["status"] == "deferred" and body["defer_ticket"] == "ZD-77" and body["defer_until"]
+    assert client.get(f"/api/v1/candidates/{mine.pk}/").json()["defer_ticket"] == "ZD-77"
+    assert client.get("/api/v1/candidates/", {"status": "deferred"}).json()["results"][0]["defer_ticket"] == "ZD-77"
+
+
+def test_the_schema_documents_undo_and_defer_until_a_ticket(api_client_for: "ApiClientFor", owner: User) -> None:
+    schema = api_client_for(owner).get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    undo = schema["paths"]["/api/v1/candidates/{id}/undo/"]["post"]
+    assert {"200", "400", "403", "404", "409"} <= set(undo["responses"])
+    assert "too late" in undo["responses"]["400"]["description"]
+    defer = schema["paths"]["/api/v1/candidates/{id}/defer/"]["post"]
+    ref = defer["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+    fields = schema["components"]["schemas"][ref]
+    assert "defer_ticket" in fields["properties"] and "defer_until" not in fields.get("required", [])
+    candidate = schema["components"]["schemas"]["Candidate"]["properties"]
+    assert {"defer_ticket", "undo_until"} <= set(candidate)

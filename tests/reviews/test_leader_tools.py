@@ -86,3 +86,41 @@ def test_a_leader_cannot_reject_for_the_owner(client, leader, rows) -> None:
         follow=True,
     )
     assert Candidate.objects.get(pk=rows[0].pk).status == "pending"
+
+
+def test_a_leader_is_told_why_rejecting_others_candidates_is_refused(client, leader, rows) -> None:
+    client.force_login(leader)
+    response = client.post(
+        "/queue/bulk/", {"ids": [rows[0].pk, rows[2].pk], "bulk_action": "reject_duplicate", "note": "dup"}, follow=True
+    )
+    body = response.content.decode()
+    assert "Only an account&#x27;s owner can reject its candidates" in body
+    assert "none of the selected accounts is yours" in body
+    assert "Confirm:" not in body, "no confirmation page for a rejection that could do nothing"
+
+
+def test_a_leader_who_owns_some_accounts_sees_which_will_be_skipped(client, leader, other_owner) -> None:
+    mine = factories.CandidateFactory.create(account=factories.AccountFactory.create(owner=leader, name="Lee's own"))
+    theirs = factories.CandidateFactory.create(
+        account=factories.AccountFactory.create(owner=other_owner, name="Omar's")
+    )
+    client.force_login(leader)
+    body = client.post(
+        "/queue/bulk/", {"ids": [mine.pk, theirs.pk], "bulk_action": "reject_duplicate", "note": "dup"}
+    ).content.decode()
+    assert "Confirm: reject as duplicate" in body
+    assert "1 of the selected is on accounts you do not own and will be skipped" in body
+    assert body.count("Skipped: not your account") == 1
+    assert body.split("Omar&#x27;s")[1].split("</li>")[0].count("Skipped") == 1
+
+
+def test_the_bulk_bar_says_who_may_do_what(client, owner, leader, rows) -> None:
+    client.force_login(leader)
+    body = client.get("/queue/").content.decode()
+    assert '<option value="assign">Assign an owner</option>' in body
+    assert "Reject as duplicate (your own accounts)" in body
+    assert 'aria-describedby="bulk-hint"' in body and "Leaders assign owners;" in body
+    client.force_login(owner)
+    body = client.get("/queue/").content.decode()
+    assert 'value="assign"' not in body and 'id="bulk-owner"' not in body
+    assert "Reject as duplicate</option>" in body

@@ -184,6 +184,6 @@ def test_the_monthly_review_opens_with_a_summary(client, owner, three) -> None:
     client.force_login(owner)
     body = client.get("/review/").content.decode()
     summary = body.split('id="rv-summary"')[1].split("</section>")[0]
-    assert "<dt>Approved this month</dt><dd>1</dd>" in summary
-    assert "<dt>Rejected this month</dt><dd>0</dd>" in summary, "the undone rejection is left out"
+    assert "<dt>Approved</dt><dd>1</dd>" in summary
+    assert "<dt>Rejected</dt><dd>0</dd>" in summary, "the undone rejection is left out"
     assert "12,000" in summary

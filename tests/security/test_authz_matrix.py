@@ -125,6 +125,8 @@ MATRIX: dict[str, Rule] = {
     "api-candidate-defer": api(
         "post", other_owner=404, owner=400, leader=403, admin=403, data={"defer_until": "2020-01-01", "reason": "x"}
     ),
+    # nothing to undo on a pending candidate: a conflict with its current state
+    "api-candidate-undo": api("post", other_owner=404, owner=409, leader=403, admin=403),
     "api-candidate-outcome": api(
         "post", other_owner=404, owner=400, leader=403, admin=403, data={"kind": "outreach_sent"}
     ),

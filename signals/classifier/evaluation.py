@@ -262,7 +262,9 @@ def evaluate_by_writer(
     all_predictions: list[TextClassification] = []
     for writer in held_out:
         rows = corpus[writer]
-        others = [r for name, rs in corpus.items() if name != writer for r in rs] + negatives + list(extra_training_rows)
+        others = (
+            [r for name, rs in corpus.items() if name != writer for r in rs] + negatives + list(extra_training_rows)
+        )
         predictions = classify_with(train_models(others), [r["text"] for r in rows], phrase_rules, min_confidence)
         per_writer[writer] = build_report(writer, rows, predictions)
         errors[writer] = _errors(rows, predictions)

@@ -82,7 +82,7 @@ TYPE_CONFIDENT = 0.65
 # 20,000 characters, in bounded time and memory, and the result says it was truncated.
 MAX_TEXT_CHARS = 20_000
 # Part of the model version: bump when the way rules or features are read changes.
-ENGINE_VERSION = "clauses-2+detector-1"
+ENGINE_VERSION = "clauses-2+detector-1+negatives-1"
 
 _NONE_INDEX = TYPE_LABELS.index(NO_SIGNAL)
 _NO_CONFLICT_INDEX = CONFLICT_LABELS.index(NO_SIGNAL)

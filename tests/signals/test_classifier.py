@@ -597,6 +597,50 @@ def test_things_already_done_are_not_signals(text: str) -> None:
     assert classify_text(text).signal_type == "none"
 
 
+# A completed state in any domain's words (neg.completed): each of these was a signal
+# before the rule.
+COMPLETED = [
+    "The 6 additional logins for the second clinic were activated yesterday, thank you.",
+    "Quick update: the bigger storage allowance is now enabled on our workspace.",
+]
+
+
+@pytest.mark.parametrize("text", COMPLETED)
+def test_a_completed_state_is_not_a_signal(text: str) -> None:
+    result = classify_text(text)
+    assert result.signal_type == "none", result
+    assert "neg.completed" in result.matched_rules
+    without = [rule for rule in DEFAULT_PHRASE_RULES if rule.name != "neg.completed"]
+    assert classify_text(text, without).signal_type != "none"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Onboarding call recap: all 9 new nurses logged in, setup done last week. Nothing open.",
+        "Our switch to the Plus edition two summers back has really paid off for the front desk.",
+    ],
+)
+def test_work_finished_in_the_past_is_not_a_signal(text: str) -> None:
+    result = classify_text(text)
+    assert result.signal_type == "none" and "neg.completed" in result.matched_rules, result
+
+
+@pytest.mark.parametrize(
+    ("text", "signal_type"),
+    [
+        # a condition on something being done is not a completed state: the need stands
+        ("Once the data migration is completed, we would like 12 more seats for the new clinic.", "seats"),
+        ("We will sign for the reporting module as soon as procurement is done, about 30 users.", "add_on"),
+        ("We need the extra storage in place by Monday.", "capacity"),
+    ],
+)
+def test_a_need_waiting_on_something_being_done_is_still_a_signal(text: str, signal_type: str) -> None:
+    result = classify_text(text)
+    assert result.signal_type == signal_type, result
+    assert "neg.completed" not in result.matched_rules
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -870,7 +914,6 @@ def test_external_set_is_all_none_and_never_trained_on() -> None:
     assert not any("external" in str(path) for path in corpus_files())
     trained = {r["text"] for r in training_rows()}
     assert not trained & {r["text"] for r in rows}
-
 
 
 def test_training_negatives_are_none_weighted_and_apart_from_the_external_set() -> None:

@@ -48,7 +48,7 @@ def corpus_path(name: str) -> Path:
     if name in CORPUS_NAMES:
         return CORPUS_DIR / f"{name}.jsonl"
     prefix, _, writer = name.partition("/")
-    folders = {"writers": WRITERS_DIR, "sealed": SEALED_DIR, "external": EXTERNAL_DIR}
+    folders = {"writers": WRITERS_DIR, "sealed": SEALED_DIR, "external": EXTERNAL_DIR, "negatives": NEGATIVES_DIR}
     if prefix in folders and _WRITER_RE.match(writer):
         # sealed/ holds writers the model never trains on, scored once per round;
         # external/ holds third-party text (public datasets), never trained on either
@@ -62,6 +62,31 @@ def corpus_path(name: str) -> Path:
 
 SEALED_DIR = CORPUS_DIR / "sealed"
 EXTERNAL_DIR = CORPUS_DIR / "external"
+# Third-party support text the model trains on as extra `none` rows (never a writer, never
+# held out, never scored): see corpus/README.md, "Training negatives".
+NEGATIVES_DIR = CORPUS_DIR / "negatives"
+# Each negatives row counts this much in training relative to a writer's row: enough to
+# teach "ordinary support traffic is none", not so much that it swamps the writers.
+NEGATIVE_WEIGHT = 1.0
+
+
+def negative_names() -> tuple[str, ...]:
+    """Training-negatives sets under corpus/negatives/ (third-party support text, all `none`)."""
+    if not NEGATIVES_DIR.is_dir():
+        return ()
+    return tuple(sorted(p.stem for p in NEGATIVES_DIR.glob("*.jsonl")))
+
+
+def load_negatives() -> list[dict]:
+    """Every training-negatives row, weighted NEGATIVE_WEIGHT; all `none` (checked)."""
+    rows: list[dict] = []
+    for name in negative_names():
+        for row in load_corpus(f"negatives/{name}"):
+            if row["signal_type"] != NO_SIGNAL or row["conflict"] is not None:
+                raise ValueError(f"negatives/{name}.jsonl: every line must be none/none with no conflict")
+            row["weight"] = NEGATIVE_WEIGHT
+            rows.append(row)
+    return rows
 
 
 def external_names() -> tuple[str, ...]:
@@ -80,7 +105,11 @@ def writer_names() -> tuple[str, ...]:
 
 def corpus_files() -> tuple[Path, ...]:
     """Every file the production model trains on, in a fixed order."""
-    return (corpus_path("train"), corpus_path("heldout")) + tuple(WRITERS_DIR / f"{w}.jsonl" for w in writer_names())
+    return (
+        (corpus_path("train"), corpus_path("heldout"))
+        + tuple(WRITERS_DIR / f"{w}.jsonl" for w in writer_names())
+        + tuple(NEGATIVES_DIR / f"{n}.jsonl" for n in negative_names())
+    )
 
 
 def load_corpus(name: str) -> list[dict]:
@@ -111,8 +140,8 @@ def load_writers() -> dict[str, list[dict]]:
 
 
 def training_rows() -> list[dict]:
-    """What the production model trains on: every writer's rows."""
-    return [row for rows in load_writers().values() for row in rows]
+    """What the production model trains on: every writer's rows, then the training negatives."""
+    return [row for rows in load_writers().values() for row in rows] + load_negatives()
 
 
 def corpus_digest() -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.model_selection import StratifiedKFold
 
-from .corpus import TAGS, load_corpus, load_writers, training_rows
+from .corpus import TAGS, load_corpus, load_negatives, load_writers, training_rows
 from .labels import CONFLICTS, NO_SIGNAL, SIGNAL_TYPES, TYPE_LABELS
 from .model import (
     RawScores,
@@ -251,6 +251,7 @@ def evaluate_by_writer(
     feedback, which is never held out).
     """
     corpus = load_writers()
+    negatives = load_negatives()  # third-party support text: in every fold's training, never held out
     held_out = list(writers) if writers else list(corpus)
     unknown = [w for w in held_out if w not in corpus]
     if unknown:
@@ -261,7 +262,9 @@ def evaluate_by_writer(
     all_predictions: list[TextClassification] = []
     for writer in held_out:
         rows = corpus[writer]
-        others = [r for name, rs in corpus.items() if name != writer for r in rs] + list(extra_training_rows)
+        others = (
+            [r for name, rs in corpus.items() if name != writer for r in rs] + negatives + list(extra_training_rows)
+        )
         predictions = classify_with(train_models(others), [r["text"] for r in rows], phrase_rules, min_confidence)
         per_writer[writer] = build_report(writer, rows, predictions)
         errors[writer] = _errors(rows, predictions)

@@ -82,7 +82,7 @@ TYPE_CONFIDENT = 0.65
 # 20,000 characters, in bounded time and memory, and the result says it was truncated.
 MAX_TEXT_CHARS = 20_000
 # Part of the model version: bump when the way rules or features are read changes.
-ENGINE_VERSION = "clauses-2+detector-1"
+ENGINE_VERSION = "clauses-2+detector-1+negatives-1"
 
 _NONE_INDEX = TYPE_LABELS.index(NO_SIGNAL)
 _NO_CONFLICT_INDEX = CONFLICT_LABELS.index(NO_SIGNAL)
@@ -154,7 +154,10 @@ def rows_digest(rows: Sequence[dict]) -> str:
     """A hash of the labelled rows a model is trained on."""
     digest = hashlib.sha256()
     for row in rows:
-        digest.update(json.dumps([row["text"], row["signal_type"], row["intent"], row["conflict"]]).encode())
+        fields = [row["text"], row["signal_type"], row["intent"], row["conflict"]]
+        if row.get("weight", 1.0) != 1.0:
+            fields.append(row["weight"])
+        digest.update(json.dumps(fields).encode())
     return digest.hexdigest()
 
 
@@ -172,8 +175,12 @@ def train_models(rows: Sequence[dict]) -> TrainedModels:
 def _fit(rows: Sequence[dict]) -> TrainedModels:
     texts = [_model_text(normalize_text(row["text"][:MAX_TEXT_CHARS])) for row in rows]
     featurizer, features = Featurizer.fit(texts)
+    # training negatives (corpus/negatives/) may carry a weight; writers' rows count 1
+    weights = np.array([float(row.get("weight", 1.0)) for row in rows])
 
-    type_model = _logistic(TYPE_C, TYPE_CLASS_WEIGHT).fit(features, [TYPE_LABELS.index(r["signal_type"]) for r in rows])
+    type_model = _logistic(TYPE_C, TYPE_CLASS_WEIGHT).fit(
+        features, [TYPE_LABELS.index(r["signal_type"]) for r in rows], sample_weight=weights
+    )
 
     signal_rows = [i for i, r in enumerate(rows) if r["signal_type"] != NO_SIGNAL]
     intent_model = _logistic(INTENT_C).fit(
@@ -184,8 +191,10 @@ def _fit(rows: Sequence[dict]) -> TrainedModels:
     conflict_weights = {
         i: (CONFLICT_NONE_WEIGHT if i == _NO_CONFLICT_INDEX else 1.0) for i in range(len(CONFLICT_LABELS))
     }
-    conflict_model = _logistic(CONFLICT_C, conflict_weights).fit(features, conflict_targets)
-    signal_model = _logistic(SIGNAL_C, "balanced").fit(features, [int(r["signal_type"] != NO_SIGNAL) for r in rows])
+    conflict_model = _logistic(CONFLICT_C, conflict_weights).fit(features, conflict_targets, sample_weight=weights)
+    signal_model = _logistic(SIGNAL_C, "balanced").fit(
+        features, [int(r["signal_type"] != NO_SIGNAL) for r in rows], sample_weight=weights
+    )
     models = (type_model, intent_model, conflict_model, signal_model)
     scorer = featurizer.scorer(np.vstack([m.coef_ for m in models]), np.concatenate([m.intercept_ for m in models]))
     return TrainedModels(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from signals.classifier import (
     classify_texts,
     evaluate,
     load_corpus,
+    load_writers,
     training_rows,
     validate_phrase_rule,
 )
@@ -595,6 +597,50 @@ def test_things_already_done_are_not_signals(text: str) -> None:
     assert classify_text(text).signal_type == "none"
 
 
+# A completed state in any domain's words (neg.completed): each of these was a signal
+# before the rule.
+COMPLETED = [
+    "The 6 additional logins for the second clinic were activated yesterday, thank you.",
+    "Quick update: the bigger storage allowance is now enabled on our workspace.",
+]
+
+
+@pytest.mark.parametrize("text", COMPLETED)
+def test_a_completed_state_is_not_a_signal(text: str) -> None:
+    result = classify_text(text)
+    assert result.signal_type == "none", result
+    assert "neg.completed" in result.matched_rules
+    without = [rule for rule in DEFAULT_PHRASE_RULES if rule.name != "neg.completed"]
+    assert classify_text(text, without).signal_type != "none"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Onboarding call recap: all 9 new nurses logged in, setup done last week. Nothing open.",
+        "Our switch to the Plus edition two summers back has really paid off for the front desk.",
+    ],
+)
+def test_work_finished_in_the_past_is_not_a_signal(text: str) -> None:
+    result = classify_text(text)
+    assert result.signal_type == "none" and "neg.completed" in result.matched_rules, result
+
+
+@pytest.mark.parametrize(
+    ("text", "signal_type"),
+    [
+        # a condition on something being done is not a completed state: the need stands
+        ("Once the data migration is completed, we would like 12 more seats for the new clinic.", "seats"),
+        ("We will sign for the reporting module as soon as procurement is done, about 30 users.", "add_on"),
+        ("We need the extra storage in place by Monday.", "capacity"),
+    ],
+)
+def test_a_need_waiting_on_something_being_done_is_still_a_signal(text: str, signal_type: str) -> None:
+    result = classify_text(text)
+    assert result.signal_type == signal_type, result
+    assert "neg.completed" not in result.matched_rules
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -868,6 +914,39 @@ def test_external_set_is_all_none_and_never_trained_on() -> None:
     assert not any("external" in str(path) for path in corpus_files())
     trained = {r["text"] for r in training_rows()}
     assert not trained & {r["text"] for r in rows}
+
+
+def test_training_negatives_are_none_weighted_and_apart_from_the_external_set() -> None:
+    from signals.classifier import corpus as corpus_module
+    from signals.classifier.corpus import corpus_files, load_negatives, negative_names
+
+    assert "banking77_train" in negative_names()
+    negatives = load_negatives()
+    assert len(negatives) >= 150
+    assert {(r["signal_type"], r["intent"], r["conflict"]) for r in negatives} == {("none", "none", None)}
+    assert {r["weight"] for r in negatives} == {corpus_module.NEGATIVE_WEIGHT}
+    # trained on by the production model, and part of its version (a change retrains)
+    trained = {r["text"] for r in training_rows()}
+    assert {r["text"] for r in negatives} <= trained
+    assert any("negatives" in str(path) for path in corpus_files())
+    # never a writer: leave-one-writer-out never holds them out nor scores them
+    assert not {r["writer"] for r in negatives} & set(load_writers())
+    # the external evaluation slice shares neither a line nor a source intent with them
+    external = load_corpus("external/banking77_support")
+    assert not {r["text"] for r in negatives} & {r["text"] for r in external}
+    assert not {r["source_category"] for r in negatives} & {r["source_category"] for r in external}
+
+
+def test_a_negatives_file_with_a_signal_line_fails_loudly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from signals.classifier import corpus as corpus_module
+
+    folder = tmp_path / "negatives"
+    folder.mkdir()
+    line = {"text": "Please add 5 seats.", "signal_type": "seats", "intent": "buying", "conflict": None}
+    (folder / "bad.jsonl").write_text(json.dumps(line) + "\n", encoding="utf-8")
+    monkeypatch.setattr(corpus_module, "NEGATIVES_DIR", folder)
+    with pytest.raises(ValueError, match="bad.jsonl"):
+        corpus_module.load_negatives()
 
 
 # ------------------------------------------------------------------ local model cache

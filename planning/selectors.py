@@ -215,7 +215,8 @@ def account_plans(*, user: AnyUser, accounts: Iterable[Account], today: dt.date 
 
     # --- candidates, their decisions and follow-ups -------------------------------------
     candidates = list(
-        Candidate.objects.filter(account_id__in=ids)
+        Candidate.objects.surfaced()  # never the holdout (signals/holdout.py)
+        .filter(account_id__in=ids)
         .filter(Q(status__in=OPEN_STATUSES) | Q(decided_at__gte=since) | Q(first_detected_on__gte=since.date()))
         .order_by("-first_detected_on", "-pk")
     )

@@ -175,6 +175,13 @@ def test_owners_never_see_the_holdout_and_leaders_only_in_the_lift_panel(
     assert client.get(f"/candidates/{s.pk}/").status_code == 200  # the surfaced one is there
     account_page = client.get(f"/accounts/{h.account.pk}/").content.decode()
     assert f"/candidates/{h.pk}/" not in account_page
+    # the account-planning summary: page, Markdown, API and the multi-account document
+    ext = h.account.external_id
+    plan_api = api_client_for(owner).get(f"/api/v1/accounts/{ext}/plan/").json()
+    assert h.pk not in {c["id"] for c in plan_api["candidates"]}
+    for url in (f"/accounts/{h.account.pk}/plan/", f"/accounts/{h.account.pk}/plan.md", "/plans/", "/plans.md"):
+        body = client.get(url, {"renewal": ""} if url.startswith("/plans") else {}).content.decode()
+        assert f"/candidates/{h.pk}/" not in body and f"#{h.pk}" not in body, url
     month = h.inserted_at.strftime("%Y-%m")
     review = {
         row[0]: ",".join(row)

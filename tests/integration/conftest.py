@@ -46,6 +46,8 @@ def worker_env(transactional_db: None) -> dict[str, str]:
         "REDIS_URL": REDIS_URL,
         "CELERY_QUEUE": queue,
         "DB_CONN_MAX_AGE": "0",
+        # as in the test process (config/settings/test.py): the holdout's own tests turn it on
+        "HOLDOUT_ENABLED": "0",
     }
 
 

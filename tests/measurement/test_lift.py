@@ -115,7 +115,16 @@ NOW = timezone.now()
 CREATED = NOW - dt.timedelta(days=200)
 
 
-def _pilot(*, seed: int, accounts: int, p_surfaced: float, p_held: float, share: float, owner: User) -> None:
+def _pilot(
+    *,
+    seed: int,
+    accounts: int,
+    p_surfaced: float,
+    p_held: float,
+    share: float,
+    owner: User,
+    stop: tuple[str, ...] = (),
+) -> None:
     """One candidate per account (add-on), held out by the real draw at `share`; each
     gets an add-on opportunity with the probability of its arm (won with 20,000), plus
     noise that must not count: another product area, and an opportunity after the window."""
@@ -148,7 +157,7 @@ def _pilot(*, seed: int, accounts: int, p_surfaced: float, p_held: float, share:
                 account=c.account,
                 owner=owner,
                 signal_type="add_on",
-                recommendation="pursue",
+                recommendation="stop" if c.account.external_id in stop else "pursue",
                 occurred_at=CREATED,
             )
             for c in candidates
@@ -215,8 +224,8 @@ def test_a_pilot_without_lift_shows_no_significant_difference(db: None, owner: U
 
 
 def test_stop_candidates_are_left_out_of_both_arms(db: None, owner: User, leader: User) -> None:
-    _pilot(seed=3, accounts=40, p_surfaced=0.5, p_held=0.5, share=0.2, owner=owner)
-    MeasurementEvent.objects.filter(account__external_id__in=["p0", "p1"]).update(recommendation="stop")
+    # Stop when created (the events are append-only: written so, not changed afterwards)
+    _pilot(seed=3, accounts=40, p_surfaced=0.5, p_held=0.5, share=0.2, owner=owner, stop=("p0", "p1"))
     lift = lift_figures(_scope(leader))
     assert lift is not None
     assert (lift.total, lift.excluded_stop) == (38, 2)

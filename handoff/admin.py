@@ -114,8 +114,8 @@ class DeliveryAdmin(admin.ModelAdmin):
     def change_view(
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict | None = None
     ) -> HttpResponse:
-        if request.method == "GET":
-            self._warn_without_worker(request, Delivery.objects.filter(pk=object_id if object_id.isdigit() else None))
+        if request.method == "GET" and object_id.isdigit():
+            self._warn_without_worker(request, Delivery.objects.filter(pk=int(object_id)))
         return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.action(description="Send the selected deliveries again (same idempotency key)")

@@ -97,7 +97,7 @@ class DeliveryAdmin(admin.ModelAdmin):
     @admin.display(description="Next attempt", ordering="next_attempt_at")
     def next_attempt(self, obj: Delivery) -> object:
         if _eager() and obj.status == DeliveryStatus.PENDING and obj.attempts:
-            return "Needs a worker and beat (or Send again)"
+            return "Needs a worker"
         return obj.next_attempt_at
 
     def _warn_without_worker(self, request: HttpRequest, deliveries: QuerySet[Delivery]) -> None:

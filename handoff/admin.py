@@ -42,7 +42,7 @@ class DeliveryInline(admin.TabularInline):
 # waiting for its retry is sent again only by "Send again". Said where it matters.
 NO_WORKER = (
     "This server runs tasks in the request, with no worker and no beat: a failed delivery is not retried on "
-    "its own. Use “Send again”, or run Redis with `make worker` and `make beat` (see the README)."
+    "its own. Use “Send again”, or run Redis with make worker and make beat (see the README)."
 )
 
 

@@ -5,7 +5,7 @@ from typing import Any
 from django.db.models import Field, Model, QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -154,13 +154,25 @@ class AccountSerializer(serializers.ModelSerializer):
 class AccountListApi(ListAPIView):
     serializer_class = AccountSerializer
 
+    # The list's filters are named (q, segment) as on the other list endpoints; any other
+    # query parameter is refused by name, so a misspelt or guessed filter (`?search=`)
+    # cannot silently return every account.
+    QUERY_PARAMETERS = ("q", "segment", "page", "format")
+
     @extend_schema(
+        description="Accounts the caller may see. Unknown query parameters are refused with 400 naming them "
+        "(search with `q`).",
         parameters=[
             OpenApiParameter("q", str, description="search by name or exact external id"),
             OpenApiParameter("segment", str),
-        ]
+        ],
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        if unknown := [p for p in request.query_params if p not in self.QUERY_PARAMETERS]:
+            allowed = ", ".join(p for p in self.QUERY_PARAMETERS if p != "format")
+            raise ValidationError(
+                {p: [f"Unknown query parameter. This list takes {allowed} (search with q)."] for p in unknown}
+            )
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self) -> QuerySet[m.Account]:

@@ -77,7 +77,11 @@ class OutboxMessage(models.Model):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} · {self.account_id} · {self.created_at:%Y-%m-%d %H:%M}"
+        # By event, account and candidate (an admin reads lists of these), not by row ids.
+        parts = [self.get_kind_display(), self.account.external_id]
+        if self.candidate_id:
+            parts.append(f"candidate #{self.candidate_id}")
+        return " · ".join([*parts, f"{self.created_at:%Y-%m-%d %H:%M}"])
 
 
 class DeliveryStatus(models.TextChoices):

@@ -187,8 +187,10 @@ def deliveries_due(*, limit: int = 500) -> list[int]:
     )
 
 
-def deliveries_resend(*, delivery_ids: list[int]) -> int:
-    """An admin sends failed (or delivered) deliveries again, with the same idempotency key."""
+def deliveries_resend(*, delivery_ids: list[int], attempt_now: bool = False) -> int:
+    """An admin sends failed (or delivered) deliveries again, with the same idempotency key.
+    `attempt_now` makes the attempt in this call instead of queueing it: with no broker
+    (tasks run in the request) the admin then sees what happened."""
     now = timezone.now()
     ids = list(
         Delivery.objects.filter(pk__in=delivery_ids).exclude(status=DeliveryStatus.SENDING).values_list("pk", flat=True)
@@ -196,7 +198,11 @@ def deliveries_resend(*, delivery_ids: list[int]) -> int:
     count = Delivery.objects.filter(pk__in=ids).update(
         status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=now, lease_until=None, updated_at=now
     )
-    transaction.on_commit(lambda: deliveries_enqueue(ids))
+    if attempt_now:
+        for pk in ids:
+            delivery_attempt(delivery_id=pk)
+    else:
+        transaction.on_commit(lambda: deliveries_enqueue(ids))
     return count
 
 

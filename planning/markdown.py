@@ -81,9 +81,9 @@ def plan_markdown(plan: AccountPlan, *, level: int = 1) -> str:
     if plan.stakeholders:
         for s in plan.stakeholders:
             role = ", ".join(x for x in (s.title, s.role_label) if x)
-            cands = (
-                f" Named in the brief of candidate {', '.join(f'#{i}' for i in s.candidates)}." if s.candidates else ""
-            )
+            refs = [f"the {c.signal_label} candidate (#{c.id})" for c in s.candidates]
+            named = " and ".join([", ".join(refs[:-1]), refs[-1]] if len(refs) > 1 else refs)
+            cands = f" Named in the brief of {named}." if s.candidates else ""
             out.append(f"- **{_md(s.name)}**{f' ({_md(role)})' if role else ''}.{cands}")
             for ask in s.asks:
                 out.append(f"  - {ask.on:%-d %b %Y}: {_md(ask.text)}{_cite(ask.evidence)}")

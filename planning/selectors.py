@@ -45,7 +45,7 @@ from planning.records import (
     StakeholderLine,
     UsageLine,
 )
-from reviews.models import Decision, DecisionKind
+from reviews.models import Decision, DecisionKind, RejectReason
 from signals.models import Candidate, ConflictKind
 from signals.vocabulary import BLOCKER_RECOMMENDATION, OPEN_STATUSES, Blocker, Recommendation, SignalType
 
@@ -84,9 +84,22 @@ def _num(value: float) -> str:
     return f"{value:,.1f}" if abs(value) < 10 and value != int(value) else f"{value:,.0f}"
 
 
+# Units and acronyms in metric names: "storage_gb" reads "Storage (GB)", "api_calls" "API calls".
+METRIC_UNITS = {"gb": "(GB)", "tb": "(TB)", "mb": "(MB)", "pct": "(%)", "percent": "(%)"}
+METRIC_ACRONYMS = {"api": "API", "sso": "SSO", "ai": "AI", "crm": "CRM", "sms": "SMS"}
+
+
 def metric_label(metric: str) -> str:
-    text = metric.replace("_", " ").replace(":", ": ").replace("  ", " ").strip()
-    return text[:1].upper() + text[1:]
+    if metric.startswith("feature:"):
+        return "Feature: " + " ".join(metric.split(":", 1)[1].replace("_", " ").split())
+    words = [w for w in metric.replace(":", " ").replace("_", " ").split() if w]
+    if not words:
+        return metric
+    out = [
+        METRIC_UNITS[w.lower()] if i and w.lower() in METRIC_UNITS else METRIC_ACRONYMS.get(w.lower(), w)
+        for i, w in enumerate(words)
+    ]
+    return out[0][:1].upper() + out[0][1:] + "".join(f" {w}" for w in out[1:])
 
 
 def _day(at: dt.datetime) -> str:
@@ -194,7 +207,7 @@ def account_plans(*, user: AnyUser, accounts: Iterable[Account], today: dt.date 
                             kind="Usage",
                             source=usage_source[(account_id, metric)],
                             at=dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC),
-                            title=metric,
+                            title=metric_label(metric),
                             text=f"{value:,.0f} (daily total across departments)",
                         ),
                     )
@@ -264,7 +277,7 @@ def account_plans(*, user: AnyUser, accounts: Iterable[Account], today: dt.date 
             refs = [cite(c.account_id, _event_evidence(event, "Decision"))] if event else []
             if d.kind == DecisionKind.APPROVE:
                 due = f", due {d.next_step_due:%-d %b %Y}" if d.next_step_due else ""
-                detail = f"next step: {d.next_step}{due}"
+                detail = f"next step: {d.next_step.rstrip().rstrip('.')}{due}"
             elif d.kind == DecisionKind.REJECT:
                 detail = f"reason: {d.get_reason_code_display() or d.note}"
             else:
@@ -325,7 +338,7 @@ def account_plans(*, user: AnyUser, accounts: Iterable[Account], today: dt.date 
                     candidate_id=c.pk,
                     signal_label=c.get_signal_type_display(),
                     approved=True,
-                    text=f"{d.next_step}{who}{due_text}{' (overdue)' if overdue else ''}.",
+                    text=f"{d.next_step.rstrip().rstrip('.')}{who}{due_text}{' (overdue)' if overdue else ''}.",
                     who=d.next_step_who,
                     due=d.next_step_due,
                     overdue=overdue,
@@ -571,7 +584,10 @@ def account_plans(*, user: AnyUser, accounts: Iterable[Account], today: dt.date 
 
 def _event_evidence(event: MeasurementEvent, kind: str) -> EvidenceLine:
     data = event.data or {}
-    detail = data.get("next_step") or data.get("reason") or data.get("note") or data.get("opportunity_id") or ""
+    reason = data.get("reason")
+    if reason in RejectReason.values:  # the code as stored; its label as the contract says it
+        reason = RejectReason(reason).label
+    detail = data.get("next_step") or reason or data.get("note") or data.get("opportunity_id") or ""
     return EvidenceLine(
         id=f"event:{event.pk}",
         kind=kind,
@@ -686,7 +702,7 @@ def _resolve(wanted: dict[int, set[str]], evidence: dict[int, dict[str, Evidence
                         kind="Usage",
                         source=sources[(account_id, metric, day)],
                         at=dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC),
-                        title=metric,
+                        title=metric_label(metric),
                         text=f"{value:,.0f} (daily total across departments)",
                     ),
                 )

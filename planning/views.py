@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
 from core.http import HtmxHttpRequest
@@ -66,7 +67,10 @@ def account_plan(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def account_plan_markdown(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     plan = selectors.account_plan(user=request.user, pk=pk)
-    return _markdown(plan_markdown(plan), f"account-plan-{plan.account.id}-{plan.as_of:%Y-%m-%d}.md")
+    return _markdown(
+        plan_markdown(plan),
+        f"account-plan-{slugify(plan.account.external_id) or plan.account.id}-{plan.as_of:%Y-%m-%d}.md",
+    )
 
 
 def _filters(request: HtmxHttpRequest) -> tuple[PlanFilterForm, selectors.PlanFilters | None]:

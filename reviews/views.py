@@ -216,8 +216,16 @@ def _render_detail(request: HtmxHttpRequest, context: dict[str, Any], status: in
 @require_GET
 def candidate_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     candidate = selectors.candidate_get(user=request.user, pk=pk)
-    services.candidate_mark_viewed(candidate_id=candidate.pk, user=request.user)
+    # A browser prefetching the link (speculation rules, <link rel=prefetch>, Firefox's
+    # X-Moz) is not the owner opening the candidate: no "reviewed" event for it.
+    if not _is_prefetch(request):
+        services.candidate_mark_viewed(candidate_id=candidate.pk, user=request.user)
     return _render_detail(request, _detail_context(request, candidate))
+
+
+def _is_prefetch(request: HtmxHttpRequest) -> bool:
+    purpose = request.headers.get("Sec-Purpose") or request.headers.get("Purpose") or request.headers.get("X-Moz", "")
+    return "prefetch" in purpose.lower()
 
 
 def _form_problems(form: Any) -> str:

@@ -43,6 +43,9 @@ PRICING = re.compile(
     re.IGNORECASE,
 )
 QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
+# As long as the template's excerpt of the customer's words (handoff.drafts.facts
+# QUOTE_LIMIT) plus its quote marks: a model quoting more is quoting the whole e-mail.
+QUOTE_MAX = 202
 
 
 def _ours(text: str) -> str:
@@ -73,6 +76,8 @@ def draft_problems(sentences: list[dict], allowed_evidence: set[str], *, quote_a
     text = " ".join(s.get("text", "") for s in sentences)
     if not quote_allowed and QUOTED.search(text):
         problems.append("quotes the customer, which the play rules out")
+    if long := [q for q in QUOTED.findall(text) if len(q) > QUOTE_MAX]:
+        problems.append(f"quotes more than the sentence that carries the signal ({len(long[0]) - 2} characters)")
     if pressure := pressure_found(text):
         problems.append(f"pressure phrases: {', '.join(pressure)}")
     if pricing := pricing_found(text):

@@ -13,7 +13,8 @@ from handoff.drafts.facts import DraftFacts
 SYSTEM = (
     "You draft the first e-mail an account manager may send to an existing customer. Use only the facts given. "
     "Lead with the customer's goal and the verified outcome, name their need in their own words (quote them), "
-    "and propose a conversation. Never mention a price, discount, quote, contract or deadline, and never use "
+    "quoting only the customer_words given (never their whole message, greeting or sign-off), "
+    "and propose a conversation, the closing question in its own sentence. Never mention a price, discount, quote, contract or deadline, and never use "
     'pressure. Answer with JSON only: {"sentences": [{"text": "...", "evidence": ["id"]}]}. Every '
     "sentence that states a fact cites the evidence ids it rests on, from the ids given; the greeting, the "
     "question and the sign-off cite none. Follow the play: never do anything it lists under do_not; when "

@@ -27,7 +27,7 @@ logger = logging.getLogger(__name__)
 WAIT_LABEL = "Draft for after the blocker clears"
 # Part of the cache key: change it when the template's wording changes, so cached
 # drafts written by the old template are not offered.
-DRAFT_FORMAT = 1
+DRAFT_FORMAT = 2
 DEFAULT_ASK = "Would a 30-minute conversation in the next few weeks help to work out what your team needs next?"
 
 
@@ -41,7 +41,8 @@ class Draft:
 
     @property
     def text(self) -> str:
-        """Greeting on its own line, the body as one paragraph, then the sign-off."""
+        """Greeting on its own line, the body as one paragraph, the closing question in
+        its own paragraph, then the sign-off."""
         out = ""
         for s in self.sentences:
             t = s["text"]
@@ -49,6 +50,8 @@ class Draft:
                 out += t
             elif not out and t.endswith(","):
                 out = t + "\n\n"
+            elif t.rstrip().endswith("?") and out and not out.endswith("\n"):
+                out += "\n\n" + t
             else:
                 out += ("" if not out or out.endswith("\n") else " ") + t
         return out.strip()
@@ -62,16 +65,34 @@ def _day(value: dt.date | dt.datetime) -> str:
     return f"{value:%-d %B %Y}"
 
 
+def lower_first(text: str) -> str:
+    """The text with its first letter lowercased to run on inside a sentence, unless the
+    first word is an acronym or a mixed-case name ("PO approval", "API calls", "iPad")."""
+    first = text.split(" ", 1)[0]
+    if not first or len(first) > 1 and not first[1:].islower() and any(c.isalpha() for c in first[1:]):
+        return text
+    return text[0].lower() + text[1:]
+
+
+def _usage_sentence(kind: str, said: str) -> str:
+    """The brief's usage fact as a sentence with a verb, whatever its shape: "48 of 50
+    purchased seats in use (96%) on 30 Nov", "Storage (GB) at 950 of a 1,000 limit...",
+    "API calls up 40% over 8 weeks...", "Finance started using the product on 3 Nov"."""
+    said = said.strip().rstrip(".")
+    # A department's name leads the new-department fact: keep its capital.
+    return f"Our records show {said if kind == 'new_department' else lower_first(said)}."
+
+
 class TemplateDraftWriter:
     def write(self, facts: DraftFacts) -> list[dict]:
         name = facts.quote.contact_name if facts.quote else facts.contact_name
         first = name.split()[0] if name else ""
         out = [{"text": f"Hi {first}," if first else "Hello,", "evidence": []}]
         if facts.outcome is not None:
-            goal = f"You set out to {facts.goal[0].lower()}{facts.goal[1:]}" if facts.goal else "You set a goal"
+            goal = f"You set out to {lower_first(facts.goal)}" if facts.goal else "You set a goal"
             out.append(
                 {
-                    "text": f"{goal}, and {facts.outcome.title[0].lower()}{facts.outcome.title[1:].rstrip('.')} "
+                    "text": f"{goal}, and {lower_first(facts.outcome.title).rstrip('.')} "
                     f"(verified on {_day(facts.outcome.recorded_at)}).",
                     "evidence": [facts.outcome.external_id],
                 }
@@ -79,7 +100,7 @@ class TemplateDraftWriter:
         elif facts.goal:
             out.append(
                 {
-                    "text": f"Your team's goal is to {facts.goal[0].lower()}{facts.goal[1:].rstrip('.')}.",
+                    "text": f"Your team's goal is to {lower_first(facts.goal).rstrip('.')}.",
                     "evidence": [facts.account_id],
                 }
             )
@@ -93,7 +114,7 @@ class TemplateDraftWriter:
         elif facts.usage is not None:
             out.append(
                 {
-                    "text": f"We noticed that {facts.usage[1][0].lower()}{facts.usage[1][1:]}",
+                    "text": _usage_sentence(facts.usage_kind, facts.usage[1]),
                     "evidence": [facts.usage[0]],
                 }
             )

@@ -114,6 +114,27 @@ def test_an_owner_reads_only_their_accounts(api_client_for: "ApiClientFor", owne
     assert mine.pk
 
 
+def test_search_is_q_and_an_unknown_parameter_is_refused_by_name(
+    api_client_for: "ApiClientFor", owner: User, other_owner: User
+) -> None:
+    """A stranger's `?search=` returned every account; it is now a 400 that names it."""
+    factories.AccountFactory.create(owner=owner, external_id="acme-1", name="Acme Corp")
+    factories.AccountFactory.create(owner=owner, external_id="globex", name="Globex")
+    factories.AccountFactory.create(owner=other_owner, external_id="acme-2", name="Acme Holdings")
+    client = api_client_for(owner)
+
+    response = client.get("/api/v1/accounts/?search=Acme")
+    assert response.status_code == 400
+    assert list(response.json()) == ["search"] and "search with q" in response.json()["search"][0]
+    assert client.get("/api/v1/accounts/?q=Acme&sort=name").json() == {
+        "sort": ["Unknown query parameter. This list takes q, segment, page (search with q)."]
+    }
+    found = client.get("/api/v1/accounts/?q=Acme").json()["results"]
+    assert [a["external_id"] for a in found] == ["acme-1"], "search never reveals another owner's account"
+    assert client.get("/api/v1/accounts/?q=acme-2").json()["results"] == []
+    assert client.get("/api/v1/accounts/?q=Acme&page=1").status_code == 200
+
+
 def test_a_leader_reads_every_account_and_its_evidence(
     api_client_for: "ApiClientFor", leader: User, owner: User
 ) -> None:

@@ -273,3 +273,81 @@ def test_a_claimed_delivery_is_not_sent_twice(
     assert services.delivery_attempt(delivery_id=delivery.pk)[0] == services.Outcome.SKIPPED
     assert receiver.requests == []
     assert Account.objects.count() == 1
+
+
+def test_without_a_worker_admin_says_retries_wait_and_send_again_delivers_now(
+    owner: User,
+    admin_user: User,
+    candidate: Candidate,
+    endpoint: Endpoint,
+    receiver: Receiver,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
+    """`make run` (no broker, tasks in the request, no beat): a 500 leaves the delivery
+    waiting for a retry nothing will make. Admin says so; Send again delivers now."""
+    receiver.statuses = [500]
+    with django_capture_on_commit_callbacks(execute=True):
+        _approve(owner, candidate)
+    delivery = Delivery.objects.get()
+    assert delivery.status == DeliveryStatus.PENDING and delivery.attempts == 1
+    client = Client()
+    client.force_login(admin_user)
+    page = client.get("/admin/handoff/delivery/").content.decode()
+    assert "a failed delivery is not retried on its own" in page and "make worker" in page
+    assert "Needs a worker" in page
+    assert (
+        "a failed delivery is not retried"
+        in client.get(f"/admin/handoff/delivery/{delivery.pk}/change/").content.decode()
+    )
+
+    response = client.post(
+        "/admin/handoff/delivery/", {"action": "resend", "_selected_action": [delivery.pk]}, follow=True
+    )
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.DELIVERED and len(receiver.requests) == 2
+    body = response.content.decode()
+    assert "1 delivery sent: 1 delivered." in body and "delivery(ies)" not in body
+    assert "a failed delivery is not retried on its own" not in body
+
+
+def test_with_a_worker_send_again_queues_and_counts_in_words(
+    owner: User, admin_user: User, candidate: Candidate, endpoint: Endpoint, settings: Settings
+) -> None:
+    settings.CELERY_TASK_ALWAYS_EAGER = False  # production: the worker sends it after commit
+    Endpoint.objects.create(name="Other", url=endpoint.url, secret="another-secret")
+    _approve(owner, candidate)  # no on-commit callbacks run here: nothing is sent
+    deliveries = list(Delivery.objects.all())
+    assert len(deliveries) == 2
+    Delivery.objects.update(status=DeliveryStatus.FAILED, attempts=5)
+    client = Client()
+    client.force_login(admin_user)
+    response = client.post(
+        "/admin/handoff/delivery/", {"action": "resend", "_selected_action": [d.pk for d in deliveries]}, follow=True
+    )
+    body = response.content.decode()
+    assert "2 deliveries queued again." in body
+    assert Delivery.objects.filter(status=DeliveryStatus.PENDING, attempts=0).count() == 2
+    assert "not retried on its own" not in client.get("/admin/handoff/delivery/").content.decode()
+
+
+def test_admin_names_deliveries_by_event_account_and_candidate_and_filters_handed_off_kinds(
+    owner: User,
+    admin_user: User,
+    candidate: Candidate,
+    endpoint: Endpoint,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        _approve(owner, candidate)
+    message = OutboxMessage.objects.get()
+    assert str(message) == f"Approved · acme · candidate #{candidate.pk} · {message.created_at:%Y-%m-%d %H:%M}"
+    client = Client()
+    client.force_login(admin_user)
+    for url, param in (("/admin/handoff/delivery/", "message__kind"), ("/admin/handoff/outboxmessage/", "kind")):
+        page = client.get(url).content.decode()
+        assert f"?{param}=approved" in page and f"?{param}=reassigned" in page
+        assert f"?{param}=reviewed" not in page and f"?{param}=held_out" not in page
+    assert f"Approved · acme · candidate #{candidate.pk}" in client.get("/admin/handoff/delivery/").content.decode()
+    assert client.get("/admin/handoff/delivery/?message__kind=approved").status_code == 200
+    form = client.get("/admin/handoff/endpoint/add/").content.decode()
+    assert 'value="approved"' in form and 'value="reviewed"' not in form

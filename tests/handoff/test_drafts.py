@@ -17,6 +17,8 @@ from pytest_django import Settings
 from handoff.drafts import PRESSURE_PHRASES, Draft, draft_problems
 from handoff.drafts import draft_for as draft_or_none
 from handoff.drafts.checks import pressure_found, pricing_found
+from handoff.drafts.facts import DraftFacts, signal_excerpt
+from handoff.drafts.writers import TemplateDraftWriter
 from measurement.models import EventKind, MeasurementEvent
 from signals.models import Candidate
 from tests.signals.scenario import Scenario, score
@@ -52,10 +54,95 @@ def test_the_template_draft_leads_with_goal_and_outcome_quotes_the_need_and_prop
     assert body.startswith("You set out to cut month-end close to 3 days, and month-end close down from 6 to 3 days")
     assert "“Our team is expanding: we need 20 more seats by March for the new analysts.”" in body
     assert body.index("verified on") < body.index("you wrote")
-    assert "conversation" in body and text.endswith("Dana")
+    assert "conversation" not in body and text.endswith("Dana")
+    assert text.split("\n\n")[2].startswith("Would a 30-minute conversation")
     assert draft.evidence == ["o1", "acme-m7"]
     assert draft_problems(draft.sentences, {"o1", "acme-m7"}) == []
     assert not pressure_found(text) and not pricing_found(text)
+
+
+def test_an_acronym_at_the_start_of_the_outcome_keeps_its_capitals(tmp_path: Path, owner: User) -> None:
+    s = Scenario(tmp_path)
+    s.contact("maria", role="decision_maker", name="Maria Chen", title="VP Finance")
+    s.verified_outcome("o1", title="PO approval down from 5 days to 1")
+    s.message("acme-m7", "Our team is expanding: we need 20 more seats by March for the new analysts.", contact="maria")
+    s.import_()
+    score("acme")
+    text = draft_for(Candidate.objects.get(account__external_id="acme", status="pending")).text
+    assert "cut month-end close to 3 days, and PO approval down from 5 days to 1 (verified on" in text
+
+
+def test_only_the_sentence_carrying_the_signal_is_quoted(tmp_path: Path, owner: User) -> None:
+    s = Scenario(tmp_path)
+    s.contact("maria", role="decision_maker", name="Maria Chen", title="VP Finance")
+    s.verified_outcome("o1")
+    s.message(
+        "acme-m7",
+        "Hi Dana,\n\nHope you are well. The close went smoothly this month. Our team is expanding: we need "
+        "20 more seats by March for the new analysts. Let me know what you think.\n\nThanks,\nMaria",
+        contact="maria",
+    )
+    s.import_()
+    score("acme")
+    draft = draft_for(Candidate.objects.get(account__external_id="acme", status="pending"))
+    assert "you wrote: “Our team is expanding: we need 20 more seats by March for the new analysts.”" in draft.text
+    assert "Hope you are well" not in draft.text and "Thanks,\nMaria" not in draft.text
+    paragraphs = draft.text.split("\n\n")
+    assert paragraphs[2].startswith("Would a 30-minute conversation") and paragraphs[2].endswith("?")
+
+
+def test_a_long_sentence_is_cut_at_a_word_with_an_ellipsis() -> None:
+    long = "We have been talking internally about " + "the reporting setup and " * 12 + "we need 40 more seats soon."
+    excerpt = signal_excerpt(f"Hello team,\n{long}\nBest regards,\nMaria", [r"\bmore seats\b"])
+    assert len(excerpt) <= 200 and "more seats" in excerpt
+    assert excerpt.startswith("…") and not excerpt.startswith("… ")
+    assert "Hello" not in excerpt and "regards" not in excerpt
+    assert all(word in long for word in excerpt.strip("…").split())
+
+
+@pytest.mark.parametrize(
+    ("kind", "said", "expected"),
+    [
+        (
+            "seats",
+            "48 of 50 purchased seats in use (96%) on 30 Nov.",
+            "Our records show 48 of 50 purchased seats in use (96%) on 30 Nov.",
+        ),
+        (
+            "capacity",
+            "Storage gb (Finance) at 950 of a 1,000 limit (95%) on 3 Nov.",
+            "Our records show storage gb (Finance) at 950 of a 1,000 limit (95%) on 3 Nov.",
+        ),
+        (
+            "growth",
+            "API calls up 40% over 8 weeks (weekly average 1,000 → 1,400), rising 6 of 7 weeks.",
+            "Our records show API calls up 40% over 8 weeks (weekly average 1,000 → 1,400), rising 6 of 7 weeks.",
+        ),
+        (
+            "new_department",
+            "Finance started using the product on 3 Nov; 12 active users on 5 Nov.",
+            "Our records show Finance started using the product on 3 Nov; 12 active users on 5 Nov.",
+        ),
+    ],
+)
+def test_every_usage_fact_reads_as_a_sentence_and_keeps_its_citation(kind: str, said: str, expected: str) -> None:
+    facts = DraftFacts(
+        account_name="Acme",
+        account_id="acme",
+        recommendation="pursue",
+        signal_label="seats",
+        usage=("usage:x:2026-11-30", said),
+        usage_kind=kind,
+    )
+    sentences = TemplateDraftWriter().write(facts)
+    usage = next(s for s in sentences if s["evidence"] == ["usage:x:2026-11-30"])
+    assert usage["text"] == expected
+
+
+def test_a_model_draft_quoting_the_whole_email_is_refused() -> None:
+    whole = "Hi Dana, " + "we are growing and need more seats for the team. " * 6 + "Thanks, Maria"
+    problems = draft_problems([{"text": f"You wrote: “{whole}”", "evidence": ["m1"]}], {"m1"})
+    assert any("quotes more than the sentence" in p for p in problems)
 
 
 def test_wait_is_labelled_for_after_the_blocker_and_stop_gets_no_draft(pursue: Candidate) -> None:

@@ -139,3 +139,47 @@ def test_the_document_is_linked_from_the_monthly_review_and_each_summary(owner: 
     client = _client(owner)
     assert 'href="/plans/"' in client.get("/review/").content.decode()
     assert 'href="/plans/"' in client.get(f"/accounts/{book.account.pk}/plan/").content.decode()
+
+
+def test_the_markdown_reads_as_prose_not_python(owner: User) -> None:
+    """A stranger's QBR export showed raw records, codes, metric keys, doubled full stops
+    and the internal id in the file name."""
+    from accounts.models import UsageDaily
+    from signals import lifecycle
+
+    book = planning_book(owner)
+    # A next step typed with its own full stop, a rejection and a storage metric.
+    approved = factories.CandidateFactory.create(
+        account=book.account, signal_type="scale", review_facts={"checked": True}
+    )
+    lifecycle.candidate_approve(
+        candidate_id=approved.pk,
+        user=owner,
+        next_step=lifecycle.NextStep("Agree the seat plan.", "Tom Reyes", timezone.now().date() + dt.timedelta(days=4)),
+        consent_reviewed=True,
+    )
+    rejected = factories.CandidateFactory.create(account=book.account, signal_type="tier_upgrade")
+    lifecycle.candidate_reject(candidate_id=rejected.pk, user=owner, reason_code="already_in_progress")
+    today = timezone.now().date()
+    for days in (3, 2):
+        UsageDaily.objects.create(
+            account=book.account,
+            metric="storage_gb",
+            date=today - dt.timedelta(days=days),
+            value=900,
+            source="warehouse",
+        )
+    response = _client(owner).get(f"/accounts/{book.account.pk}/plan.md")
+    text = response.content.decode()
+    assert (
+        f"- **Maria Lopez** (VP Finance, Decision maker). Named in the brief of the Seats candidate "
+        f"(#{book.pending.pk}) and the Tier upgrade candidate (#{rejected.pk}).\n"
+    ) in text
+    assert "signal_label=" not in text and "id=" not in text
+    assert "Already in progress" in text and "already\\_in\\_progress" not in text and "already_in_progress" not in text
+    assert "Storage (GB)" in text and "Storage gb" not in text
+    assert "Agree the seat plan with Tom Reyes, due " in text and "plan.," not in text and "plan. with" not in text
+    assert "next step: Agree the seat plan, due " in text
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="account-plan-acme-{timezone.now().date():%Y-%m-%d}.md"'
+    )

@@ -118,6 +118,30 @@ def test_the_detail_panel_and_page(client: Client, owner: User, mine: Candidate)
     assert events(mine) == ["reviewed"], "the owner's first look is counted once"
 
 
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HTTP_SEC_PURPOSE": "prefetch"},
+        {"HTTP_SEC_PURPOSE": "prefetch;prerender"},
+        {"HTTP_PURPOSE": "prefetch"},
+        {"HTTP_X_MOZ": "prefetch"},
+    ],
+)
+def test_a_prefetch_of_the_page_is_not_a_review(client: Client, owner: User, mine: Candidate, headers: dict) -> None:
+    client.force_login(owner)
+    page = client.get(f"/candidates/{mine.pk}/", **headers)
+    assert page.status_code == 200 and "Maria asked for 20 more seats." in page.content.decode()
+    assert events(mine) == [], "a link prefetch is not the owner opening the candidate"
+    client.get(f"/candidates/{mine.pk}/")
+    assert events(mine) == ["reviewed"]
+
+
+def test_a_prefetch_still_checks_ownership(client: Client, owner: User, theirs: Candidate) -> None:
+    client.force_login(owner)
+    assert client.get(f"/candidates/{theirs.pk}/", HTTP_SEC_PURPOSE="prefetch").status_code == 404
+    assert events(theirs) == []
+
+
 def test_approve_records_the_next_step_and_its_event_and_contacts_nobody(
     client: Client, owner: User, mine: Candidate
 ) -> None:

@@ -47,7 +47,14 @@ from planning.records import (
 )
 from reviews.models import Decision, DecisionKind, RejectReason
 from signals.models import Candidate, ConflictKind
-from signals.vocabulary import BLOCKER_RECOMMENDATION, OPEN_STATUSES, Blocker, Recommendation, SignalType
+from signals.vocabulary import (
+    BLOCKER_RECOMMENDATION,
+    OPEN_STATUSES,
+    Blocker,
+    Recommendation,
+    SignalType,
+    metric_label,
+)
 
 USAGE_DAYS = 90
 TREND_WEEK = 7
@@ -82,24 +89,6 @@ def _excerpt(text: str, limit: int = EXCERPT) -> str:
 def _num(value: float) -> str:
     """A usage figure: whole numbers, one decimal under 10 (3.4 users a day, not 3)."""
     return f"{value:,.1f}" if abs(value) < 10 and value != int(value) else f"{value:,.0f}"
-
-
-# Units and acronyms in metric names: "storage_gb" reads "Storage (GB)", "api_calls" "API calls".
-METRIC_UNITS = {"gb": "(GB)", "tb": "(TB)", "mb": "(MB)", "pct": "(%)", "percent": "(%)"}
-METRIC_ACRONYMS = {"api": "API", "sso": "SSO", "ai": "AI", "crm": "CRM", "sms": "SMS"}
-
-
-def metric_label(metric: str) -> str:
-    if metric.startswith("feature:"):
-        return "Feature: " + " ".join(metric.split(":", 1)[1].replace("_", " ").split())
-    words = [w for w in metric.replace(":", " ").replace("_", " ").split() if w]
-    if not words:
-        return metric
-    out = [
-        METRIC_UNITS[w.lower()] if i and w.lower() in METRIC_UNITS else METRIC_ACRONYMS.get(w.lower(), w)
-        for i, w in enumerate(words)
-    ]
-    return out[0][:1].upper() + out[0][1:] + "".join(f" {w}" for w in out[1:])
 
 
 def _day(at: dt.datetime) -> str:

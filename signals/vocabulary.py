@@ -89,3 +89,21 @@ QUEUE_ORDER: tuple[str, ...] = (
 
 def queue_rank(recommendation: str) -> int:
     return QUEUE_ORDER.index(recommendation) if recommendation in QUEUE_ORDER else len(QUEUE_ORDER)
+
+
+# Units and acronyms in metric names: "storage_gb" reads "Storage (GB)", "api_calls" "API calls".
+METRIC_UNITS = {"gb": "(GB)", "tb": "(TB)", "mb": "(MB)", "pct": "(%)", "percent": "(%)"}
+METRIC_ACRONYMS = {"api": "API", "sso": "SSO", "ai": "AI", "crm": "CRM", "sms": "SMS"}
+
+
+def metric_label(metric: str) -> str:
+    if metric.startswith("feature:"):
+        return "Feature: " + " ".join(metric.split(":", 1)[1].replace("_", " ").split())
+    words = [w for w in metric.replace(":", " ").replace("_", " ").split() if w]
+    if not words:
+        return metric
+    out = [
+        METRIC_UNITS[w.lower()] if i and w.lower() in METRIC_UNITS else METRIC_ACRONYMS.get(w.lower(), w)
+        for i, w in enumerate(words)
+    ]
+    return out[0][:1].upper() + out[0][1:] + "".join(f" {w}" for w in out[1:])

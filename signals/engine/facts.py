@@ -22,6 +22,7 @@ from accounts.models import (
     UsageDaily,
 )
 from signals.rules import RuleSet
+from signals.vocabulary import metric_label
 
 TREND_METRICS = ("active_users", "api_calls", "seats_used")
 DECLINE_METRICS = ("active_users", "seats_used")
@@ -572,8 +573,7 @@ def _as_date(value: object) -> dt.date:
 def _metric_name(metric: str) -> str:
     if metric.startswith("feature:"):
         return f"Feature '{metric.split(':', 1)[1]}'"
-    name = metric.replace("_", " ").capitalize()
-    return name.replace("Api ", "API ")
+    return metric_label(metric)
 
 
 def chunked(ids: Iterable[int], size: int) -> Iterable[list[int]]:

@@ -212,10 +212,14 @@ def planning_base_rate(expanded: int, n: int) -> float:
 
 
 def min_detectable_lift() -> float:
-    """Setting LIFT_MIN_DETECTABLE (a share, default 0.10: ten percentage points)."""
+    """Setting LIFT_MIN_DETECTABLE (environment; a share, default 0.10: ten percentage points)."""
     from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
 
-    return float(getattr(settings, "LIFT_MIN_DETECTABLE", DEFAULT_MIN_DETECTABLE))
+    value = float(getattr(settings, "LIFT_MIN_DETECTABLE", DEFAULT_MIN_DETECTABLE))
+    if not 0.01 <= value <= 0.5:
+        raise ImproperlyConfigured(f"LIFT_MIN_DETECTABLE must be a share between 0.01 and 0.5, not {value}.")
+    return value
 
 
 # --------------------------------------------------------------------------- outcomes

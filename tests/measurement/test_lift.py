@@ -374,8 +374,9 @@ def test_the_panel_speaks_plainly_and_agrees_with_its_csv(db: None, client: Clie
     _pilot(seed=5, accounts=120, p_surfaced=0.15, p_held=0.0, share=0.1, owner=owner)
     client.force_login(leader)
     query = {"pilot": "all", "start": CREATED.date().isoformat(), "end": NOW.date().isoformat()}
-    for headers in ({}, {"HTTP_HX_REQUEST": "true"}):
-        page = client.get("/dashboard/panels/lift/", query, **headers).content.decode()
+    as_page: dict[str, str] = {}
+    for headers in (as_page, {"HX-Request": "true"}):  # the page and the dashboard's partial
+        page = client.get("/dashboard/panels/lift/", query, headers=headers).content.decode()
         text = html_lib.unescape(_visible_text(page))
         panel = text[text.index("Proof of lift: surfaced") :]
         for word in BANNED:
@@ -394,7 +395,8 @@ def test_the_panel_speaks_plainly_and_agrees_with_its_csv(db: None, client: Clie
         assert f"about {int(by_key['candidates still needed'][0]):,} more" in panel
         assert by_key["95% low"][2] == "" and by_key["significant"][2] == "no"
         surfaced = by_key["Surfaced"]
-        assert f"{surfaced[2]}%" in panel and f"{lift.surfaced.rate * 100:.1f}%" == f"{surfaced[2]}%"
+        assert lift.surfaced.rate is not None and f"{lift.surfaced.rate * 100:.1f}" == surfaced[2]
+        assert f"{surfaced[2]}%" in panel
         assert "No wins yet in the held-out group" in panel
 
 
@@ -403,3 +405,17 @@ def test_exempt_accounts_are_left_out_of_both_groups(db: None, owner: User, lead
     Account.objects.filter(external_id__in=["p1", "p2", "p3"]).update(extra={"holdout": "never"})
     lift = lift_figures(_scope(leader))
     assert lift is not None and (lift.total, lift.excluded_exempt) == (57, 3)
+
+
+def test_the_lift_to_detect_is_a_setting(db: None, owner: User, leader: User, settings: object) -> None:
+    _pilot(seed=7, accounts=100, p_surfaced=0.3, p_held=0.3, share=0.2, owner=owner)
+    settings.LIFT_MIN_DETECTABLE = 0.20  # type: ignore[attr-defined]
+    lift = lift_figures(_scope(leader))
+    assert lift is not None and lift.min_detectable == 0.20
+    assert lift.needed == candidates_for_power(min(lift.base_rate + 0.20, 0.99), lift.base_rate, 0.2)
+    assert "a lift of 20 percentage points" in lift.sample_size_text
+    settings.LIFT_MIN_DETECTABLE = 0  # type: ignore[attr-defined]
+    from django.core.exceptions import ImproperlyConfigured
+
+    with pytest.raises(ImproperlyConfigured, match="LIFT_MIN_DETECTABLE"):
+        lift_figures(_scope(leader))

@@ -30,26 +30,49 @@ def _csv(name: str, scope: DashboardScope, title: str, definition: str, rows: li
     return response
 
 
+def _pct1(value: float | None) -> object:
+    return "" if value is None else round(100 * value, 1)
+
+
+def _whole(value: float | None) -> object:
+    return "" if value is None else round(value)
+
+
 def _lift_rows(lift: Lift) -> list[list[object]]:
-    rows: list[list[object]] = [["arm", "candidates", "expanded", "expansion_rate", "won_arr_per_candidate"]]
+    """The panel's figures, rounded as the panel shows them, and its sentences word for word."""
+    rows: list[list[object]] = [
+        ["group", "candidates", "expanded", "expansion_rate_pct", "won_arr_per_candidate", "with_won_arr"]
+    ]
     for arm in (lift.surfaced, lift.held_out):
-        rows.append([arm.label, arm.n, arm.expanded, arm.rate, arm.arr_per_candidate])
+        rows.append([arm.label, arm.n, arm.expanded, _pct1(arm.rate), _whole(arm.arr_per_candidate), arm.wins])
     rate, arr = lift.rate_diff, lift.arr_diff
-    rows.append(["difference", "", "", rate.estimate if rate else "", arr.estimate if arr else ""])
-    rows.append(["95% low", "", "", rate.low if rate else "", arr.low if arr else ""])
-    rows.append(["95% high", "", "", rate.high if rate else "", arr.high if arr else ""])
-    rows.append(["significant", "", "", lift.significant, ""])
-    rows.append(["candidates needed (80% power)", lift.needed if lift.needed is not None else "", "", "", ""])
+    rows.append(["difference", "", "", _pct1(rate.estimate) if rate else "", _whole(arr.estimate) if arr else ""])
+    show = lift.show_rate_range and rate is not None
+    rows.append(["95% low", "", "", _pct1(rate.low) if show and rate else "", _whole(arr.low) if arr else ""])
+    rows.append(["95% high", "", "", _pct1(rate.high) if show and rate else "", _whole(arr.high) if arr else ""])
+    rows.append(["significant", "", "", "yes" if lift.significant else "no", ""])
+    rows.append(["candidates needed in all", lift.needed if lift.needed is not None else ""])
+    rows.append(["candidates still needed", lift.more_needed if lift.more_needed is not None else ""])
+    rows.append(["candidates still inside their outcome window", lift.in_window])
+    rows.append(["# expansion rate", lift.verdict])
+    rows.append(["# won ARR per candidate", lift.arr_text])
+    rows.append(["# sample size", lift.sample_size_text])
     return rows
 
 
 def _play_rows(plays: list[PlayFigures]) -> list[list[object]]:
-    header: list[object] = ["play", "applies to", "decided", "approved", "contacted", "median_days_to_contact"]
-    rows = [[*header, "target_days", "within_target", "won"]]
+    """Rounded as the panel shows them: days to 1 decimal, shares in whole percent."""
+    header: list[object] = ["play", "applies to", "decided", "approved", "approval_rate_pct", "contacted"]
+    rows = [[*header, "median_days_to_contact", "target_days", "within_target", "within_target_pct", "won"]]
     for r in plays:
-        row: list[object] = [r.name, r.scope_text, r.decided, r.approved, r.contacted, r.median_days]
-        rows.append([*row, r.target_days, r.within_target, r.won])
+        median = "" if r.median_days is None else round(r.median_days, 1)
+        row: list[object] = [r.name, r.scope_text, r.decided, r.approved, _pct0(r.approval_rate), r.contacted]
+        rows.append([*row, median, r.target_days, r.within_target, _pct0(r.within_target_rate), r.won])
     return rows
+
+
+def _pct0(value: float | None) -> object:
+    return "" if value is None else round(100 * value)
 
 
 @login_required
@@ -67,8 +90,9 @@ def lift_panel(request: HtmxHttpRequest) -> HttpResponse:
     if request.GET.get("format") == "csv":
         definition = (
             f"Candidates created in the range, held out at {lift.share:.0%}; expanded: a CRM opportunity on the same "
-            f"account and product area within {lift.window_days} days. Two-proportion normal interval "
-            "(docs/measurement.md)."
+            f"account and product area within {lift.window_days} days. Rate difference: Newcombe hybrid score "
+            "interval; ARR: normal interval, Welch standard error (docs/measurement.md). Percentages in percent, "
+            "differences in percentage points."
         )
         return _csv("lift", scope, "Proof of lift", definition, _lift_rows(lift))
     context = {"lift": lift, "held_out": held_out_list(scope), "scope": scope, "params": params}

@@ -6,9 +6,20 @@ import datetime as dt
 import statistics
 from dataclasses import dataclass, field
 
+from django.db import models
+
 from measurement.models import EventKind, MeasurementEvent
 from measurement.selectors import DashboardScope, sample_candidates
 from reviews.models import Decision, DecisionKind
+from signals.vocabulary import Recommendation, SignalType
+
+
+def _label(choices: type[models.TextChoices], code: str) -> str:
+    """The display label of a code ("Cross-sell"); a code no longer known reads as itself."""
+    try:
+        return str(choices(code).label)
+    except ValueError:
+        return code.replace("_", " ").capitalize()
 
 
 @dataclass
@@ -60,9 +71,9 @@ def play_figures(scope: DashboardScope) -> list[PlayFigures]:
             continue
         row = rows.get(play["play_id"])
         if row is None:
-            scope_parts = [play["signal_type"].replace("_", " ").capitalize(), play["segment"] or "every segment"]
+            scope_parts = [_label(SignalType, play["signal_type"]), play["segment"] or "every segment"]
             if play["recommendation"]:
-                scope_parts.append(play["recommendation"].replace("_", " "))
+                scope_parts.append(_label(Recommendation, play["recommendation"]).lower())
             row = rows[play["play_id"]] = PlayFigures(
                 play["play_id"], play["name"], " · ".join(scope_parts), play.get("target_days")
             )

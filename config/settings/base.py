@@ -364,3 +364,6 @@ DIGEST_RETRY_MAX_SECONDS = env_int("DIGEST_RETRY_MAX_SECONDS", 1800)
 # draw is a keyed hash, so it is reproducible with this key and never flips on a rescore.
 HOLDOUT_ENABLED = env_bool("HOLDOUT_ENABLED", True)
 HOLDOUT_KEY = env_str("HOLDOUT_KEY", "") or SECRET_KEY
+# The lift the panel's "candidates still needed" plans to detect (docs/measurement.md):
+# a share, 0.10 = 10 percentage points over the pooled expansion rate.
+LIFT_MIN_DETECTABLE = float(env_str("LIFT_MIN_DETECTABLE", "0.10"))

@@ -1,12 +1,14 @@
 from django import template
 
+from measurement.lift import points
+
 register = template.Library()
 
 
 @register.filter
-def signed_pct(value: float | None) -> str:
-    """A difference of shares in percentage points ("+4.2 pp")."""
-    return "—" if value is None else f"{100 * value:+.1f} pp"
+def signed_points(value: float | None) -> str:
+    """A difference of shares in plain words ("+4.2 percentage points")."""
+    return "—" if value is None else points(value)
 
 
 @register.filter

@@ -222,7 +222,15 @@ def test_the_decision_records_the_play_and_the_figures_survive_edits(
     panel = client.get("/dashboard/panels/plays/", query, headers={"HX-Request": "true"}).content.decode()
     assert "Enterprise seats" in panel and "Renamed" not in panel
     exported = client.get("/dashboard/panels/plays/", {**query, "format": "csv"}).content.decode()
-    assert "Enterprise seats,Seats · enterprise,1,1,1," in exported
+    assert "Enterprise seats,Seats · enterprise,1,1,100,1," in exported
+    # rounded like the other dashboard CSVs: days to 1 decimal, shares in whole percent
+    import csv
+    import io
+
+    header, row_out = list(csv.reader(io.StringIO(exported)))[4:6]
+    values = dict(zip(header, row_out, strict=True))
+    assert values["median_days_to_contact"] == f"{round(row.median_days, 1)}"
+    assert (values["within_target"], values["within_target_pct"], values["target_days"]) == ("1", "100", "3")
     # another owner's decisions are not in their figures
     other = User.objects.create_user("omar@example.com")
     from django.contrib.auth.models import Group
@@ -233,6 +241,14 @@ def test_the_decision_records_the_play_and_the_figures_survive_edits(
     client.force_login(other)
     panel = client.get("/dashboard/panels/plays/", query, headers={"HX-Request": "true"}).content.decode()
     assert "Enterprise seats" not in panel and "No decision in this range had a play." in panel
+
+
+def test_the_plays_panel_names_signal_types_by_their_labels() -> None:
+    from plays.figures import _label
+    from signals.vocabulary import Recommendation, SignalType
+
+    assert _label(SignalType, "cross_sell") == "Cross-sell" and _label(SignalType, "add_on") == "Add-on"
+    assert _label(Recommendation, "prove_value") == "Prove value" and _label(SignalType, "gone_type") == "Gone type"
 
 
 def test_the_demo_plays_cover_every_signal_type() -> None:

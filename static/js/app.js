@@ -625,6 +625,8 @@
     if (!box || !window.Intl || !Intl.DateTimeFormat) return;
     var select = box.querySelector("select");
     var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    var aliases = doc.getElementById("zone-aliases");
+    if (zone && aliases) zone = JSON.parse(aliases.textContent)[zone] || zone;
     if (!select || !zone || zone === select.value) return;
     var known = toArray(select.options).some(function (o) {
       return o.value === zone;

@@ -15,10 +15,12 @@ ROLE_WORDS = {"champion": "champion", "decision_maker": "decision maker"}
 
 def who_prefill(involve: str, stakeholders: list[StakeholderFact]) -> str:
     """'With whom' from the play's role ("Account owner + champion") and the person the brief
-    names: its first champion (the brief lists who raised the signal first), else its first
-    decision maker. "Account owner + champion Elif Sato"; without a play, "Elif Sato (champion)"."""
+    names: the first in the play's role, else the brief's first stakeholder (the brief lists
+    who raised the signal first). "Account owner + champion Elif Sato"; without a play,
+    "Elif Sato (champion)"."""
     involve = " ".join(involve.split())
-    person = next((s for s in stakeholders if s.role == "champion"), stakeholders[0] if stakeholders else None)
+    wanted = [code for code, word in ROLE_WORDS.items() if word in involve.lower()]
+    person = next((s for s in stakeholders if s.role in wanted), stakeholders[0] if stakeholders else None)
     if person is None:
         return involve[:MAX_WHO]
     role = ROLE_WORDS.get(person.role, person.role.replace("_", " "))

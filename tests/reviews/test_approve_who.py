@@ -25,7 +25,12 @@ def test_who_prefill_names_the_person_in_the_plays_role() -> None:
         "Account owner + solutions engineer; Wei Hernandez (decision maker)"
     )
     assert who_prefill("", [ELIF]) == "Elif Sato (champion)"
+    # no role in the play: the brief's first stakeholder (who raised the signal comes first)
+    assert who_prefill("Account owner", [WEI, ELIF]) == "Account owner; Wei Hernandez (decision maker)"
     assert who_prefill("Account owner", []) == "Account owner"
+    assert who_prefill("Account owner + executive sponsor + champion", [WEI]) == (
+        "Account owner + executive sponsor + champion; Wei Hernandez (decision maker)"
+    )
     assert who_prefill("", []) == ""
 
 

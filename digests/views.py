@@ -11,8 +11,11 @@ from digests.services import preference_for, preference_update
 @login_required
 def digest_settings(request: HttpRequest) -> HttpResponse:
     pref = preference_for(request.user)
+    initial = {"frequency": pref.frequency, "time_zone": pref.time_zone, "pilot_summary": pref.pilot_summary}
+    # No saved preference yet: the page offers the browser's time zone (app.js) instead of UTC.
+    context = {"leader": is_leader(request.user), "zone_unset": pref.pk is None}
     if request.method == "POST":
-        form = DigestPreferenceForm(request.POST)
+        form = DigestPreferenceForm(request.POST, initial=initial)
         if form.is_valid():
             d = form.cleaned_data
             preference_update(
@@ -23,8 +26,5 @@ def digest_settings(request: HttpRequest) -> HttpResponse:
             )
             messages.success(request, "Your e-mail settings are saved.")
             return redirect("digest-settings")
-        return render(request, "digests/settings.html", {"form": form, "leader": is_leader(request.user)}, status=400)
-    form = DigestPreferenceForm(
-        initial={"frequency": pref.frequency, "time_zone": pref.time_zone, "pilot_summary": pref.pilot_summary}
-    )
-    return render(request, "digests/settings.html", {"form": form, "leader": is_leader(request.user)})
+        return render(request, "digests/settings.html", {"form": form, **context}, status=400)
+    return render(request, "digests/settings.html", {"form": DigestPreferenceForm(initial=initial), **context})

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from accounts.models import Segment
 from measurement import charts
 from measurement import selectors as s
 from signals.vocabulary import Intent, Recommendation, SignalType
@@ -497,7 +498,8 @@ def _group_labels(dim: str, keys: list[Any]) -> dict[Any, str]:
         return dict(SignalType.choices)
     if dim == "recommendation":
         return dict(Recommendation.choices)
-    return {k: (k or "No segment").replace("-", " ").capitalize() if k else "No segment" for k in keys}
+    segments = dict(Segment.choices)
+    return {k: str(segments.get(k, k)) if k else "No segment" for k in keys}
 
 
 def breakdown_figure(scope: s.DashboardScope, dim: str, groups: dict[Any, s.Measures]) -> Figure:

@@ -8,6 +8,30 @@ from core.roles import OWNER
 from reviews.models import RejectReason
 from signals.lifecycle import MAX_TEXT, MAX_WHO, RESPONSES
 from signals.lifecycle import FollowUpKind as OutcomeKind
+from signals.records import StakeholderFact
+
+ROLE_WORDS = {"champion": "champion", "decision_maker": "decision maker"}
+
+
+def who_prefill(involve: str, stakeholders: list[StakeholderFact]) -> str:
+    """'With whom' from the play's role ("Account owner + champion") and the person the brief
+    names: the first in the play's role, else the brief's first stakeholder (the brief lists
+    who raised the signal first). "Account owner + champion Elif Sato"; without a play,
+    "Elif Sato (champion)"."""
+    involve = " ".join(involve.split())
+    wanted = [code for code, word in ROLE_WORDS.items() if word in involve.lower()]
+    person = next((s for s in stakeholders if s.role in wanted), stakeholders[0] if stakeholders else None)
+    if person is None:
+        return involve[:MAX_WHO]
+    role = ROLE_WORDS.get(person.role, person.role.replace("_", " "))
+    if not involve:
+        who = f"{person.name} ({role})"
+    elif role in involve.lower():
+        at = involve.lower().index(role) + len(role)
+        who = f"{involve[:at]} {person.name}{involve[at:]}"
+    else:
+        who = f"{involve}; {person.name} ({role})"
+    return who if len(who) <= MAX_WHO else involve[:MAX_WHO]
 
 
 class ApproveForm(forms.Form):

@@ -32,6 +32,7 @@ from reviews.forms import (
     ReassignForm,
     RejectForm,
     active_owners,
+    who_prefill,
 )
 from reviews.models import SavedView
 from signals import lifecycle as services
@@ -185,6 +186,9 @@ def _detail_context(request: HtmxHttpRequest, candidate: Any, **extra: Any) -> d
             initial={
                 "version": candidate.version,
                 "next_step": "" if stop_advised else prefill,
+                "next_step_who": who_prefill(
+                    play.involve if play else "", candidate.review_facts.stakeholders if candidate.review_facts else []
+                ),
             }
         ),
         "stop_advised": stop_advised,

@@ -111,6 +111,17 @@ def label(code: str) -> str:
 
 
 @register.filter
+def segment_label(code: str) -> str:
+    """A segment code's display label ("smb" -> "SMB", "mid-market" -> "Mid-market");
+    a code outside the known segments is shown as imported."""
+    from accounts.models import Segment
+
+    if code in (None, ""):
+        return ""
+    return str(Segment(code).label) if code in Segment.values else str(code)
+
+
+@register.filter
 def reason_text(value: str) -> str:
     """An event's reason: a reject reason code gets its label, anything the owner typed
     is shown exactly as typed."""

@@ -618,7 +618,27 @@
 
   /* ------------------------------------------------------------------ init */
 
+  // E-mail settings never saved: offer the browser's own time zone instead of UTC
+  // (the server accepts only the zones in the list).
+  function fillBrowserZone() {
+    var box = doc.querySelector("[data-browser-zone]");
+    if (!box || !window.Intl || !Intl.DateTimeFormat) return;
+    var select = box.querySelector("select");
+    var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    var aliases = doc.getElementById("zone-aliases");
+    if (zone && aliases) zone = JSON.parse(aliases.textContent)[zone] || zone;
+    if (!select || !zone || zone === select.value) return;
+    var known = toArray(select.options).some(function (o) {
+      return o.value === zone;
+    });
+    if (!known) return;
+    select.value = zone;
+    var note = doc.querySelector(".browser-zone-note");
+    if (note) note.hidden = false;
+  }
+
   function init() {
+    fillBrowserZone();
     syncSelection();
     syncBulkBar();
     toArray(doc.querySelectorAll("#toasts .toast")).forEach(scheduleToast);

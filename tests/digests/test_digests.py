@@ -155,6 +155,42 @@ def test_the_settings_page_saves_the_preference(owner: User) -> None:
     assert client.post("/settings/email/", {"frequency": "weekly", "time_zone": "Mars/Olympus"}).status_code == 400
 
 
+def test_the_time_zone_list_is_canonical_grouped_and_common_first(owner: User) -> None:
+    client = Client()
+    client.force_login(owner)
+    html = client.get("/settings/email/").content.decode()
+    assert html.index('<optgroup label="Common">') < html.index('<optgroup label="Africa">')
+    assert html.index('<optgroup label="Europe">') < html.index('<optgroup label="Pacific">')
+    assert 'value="Asia/Kolkata"' in html and 'value="Europe/Kyiv"' in html and 'value="UTC"' in html
+    for legacy in (
+        "Africa/Asmera",
+        "America/Argentina/ComodRivadavia",
+        "US/Eastern",
+        "Etc/GMT+5",
+        "Asia/Calcutta",
+        "EST5EDT",
+        "GB",
+    ):
+        assert f'value="{legacy}"' not in html, legacy
+    # never saved: the page asks the browser for its zone; saved once: it shows the saved one
+    assert "data-browser-zone" in html
+    for legacy in ("US/Eastern", "Asia/Calcutta"):
+        assert client.post("/settings/email/", {"frequency": "daily", "time_zone": legacy}).status_code == 400
+    assert not DigestPreference.objects.filter(user=owner).exists()
+    assert client.post("/settings/email/", {"frequency": "daily", "time_zone": "Asia/Kolkata"}).status_code == 302
+    html = client.get("/settings/email/").content.decode()
+    assert "data-browser-zone" not in html and '<option value="Asia/Kolkata" selected>' in html
+
+
+def test_a_legacy_zone_saved_earlier_stays_selectable_for_its_owner(owner: User) -> None:
+    DigestPreference.objects.create(user=owner, frequency="daily", time_zone="US/Eastern")
+    client = Client()
+    client.force_login(owner)
+    assert '<option value="US/Eastern" selected>' in client.get("/settings/email/").content.decode()
+    assert client.post("/settings/email/", {"frequency": "weekly", "time_zone": "US/Eastern"}).status_code == 302
+    assert DigestPreference.objects.get(user=owner).frequency == "weekly"
+
+
 def _owners(n: int) -> list[User]:
     users = []
     for i in range(n):

@@ -27,7 +27,11 @@ def test_the_forms_limits_are_the_servers(client, owner, mine) -> None:
         f'id="ap-who-{mine.pk}" name="next_step_who" list="ap-people-{mine.pk}" maxlength="{lifecycle.MAX_WHO}"' in body
     )
     assert f'name="next_step" rows="3" required maxlength="{lifecycle.MAX_TEXT}"' in body
-    assert f'data-counter-for="ap-who-{mine.pk}"' in body and "0 / 200" in body and "0 / 2,000" in body
+    # the counters start from the text the form is pre-filled with ("With whom": the brief's person)
+    who = re.search(rf'id="ap-who-{mine.pk}" name="next_step_who"[^>]* value="([^"]*)"', body)
+    assert who is not None
+    assert f'data-counter-for="ap-who-{mine.pk}" aria-live="off">{len(who.group(1))} / 200<' in body
+    assert "0 / 2,000" in body
 
 
 def test_a_too_long_who_is_shown_beside_the_field(client, owner, mine) -> None:

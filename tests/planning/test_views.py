@@ -144,7 +144,7 @@ def test_the_document_is_linked_from_the_monthly_review_and_each_summary(owner: 
 def test_the_markdown_reads_as_prose_not_python(owner: User) -> None:
     """A stranger's QBR export showed raw records, codes, metric keys, doubled full stops
     and the internal id in the file name."""
-    from accounts.models import UsageDaily
+    from accounts.models import Contact, UsageDaily
     from signals import lifecycle
 
     book = planning_book(owner)
@@ -158,7 +158,16 @@ def test_the_markdown_reads_as_prose_not_python(owner: User) -> None:
         next_step=lifecycle.NextStep("Agree the seat plan.", "Tom Reyes", timezone.now().date() + dt.timedelta(days=4)),
         consent_reviewed=True,
     )
-    rejected = factories.CandidateFactory.create(account=book.account, signal_type="tier_upgrade")
+    maria = Contact.objects.get(account=book.account, name="Maria Lopez")
+    rejected = factories.CandidateFactory.create(
+        account=book.account,
+        signal_type="tier_upgrade",
+        # her own id: the factory's default (1) is hers only on a fresh database
+        review_facts={
+            "checked": True,
+            "stakeholders": [{"contact_id": maria.pk, "name": maria.name, "role": "decision_maker"}],
+        },
+    )
     lifecycle.candidate_reject(candidate_id=rejected.pk, user=owner, reason_code="already_in_progress")
     today = timezone.now().date()
     for days in (3, 2):

@@ -227,6 +227,9 @@ NOW = timezone.now()
 CREATED = NOW - dt.timedelta(days=200)
 
 
+PILOT_IDS = 900_000
+
+
 def _pilot(
     *,
     seed: int,
@@ -243,7 +246,12 @@ def _pilot(
     Rule.objects.update_or_create(key="holdout_share", segment="", defaults={"value": str(share)})
     rng = random.Random(seed)
     made = Account.objects.bulk_create(
-        [Account(external_id=f"p{i}", name=f"Pilot {i}", owner=owner, segment="smb") for i in range(accounts)]
+        # Fixed ids: the draw hashes the account id, and a database's sequence depends on the
+        # tests before (PostgreSQL does not rewind it), so the arms would differ run to run.
+        [
+            Account(pk=PILOT_IDS + i, external_id=f"p{i}", name=f"Pilot {i}", owner=owner, segment="smb")
+            for i in range(accounts)
+        ]
     )
     day = CREATED.date()
     candidates = Candidate.objects.bulk_create(

@@ -202,6 +202,7 @@ def child_load(accounts: int, candidates: int, events: int, seed: int) -> None:
                 queue_rank(rec),
                 _triggers(rng, surfaced, intent),
                 _review_facts(rng, i),
+                False,  # held_out: the benchmark's book has no holdout
             )
         )
         plan.append((account.pk, account.owner_id, signal_type, rec, surfaced, kind, decided_at))
@@ -234,6 +235,7 @@ def child_load(accounts: int, candidates: int, events: int, seed: int) -> None:
                 "queue_rank",
                 "triggers",
                 "review_facts",
+                "held_out",
             ),
             cand_rows,
         )

@@ -28,6 +28,7 @@ from accounts.models import (
     UsageDaily,
 )
 from core.roles import AnyUser, is_leader, scope_accounts
+from core.text import excerpt
 from measurement.models import CLOSING_KINDS, FOLLOW_UP_KINDS, EventKind, MeasurementEvent
 from planning.records import (
     AccountFacts,
@@ -82,8 +83,7 @@ def _name(user: object) -> str:
 
 
 def _excerpt(text: str, limit: int = EXCERPT) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    return excerpt(text, limit)
 
 
 def _num(value: float) -> str:

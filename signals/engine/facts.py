@@ -21,6 +21,7 @@ from accounts.models import (
     Ticket,
     UsageDaily,
 )
+from core.text import excerpt
 from signals.rules import RuleSet
 from signals.vocabulary import metric_label
 
@@ -237,8 +238,7 @@ def _add_text(
 
 
 def _excerpt(text: str, limit: int = 160) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    return excerpt(text, limit)
 
 
 def _ticket_facts(facts: dict[int, AccountFacts], ids: list[int] | None, as_of: dt.date) -> None:

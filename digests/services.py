@@ -94,6 +94,17 @@ def digests_due(*, now: dt.datetime | None = None) -> dict[str, int]:
     return queued
 
 
+def digests_prune(*, now: dt.datetime | None = None) -> int:
+    """Forget digest records older than DIGEST_RECORD_DAYS: one row per user, kind and day
+    would otherwise grow without end. Only settled rows go (sent, empty, failed for good);
+    a pending or in-flight one is kept whatever its age. Returns how many were deleted."""
+    now = now or timezone.now()
+    cutoff = now.date() - dt.timedelta(days=settings.DIGEST_RECORD_DAYS)
+    settled = [DigestStatus.SENT, DigestStatus.EMPTY, DigestStatus.FAILED]
+    deleted, _ = DigestSent.objects.filter(period__lt=cutoff, status__in=settled).delete()
+    return deleted
+
+
 def _claim(digest_id: int, now: dt.datetime) -> bool:
     """Take the digest for one attempt: a conditional UPDATE, so a retry, a rerun and a
     redelivered task never send it at the same time, and a sent one never again."""

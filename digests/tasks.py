@@ -20,3 +20,8 @@ def send_digest_task(digest_id: int) -> str:
         record = DigestSent.objects.get(pk=digest_id)
         services.digest_enqueue_later(digest_id, services.backoff_seconds(record.attempts))
     return outcome
+
+
+@shared_task(name="digests.prune")
+def prune_task() -> int:
+    return services.digests_prune()

@@ -298,6 +298,8 @@ CELERY_BEAT_SCHEDULE = {
     "handoff-deliver-due": {"task": "handoff.deliver_due", "schedule": 60.0},
     # hourly: each owner's digest goes out when it is DIGEST_HOUR in their time zone
     "digests": {"task": "digests.send_due", "schedule": crontab(minute=0)},
+    # daily: digest records older than DIGEST_RECORD_DAYS are deleted
+    "digests-prune": {"task": "digests.prune", "schedule": crontab(hour=3, minute=30)},
     # the dashboard's rollup folds in new decisions and events (measurement/rollup.py)
     "dashboard-rollup": {"task": "measurement.rollup_refresh", "schedule": 60.0},
 }
@@ -359,6 +361,8 @@ DIGEST_HOUR = env_int("DIGEST_HOUR", 8)
 DIGEST_MAX_ATTEMPTS = env_int("DIGEST_MAX_ATTEMPTS", 5)
 DIGEST_RETRY_BASE_SECONDS = env_int("DIGEST_RETRY_BASE_SECONDS", 60)
 DIGEST_RETRY_MAX_SECONDS = env_int("DIGEST_RETRY_MAX_SECONDS", 1800)
+# Digest records (one per user, kind and day) are kept this long, then deleted daily.
+DIGEST_RECORD_DAYS = env_int("DIGEST_RECORD_DAYS", 90)
 
 # Proof of lift (signals/holdout.py): the share held out is the rule holdout_share; the
 # draw is a keyed hash, so it is reproducible with this key and never flips on a rescore.

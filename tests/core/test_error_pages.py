@@ -70,3 +70,8 @@ def test_the_admin_links_the_favicon(client, admin_user) -> None:
     client.force_login(admin_user)
     body = client.get("/admin/").content.decode()
     assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in body
+
+
+def test_the_root_favicon_redirects_to_the_static_icon(client) -> None:
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"] == "/static/favicon.ico"

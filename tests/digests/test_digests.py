@@ -277,3 +277,22 @@ def test_admin_lists_the_records_and_sends_a_failed_one_again(smtp: Inbox, admin
     assert "1 digest(s) queued again." in response.content.decode()
     record.refresh_from_db()
     assert record.status == "sent" and [m["To"] for m in smtp.messages] == [user.email]
+
+
+def test_old_settled_records_are_pruned_and_pending_ones_kept(settings: Settings) -> None:
+    from digests.tasks import prune_task
+
+    settings.DIGEST_RECORD_DAYS = 90
+    (user,) = _owners(1)
+    today = timezone.now().date()
+    old = today - dt.timedelta(days=91)
+    kept_age = today - dt.timedelta(days=89)
+    for offset, status in enumerate(["sent", "empty", "failed", "pending", "sending"]):
+        DigestSent.objects.create(user=user, kind="owner", period=old - dt.timedelta(days=offset), status=status)
+    DigestSent.objects.create(user=user, kind="owner", period=kept_age, status="sent")
+
+    assert prune_task.delay().get() == 3
+    left = sorted(DigestSent.objects.values_list("status", "period"))
+    assert left == sorted(
+        [("pending", old - dt.timedelta(days=3)), ("sending", old - dt.timedelta(days=4)), ("sent", kept_age)]
+    )

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -232,6 +232,7 @@ class CandidateRow:
     signal_type: str
     created_at: dt.datetime
     held_out: bool
+    currency: str = "USD"  # the account's: its opportunities' amounts are in it
 
 
 @dataclass(frozen=True)
@@ -268,6 +269,7 @@ class Arm:
     label: str
     n: int = 0
     expanded: int = 0
+    # won ARR of each candidate on an account in the comparison's currency (Lift.currency)
     arr: list[float] = field(default_factory=list)
 
     @property
@@ -276,7 +278,7 @@ class Arm:
 
     @property
     def arr_per_candidate(self) -> float | None:
-        return sum(self.arr) / self.n if self.n else None
+        return sum(self.arr) / len(self.arr) if self.arr else None
 
     @property
     def wins(self) -> int:
@@ -307,6 +309,11 @@ class Lift:
     min_detectable: float = DEFAULT_MIN_DETECTABLE
     base_rate: float = BASE_RATE_FLOOR
     excluded_exempt: int = 0
+    # Amounts are never converted: ARR is compared in the currency most candidates'
+    # accounts are billed in; candidates on accounts in other currencies count for the
+    # expansion rate but are left out of the ARR comparison.
+    currency: str = "USD"
+    other_currency: int = 0
 
     @property
     def total(self) -> int:
@@ -401,7 +408,7 @@ class Lift:
         if self.arr_diff is None:
             return f"Too few wins yet for a range (each group needs {MIN_WINS})"
         d = self.arr_diff
-        return f"{money(d.estimate)} (95% range {money(d.low)} to {money(d.high)})"
+        return f"{money(d.estimate)} {self.currency} (95% range {money(d.low)} to {money(d.high)})"
 
 
 def lift_compute(
@@ -417,13 +424,17 @@ def lift_compute(
     for o in opportunities:
         by_account[o.account_id].append(o)
     surfaced, held = Arm("Surfaced"), Arm("Held out")
-    in_window = 0
+    currency = main_currency(candidates)
+    in_window = other_currency = 0
     for c in candidates:
         arm = held if c.held_out else surfaced
         expanded, arr = outcome_of(c, by_account.get(c.account_id, []), window_days)
         arm.n += 1
         arm.expanded += int(expanded)
-        arm.arr.append(arr)
+        if c.currency == currency:
+            arm.arr.append(arr)
+        else:
+            other_currency += 1
         if c.created_at + dt.timedelta(days=window_days) > now:
             in_window += 1
     rate = rate_difference_interval(surfaced.expanded, surfaced.n, held.expanded, held.n)
@@ -444,7 +455,18 @@ def lift_compute(
         in_window=in_window,
         min_detectable=min_detectable,
         base_rate=base,
+        currency=currency,
+        other_currency=other_currency,
     )
+
+
+def main_currency(candidates: Sequence[CandidateRow]) -> str:
+    """The currency most candidates' accounts are billed in (USD on a tie with it, else
+    the first alphabetically): the one the ARR comparison is made in."""
+    counts = Counter(c.currency for c in candidates)
+    if not counts:
+        return "USD"
+    return min(counts, key=lambda cur: (-counts[cur], cur != "USD", cur))
 
 
 # --------------------------------------------------------------------------- reading the database
@@ -479,7 +501,7 @@ def lift_figures(scope: DashboardScope, *, now: dt.datetime | None = None) -> Li
     never = set(
         Account.objects.filter(extra__holdout=EXEMPT, pk__in=created.values("account_id")).values_list("pk", flat=True)
     )
-    for candidate_id, account_id, signal_type, recommendation, inserted_at, held_out in created.order_by(
+    for candidate_id, account_id, signal_type, recommendation, inserted_at, held_out, currency in created.order_by(
         "occurred_at", "pk"
     ).values_list(
         "candidate_id",
@@ -488,6 +510,7 @@ def lift_figures(scope: DashboardScope, *, now: dt.datetime | None = None) -> Li
         "recommendation",
         "candidate__inserted_at",
         "candidate__held_out",
+        "account__currency",
     ):
         if candidate_id in rows:
             continue
@@ -497,7 +520,7 @@ def lift_figures(scope: DashboardScope, *, now: dt.datetime | None = None) -> Li
         if account_id in never:
             exempt += 1
             continue
-        rows[candidate_id] = CandidateRow(candidate_id, account_id, signal_type, inserted_at, held_out)
+        rows[candidate_id] = CandidateRow(candidate_id, account_id, signal_type, inserted_at, held_out, currency)
     accounts = {r.account_id for r in rows.values()}
     earliest = min((r.created_at for r in rows.values()), default=now)
     opportunities = [

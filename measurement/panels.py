@@ -56,6 +56,9 @@ def _lift_rows(lift: Lift) -> list[list[object]]:
     rows.append(["candidates still inside their outcome window", lift.in_window])
     rows.append(["# expansion rate", lift.verdict])
     rows.append(["# won ARR per candidate", lift.arr_text])
+    rows.append(
+        ["# ARR currency", lift.currency, "candidates in other currencies (left out of ARR)", lift.other_currency]
+    )
     rows.append(["# sample size", lift.sample_size_text])
     return rows
 

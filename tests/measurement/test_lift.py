@@ -206,6 +206,27 @@ def test_arr_per_candidate_is_the_won_amount_over_every_candidate_of_the_arm() -
     assert not lift.enough and not lift.significant
 
 
+def test_won_arr_is_compared_in_one_currency_never_summed_across() -> None:
+    now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    later = now + dt.timedelta(days=5)
+    # three USD accounts and two EUR ones (the EUR amounts would swamp an unconverted sum)
+    rows = [
+        CandidateRow(0, 0, "seats", now, held_out=False),
+        CandidateRow(1, 1, "seats", now, held_out=False),
+        CandidateRow(2, 2, "seats", now, held_out=True),
+        CandidateRow(3, 3, "seats", now, held_out=False, currency="EUR"),
+        CandidateRow(4, 4, "seats", now, held_out=True, currency="EUR"),
+    ]
+    opps = [OpportunityRow(i, "licences", later, True, amount) for i, amount in ((0, 1000.0), (3, 900000.0))]
+    lift = lift_compute(rows, opps, share=0.1, window_days=120, now=now + dt.timedelta(days=200))
+    assert (lift.currency, lift.other_currency) == ("USD", 2)
+    assert (lift.surfaced.n, lift.surfaced.expanded) == (3, 2)  # the EUR expansion counts for the rate
+    assert lift.surfaced.arr_per_candidate == 500.0 and lift.held_out.arr_per_candidate == 0.0
+    # the comparison takes the currency most candidates are in; USD wins a tie
+    assert lift_compute(rows[2:], opps, share=0.1, window_days=120, now=now).currency == "EUR"
+    assert lift_compute(rows[1:5], opps, share=0.1, window_days=120, now=now).currency == "USD"
+
+
 def test_an_arm_without_expansions_is_never_called_significant() -> None:
     now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     rows = [CandidateRow(i, i, "seats", now, held_out=i >= 100) for i in range(112)]
@@ -422,6 +443,22 @@ def test_exempt_accounts_are_left_out_of_both_groups(db: None, owner: User, lead
     Account.objects.filter(external_id__in=["p1", "p2", "p3"]).update(extra={"holdout": "never"})
     lift = lift_figures(_scope(leader))
     assert lift is not None and (lift.total, lift.excluded_exempt) == (57, 3)
+
+
+def test_the_panel_names_the_currency_and_the_candidates_left_out_of_arr(
+    db: None, client: Client, owner: User, leader: User
+) -> None:
+    _pilot(seed=8, accounts=40, p_surfaced=0.3, p_held=0.3, share=0.2, owner=owner)
+    Account.objects.filter(external_id__in=["p1", "p2"]).update(currency="GBP")
+    lift = lift_figures(_scope(leader))
+    assert lift is not None and (lift.total, lift.currency, lift.other_currency) == (40, "USD", 2)
+    client.force_login(leader)
+    query = {"pilot": "all", "start": CREATED.date().isoformat(), "end": NOW.date().isoformat()}
+    page = client.get("/dashboard/panels/lift/", query).content.decode()
+    assert "Won ARR per candidate (USD)" in page
+    assert "2 candidates on accounts billed in other currencies count for the expansion rate" in page
+    rows = client.get("/dashboard/panels/lift/", {**query, "format": "csv"}).content.decode()
+    assert "# ARR currency,USD,candidates in other currencies (left out of ARR),2" in rows
 
 
 def test_the_lift_to_detect_is_a_setting(db: None, owner: User, leader: User, settings: object) -> None:

@@ -13,7 +13,7 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import serializers, status
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -87,24 +87,46 @@ class CandidateSerializer(serializers.ModelSerializer):
 class CandidateListApi(ListAPIView):
     serializer_class = CandidateSerializer
 
+    # A filter that is misspelt, guessed (`?owner=`) or given a value it does not know is
+    # refused by name with 400: silently answering with the pending list looked like data.
+    CHOICES: dict[str, list[str]] = {
+        "status": list(selectors.STATUS_FILTERS),
+        "rec": list(Recommendation.values),
+        "type": list(SignalType.values),
+    }
+    QUERY_PARAMETERS = ("status", "rec", "type", "q", "page", "format")
+
     @extend_schema(
+        description="The caller's candidates, pending by default. Unknown query parameters and unknown "
+        "values are refused with 400 naming them.",
         parameters=[
             OpenApiParameter("status", str, enum=list(selectors.STATUS_FILTERS)),
             OpenApiParameter("rec", str, enum=Recommendation.values),
             OpenApiParameter("type", str, enum=SignalType.values),
             OpenApiParameter("q", str, description="account name or exact external id"),
-        ]
+        ],
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        p = request.query_params
+        errors = {
+            name: [f"Unknown query parameter. This list takes {', '.join(self.QUERY_PARAMETERS[:5])}."]
+            for name in p
+            if name not in self.QUERY_PARAMETERS
+        }
+        for name, allowed in self.CHOICES.items():
+            if name in p and p[name] not in allowed:
+                errors[name] = [f"Unknown value {p[name]!r}. One of: {', '.join(allowed)}."]
+        if errors:
+            raise ValidationError(errors)
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self) -> QuerySet[Candidate]:
         p = self.request.query_params
         filters = selectors.QueueFilters(
-            signal_type=p.get("type", "") if p.get("type") in SignalType.values else "",
-            recommendation=p.get("rec", "") if p.get("rec") in Recommendation.values else "",
+            signal_type=p.get("type", ""),
+            recommendation=p.get("rec", ""),
             q=p.get("q", "")[:100],
-            status=p.get("status", "pending") if p.get("status") in selectors.STATUS_FILTERS else "pending",
+            status=p.get("status", "pending"),
         )
         # defer_ticket: the serializer names the ticket a deferral waits on.
         return selectors.queue_list(user=self.request.user, filters=filters).select_related("defer_ticket")

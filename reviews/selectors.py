@@ -33,6 +33,9 @@ STATUS_FILTERS = {
     "pending": (CandidateStatus.PENDING,),
     "deferred": (CandidateStatus.DEFERRED,),
     "decided": (CandidateStatus.APPROVED, CandidateStatus.REJECTED),
+    "approved": (CandidateStatus.APPROVED,),
+    "rejected": (CandidateStatus.REJECTED,),
+    "expired": (CandidateStatus.EXPIRED,),
     "all": tuple(CandidateStatus.values),
     # approved, with a next step past its due date and no closed won or lost yet
     "overdue": (CandidateStatus.APPROVED,),

@@ -756,7 +756,7 @@ def test_rescoring_the_next_day_brings_back_nothing_decided(loaded: dt.date) -> 
     decided = dict(Candidate.objects.exclude(status__in=("pending", "deferred")).values_list("pk", "status"))
     pending = Candidate.objects.filter(status="pending").count()
     total = Candidate.objects.count()
-    call_command("score_accounts", "--as-of", (loaded + dt.timedelta(days=1)).isoformat(), stdout=StringIO())
+    call_command("score_accounts", "--as-of", (loaded + dt.timedelta(days=1)).isoformat(), "--write", stdout=StringIO())
     # The demo has no evidence dated after today: no new candidate, and none comes back.
     assert Candidate.objects.count() == total
     assert dict(Candidate.objects.filter(pk__in=decided).values_list("pk", "status")) == decided

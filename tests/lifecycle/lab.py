@@ -151,7 +151,7 @@ class Files:
 def score(offset: int = 0, *accounts: str) -> str:
     out = StringIO()
     args = [a for external_id in accounts for a in ("--account", external_id)]
-    call_command("score_accounts", *args, "--as-of", day(offset).isoformat(), stdout=out)
+    call_command("score_accounts", *args, "--as-of", day(offset).isoformat(), "--write", stdout=out)
     return out.getvalue()
 
 

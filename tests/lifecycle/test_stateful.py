@@ -104,7 +104,7 @@ class Lifecycle(RuleBasedStateMachine):
         self.files.append((path, records))
 
     def _score(self) -> None:
-        call_command("score_accounts", "--as-of", day(self.clock).isoformat(), stdout=StringIO())
+        call_command("score_accounts", "--as-of", day(self.clock).isoformat(), "--write", stdout=StringIO())
 
     def _account(self, account: str) -> dict:
         return {

@@ -39,6 +39,35 @@ def test_the_candidate_list_is_scoped(
     assert api_client_for(owner).get(f"/api/v1/candidates/{theirs.pk}/").status_code == 404
 
 
+def test_the_candidate_list_filters_by_status_and_refuses_what_it_does_not_know(
+    api_client_for: "ApiClientFor", owner: User, mine: Candidate, theirs: Candidate
+) -> None:
+    from signals.lifecycle import candidate_reject
+
+    approved = factories.CandidateFactory.create(account=mine.account, signal_type="add_on", status="approved")
+    candidate_reject(candidate_id=mine.pk, user=owner, reason_code="bad_timing")
+    client = api_client_for(owner)
+
+    def ids(**params: str) -> list[int]:
+        response = client.get("/api/v1/candidates/", params)
+        assert response.status_code == 200, response.json()
+        return [r["id"] for r in response.json()["results"]]
+
+    assert ids(status="approved") == [approved.pk]
+    assert ids(status="rejected") == [mine.pk]
+    assert sorted(ids(status="decided")) == sorted([approved.pk, mine.pk])
+    assert ids() == []  # pending by default; the other owner's candidate never shows
+    # a guessed filter or an unknown value used to answer 200 with the pending list
+    for params, field, words in (
+        ({"status": "bogus"}, "status", "Unknown value 'bogus'. One of: pending, deferred, decided, approved"),
+        ({"owner": "dana"}, "owner", "Unknown query parameter. This list takes status, rec, type, q, page."),
+        ({"type": "licences"}, "type", "One of: seats, capacity"),
+        ({"rec": "go"}, "rec", "Unknown value 'go'"),
+    ):
+        response = client.get("/api/v1/candidates/", params)
+        assert response.status_code == 400 and words in response.json()[field][0], response.json()
+
+
 def test_approve_through_the_api_with_the_same_rules(
     api_client_for: "ApiClientFor", owner: User, mine: Candidate
 ) -> None:

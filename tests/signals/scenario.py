@@ -114,7 +114,7 @@ class Scenario:
 def score(*accounts: str, as_of: dt.date = AS_OF) -> str:
     out = StringIO()
     args = [a for external_id in accounts for a in ("--account", external_id)]
-    call_command("score_accounts", *args, "--as-of", as_of.isoformat(), stdout=out)
+    call_command("score_accounts", *args, "--as-of", as_of.isoformat(), "--write", stdout=out)
     return out.getvalue()
 
 

@@ -377,3 +377,69 @@ def test_a_deferred_candidate_comes_back_early_when_new_evidence_changes_its_rec
     assert (back.status, back.recommendation, back.defer_until) == ("pending", "wait", None)
     kinds = list(MeasurementEvent.objects.filter(candidate=back).values_list("kind", flat=True))
     assert kinds[-2:] == ["recommendation_changed", "returned"]
+
+
+def _statuses() -> dict[int, tuple[str, int]]:
+    return {pk: (status, version) for pk, status, version in Candidate.objects.values_list("pk", "status", "version")}
+
+
+def test_a_run_as_of_another_day_writes_nothing_unless_asked(tmp_path: Path) -> None:
+    """The stranger's report: `--as-of` a future day expired live candidates for good (their
+    message would have aged out by then), and rescoring today never brought them back."""
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    s = Scenario(tmp_path)
+    s.verified_outcome().message("m1", SEATS_BUYING, days_ago=20)
+    s.import_()
+    call_command("score_accounts", stdout=StringIO())  # today: written
+    before, events = _statuses(), MeasurementEvent.objects.count()
+    assert [status for status, _ in before.values()] == ["pending"]
+
+    today = timezone.now().date()
+    for day in (today + dt.timedelta(days=120), today - dt.timedelta(days=60)):
+        out = StringIO()
+        call_command("score_accounts", "--as-of", day.isoformat(), stdout=out)
+        assert "would be 0 new, 0 updated, 0 unchanged, 1 expired" in out.getvalue()
+        assert "Nothing was written (a day other than today: add --write" in out.getvalue()
+        assert _statuses() == before and MeasurementEvent.objects.count() == events
+
+    out = StringIO()
+    call_command("score_accounts", "--dry-run", stdout=out)
+    assert "Dry run as of" in out.getvalue() and _statuses() == before
+
+    call_command("score_accounts", "--as-of", (today + dt.timedelta(days=120)).isoformat(), "--write", stdout=out)
+    assert [status for status, _ in _statuses().values()] == ["expired"]  # asked for: a replay, final
+    with pytest.raises(CommandError, match="contradict"):
+        call_command("score_accounts", "--write", "--dry-run")
+
+
+def test_a_rescore_returns_deferred_candidates_whose_date_has_come(tmp_path: Path, owner: User) -> None:
+    """Without a scheduler (make run) a deferral came back only through the beat task."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from signals.lifecycle import candidate_defer
+
+    s = Scenario(tmp_path)
+    s.verified_outcome().message("m1", SEATS_BUYING, days_ago=20)
+    s.import_()
+    call_command("score_accounts", stdout=StringIO())
+    candidate = Candidate.objects.get()
+    candidate.account.owner = owner
+    candidate.account.save()
+    today = timezone.now().date()
+    candidate_defer(candidate_id=candidate.pk, user=owner, until=today + dt.timedelta(days=7), reason="after the offsite")
+
+    out = StringIO()
+    call_command("score_accounts", stdout=out)
+    assert "0 deferred candidate(s) returned" in out.getvalue()
+    out = StringIO()
+    call_command("score_accounts", "--as-of", (today + dt.timedelta(days=7)).isoformat(), stdout=out)
+    assert "1 deferred candidate(s) returned" in out.getvalue()
+    assert Candidate.objects.get().status == "deferred", "a dry run"
+    call_command("score_accounts", "--as-of", (today + dt.timedelta(days=7)).isoformat(), "--write", stdout=out)
+    assert Candidate.objects.get().status == "pending"
+    assert MeasurementEvent.objects.filter(kind=EventKind.RETURNED, candidate=candidate).exists()

@@ -2,7 +2,6 @@
 touch: a dry run with the proposed value, in a Celery task that writes nothing but its
 own record, started from the change form and read on its own page."""
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,11 +15,14 @@ from signals.models import Candidate, PreviewStatus, Rule, RulePreviewRun
 from signals.records import RulePreviewResult
 from signals.tasks import rule_preview_task
 from tests import factories
+from tests.broker import broker_down
 from tests.signals.scenario import Scenario, score
 
 pytestmark = pytest.mark.django_db
 
 PREVIEW = "/admin/signals/rule/preview/"
+# session, user, its two permission lookups, its groups (the header), the run
+PAGE_QUERIES = 6
 
 
 @pytest.fixture
@@ -65,7 +67,11 @@ def test_the_change_form_offers_a_preview(client: Client, admin_user: User) -> N
 
 
 def test_a_preview_lists_the_candidate_that_would_expire_and_saves_nothing(
-    client: Client, admin_user: User, seats_at_92: Scenario, django_capture_on_commit_callbacks
+    client: Client,
+    admin_user: User,
+    seats_at_92: Scenario,
+    django_capture_on_commit_callbacks,
+    django_assert_num_queries,
 ) -> None:
     client.force_login(admin_user)
     rule = Rule.objects.get(key="seats_threshold", segment="")
@@ -76,7 +82,8 @@ def test_a_preview_lists_the_candidate_that_would_expire_and_saves_nothing(
         django_capture_on_commit_callbacks,
         {"_rule_id": rule.pk, "key": "seats_threshold", "segment": "", "value": "0.95", "note": "tighter"},
     )
-    response = client.get(page)
+    with django_assert_num_queries(PAGE_QUERIES):  # the rows are read from the run: one query however many
+        response = client.get(page)
 
     assert response.status_code == 200
     body = response.content.decode()
@@ -227,56 +234,21 @@ def test_the_whole_book_is_assessed_in_chunks(monkeypatch: pytest.MonkeyPatch, t
         on_progress=lambda done, total: progress.append((done, total)),
     )
 
-    assert progress == [(0, 5), (2, 5), (4, 5), (5, 5)]
+    assert progress == [(0, 5), (2, 5), (4, 5), (5, 5)]  # the whole book, two accounts at a time
     assert result.accounts == 5 and result.open_candidates == 5
     assert sorted(r.account_name for r in result.rows) == [f"Co {i}" for i in range(5)]
     assert {r.effect for r in result.rows} == {"expires"}
 
 
-@pytest.fixture
-def broker_down() -> Iterator[None]:
-    """Tasks go to a broker and nothing listens there (as tests/security/test_outages.py)."""
-    from kombu import pools
-
-    from config.celery import app as celery_app
-
-    keys = (
-        "task_always_eager",
-        "broker_url",
-        "broker_connection_retry",
-        "broker_connection_max_retries",
-        "broker_transport_options",
-    )
-    old = {k: celery_app.conf[k] for k in keys}
-
-    def reset() -> None:
-        pools.reset()
-        celery_app._pool = None
-        celery_app.amqp._producer_pool = None
-
-    celery_app.conf.update(
-        task_always_eager=False,
-        broker_url="redis://127.0.0.1:1/0",
-        broker_connection_retry=False,
-        broker_connection_max_retries=0,
-        broker_transport_options={"max_retries": 0, "socket_connect_timeout": 1},
-    )
-    reset()
-    try:
-        yield
-    finally:
-        celery_app.conf.update(old)
-        reset()
-
-
 def test_a_preview_that_cannot_be_queued_says_so_and_stops_refreshing(
-    client: Client, admin_user: User, broker_down: None, django_capture_on_commit_callbacks
+    client: Client, admin_user: User, django_capture_on_commit_callbacks
 ) -> None:
     client.force_login(admin_user)
 
-    page = _start(
-        client, django_capture_on_commit_callbacks, {"key": "seats_threshold", "segment": "smb", "value": "0.95"}
-    )
+    with broker_down():
+        page = _start(
+            client, django_capture_on_commit_callbacks, {"key": "seats_threshold", "segment": "smb", "value": "0.95"}
+        )
     body = client.get(page).content.decode()
 
     assert "The preview could not be completed: The task queue could not be reached" in body

@@ -68,7 +68,7 @@ class RuleAdmin(admin.ModelAdmin):
             raise PermissionDenied
         form = self.get_form(request, obj, change=obj is not None)(request.POST, instance=obj)
         if form.is_valid():
-            run = rule_preview_start(user=request.user, proposed=form.instance)  # type: ignore[arg-type]
+            run = rule_preview_start(user=signed_in(request.user), proposed=form.instance)
             return redirect("admin:signals_rule_preview_run", run.pk)
         context = {
             **self._preview_context(request, obj.pk if obj else None),

@@ -58,6 +58,13 @@ def _start(
     return response["Location"]
 
 
+def _preview_default(client: Client, capture: DjangoCaptureOnCommitCallbacks, key: str, value: str) -> str:
+    """The finished preview's page for a new default value of `key`."""
+    rule = Rule.objects.get(key=key, segment="")
+    page = _start(client, capture, {"_rule_id": rule.pk, "key": key, "segment": "", "value": value})
+    return client.get(page).content.decode()
+
+
 def test_the_change_form_offers_a_preview(client: Client, admin_user: User) -> None:
     client.force_login(admin_user)
     rule = Rule.objects.get(key="seats_threshold", segment="")
@@ -154,16 +161,10 @@ def test_a_preview_lists_a_recommendation_change(
     candidate = Candidate.objects.get()
     assert candidate.recommendation == "wait"
     client.force_login(admin_user)
-    rule = Rule.objects.get(key="blocking_priorities", segment="")
     before = _snapshot()
 
-    page = _start(
-        client,
-        django_capture_on_commit_callbacks,
-        {"_rule_id": rule.pk, "key": "blocking_priorities", "segment": "", "value": "urgent"},
-    )
+    body = _preview_default(client, django_capture_on_commit_callbacks, "blocking_priorities", "urgent")
 
-    body = client.get(page).content.decode()
     row = body.split('id="preview-rows"')[1].split("</table>")[0]
     assert "Recommendation or score changes" in row
     assert "Wait ·" in row and "Pursue ·" in row
@@ -179,16 +180,10 @@ def test_a_new_candidate_that_may_appear_is_listed_and_not_created(
     score("acme")
     assert not Candidate.objects.exists()
     client.force_login(admin_user)
-    rule = Rule.objects.get(key="seats_threshold", segment="")
     before = _snapshot()
 
-    page = _start(
-        client,
-        django_capture_on_commit_callbacks,
-        {"_rule_id": rule.pk, "key": "seats_threshold", "segment": "", "value": "0.75"},
-    )
+    body = _preview_default(client, django_capture_on_commit_callbacks, "seats_threshold", "0.75")
 
-    body = client.get(page).content.decode()
     assert "New candidate may appear: <strong>1</strong>" in body
     assert _snapshot() == before and not Candidate.objects.exists()
 

@@ -21,7 +21,6 @@ from accounts.models import (
     ContactRole,
     Interaction,
     Note,
-    Opportunity,
     Outcome,
     Segment,
     Ticket,
@@ -47,6 +46,7 @@ from planning.records import (
     UsageLine,
 )
 from reviews.models import Decision, DecisionKind, RejectReason
+from signals import evidence as ev
 from signals.models import Candidate, ConflictKind
 from signals.vocabulary import (
     BLOCKER_RECOMMENDATION,
@@ -125,18 +125,7 @@ def account_plans(*, user: AnyUser, accounts: Iterable[Account], today: dt.date 
         )
         status = "verified" if o.verified else "not verified"
         text = f"{o.title}{moved}, {status}, recorded {_day(o.recorded_at)}."
-        ref = cite(
-            o.account_id,
-            EvidenceLine(
-                id=o.external_id,
-                kind="Outcome",
-                source=o.source,
-                at=o.recorded_at,
-                who=o.department,
-                title=o.title,
-                text=" ".join(x for x in (f"Goal: {o.goal}." if o.goal else "", moved.strip(" ()")) if x),
-            ),
-        )
+        ref = cite(o.account_id, _line(ev.outcome_evidence(o)))
         outcomes[o.account_id].append(
             OutcomeLine(
                 id=o.external_id,
@@ -188,19 +177,7 @@ def account_plans(*, user: AnyUser, accounts: Iterable[Account], today: dt.date 
                 )
             refs = []
             for day, value in (days[0], days[-1]) if len(days) > 1 else (days[0],):
-                refs.append(
-                    cite(
-                        account_id,
-                        EvidenceLine(
-                            id=f"usage:{metric}:{day.isoformat()}",
-                            kind="Usage",
-                            source=usage_source[(account_id, metric)],
-                            at=dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC),
-                            title=metric_label(metric),
-                            text=f"{value:,.0f} (daily total across departments)",
-                        ),
-                    )
-                )
+                refs.append(cite(account_id, _usage_line(usage_source[(account_id, metric)], metric, day, value)))
             usage[account_id].append(
                 UsageLine(
                     metric=metric,
@@ -263,7 +240,7 @@ def account_plans(*, user: AnyUser, accounts: Iterable[Account], today: dt.date 
         d = decisions.get(c.pk)
         if d is not None:
             event = decision_event.get(d.pk)
-            refs = [cite(c.account_id, _event_evidence(event, "Decision"))] if event else []
+            refs = [cite(c.account_id, _line(ev.event_evidence(event)))] if event else []
             if d.kind == DecisionKind.APPROVE:
                 due = f", due {d.next_step_due:%-d %b %Y}" if d.next_step_due else ""
                 detail = f"next step: {d.next_step.rstrip().rstrip('.')}{due}"
@@ -291,7 +268,7 @@ def account_plans(*, user: AnyUser, accounts: Iterable[Account], today: dt.date 
                     amount=float(amount) if amount else None,
                     currency=str(e.data.get("currency", "")) if amount else "",
                     text=f"{e.get_kind_display()}{money} on {_day(e.occurred_at)}.",
-                    evidence=[cite(c.account_id, _event_evidence(e, "Follow-up"))],
+                    evidence=[cite(c.account_id, _line(ev.event_evidence(e), event_kind="Follow-up"))],
                 )
             )
         candidate_lines[c.account_id].append(
@@ -372,8 +349,10 @@ def account_plans(*, user: AnyUser, accounts: Iterable[Account], today: dt.date 
 
     # --- unresolved risks: open tickets and conflicting asks -----------------------------
     now = timezone.now()
-    for t in Ticket.objects.filter(account_id__in=ids, status__in=UNRESOLVED_TICKET_STATUSES).order_by(
-        "-priority", "opened_at"
+    for t in (
+        Ticket.objects.filter(account_id__in=ids, status__in=UNRESOLVED_TICKET_STATUSES)
+        .select_related("contact")
+        .order_by("-priority", "opened_at")
     ):
         age = (now - t.opened_at).days
         holds = blocking_tickets.get(t.external_id)
@@ -382,17 +361,7 @@ def account_plans(*, user: AnyUser, accounts: Iterable[Account], today: dt.date 
             f"Ticket {t.external_id} ‘{t.subject}’ is {t.get_status_display().lower()}, "
             f"{t.get_priority_display().lower()} priority, {age} day{'s' if age != 1 else ''} old.{held}"
         )
-        ref = cite(
-            t.account_id,
-            EvidenceLine(
-                id=t.external_id,
-                kind="Ticket",
-                source=t.source,
-                at=t.opened_at,
-                title=t.subject,
-                text=f"{t.get_status_display()}, {t.get_priority_display().lower()} priority. {_excerpt(t.body, 240)}".strip(),
-            ),
-        )
+        ref = cite(t.account_id, _line(ev.ticket_evidence(t)))
         risks[t.account_id].append(RiskLine(kind="ticket", text=text, evidence=[ref]))
 
     # --- stakeholder map: who asked for what ---------------------------------------------
@@ -407,18 +376,7 @@ def account_plans(*, user: AnyUser, accounts: Iterable[Account], today: dt.date 
     )
     for m in messages:
         who = m.contact.name if m.contact else "Customer"
-        ref = cite(
-            m.account_id,
-            EvidenceLine(
-                id=m.external_id,
-                kind="Message",
-                source=f"{m.source} · {m.get_channel_display()}",
-                at=m.occurred_at,
-                who=who,
-                title=m.get_channel_display(),
-                text=_excerpt(m.text, 300),
-            ),
-        )
+        ref = cite(m.account_id, _line(ev.message_evidence(m)))
         if m.conflict:
             said = CONFLICT_WORDS.get(m.conflict, f"raised {m.conflict}")
             risks[m.account_id].append(
@@ -462,18 +420,7 @@ def account_plans(*, user: AnyUser, accounts: Iterable[Account], today: dt.date 
             if contact.name.lower() in n.text.lower() or (
                 len(first_name) > 2 and f" {first_name.lower()} " in f" {n.text.lower()} "
             ):
-                ref = cite(
-                    n.account_id,
-                    EvidenceLine(
-                        id=n.external_id,
-                        kind="Owner note",
-                        source=n.source,
-                        at=n.written_at,
-                        who=n.author_email,
-                        title="Note",
-                        text=_excerpt(n.text, 300),
-                    ),
-                )
+                ref = cite(n.account_id, _line(ev.note_evidence(n)))
                 lines.append(
                     AskLine(text=f"Named in a note: “{_excerpt(n.text)}”", on=n.written_at.date(), evidence=[ref])
                 )
@@ -506,7 +453,9 @@ def account_plans(*, user: AnyUser, accounts: Iterable[Account], today: dt.date 
         for risk in risks.get(account_id, []):
             wanted[account_id].update(risk.evidence)
         wanted[account_id] -= set(evidence[account_id])
-    _resolve(wanted, evidence)
+    for account_id, resolved in ev.evidence_resolve(accounts=accounts, refs=wanted).items():
+        for ref, record in resolved.items():
+            evidence[account_id].setdefault(ref, _line(record))
 
     plans = []
     for a in accounts:
@@ -571,140 +520,82 @@ def account_plans(*, user: AnyUser, accounts: Iterable[Account], today: dt.date 
     return plans
 
 
-def _event_evidence(event: MeasurementEvent, kind: str) -> EvidenceLine:
-    data = event.data or {}
-    reason = data.get("reason")
-    if reason in RejectReason.values:  # the code as stored; its label as the contract says it
-        reason = RejectReason(reason).label
-    detail = data.get("next_step") or reason or data.get("note") or data.get("opportunity_id") or ""
+def _usage_line(account_source: str, metric: str, day: dt.date, total: float) -> EvidenceLine:
     return EvidenceLine(
-        id=f"event:{event.pk}",
-        kind=kind,
-        source="this product",
-        at=event.occurred_at,
-        who=_name(event.actor),
-        title=event.get_kind_display(),
-        text=str(detail),
+        id=ev.usage_ref(metric, day),
+        kind="Usage",
+        source=account_source,
+        at=dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC),
+        title=metric_label(metric),
+        text=f"{total:,.0f} (daily total across departments)",
     )
 
 
-def _resolve(wanted: dict[int, set[str]], evidence: dict[int, dict[str, EvidenceLine]]) -> None:
-    """Resolve the cited ids not already loaded: one query per kind of evidence."""
-    plain = {i for ids in wanted.values() for i in ids if not i.startswith(("usage:", "event:"))}
-    account_ids = [a for a, ids in wanted.items() if ids]
-    if not account_ids:
-        return
-    found: list[tuple[int, EvidenceLine]] = []
-    if plain:
-        for m in Interaction.objects.filter(account_id__in=account_ids, external_id__in=plain).select_related(
-            "contact"
-        ):
-            found.append(
-                (
-                    m.account_id,
-                    EvidenceLine(
-                        id=m.external_id,
-                        kind="Message",
-                        source=f"{m.source} · {m.get_channel_display()}",
-                        at=m.occurred_at,
-                        who=m.contact.name if m.contact else "",
-                        title=m.get_channel_display(),
-                        text=_excerpt(m.text, 300),
-                    ),
-                )
+def _line(item: ev.AnyEvidence, *, event_kind: str = "Decision") -> EvidenceLine:
+    """One resolved item as the summary cites it: texts as excerpts, figures as labels."""
+    match item:
+        case ev.MessageEvidence():
+            who = item.contact or ("Customer" if item.inbound else "")
+            return EvidenceLine(
+                id=item.id,
+                kind="Message",
+                source=item.origin,
+                at=item.at,
+                who=who,
+                title=item.channel,
+                text=_excerpt(item.text, 300),
             )
-        for t in Ticket.objects.filter(account_id__in=account_ids, external_id__in=plain):
-            found.append(
-                (
-                    t.account_id,
-                    EvidenceLine(
-                        id=t.external_id,
-                        kind="Ticket",
-                        source=t.source,
-                        at=t.opened_at,
-                        title=t.subject,
-                        text=f"{t.get_status_display()}, {t.get_priority_display().lower()} priority. {_excerpt(t.body, 240)}",
-                    ),
-                )
+        case ev.TicketEvidence():
+            return EvidenceLine(
+                id=item.id,
+                kind="Ticket",
+                source=item.source,
+                at=item.at,
+                title=item.subject,
+                text=f"{item.status}, {item.priority.lower()} priority. {_excerpt(item.body, 240)}".strip(),
             )
-        for o in Outcome.objects.filter(account_id__in=account_ids, external_id__in=plain):
-            found.append(
-                (
-                    o.account_id,
-                    EvidenceLine(id=o.external_id, kind="Outcome", source=o.source, at=o.recorded_at, title=o.title),
-                )
+        case ev.OutcomeEvidence():
+            return EvidenceLine(
+                id=item.id,
+                kind="Outcome",
+                source=item.source,
+                at=item.at,
+                who=item.department,
+                title=item.title,
+                text=item.summary,
             )
-        for n in Note.objects.filter(account_id__in=account_ids, external_id__in=plain):
-            found.append(
-                (
-                    n.account_id,
-                    EvidenceLine(
-                        id=n.external_id,
-                        kind="Owner note",
-                        source=n.source,
-                        at=n.written_at,
-                        who=n.author_email,
-                        title="Note",
-                        text=_excerpt(n.text, 300),
-                    ),
-                )
+        case ev.NoteEvidence():
+            return EvidenceLine(
+                id=item.id,
+                kind="Owner note",
+                source=item.source,
+                at=item.at,
+                who=item.author,
+                title="Note",
+                text=_excerpt(item.text, 300),
             )
-        for p in Opportunity.objects.filter(account_id__in=account_ids, external_id__in=plain):
-            found.append(
-                (
-                    p.account_id,
-                    EvidenceLine(
-                        id=p.external_id,
-                        kind="Opportunity",
-                        source=p.source,
-                        at=p.opened_at,
-                        title=p.name,
-                        text=p.get_stage_display(),
-                    ),
-                )
+        case ev.OpportunityEvidence():
+            return EvidenceLine(
+                id=item.id, kind="Opportunity", source=item.source, at=item.at, title=item.name, text=item.stage
             )
-    usage_ids = {i for ids in wanted.values() for i in ids if i.startswith("usage:")}
-    if usage_ids:
-        keys = {}
-        for i in usage_ids:
-            metric, _, raw_day = i[len("usage:") :].rpartition(":")
-            try:
-                keys[i] = (metric, dt.date.fromisoformat(raw_day))
-            except ValueError:
-                continue
-        q = Q(pk__in=[])
-        for metric, day in set(keys.values()):
-            q |= Q(metric=metric, date=day)
-        totals: dict[tuple[int, str, dt.date], float] = defaultdict(float)
-        sources: dict[tuple[int, str, dt.date], str] = {}
-        for account_id, metric, day, value, source in UsageDaily.objects.filter(
-            q, account_id__in=account_ids
-        ).values_list("account_id", "metric", "date", "value", "source"):
-            totals[(account_id, metric, day)] += value
-            sources[(account_id, metric, day)] = source
-        for (account_id, metric, day), value in totals.items():
-            found.append(
-                (
-                    account_id,
-                    EvidenceLine(
-                        id=f"usage:{metric}:{day.isoformat()}",
-                        kind="Usage",
-                        source=sources[(account_id, metric, day)],
-                        at=dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC),
-                        title=metric_label(metric),
-                        text=f"{value:,.0f} (daily total across departments)",
-                    ),
-                )
+        case ev.AccountEvidence():
+            return EvidenceLine(
+                id=item.id, kind="Account", source=item.source, at=item.at, title=item.name, text=item.summary
             )
-    event_ids = [
-        int(i.split(":")[1]) for ids in wanted.values() for i in ids if i.startswith("event:") and i[6:].isdigit()
-    ]
-    if event_ids:
-        for e in MeasurementEvent.objects.filter(pk__in=event_ids, account_id__in=account_ids).select_related("actor"):
-            found.append((e.account_id, _event_evidence(e, "Decision")))
-    for account_id, line in found:
-        if line.id in wanted.get(account_id, ()):
-            evidence[account_id].setdefault(line.id, line)
+        case ev.UsageEvidence():
+            return _usage_line(item.source, item.metric, item.day, item.total)
+        case ev.EventEvidence():
+            # the reject reason's label, as the API contract says it, not its code
+            reason = RejectReason(item.reason).label if item.reason in RejectReason.values else item.reason
+            return EvidenceLine(
+                id=item.id,
+                kind=event_kind,
+                source=item.source,
+                at=item.at,
+                who=item.actor_name or item.actor_login,
+                title=item.kind_label,
+                text=item.next_step or reason or item.note or item.opportunity_id,
+            )
 
 
 def account_plan(*, user: AnyUser, pk: int) -> AccountPlan:

@@ -1,6 +1,7 @@
 """Decisions through the REST API (CRM and chat integrations): the same services and rules."""
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -142,10 +143,20 @@ class _DecisionApi(APIView):
     throttle_classes = [ScopedThrottle]
     throttle_scope = "decisions"
 
-    def decide(self, request: Request, pk: int, call: Any) -> Response:
+    def decide(
+        self,
+        request: Request,
+        pk: int,
+        input_serializer: type[serializers.Serializer],
+        call: Callable[[dict[str, Any]], Candidate],
+    ) -> Response:
+        """Validate the input (400 with the field errors), then apply `call` to it for a
+        candidate the user may see (404 otherwise) and answer as every decision does."""
+        data = input_serializer(data=request.data)
+        data.is_valid(raise_exception=True)
         selectors.candidate_get(user=request.user, pk=pk)  # 404 for what the user may not see
         try:
-            candidate = call()
+            candidate = call(data.validated_data)
         except services.NotAllowed as exc:
             raise PermissionDenied(str(exc)) from None
         except services.DecisionError as exc:
@@ -215,13 +226,11 @@ class ApproveApi(_DecisionApi):
 
     @extend_schema(request=ApproveInputSerializer, responses={200: CandidateSerializer})
     def post(self, request: Request, pk: int) -> Response:
-        data = self.ApproveInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        d = data.validated_data
         return self.decide(
             request,
             pk,
-            lambda: services.candidate_approve(
+            self.ApproveInputSerializer,
+            lambda d: services.candidate_approve(
                 candidate_id=pk,
                 user=request.user,
                 expected_version=d.get("version"),
@@ -241,13 +250,11 @@ class RejectApi(_DecisionApi):
 
     @extend_schema(request=RejectInputSerializer, responses={200: CandidateSerializer})
     def post(self, request: Request, pk: int) -> Response:
-        data = self.RejectInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        d = data.validated_data
         return self.decide(
             request,
             pk,
-            lambda: services.candidate_reject(
+            self.RejectInputSerializer,
+            lambda d: services.candidate_reject(
                 candidate_id=pk,
                 user=request.user,
                 expected_version=d.get("version"),
@@ -284,13 +291,11 @@ class DeferApi(_DecisionApi):
         responses=_decision_responses("Not saved: `errors` names each field (an unknown or closed ticket, the date)."),
     )
     def post(self, request: Request, pk: int) -> Response:
-        data = self.DeferInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        d = data.validated_data
         return self.decide(
             request,
             pk,
-            lambda: services.candidate_defer(
+            self.DeferInputSerializer,
+            lambda d: services.candidate_defer(
                 candidate_id=pk,
                 user=request.user,
                 expected_version=d.get("version"),
@@ -317,14 +322,11 @@ class UndoApi(_DecisionApi):
         ),
     )
     def post(self, request: Request, pk: int) -> Response:
-        data = self.UndoInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
         return self.decide(
             request,
             pk,
-            lambda: services.candidate_undo(
-                candidate_id=pk, user=request.user, expected_version=data.validated_data.get("version")
-            ),
+            self.UndoInputSerializer,
+            lambda d: services.candidate_undo(candidate_id=pk, user=request.user, expected_version=d.get("version")),
         )
 
 
@@ -341,13 +343,11 @@ class OutcomeApi(_DecisionApi):
 
     @extend_schema(request=OutcomeInputSerializer, responses={200: CandidateSerializer})
     def post(self, request: Request, pk: int) -> Response:
-        data = self.OutcomeInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        d = data.validated_data
         return self.decide(
             request,
             pk,
-            lambda: services.follow_up_log(
+            self.OutcomeInputSerializer,
+            lambda d: services.follow_up_log(
                 candidate_id=pk,
                 user=request.user,
                 kind=d["kind"],
@@ -368,13 +368,12 @@ class FollowUpCorrectApi(_DecisionApi):
 
     @extend_schema(request=CorrectInputSerializer, responses={200: CandidateSerializer})
     def post(self, request: Request, pk: int, event_id: int) -> Response:
-        data = self.CorrectInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
         return self.decide(
             request,
             pk,
-            lambda: services.follow_up_correct(
-                candidate_id=pk, user=request.user, event_id=event_id, reason=data.validated_data["reason"]
+            self.CorrectInputSerializer,
+            lambda d: services.follow_up_correct(
+                candidate_id=pk, user=request.user, event_id=event_id, reason=d["reason"]
             ),
         )
 

@@ -17,7 +17,6 @@ from accounts.models import (
     Contact,
     Interaction,
     Note,
-    Opportunity,
     Outcome,
     Ticket,
     UsageDaily,
@@ -25,6 +24,7 @@ from accounts.models import (
 from core.roles import AnyUser, is_leader, scope_accounts
 from measurement.models import FOLLOW_UP_KINDS, EventKind, MeasurementEvent
 from reviews.models import Decision
+from signals import evidence as ev
 from signals.models import Candidate
 from signals.vocabulary import QUEUE_ORDER, RECOMMENDATION_ORDER, Blocker, CandidateStatus
 
@@ -266,120 +266,76 @@ class EvidenceView:
         return self.full_length > len(self.text)
 
 
+def _evidence_view(item: ev.AnyEvidence) -> EvidenceView:
+    """What a reviewer sees of one resolved item: the text whole (up to DISPLAY_CHARS)."""
+    match item:
+        case ev.MessageEvidence():
+            who = item.contact or ("Customer" if item.inbound else "Us")
+            return EvidenceView(item.id, "Message", item.origin, item.at, who, item.channel, item.text)
+        case ev.TicketEvidence():
+            return EvidenceView(
+                item.id,
+                "Ticket",
+                item.source,
+                item.at,
+                item.contact,
+                item.subject,
+                item.body,
+                extra={"status": item.status, "priority": item.priority, "closed_at": item.closed_at},
+            )
+        case ev.OutcomeEvidence():
+            return EvidenceView(
+                item.id,
+                "Outcome",
+                item.source,
+                item.at,
+                item.department,
+                item.title,
+                item.summary,
+                extra={"verified": item.verified},
+            )
+        case ev.NoteEvidence():
+            return EvidenceView(item.id, "Owner note", item.source, item.at, item.author, "Note", item.text)
+        case ev.OpportunityEvidence():
+            return EvidenceView(
+                item.id,
+                "Opportunity",
+                item.source,
+                item.at,
+                "",
+                item.name,
+                f"Stage {item.stage}",
+                extra={"amount": item.amount},
+            )
+        case ev.AccountEvidence():
+            return EvidenceView(item.id, "Account", item.source, item.at, "", item.name, item.summary)
+        case ev.UsageEvidence():
+            parts = ", ".join(
+                f"{r.department or 'all'}: {r.value:,.0f}" + (f" of {r.limit:,.0f}" if r.limit else "")
+                for r in item.readings
+            )
+            return EvidenceView(item.id, "Usage", item.source, item.day, "", item.metric, parts)
+        case ev.EventEvidence():
+            return EvidenceView(
+                item.id, "Decision", item.source, item.at, item.actor_name, item.kind_label, item.reason or item.note
+            )
+
+
+def _missing_view(ref: str) -> EvidenceView:
+    usage = ev.parse_usage_ref(ref)
+    if usage is not None:  # a day with no reading stored is still a day of that metric
+        metric, day = usage
+        return EvidenceView(ref, "Usage", "product_analytics", day, "", metric, "no reading stored", found=False)
+    return EvidenceView(ref, "Missing", "", None, "", ref, "This item is no longer stored.", found=False)
+
+
 def evidence_items(candidate: Candidate) -> dict[str, EvidenceView]:
-    """Every id the candidate cites, resolved to what a reviewer needs to see.
-    One query per kind of evidence, whatever the number of items."""
+    """Every id the candidate cites, resolved to what a reviewer needs to see, in the
+    order cited. One query per kind of evidence (signals.evidence), whatever the number."""
     account = candidate.account
     ids = list(candidate.evidence)
-    found: dict[str, EvidenceView] = {}
-    plain = [i for i in ids if ":" not in i or i.split(":", 1)[0] not in ("usage", "event")]
-    if plain:
-        for m in Interaction.objects.filter(account=account, external_id__in=plain).select_related("contact"):
-            who = m.contact.name if m.contact else ("Customer" if m.direction == "inbound" else "Us")
-            found[m.external_id] = EvidenceView(
-                m.external_id,
-                "Message",
-                f"{m.source} · {m.get_channel_display()}",
-                m.occurred_at,
-                who,
-                m.get_channel_display(),
-                m.text,
-            )
-        for t in Ticket.objects.filter(account=account, external_id__in=plain).select_related("contact"):
-            found[t.external_id] = EvidenceView(
-                t.external_id,
-                "Ticket",
-                t.source,
-                t.opened_at,
-                t.contact.name if t.contact else "",
-                t.subject,
-                t.body,
-                extra={
-                    "status": t.get_status_display(),
-                    "priority": t.get_priority_display(),
-                    "closed_at": t.closed_at,
-                },
-            )
-        for o in Outcome.objects.filter(account=account, external_id__in=plain):
-            detail = (
-                f"{o.metric}: {o.baseline:g} → {o.value:g}"
-                if o.metric and o.baseline is not None and o.value is not None
-                else ""
-            )
-            found[o.external_id] = EvidenceView(
-                o.external_id,
-                "Outcome",
-                o.source,
-                o.recorded_at,
-                o.department,
-                o.title,
-                " ".join(x for x in (f"Goal: {o.goal}." if o.goal else "", detail) if x),
-                extra={"verified": o.verified},
-            )
-        for n in Note.objects.filter(account=account, external_id__in=plain):
-            found[n.external_id] = EvidenceView(
-                n.external_id, "Owner note", n.source, n.written_at, n.author_email, "Note", n.text
-            )
-        for p in Opportunity.objects.filter(account=account, external_id__in=plain):
-            found[p.external_id] = EvidenceView(
-                p.external_id,
-                "Opportunity",
-                p.source,
-                p.opened_at,
-                "",
-                p.name,
-                f"Stage {p.get_stage_display()}",
-                extra={"amount": p.amount},
-            )
-        if account.external_id in plain:
-            found[account.external_id] = EvidenceView(
-                account.external_id,
-                "Account",
-                account.source,
-                account.updated_at,
-                "",
-                account.name,
-                f"Plan {account.plan or '—'}; renewal {account.renewal_date or '—'}; outreach "
-                f"{'allowed' if account.outreach_allowed else 'not allowed'}; health {account.health or '—'}.",
-            )
-    usage_keys = [i.split(":") for i in ids if i.startswith("usage:")]
-    if usage_keys:
-        wanted = {(":".join(parts[1:-1]), parts[-1]) for parts in usage_keys}
-        dates = {dt.date.fromisoformat(d) for _, d in wanted}
-        totals: dict[tuple[str, str], list[UsageDaily]] = defaultdict(list)
-        for u in UsageDaily.objects.filter(account=account, date__in=dates, metric__in={m for m, _ in wanted}):
-            totals[(u.metric, u.date.isoformat())].append(u)
-        for metric, day in wanted:
-            rows = totals.get((metric, day), [])
-            key = f"usage:{metric}:{day}"
-            parts = ", ".join(
-                f"{r.department or 'all'}: {r.value:,.0f}" + (f" of {r.limit:,.0f}" if r.limit else "") for r in rows
-            )
-            found[key] = EvidenceView(
-                key,
-                "Usage",
-                rows[0].source if rows else "product_analytics",
-                dt.date.fromisoformat(day),
-                "",
-                metric,
-                parts or "no reading stored",
-                found=bool(rows),
-            )
-    event_ids = [int(i.split(":")[1]) for i in ids if i.startswith("event:") and i.split(":")[1].isdigit()]
-    for e in MeasurementEvent.objects.filter(pk__in=event_ids, account=account).select_related("actor"):
-        found[f"event:{e.pk}"] = EvidenceView(
-            f"event:{e.pk}",
-            "Decision",
-            "this product",
-            e.occurred_at,
-            e.actor.get_full_name() if e.actor else "",
-            e.get_kind_display(),
-            str(e.data.get("reason") or e.data.get("note") or ""),
-        )
-    return {
-        i: found.get(i, EvidenceView(i, "Missing", "", None, "", i, "This item is no longer stored.", found=False))
-        for i in ids
-    }
+    found = ev.evidence_resolve(accounts=[account], refs={account.pk: ids}).get(account.pk, {})
+    return {i: _evidence_view(found[i]) if i in found else _missing_view(i) for i in ids}
 
 
 def _history(candidate: Candidate) -> dict:

@@ -1,9 +1,11 @@
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 
@@ -16,9 +18,15 @@ from signals.models import (
     FeedbackStatus,
     PhraseRule,
     Rule,
+    RulePreviewRun,
 )
-from signals.preview import rule_change_preview
+from signals.preview import rule_preview_start
 from signals.services import rules_changed
+
+# A preview's page lists this many rows at most (the counts cover them all) and, while the
+# task runs, reloads itself this often.
+PREVIEW_ROWS_SHOWN = 1000
+PREVIEW_REFRESH_SECONDS = 2
 
 
 @admin.register(Rule)
@@ -35,13 +43,20 @@ class RuleAdmin(admin.ModelAdmin):
         messages.info(request, f"Rescoring {count} account(s) with the new rule.")
 
     def get_urls(self) -> list[URLPattern]:
-        preview = path("preview/", self.admin_site.admin_view(self.preview_view), name="signals_rule_preview")
-        return [preview, *super().get_urls()]
+        return [
+            path("preview/", self.admin_site.admin_view(self.preview_view), name="signals_rule_preview"),
+            path(
+                "preview/<int:run_id>/",
+                self.admin_site.admin_view(self.preview_run_view),
+                name="signals_rule_preview_run",
+            ),
+            *super().get_urls(),
+        ]
 
     def preview_view(self, request: HttpRequest) -> HttpResponse:
-        """The change form's "Preview" button: the proposed value is validated and the
-        accounts and candidates it would touch are assessed with it, without saving; the
-        page then offers to save exactly these values through the usual change form."""
+        """The change form's "Preview" button: the proposed value is validated; a valid one
+        starts a preview (a task assesses the accounts it applies to, without saving) and
+        the admin is sent to its page; an invalid one is named here."""
         if request.method != "POST":
             return redirect("admin:signals_rule_changelist")
         rule_id = request.POST.get("_rule_id", "")
@@ -52,19 +67,43 @@ class RuleAdmin(admin.ModelAdmin):
         if not allowed:
             raise PermissionDenied
         form = self.get_form(request, obj, change=obj is not None)(request.POST, instance=obj)
-        save_url = reverse("admin:signals_rule_change", args=[obj.pk]) if obj else reverse("admin:signals_rule_add")
+        if form.is_valid():
+            run = rule_preview_start(user=signed_in(request.user), proposed=form.instance)
+            return redirect("admin:signals_rule_preview_run", run.pk)
         context = {
+            **self._preview_context(request, obj.pk if obj else None),
+            "form": form,
+            "fields": [(name, request.POST.get(name, "")) for name in ("key", "segment", "value", "note")],
+        }
+        return TemplateResponse(request, "admin/signals/rule/preview.html", context)
+
+    def preview_run_view(self, request: HttpRequest, run_id: int) -> HttpResponse:
+        """A preview's page: its progress until the task is done (the page refreshes
+        itself), then what the change would touch, and the form that saves it."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        run = get_object_or_404(RulePreviewRun, pk=run_id)
+        rows = run.result.rows if run.result else []
+        context = {
+            **self._preview_context(request, run.rule_id),
+            "run": run,
+            "rows": rows[:PREVIEW_ROWS_SHOWN],
+            "rows_not_shown": max(0, len(rows) - PREVIEW_ROWS_SHOWN),
+            "fields": [("key", run.key), ("segment", run.segment), ("value", run.value), ("note", run.note)],
+        }
+        return TemplateResponse(request, "admin/signals/rule/preview.html", context)
+
+    def _preview_context(self, request: HttpRequest, rule_id: int | None) -> dict[str, Any]:
+        return {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "title": "Preview a rule change",
-            "form": form,
-            "original": obj,
-            "before": Rule.objects.filter(pk=obj.pk).first() if obj else None,
-            "save_url": save_url,
-            "fields": [(name, request.POST.get(name, "")) for name in ("key", "segment", "value", "note")],
-            "preview": rule_change_preview(proposed=form.instance) if form.is_valid() else None,
+            # Saving from the preview goes through the usual change form, with exactly these values.
+            "save_url": reverse("admin:signals_rule_change", args=[rule_id])
+            if rule_id
+            else reverse("admin:signals_rule_add"),
+            "refresh_seconds": PREVIEW_REFRESH_SECONDS,
         }
-        return TemplateResponse(request, "admin/signals/rule/preview.html", context)
 
     def delete_model(self, request: HttpRequest, obj: Rule) -> None:
         segment = obj.segment

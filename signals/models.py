@@ -7,7 +7,7 @@ from django.db.models import Q
 from accounts.models import Account
 from core.models import TimestampedModel
 from signals.records import BlockerRecord as BlockerRecord
-from signals.records import Brief, ReviewFacts, ScoreComponents, Trigger, TypedJSONField
+from signals.records import Brief, ReviewFacts, RulePreviewResult, ScoreComponents, Trigger, TypedJSONField
 from signals.rules import RULE_KEYS, RULE_SPECS, parse_rule
 from signals.vocabulary import (
     OPEN_STATUSES,
@@ -285,3 +285,48 @@ class ClassifierFeedback(TimestampedModel):
         errors = label_errors(self.label_type, self.label_intent, self.status)
         if errors:
             raise ValidationError(errors)
+
+
+class PreviewStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting for a worker"
+    RUNNING = "running", "Assessing"
+    DONE = "done", "Ready"
+    FAILED = "failed", "Failed"
+
+
+class RulePreviewRun(TimestampedModel):
+    """A rule change an admin asked to preview before saving it (signals/preview.py): the
+    proposed values, the progress of the task that assesses the accounts with them, and
+    the result. The run writes this row and nothing else."""
+
+    requested_by = models.ForeignKey("auth.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    rule = models.ForeignKey(
+        Rule, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", help_text="The row it would replace."
+    )
+    # the rule as it would be saved (validated when the preview was asked for)
+    key = models.CharField(max_length=50)
+    segment = models.CharField(max_length=50, blank=True)
+    value = models.CharField(max_length=200)
+    note = models.CharField(max_length=300, blank=True)
+    before_value = models.CharField(max_length=200, blank=True, help_text="The value in force when it was asked for.")
+    as_of = models.DateField()
+    status = models.CharField(max_length=10, choices=PreviewStatus.choices, default=PreviewStatus.QUEUED)
+    accounts = models.PositiveIntegerField(default=0, help_text="Accounts to assess (known once the task starts).")
+    assessed = models.PositiveIntegerField(default=0)
+    result = TypedJSONField(schema=RulePreviewResult | None, null=True, blank=True, default=None)
+    error = models.TextField(blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-inserted_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Preview of {self.key}{f' [{self.segment}]' if self.segment else ''} = {self.value}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (PreviewStatus.DONE, PreviewStatus.FAILED)
+
+    def proposed_rule(self) -> Rule:
+        """The rule as it would be saved; not saved (its pk is the row it replaces)."""
+        return Rule(pk=self.rule_id, key=self.key, segment=self.segment, value=self.value, note=self.note)

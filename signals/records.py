@@ -14,7 +14,7 @@ from django.db import models
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
 
-from signals.vocabulary import Blocker
+from signals.vocabulary import Blocker, CandidateStatus, Recommendation, SignalType
 
 
 class Record(BaseModel):
@@ -200,3 +200,66 @@ def dump(value: Any) -> Any:
     if isinstance(value, list):
         return [dump(v) for v in value]
     return value
+
+
+# --- a rule change's preview -----------------------------------------------------------------
+
+PreviewEffect = Literal["changes", "expires", "stays_deferred", "may_appear"]
+# In the order the preview lists them.
+PREVIEW_EFFECT_LABELS: dict[str, str] = {
+    "changes": "Recommendation or score changes",
+    "expires": "Would expire (no longer detected)",
+    "stays_deferred": "No longer detected; stays deferred until its date",
+    "may_appear": "New candidate may appear",
+}
+
+
+class PreviewScore(Record):
+    recommendation: Recommendation
+    score: int
+
+    @property
+    def text(self) -> str:
+        return f"{Recommendation(self.recommendation).label} · {self.score}"
+
+
+class PreviewRow(Record):
+    """One account and signal type the proposed rule would touch, as assessed with the
+    rules in force (`now`) and with the proposed value (`proposed`); None: not detected."""
+
+    account_id: int
+    account_name: str
+    segment: str = ""
+    signal_type: SignalType
+    candidate_id: int | None = None  # its open candidate, if any
+    candidate_status: CandidateStatus | None = None
+    effect: PreviewEffect
+    now: PreviewScore | None = None
+    proposed: PreviewScore | None = None
+
+    @property
+    def signal_label(self) -> str:
+        return SignalType(self.signal_type).label
+
+    @property
+    def effect_label(self) -> str:
+        return PREVIEW_EFFECT_LABELS[self.effect]
+
+    @property
+    def candidate_status_label(self) -> str:
+        return CandidateStatus(self.candidate_status).label if self.candidate_status else ""
+
+
+class RulePreviewResult(Record):
+    accounts: int = 0  # the accounts the changed value applies to, every one assessed
+    open_candidates: int = 0  # theirs, the holdout left out
+    rows: list[PreviewRow] = Field(default_factory=list)
+
+    @property
+    def counts(self) -> list[tuple[str, int]]:
+        """(label, rows) per effect that occurs, in the listing's order."""
+        return [
+            (label, n)
+            for code, label in PREVIEW_EFFECT_LABELS.items()
+            if (n := sum(1 for r in self.rows if r.effect == code))
+        ]

@@ -6,7 +6,7 @@ from typing import Any
 
 from celery import chord, group, shared_task
 
-from signals import services
+from signals import preview, services
 
 logger = logging.getLogger(__name__)
 
@@ -74,3 +74,11 @@ def retrain_classifier() -> str:
     from signals.feedback import classifier_retrain
 
     return classifier_retrain().message
+
+
+@shared_task(name="signals.rule_preview", acks_late=True)
+def rule_preview_task(run_id: int) -> str:
+    """A rule change's preview, started from the admin. Not retried: a failure is stored
+    on the run and shown on its page; a redelivered run is assessed again (it writes only
+    its own row)."""
+    return preview.rule_preview_run(run_id=run_id)

@@ -19,6 +19,7 @@ from measurement.models import MeasurementEvent
 from reviews.models import Decision
 from signals.models import Candidate
 from tests import factories
+from tests.broker import broker_down
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -72,8 +73,6 @@ def test_the_api_answers_503_json_while_the_database_is_down(owner: User) -> Non
 def test_an_import_while_the_broker_is_down_is_saved_and_scoring_catches_up(
     leader: User, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from config.celery import app as celery_app
-
     client = APIClient()
     client.force_authenticate(leader)
     records = [
@@ -86,37 +85,8 @@ def test_an_import_while_the_broker_is_down_is_saved_and_scoring_catches_up(
             "text": "We need 20 more seats by March, the VP signed off.",
         },
     ]
-    old = {
-        k: celery_app.conf[k]
-        for k in (
-            "task_always_eager",
-            "broker_url",
-            "broker_connection_retry",
-            "broker_connection_max_retries",
-            "broker_transport_options",
-        )
-    }
-    # Nothing listens on this port: the broker is down.
-    celery_app.conf.update(
-        task_always_eager=False,
-        broker_url="redis://127.0.0.1:1/0",
-        broker_connection_retry=False,
-        broker_connection_max_retries=0,
-        broker_transport_options={"max_retries": 0, "socket_connect_timeout": 1},
-    )
-    from kombu import pools
-
-    pools.reset()
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
-    try:
-        with caplog.at_level(logging.ERROR):
-            response = client.post("/api/v1/evidence/", {"records": records}, format="json")
-    finally:
-        celery_app.conf.update(old)
-        pools.reset()
-        celery_app._pool = None
-        celery_app.amqp._producer_pool = None
+    with broker_down(), caplog.at_level(logging.ERROR):
+        response = client.post("/api/v1/evidence/", {"records": records}, format="json")
     assert response.status_code == 200
     assert Account.objects.filter(external_id="acme").exists(), "the evidence was saved"
     assert "the nightly rescore will catch up" in caplog.text

@@ -206,21 +206,16 @@ def _take(
         batch.rejected.append((raw, errors))
     elif stream is not None and record.type is USAGE:
         values = record.values
-        stream.write_row(
-            (
-                index,
-                raw.line,
-                values["account"],
-                values["metric"],
-                values["date"],
-                values.get("department") or "",
-                values["value"],
-                values.get("limit"),
-                values.get("source") or USAGE.default_source,
-                raw_text,
-            )
+        row = (
+            values["account"],
+            values["metric"],
+            values["date"],
+            values.get("department") or "",
+            values["value"],
+            values.get("limit"),
+            values.get("source") or USAGE.default_source,
         )
-        stream.rows += 1
+        stream.add(index, raw.line, row, raw_text)
     else:
         pending.append(record)
 
@@ -242,6 +237,10 @@ def _stream_jsonl(
     if not source.path.is_file():
         raise SourceError(f"{source.path}: no such file")
     number = streamed = reported = records = 0
+    # stream.add's bookkeeping, inlined: the accounts referred to, and each series' last
+    # date while no key has repeated (see UsageStream).
+    refer = stream.accounts.add
+    last = stream.last_dates
     with source.path.open("rb") as lines:
         for line in lines:
             number += 1
@@ -249,6 +248,14 @@ def _stream_jsonl(
             if row is not None:
                 write_row((index, number, *row, None))
                 streamed += 1
+                refer(row[0])
+                if last is not None:
+                    key, day = (row[0], row[1], row[3]), row[2]
+                    previous = last.get(key)
+                    if previous is not None and previous >= day:
+                        last = stream.last_dates = None
+                    else:
+                        last[key] = day
             else:
                 try:
                     text = line.decode("utf-8")
@@ -264,8 +271,12 @@ def _stream_jsonl(
                         records += 1
                         _take(raw, clean_record(raw), index, None, batch, pending, stream)
                 number += len(parts) - 1
-            if progress is not None and number - reported >= PROGRESS_EVERY:
-                progress(number - reported)
+                last = stream.last_dates  # the general path may have seen a key repeat
+            if number - reported >= PROGRESS_EVERY:
+                if last is not None and len(last) > stream.MAX_SERIES:
+                    last = stream.last_dates = None
+                if progress is not None:
+                    progress(number - reported)
                 reported = number
     if progress is not None and number > reported:
         progress(number - reported)

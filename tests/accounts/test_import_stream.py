@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from accounts.importer import ImportFailed, evidence_import
+from accounts.importer import ImportFailed, evidence_import, service
 from accounts.importer.readers import SourceError, read_objects, read_path
 from accounts.importer.service import write_rejects
 from accounts.importer.writers import UsageStream
@@ -316,3 +316,25 @@ def test_many_series_stop_being_tracked_and_the_merge_sorts(
 
     assert counts == {"created": 10_500, "updated": 0, "unchanged": 0}
     assert sorted_
+
+
+def test_lines_read_in_small_blocks_import_as_in_one(write_file: WriteFile, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Blocks without a backslash, a space before a colon or a carriage return skip those
+    checks line by line; with blocks of about a line each, the plain lines among the
+    unusual ones take that shortcut, and the outcome is the portable path's."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the usage stream is PostgreSQL only")
+    monkeypatch.setattr(service, "BLOCK_BYTES", 64)
+    # the last line has no line break, and one line is longer than several blocks
+    long_line = usage(30, 30, department="D" * 150)
+    lines = TRICKY[:1] + [ACCOUNT] + TRICKY[1:] + [long_line, usage(31, 31).rstrip("\n")]
+    path = write_file("tricky.jsonl", "".join(lines))
+    streamed = _outcome(path, True)
+    UsageDaily.objects.all().delete()
+    Account.objects.all().delete()
+    portable = _outcome(path, False)
+
+    assert streamed == portable
+    errors, stored = streamed
+    assert [line.split(":")[0] for line in errors] == ["12", "13", "14", "15", "16", "17", "18", "19", "20"]
+    assert {row[2] for row in stored} == {1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 20.0, 21.0, 30.0, 31.0}

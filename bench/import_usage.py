@@ -214,7 +214,7 @@ def child_import(path: str, profile_to: str | None) -> None:
         finally:
             if in_hook[0]:
                 key = "sql_hook_s"
-            elif "DISTINCT ON" in sql and "import_usage" in sql:
+            elif "import_usage" in sql and ("DISTINCT ON" in sql or "diff AS MATERIALIZED" in sql):
                 key = "sql_upsert_s"
             else:
                 key = "sql_other_s"

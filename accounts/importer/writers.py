@@ -4,6 +4,7 @@ the accounts whose evidence changed."""
 
 import contextlib
 import copy
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,7 +14,7 @@ from django.db import connection
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from accounts.importer.validate import Record, Validated
+from accounts.importer.validate import Record, UsageRow, Validated
 from accounts.models import Account, Contact, Ticket, UsageDaily
 from core.roles import OWNER
 
@@ -270,9 +271,17 @@ class UsageStream:
 
     Lives inside the import's transaction (the table is dropped at its end); while the
     COPY is open, the connection runs no other statement.
+
+    While the rows are written the stream also notes, in memory bounded by the number of
+    usage series (not rows), whether any natural key can repeat: when every series'
+    dates only rise in the order the lines are read, no key repeats, and the merge skips
+    the sort that "the later line wins" otherwise needs.
     """
 
     COLUMNS = 'src, line, account, metric, date, department, value, "limit", source, raw'
+    # Past this many (account, metric, department) series the order is no longer
+    # tracked, and the merge sorts: the memory stays bounded whatever the file holds.
+    MAX_SERIES = 200_000
 
     def __init__(self) -> None:
         self._cursor = connection.cursor()
@@ -290,12 +299,37 @@ class UsageStream:
         self._copy.set_types(["int4", "int4", "text", "text", "date", "text", "float8", "float8", "text", "text"])
         self.write_row = self._copy.write_row  # (src, line, *UsageRow, raw text or None)
         self.rows = 0
+        self.accounts: set[str] = set()  # every account the rows refer to
+        # (account, metric, department) -> the date of its last row; None once a key may repeat
+        self.last_dates: dict[tuple[str, str, str], dt.date] | None = {}
+        self._unresolved_rows = 0
+
+    def add(self, src: int, line: int, row: UsageRow, raw: str | None) -> None:
+        """One row from the general path (the JSON Lines loop inlines the same steps)."""
+        self.write_row((src, line, *row, raw))
+        self.rows += 1
+        self.accounts.add(row[0])
+        last = self.last_dates
+        if last is not None:
+            key, day = (row[0], row[1], row[3]), row[2]
+            previous = last.get(key)
+            if previous is not None and previous >= day:
+                self.last_dates = None
+            else:
+                last[key] = day
+                if len(last) > self.MAX_SERIES:
+                    self.last_dates = None
+
+    @property
+    def keys_may_repeat(self) -> bool:
+        return self.last_dates is None
 
     def finish(self) -> None:
         """End the COPY (rows sent so far are in the table)."""
         if self._copy_cm is not None:
             self._copy_cm.__exit__(None, None, None)
             self._copy_cm = None
+        self.last_dates = None if self.last_dates is None else {}  # the memory is not needed any more
 
     def abort(self) -> None:
         if self._copy_cm is not None:
@@ -307,74 +341,96 @@ class UsageStream:
     def unresolved(self, batch_accounts: set[str]) -> list[tuple[int, int, str, str | None]]:
         """(src, line, account, raw) of rows whose account is neither stored nor valid in this import.
 
-        The distinct references are few (one per account, not per row): they are checked
-        first, and the rows are read only for the references that fail.
+        The distinct references are few (one per account, not per row) and were noted
+        while the rows were written: they are checked first, and the rows are read only
+        for the references that fail.
         """
-        cursor = self._cursor
-        cursor.execute("SELECT DISTINCT account FROM import_usage")
-        refs = {account for (account,) in cursor.fetchall()} - batch_accounts
+        refs = self.accounts - batch_accounts
         stored = set(_lookup(Account, sorted(refs)))
         unknown = sorted(refs - stored)
         if not unknown:
             return []
+        cursor = self._cursor
         cursor.execute(
             "SELECT src, line, account, raw FROM import_usage WHERE account = ANY(%s) ORDER BY src, line", [unknown]
         )
-        return list(cursor.fetchall())
+        rows = list(cursor.fetchall())
+        self._unresolved_rows = len(rows)
+        return rows
 
     def merge(self, counts: TypeCounts, changed_accounts: set[int]) -> None:
         """Write the streamed rows into the usage table: the later line wins for a key given
         twice; rows equal to what is stored write nothing (no dead tuple, no WAL).
 
-        The table is locked against other writers (readers go on) for the rest of the
-        transaction, so that the new rows can be added by a plain INSERT: ON CONFLICT's
-        speculative insertion cost more than the index maintenance itself.
+        One join of the streamed rows with the stored ones finds what differs (a
+        re-import of an unchanged file ends there); only those rows are updated or
+        inserted. The table is locked against other writers (readers go on) for the rest
+        of the transaction, so that what the join saw stays true and the new rows can be
+        added by a plain INSERT: ON CONFLICT's speculative insertion cost more than the
+        index maintenance itself.
         """
         usage, accounts = UsageDaily._meta.db_table, Account._meta.db_table
         cursor = self._cursor
         if not self.rows:
             cursor.execute("DROP TABLE import_usage")
             return
-        # Sorting a million rows in memory instead of on disk; only for this transaction.
+        # Sorting or hashing a million rows in memory instead of on disk; only for this transaction.
         cursor.execute("SET LOCAL work_mem = '256MB'")
         cursor.execute(f"LOCK TABLE {usage} IN SHARE ROW EXCLUSIVE MODE")
-        cursor.execute(
-            f"""
-            WITH rows AS MATERIALIZED (
+        if self.keys_may_repeat:
+            # The later line wins: one row per natural key, the last one read.
+            rows = f"""
+            rows AS MATERIALIZED (
                 SELECT DISTINCT ON (a.id, t.metric, t.date, t.department)
                        a.id AS account_id, t.metric, t.date, t.department, t.value, t."limit", t.source
                 FROM import_usage t JOIN {accounts} a ON a.external_id = t.account
                 ORDER BY a.id, t.metric, t.date, t.department, t.src DESC, t.line DESC
+            ),"""
+            source = "rows r"
+            total_row = "SELECT NULL, (SELECT count(*) FROM rows), 0 UNION ALL"
+        else:
+            rows = ""
+            source = f"""(
+                SELECT a.id AS account_id, t.metric, t.date, t.department, t.value, t."limit", t.source
+                FROM import_usage t JOIN {accounts} a ON a.external_id = t.account
+            ) r"""
+            total_row = ""
+        cursor.execute(
+            f"""
+            WITH {rows}
+            diff AS MATERIALIZED (
+                SELECT r.account_id, r.metric, r.date, r.department, r.value, r."limit", r.source,
+                       u.id AS usage_id
+                FROM {source}
+                LEFT JOIN {usage} u
+                  ON (u.account_id, u.metric, u.date, u.department) = (r.account_id, r.metric, r.date, r.department)
+                WHERE u.id IS NULL OR (u.value, u."limit", u.source) IS DISTINCT FROM (r.value, r."limit", r.source)
             ),
             updated AS (
                 UPDATE {usage} u
-                SET value = r.value, "limit" = r."limit", source = r.source, updated_at = now()
-                FROM rows r
-                WHERE (u.account_id, u.metric, u.date, u.department) = (r.account_id, r.metric, r.date, r.department)
-                  AND (u.value, u."limit", u.source) IS DISTINCT FROM (r.value, r."limit", r.source)
+                SET value = d.value, "limit" = d."limit", source = d.source, updated_at = now()
+                FROM diff d
+                WHERE u.id = d.usage_id
                 RETURNING u.account_id
             ),
             inserted AS (
                 INSERT INTO {usage}
                     (account_id, metric, date, department, value, "limit", source, inserted_at, updated_at)
-                SELECT r.account_id, r.metric, r.date, r.department, r.value, r."limit", r.source, now(), now()
-                FROM rows r
-                WHERE NOT EXISTS (
-                    SELECT 1 FROM {usage} u
-                    WHERE (u.account_id, u.metric, u.date, u.department) = (r.account_id, r.metric, r.date, r.department)
-                )
+                SELECT d.account_id, d.metric, d.date, d.department, d.value, d."limit", d.source, now(), now()
+                FROM diff d
+                WHERE d.usage_id IS NULL
                 RETURNING account_id
             ),
             changed AS (
                 SELECT account_id, 1 AS created, 0 AS updated FROM inserted
                 UNION ALL SELECT account_id, 0, 1 FROM updated
             )
-            SELECT NULL, (SELECT count(*) FROM rows), 0
-            UNION ALL
+            {total_row}
             SELECT account_id, sum(created), sum(updated) FROM changed GROUP BY account_id
             """
         )
-        total = 0
+        # Without repeated keys every row whose account resolved is one key.
+        total = self.rows - self._unresolved_rows
         for account_id, created, updated in cursor.fetchall():
             if account_id is None:
                 total = created

@@ -7,10 +7,12 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from accounts.importer import ImportFailed, evidence_import
+from accounts.importer import ImportFailed, evidence_import, service
 from accounts.importer.readers import SourceError, read_objects, read_path
 from accounts.importer.service import write_rejects
+from accounts.importer.writers import UsageStream
 from accounts.models import Account, UsageDaily
 
 pytestmark = pytest.mark.django_db
@@ -176,3 +178,163 @@ def test_a_file_that_is_not_utf8_fails_whole_and_the_connection_stays_usable(wri
 
     assert not UsageDaily.objects.exists()
     assert not Account.objects.exists()
+
+
+def _merged_with_a_sort(queries: CaptureQueriesContext) -> bool:
+    """Whether the merge sorted for "the later line wins" (the stream's slow path)."""
+    return any("DISTINCT ON" in query["sql"] for query in queries.captured_queries)
+
+
+def _import(path: Path, fast: bool) -> tuple[dict[str, int], bool]:
+    with CaptureQueriesContext(connection) as queries:
+        result = evidence_import(sources=[read_path(path)], fast_usage=fast)
+    return result.counts["usage"], _merged_with_a_sort(queries)
+
+
+def _stored() -> dict[dt.date, float]:
+    return dict(UsageDaily.objects.values_list("date", "value"))
+
+
+@PATHS
+def test_a_file_whose_dates_rise_merges_without_sorting(write_file: WriteFile, fast: bool) -> None:
+    skip_unless_possible(fast)
+    other = usage(0, 9).replace('"metric": "m"', '"metric": "other"')
+    path = write_file("u.jsonl", ACCOUNT + usage(0, 1) + other + usage(1, 2) + usage(2, 3))
+
+    counts, sorted_ = _import(path, fast)
+
+    assert counts == {"created": 4, "updated": 0, "unchanged": 0}
+    assert not sorted_
+    assert sorted(UsageDaily.objects.values_list("metric", "value")) == [("m", 1), ("m", 2), ("m", 3), ("other", 9)]
+
+
+@PATHS
+@pytest.mark.parametrize(
+    ("days", "stored"),
+    [
+        # the same key twice: the later line wins, whichever value it has
+        ([(0, 1), (1, 2), (0, 5)], {0: 5.0, 1: 2.0}),
+        ([(0, 5), (1, 2), (0, 1)], {0: 1.0, 1: 2.0}),
+        # no key repeats, but the dates of a series fall: the slow path, the same result
+        ([(2, 3), (1, 2), (0, 1)], {0: 1.0, 1: 2.0, 2: 3.0}),
+    ],
+    ids=["repeat-rises", "repeat-falls", "dates-fall"],
+)
+def test_a_key_given_twice_takes_the_later_line_on_a_fresh_import(
+    write_file: WriteFile, fast: bool, days: list[tuple[int, float]], stored: dict[int, float]
+) -> None:
+    skip_unless_possible(fast)
+    path = write_file("u.jsonl", ACCOUNT + "".join(usage(day, value) for day, value in days))
+
+    counts, sorted_ = _import(path, fast)
+
+    assert counts == {"created": len(stored), "updated": 0, "unchanged": 0}
+    assert _stored() == {dt.date(2026, 1, 1) + dt.timedelta(days=d): v for d, v in stored.items()}
+    if fast:
+        assert sorted_
+
+
+@PATHS
+@pytest.mark.parametrize(
+    ("lines", "counts", "value"),
+    [
+        # stored 5: the earlier line equals it, the later one changes it
+        ([5, 7], {"created": 0, "updated": 1, "unchanged": 0}, 7.0),
+        # the earlier line differs, the later one equals what is stored: nothing changes
+        ([7, 5], {"created": 0, "updated": 0, "unchanged": 1}, 5.0),
+    ],
+    ids=["later-changes", "later-equals-stored"],
+)
+def test_a_key_given_twice_takes_the_later_line_against_stored_rows(
+    write_file: WriteFile, fast: bool, lines: list[float], counts: dict[str, int], value: float
+) -> None:
+    skip_unless_possible(fast)
+    evidence_import(sources=[read_path(write_file("1.jsonl", ACCOUNT + usage(0, 5)))], fast_usage=fast)
+    path = write_file("2.jsonl", "".join(usage(0, v) for v in lines))
+
+    result, sorted_ = _import(path, fast)
+
+    assert result == counts
+    assert _stored() == {dt.date(2026, 1, 1): value}
+    if fast:
+        assert sorted_
+
+
+@PATHS
+def test_a_key_repeated_in_a_second_file_takes_the_second_files_line(write_file: WriteFile, fast: bool) -> None:
+    skip_unless_possible(fast)
+    first = write_file("1.jsonl", ACCOUNT + usage(0, 1) + usage(1, 1))
+    second = write_file("2.jsonl", usage(1, 4))
+
+    result = evidence_import(sources=[read_path(first), read_path(second)], fast_usage=fast)
+
+    assert result.counts["usage"] == {"created": 2, "updated": 0, "unchanged": 0}
+    assert _stored() == {dt.date(2026, 1, 1): 1.0, dt.date(2026, 1, 2): 4.0}
+
+
+@PATHS
+def test_a_repeat_seen_on_the_general_path_also_takes_the_later_line(write_file: WriteFile, fast: bool) -> None:
+    skip_unless_possible(fast)
+    # The second line has an escape, so it takes the general path; the third repeats its key.
+    escaped = usage(0, 2).replace('"metric": "m"', '"metric": "\\u006d"')
+    path = write_file("u.jsonl", ACCOUNT + usage(1, 1) + escaped + usage(0, 3))
+
+    counts, sorted_ = _import(path, fast)
+
+    assert counts == {"created": 2, "updated": 0, "unchanged": 0}
+    assert _stored() == {dt.date(2026, 1, 1): 3.0, dt.date(2026, 1, 2): 1.0}
+    if fast:
+        assert sorted_
+
+
+def test_an_api_batch_with_a_repeated_key_takes_the_later_record() -> None:
+    batch: list[dict[str, object]] = [
+        {"type": "account", "external_id": "a", "name": "A"},
+        {"type": "usage", "account": "a", "metric": "m", "value": 1, "date": "2026-01-01"},
+        {"type": "usage", "account": "a", "metric": "m", "value": 2, "date": "2026-01-01"},
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        result = evidence_import(sources=[read_objects("api", batch)])
+
+    assert result.counts["usage"] == {"created": 1, "updated": 0, "unchanged": 0}
+    assert _stored() == {dt.date(2026, 1, 1): 2.0}
+    if connection.vendor == "postgresql":
+        assert _merged_with_a_sort(queries)
+
+
+def test_many_series_stop_being_tracked_and_the_merge_sorts(
+    write_file: WriteFile, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("the usage stream is PostgreSQL only")
+    # The memory for the order check is bounded: past the limit the merge sorts instead.
+    monkeypatch.setattr(UsageStream, "MAX_SERIES", 100)
+    lines = [usage(0, n).replace('"metric": "m"', f'"metric": "m{n}"') for n in range(10_500)]
+    path = write_file("u.jsonl", ACCOUNT + "".join(lines))
+
+    counts, sorted_ = _import(path, True)
+
+    assert counts == {"created": 10_500, "updated": 0, "unchanged": 0}
+    assert sorted_
+
+
+def test_lines_read_in_small_blocks_import_as_in_one(write_file: WriteFile, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Blocks without a backslash, a space before a colon or a carriage return skip those
+    checks line by line; with blocks of about a line each, the plain lines among the
+    unusual ones take that shortcut, and the outcome is the portable path's."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the usage stream is PostgreSQL only")
+    monkeypatch.setattr(service, "BLOCK_BYTES", 64)
+    # the last line has no line break, and one line is longer than several blocks
+    long_line = usage(30, 30, department="D" * 150)
+    lines = TRICKY[:1] + [ACCOUNT] + TRICKY[1:] + [long_line, usage(31, 31).rstrip("\n")]
+    path = write_file("tricky.jsonl", "".join(lines))
+    streamed = _outcome(path, True)
+    UsageDaily.objects.all().delete()
+    Account.objects.all().delete()
+    portable = _outcome(path, False)
+
+    assert streamed == portable
+    errors, stored = streamed
+    assert [line.split(":")[0] for line in errors] == ["12", "13", "14", "15", "16", "17", "18", "19", "20"]
+    assert {row[2] for row in stored} == {1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 20.0, 21.0, 30.0, 31.0}

@@ -44,8 +44,9 @@ class Command(BaseCommand):
             if not path.is_file():
                 raise CommandError(f"{path}: no such file")
 
-        total_lines = sum(_count_lines(p) for p in paths)
         show = sys.stderr.isatty() and options["verbosity"] > 0
+        # Counting is a read of every file: only for a bar someone sees.
+        total_lines = sum(_count_lines(p) for p in paths) if show else None
         with tqdm(total=total_lines, unit=" lines", disable=not show, file=sys.stderr, desc="Reading") as bar:
             try:
                 result = evidence_import(

@@ -26,6 +26,7 @@ from measurement.models import FOLLOW_UP_KINDS, EventKind, MeasurementEvent
 from reviews.models import Decision
 from signals import evidence as ev
 from signals.models import Candidate
+from signals.records import Trigger
 from signals.vocabulary import QUEUE_ORDER, RECOMMENDATION_ORDER, Blocker, CandidateStatus
 
 # The queue leads with what the owner can act on, then what to watch.
@@ -353,8 +354,27 @@ def _history(candidate: Candidate) -> dict:
         "closed_follow_up": any(
             e.kind in (EventKind.CLOSED_WON, EventKind.CLOSED_LOST) and e.pk not in corrected for e in events
         ),
-        "new_since_approval": [t for t in candidate.triggers if t.new_since_decision],
+        "new_since_approval": _new_since_approval(candidate),
     }
+
+
+@dataclass(frozen=True)
+class NewSinceApproval:
+    """Trigger evidence that arrived after the approval, with what it says (the owner
+    needs the change itself, "make it 40 seats rather than 25", not just its date)."""
+
+    trigger: Trigger
+    item: EvidenceView | None
+
+
+def _new_since_approval(candidate: Candidate) -> list[NewSinceApproval]:
+    new = [t for t in candidate.triggers if t.new_since_decision]
+    if not new:
+        return []
+    account = candidate.account
+    ids = [t.evidence for t in new if t.evidence]
+    found = ev.evidence_resolve(accounts=[account], refs={account.pk: ids}).get(account.pk, {}) if ids else {}
+    return [NewSinceApproval(t, _evidence_view(found[t.evidence]) if t.evidence in found else None) for t in new]
 
 
 def candidate_context(candidate: Candidate) -> dict:

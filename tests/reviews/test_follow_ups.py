@@ -169,6 +169,9 @@ def test_new_trigger_evidence_during_an_open_follow_up_is_attached_not_queued(tm
     assert MeasurementEvent.objects.filter(kind=EventKind.NEW_EVIDENCE, candidate=candidate).count() == 1
     page = client.get(f"/candidates/{candidate.pk}/").content.decode()
     assert "New since you approved" in page and "m2" in page
+    # the change itself, not only its date: the customer's words
+    section = page[page.index("New since you approved") : page.index("</ul>", page.index("New since you approved"))]
+    assert "we need 10 more licences for the Lisbon team this month." in section
 
     score("acme", as_of=today + dt.timedelta(days=2))
     assert MeasurementEvent.objects.filter(kind=EventKind.NEW_EVIDENCE).count() == 1, "attached once"

@@ -15,6 +15,7 @@ from accounts.models import (
     UNRESOLVED_TICKET_STATUSES,
     Account,
     Contact,
+    Direction,
     Interaction,
     Note,
     Outcome,
@@ -359,6 +360,50 @@ def _history(candidate: Candidate) -> dict:
 
 
 @dataclass(frozen=True)
+class CooldownHold:
+    """Customer messages about the same signal that reached us after a rejection, while its
+    cool-down holds new candidates back: the owner sees them here rather than nowhere."""
+
+    until: dt.date
+    days: int
+    messages: list[EvidenceView]
+
+
+def held_by_cooldown(candidate: Candidate, *, today: dt.date | None = None) -> CooldownHold | None:
+    """For a rejected candidate still in its cool-down: inbound messages read as the same
+    signal type, dated or received after the rejection (one dated earlier but imported
+    later was never seen by the owner either), that it does not already cite."""
+    from signals.services import rules_lookup
+
+    if candidate.status != CandidateStatus.REJECTED or candidate.closed_at is None:
+        return None
+    days = int(rules_lookup().for_account(candidate.account).rejection_cooldown_days)
+    until = timezone.localdate(candidate.closed_at) + dt.timedelta(days=days)
+    if until <= (today or timezone.now().date()):
+        return None
+    cited = {t.ref for t in candidate.triggers}
+    closed = candidate.closed_at
+    rows = [
+        i
+        for i in Interaction.objects.filter(
+            Q(occurred_at__gt=closed) | Q(inserted_at__gt=closed),
+            account=candidate.account,
+            direction=Direction.INBOUND,
+            signal_type=candidate.signal_type,
+        ).order_by("occurred_at")[:5]
+        if i.external_id not in cited
+    ]
+    if not rows:
+        return None
+    found = ev.evidence_resolve(
+        accounts=[candidate.account], refs={candidate.account_id: [i.external_id for i in rows]}
+    ).get(candidate.account_id, {})
+    return CooldownHold(
+        until=until, days=days, messages=[_evidence_view(found[i.external_id]) for i in rows if i.external_id in found]
+    )
+
+
+@dataclass(frozen=True)
 class NewSinceApproval:
     """Trigger evidence that arrived after the approval, with what it says (the owner
     needs the change itself, "make it 40 seats rather than 25", not just its date)."""
@@ -410,6 +455,7 @@ def candidate_context(candidate: Candidate) -> dict:
             str(b.params.get("ticket")) for b in candidate.blockers if b.code == Blocker.OPEN_SUPPORT_ISSUE
         },
         **_history(candidate),
+        "held_by_cooldown": held_by_cooldown(candidate),
         "decision": Decision.objects.filter(candidate=candidate).select_related("decided_by").first(),
         "renewal_days": (account.renewal_date - timezone.now().date()).days if account.renewal_date else None,
     }

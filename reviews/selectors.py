@@ -371,8 +371,8 @@ class CooldownHold:
 
 def held_by_cooldown(candidate: Candidate, *, today: dt.date | None = None) -> CooldownHold | None:
     """For a rejected candidate still in its cool-down: inbound messages read as the same
-    signal type, dated or received after the rejection (one dated earlier but imported
-    later was never seen by the owner either), that it does not already cite."""
+    signal type, dated after the rejection (what the store counts as new evidence), that
+    it does not already cite."""
     from signals.services import rules_lookup
 
     if candidate.status != CandidateStatus.REJECTED or candidate.closed_at is None:
@@ -386,8 +386,8 @@ def held_by_cooldown(candidate: Candidate, *, today: dt.date | None = None) -> C
     rows = [
         i
         for i in Interaction.objects.filter(
-            Q(occurred_at__gt=closed) | Q(inserted_at__gt=closed),
             account=candidate.account,
+            occurred_at__gt=closed,
             direction=Direction.INBOUND,
             signal_type=candidate.signal_type,
         ).order_by("occurred_at")[:5]

@@ -15,6 +15,7 @@ from accounts.models import (
     UNRESOLVED_TICKET_STATUSES,
     Account,
     Contact,
+    Direction,
     Interaction,
     Note,
     Outcome,
@@ -26,6 +27,7 @@ from measurement.models import FOLLOW_UP_KINDS, EventKind, MeasurementEvent
 from reviews.models import Decision
 from signals import evidence as ev
 from signals.models import Candidate
+from signals.records import Trigger
 from signals.vocabulary import QUEUE_ORDER, RECOMMENDATION_ORDER, Blocker, CandidateStatus
 
 # The queue leads with what the owner can act on, then what to watch.
@@ -353,8 +355,71 @@ def _history(candidate: Candidate) -> dict:
         "closed_follow_up": any(
             e.kind in (EventKind.CLOSED_WON, EventKind.CLOSED_LOST) and e.pk not in corrected for e in events
         ),
-        "new_since_approval": [t for t in candidate.triggers if t.new_since_decision],
+        "new_since_approval": _new_since_approval(candidate),
     }
+
+
+@dataclass(frozen=True)
+class CooldownHold:
+    """Customer messages about the same signal that reached us after a rejection, while its
+    cool-down holds new candidates back: the owner sees them here rather than nowhere."""
+
+    until: dt.date
+    days: int
+    messages: list[EvidenceView]
+
+
+def held_by_cooldown(candidate: Candidate, *, today: dt.date | None = None) -> CooldownHold | None:
+    """For a rejected candidate still in its cool-down: inbound messages read as the same
+    signal type, dated after the rejection (what the store counts as new evidence), that
+    it does not already cite."""
+    from signals.services import rules_lookup
+
+    if candidate.status != CandidateStatus.REJECTED or candidate.closed_at is None:
+        return None
+    days = int(rules_lookup().for_account(candidate.account).rejection_cooldown_days)
+    until = timezone.localdate(candidate.closed_at) + dt.timedelta(days=days)
+    if until <= (today or timezone.now().date()):
+        return None
+    cited = {t.ref for t in candidate.triggers}
+    closed = candidate.closed_at
+    rows = [
+        i
+        for i in Interaction.objects.filter(
+            account=candidate.account,
+            occurred_at__gt=closed,
+            direction=Direction.INBOUND,
+            signal_type=candidate.signal_type,
+        ).order_by("occurred_at")[:5]
+        if i.external_id not in cited
+    ]
+    if not rows:
+        return None
+    found = ev.evidence_resolve(
+        accounts=[candidate.account], refs={candidate.account_id: [i.external_id for i in rows]}
+    ).get(candidate.account_id, {})
+    return CooldownHold(
+        until=until, days=days, messages=[_evidence_view(found[i.external_id]) for i in rows if i.external_id in found]
+    )
+
+
+@dataclass(frozen=True)
+class NewSinceApproval:
+    """Trigger evidence that arrived after the approval, with what it says (the owner
+    needs the change itself, "make it 40 seats rather than 25", not just its date)."""
+
+    trigger: Trigger
+    item: EvidenceView | None
+
+
+def _new_since_approval(candidate: Candidate) -> list[NewSinceApproval]:
+    new = [t for t in candidate.triggers if t.new_since_decision]
+    if not new:
+        return []
+    account = candidate.account
+    ids = [t.evidence for t in new if t.evidence]
+    found = ev.evidence_resolve(accounts=[account], refs={account.pk: ids}).get(account.pk, {}) if ids else {}
+    return [NewSinceApproval(t, _evidence_view(found[t.evidence]) if t.evidence in found else None) for t in new]
 
 
 def candidate_context(candidate: Candidate) -> dict:
@@ -390,6 +455,7 @@ def candidate_context(candidate: Candidate) -> dict:
             str(b.params.get("ticket")) for b in candidate.blockers if b.code == Blocker.OPEN_SUPPORT_ISSUE
         },
         **_history(candidate),
+        "held_by_cooldown": held_by_cooldown(candidate),
         "decision": Decision.objects.filter(candidate=candidate).select_related("decided_by").first(),
         "renewal_days": (account.renewal_date - timezone.now().date()).days if account.renewal_date else None,
     }

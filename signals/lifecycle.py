@@ -31,7 +31,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
@@ -830,6 +830,51 @@ def new_triggers(found: list[Trigger], history: _History, rules: RuleSet) -> lis
     return out
 
 
+CreationHeld = Literal["decided", "attach", "cooldown"]
+History = _History  # the closed candidates of one account and signal type (read by the preview)
+
+
+def creation_held(
+    triggers: list[Trigger], history: _History | None, rules: RuleSet, closing: set[int], end: dt.datetime
+) -> tuple[CreationHeld | None, list[Trigger]]:
+    """Why a detected signal with no open candidate does not open one now, with the trigger
+    evidence that is new since the last decision: "decided" (nothing new since the last
+    one: it does not come back), "attach" (an approval's follow-up is open: the new
+    evidence goes to it), "cooldown" (a rejection's cool-down; the evidence is still new
+    when it ends); None: a new candidate opens. The store and the rule preview both ask."""
+    if history is None or history.latest is None:
+        return None, list(triggers)
+    fresh = new_triggers(triggers, history, rules)
+    if not fresh:
+        return "decided", fresh
+    latest = history.latest
+    if follow_up_open(latest, closing, rules, end):
+        return "attach", fresh
+    if (
+        latest.status == CandidateStatus.REJECTED
+        and latest.closed_at
+        and latest.closed_at > end - dt.timedelta(days=rules.rejection_cooldown_days)
+    ):
+        return "cooldown", fresh
+    return None, fresh
+
+
+def closing_events(history: dict[tuple[int, str], _History]) -> set[int]:
+    """The approved candidates among the latest decided ones whose follow-up was closed
+    (won or lost, uncorrected): their follow-up is no longer open."""
+    approved = [h.latest.pk for h in history.values() if h.latest and h.latest.status == CandidateStatus.APPROVED]
+    return set(
+        MeasurementEvent.objects.filter(
+            candidate_id__in=approved, kind__in=CLOSING_KINDS, corrections__isnull=True
+        ).values_list("candidate_id", flat=True)
+    )
+
+
+def history_of(account_ids: list[int]) -> dict[tuple[int, str], _History]:
+    """The closed candidates of these accounts, per signal type (read-only)."""
+    return _history(account_ids)
+
+
 def _values(a: Assessment) -> dict[str, Any]:
     return {
         "intent": a.intent,
@@ -919,12 +964,7 @@ def candidates_store(
             .select_related("account")
         }
         history = _history(account_ids)
-        approved = [h.latest.pk for h in history.values() if h.latest and h.latest.status == CandidateStatus.APPROVED]
-        closing = set(
-            MeasurementEvent.objects.filter(
-                candidate_id__in=approved, kind__in=CLOSING_KINDS, corrections__isnull=True
-            ).values_list("candidate_id", flat=True)
-        )
+        closing = closing_events(history)
         version_id = rules_version.pk if rules_version else None
         new: list[Candidate] = []
         writes: list[_Write] = []
@@ -942,21 +982,12 @@ def candidates_store(
                     _rescore(current, values, writes, events, counts, now, version_id)
                     continue
                 h = history.get(key)
-                if h is not None and h.latest is not None:
-                    fresh = new_triggers(a.triggers, h, rules)
-                    if not fresh:
-                        continue  # decided on this evidence: it does not come back
-                    latest = h.latest
-                    if follow_up_open(latest, closing, rules, end):
-                        _attach(latest, fresh, events, now)
-                        counts.attached += 1
-                        continue
-                    if (
-                        latest.status == CandidateStatus.REJECTED
-                        and latest.closed_at
-                        and latest.closed_at > end - dt.timedelta(days=rules.rejection_cooldown_days)
-                    ):
-                        continue  # in the rejection's cool-down; the evidence is still new when it ends
+                held, fresh = creation_held(a.triggers, h, rules, closing, end)
+                if held == "attach" and h is not None and h.latest is not None:
+                    _attach(h.latest, fresh, events, now)
+                    counts.attached += 1
+                if held is not None:
+                    continue
                 # The creation path: every new candidate is made here and only here.
                 new.append(
                     Candidate(

@@ -1,7 +1,9 @@
 """What a rule change would do, before it is saved: the accounts the changed value applies
 to are assessed twice, with the rules as they are and as proposed, and the open
-candidates whose recommendation or score would move, that would expire, or that could
-appear are listed.
+candidates whose recommendation or score would move, that would expire, and the new
+candidates that would open or no longer open (detection, and the store's own gates:
+already decided on the same evidence, an approval's open follow-up, a rejection's
+cool-down, each with the rules as they are and as proposed) are listed.
 
 The admin asks for one (`rule_preview_start`), a Celery task assesses every such account
 in chunks (`rule_preview_run`), recording its progress on the `RulePreviewRun`, and the
@@ -20,9 +22,11 @@ from django.utils import timezone
 
 from accounts.models import Account
 from signals.engine.assess import Assessment, assess_account
-from signals.engine.facts import RulesLookup, account_facts, chunked
+from signals.engine.facts import RulesLookup, account_facts, chunked, day_end
+from signals.lifecycle import History, closing_events, creation_held, history_of
 from signals.models import Candidate, PreviewStatus, Rule, RulePreviewRun
 from signals.records import PREVIEW_EFFECT_LABELS, PreviewEffect, PreviewRow, PreviewScore, RulePreviewResult
+from signals.rules import RuleSet
 from signals.services import _last_outreach, rules_lookup
 from signals.vocabulary import OPEN_STATUSES, CandidateStatus, Recommendation, SignalType
 
@@ -53,6 +57,12 @@ def _assess(lookup: RulesLookup, ids: list[int], as_of: dt.date) -> dict[tuple[i
     return found
 
 
+def _opens(a: Assessment, history: History | None, rules: RuleSet, closing: set[int], end: dt.datetime) -> bool:
+    """Would the store open a new candidate for this assessment (no open one)?"""
+    held, _ = creation_held(a.triggers, history, rules, closing, end)
+    return held is None
+
+
 def _score(a: Assessment | None) -> PreviewScore | None:
     return PreviewScore(recommendation=Recommendation(a.recommendation), score=a.score) if a else None
 
@@ -79,8 +89,11 @@ def rule_change_preview(
     if on_progress:
         on_progress(0, len(ids))
     assessed = 0
+    end = day_end(as_of)
     for chunk in chunked(ids, PREVIEW_CHUNK):
         before, after = _assess(now, chunk, as_of), _assess(then, chunk, as_of)
+        history = history_of(chunk)
+        closing = closing_events(history)
         open_by_key = {
             (c.account_id, c.signal_type): c
             # the holdout is shown nowhere, this page included
@@ -99,10 +112,20 @@ def rule_change_preview(
                     effect = "changes"
                 else:
                     continue
-            elif a_then is not None and a_now is None:
-                effect = "may_appear"
             else:
-                continue
+                account = accounts[key[0]]
+                opens_now = a_now is not None and _opens(
+                    a_now, history.get(key), now.for_account(account), closing, end
+                )
+                opens_then = a_then is not None and _opens(
+                    a_then, history.get(key), then.for_account(account), closing, end
+                )
+                if opens_then and not opens_now:
+                    effect = "may_appear"
+                elif opens_now and not opens_then:
+                    effect = "held_back"
+                else:
+                    continue
             account = accounts[key[0]]
             found.append(
                 PreviewRow(

@@ -204,13 +204,14 @@ def dump(value: Any) -> Any:
 
 # --- a rule change's preview -----------------------------------------------------------------
 
-PreviewEffect = Literal["changes", "expires", "stays_deferred", "may_appear"]
+PreviewEffect = Literal["changes", "expires", "stays_deferred", "may_appear", "held_back"]
 # In the order the preview lists them.
 PREVIEW_EFFECT_LABELS: dict[str, str] = {
     "changes": "Recommendation or score changes",
     "expires": "Would expire (no longer detected)",
     "stays_deferred": "No longer detected; stays deferred until its date",
-    "may_appear": "New candidate may appear",
+    "may_appear": "New candidate would open",
+    "held_back": "Would no longer open a new candidate",
 }
 
 

@@ -356,10 +356,10 @@ def _summarize(summary: ScoreSummary, ids: list[int]) -> None:
 def deferrals_return(*, today: dt.date | None = None, account_ids: list[int] | None = None) -> int:
     """Deferred candidates whose date has come go back to the queue."""
     today = today or timezone.now().date()
-    due = Candidate.objects.filter(status=CandidateStatus.DEFERRED, defer_until__lte=today)
+    deferred = Candidate.objects.filter(status=CandidateStatus.DEFERRED, defer_until__lte=today)
     if account_ids is not None:
-        due = due.filter(account_id__in=account_ids)
-    due = due.values_list("pk", flat=True)
+        deferred = deferred.filter(account_id__in=account_ids)
+    due = deferred.values_list("pk", flat=True)
     returned = 0
     for pk in list(due):
         if lifecycle.candidate_return(candidate_id=pk, reason="deferral date reached"):

@@ -4,7 +4,7 @@ way to the e-mail settings) and Sign out are in sight and uncut; phone-width scr
 of the main screens."""
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from signals.models import Candidate
 from tests.browser.conftest import screenshot, sign_in
@@ -164,6 +164,27 @@ def test_the_candidate_meta_line_never_starts_a_line_with_a_separator(browser, l
     for item in lines:
         firsts.setdefault(item["top"], item)
     assert all(abs(first["indent"]) < 1.5 for first in firsts.values()), lines
+    context.close()
+
+
+@pytest.mark.parametrize("width", [1400, 1024, 390])
+def test_every_queue_tab_is_in_sight_with_the_detail_pane_open(browser, live_server, demo_data, width) -> None:
+    """A stranger at 1400 px: with a candidate open beside the list, the last tab
+    ("Overdue") was cut off by the tab bar's hidden scrollbar."""
+    context = browser.new_context(viewport={"width": width, "height": 900}, base_url=live_server.url)
+    page = context.new_page()
+    sign_in(page, "dana@example.com")
+    page.goto("/queue/")  # the list beside the detail pane (empty until a row is opened)
+    cut = page.evaluate("""() => {
+        const bar = document.querySelector('#rec-tabs').getBoundingClientRect();
+        return [...document.querySelectorAll('#rec-tabs .rec-tab')].map(t => {
+            const r = t.getBoundingClientRect();
+            return (r.right > bar.right + 0.5 || r.left < bar.left - 0.5 || t.scrollWidth > t.clientWidth + 1)
+                ? t.textContent.trim() + ' ' + Math.round(r.left) + '-' + Math.round(r.right) + ' in ' + Math.round(bar.right) : '';
+        }).filter(Boolean);
+    }""")
+    assert cut == [], cut
+    expect(page.locator(".rec-tab-overdue")).to_be_visible()
     context.close()
 
 

@@ -169,6 +169,45 @@ def test_new_trigger_evidence_during_an_open_follow_up_is_attached_not_queued(tm
     assert MeasurementEvent.objects.filter(kind=EventKind.NEW_EVIDENCE, candidate=candidate).count() == 1
     page = client.get(f"/candidates/{candidate.pk}/").content.decode()
     assert "New since you approved" in page and "m2" in page
+    # the change itself, not only its date: the customer's words
+    section = page[page.index("New since you approved") : page.index("</ul>", page.index("New since you approved"))]
+    assert "we need 10 more licences for the Lisbon team this month." in section
 
     score("acme", as_of=today + dt.timedelta(days=2))
     assert MeasurementEvent.objects.filter(kind=EventKind.NEW_EVIDENCE).count() == 1, "attached once"
+
+
+def test_a_request_held_by_the_rejections_cool_down_is_shown_on_the_rejected_candidate(tmp_path: Path) -> None:
+    """The stranger's case: a new request after a rejection was silently held by the
+    cool-down; the rejected candidate now says so, with the message and the date it ends."""
+    from django.contrib.auth import get_user_model
+
+    s = Scenario(tmp_path)
+    s.verified_outcome().message("m1", SEATS, days_ago=3)
+    s.import_()
+    today = timezone.now().date()
+    score("acme", as_of=today)
+    candidate = Candidate.objects.get()
+    dana = get_user_model().objects.get(email="dana@example.com")
+    client = Client()
+    client.force_login(dana)
+    client.post(f"/candidates/{candidate.pk}/decide/", {"action": "reject", "reason_code": "bad_timing"})
+    candidate.refresh_from_db()
+    assert candidate.status == "rejected"
+    page = client.get(f"/candidates/{candidate.pk}/").content.decode()
+    assert "New since you rejected" not in page, "nothing new yet"
+
+    s.add(
+        "interaction",
+        external_id="m2",
+        text="Our COO approved the budget: we would like 15 more seats this month.",
+        occurred_at=(timezone.now() + dt.timedelta(minutes=1)).isoformat(),
+        channel="email",
+    )
+    s.import_()
+    score("acme", as_of=today)
+    assert export("--status", "pending") == [], "held back by the cool-down"
+    page = client.get(f"/candidates/{candidate.pk}/").content.decode()
+    until = (timezone.localdate(candidate.closed_at) + dt.timedelta(days=60)).strftime("%-d %b %Y")
+    assert f"New since you rejected · held until {until}" in page
+    assert "we would like 15 more seats this month." in page and "60-day cool-down" in page

@@ -431,7 +431,9 @@ def test_a_rescore_returns_deferred_candidates_whose_date_has_come(tmp_path: Pat
     candidate.account.owner = owner
     candidate.account.save()
     today = timezone.now().date()
-    candidate_defer(candidate_id=candidate.pk, user=owner, until=today + dt.timedelta(days=7), reason="after the offsite")
+    candidate_defer(
+        candidate_id=candidate.pk, user=owner, until=today + dt.timedelta(days=7), reason="after the offsite"
+    )
 
     out = StringIO()
     call_command("score_accounts", stdout=out)

@@ -184,8 +184,51 @@ def test_a_new_candidate_that_may_appear_is_listed_and_not_created(
 
     body = _preview_default(client, django_capture_on_commit_callbacks, "seats_threshold", "0.75")
 
-    assert "New candidate may appear: <strong>1</strong>" in body
+    assert "New candidate would open: <strong>1</strong>" in body
     assert _snapshot() == before and not Candidate.objects.exists()
+
+
+def test_a_cool_down_change_lists_the_candidates_it_would_open_or_hold_back(
+    client: Client, admin_user: User, owner: User, tmp_path: Path, django_capture_on_commit_callbacks
+) -> None:
+    """The stranger's case: the preview of rejection_cooldown_days 60 -> 0 said no candidate
+    would change, and saving opened new ones: the store's gates were not previewed."""
+    from django.utils import timezone
+
+    from signals.lifecycle import candidate_reject
+
+    s = Scenario(tmp_path)
+    s.verified_outcome().message("m1", "We need 20 more seats by March, the VP signed off.", days_ago=40)
+    s.import_()
+    score("acme", as_of=timezone.now().date())
+    first = Candidate.objects.get()
+    first.account.owner = owner
+    first.account.save()
+    candidate_reject(candidate_id=first.pk, user=owner, reason_code="bad_timing")
+    # a new request after the rejection: held back by the 60-day cool-down
+    s.add(
+        "interaction",
+        external_id="m2",
+        text="Following up: we now need 30 more seats, budget approved.",
+        occurred_at=timezone.now().isoformat(),
+        channel="email",
+    )
+    s.import_()
+    score("acme", as_of=timezone.now().date())
+    assert Candidate.objects.count() == 1
+    client.force_login(admin_user)
+    before = _snapshot()
+
+    body = _preview_default(client, django_capture_on_commit_callbacks, "rejection_cooldown_days", "0")
+    assert "New candidate would open: <strong>1</strong>" in body, body
+    assert _snapshot() == before and Candidate.objects.count() == 1
+
+    # and the other way: with no cool-down the candidate opens; a longer one holds it back
+    rule = Rule.objects.get(key="rejection_cooldown_days", segment="")
+    rule.value = "0"
+    rule.save()
+    body = _preview_default(client, django_capture_on_commit_callbacks, "rejection_cooldown_days", "60")
+    assert "Would no longer open a new candidate: <strong>1</strong>" in body, body
 
 
 def test_a_segment_rule_previews_only_that_segment(

@@ -14,7 +14,6 @@ The definitions below are shown beside each figure.
 """
 
 import datetime as dt
-import json
 import math
 import random
 import statistics
@@ -24,6 +23,7 @@ from decimal import Decimal
 from typing import Any
 
 import numpy as np
+import orjson
 from django.conf import settings
 from django.db.models import (
     BooleanField,
@@ -458,17 +458,98 @@ def _rule_names(triggers: str | None) -> tuple[str, ...]:
     # A trigger with no rule stores "rules": [] (text from PostgreSQL's jsonb or Django's json.dumps).
     if not triggers or ('"rules": ["' not in triggers and '"rules":["' not in triggers):
         return ()
-    return tuple(sorted({r for t in json.loads(triggers) for r in t.get("rules") or ()}))
+    return tuple(sorted({r for t in orjson.loads(triggers) for r in t.get("rules") or ()}))
 
 
 _ROLLUP_COLUMNS = (
     *(f"rollup__{name}" for name in OUTCOME_FIELDS if name not in ("decided", "won_amounts")),
     "r_amounts",
 )
+# The per-signal booleans that every group sums, in the order of the fold's matrix columns.
+FOLD_COLUMNS = (
+    "owner_review",
+    "approved",
+    "rejected",
+    "outreach",
+    "responded",
+    "opportunity",
+    "won",
+    "decided",
+    "false_positive",
+    "threshold",
+    "complete",
+    *PART_KEYS,
+)
+_FOLD_INDEX = {name: i for i, name in enumerate(FOLD_COLUMNS)}
+_MEASURE_NAMES = {"owner_review": "reviewed", "threshold": "threshold_met"}
+# The outcome booleans, as the rollup row and `outcomes_for` name them.
+_OUTCOME_FLAGS = (
+    "owner_review",
+    "approved",
+    "rejected",
+    "false_positive",
+    "next_action",
+    "verdict",
+    "outreach",
+    "responded",
+    "opportunity",
+    "won",
+)
 
 
-def facts_for(candidates: QuerySet[Candidate], *, until: dt.datetime, rollup: bool = True) -> dict[int, SignalFacts]:
-    """The facts of `candidates` as of `until`.
+@dataclass
+class FactTable:
+    """The facts of a set of signals as columns, oldest first (surfaced, then id): what
+    every figure folds. One 0/1 matrix instead of one Python object per signal, so a
+    range of thousands of signals folds in a few array operations; `facts(i)` builds the
+    `SignalFacts` of one row for the few figures that list signals."""
+
+    pks: list[int]
+    surfaced: list[dt.datetime]
+    # the attributes the figures group by (SignalFacts' names), one list per attribute
+    keys: dict[str, list[Any]]
+    matrix: np.ndarray  # rows x FOLD_COLUMNS, int64 0/1
+    first_decision_at: list[dt.datetime | None]
+    won_amounts: dict[int, dict[str, Decimal]]  # by row: only the signals with an amount
+    rules: list[tuple[str, ...]]
+
+    def __len__(self) -> int:
+        return len(self.pks)
+
+    def flags(self, name: str) -> list[bool]:
+        return [bool(v) for v in self.matrix[:, _FOLD_INDEX[name]].tolist()]
+
+    def facts(self, i: int) -> SignalFacts:
+        row = self.matrix[i].tolist()
+        flags = {name: bool(row[j]) for j, name in enumerate(FOLD_COLUMNS)}
+        k = self.keys
+        return SignalFacts(
+            self.pks[i],
+            k["account_id"][i],
+            k["owner_id"][i],
+            k["segment"][i],
+            k["signal_type"][i],
+            k["intent"][i],
+            k["recommendation"][i],
+            self.surfaced[i],
+            first_decision_at=self.first_decision_at[i],
+            won_amounts=dict(self.won_amounts.get(i, {})),
+            rules=self.rules[i],
+            week=k["week"][i],
+            **flags,
+        )
+
+
+def _weeks(surfaced: list[dt.datetime]) -> list[dt.date]:
+    """The Monday (UTC) of each moment's week."""
+    ordinals = np.fromiter((d.astimezone(dt.UTC).toordinal() for d in surfaced), dtype=np.int64, count=len(surfaced))
+    mondays = ordinals - (ordinals - 1) % 7  # ordinal 1 (1 Jan 0001) was a Monday
+    as_date = {o: dt.date.fromordinal(o) for o in np.unique(mondays).tolist()}
+    return [as_date[o] for o in mondays.tolist()]
+
+
+def fact_table(candidates: QuerySet[Candidate], *, until: dt.datetime, rollup: bool = True) -> FactTable:
+    """The facts of `candidates` as of `until`, as columns.
 
     The decision and follow-up facts come from each signal's rollup row
     (measurement.rollup) when it is up to date (no `RollupDirty` row) and settled before
@@ -476,7 +557,7 @@ def facts_for(candidates: QuerySet[Candidate], *, until: dt.datetime, rollup: bo
     from the decisions and events, as the rollup itself computes them."""
     from measurement.models import RollupDirty
 
-    qs = candidates.order_by().annotate(
+    qs = candidates.order_by("inserted_at", "pk").annotate(
         # The review-quality parts are facts the engine stored when it scored the
         # candidate (signals.records.ReviewFacts), never a search of the brief's prose.
         f_source_evidence=_bool(Q(review_facts__source_evidence__0__isnull=False)),
@@ -513,113 +594,109 @@ def facts_for(candidates: QuerySet[Candidate], *, until: dt.datetime, rollup: bo
             ),
         )
         columns += ["r_dirty", "r_present", "rollup__settled_at", *_ROLLUP_COLUMNS]
-    facts: dict[int, SignalFacts] = {}
-    stored: dict[int, dict[str, Any]] = {}
-    for row in qs.values_list(*columns):
-        (
-            pk,
-            account,
-            owner,
-            segment,
-            signal_type,
-            intent,
-            rec,
-            surfaced,
-            evidence,
-            value,
-            brief_names,
-            issue,
-            triggers,
-        ) = row[:13]
-        day = surfaced.astimezone(dt.UTC).date()
-        facts[pk] = SignalFacts(
-            pk,
-            account,
-            owner,
-            segment,
-            signal_type,
-            intent,
-            rec,
-            surfaced,
-            source_evidence=bool(evidence),
-            value_proof=bool(value),
-            stakeholder_fit=bool(brief_names),
-            open_issue_check=bool(issue),
-            rules=_rule_names(triggers),
-            week=day - dt.timedelta(days=day.weekday()),
-        )
-        if rollup:
-            dirty, present, settled, *values = row[13:]
-            if present and not dirty and (settled is None or settled < until):
-                stored[pk] = dict(zip(_ROLLUP_COLUMNS, values, strict=True))
-    if not facts:
-        return facts
-    live = [pk for pk in facts if pk not in stored]
-    if not live:
-        outcomes: dict[int, dict[str, Any]] = {}
-    elif len(live) == len(facts) or len(live) > LIVE_IDS_MAX:
-        outcomes = outcomes_for(candidates.values("pk"), until=until)
+    rows = list(qs.values_list(*columns))
+    n = len(rows)
+    cols: list[tuple[Any, ...]] = list(zip(*rows, strict=True)) if rows else [()] * len(columns)
+    pks = list(cols[0])
+    surfaced = list(cols[7])
+    parts = {
+        "source_evidence": cols[8],
+        "value_proof": cols[9],
+        "stakeholder_fit": cols[10],
+        "open_issue_check": cols[11],
+    }
+    # The outcome facts: the rollup row's where it holds for `until`, else read live.
+    outcome: dict[str, list[Any]]
+    if rollup:
+        by_name = dict(zip(columns, cols, strict=True))
+        outcome = {name: list(by_name[f"rollup__{name}"]) for name in _OUTCOME_FLAGS}
+        outcome["first_decision_at"] = list(by_name["rollup__first_decision_at"])
+        amounts: list[Any] = list(by_name["r_amounts"])
+        live = [
+            i
+            for i, (dirty, present, settled) in enumerate(
+                zip(by_name["r_dirty"], by_name["r_present"], by_name["rollup__settled_at"], strict=True)
+            )
+            if dirty or not present or (settled is not None and settled >= until)
+        ]
     else:
-        outcomes = outcomes_for(live, until=until)
-    for pk, values in stored.items():
-        f = facts[pk]
-        f.owner_review = values["rollup__owner_review"]
-        f.approved, f.rejected = values["rollup__approved"], values["rollup__rejected"]
-        f.decided = f.approved or f.rejected
-        f.false_positive = values["rollup__false_positive"]
-        f.next_action = values["rollup__next_action"]
-        f.threshold = f.source_evidence and values["rollup__verdict"]
-        f.first_decision_at = values["rollup__first_decision_at"]
-        f.outreach, f.responded = values["rollup__outreach"], values["rollup__responded"]
-        f.opportunity, f.won = values["rollup__opportunity"], values["rollup__won"]
-        f.won_amounts = {cur: Decimal(amount) for cur, amount in (values["r_amounts"] or {}).items()}
-    for pk in live:
-        o = outcomes.get(pk)
-        if o is None:
-            continue
-        f = facts[pk]
-        f.owner_review, f.approved, f.rejected = o["owner_review"], o["approved"], o["rejected"]
-        f.false_positive, f.decided, f.next_action = o["false_positive"], o["decided"], o["next_action"]
-        f.threshold = f.source_evidence and o["verdict"]
-        f.first_decision_at = o["first_decision_at"]
-        f.outreach, f.responded, f.opportunity, f.won = o["outreach"], o["responded"], o["opportunity"], o["won"]
-        f.won_amounts = o["won_amounts"]
-    for f in facts.values():
-        f.complete = (
-            f.source_evidence
-            and f.value_proof
-            and f.stakeholder_fit
-            and f.open_issue_check
-            and f.owner_review
-            and f.next_action
-        )
-    return facts
+        outcome = {name: [False] * n for name in _OUTCOME_FLAGS}
+        outcome["first_decision_at"] = [None] * n
+        amounts = [None] * n
+        live = list(range(n))
+    won_amounts: dict[int, dict[str, Decimal]] = {
+        i: {cur: Decimal(amount) for cur, amount in value.items()} for i, value in enumerate(amounts) if value
+    }
+    if live:
+        if len(live) == n or len(live) > LIVE_IDS_MAX:
+            read = outcomes_for(candidates.values("pk"), until=until)
+        else:
+            read = outcomes_for([pks[i] for i in live], until=until)
+        empty: dict[str, Any] = {**dict.fromkeys(_OUTCOME_FLAGS, False), "first_decision_at": None, "won_amounts": {}}
+        for i in live:
+            o = read.get(pks[i], empty)
+            for name in _OUTCOME_FLAGS:
+                outcome[name][i] = o[name]
+            outcome["first_decision_at"][i] = o["first_decision_at"]
+            won_amounts.pop(i, None)
+            if o["won_amounts"]:
+                won_amounts[i] = dict(o["won_amounts"])
+
+    def flag(values: Iterable[Any]) -> np.ndarray:
+        return np.fromiter(values, dtype=bool, count=n)
+
+    have = {name: flag(values) for name, values in parts.items()}
+    got = {name: flag(values) for name, values in outcome.items() if name != "first_decision_at"}
+    have["owner_review"] = got["owner_review"]
+    have["next_action"] = got["next_action"]
+    derived = {
+        **got,
+        "decided": got["approved"] | got["rejected"],
+        "threshold": have["source_evidence"] & got["verdict"],
+        "complete": np.logical_and.reduce([have[key] for key in PART_KEYS]) if n else np.zeros(0, dtype=bool),
+        **have,
+    }
+    matrix = (
+        np.column_stack([derived[name] for name in FOLD_COLUMNS]).astype(np.int64)
+        if n
+        else np.zeros((0, len(FOLD_COLUMNS)), dtype=np.int64)
+    )
+    return FactTable(
+        pks=pks,
+        surfaced=surfaced,
+        keys={
+            "account_id": list(cols[1]),
+            "owner_id": list(cols[2]),
+            "segment": list(cols[3]),
+            "signal_type": list(cols[4]),
+            "intent": list(cols[5]),
+            "recommendation": list(cols[6]),
+            "week": _weeks(surfaced),
+        },
+        matrix=matrix,
+        first_decision_at=outcome["first_decision_at"],
+        won_amounts=won_amounts,
+        rules=[_rule_names(t) for t in cols[12]],
+    )
+
+
+def facts_for(candidates: QuerySet[Candidate], *, until: dt.datetime, rollup: bool = True) -> dict[int, SignalFacts]:
+    """The facts of `candidates` as of `until`, one record per signal (`fact_table`)."""
+    table = fact_table(candidates, until=until, rollup=rollup)
+    return {pk: table.facts(i) for i, pk in enumerate(table.pks)}
+
+
+def signal_table(scope: DashboardScope) -> FactTable:
+    """The facts of the signals surfaced in the range, computed once per scope."""
+    if "table" not in scope.cache:
+        scope.cache["table"] = fact_table(surfaced_candidates(scope), until=scope.end_at, rollup=not scope.live)
+    return scope.cache["table"]
 
 
 def signal_facts(scope: DashboardScope) -> list[SignalFacts]:
-    """The facts of the signals surfaced in the range, computed once per scope."""
-    if "facts" not in scope.cache:
-        facts = facts_for(surfaced_candidates(scope), until=scope.end_at, rollup=not scope.live)
-        scope.cache["facts"] = sorted(facts.values(), key=lambda f: (f.surfaced_at, f.pk))
-    return scope.cache["facts"]
-
-
-# The per-signal booleans that every group sums, in the order of the fold's matrix columns.
-FOLD_COLUMNS = (
-    "owner_review",
-    "approved",
-    "rejected",
-    "outreach",
-    "responded",
-    "opportunity",
-    "won",
-    "decided",
-    "false_positive",
-    "threshold",
-    "complete",
-    *PART_KEYS,
-)
-_MEASURE_NAMES = {"owner_review": "reviewed", "threshold": "threshold_met"}
+    """The facts of the signals surfaced in the range, oldest first, one record each."""
+    table = signal_table(scope)
+    return [table.facts(i) for i in range(len(table))]
 
 
 @dataclass
@@ -658,50 +735,38 @@ def share(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
-def _matrix(facts: list[SignalFacts]) -> np.ndarray:
-    flat = [getattr(f, column) for f in facts for column in FOLD_COLUMNS]
-    return np.array(flat, dtype=np.int64).reshape(len(facts), len(FOLD_COLUMNS))
-
-
-def fold(facts: list[SignalFacts], attr: str | None = None, *, matrix: np.ndarray | None = None) -> dict[Any, Measures]:
-    """Sum the signals' booleans per value of `attr` (one group when None). The sums run
-    over a matrix of 0/1 columns, so a year of signals folds in milliseconds."""
-    if not facts:
+def fold(table: FactTable, attr: str | None = None) -> dict[Any, Measures]:
+    """Sum the signals' booleans per value of `attr` (one group when None), groups in the
+    order they first occur. The rows are sorted by group and each group's block summed
+    (`np.add.reduceat`), so a year of signals folds in milliseconds."""
+    n = len(table)
+    if not n:
         return {}
-    matrix = _matrix(facts) if matrix is None else matrix
-    keys = [getattr(f, attr) for f in facts] if attr else [None] * len(facts)
+    keys: list[Any] = table.keys[attr] if attr else [None] * n
     index = {k: i for i, k in enumerate(dict.fromkeys(keys))}
-    rows = np.fromiter(map(index.__getitem__, keys), dtype=np.int64, count=len(keys))
-    sums = np.zeros((len(index), len(FOLD_COLUMNS)), dtype=np.int64)
-    np.add.at(sums, rows, matrix)
+    rows = np.fromiter(map(index.__getitem__, keys), dtype=np.int64, count=n)
     counts = np.bincount(rows, minlength=len(index))
+    order = np.argsort(rows, kind="stable")
+    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    sums = np.add.reduceat(table.matrix[order], starts, axis=0).tolist()
     out: dict[Any, Measures] = {}
     for group, i in index.items():
-        values = dict(zip(FOLD_COLUMNS, (int(v) for v in sums[i]), strict=True))
+        values = dict(zip(FOLD_COLUMNS, sums[i], strict=True))
         m = Measures(surfaced=int(counts[i]), parts={key_: values[key_] for key_ in PART_KEYS})
         for column in FOLD_COLUMNS[:11]:
             setattr(m, _MEASURE_NAMES.get(column, column), values[column])
         out[group] = m
     groups = list(index)  # position i holds the group of row index i
-    for f, group_index in zip(facts, rows, strict=True):
-        if f.won_amounts:
-            target = out[groups[group_index]]
-            for currency, amount in f.won_amounts.items():
-                target.won_amounts[currency] = target.won_amounts.get(currency, Decimal("0.00")) + amount
+    for i, amounts in sorted(table.won_amounts.items()):
+        target = out[groups[rows[i]]]
+        for currency, amount in amounts.items():
+            target.won_amounts[currency] = target.won_amounts.get(currency, Decimal("0.00")) + amount
     return out
-
-
-def _facts_matrix(scope: DashboardScope) -> tuple[list[SignalFacts], np.ndarray]:
-    facts = signal_facts(scope)
-    if "matrix" not in scope.cache:
-        scope.cache["matrix"] = _matrix(facts) if facts else np.zeros((0, len(FOLD_COLUMNS)), dtype=np.int64)
-    return facts, scope.cache["matrix"]
 
 
 def summary(scope: DashboardScope) -> Measures:
     """Every headline count for the range."""
-    facts, matrix = _facts_matrix(scope)
-    return fold(facts, matrix=matrix).get(None, Measures())
+    return fold(signal_table(scope)).get(None, Measures())
 
 
 GROUPS: dict[str, tuple[str, str]] = {
@@ -716,28 +781,27 @@ GROUPS: dict[str, tuple[str, str]] = {
 
 def measures_by(scope: DashboardScope, group: str) -> dict[Any, Measures]:
     """The same measures per owner, segment, signal type, recommendation or intent."""
-    attr = GROUPS[group][1]
-    facts, matrix = _facts_matrix(scope)
-    return fold(facts, attr, matrix=matrix)
+    return fold(signal_table(scope), GROUPS[group][1])
 
 
 def measures_by_rule(scope: DashboardScope) -> dict[str, Measures]:
     """Decided and false-positive signals per phrase rule that fired on their trigger
     messages (a signal counts under each of its rules; signals from usage alone have none)."""
+    table = signal_table(scope)
     out: dict[str, Measures] = {}
-    for f in signal_facts(scope):
-        for rule in f.rules:
+    decided, false_positive = table.flags("decided"), table.flags("false_positive")
+    for i, rules in enumerate(table.rules):
+        for rule in rules:
             m = out.setdefault(rule, Measures())
             m.surfaced += 1
-            m.decided += f.decided
-            m.false_positive += f.false_positive
+            m.decided += decided[i]
+            m.false_positive += false_positive[i]
     return dict(sorted(out.items(), key=lambda kv: (-kv[1].false_positive, -kv[1].decided, kv[0])))
 
 
 def measures_by_week(scope: DashboardScope) -> list[tuple[dt.date, Measures]]:
     """One row per week (Monday to Sunday, UTC) of the range, empty weeks included."""
-    facts, matrix = _facts_matrix(scope)
-    found = fold(facts, "week", matrix=matrix)
+    found = fold(signal_table(scope), "week")
     weeks = []
     monday = scope.start - dt.timedelta(days=scope.start.weekday())
     while monday <= scope.end:
@@ -783,9 +847,11 @@ class Gap:
 
 def quality_gaps(scope: DashboardScope, *, limit: int | None = 25) -> list[Gap]:
     """Signals that lack at least one of the six parts, oldest first, with what they lack."""
-    lacking = [f for f in signal_facts(scope) if not f.complete]
+    table = signal_table(scope)
+    rows = np.flatnonzero(table.matrix[:, _FOLD_INDEX["complete"]] == 0).tolist()
     if limit is not None:
-        lacking = lacking[:limit]
+        rows = rows[:limit]
+    lacking = [table.facts(i) for i in rows]
     candidates = Candidate.objects.select_related("account", "account__owner").in_bulk([f.pk for f in lacking])
     return [Gap(candidates[f.pk], f.missing) for f in lacking if f.pk in candidates]
 
@@ -857,7 +923,10 @@ def _durations(values: list[dt.timedelta]) -> Durations:
 
 
 def time_to_decision(scope: DashboardScope) -> Durations:
-    return _durations([f.first_decision_at - f.surfaced_at for f in signal_facts(scope) if f.first_decision_at])
+    table = signal_table(scope)
+    return _durations(
+        [at - surfaced for at, surfaced in zip(table.first_decision_at, table.surfaced, strict=True) if at]
+    )
 
 
 @dataclass
@@ -1013,15 +1082,19 @@ class AuditRow:
 def audit_sample(scope: DashboardScope, *, size: int, seed: int) -> tuple[int, list[AuditRow]]:
     """A seeded random sample of the range's signals: (population, rows). Drawn from the
     ids in ascending order with `random.Random(seed)`, so it is reproducible."""
-    known = {f.pk: f for f in scope.cache["facts"]} if "facts" in scope.cache else None
-    if known is not None:
-        ids = sorted(known)
+    table: FactTable | None = scope.cache.get("table")
+    if table is not None:
+        ids = sorted(table.pks)
     else:
         ids = list(surfaced_candidates(scope).order_by("pk").values_list("pk", flat=True))
     chosen = random.Random(seed).sample(ids, min(size, len(ids))) if ids else []
     chosen_qs = Candidate.objects.filter(pk__in=chosen)
     # The page has the facts of every signal already; the audit partial alone fetches its sample's.
-    facts = known if known is not None else facts_for(chosen_qs, until=scope.end_at, rollup=not scope.live)
+    if table is not None:
+        row_of = {pk: i for i, pk in enumerate(table.pks)}
+        facts = {pk: table.facts(row_of[pk]) for pk in chosen}
+    else:
+        facts = facts_for(chosen_qs, until=scope.end_at, rollup=not scope.live)
     latest = (
         Decision.objects.standing()
         .filter(candidate=OuterRef("pk"), decided_at__lt=scope.end_at)
@@ -1132,6 +1205,7 @@ __all__ = [
     "readiness",
     "rejection_reasons",
     "signal_facts",
+    "signal_table",
     "summary",
     "time_to_decision",
 ]

@@ -586,14 +586,18 @@ def fact_table(candidates: QuerySet[Candidate], *, until: dt.datetime, rollup: b
     ]
     if rollup:
         qs = qs.annotate(
-            r_dirty=Exists(RollupDirty.objects.filter(candidate_id=OuterRef("pk"))),
-            r_present=_bool(Q(rollup__candidate_id__isnull=False)),
+            # The row holds for `until`: present, up to date and settled before it.
+            r_holds=_bool(
+                Q(rollup__candidate_id__isnull=False)
+                & ~Exists(RollupDirty.objects.filter(candidate_id=OuterRef("pk")))
+                & (Q(rollup__settled_at__isnull=True) | Q(rollup__settled_at__lt=until))
+            ),
             # the amounts' JSON only where there is something to read
             r_amounts=Case(
                 When(rollup__won=True, then=F("rollup__won_amounts")), default=None, output_field=JSONField()
             ),
         )
-        columns += ["r_dirty", "r_present", "rollup__settled_at", *_ROLLUP_COLUMNS]
+        columns += ["r_holds", *_ROLLUP_COLUMNS]
     rows = list(qs.values_list(*columns))
     n = len(rows)
     cols: list[tuple[Any, ...]] = list(zip(*rows, strict=True)) if rows else [()] * len(columns)
@@ -612,13 +616,7 @@ def fact_table(candidates: QuerySet[Candidate], *, until: dt.datetime, rollup: b
         outcome = {name: list(by_name[f"rollup__{name}"]) for name in _OUTCOME_FLAGS}
         outcome["first_decision_at"] = list(by_name["rollup__first_decision_at"])
         amounts: list[Any] = list(by_name["r_amounts"])
-        live = [
-            i
-            for i, (dirty, present, settled) in enumerate(
-                zip(by_name["r_dirty"], by_name["r_present"], by_name["rollup__settled_at"], strict=True)
-            )
-            if dirty or not present or (settled is not None and settled >= until)
-        ]
+        live = [i for i, holds in enumerate(by_name["r_holds"]) if not holds]
     else:
         outcome = {name: [False] * n for name in _OUTCOME_FLAGS}
         outcome["first_decision_at"] = [None] * n

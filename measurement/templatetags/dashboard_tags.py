@@ -36,7 +36,7 @@ def duration(value: dt.timedelta | float | None) -> str:
 # what the include templates _table.html, _hbars.html and _weekly.html produced before.
 
 
-def _e(value: object) -> str:
+def _e(value: Any) -> str:
     return str(conditional_escape(value))
 
 

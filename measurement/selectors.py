@@ -365,7 +365,7 @@ LIVE_IDS_MAX = 2000
 
 def outcomes_for(ids: Any, *, until: dt.datetime) -> dict[int, dict[str, Any]]:
     """The decision and follow-up facts, as of `until`, of the signals `ids` (a queryset
-    of candidate pks or a list), read live from decisions and events in four queries.
+    of candidate pks or a list), read live from decisions and events in five queries.
     Signals with neither are left out (all their facts are false)."""
     out: dict[int, dict[str, Any]] = {}
 
@@ -375,6 +375,7 @@ def outcomes_for(ids: Any, *, until: dt.datetime) -> dict[int, dict[str, Any]]:
                 **dict.fromkeys(OUTCOME_FIELDS, False),
                 "first_decision_at": None,
                 "won_amounts": {},
+                "rejections": {},
             }
         return out[pk]
 
@@ -392,6 +393,14 @@ def outcomes_for(ids: Any, *, until: dt.datetime) -> dict[int, dict[str, Any]]:
             verdict=Count("pk", filter=_evidence_backed_verdict()),
             first=Min("decided_at"),
         )
+    )
+    # Standing rejections by reason code (the rejection-reasons figure counts decisions).
+    reasons = (
+        Decision.objects.standing()
+        .filter(candidate__in=ids, decided_at__lt=until, kind=DecisionKind.REJECT)
+        .order_by()
+        .values("candidate_id", "reason_code")
+        .annotate(n=Count("pk"))
     )
     # A follow-up withdrawn by a correction (before the end of the range) does not count.
     corrected = MeasurementEvent.objects.filter(
@@ -441,6 +450,8 @@ def outcomes_for(ids: Any, *, until: dt.datetime) -> dict[int, dict[str, Any]]:
         o["next_action"] = row["next_action"] > 0
         o["verdict"] = row["verdict"] > 0
         o["first_decision_at"] = row["first"]
+    for rejection in reasons:
+        get(rejection["candidate_id"])["rejections"][rejection["reason_code"]] = rejection["n"]
     for logged in events:
         o = get(logged["candidate_id"])
         o["owner_review"] = o["owner_review"] or logged["reviewed"] > 0
@@ -464,6 +475,7 @@ def _rule_names(triggers: str | None) -> tuple[str, ...]:
 _ROLLUP_COLUMNS = (
     *(f"rollup__{name}" for name in OUTCOME_FIELDS if name not in ("decided", "won_amounts")),
     "r_amounts",
+    "r_rejections",
 )
 # The per-signal booleans that every group sums, in the order of the fold's matrix columns.
 FOLD_COLUMNS = (
@@ -511,6 +523,7 @@ class FactTable:
     matrix: np.ndarray  # rows x FOLD_COLUMNS, int64 0/1
     first_decision_at: list[dt.datetime | None]
     won_amounts: dict[int, dict[str, Decimal]]  # by row: only the signals with an amount
+    rejections: dict[int, dict[str, int]]  # by row: standing rejections per reason code, only the rejected
     rules: list[tuple[str, ...]]
 
     def __len__(self) -> int:
@@ -596,6 +609,9 @@ def fact_table(candidates: QuerySet[Candidate], *, until: dt.datetime, rollup: b
             r_amounts=Case(
                 When(rollup__won=True, then=F("rollup__won_amounts")), default=None, output_field=JSONField()
             ),
+            r_rejections=Case(
+                When(rollup__rejected=True, then=F("rollup__rejections")), default=None, output_field=JSONField()
+            ),
         )
         columns += ["r_holds", *_ROLLUP_COLUMNS]
     rows = list(qs.values_list(*columns))
@@ -616,21 +632,29 @@ def fact_table(candidates: QuerySet[Candidate], *, until: dt.datetime, rollup: b
         outcome = {name: list(by_name[f"rollup__{name}"]) for name in _OUTCOME_FLAGS}
         outcome["first_decision_at"] = list(by_name["rollup__first_decision_at"])
         amounts: list[Any] = list(by_name["r_amounts"])
+        rejected: list[Any] = list(by_name["r_rejections"])
         live = [i for i, holds in enumerate(by_name["r_holds"]) if not holds]
     else:
         outcome = {name: [False] * n for name in _OUTCOME_FLAGS}
         outcome["first_decision_at"] = [None] * n
         amounts = [None] * n
+        rejected = [None] * n
         live = list(range(n))
     won_amounts: dict[int, dict[str, Decimal]] = {
         i: {cur: Decimal(amount) for cur, amount in value.items()} for i, value in enumerate(amounts) if value
     }
+    rejections: dict[int, dict[str, int]] = {i: value for i, value in enumerate(rejected) if value}
     if live:
         if len(live) == n or len(live) > LIVE_IDS_MAX:
             read = outcomes_for(candidates.values("pk"), until=until)
         else:
             read = outcomes_for([pks[i] for i in live], until=until)
-        empty: dict[str, Any] = {**dict.fromkeys(_OUTCOME_FLAGS, False), "first_decision_at": None, "won_amounts": {}}
+        empty: dict[str, Any] = {
+            **dict.fromkeys(_OUTCOME_FLAGS, False),
+            "first_decision_at": None,
+            "won_amounts": {},
+            "rejections": {},
+        }
         for i in live:
             o = read.get(pks[i], empty)
             for name in _OUTCOME_FLAGS:
@@ -639,6 +663,9 @@ def fact_table(candidates: QuerySet[Candidate], *, until: dt.datetime, rollup: b
             won_amounts.pop(i, None)
             if o["won_amounts"]:
                 won_amounts[i] = dict(o["won_amounts"])
+            rejections.pop(i, None)
+            if o["rejections"]:
+                rejections[i] = dict(o["rejections"])
 
     def flag(values: Iterable[Any]) -> np.ndarray:
         return np.fromiter(values, dtype=bool, count=n)
@@ -674,6 +701,7 @@ def fact_table(candidates: QuerySet[Candidate], *, until: dt.datetime, rollup: b
         matrix=matrix,
         first_decision_at=outcome["first_decision_at"],
         won_amounts=won_amounts,
+        rejections=rejections,
         rules=[_rule_names(t) for t in cols[12]],
     )
 
@@ -884,17 +912,12 @@ def by_owner(scope: DashboardScope) -> list[OwnerRow]:
 
 
 def rejection_reasons(scope: DashboardScope) -> list[tuple[str, str, int]]:
-    """Rejections by reason code, for signals surfaced in the range, decided by its end."""
-    rows = (
-        Decision.objects.standing()
-        .filter(
-            kind=DecisionKind.REJECT, decided_at__lt=scope.end_at, candidate__in=surfaced_candidates(scope).values("pk")
-        )
-        .order_by()
-        .values("reason_code")
-        .annotate(n=Count("pk"))
-    )
-    counts = {row["reason_code"]: row["n"] for row in rows}
+    """Rejections by reason code, for signals surfaced in the range, decided by its end
+    (standing rejections: an undone one does not count)."""
+    counts: dict[str, int] = {}
+    for reasons in signal_table(scope).rejections.values():
+        for code, n in reasons.items():
+            counts[code] = counts.get(code, 0) + n
     return [(code, label, counts.get(code, 0)) for code, label in RejectReason.choices]
 
 

@@ -17,9 +17,11 @@ import datetime as dt
 import math
 import random
 import statistics
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import chain, compress
 from typing import Any
 
 import numpy as np
@@ -45,7 +47,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
 
 from accounts.models import (
@@ -530,7 +532,7 @@ class FactTable:
         return len(self.pks)
 
     def flags(self, name: str) -> list[bool]:
-        return [bool(v) for v in self.matrix[:, _FOLD_INDEX[name]].tolist()]
+        return self.matrix[:, _FOLD_INDEX[name]].astype(bool).tolist()
 
     def facts(self, i: int) -> SignalFacts:
         row = self.matrix[i].tolist()
@@ -814,14 +816,13 @@ def measures_by_rule(scope: DashboardScope) -> dict[str, Measures]:
     """Decided and false-positive signals per phrase rule that fired on their trigger
     messages (a signal counts under each of its rules; signals from usage alone have none)."""
     table = signal_table(scope)
-    out: dict[str, Measures] = {}
-    decided, false_positive = table.flags("decided"), table.flags("false_positive")
-    for i, rules in enumerate(table.rules):
-        for rule in rules:
-            m = out.setdefault(rule, Measures())
-            m.surfaced += 1
-            m.decided += decided[i]
-            m.false_positive += false_positive[i]
+    surfaced = Counter(chain.from_iterable(table.rules))
+    decided = Counter(chain.from_iterable(compress(table.rules, table.flags("decided"))))
+    false_positive = Counter(chain.from_iterable(compress(table.rules, table.flags("false_positive"))))
+    out = {
+        rule: Measures(surfaced=n, decided=decided[rule], false_positive=false_positive[rule])
+        for rule, n in surfaced.items()
+    }
     return dict(sorted(out.items(), key=lambda kv: (-kv[1].false_positive, -kv[1].decided, kv[0])))
 
 
@@ -889,14 +890,18 @@ class OwnerRow:
     measures: Measures
 
 
-def user_names(ids: Iterable[int | None]) -> dict[int | None, str]:
+def user_names(ids: Iterable[int | None], scope: DashboardScope | None = None) -> dict[int | None, str]:
+    """Display names by user id; with a scope, remembered for the request (the owner
+    rows, the breakdown and decisions per owner name the same people)."""
     from django.contrib.auth import get_user_model
 
-    wanted = [i for i in ids if i is not None]
-    names: dict[int | None, str] = {None: "No owner"}
-    for user in get_user_model().objects.filter(pk__in=wanted).only("first_name", "last_name", "username"):
-        names[user.pk] = user.get_full_name() or user.username
-    return names
+    known: dict[int | None, str] = scope.cache.setdefault("names", {None: "No owner"}) if scope else {None: "No owner"}
+    wanted = list(ids)
+    missing = [i for i in wanted if i is not None and i not in known]
+    if missing:
+        for user in get_user_model().objects.filter(pk__in=missing).only("first_name", "last_name", "username"):
+            known[user.pk] = user.get_full_name() or user.username
+    return {i: known[i] for i in [None, *wanted] if i in known}
 
 
 def by_owner(scope: DashboardScope) -> list[OwnerRow]:
@@ -906,7 +911,7 @@ def by_owner(scope: DashboardScope) -> list[OwnerRow]:
     if scope.pilot is not None:
         team = scope.pilot.owner_team.all() if is_leader(scope.user) else [scope.user]
         ids += [u.pk for u in team if u.pk not in groups]
-    names = user_names(ids)
+    names = user_names(ids, scope)
     rows = [OwnerRow(i, names.get(i, "Former user"), groups.get(i, Measures())) for i in ids]
     return sorted(rows, key=lambda r: (r.owner_id is None, r.name.lower()))
 
@@ -963,11 +968,21 @@ AGE_BUCKETS = ((0, 7, "0–7 days"), (8, 14, "8–14 days"), (15, 30, "15–30 d
 
 
 def queue_age(scope: DashboardScope) -> QueueAge:
-    stamps = (
-        sample_candidates(scope).filter(status=CandidateStatus.PENDING).order_by().values_list("inserted_at", flat=True)
+    # Counted per day surfaced (UTC) in SQL: a few hundred rows however long the queue.
+    per_day = (
+        sample_candidates(scope)
+        .filter(status=CandidateStatus.PENDING)
+        .order_by()
+        .annotate(day=TruncDate("inserted_at", tzinfo=dt.UTC))
+        .values("day")
+        .annotate(n=Count("pk"))
+        .values_list("day", "n")
     )
-    ages = sorted((scope.today - stamp.date()).days for stamp in stamps)
-    buckets = [(label, sum(1 for a in ages if a >= lo and (hi is None or a <= hi))) for lo, hi, label in AGE_BUCKETS]
+    counts = sorted(((scope.today - day).days, n) for day, n in per_day)
+    ages = [age for age, n in counts for _ in range(n)]
+    buckets = [
+        (label, sum(n for age, n in counts if age >= lo and (hi is None or age <= hi))) for lo, hi, label in AGE_BUCKETS
+    ]
     return QueueAge(
         pending=len(ages),
         median_days=statistics.median(ages) if ages else None,
@@ -1002,7 +1017,7 @@ def decisions_per_owner(scope: DashboardScope) -> list[DecisionCounts]:
             false_positive=Count("pk", filter=Q(kind=DecisionKind.REJECT, reason_code=RejectReason.FALSE_POSITIVE)),
         )
     )
-    names = user_names(r["decided_by"] for r in rows)
+    names = user_names((r["decided_by"] for r in rows), scope)
     out = [
         DecisionCounts(
             r["decided_by"],

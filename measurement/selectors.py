@@ -35,7 +35,6 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
-    JSONField,
     Max,
     Min,
     OuterRef,
@@ -608,11 +607,16 @@ def fact_table(candidates: QuerySet[Candidate], *, until: dt.datetime, rollup: b
                 & (Q(rollup__settled_at__isnull=True) | Q(rollup__settled_at__lt=until))
             ),
             # the amounts' JSON only where there is something to read
+            # as text, parsed here with orjson (Django's JSON converter is the stdlib's)
             r_amounts=Case(
-                When(rollup__won=True, then=F("rollup__won_amounts")), default=None, output_field=JSONField()
+                When(rollup__won=True, then=Cast("rollup__won_amounts", TextField())),
+                default=None,
+                output_field=TextField(),
             ),
             r_rejections=Case(
-                When(rollup__rejected=True, then=F("rollup__rejections")), default=None, output_field=JSONField()
+                When(rollup__rejected=True, then=Cast("rollup__rejections", TextField())),
+                default=None,
+                output_field=TextField(),
             ),
         )
         columns += ["r_holds", *_ROLLUP_COLUMNS]
@@ -633,8 +637,8 @@ def fact_table(candidates: QuerySet[Candidate], *, until: dt.datetime, rollup: b
         by_name = dict(zip(columns, cols, strict=True))
         outcome = {name: list(by_name[f"rollup__{name}"]) for name in _OUTCOME_FLAGS}
         outcome["first_decision_at"] = list(by_name["rollup__first_decision_at"])
-        amounts: list[Any] = list(by_name["r_amounts"])
-        rejected: list[Any] = list(by_name["r_rejections"])
+        amounts: list[Any] = [orjson.loads(v) if v else None for v in by_name["r_amounts"]]
+        rejected: list[Any] = [orjson.loads(v) if v else None for v in by_name["r_rejections"]]
         live = [i for i, holds in enumerate(by_name["r_holds"]) if not holds]
     else:
         outcome = {name: [False] * n for name in _OUTCOME_FLAGS}

@@ -141,3 +141,50 @@ def weekly_chart(c: Any, id: str, label: str, bars_label: str, inner_label: str,
         f'  <li><span class="swatch swatch-line" aria-hidden="true"></span>{_e(line_label)} (right axis)</li>\n'
         "</ul>\n"
     )
+
+
+@register.simple_tag
+def breakdown_rows(f: Any) -> SafeString:
+    """The breakdown table's body rows (a recommendation keeps its colour chip)."""
+    if not f.extra["keyed_rows"]:
+        return mark_safe(
+            f'\n        <tr><td colspan="{len(f.table.headers)}" class="muted">No signals in this range.</td></tr>\n        '
+        )
+    chips = f.extra["recommendations"]
+    out = []
+    for key, row in f.extra["keyed_rows"]:
+        first = _e(row[0].display)
+        head = (
+            f'<th scope="row"><span class="rec rec-{_e(key)}">{first}</span></th>'
+            if chips
+            else f'<th scope="row">{first}</th>'
+        )
+        cells = "".join(f"<td{' class="num"' if c.numeric else ''}>{_e(c.display)}</td>" for c in row[1:])
+        out.append(f"\n        <tr>{head}{cells}</tr>\n        ")
+    return mark_safe("".join(out))
+
+
+@register.simple_tag
+def threshold_rows(f: Any) -> SafeString:
+    """Per owner: the share decided with reason and next action against the target."""
+    if not f.extra["owners"]:
+        return mark_safe('\n        <li class="muted">No signals in this range.</li>\n        ')
+    target = pct(f.extra["target"], 0)
+    out = []
+    for row, p, status in f.extra["owners"]:
+        m = row.measures
+        fill = "bar-fill-ok" if p.met else "bar-fill-short"
+        state = "progress-status-met" if p.met else "progress-status-short"
+        out.append(
+            "\n        <li>\n"
+            f'          <span class="progress-name">{_e(row.name)}<small>{m.threshold_met} of {m.surfaced} signals</small>'
+            "</span>\n"
+            '          <svg class="bar bar-lg" viewBox="0 0 100 8" preserveAspectRatio="none" role="img" '
+            f'aria-label="{_e(pct(m.threshold_share))} against a target of {_e(target)}"><rect class="bar-track" '
+            f'width="100" height="8"></rect><rect class="bar-fill {fill}" width="{p.fill}" height="8"></rect>'
+            f'<line class="bar-target" x1="{p.target}" x2="{p.target}" y1="0" y2="8"></line></svg>\n'
+            f'          <span class="num strong">{_e(pct(m.threshold_share, 0))}</span>\n'
+            f'          <span class="progress-status {state}">{_e(status)}</span>\n'
+            "        </li>\n        "
+        )
+    return mark_safe("".join(out))

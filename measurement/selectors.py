@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import chain, compress
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -571,7 +572,7 @@ def fact_table(candidates: QuerySet[Candidate], *, until: dt.datetime, rollup: b
     from the decisions and events, as the rollup itself computes them."""
     from measurement.models import RollupDirty
 
-    qs = candidates.order_by("inserted_at", "pk").annotate(
+    qs = candidates.order_by().annotate(
         # The review-quality parts are facts the engine stored when it scored the
         # candidate (signals.records.ReviewFacts), never a search of the brief's prose.
         f_source_evidence=_bool(Q(review_facts__source_evidence__0__isnull=False)),
@@ -620,7 +621,9 @@ def fact_table(candidates: QuerySet[Candidate], *, until: dt.datetime, rollup: b
             ),
         )
         columns += ["r_holds", *_ROLLUP_COLUMNS]
-    rows = list(qs.values_list(*columns))
+    # Oldest first; sorted here, where the rows are tuples already (PostgreSQL sorted the
+    # wide rows, triggers' text included, in about a sixth of the query's time).
+    rows = sorted(qs.values_list(*columns), key=itemgetter(7, 0))
     n = len(rows)
     cols: list[tuple[Any, ...]] = list(zip(*rows, strict=True)) if rows else [()] * len(columns)
     pks = list(cols[0])

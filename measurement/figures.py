@@ -491,9 +491,9 @@ def decisions_figure(scope: s.DashboardScope, rows_in: list[s.DecisionCounts]) -
     )
 
 
-def _group_labels(dim: str, keys: list[Any]) -> dict[Any, str]:
+def _group_labels(dim: str, keys: list[Any], scope: s.DashboardScope | None = None) -> dict[Any, str]:
     if dim == "owner":
-        return s.user_names(keys)
+        return s.user_names(keys, scope)
     if dim == "signal_type":
         return dict(SignalType.choices)
     if dim == "recommendation":
@@ -503,7 +503,7 @@ def _group_labels(dim: str, keys: list[Any]) -> dict[Any, str]:
 
 
 def breakdown_figure(scope: s.DashboardScope, dim: str, groups: dict[Any, s.Measures]) -> Figure:
-    labels = _group_labels(dim, list(groups))
+    labels = _group_labels(dim, list(groups), scope)
     keys = sorted(groups, key=lambda k: (-groups[k].surfaced, str(labels.get(k, k))))
     rows = []
     for k in keys:

@@ -176,6 +176,7 @@ class SignalRollup(models.Model):
     opportunity = models.BooleanField(default=False)
     won = models.BooleanField(default=False)
     won_amounts = models.JSONField(default=dict, blank=True)  # {"USD": "1200.00"}
+    rejections = models.JSONField(default=dict, blank=True)  # standing rejections by reason: {"false_positive": 1}
 
     def __str__(self) -> str:
         return f"Rollup of candidate {self.candidate_id}"

@@ -85,6 +85,7 @@ def rollup_rows(candidate_ids: Iterable[int]) -> list[SignalRollup]:
                 candidate_id=pk,
                 settled_at=settled.get(pk),
                 won_amounts={cur: str(amount) for cur, amount in (o.get("won_amounts") or {}).items()},
+                rejections=dict(o.get("rejections") or {}),
                 **values,
             )
         )

@@ -9,12 +9,16 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.db.models import Count
+from django.test import Client
+from django.utils import timezone
 
 from measurement import figures
 from measurement import selectors as s
 from measurement.models import EventKind, MeasurementEvent, Pilot, RollupDirty, SignalRollup
 from measurement.rollup import FACT_KINDS, rollup_refresh
-from reviews.models import Decision
+from reviews.models import Decision, DecisionKind
+from signals.lifecycle import follow_up_log
 from signals.models import Candidate
 from tests.measurement.book import END, START, TODAY, Book, _decide, _event, at, more_signals
 
@@ -77,14 +81,34 @@ RANGES = (
 )
 
 
+def _reasons_from_decisions(scope: s.DashboardScope) -> dict[str, int]:
+    """The rejection-reasons figure's definition read straight from the decisions (both
+    paths fold it from the per-signal facts now)."""
+    rows = (
+        Decision.objects.standing()
+        .filter(
+            kind=DecisionKind.REJECT,
+            decided_at__lt=scope.end_at,
+            candidate__in=s.surfaced_candidates(scope).values("pk"),
+        )
+        .order_by()
+        .values("reason_code")
+        .annotate(n=Count("pk"))
+    )
+    return {row["reason_code"]: row["n"] for row in rows if row["n"]}
+
+
 def _assert_rollup_equals_live(book: Book, pilot: Pilot | None = None) -> None:
     for user in (book.leader, book.dana, book.omar):
         for start, end in RANGES:
             for dim in DIMS if user == book.leader and (start, end) == (START, END) else ("owner",):
-                rolled = _page(_scope(user, live=False, pilot=pilot, start=start, end=end), dim)
+                rolled_scope = _scope(user, live=False, pilot=pilot, start=start, end=end)
+                rolled = _page(rolled_scope, dim)
                 live = _page(_scope(user, live=True, pilot=pilot, start=start, end=end), dim)
                 for key in live:
                     assert rolled[key] == live[key], (user.username, start, end, dim, key)
+                reasons = {code: n for code, _, n in s.rejection_reasons(rolled_scope) if n}
+                assert reasons == _reasons_from_decisions(rolled_scope), (user.username, start, end)
 
 
 def test_every_figure_from_the_rollup_equals_the_live_computation(book: Book) -> None:
@@ -108,6 +132,9 @@ def test_the_rollup_holds_each_signals_facts(book: Book) -> None:
     assert c4.settled_at == at(19)
     c5 = SignalRollup.objects.get(candidate=book.c["c5"])
     assert (c5.approved, c5.first_decision_at, c5.owner_review) == (False, None, True)  # undone; opened by Omar
+    assert SignalRollup.objects.get(candidate=book.c["c2"]).rejections == {"false_positive": 1}
+    assert SignalRollup.objects.get(candidate=book.c["c6"]).rejections == {"other": 1}
+    assert c1.rejections == {}
 
 
 def test_a_newer_event_or_decision_is_read_live_until_the_rollup_folds_it_in(book: Book) -> None:
@@ -121,6 +148,8 @@ def test_a_newer_event_or_decision_is_read_live_until_the_rollup_folds_it_in(boo
     after = s.summary(_scope(book.leader, *range_, live=False))
     assert after == s.summary(_scope(book.leader, *range_, live=True))
     assert (after.opportunity, after.false_positive) == (before.opportunity + 1, before.false_positive + 1)
+    reasons = dict((code, n) for code, _, n in s.rejection_reasons(_scope(book.leader, *range_, live=False)))
+    assert reasons == dict((code, n) for code, _, n in s.rejection_reasons(_scope(book.leader, *range_, live=True)))
     assert rollup_refresh() == 2
     assert not RollupDirty.objects.exists()
     assert s.summary(_scope(book.leader, *range_, live=False)) == after
@@ -168,3 +197,61 @@ def test_the_trigger_marks_exactly_the_fact_bearing_kinds(book: Book) -> None:
     assert RollupDirty.objects.filter(candidate_id=book.c["c2"].pk).count() == len(FACT_KINDS)
     Decision.objects.filter(candidate=book.c["c2"]).update(note="edited")
     assert RollupDirty.objects.filter(candidate_id=book.c["c2"].pk).count() == len(FACT_KINDS) + 1
+
+
+def _figures(response: Any) -> dict[str, Any]:
+    """The page's figures as its tables show them."""
+    fig = response.context["fig"]
+    return {key: [[c.raw for c in row] for row in f.table.rows] for key, f in fig.items() if key != "totals"}
+
+
+def _live_figures(user: User, start: dt.date, end: dt.date) -> dict[str, Any]:
+    scope = s.DashboardScope(user=user, start=start, end=end, today=timezone.now().date(), live=True)
+    page = figures.dashboard_figures(scope, dim="owner", audit_size=10, audit_seed=1)
+    return {
+        key.replace("-", "_"): [[c.raw for c in row] for row in fig.table.rows]
+        for key, fig in page.items()
+        if key != "totals"
+    }
+
+
+def test_a_decision_and_a_follow_up_between_two_page_views_show_on_the_next_one(book: Book, client: Client) -> None:
+    """Through the page: the rollup is folded, then Omar rejects a signal and logs a
+    follow-up through the real lifecycle; his next page view shows both at once (no
+    stale figure), equal to the live computation, and Dana's figures do not move."""
+    _history(book)
+    rollup_refresh()
+    today = timezone.now().date()
+    params = {"pilot": "all", "start": "2026-02-01", "end": today.isoformat()}
+    views: dict[str, list[dict[str, Any]]] = {"omar": [], "dana": [], "lee": []}
+
+    def look() -> None:
+        for name, user in (("omar", book.omar), ("dana", book.dana), ("lee", book.leader)):
+            client.force_login(user)
+            response = client.get("/dashboard/", params)
+            assert response.status_code == 200
+            views[name].append(_figures(response))
+            assert views[name][-1] == _live_figures(user, dt.date(2026, 2, 1), today), name
+
+    look()
+    client.force_login(book.omar)
+    rejected = client.post(
+        f"/candidates/{book.c['c7'].pk}/decide/", {"action": "reject", "reason_code": "false_positive"}
+    )
+    assert rejected.status_code in (200, 204, 302)
+    follow_up_log(candidate_id=book.c["c4"].pk, user=book.omar, kind="opportunity_created", opportunity="OPP-9")
+    assert set(RollupDirty.objects.values_list("candidate_id", flat=True)) == {book.c["c7"].pk, book.c["c4"].pk}
+    look()
+    reasons = {row[0]: row[1] for row in views["omar"][1]["rejection_reasons"]}
+    assert (
+        reasons["False positive: not an expansion signal"]
+        == 1
+        + {row[0]: row[1] for row in views["omar"][0]["rejection_reasons"]}["False positive: not an expansion signal"]
+    )
+    assert views["omar"][1]["funnel"] != views["omar"][0]["funnel"]  # the opportunity counts at once
+    assert views["dana"][1] == views["dana"][0]  # Omar's work is not on Dana's page
+    assert views["lee"][1] != views["lee"][0]
+    rollup_refresh()  # folded in: the same figures from the rollup rows
+    assert not RollupDirty.objects.exists()
+    look()
+    assert views["omar"][2] == views["omar"][1] and views["lee"][2] == views["lee"][1]

@@ -25,6 +25,7 @@ from accounts.models import (
 from core.roles import AnyUser, is_leader, scope_accounts
 from measurement.models import FOLLOW_UP_KINDS, EventKind, MeasurementEvent
 from reviews.models import Decision
+from reviews.queue_rows import QUEUE_ROW_VALUES, QueueRow
 from signals.models import Candidate
 from signals.vocabulary import QUEUE_ORDER, RECOMMENDATION_ORDER, Blocker, CandidateStatus
 
@@ -131,33 +132,12 @@ def queue_list(*, user: AnyUser, filters: QueueFilters) -> QuerySet[Candidate]:
     return qs.select_related("account", "account__owner").order_by(*_queue_order(user, filters))
 
 
-# What one queue row shows (the rows of templates/reviews/queue.html): the page reads only these, not
-# the ~2 KB of JSON (brief, evidence, triggers, facts) each candidate carries, which the
-# database would read from TOAST and Python would parse and validate for 50 rows a page.
-QUEUE_ROW_FIELDS = (
-    "pk",
-    "account_id",
-    "signal_type",
-    "intent",
-    "status",
-    "recommendation",
-    "score",
-    "queue_rank",
-    "first_detected_on",
-    "account__name",
-    "account__arr",
-    "account__currency",
-    "account__renewal_date",
-    "account__owner_id",
-    "account__owner__username",
-    "account__owner__first_name",
-    "account__owner__last_name",
-)
-
-
-def queue_rows(*, user: AnyUser, filters: QueueFilters) -> QuerySet[Candidate]:
-    """`queue_list` with only the columns a queue row shows."""
-    return queue_list(user=user, filters=filters).only(*QUEUE_ROW_FIELDS)
+def queue_rows(*, user: AnyUser, filters: QueueFilters) -> QuerySet[Candidate, QueueRow]:
+    """`queue_list` as the values one queue row shows (`reviews.queue_rows`): no model
+    instances, none of the ~2 KB of JSON (brief, evidence, triggers, facts) each
+    candidate carries, which the database would read from TOAST and Python would parse
+    and validate for 50 rows a page."""
+    return queue_list(user=user, filters=filters).values(*QUEUE_ROW_VALUES)
 
 
 def queue_counts(*, user: AnyUser, filters: QueueFilters) -> dict[str, int]:

@@ -35,9 +35,10 @@ from reviews.forms import (
     who_prefill,
 )
 from reviews.models import SavedView
+from reviews.queue_rows import queue_rows_html
 from signals import lifecycle as services
 from signals.engine.brief import BRIEF_PARTS, PART_TITLES
-from signals.vocabulary import CandidateStatus, Intent, Recommendation, SignalType
+from signals.vocabulary import Recommendation, SignalType
 
 PAGE_SIZE = 50
 # The queue's filter parameters; decision forms send them along (hx-include) so the
@@ -89,7 +90,7 @@ def _queue_context(request: HtmxHttpRequest) -> dict[str, Any]:
     # paginator need not count them again.
     paginator.count = tabs["counts"].get(filters.recommendation, 0) if filters.recommendation else tabs["total"]
     page = paginator.get_page(request.GET.get("page"))
-    rows = _queue_rows(page.object_list)
+    rows = list(page.object_list)
     params = request.GET.copy()
     params.pop("page", None)
     undo = request.session.pop("undo", None) if not request.htmx else None
@@ -97,6 +98,7 @@ def _queue_context(request: HtmxHttpRequest) -> dict[str, Any]:
         **tabs,
         "page": page,
         "candidates": rows,
+        "rows_html": queue_rows_html(rows, show_owner=is_leader(request.user)),
         "query": params.urlencode(),
         "undo": undo if undo and dt.datetime.fromisoformat(undo["until"]) > timezone.now() else None,
         "signal_types": SignalType.choices,
@@ -121,31 +123,6 @@ def _queue_context(request: HtmxHttpRequest) -> dict[str, Any]:
             ("all", "All"),
         ],
     }
-
-
-_TYPE_LABELS = dict(SignalType.choices)
-_REC_LABELS = dict(Recommendation.choices)
-_INTENT_LABELS = dict(Intent.choices)
-_STATUS_LABELS = dict(CandidateStatus.choices)
-
-
-def _queue_rows(candidates: Any) -> list[Any]:
-    """The page's candidates with what each row prints worked out once per page (labels,
-    links, owner name), so the template does no per-row URL reversing or choice lookups:
-    those were most of the page's rendering time (docs/benchmarks-load.md)."""
-    rows = list(candidates)
-    detail = reverse("candidate-detail", args=[0]).removesuffix("0/")
-    account = reverse("account-detail", args=[0]).removesuffix("0/")
-    for c in rows:
-        c.row_detail_url = f"{detail}{c.pk}/"
-        c.row_account_url = f"{account}{c.account_id}/"
-        c.row_type = _TYPE_LABELS.get(c.signal_type, c.signal_type)
-        c.row_intent = _INTENT_LABELS.get(c.intent, c.intent)
-        c.row_status = _STATUS_LABELS.get(c.status, c.status)
-        c.row_rec = _REC_LABELS.get(c.recommendation, c.recommendation)
-        owner = c.account.owner if c.account.owner_id else None
-        c.row_owner = (owner.get_full_name() or owner.username) if owner is not None else ""
-    return rows
 
 
 @login_required

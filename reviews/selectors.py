@@ -91,6 +91,13 @@ def candidate_get(*, user: AnyUser, pk: int) -> Candidate:
     return candidate
 
 
+def candidate_check(*, user: AnyUser, pk: int) -> None:
+    """404 unless the user may see this candidate: `candidate_get`'s check without loading
+    the candidate and its JSON (a decision loads it again under lock anyway)."""
+    if not candidates_for(user).filter(pk=pk).exists():
+        raise Http404("No such candidate")
+
+
 def queue_base(*, user: AnyUser, filters: QueueFilters) -> QuerySet[Candidate]:
     """Filtered by everything except the recommendation, which the tabs count."""
     qs = candidates_for(user).filter(status__in=STATUS_FILTERS.get(filters.status, STATUS_FILTERS["pending"]))
@@ -546,6 +553,7 @@ __all__ = [
     "account_page",
     "RECOMMENDATION_ORDER",
     "QueueFilters",
+    "candidate_check",
     "candidate_context",
     "candidate_get",
     "candidates_for",

@@ -226,7 +226,7 @@ def _message(response: HttpResponse, level: str, text: str) -> HttpResponse:
 @require_POST
 def candidate_decide(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Approve, reject or defer: one view, the action named by the button."""
-    candidate = selectors.candidate_get(user=request.user, pk=pk)
+    selectors.candidate_check(user=request.user, pk=pk)
     action = request.POST.get("action", "")
     if action not in ACTIONS:
         return HttpResponse("Unknown action.", status=400)
@@ -278,6 +278,7 @@ def candidate_decide(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     except services.DecisionError as exc:
         for field_name, error in exc.errors.items():
             form.add_error(field_name if field_name in form.fields else None, error)
+        candidate = selectors.candidate_get(user=request.user, pk=pk)
         context = _detail_context(request, candidate, open_form=action, **{f"{action}_form": form})
         response = _render_detail(request, context, status=400)
         return _message(response, "error", f"Not saved: {_form_problems(form)}")
@@ -319,8 +320,8 @@ def _following(request: HtmxHttpRequest, pk: int, params: QueryDict) -> list[int
 def _after_decision(
     request: HtmxHttpRequest, candidate: Any, following: list[int], text: str, undo: dict[str, Any] | None
 ) -> HttpResponse:
-    """The pane shows the next candidate; out of band, the decided row leaves the list and
-    the tabs show the new counts."""
+    """The pane opens the next candidate (loading it with its own request); out of band,
+    the decided row leaves the list and the tabs show the new counts."""
     params = _decision_params(request)
     still_listed = set(
         selectors.queue_list(user=request.user, filters=_filters(request, params))
@@ -334,10 +335,11 @@ def _after_decision(
     )
     gone = f'<template><tr id="candidate-{candidate.pk}" hx-swap-oob="delete"></tr></template>'
     if upcoming is not None:
-        shown = selectors.candidate_get(user=request.user, pk=upcoming)
-        services.candidate_mark_viewed(candidate_id=shown.pk, user=request.user)
-        pane = render_to_string("reviews/candidate.html#detail", _detail_context(request, shown), request=request)
-        url = reverse("candidate-detail", args=[shown.pk])
+        # The next candidate's panel (20-odd queries, most of a decision's cost when it was
+        # rendered here) comes with its own GET, which also checks access and records
+        # that the owner opened it; this answer only names it.
+        url = reverse("candidate-detail", args=[upcoming])
+        pane = render_to_string("reviews/_detail_next.html", {"url": url})
     else:
         pane = render_to_string(
             "reviews/_detail_done.html",

@@ -158,9 +158,10 @@ def run(database: str, args: argparse.Namespace) -> None:
             wall.append(time.perf_counter() - w)
         with CaptureQueriesContext(connection) as queries:
             response = view()
+        captured = list(queries.captured_queries)  # the next request's request_started empties the log
         print(
             f"{name:8s} {statistics.median(cpu) * 1000:7.1f} {statistics.median(wall) * 1000:8.1f}"
-            f" {len(queries.captured_queries):8d} {len(response.content):8,d}"
+            f" {len(captured):8d} {len(response.content):8,d}"
         )
         if args.dump:
             Path(args.dump).mkdir(parents=True, exist_ok=True)
@@ -174,7 +175,7 @@ def run(database: str, args: argparse.Namespace) -> None:
             stats = pstats.Stats(profiler)
             stats.sort_stats("cumulative").print_stats(45)
             stats.sort_stats("tottime").print_stats(30)
-            for q in queries.captured_queries:
+            for q in captured:
                 print(f"    {float(q['time']) * 1000:7.1f} ms  {q['sql'][:150]}")
 
 

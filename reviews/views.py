@@ -72,6 +72,7 @@ def _tabs_context(request: HtmxHttpRequest, params: QueryDict) -> dict[str, Any]
         if params.get(name) and name != "rec":
             base[name] = params.get(name, "")
     return {
+        "queue_url": reverse("queue"),  # once, not in each of the ~20 links that use it
         "filters": filters,
         "counts": counts,
         "total": sum(counts.values()),

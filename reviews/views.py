@@ -35,9 +35,10 @@ from reviews.forms import (
     who_prefill,
 )
 from reviews.models import SavedView
+from reviews.queue_rows import queue_rows_html
 from signals import lifecycle as services
 from signals.engine.brief import BRIEF_PARTS, PART_TITLES
-from signals.vocabulary import CandidateStatus, Intent, Recommendation, SignalType
+from signals.vocabulary import Recommendation, SignalType
 
 PAGE_SIZE = 50
 # The queue's filter parameters; decision forms send them along (hx-include) so the
@@ -71,6 +72,7 @@ def _tabs_context(request: HtmxHttpRequest, params: QueryDict) -> dict[str, Any]
         if params.get(name) and name != "rec":
             base[name] = params.get(name, "")
     return {
+        "queue_url": reverse("queue"),  # once, not in each of the ~20 links that use it
         "filters": filters,
         "counts": counts,
         "total": sum(counts.values()),
@@ -89,7 +91,7 @@ def _queue_context(request: HtmxHttpRequest) -> dict[str, Any]:
     # paginator need not count them again.
     paginator.count = tabs["counts"].get(filters.recommendation, 0) if filters.recommendation else tabs["total"]
     page = paginator.get_page(request.GET.get("page"))
-    rows = _queue_rows(page.object_list)
+    rows = list(page.object_list)
     params = request.GET.copy()
     params.pop("page", None)
     undo = request.session.pop("undo", None) if not request.htmx else None
@@ -97,6 +99,7 @@ def _queue_context(request: HtmxHttpRequest) -> dict[str, Any]:
         **tabs,
         "page": page,
         "candidates": rows,
+        "rows_html": queue_rows_html(rows, show_owner=is_leader(request.user)),
         "query": params.urlencode(),
         "undo": undo if undo and dt.datetime.fromisoformat(undo["until"]) > timezone.now() else None,
         "signal_types": SignalType.choices,
@@ -121,31 +124,6 @@ def _queue_context(request: HtmxHttpRequest) -> dict[str, Any]:
             ("all", "All"),
         ],
     }
-
-
-_TYPE_LABELS = dict(SignalType.choices)
-_REC_LABELS = dict(Recommendation.choices)
-_INTENT_LABELS = dict(Intent.choices)
-_STATUS_LABELS = dict(CandidateStatus.choices)
-
-
-def _queue_rows(candidates: Any) -> list[Any]:
-    """The page's candidates with what each row prints worked out once per page (labels,
-    links, owner name), so the template does no per-row URL reversing or choice lookups:
-    those were most of the page's rendering time (docs/benchmarks-load.md)."""
-    rows = list(candidates)
-    detail = reverse("candidate-detail", args=[0]).removesuffix("0/")
-    account = reverse("account-detail", args=[0]).removesuffix("0/")
-    for c in rows:
-        c.row_detail_url = f"{detail}{c.pk}/"
-        c.row_account_url = f"{account}{c.account_id}/"
-        c.row_type = _TYPE_LABELS.get(c.signal_type, c.signal_type)
-        c.row_intent = _INTENT_LABELS.get(c.intent, c.intent)
-        c.row_status = _STATUS_LABELS.get(c.status, c.status)
-        c.row_rec = _REC_LABELS.get(c.recommendation, c.recommendation)
-        owner = c.account.owner if c.account.owner_id else None
-        c.row_owner = (owner.get_full_name() or owner.username) if owner is not None else ""
-    return rows
 
 
 @login_required
@@ -249,7 +227,7 @@ def _message(response: HttpResponse, level: str, text: str) -> HttpResponse:
 @require_POST
 def candidate_decide(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Approve, reject or defer: one view, the action named by the button."""
-    candidate = selectors.candidate_get(user=request.user, pk=pk)
+    selectors.candidate_check(user=request.user, pk=pk)
     action = request.POST.get("action", "")
     if action not in ACTIONS:
         return HttpResponse("Unknown action.", status=400)
@@ -301,6 +279,7 @@ def candidate_decide(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     except services.DecisionError as exc:
         for field_name, error in exc.errors.items():
             form.add_error(field_name if field_name in form.fields else None, error)
+        candidate = selectors.candidate_get(user=request.user, pk=pk)
         context = _detail_context(request, candidate, open_form=action, **{f"{action}_form": form})
         response = _render_detail(request, context, status=400)
         return _message(response, "error", f"Not saved: {_form_problems(form)}")
@@ -342,8 +321,8 @@ def _following(request: HtmxHttpRequest, pk: int, params: QueryDict) -> list[int
 def _after_decision(
     request: HtmxHttpRequest, candidate: Any, following: list[int], text: str, undo: dict[str, Any] | None
 ) -> HttpResponse:
-    """The pane shows the next candidate; out of band, the decided row leaves the list and
-    the tabs show the new counts."""
+    """The pane opens the next candidate (loading it with its own request); out of band,
+    the decided row leaves the list and the tabs show the new counts."""
     params = _decision_params(request)
     still_listed = set(
         selectors.queue_list(user=request.user, filters=_filters(request, params))
@@ -357,10 +336,11 @@ def _after_decision(
     )
     gone = f'<template><tr id="candidate-{candidate.pk}" hx-swap-oob="delete"></tr></template>'
     if upcoming is not None:
-        shown = selectors.candidate_get(user=request.user, pk=upcoming)
-        services.candidate_mark_viewed(candidate_id=shown.pk, user=request.user)
-        pane = render_to_string("reviews/candidate.html#detail", _detail_context(request, shown), request=request)
-        url = reverse("candidate-detail", args=[shown.pk])
+        # The next candidate's panel (20-odd queries, most of a decision's cost when it was
+        # rendered here) comes with its own GET, which also checks access and records
+        # that the owner opened it; this answer only names it.
+        url = reverse("candidate-detail", args=[upcoming])
+        pane = render_to_string("reviews/_detail_next.html", {"url": url})
     else:
         pane = render_to_string(
             "reviews/_detail_done.html",

@@ -33,6 +33,16 @@ def trigger(response) -> dict:
     return json.loads(response["HX-Trigger"])
 
 
+def next_panel(client, body: str, expected) -> str:
+    """The decision's answer names the next candidate, whose panel loads with its own
+    GET (hx-trigger="load"); fetch it as htmx would and return it."""
+    assert f'<div class="detail-placeholder" hx-get="/candidates/{expected.pk}/" hx-trigger="load"' in body
+    assert "data-candidate-id" not in body, "the panel itself is not in the decision's answer"
+    response = client.get(f"/candidates/{expected.pk}/", **HTMX)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
 def test_a_decision_opens_the_next_candidate_and_updates_the_list(client, owner, three) -> None:
     first, second, _ = three
     client.force_login(owner)
@@ -43,7 +53,6 @@ def test_a_decision_opens_the_next_candidate_and_updates_the_list(client, owner,
     )
     assert response.status_code == 200
     body = response.content.decode()
-    assert f'data-candidate-id="{second.pk}"' in body, "auto-advance to the next candidate"
     assert f'<tr id="candidate-{first.pk}" hx-swap-oob="delete">' in body, "the row leaves the list"
     assert 'id="rec-tabs"' in body and 'hx-swap-oob="true"' in body
     assert 'All <span class="count">2</span>' in body, "the counts follow"
@@ -52,7 +61,9 @@ def test_a_decision_opens_the_next_candidate_and_updates_the_list(client, owner,
     assert message["level"] == "success"
     assert message["undo"]["url"] == f"/candidates/{first.pk}/undo/"
     assert message["undo"]["seconds"] == 10
-    # the next one counts as opened by its owner
+    # auto-advance: the next one opens, and counts as opened by its owner once it has
+    assert not MeasurementEvent.objects.filter(candidate=second, kind=EventKind.REVIEWED).exists()
+    assert f'data-candidate-id="{second.pk}"' in next_panel(client, body, second)
     assert MeasurementEvent.objects.filter(candidate=second, kind=EventKind.REVIEWED).exists()
 
 
@@ -95,7 +106,7 @@ def test_the_counts_follow_the_queue_filters(client, owner, three) -> None:
         **HTMX,
     )
     body = response.content.decode()
-    assert f'data-candidate-id="{three[1].pk}"' in body
+    assert f'data-candidate-id="{three[1].pk}"' in next_panel(client, body, three[1])
     assert 'All <span class="count">2</span>' in body  # the tabs count without the rec filter
 
 

@@ -33,6 +33,8 @@ QUEUE_ROW_VALUES = (
     "recommendation",
     "score",
     "first_detected_on",
+    "defer_until",
+    "defer_ticket__external_id",
     "account__name",
     "account__arr",
     "account__currency",
@@ -52,6 +54,8 @@ class QueueRow(TypedDict):
     recommendation: str
     score: int
     first_detected_on: dt.date
+    defer_until: dt.date | None
+    defer_ticket__external_id: str | None
     account__name: str
     account__arr: Decimal | None
     account__currency: str
@@ -79,6 +83,11 @@ def _renews(renewal: dt.date | None, today: dt.date) -> str:
     return f"{days} d"
 
 
+def _day(day: dt.date, today: dt.date) -> str:
+    """7 Dec (this year) or 7 Dec 2027, as the rest of the app writes dates."""
+    return f"{day.day} {day:%b}" if day.year == today.year else f"{day.day} {day:%b %Y}"
+
+
 def _owner_name(row: QueueRow) -> str:
     # User.get_full_name(), else the username (as the template's `get_full_name|default:username`)
     full = f"{row['account__owner__first_name'] or ''} {row['account__owner__last_name'] or ''}".strip()
@@ -99,7 +108,15 @@ def queue_rows_html(rows: Iterable[QueueRow], *, show_owner: bool) -> SafeString
         href = f"{detail}{pk}/"
         status = row["status"]
         meta = f"{kind}{_SEP}{_INTENT.get(row['intent']) or escape(row['intent'])}"
-        if status != CandidateStatus.PENDING:
+        if status == CandidateStatus.DEFERRED:
+            # when it comes back, not just that it is away
+            if row["defer_ticket__external_id"]:
+                meta += f"{_SEP}Deferred until {escape(row['defer_ticket__external_id'])} closes"
+            elif row["defer_until"] is not None:
+                meta += f"{_SEP}Deferred to {_day(row['defer_until'], today)}"
+            else:
+                meta += f"{_SEP}{_STATUS[status]}"
+        elif status != CandidateStatus.PENDING:
             meta += f"{_SEP}{_STATUS.get(status) or escape(status)}"
         if show_owner and (owner := _owner_name(row)):
             meta += f"{_SEP}{escape(owner)}"

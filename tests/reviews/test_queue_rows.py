@@ -76,5 +76,27 @@ def test_the_leader_sees_each_rows_owner_and_status(client: Client, owner: User,
         rows(client.get("/queue/").content.decode())[0],
     )
     sep = '<span class="sep" aria-hidden="true">·</span>'
-    assert f"Seats{sep}Buying{sep}Deferred{sep}Dana &lt;Scott&gt;{sep}<a" in deferred
+    back = timezone.now().date() + dt.timedelta(days=5)
+    when = f"{back.day} {back:%b}" if back.year == timezone.now().date().year else f"{back.day} {back:%b %Y}"
+    assert f"Seats{sep}Buying{sep}Deferred to {when}{sep}Dana &lt;Scott&gt;{sep}<a" in deferred
     assert f"Seats{sep}Buying{sep}<a" in unowned, "no owner, no name"
+
+
+def test_a_deferred_row_says_when_it_comes_back(client: Client, owner: User) -> None:
+    """A stranger: the deferred list did not show when each row returns."""
+    today = timezone.now().date()
+    on_date = factories.CandidateFactory.create(
+        account=factories.AccountFactory.create(owner=owner, name="Dated"),
+        status="deferred",
+        defer_until=dt.date(today.year + 1, 1, 7),
+    )
+    ticket = factories.TicketFactory.create(account=on_date.account, external_id="ZD-<77>")
+    factories.CandidateFactory.create(
+        account=factories.AccountFactory.create(owner=owner, name="On a ticket"),
+        status="deferred",
+        defer_ticket=ticket,
+    )
+    client.force_login(owner)
+    body = client.get("/queue/?status=deferred").content.decode()
+    assert f"Deferred to 7 Jan {today.year + 1}" in body
+    assert "Deferred until ZD-&lt;77&gt; closes" in body

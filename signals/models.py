@@ -285,3 +285,19 @@ class ClassifierFeedback(TimestampedModel):
         errors = label_errors(self.label_type, self.label_intent, self.status)
         if errors:
             raise ValidationError(errors)
+
+
+class AccountScoring(models.Model):
+    """The last scoring of an account: the day it was scored for, the rules version, and a
+    fingerprint of every input the engine read for it (signals/engine/inputs.py). A
+    rescore with the same day, rules version and fingerprint would store nothing new,
+    so it is skipped."""
+
+    account = models.OneToOneField(Account, primary_key=True, on_delete=models.CASCADE, related_name="+")
+    scored_on = models.DateField()
+    rules_version = models.ForeignKey(RulesVersion, null=True, on_delete=models.SET_NULL, related_name="+")
+    inputs = models.CharField(max_length=32, help_text="Digest of the inputs read before scoring.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"account {self.account_id} scored for {self.scored_on}"

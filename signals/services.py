@@ -18,12 +18,14 @@ from django.db.models import Count, Max
 from django.utils import timezone
 
 from accounts.models import Account, Interaction, Ticket
+from core.sql import AnyOf
 from measurement.models import EventKind, MeasurementEvent
 from signals import classifier, lifecycle
 from signals.engine.assess import Assessment, assess_account, review_facts_of
 from signals.engine.brief import cited_evidence, get_brief_writer
 from signals.engine.facts import RulesLookup, account_facts, chunked
-from signals.models import Candidate, PhraseRule, Rule, RulesVersion
+from signals.engine.inputs import inputs_fingerprints, unchanged_accounts
+from signals.models import AccountScoring, Candidate, PhraseRule, Rule, RulesVersion
 from signals.rules import RULE_SPECS, RuleSet, parse_rule
 from signals.vocabulary import OPEN_STATUSES, CandidateStatus
 
@@ -224,6 +226,7 @@ class ScoreSummary:
     attached: int = 0
     returned: int = 0
     classified: int = 0
+    skipped: int = 0  # accounts whose inputs, day and rules were those of their last scoring
     per_account: list[AccountSummary] = field(default_factory=list)
 
 
@@ -250,8 +253,17 @@ def _plain(values: dict) -> dict:
 
 
 def accounts_score(
-    *, account_ids: list[int] | None = None, as_of: dt.date | None = None, summarize: bool = False
+    *,
+    account_ids: list[int] | None = None,
+    as_of: dt.date | None = None,
+    summarize: bool = False,
+    force: bool = False,
 ) -> ScoreSummary:
+    """Score these accounts (all when None) as of a day and store their candidates.
+
+    An account last scored for the same day under the same rules version, whose inputs
+    have not changed since (signals/engine/inputs.py), is skipped: scoring it again would
+    store nothing. `force` scores every account anyway."""
     as_of = as_of or timezone.now().date()
     summary = ScoreSummary(as_of=as_of)
     summary.classified = texts_classify(account_ids=account_ids)
@@ -261,8 +273,17 @@ def accounts_score(
     counts = lifecycle.StoreCounts()
     ids = account_ids if account_ids is not None else list(Account.objects.order_by("pk").values_list("pk", flat=True))
     for chunk in chunked(sorted(set(ids)), CHUNK):
-        facts = account_facts(account_ids=chunk, as_of=as_of, rules_for=lookup)
-        outreach = _last_outreach(chunk)
+        accounts = {a.pk: a for a in Account.objects.filter(AnyOf("pk", chunk)).select_related("owner")}
+        fingerprints = inputs_fingerprints(accounts)
+        skip = set() if force else unchanged_accounts(fingerprints, as_of=as_of, rules_version_id=version.pk)
+        summary.skipped += len(skip)
+        summary.accounts += len(skip)
+        todo = {pk: a for pk, a in accounts.items() if pk not in skip}
+        if not todo:
+            continue
+        todo_ids = sorted(todo)
+        facts = account_facts(account_ids=todo_ids, as_of=as_of, rules_for=lookup, accounts=todo)
+        outreach = _last_outreach(todo_ids)
         assessments: dict[int, list[Assessment]] = {}
         for account_id, f in facts.items():
             rules = lookup.for_account(f.account)
@@ -272,15 +293,17 @@ def accounts_score(
                 a.evidence = cited_evidence(a.brief, a.blockers)
                 a.review_facts = review_facts_of(a, f, rules, as_of)
             assessments[account_id] = found
-        lifecycle.candidates_store(
-            account_ids=chunk,
-            accounts={pk: f.account for pk, f in facts.items()},
-            assessments=assessments,
-            rules_for=lookup.for_account,
-            as_of=as_of,
-            rules_version=version,
-            counts=counts,
-        )
+        with transaction.atomic():
+            lifecycle.candidates_store(
+                account_ids=todo_ids,
+                accounts={pk: f.account for pk, f in facts.items()},
+                assessments=assessments,
+                rules_for=lookup.for_account,
+                as_of=as_of,
+                rules_version=version,
+                counts=counts,
+            )
+            _scorings_record({pk: fingerprints[pk] for pk in facts}, as_of=as_of, rules_version=version)
         summary.accounts += len(facts)
     for name in ("created", "updated", "unchanged", "expired", "attached", "returned"):
         setattr(summary, name, getattr(counts, name))
@@ -289,7 +312,23 @@ def accounts_score(
     return summary
 
 
-COUNTS = ("accounts", "created", "updated", "unchanged", "expired", "attached", "returned", "classified")
+def _scorings_record(fingerprints: dict[int, str], *, as_of: dt.date, rules_version: RulesVersion) -> None:
+    """Remember what these accounts were scored on (in the store's transaction: a store
+    rolled back leaves no record that would skip the next run)."""
+    now = timezone.now()
+    AccountScoring.objects.bulk_create(
+        [
+            AccountScoring(account_id=pk, scored_on=as_of, rules_version=rules_version, inputs=inputs, updated_at=now)
+            for pk, inputs in fingerprints.items()
+        ],
+        update_conflicts=True,
+        unique_fields=["account"],
+        update_fields=["scored_on", "rules_version", "inputs", "updated_at"],
+        batch_size=CHUNK,
+    )
+
+
+COUNTS = ("accounts", "created", "updated", "unchanged", "expired", "attached", "returned", "classified", "skipped")
 
 
 def rescore_plan(*, as_of: dt.date | None = None, chunk_size: int | None = None) -> tuple[dt.date, list[list[int]]]:
@@ -324,7 +363,7 @@ def _last_outreach(account_ids: list[int]) -> dict[int, tuple[int, dt.datetime]]
     """The latest outreach that stands (not withdrawn by a correction) per account."""
     rows = (
         MeasurementEvent.objects.filter(
-            account_id__in=account_ids, kind=EventKind.OUTREACH_SENT, corrections__isnull=True
+            AnyOf("account_id", account_ids), kind=EventKind.OUTREACH_SENT, corrections__isnull=True
         )
         .values("account_id")
         .annotate(at=Max("occurred_at"), last_id=Max("pk"))

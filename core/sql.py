@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-
 import datetime as dt
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import orjson
@@ -48,15 +47,13 @@ class AnyOf(Expression):
     def get_source_expressions(self) -> list[Any]:
         return [self.column]
 
-    def set_source_expressions(self, exprs: list[Any]) -> None:
+    def set_source_expressions(self, exprs: Sequence[Any]) -> None:
         (self.column,) = exprs
 
-    def as_sql(
-        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
-    ) -> tuple[str, list[Any]]:
+    def as_sql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper) -> tuple[str, tuple[Any, ...]]:
         lhs, params = compiler.compile(self.column)
         sql, more = id_filter_sql(lhs, self.ids, connection.vendor)
-        return sql, [*params, *more]
+        return sql, (*params, *more)
 
 
 # --------------------------------------------------------------------------- set-based writes
@@ -120,13 +117,13 @@ def rows_insert(model: type[Model], objs: list[Any]) -> None:
         literal, db_type = column_values(f, [f.pre_save(obj, True) for obj in objs], connection)
         arrays.append(literal)
         casts.append(f"%s::{db_type}[]")
-        columns.append(connection.ops.quote_name(f.column))
+        columns.append(connection.ops.quote_name(f.column or f.attname))
         selects.append(f"v{n}::jsonb" if isinstance(f, JSONField) else f"v{n}")
     names = ", ".join(f"v{n}" for n in range(len(fields)))
     sql = (
         f"INSERT INTO {meta.db_table} ({', '.join(columns)}) "
         f"SELECT {', '.join(selects)} FROM unnest({', '.join(casts)}) WITH ORDINALITY AS v({names}, n) ORDER BY n "
-        f"RETURNING {connection.ops.quote_name(meta.pk.column)}"
+        f"RETURNING {connection.ops.quote_name(meta.pk.column or meta.pk.attname)}"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, arrays)

@@ -22,6 +22,7 @@ the other way round.
 import datetime as dt
 import hashlib
 from collections import defaultdict
+from typing import Any
 
 from django.db import connection
 
@@ -65,7 +66,7 @@ def inputs_fingerprints(accounts: dict[int, Account]) -> dict[int, str]:
         f"SELECT {len(EVIDENCE_TABLES)}, account_id, COUNT(*), MAX(id) FROM {MeasurementEvent._meta.db_table} "
         f"WHERE {where} AND kind NOT IN ({kinds}) GROUP BY account_id"
     )
-    params: list[object] = [*id_params * len(EVIDENCE_TABLES), *id_params, *ENGINE_EVENT_KINDS]
+    params: list[Any] = [*id_params * len(EVIDENCE_TABLES), *id_params, *ENGINE_EVENT_KINDS]
     rows: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts), params)

@@ -1,5 +1,5 @@
 """A fingerprint of everything the engine reads about an account, to skip a rescore that
-would store nothing new (docs/engine.md, "Skipping unchanged accounts").
+would store nothing new (docs/engine.md, section 4, "Skipping unchanged accounts").
 
 An account's scoring depends on the day, the rules version (rule values, phrase rules
 and the classifier's version: `services.rules_version_current`) and these rows:

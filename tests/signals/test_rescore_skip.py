@@ -171,3 +171,19 @@ def test_a_row_rewritten_with_an_older_stamp_changes_the_fingerprint() -> None:
     stamp = UsageDaily.objects.get(pk=older.pk).updated_at
     UsageDaily.objects.filter(pk=older.pk).update(value=49, updated_at=stamp - dt.timedelta(seconds=1))
     assert inputs_fingerprints(accounts) != before
+
+
+def test_the_command_says_what_it_skipped_and_force_scores_them() -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    make_book(2)
+    call_command("score_accounts", "--as-of", AS_OF.isoformat(), stdout=StringIO())
+    out = StringIO()
+    call_command("score_accounts", "--as-of", AS_OF.isoformat(), stdout=out)
+    assert "2 account(s) not scored again" in out.getvalue()
+    out = StringIO()
+    call_command("score_accounts", "--as-of", AS_OF.isoformat(), "--force", stdout=out)
+    assert "0 new, 0 updated, 2 unchanged" in out.getvalue()
+    assert "not scored again" not in out.getvalue()

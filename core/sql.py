@@ -105,16 +105,18 @@ def rows_insert(model: type[Model], objs: list[Any]) -> None:
     keys (auto_now fields stamped as a save would). Elsewhere than PostgreSQL, bulk_create."""
     if not objs:
         return
-    if connection.vendor != "postgresql":
-        model._default_manager.bulk_create(objs, batch_size=1000)
-        return
     meta = model._meta
     fields = [f for f in meta.concrete_fields if not f.primary_key]
     for obj in objs:
         obj._prepare_related_fields_for_save(operation_name="bulk_create")
+    values = [[f.pre_save(obj, True) for obj in objs] for f in fields]
+    if connection.vendor != "postgresql" or any(hasattr(v, "resolve_expression") for vs in values for v in vs):
+        # Elsewhere, or a value computed by the database: Django's own bulk insert.
+        model._default_manager.bulk_create(objs, batch_size=1000)
+        return
     arrays, casts, columns, selects = [], [], [], []
     for n, f in enumerate(fields):
-        literal, db_type = column_values(f, [f.pre_save(obj, True) for obj in objs], connection)
+        literal, db_type = column_values(f, values[n], connection)
         arrays.append(literal)
         casts.append(f"%s::{db_type}[]")
         columns.append(connection.ops.quote_name(f.column or f.attname))

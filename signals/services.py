@@ -19,7 +19,7 @@ from django.db.models import Count, Max
 from django.utils import timezone
 
 from accounts.models import Account, Interaction, Ticket
-from core.sql import AnyOf
+from core.sql import AnyOf, pg_array
 from measurement.models import EventKind, MeasurementEvent
 from signals import classifier, lifecycle
 from signals.engine.assess import Assessment, assess_account, review_facts_of
@@ -369,7 +369,23 @@ def _chunks_read(
 def _scorings_record(fingerprints: dict[int, str], *, as_of: dt.date, rules_version: RulesVersion) -> None:
     """Remember what these accounts were scored on (in the store's transaction: a store
     rolled back leaves no record that would skip the next run)."""
+    if not fingerprints:
+        return
     now = timezone.now()
+    if connection.vendor == "postgresql":  # one upsert from array literals (core/sql.py)
+        table = AccountScoring._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                INSERT INTO {table} (account_id, scored_on, rules_version_id, inputs, updated_at)
+                SELECT v.account_id, %s, %s, v.inputs, %s FROM unnest(%s::bigint[], %s::text[]) AS v(account_id, inputs)
+                ON CONFLICT (account_id) DO UPDATE SET scored_on = EXCLUDED.scored_on,
+                    rules_version_id = EXCLUDED.rules_version_id, inputs = EXCLUDED.inputs,
+                    updated_at = EXCLUDED.updated_at
+                """,
+                [as_of, rules_version.pk, now, pg_array(fingerprints), pg_array(fingerprints.values())],
+            )
+        return
     AccountScoring.objects.bulk_create(
         [
             AccountScoring(account_id=pk, scored_on=as_of, rules_version=rules_version, inputs=inputs, updated_at=now)

@@ -277,7 +277,9 @@ def accounts_score(
     counts = lifecycle.StoreCounts()
     ids = account_ids if account_ids is not None else list(Account.objects.order_by("pk").values_list("pk", flat=True))
     chunks = list(chunked(sorted(set(ids)), CHUNK))
-    for reads in _chunks_read(chunks, as_of=as_of, lookup=lookup, rules_version=version, force=force):
+    inner = type(getattr(writer, "writer", writer))  # the configured writer inside the validating wrapper
+    context = f"{inner.__module__}.{inner.__qualname__}"
+    for reads in _chunks_read(chunks, as_of=as_of, lookup=lookup, rules_version=version, context=context, force=force):
         summary.skipped += reads.skipped
         summary.accounts += reads.skipped
         if not reads.facts:
@@ -321,12 +323,18 @@ class _ChunkReads:
 
 
 def _chunk_read(
-    chunk: list[int], *, as_of: dt.date, lookup: RulesLookup, rules_version: RulesVersion, force: bool
+    chunk: list[int],
+    *,
+    as_of: dt.date,
+    lookup: RulesLookup,
+    rules_version: RulesVersion,
+    context: str,
+    force: bool,
 ) -> _ChunkReads:
     """The chunk's accounts, their inputs' fingerprints (read first: signals/engine/inputs.py),
     and the facts of those that changed since their last scoring."""
     accounts = {a.pk: a for a in Account.objects.filter(AnyOf("pk", chunk)).select_related("owner")}
-    fingerprints = inputs_fingerprints(accounts)
+    fingerprints = inputs_fingerprints(accounts, context=context)
     skip = set() if force else unchanged_accounts(fingerprints, as_of=as_of, rules_version_id=rules_version.pk)
     todo = {pk: a for pk, a in accounts.items() if pk not in skip}
     if not todo:
@@ -337,7 +345,13 @@ def _chunk_read(
 
 
 def _chunks_read(
-    chunks: list[list[int]], *, as_of: dt.date, lookup: RulesLookup, rules_version: RulesVersion, force: bool
+    chunks: list[list[int]],
+    *,
+    as_of: dt.date,
+    lookup: RulesLookup,
+    rules_version: RulesVersion,
+    context: str,
+    force: bool,
 ) -> Iterator[_ChunkReads]:
     """Each chunk's reads, in order. On PostgreSQL, outside a transaction, the next chunk
     is read on a second connection while this one is assessed and stored: the server
@@ -348,7 +362,7 @@ def _chunks_read(
     see its writes: read in turn there, and on SQLite."""
 
     def read(chunk: list[int]) -> _ChunkReads:
-        return _chunk_read(chunk, as_of=as_of, lookup=lookup, rules_version=rules_version, force=force)
+        return _chunk_read(chunk, as_of=as_of, lookup=lookup, rules_version=rules_version, context=context, force=force)
 
     if len(chunks) < 2 or connection.vendor != "postgresql" or connection.in_atomic_block or not RESCORE_PREFETCH:
         for chunk in chunks:

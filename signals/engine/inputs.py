@@ -9,6 +9,7 @@ and the classifier's version: `services.rules_version_current`) and these rows:
   sum of its rows' `updated_at` (every write path stamps it: the importer, the admin, the
   API's saves). A count catches a deletion; the sum catches any row written again, even
   one stamped earlier than the newest row (a max would miss it);
+- the brief writer in use (`BRIEF_WRITER`);
 - its measurement events other than the ones scoring itself writes (count and highest
   id; events are append-only): every owner action on a candidate (decide, undo, defer,
   return, follow-up, correction, reassignment) appends one in the same transaction
@@ -49,9 +50,10 @@ def _stamp_sum() -> str:
     return "SUM(julianday(updated_at))"
 
 
-def inputs_fingerprints(accounts: dict[int, Account]) -> dict[int, str]:
+def inputs_fingerprints(accounts: dict[int, Account], *, context: str = "") -> dict[int, str]:
     """One digest per account (accounts loaded with their owner): one query for the
-    evidence tables and the events, whatever the number of accounts."""
+    evidence tables and the events, whatever the number of accounts. `context` is what
+    else the run's result depends on, the same for every account (the brief writer)."""
     if not accounts:
         return {}
     ids = sorted(accounts)
@@ -77,6 +79,7 @@ def inputs_fingerprints(accounts: dict[int, Account]) -> dict[int, str]:
     for account_id, account in accounts.items():
         owner_active = account.owner is not None and account.owner.is_active
         record = [
+            context,
             repr([getattr(account, name) for name in fields]),
             repr(owner_active),
             *map(repr, sorted(rows[account_id])),

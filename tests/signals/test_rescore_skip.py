@@ -187,3 +187,13 @@ def test_the_command_says_what_it_skipped_and_force_scores_them() -> None:
     call_command("score_accounts", "--as-of", AS_OF.isoformat(), "--force", stdout=out)
     assert "0 new, 0 updated, 2 unchanged" in out.getvalue()
     assert "not scored again" not in out.getvalue()
+
+
+def test_another_brief_writer_scores_every_account_again() -> None:
+    from django.test import override_settings
+
+    ids = _scored_twice()
+    with override_settings(BRIEF_WRITER="tests.measurement.test_review_facts.PlainWriter"):
+        summary = accounts_score(account_ids=ids, as_of=AS_OF)
+    assert summary.skipped == 0
+    assert _candidate(ids[0]).brief.text_of("risk_timing") == "Have a look first."

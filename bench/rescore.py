@@ -463,6 +463,9 @@ def child_score(as_of: str, profile_to: str | None) -> None:
             "_last_outreach",
             "assess_account",
             "cited_evidence",
+            "inputs_fingerprints",
+            "unchanged_accounts",
+            "_scorings_record",
         ):
             setattr(services, name, timed(name, getattr(services, name)))
         # Storing moved into the lifecycle module, which the engine calls by module attribute.
@@ -505,6 +508,15 @@ def child_score(as_of: str, profile_to: str | None) -> None:
             queries.s += time.perf_counter() - started
             queries.add(sql.lstrip().split(None, 1)[0].upper())
 
+    # The rescore reads the next chunk on a second connection (signals.services._chunks_read):
+    # count its statements too (its SQL seconds overlap the main thread's).
+    from django.db.backends.signals import connection_created
+
+    def count_on(sender: Any, connection: Any, **kwargs: Any) -> None:
+        if counter not in connection.execute_wrappers:
+            connection.execute_wrappers.append(counter)
+
+    connection_created.connect(count_on, weak=False)
     with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(counter):
         started, cpu = time.perf_counter(), time.process_time()
         if profiler:
@@ -535,6 +547,7 @@ def child_score(as_of: str, profile_to: str | None) -> None:
             "updated": summary.updated,
             "unchanged": summary.unchanged,
             "expired": summary.expired,
+            "skipped": summary.skipped,
             "classified": summary.classified,
             "open_before": before,
             "open_after": open_candidates.count(),
@@ -710,7 +723,8 @@ def main() -> None:
                 f"{r['s']:.1f}",
                 f"{r['cpu_s']:.1f}",
                 c.fmt_int(r["accounts"] / r["s"]) + " acc/s",
-                f"{r['open_after']:,} (+{r['created']:,} new, {r['updated']:,} upd, {r['expired']:,} exp)",
+                f"{r['open_after']:,} (+{r['created']:,} new, {r['updated']:,} upd, {r['expired']:,} exp, "
+                f"{r.get('skipped', 0):,} acc skipped)",
                 f"{r['queries']:,}",
                 f"{r['sql_s']:.1f}",
                 f"{r['peak_rss_mb']:,.0f}",

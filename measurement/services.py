@@ -4,6 +4,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from core.sql import rows_insert
 from measurement.models import MeasurementEvent
 
 
@@ -43,7 +44,9 @@ def event_record(**kwargs: Any) -> MeasurementEvent:
 
 
 def events_record(events: Iterable[MeasurementEvent]) -> None:
-    MeasurementEvent.objects.bulk_create(list(events), batch_size=2000)
+    """Write these events in one statement (core.sql.rows_insert: a bulk_create that
+    prepares thousands of rows at a fraction of the cost)."""
+    rows_insert(MeasurementEvent, list(events))
 
 
 def pilot_errors(

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import json
 import logging
 import re
 from collections import defaultdict
@@ -41,6 +40,7 @@ from django.utils import timezone
 
 from accounts.models import Account, Interaction, Opportunity, Outcome, Ticket, TicketStatus
 from core.roles import AnyUser, is_leader, signed_in
+from core.sql import AnyOf, column_values, pg_array, rows_insert
 from handoff.services import outbox_add
 from measurement.models import CLOSING_KINDS, FOLLOW_UP_KINDS, EventKind, MeasurementEvent
 from measurement.services import event_for, event_record, events_record
@@ -163,7 +163,9 @@ def _atomic[**P, R](fn: Callable[P, R]) -> Callable[P, R]:
 
 
 def _lock_accounts(account_ids: list[int]) -> None:
-    list(Account.objects.select_for_update().filter(pk__in=account_ids).order_by("pk").values_list("pk", flat=True))
+    list(
+        Account.objects.select_for_update().filter(AnyOf("pk", account_ids)).order_by("pk").values_list("pk", flat=True)
+    )
 
 
 def _lock(candidate_id: int) -> Candidate:
@@ -787,7 +789,7 @@ class _History:
 def _history(account_ids: list[int]) -> dict[tuple[int, str], _History]:
     out: dict[tuple[int, str], _History] = defaultdict(_History)
     closed = (
-        Candidate.objects.filter(account_id__in=account_ids, status__in=CLOSED_STATUSES)
+        Candidate.objects.filter(AnyOf("account_id", account_ids), status__in=CLOSED_STATUSES)
         .only("pk", "account_id", "signal_type", "status", "closed_at", "decided_at", "triggers", "version")
         .order_by("closed_at", "pk")
     )
@@ -960,7 +962,7 @@ def candidates_store(
         open_by_key = {
             (c.account_id, c.signal_type): c
             for c in Candidate.objects.select_for_update(of=("self",))
-            .filter(account_id__in=account_ids, status__in=OPEN_STATUSES)
+            .filter(AnyOf("account_id", account_ids), status__in=OPEN_STATUSES)
             .select_related("account")
         }
         history = _history(account_ids)
@@ -1025,7 +1027,7 @@ def candidates_store(
                 w.candidate.version = w.expected + 1
                 w.candidate.updated_at = now
         _candidates_write(writes)
-        Candidate.objects.bulk_create(new, batch_size=1000)
+        rows_insert(Candidate, new)
         for candidate in new:
             events.append(
                 event_for(
@@ -1058,15 +1060,10 @@ def _candidates_write(writes: list[_Write]) -> None:
     columns, arrays, sets = ["id bigint", "expected integer"], [], []
     for f in fields:
         column = connection.ops.quote_name(f.column or f.attname)
-        values = [getattr(w.candidate, f.attname) for w in writes]
-        if isinstance(f, JSONField):
-            arrays.append([None if v is None else json.dumps(f.get_prep_value(v), cls=f.encoder) for v in values])
-            columns.append(f"{column} text")
-            sets.append(f"{column} = v.{column}::jsonb")
-        else:
-            arrays.append([f.get_db_prep_save(v, connection) for v in values])
-            columns.append(f"{column} {f.cast_db_type(connection)}")
-            sets.append(f"{column} = v.{column}")
+        literal, db_type = column_values(f, [getattr(w.candidate, f.attname) for w in writes], connection)
+        arrays.append(literal)
+        columns.append(f"{column} {db_type}")
+        sets.append(f"{column} = v.{column}::jsonb" if isinstance(f, JSONField) else f"{column} = v.{column}")
     casts = ", ".join(f"%s::{c.split(' ', 1)[1]}[]" for c in columns)
     names = ", ".join(c.split(" ", 1)[0] for c in columns)
     sql = (
@@ -1075,7 +1072,7 @@ def _candidates_write(writes: list[_Write]) -> None:
         "WHERE c.id = v.id AND c.version = v.expected RETURNING c.id"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [[w.candidate.pk for w in writes], [w.expected for w in writes], *arrays])
+        cursor.execute(sql, [pg_array(w.candidate.pk for w in writes), pg_array(w.expected for w in writes), *arrays])
         written = {row[0] for row in cursor.fetchall()}
     missing = [w.candidate.pk for w in writes if w.candidate.pk not in written]
     if missing:

@@ -330,3 +330,19 @@ class RulePreviewRun(TimestampedModel):
     def proposed_rule(self) -> Rule:
         """The rule as it would be saved; not saved (its pk is the row it replaces)."""
         return Rule(pk=self.rule_id, key=self.key, segment=self.segment, value=self.value, note=self.note)
+
+
+class AccountScoring(models.Model):
+    """The last scoring of an account: the day it was scored for, the rules version, and a
+    fingerprint of every input the engine read for it (signals/engine/inputs.py). A
+    rescore with the same day, rules version and fingerprint would store nothing new,
+    so it is skipped."""
+
+    account = models.OneToOneField(Account, primary_key=True, on_delete=models.CASCADE, related_name="+")
+    scored_on = models.DateField()
+    rules_version = models.ForeignKey(RulesVersion, null=True, on_delete=models.SET_NULL, related_name="+")
+    inputs = models.CharField(max_length=32, help_text="Digest of the inputs read before scoring.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"account {self.account_id} scored for {self.scored_on}"

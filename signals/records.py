@@ -174,6 +174,13 @@ class TypedJSONField(models.JSONField):
             raise ValidationError(f"{self.name}: {exc.errors()[0]['loc']}: {exc.errors()[0]['msg']}") from None
 
     def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
+        if isinstance(value, str) and self._is_whole_value(expression):
+            # Parse and validate in one pass (pydantic-core): json.loads and then
+            # validate_python was most of the time of reading candidates in bulk.
+            try:
+                return self.adapter.validate_json(value)
+            except PydanticValidationError as exc:
+                raise ValidationError(f"{self.name}: {exc.errors()[0]['loc']}: {exc.errors()[0]['msg']}") from None
         raw = super().from_db_value(value, expression, connection)
         if raw is None or not self._is_whole_value(expression):
             return raw

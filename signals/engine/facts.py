@@ -21,6 +21,7 @@ from accounts.models import (
     Ticket,
     UsageDaily,
 )
+from core.sql import AnyOf, id_filter_sql
 from core.text import excerpt
 from signals.rules import RuleSet
 from signals.vocabulary import metric_label
@@ -95,14 +96,21 @@ def day_end(day: dt.date) -> dt.datetime:
 
 
 def _in[M: Model](qs: QuerySet[M] | Manager[M], field_name: str, ids: list[int] | None) -> QuerySet[M]:
-    return qs.all() if ids is None else qs.filter(**{f"{field_name}__in": ids})
+    return qs.all() if ids is None else qs.filter(AnyOf(field_name, ids))
 
 
 def account_facts(
-    *, account_ids: list[int] | None, as_of: dt.date, rules_for: "RulesLookup"
+    *,
+    account_ids: list[int] | None,
+    as_of: dt.date,
+    rules_for: "RulesLookup",
+    accounts: dict[int, Account] | None = None,
 ) -> dict[int, AccountFacts]:
-    accounts = _in(Account.objects.select_related("owner"), "id", account_ids)
-    facts = {a.pk: AccountFacts(account=a, owner_active=a.owner is not None and a.owner.is_active) for a in accounts}
+    """`accounts`, when given, are these ids' accounts already loaded with their owner."""
+    loaded = (
+        accounts.values() if accounts is not None else _in(Account.objects.select_related("owner"), "id", account_ids)
+    )
+    facts = {a.pk: AccountFacts(account=a, owner_active=a.owner is not None and a.owner.is_active) for a in loaded}
     if not facts:
         return facts
     ids = account_ids
@@ -362,7 +370,7 @@ def _crossing_facts(facts: dict[int, AccountFacts], as_of: dt.date, rules_for: "
     account_ids = sorted({f.account.pk for f, _ in wanted})
     metrics = sorted({"seats_used"} | {u.numbers["metric"] for _, u in wanted if u.code == "capacity"})
     rows = UsageDaily.objects.filter(
-        account_id__in=account_ids,
+        AnyOf("account_id", account_ids),
         metric__in=metrics,
         date__gt=as_of - dt.timedelta(days=CROSSING_LOOKBACK_DAYS),
         date__lte=as_of,
@@ -479,7 +487,7 @@ def _new_department_facts(
     )
     if not recent:
         return
-    qs = UsageDaily.objects.filter(account_id__in=sorted(recent), date__lte=as_of)
+    qs = UsageDaily.objects.filter(AnyOf("account_id", sorted(recent)), date__lte=as_of)
     firsts = qs.values("account_id", "department").annotate(first=Min("date"))
     by_account: dict[int, list[tuple[str, dt.date]]] = defaultdict(list)
     for row in firsts:
@@ -547,19 +555,17 @@ def _stakeholder_facts(
         .values("contact_id")
         .annotate(first=Min("occurred_at"), last=Max("occurred_at"))
     }
-    for contact in contacts.order_by("role", "name"):
-        first, last = engaged.get(contact.pk, (None, None))
-        facts[contact.account_id].stakeholders.append(
-            Stakeholder(contact.pk, contact.name, contact.role, contact.title, contact.department, first, last)
-        )
+    rows = contacts.order_by("role", "name").values_list("pk", "account_id", "name", "role", "title", "department")
+    for pk, account_id, name, role, title, department in rows:
+        first, last = engaged.get(pk, (None, None))
+        facts[account_id].stakeholders.append(Stakeholder(pk, name, role, title, department, first, last))
 
 
 def _account_filter_sql(ids: list[int] | None) -> tuple[str, list]:
     if ids is None:
         return "", []
-    if not ids:
-        return "AND 1 = 0", []
-    return f"AND account_id IN ({', '.join(['%s'] * len(ids))})", list(ids)
+    sql, params = id_filter_sql("account_id", ids, connection.vendor)
+    return f"AND {sql}", params
 
 
 def _as_date(value: object) -> dt.date:

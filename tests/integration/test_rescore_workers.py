@@ -58,10 +58,12 @@ def test_two_workers_share_the_chunks_and_the_summary_adds_up(chord_backend: Non
     assert MeasurementEvent.objects.filter(kind=EventKind.SIGNAL_CREATED).count() == 40
     assert chunks_run(first.log_path) + chunks_run(second.log_path) == 8
 
-    # The whole fan-out again, same day: every chunk finds nothing to change.
+    # The whole fan-out again, same day: every chunk finds its accounts' inputs unchanged
+    # and skips them (tests/signals/test_rescore_skip.py).
     before = state()
     again = rescore_fan_out(as_of=AS_OF, chunk_size=5).get(timeout=240)
-    assert (again["created"], again["updated"], again["unchanged"], again["expired"]) == (0, 0, 40, 0)
+    assert (again["created"], again["updated"], again["expired"], again["skipped"]) == (0, 0, 0, 40)
+    assert again["accounts"] == 40
     assert state() == before
 
 

@@ -40,11 +40,12 @@ def test_a_chunk_run_again_leaves_the_same_state() -> None:
         "accounts": 2,
         "created": 0,
         "updated": 0,
-        "unchanged": 2,
+        "unchanged": 0,
         "expired": 0,
         "attached": 0,
         "returned": 0,
         "classified": 0,
+        "skipped": 2,  # same day, rules and inputs: not scored again (tests/signals/test_rescore_skip.py)
     }
     assert state() == before
 

@@ -36,6 +36,11 @@ class Command(BaseCommand):
             "candidates it expires stay expired, whatever day is scored next",
         )
         parser.add_argument("--dry-run", action="store_true", help="show what would change and write nothing")
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="score every account, also those scored for this day whose inputs and rules did not change since",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         today = timezone.now().date()
@@ -58,17 +63,24 @@ class Command(BaseCommand):
             if missing:
                 raise CommandError(f"unknown account(s): {', '.join(missing)}")
             account_ids = list(found.values())
-        summary: ScoreSummary | None = None
-        returned = 0
-        try:
-            with transaction.atomic():
-                returned = deferrals_return(today=as_of, account_ids=account_ids)
-                summary = accounts_score(account_ids=account_ids, as_of=as_of, summarize=True)
-                if dry_run:
+
+        def run() -> tuple[ScoreSummary, int]:
+            returned = deferrals_return(today=as_of, account_ids=account_ids)
+            return accounts_score(
+                account_ids=account_ids, as_of=as_of, summarize=True, force=options["force"]
+            ), returned
+
+        if dry_run:
+            # everything in one transaction, rolled back: the exact run, then nothing of it
+            try:
+                with transaction.atomic():
+                    summary, returned = run()
                     raise DryRun
-        except DryRun:
-            pass
-        assert summary is not None
+            except DryRun:
+                pass
+        else:
+            # a real run commits chunk by chunk, so owners' decisions never wait for the whole book
+            summary, returned = run()
         for line in (a.line() for a in summary.per_account):
             self.stdout.write(line)
         counts = (
@@ -87,3 +99,8 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write(f"Scored {summary.accounts} account(s) as of {summary.as_of}: {counts}.")
+        if summary.skipped:
+            self.stdout.write(
+                f"{summary.skipped} account(s) not scored again: same day, rules and inputs as their last "
+                "scoring (--force scores them)."
+            )

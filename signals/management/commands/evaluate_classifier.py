@@ -1,8 +1,10 @@
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from signals import classifier
+from signals.classifier.corpus import load_writer_file
 from signals.classifier.evaluation import build_report, tag_scores_text
 from signals.services import phrase_rule_specs
 
@@ -38,6 +40,12 @@ class Command(BaseCommand):
             "production model; read only its figures, never its texts, or it is no longer sealed",
         )
         parser.add_argument(
+            "--file",
+            metavar="PATH",
+            help="score a labelled JSONL file of a writer the model never trained on (a new writer's "
+            "file before it is copied into corpus/writers/) with the production model: the unseen-writer figure",
+        )
+        parser.add_argument(
             "--external",
             metavar="NAME",
             help="score a third-party set (corpus/external/NAME.jsonl, every line 'none', never trained "
@@ -58,6 +66,15 @@ class Command(BaseCommand):
                 raise CommandError(str(exc)) from None
             predictions = classifier.classify_texts([r["text"] for r in rows], rules)
             self.stdout.write(build_report(f"sealed writer {options['sealed']}", rows, predictions).as_text())
+            self.stdout.write("\n" + tag_scores_text(rows, predictions))
+            return
+        if options["file"]:
+            try:
+                rows = load_writer_file(Path(options["file"]))
+            except (OSError, ValueError) as exc:
+                raise CommandError(str(exc)) from None
+            predictions = classifier.classify_texts([r["text"] for r in rows], rules)
+            self.stdout.write(build_report(f"unseen writer file {options['file']}", rows, predictions).as_text())
             self.stdout.write("\n" + tag_scores_text(rows, predictions))
             return
         if options["external"]:

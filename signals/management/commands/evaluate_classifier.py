@@ -52,6 +52,12 @@ class Command(BaseCommand):
             "on) with the production model: the share predicted as a signal (false positives)",
         )
         parser.add_argument(
+            "--refit-decision",
+            action="store_true",
+            help="decide each held-out writer with a decision model fitted on the other writers' out-of-fold "
+            "readings, not the shipped coefficients (which saw every writer): the stricter figure",
+        )
+        parser.add_argument(
             "--default-rules",
             action="store_true",
             help="use the shipped phrase rules rather than those in the database",
@@ -84,7 +90,9 @@ class Command(BaseCommand):
             self.stdout.write(classifier.evaluate(rules).as_text())
             return
         try:
-            result = classifier.evaluate_by_writer(rules, writers=options["writer"] or None)
+            result = classifier.evaluate_by_writer(
+                rules, writers=options["writer"] or None, refit_decision=options["refit_decision"]
+            )
         except ValueError as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(result.as_text())

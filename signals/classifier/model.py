@@ -77,12 +77,13 @@ DETECTOR_WEIGHT = 0.3
 DETECTOR_RULE_WEIGHT = 0.5  # share of the rules' net log-odds (best signal rule - "none") added to the detector
 # Round 6: whether a message is a signal is decided by a small logistic model over its
 # first-stage readings (DECISION_FEATURES: the blended signal score, the type model's
-# probabilities, how many rules of each kind fired, the conflict model, a question mark,
-# the length), instead of fixed cut-offs on two of them. The rules' clause readings
+# probabilities, how many rules of each kind fired, the conflict model, a question mark),
+# instead of fixed cut-offs on two of them. The rules' clause readings
 # (negations, conflicts, cues) thus count as evidence with a learned weight, not only as
-# vetoes of a fixed size. The coefficients are fitted on out-of-fold readings of every
-# writer (evaluation.fit_signal_decision, leave-one-writer-out), never on a sealed writer:
-# see docs/classifier.md, "Round 6".
+# vetoes of a fixed size. The coefficients were fitted on the out-of-fold readings of all
+# eight writers (evaluation.fit_decision on evaluate_by_writer().decision_data), never on
+# a sealed writer: see docs/classifier.md, "Round 6". Refit them when the corpus, the
+# default rules or the first-stage models change.
 DECISION_FEATURES: tuple[str, ...] = (
     "signal_score_logit",
     "log_p_none",
@@ -96,10 +97,9 @@ DECISION_FEATURES: tuple[str, ...] = (
     "curious_cues",
     "p_no_conflict",
     "question",
-    "log_length",
 )
-DECISION_COEF = np.array([1.552, 0.202, 0.832, -1.207, -0.202, 0.062, -1.162, 0.882, 0.339, 0.831, 0.914, 0.246, 0.734])
-DECISION_INTERCEPT = -4.521
+DECISION_COEF = np.array([1.708, 0.298, 0.77, -1.261, -0.249, 0.205, -1.144, 0.792, 0.416, 0.693, 0.751, 0.192])
+DECISION_INTERCEPT = -0.915
 # A message is a signal when the decision model's probability reaches this (and is above
 # 0.5); it is then reported with its most probable signal type. Chosen
 # leave-one-writer-out (docs/classifier.md, "Round 6"), never on a sealed writer.
@@ -108,7 +108,7 @@ MIN_SIGNAL_CONFIDENCE = 0.52
 # 20,000 characters, in bounded time and memory, and the result says it was truncated.
 MAX_TEXT_CHARS = 20_000
 # Part of the model version: bump when the way rules or features are read changes.
-ENGINE_VERSION = "clauses-2+detector-1+negatives-1+balanced-writers-1+decision-1"
+ENGINE_VERSION = "clauses-2+detector-1+negatives-1+balanced-writers-1+decision-2"
 
 _NONE_INDEX = TYPE_LABELS.index(NO_SIGNAL)
 _NO_CONFLICT_INDEX = CONFLICT_LABELS.index(NO_SIGNAL)
@@ -201,7 +201,7 @@ def train_models(rows: Sequence[dict]) -> TrainedModels:
 def _fit(rows: Sequence[dict]) -> TrainedModels:
     texts = [_model_text(normalize_text(row["text"][:MAX_TEXT_CHARS])) for row in rows]
     featurizer, features = Featurizer.fit(texts)
-    # training negatives (corpus/negatives/) may carry a weight; writers' rows count 1
+    # training negatives (corpus/negatives/) carry a weight; writers' rows are balanced below
     weights = np.array([float(row.get("weight", 1.0)) for row in rows])
     if WRITER_BALANCE:
         weights = weights * _writer_balance(rows)
@@ -632,7 +632,6 @@ def decision_features(
             kind_counts,
             conflict_proba[:, _NO_CONFLICT_INDEX],
             np.fromiter(("?" in t for t in texts), dtype=np.float64, count=len(texts)),
-            np.log1p(np.fromiter(map(len, texts), dtype=np.float64, count=len(texts))),
         ]
     )
 

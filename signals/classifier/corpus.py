@@ -131,6 +131,21 @@ def load_corpus(name: str) -> list[dict]:
     return rows
 
 
+def load_writer_file(path: Path) -> list[dict]:
+    """A labelled JSONL file outside the corpus (a new writer's file before it joins), validated.
+
+    Lines without a writer belong to the file's stem, as under writers/.
+    """
+    rows: list[dict] = []
+    with path.open(encoding="utf-8") as fh:
+        for lineno, line in enumerate(fh, 1):
+            if line.strip():
+                row = _validated(json.loads(line), path.stem, lineno, path.stem)
+                row["source"] = str(path)
+                rows.append(row)
+    return rows
+
+
 def load_writers() -> dict[str, list[dict]]:
     """Every writer's rows: w0_original (train + heldout) first, then corpus/writers/*."""
     writers = {ORIGINAL_WRITER: load_corpus("train") + load_corpus("heldout")}

@@ -11,6 +11,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
 from .corpus import TAGS, load_corpus, load_negatives, load_writers, training_rows
@@ -19,6 +20,8 @@ from .model import (
     RawScores,
     TextClassification,
     classify_with,
+    decide,
+    model_version,
     raw_scores,
     signal_decision,
     top_signal_types,
@@ -202,6 +205,8 @@ class WriterEvaluation:
     pooled: EvaluationReport
     per_tag: tuple[TagScore, ...]
     errors: dict[str, list[tuple[dict, TextClassification]]]
+    # per held-out writer: the decision model's inputs (out of fold) and whether each row is a signal
+    decision_data: dict[str, tuple[np.ndarray, np.ndarray]]
 
     def as_text(self) -> str:
         lines = [
@@ -238,17 +243,25 @@ class WriterEvaluation:
         return "\n".join(lines)
 
 
+# Regularisation of the decision model (model.DECISION_COEF), fitted on out-of-fold readings.
+DECISION_C = 1.0
+
+
 def evaluate_by_writer(
     phrase_rules: Sequence[PhraseRuleSpec] | None = None,
     min_confidence: float | None = None,
     writers: Sequence[str] | None = None,
     extra_training_rows: Sequence[dict] = (),
+    refit_decision: bool = False,
 ) -> WriterEvaluation:
     """Leave-one-writer-out precision/recall/type/intent, per writer, pooled and per tag.
 
     writers limits which writers are held out in turn (all by default); training
     always uses every other writer, plus extra_training_rows (owners' confirmed
-    feedback, which is never held out).
+    feedback, which is never held out). refit_decision (with at least three writers
+    held out) decides each writer with a decision model fitted on the *other* writers'
+    out-of-fold readings instead of the shipped coefficients, which were fitted on every
+    writer's, the held-out one included: the stricter figure.
     """
     corpus = load_writers()
     negatives = load_negatives()  # third-party support text: in every fold's training, never held out
@@ -256,22 +269,51 @@ def evaluate_by_writer(
     unknown = [w for w in held_out if w not in corpus]
     if unknown:
         raise ValueError(f"unknown writers {unknown}; known: {', '.join(corpus)}")
+    if refit_decision and len(held_out) < 3:
+        raise ValueError("refit_decision needs at least three held-out writers")
+    folds: dict[str, tuple[RawScores, str]] = {}
+    for writer in held_out:
+        others = (
+            [r for name, rs in corpus.items() if name != writer for r in rs] + negatives + list(extra_training_rows)
+        )
+        models = train_models(others)
+        folds[writer] = (
+            raw_scores(models, [r["text"] for r in corpus[writer]], phrase_rules),
+            model_version(phrase_rules, models),
+        )
+    decision_data = {
+        writer: (scores.decision_features, np.array([r["signal_type"] != NO_SIGNAL for r in corpus[writer]]))
+        for writer, (scores, _) in folds.items()
+    }
     per_writer: dict[str, EvaluationReport] = {}
     errors: dict[str, list[tuple[dict, TextClassification]]] = {}
     all_rows: list[dict] = []
     all_predictions: list[TextClassification] = []
-    for writer in held_out:
+    for writer, (scores, version) in folds.items():
         rows = corpus[writer]
-        others = (
-            [r for name, rs in corpus.items() if name != writer for r in rs] + negatives + list(extra_training_rows)
-        )
-        predictions = classify_with(train_models(others), [r["text"] for r in rows], phrase_rules, min_confidence)
+        proba = None
+        if refit_decision:
+            coef, intercept = fit_decision([data for name, data in decision_data.items() if name != writer])
+            proba = 1.0 / (1.0 + np.exp(-(scores.decision_features @ coef + intercept)))
+        predictions = decide(scores, min_confidence, version, proba)
         per_writer[writer] = build_report(writer, rows, predictions)
         errors[writer] = _errors(rows, predictions)
         all_rows += rows
         all_predictions += predictions
     pooled = build_report("all writers, leave-one-writer-out", all_rows, all_predictions)
-    return WriterEvaluation(per_writer, pooled, _tag_scores(all_rows, all_predictions), errors)
+    return WriterEvaluation(per_writer, pooled, _tag_scores(all_rows, all_predictions), errors, decision_data)
+
+
+def fit_decision(data: Sequence[tuple[np.ndarray, np.ndarray]], c: float = DECISION_C) -> tuple[np.ndarray, float]:
+    """Coefficients and intercept of the decision model on (features, is-signal) pairs of writers.
+
+    How model.DECISION_COEF / DECISION_INTERCEPT were made: on every writer's out-of-fold
+    readings, ``fit_decision(evaluate_by_writer().decision_data.values())``.
+    """
+    features = np.vstack([x for x, _ in data])
+    target = np.concatenate([y for _, y in data])
+    fitted = LogisticRegression(C=c, max_iter=3000).fit(features, target)
+    return fitted.coef_[0], float(fitted.intercept_[0])
 
 
 def _errors(rows: Sequence[dict], predictions: Sequence[TextClassification]) -> list[tuple[dict, TextClassification]]:
@@ -390,23 +432,21 @@ def min_confidence_sweep(
     if signal_share is not None:
         none_weight = (1 - signal_share) / signal_share * true_signal.sum() / (~true_signal).sum()
     weights = np.where(true_signal, 1.0, none_weight)
-    runs: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    runs: list[tuple[np.ndarray, np.ndarray]] = []
     for seed in range(repeats):
-        signal_score = np.zeros(len(rows))
-        top_proba = np.zeros(len(rows))
+        signal_proba = np.zeros(len(rows))
         top = np.zeros(len(rows), dtype=int)
         for train_index, test_index in _folds(rows, folds, seed):
             models = train_models([rows[i] for i in train_index])
             scores: RawScores = raw_scores(models, [rows[i]["text"] for i in test_index], phrase_rules)
-            signal_score[test_index] = scores.signal_score
+            signal_proba[test_index] = scores.signal_proba
             top[test_index] = top_signal_types(scores.type_proba)
-            top_proba[test_index] = scores.type_proba[np.arange(len(test_index)), top[test_index]]
-        runs.append((signal_score, top_proba, top))
+        runs.append((signal_proba, top))
     out: list[ThresholdScore] = []
     for threshold in thresholds:
         hits = predicted_total = correct_type = 0.0
-        for signal_score, top_proba, top in runs:
-            signal, _ = signal_decision(signal_score, top_proba, float(threshold))
+        for signal_proba, top in runs:
+            signal, _ = signal_decision(signal_proba, float(threshold))
             predicted = np.where(signal, top, none_index)
             pred_signal = predicted != none_index
             hits += float((true_signal & pred_signal).sum())

@@ -58,6 +58,11 @@ INTENT_C = 10.0
 CONFLICT_C = 3.0
 CONFLICT_NONE_WEIGHT = 0.2  # weight of a "no conflict" example relative to a conflict one
 RANDOM_STATE = 0
+# Each writer's rows together weigh the same in training (weight = mean rows per writer /
+# this writer's rows, to this power): the original writer has three times the rows of the
+# others, and the models leaned on its phrasing. Training negatives keep their own weight.
+# Round 6, chosen leave-one-writer-out (docs/classifier.md).
+WRITER_BALANCE = 1.0
 # lbfgs stopping tolerance (scikit-learn's default). 1e-3 trains 2-3x faster but cost
 # 1.7 points of leave-one-writer-out precision (docs/classifier.md).
 SOLVER_TOL = 1e-4
@@ -70,19 +75,40 @@ SOLVER_TOL = 1e-4
 SIGNAL_C = 10.0
 DETECTOR_WEIGHT = 0.3
 DETECTOR_RULE_WEIGHT = 0.5  # share of the rules' net log-odds (best signal rule - "none") added to the detector
-# A message is a signal when its signal score reaches this (and is above 0.5); it is
-# then reported with the most probable signal type. See docs/classifier.md, "Minimum
-# confidence": chosen leave-one-writer-out, never on the sealed writer.
-MIN_SIGNAL_CONFIDENCE = 0.6
-# A signal type the type model (with the rules) is this sure of is kept even when the
-# detector doubts: a clear need in a support-flavoured message ("billed correctly,
-# thanks; now, pricing for Enterprise?"). Costs 0.002 of LOWO precision.
-TYPE_CONFIDENT = 0.65
+# Round 6: whether a message is a signal is decided by a small logistic model over its
+# first-stage readings (DECISION_FEATURES: the blended signal score, the type model's
+# probabilities, how many rules of each kind fired, the conflict model, a question mark),
+# instead of fixed cut-offs on two of them. The rules' clause readings
+# (negations, conflicts, cues) thus count as evidence with a learned weight, not only as
+# vetoes of a fixed size. The coefficients were fitted on the out-of-fold readings of all
+# eight writers (evaluation.fit_decision on evaluate_by_writer().decision_data), never on
+# a sealed writer: see docs/classifier.md, "Round 6". Refit them when the corpus, the
+# default rules or the first-stage models change.
+DECISION_FEATURES: tuple[str, ...] = (
+    "signal_score_logit",
+    "log_p_none",
+    "log_p_top_type",
+    "log_p_any_type",
+    "signal_rules",
+    "negations",
+    "scoped_negations",
+    "conflict_rules",
+    "buying_cues",
+    "curious_cues",
+    "p_no_conflict",
+    "question",
+)
+DECISION_COEF = np.array([1.708, 0.298, 0.77, -1.261, -0.249, 0.205, -1.144, 0.792, 0.416, 0.693, 0.751, 0.192])
+DECISION_INTERCEPT = -0.915
+# A message is a signal when the decision model's probability reaches this (and is above
+# 0.5); it is then reported with its most probable signal type. Chosen
+# leave-one-writer-out (docs/classifier.md, "Round 6"), never on a sealed writer.
+MIN_SIGNAL_CONFIDENCE = 0.52
 # Only this many characters of a text are read: a 10 MB paste is scored on its first
 # 20,000 characters, in bounded time and memory, and the result says it was truncated.
 MAX_TEXT_CHARS = 20_000
 # Part of the model version: bump when the way rules or features are read changes.
-ENGINE_VERSION = "clauses-2+detector-1+negatives-1"
+ENGINE_VERSION = "clauses-2+detector-1+negatives-1+balanced-writers-1+decision-2"
 
 _NONE_INDEX = TYPE_LABELS.index(NO_SIGNAL)
 _NO_CONFLICT_INDEX = CONFLICT_LABELS.index(NO_SIGNAL)
@@ -175,8 +201,10 @@ def train_models(rows: Sequence[dict]) -> TrainedModels:
 def _fit(rows: Sequence[dict]) -> TrainedModels:
     texts = [_model_text(normalize_text(row["text"][:MAX_TEXT_CHARS])) for row in rows]
     featurizer, features = Featurizer.fit(texts)
-    # training negatives (corpus/negatives/) may carry a weight; writers' rows count 1
+    # training negatives (corpus/negatives/) carry a weight; writers' rows are balanced below
     weights = np.array([float(row.get("weight", 1.0)) for row in rows])
+    if WRITER_BALANCE:
+        weights = weights * _writer_balance(rows)
 
     type_model = _logistic(TYPE_C, TYPE_CLASS_WEIGHT).fit(
         features, [TYPE_LABELS.index(r["signal_type"]) for r in rows], sample_weight=weights
@@ -208,6 +236,28 @@ def _fit(rows: Sequence[dict]) -> TrainedModels:
     )
 
 
+def _writer_balance(rows: Sequence[dict]) -> np.ndarray:
+    """Per row, (mean rows per writer / its writer's rows) ** WRITER_BALANCE for corpus writers' rows.
+
+    Rows that carry their own weight (training negatives) and rows from outside the corpus
+    files (owners' confirmed feedback, which has no "source") count as they are.
+    """
+    balanced = [("weight" not in row and "source" in row) for row in rows]
+    counts: dict[str, int] = {}
+    for row, balance in zip(rows, balanced, strict=True):
+        if balance:
+            counts[row["writer"]] = counts.get(row["writer"], 0) + 1
+    if not counts:
+        return np.ones(len(rows))
+    mean = sum(counts.values()) / len(counts)
+    return np.array(
+        [
+            (mean / counts[row["writer"]]) ** WRITER_BALANCE if balance else 1.0
+            for row, balance in zip(rows, balanced, strict=True)
+        ]
+    )
+
+
 # ---------------------------------------------------------------- local model cache
 
 # Training takes 15-20 s, too slow for every worker start. A trained model is kept on
@@ -234,7 +284,18 @@ def cache_key(rows: Sequence[dict]) -> str:
     parts = [
         ENGINE_VERSION,
         rows_digest(rows),
-        json.dumps([TYPE_C, str(TYPE_CLASS_WEIGHT), INTENT_C, CONFLICT_C, CONFLICT_NONE_WEIGHT, SIGNAL_C, SOLVER_TOL]),
+        json.dumps(
+            [
+                TYPE_C,
+                str(TYPE_CLASS_WEIGHT),
+                INTENT_C,
+                CONFLICT_C,
+                CONFLICT_NONE_WEIGHT,
+                SIGNAL_C,
+                SOLVER_TOL,
+                WRITER_BALANCE,
+            ]
+        ),
         sklearn.__version__,
         np.__version__,
         _featurizer_fingerprint(),
@@ -382,6 +443,17 @@ class RuleEvidence:
     intent_logits: np.ndarray  # (n,), positive = buying
     conflict_logits: np.ndarray  # (n, len(CONFLICT_LABELS))
     matched: list[tuple[str, ...]]
+    kind_counts: np.ndarray  # (n, len(RULE_KIND_COUNTS)): distinct rules of each kind that fired
+
+
+# Rule kinds counted for the decision model (DECISION_FEATURES "signal_rules" ... "curious_cues").
+RULE_KIND_COUNTS: tuple[str, ...] = ("signal", "negation", "scoped_negation", "conflict", "buying_cue", "curious_cue")
+
+
+def _kind_column(spec: PhraseRuleSpec) -> int:
+    if spec.kind == "negation" and (spec.signal_type or spec.conflict):
+        return RULE_KIND_COUNTS.index("scoped_negation")
+    return RULE_KIND_COUNTS.index(spec.kind)
 
 
 def rule_evidence(texts: Sequence[str], index: RuleIndex) -> RuleEvidence:
@@ -392,12 +464,15 @@ def rule_evidence(texts: Sequence[str], index: RuleIndex) -> RuleEvidence:
         intent_logits=np.zeros(n),
         conflict_logits=np.zeros((n, _N_CONFLICTS)),
         matched=[()] * n,
+        kind_counts=np.zeros((n, len(RULE_KIND_COUNTS))),
     )
     for i, text in enumerate(texts):
         hits = index.hits(text)
         if not hits:
             continue
         evidence.matched[i] = tuple(dict.fromkeys(index.rules[r].spec.name for r, _ in hits))
+        for number in {r for r, _ in hits}:
+            evidence.kind_counts[i, _kind_column(index.rules[number].spec)] += 1
         _clause_evidence(hits, index, evidence, i)
     return evidence
 
@@ -494,7 +569,9 @@ class RawScores:
     """Per-message probabilities before the decision (used by classify_with and tuning)."""
 
     type_proba: np.ndarray  # (n, len(TYPE_LABELS)), softmax of model log-probas + rule evidence
-    signal_score: np.ndarray  # (n,), how likely the message is a signal at all (see DETECTOR_WEIGHT)
+    signal_score: np.ndarray  # (n,), the detector blended with the type model (see DETECTOR_WEIGHT)
+    decision_features: np.ndarray  # (n, len(DECISION_FEATURES))
+    signal_proba: np.ndarray  # (n,), the decision model's probability that the message is a signal
     buying_proba: np.ndarray  # (n,)
     conflict_proba: np.ndarray  # (n, len(CONFLICT_LABELS))
     matched: list[tuple[str, ...]]
@@ -518,15 +595,44 @@ def raw_scores(models: TrainedModels, texts: Sequence[str], phrase_rules: Sequen
     type_proba = _softmax(_log_proba(models.type_model, scores[:, type_slice], _N_TYPES) + evidence.type_logits)
     rule_net = np.delete(evidence.type_logits, _NONE_INDEX, axis=1).max(axis=1) - evidence.type_logits[:, _NONE_INDEX]
     detector = _sigmoid(scores[:, signal_slice][:, 0] + DETECTOR_RULE_WEIGHT * rule_net)
+    signal_score = DETECTOR_WEIGHT * detector + (1.0 - DETECTOR_WEIGHT) * (1.0 - type_proba[:, _NONE_INDEX])
+    conflict_proba = _softmax(
+        _log_proba(models.conflict_model, scores[:, conflict_slice], _N_CONFLICTS) + evidence.conflict_logits
+    )
+    features = decision_features(normalized, type_proba, signal_score, conflict_proba, evidence.kind_counts)
     return RawScores(
         type_proba=type_proba,
-        signal_score=DETECTOR_WEIGHT * detector + (1.0 - DETECTOR_WEIGHT) * (1.0 - type_proba[:, _NONE_INDEX]),
+        signal_score=signal_score,
+        decision_features=features,
+        signal_proba=_sigmoid(features @ DECISION_COEF + DECISION_INTERCEPT),
         buying_proba=_sigmoid(scores[:, intent_slice][:, 0] + evidence.intent_logits),
-        conflict_proba=_softmax(
-            _log_proba(models.conflict_model, scores[:, conflict_slice], _N_CONFLICTS) + evidence.conflict_logits
-        ),
+        conflict_proba=conflict_proba,
         matched=evidence.matched,
         truncated=truncated,
+    )
+
+
+def decision_features(
+    texts: Sequence[str],
+    type_proba: np.ndarray,
+    signal_score: np.ndarray,
+    conflict_proba: np.ndarray,
+    kind_counts: np.ndarray,
+) -> np.ndarray:
+    """The decision model's inputs (DECISION_FEATURES, in that order) for normalised texts."""
+    p_none = np.clip(type_proba[:, _NONE_INDEX], 1e-9, 1.0)
+    top = type_proba[np.arange(len(texts)), top_signal_types(type_proba)]
+    score = np.clip(signal_score, 1e-6, 1.0 - 1e-6)
+    return np.column_stack(
+        [
+            np.log(score / (1.0 - score)),
+            np.log(p_none),
+            np.log(np.clip(top, 1e-9, 1.0)),
+            np.log(np.clip(1.0 - type_proba[:, _NONE_INDEX], 1e-9, 1.0)),
+            kind_counts,
+            conflict_proba[:, _NO_CONFLICT_INDEX],
+            np.fromiter(("?" in t for t in texts), dtype=np.float64, count=len(texts)),
+        ]
     )
 
 
@@ -553,15 +659,19 @@ def classify_with(
             slot = position[text] = len(unique)
             unique.append(text)
         slots.append(slot)
-    scores = raw_scores(models, unique, phrase_rules)
+    results = decide(raw_scores(models, unique, phrase_rules), min_confidence, model_version(phrase_rules, models))
+    return [results[slot] for slot in slots]
+
+
+def decide(
+    scores: RawScores, min_confidence: float | None, version: str, signal_proba: np.ndarray | None = None
+) -> list[TextClassification]:
+    """Results from raw scores; signal_proba overrides the decision model's (a refitted one, see evaluation)."""
     threshold = MIN_SIGNAL_CONFIDENCE if min_confidence is None else float(min_confidence)
-    version = model_version(phrase_rules, models)
     type_index = top_signal_types(scores.type_proba)
-    signal, confidence = signal_decision(
-        scores.signal_score, scores.type_proba[np.arange(len(unique)), type_index], threshold
-    )
+    signal, confidence = signal_decision(scores.signal_proba if signal_proba is None else signal_proba, threshold)
     conflict_index = scores.conflict_proba.argmax(axis=1)
-    results = [
+    return [
         _result(
             int(type_index[i]) if signal[i] else _NONE_INDEX,
             float(confidence[i]),
@@ -571,9 +681,8 @@ def classify_with(
             scores.truncated[i],
             version,
         )
-        for i in range(len(unique))
+        for i in range(len(type_index))
     ]
-    return [results[slot] for slot in slots]
 
 
 def top_signal_types(type_proba: np.ndarray) -> np.ndarray:
@@ -583,20 +692,14 @@ def top_signal_types(type_proba: np.ndarray) -> np.ndarray:
     return masked.argmax(axis=1)
 
 
-def signal_decision(
-    signal_score: np.ndarray, top_type_proba: np.ndarray, min_confidence: float
-) -> tuple[np.ndarray, np.ndarray]:
+def signal_decision(signal_proba: np.ndarray, min_confidence: float) -> tuple[np.ndarray, np.ndarray]:
     """Which rows are signals, and the confidence to report for each.
 
-    A signal when its signal score is above one half and reaches min_confidence, or
-    when its most probable signal type reaches TYPE_CONFIDENT (and min_confidence).
-    Its confidence is the larger of the two; a "none" gets one minus that.
+    A signal when the decision model's probability is above one half and reaches
+    min_confidence; its confidence is that probability, a "none" gets one minus it.
     """
-    strength = np.maximum(
-        np.where(signal_score > 0.5, signal_score, 0.0), np.where(top_type_proba >= TYPE_CONFIDENT, top_type_proba, 0.0)
-    )
-    signal = (strength > 0.0) & (strength >= min_confidence)
-    return signal, np.where(signal, strength, 1.0 - np.maximum(signal_score, top_type_proba))
+    signal = (signal_proba > 0.5) & (signal_proba >= min_confidence)
+    return signal, np.where(signal, signal_proba, 1.0 - signal_proba)
 
 
 def _result(

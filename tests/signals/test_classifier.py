@@ -836,6 +836,32 @@ def test_evaluate_classifier_command_reports_by_writer_and_held_out() -> None:
         call_command("evaluate_classifier", "--writer", "nobody", stdout=io.StringIO())
 
 
+@pytest.mark.django_db
+def test_evaluate_classifier_command_scores_an_unseen_writer_file(tmp_path: Path) -> None:
+    import io
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    lines = [
+        {"text": "Please add 10 more seats by Friday.", "signal_type": "seats", "intent": "buying", "conflict": None},
+        {"text": "Login fails with a 500 error.", "signal_type": "none", "intent": "none", "tags": ["support"]},
+    ]
+    path = tmp_path / "w99_new.jsonl"
+    path.write_text("\n".join(json.dumps(line) for line in lines), encoding="utf-8")
+    out = io.StringIO()
+    call_command("evaluate_classifier", "--default-rules", "--file", str(path), stdout=out)
+    text = out.getvalue()
+    assert "unseen writer file" in text and "(2 messages)" in text
+    assert "precision 1.000  recall 1.000" in text
+    assert "support" in text.split("Per hard-case tag:")[1]
+    path.write_text(json.dumps({"text": "x", "signal_type": "lots", "intent": "none"}), encoding="utf-8")
+    with pytest.raises(CommandError):
+        call_command("evaluate_classifier", "--file", str(path), stdout=io.StringIO())
+    with pytest.raises(CommandError):
+        call_command("evaluate_classifier", "--file", str(tmp_path / "missing.jsonl"), stdout=io.StringIO())
+
+
 # ------------------------------------------------------------------ signal detector (round 3)
 
 
@@ -887,17 +913,31 @@ def test_problem_alone_stays_none(text: str) -> None:
 def test_signal_decision_confidence_is_consistent_with_the_threshold() -> None:
     import numpy as np
 
-    from signals.classifier.model import TYPE_CONFIDENT, signal_decision
+    from signals.classifier.model import signal_decision
 
-    score = np.array([0.3, 0.55, 0.7, 0.4, 0.45])
-    top = np.array([0.2, 0.3, 0.5, TYPE_CONFIDENT + 0.05, 0.6])
-    signal, confidence = signal_decision(score, top, 0.6)
-    assert signal.tolist() == [False, False, True, True, False]
-    assert np.allclose(confidence[signal], [0.7, TYPE_CONFIDENT + 0.05])
-    # a "none" reports one minus the larger of its two strengths
-    assert np.allclose(confidence[~signal], 1 - np.maximum(score, top)[~signal])
-    loose, _ = signal_decision(score, top, 0.0)
-    assert loose.tolist() == [False, True, True, True, False]
+    proba = np.array([0.3, 0.5, 0.55, 0.7, 0.45])
+    signal, confidence = signal_decision(proba, 0.6)
+    assert signal.tolist() == [False, False, False, True, False]
+    assert np.allclose(confidence[signal], [0.7])
+    # a "none" reports one minus the signal probability
+    assert np.allclose(confidence[~signal], 1 - proba[~signal])
+    # without a minimum, "more likely than not" still holds
+    loose, _ = signal_decision(proba, 0.0)
+    assert loose.tolist() == [False, False, True, True, False]
+
+
+def test_decision_model_reads_rule_kinds_and_scores() -> None:
+    import numpy as np
+
+    from signals.classifier.model import DECISION_COEF, DECISION_FEATURES, get_models, raw_scores
+
+    assert len(DECISION_COEF) == len(DECISION_FEATURES)
+    texts = ["We need 10 more seats by Friday, please send the order form.", "Thanks, the invoice is correct now."]
+    scores = raw_scores(get_models(), texts, None)
+    features = dict(zip(DECISION_FEATURES, scores.decision_features[0], strict=True))
+    assert features["signal_rules"] >= 1 and features["buying_cues"] >= 1
+    assert scores.signal_proba[0] > 0.9 > 0.1 > scores.signal_proba[1]
+    assert np.allclose(scores.decision_features[:, DECISION_FEATURES.index("question")], 0.0)
 
 
 # ------------------------------------------------------------------ external evaluation set

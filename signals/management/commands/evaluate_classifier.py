@@ -1,8 +1,10 @@
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from signals import classifier
+from signals.classifier.corpus import load_writer_file
 from signals.classifier.evaluation import build_report, tag_scores_text
 from signals.services import phrase_rule_specs
 
@@ -38,10 +40,22 @@ class Command(BaseCommand):
             "production model; read only its figures, never its texts, or it is no longer sealed",
         )
         parser.add_argument(
+            "--file",
+            metavar="PATH",
+            help="score a labelled JSONL file of a writer the model never trained on (a new writer's "
+            "file before it is copied into corpus/writers/) with the production model: the unseen-writer figure",
+        )
+        parser.add_argument(
             "--external",
             metavar="NAME",
             help="score a third-party set (corpus/external/NAME.jsonl, every line 'none', never trained "
             "on) with the production model: the share predicted as a signal (false positives)",
+        )
+        parser.add_argument(
+            "--refit-decision",
+            action="store_true",
+            help="decide each held-out writer with a decision model fitted on the other writers' out-of-fold "
+            "readings, not the shipped coefficients (which saw every writer): the stricter figure",
         )
         parser.add_argument(
             "--default-rules",
@@ -60,6 +74,15 @@ class Command(BaseCommand):
             self.stdout.write(build_report(f"sealed writer {options['sealed']}", rows, predictions).as_text())
             self.stdout.write("\n" + tag_scores_text(rows, predictions))
             return
+        if options["file"]:
+            try:
+                rows = load_writer_file(Path(options["file"]))
+            except (OSError, ValueError) as exc:
+                raise CommandError(str(exc)) from None
+            predictions = classifier.classify_texts([r["text"] for r in rows], rules)
+            self.stdout.write(build_report(f"unseen writer file {options['file']}", rows, predictions).as_text())
+            self.stdout.write("\n" + tag_scores_text(rows, predictions))
+            return
         if options["external"]:
             self._external(options["external"], rules, options["errors"])
             return
@@ -67,7 +90,9 @@ class Command(BaseCommand):
             self.stdout.write(classifier.evaluate(rules).as_text())
             return
         try:
-            result = classifier.evaluate_by_writer(rules, writers=options["writer"] or None)
+            result = classifier.evaluate_by_writer(
+                rules, writers=options["writer"] or None, refit_decision=options["refit_decision"]
+            )
         except ValueError as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(result.as_text())

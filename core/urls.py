@@ -1,7 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.templatetags.static import static
 from django.urls import path
-from django.views.generic.base import RedirectView
 
 from core import views
 
@@ -10,6 +8,6 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", views.healthz, name="healthz"),
     # browsers and crawlers ask for the root icon whatever the page links
-    path("favicon.ico", RedirectView.as_view(url=static("favicon.ico"), permanent=True)),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("", views.home, name="home"),
 ]

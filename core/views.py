@@ -1,7 +1,8 @@
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.views.decorators.http import require_GET
 
 
@@ -67,3 +68,10 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": "Bad request."}, status=400)
     return HttpResponse("<h1>Bad request</h1>", status=400)
+
+
+def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
+    """Browsers and crawlers ask for /favicon.ico whatever the page links: send them to the
+    static icon (resolved per request: the manifest storage knows its hashed name only
+    once collectstatic has run)."""
+    return HttpResponsePermanentRedirect(static("favicon.ico"))

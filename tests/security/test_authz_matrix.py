@@ -68,6 +68,7 @@ MATRIX: dict[str, Rule] = {
     "login": page(anonymous=200),
     "logout": Rule("post", {r: 302 for r in ROLES}),
     "healthz": page(anonymous=200),
+    "favicon": Rule("get", {r: 301 for r in ROLES}),
     "queue": page(hides_rows=True),
     "candidate-detail": page(other_owner=404),
     "candidate-decide": Rule("post", OWNER_DECIDES, data=DECIDE),

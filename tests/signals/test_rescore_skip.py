@@ -179,12 +179,12 @@ def test_the_command_says_what_it_skipped_and_force_scores_them() -> None:
     from django.core.management import call_command
 
     make_book(2)
-    call_command("score_accounts", "--as-of", AS_OF.isoformat(), stdout=StringIO())
+    call_command("score_accounts", "--as-of", AS_OF.isoformat(), "--write", stdout=StringIO())
     out = StringIO()
-    call_command("score_accounts", "--as-of", AS_OF.isoformat(), stdout=out)
+    call_command("score_accounts", "--as-of", AS_OF.isoformat(), "--write", stdout=out)
     assert "2 account(s) not scored again" in out.getvalue()
     out = StringIO()
-    call_command("score_accounts", "--as-of", AS_OF.isoformat(), "--force", stdout=out)
+    call_command("score_accounts", "--as-of", AS_OF.isoformat(), "--write", "--force", stdout=out)
     assert "0 new, 0 updated, 2 unchanged" in out.getvalue()
     assert "not scored again" not in out.getvalue()
 

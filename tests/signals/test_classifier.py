@@ -611,7 +611,9 @@ def test_a_completed_state_is_not_a_signal(text: str) -> None:
     assert result.signal_type == "none", result
     assert "neg.completed" in result.matched_rules
     without = [rule for rule in DEFAULT_PHRASE_RULES if rule.name != "neg.completed"]
-    assert classify_text(text, without).signal_type != "none"
+    # the rule pushes towards none (since round 6 the model alone may already say none)
+    unruled = classify_text(text, without)
+    assert unruled.signal_type != "none" or unruled.confidence < result.confidence
 
 
 @pytest.mark.parametrize(

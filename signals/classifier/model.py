@@ -470,13 +470,14 @@ def rule_evidence(texts: Sequence[str], index: RuleIndex) -> RuleEvidence:
         matched=[()] * n,
         kind_counts=np.zeros((n, len(RULE_KIND_COUNTS))),
     )
+    columns = [_kind_column(rule.spec) for rule in index.rules]
     for i, text in enumerate(texts):
         hits = index.hits(text)
         if not hits:
             continue
         evidence.matched[i] = tuple(dict.fromkeys(index.rules[r].spec.name for r, _ in hits))
         for number in {r for r, _ in hits}:
-            column = _kind_column(index.rules[number].spec)
+            column = columns[number]
             if column is not None:
                 evidence.kind_counts[i, column] += 1
         _clause_evidence(hits, index, evidence, i)

@@ -91,15 +91,15 @@ DECISION_FEATURES: tuple[str, ...] = (
     "log_p_any_type",
     "signal_rules",
     "negations",
-    "scoped_negations",
+    "type_negations",
     "conflict_rules",
     "buying_cues",
     "curious_cues",
     "p_no_conflict",
     "question",
 )
-DECISION_COEF = np.array([1.708, 0.298, 0.77, -1.261, -0.249, 0.205, -1.144, 0.792, 0.416, 0.693, 0.751, 0.192])
-DECISION_INTERCEPT = -0.915
+DECISION_COEF = np.array([1.7, 0.289, 0.743, -1.225, -0.275, 0.23, -1.24, 0.8, 0.413, 0.699, 0.766, 0.196])
+DECISION_INTERCEPT = -0.943
 # A message is a signal when the decision model's probability reaches this (and is above
 # 0.5); it is then reported with its most probable signal type. Chosen
 # leave-one-writer-out (docs/classifier.md, "Round 6"), never on a sealed writer.
@@ -108,7 +108,7 @@ MIN_SIGNAL_CONFIDENCE = 0.52
 # 20,000 characters, in bounded time and memory, and the result says it was truncated.
 MAX_TEXT_CHARS = 20_000
 # Part of the model version: bump when the way rules or features are read changes.
-ENGINE_VERSION = "clauses-2+detector-1+negatives-1+balanced-writers-1+decision-2"
+ENGINE_VERSION = "clauses-2+detector-1+negatives-1+balanced-writers-1+decision-3"
 
 _NONE_INDEX = TYPE_LABELS.index(NO_SIGNAL)
 _NO_CONFLICT_INDEX = CONFLICT_LABELS.index(NO_SIGNAL)
@@ -447,12 +447,16 @@ class RuleEvidence:
 
 
 # Rule kinds counted for the decision model (DECISION_FEATURES "signal_rules" ... "curious_cues").
-RULE_KIND_COUNTS: tuple[str, ...] = ("signal", "negation", "scoped_negation", "conflict", "buying_cue", "curious_cue")
+# A negation scoped to a conflict ("cancel the meeting") says nothing against a signal and
+# is not counted.
+RULE_KIND_COUNTS: tuple[str, ...] = ("signal", "negation", "type_negation", "conflict", "buying_cue", "curious_cue")
 
 
-def _kind_column(spec: PhraseRuleSpec) -> int:
-    if spec.kind == "negation" and (spec.signal_type or spec.conflict):
-        return RULE_KIND_COUNTS.index("scoped_negation")
+def _kind_column(spec: PhraseRuleSpec) -> int | None:
+    if spec.kind == "negation" and spec.conflict:
+        return None
+    if spec.kind == "negation" and spec.signal_type:
+        return RULE_KIND_COUNTS.index("type_negation")
     return RULE_KIND_COUNTS.index(spec.kind)
 
 
@@ -466,13 +470,16 @@ def rule_evidence(texts: Sequence[str], index: RuleIndex) -> RuleEvidence:
         matched=[()] * n,
         kind_counts=np.zeros((n, len(RULE_KIND_COUNTS))),
     )
+    columns = [_kind_column(rule.spec) for rule in index.rules]
     for i, text in enumerate(texts):
         hits = index.hits(text)
         if not hits:
             continue
         evidence.matched[i] = tuple(dict.fromkeys(index.rules[r].spec.name for r, _ in hits))
         for number in {r for r, _ in hits}:
-            evidence.kind_counts[i, _kind_column(index.rules[number].spec)] += 1
+            column = columns[number]
+            if column is not None:
+                evidence.kind_counts[i, column] += 1
         _clause_evidence(hits, index, evidence, i)
     return evidence
 

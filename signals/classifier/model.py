@@ -38,6 +38,7 @@ from sklearn.linear_model import LogisticRegression
 from threadpoolctl import threadpool_limits
 
 from .corpus import training_rows
+from .cues import has_conflict_cue
 from .features import Featurizer, LinearScorer
 from .labels import BUYING, CONFLICT_LABELS, CURIOUS, NO_INTENT, NO_SIGNAL, TYPE_LABELS
 from .rules import (
@@ -108,7 +109,7 @@ MIN_SIGNAL_CONFIDENCE = 0.52
 # 20,000 characters, in bounded time and memory, and the result says it was truncated.
 MAX_TEXT_CHARS = 20_000
 # Part of the model version: bump when the way rules or features are read changes.
-ENGINE_VERSION = "clauses-2+detector-1+negatives-1+balanced-writers-1+decision-3"
+ENGINE_VERSION = "clauses-2+detector-1+negatives-1+balanced-writers-1+decision-3+conflict-cues-1"
 
 _NONE_INDEX = TYPE_LABELS.index(NO_SIGNAL)
 _NO_CONFLICT_INDEX = CONFLICT_LABELS.index(NO_SIGNAL)
@@ -583,6 +584,9 @@ class RawScores:
     conflict_proba: np.ndarray  # (n, len(CONFLICT_LABELS))
     matched: list[tuple[str, ...]]
     truncated: list[bool]
+    # a conflict reading is kept only where the text has a conflict cue or a conflict
+    # phrase rule fired (signals/classifier/cues.py)
+    conflict_allowed: np.ndarray  # (n,) bool
 
 
 def prepare_texts(texts: Sequence[str]) -> tuple[list[str], list[bool]]:
@@ -616,6 +620,8 @@ def raw_scores(models: TrainedModels, texts: Sequence[str], phrase_rules: Sequen
         conflict_proba=conflict_proba,
         matched=evidence.matched,
         truncated=truncated,
+        conflict_allowed=(evidence.conflict_logits.max(axis=1) > 0)
+        | np.fromiter((has_conflict_cue(t) for t in normalized), dtype=bool, count=len(normalized)),
     )
 
 
@@ -677,7 +683,7 @@ def decide(
     threshold = MIN_SIGNAL_CONFIDENCE if min_confidence is None else float(min_confidence)
     type_index = top_signal_types(scores.type_proba)
     signal, confidence = signal_decision(scores.signal_proba if signal_proba is None else signal_proba, threshold)
-    conflict_index = scores.conflict_proba.argmax(axis=1)
+    conflict_index = np.where(scores.conflict_allowed, scores.conflict_proba.argmax(axis=1), _NO_CONFLICT_INDEX)
     return [
         _result(
             int(type_index[i]) if signal[i] else _NONE_INDEX,

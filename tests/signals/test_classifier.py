@@ -1035,3 +1035,40 @@ def test_model_cache_can_be_switched_off(tmp_path: Path, monkeypatch: pytest.Mon
     assert engine.cache_dir() is None
     monkeypatch.setenv(engine.CACHE_ENV, str(tmp_path))
     assert engine.cache_dir() == str(tmp_path)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a stranger's add request read as "reduce" turned a buying signal into Stop
+        "We'd like to add the Advanced Analytics module to our contract starting next month.",
+        "Please add the Advanced Analytics module to our contract from next month",
+    ],
+)
+def test_a_plain_request_to_add_carries_no_conflict(text: str) -> None:
+    result = classify_text(text)
+    assert result.signal_type == "add_on" and result.intent == "buying"
+    assert result.conflict is None
+
+
+@pytest.mark.parametrize(
+    ("text", "conflict"),
+    [
+        ("Please remove the analytics module from our contract next month", "reduce"),
+        ("We plan to cut 20 seats at renewal", "reduce"),
+        ("We're moving the support team over to another vendor in the new quarter.", "alternatives"),
+    ],
+)
+def test_a_written_conflict_is_still_read(text: str, conflict: str) -> None:
+    assert classify_text(text).conflict == conflict
+
+
+def test_the_conflict_cues_cover_the_corpus_conflicts() -> None:
+    """The gate keeps a conflict reading only where a cue is written: nearly every labelled
+    conflict of the training writers carries one (a gate, not a detector)."""
+    from signals.classifier.corpus import training_rows
+    from signals.classifier.cues import has_conflict_cue
+
+    conflicts = [r for r in training_rows() if r.get("conflict")]
+    missed = [r["text"] for r in conflicts if not has_conflict_cue(r["text"])]
+    assert len(conflicts) > 800 and len(missed) <= len(conflicts) // 100, missed

@@ -727,6 +727,8 @@ _NEGATION_RULES: tuple[PhraseRuleSpec, ...] = (
     _negation("neg.permission_setting", r"\b(?:give|grant|assign)\s+(?:a|an|one|this|that|the|existing|an existing)\s+(?:[\w-]+\s+)?(?:user|person|member|colleague|employee)\b.{0,40}\b(?:rights?|permissions?|role|only)\b|\b(?:approver|approval|read-only|admin) rights\b|\bwithout (?:giving (?:them|him|her) )?(?:a login|an account|making (?:them|him|her) (?:a )?(?:full )?admin)\b", 1.5, signal_type="seats"),
     # spending and approval limits are controls, not a metered resource
     _negation("neg.spending_limit", r"\b(?:spend(?:ing)?|approval|credit|transaction|purchase|payment|expense|withdrawal|transfer|signing)\s+limits?\b|\blimits? on how much\b|\blimit for (?:each|every|a) (?:cardholder|card|employee|user)\b|[£$€]\s?\d[\d,.]*\s?k? limit\b", 1.5, signal_type="capacity"),
+    # product feedback: a feature the customer would like the product to have is not a purchase
+    _negation("neg.feature_request", r"\bit would (?:help|be (?:nice|great|useful|helpful)) if (?:the|your|comments?|tasks?|reports?|dashboards?|exports?|search|notifications?) (?:\w+ ){0,3}(?:supported|could|showed|allowed|let us|had)\b", 1.5),
     # someone else's prospect, or another vendor's business software
     _negation("neg.other_party", r"\b(?:a|our|your|one of (?:your|our))\s+prospects?\b|\bprospects? of ours\b|\bi'?m a consultant\b|\b(?:sap|oracle|netsuite|dynamics|sage|quickbooks|xero)\s+(?:seats?|licen[cs]es?|users)\b|\b(?:rolling out|upgrading (?:us )?to|moving to|migrating to)\s+(?:sap|oracle|netsuite|dynamics|sage|quickbooks|xero|salesforce|workday)\b|\b(?:our|their) (?:[\w-]+ )?partners? (?:uses?|upgraded|is upgrading)\b", 1.5),
     # conflict words in harmless senses

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('signals', '0010_account_scoring'),
-        ('signals', '0010_rule_preview_run'),
+        ("signals", "0010_account_scoring"),
+        ("signals", "0010_rule_preview_run"),
     ]
 
-    operations = [
-    ]
+    operations = []

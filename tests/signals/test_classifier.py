@@ -1072,3 +1072,24 @@ def test_the_conflict_cues_cover_the_corpus_conflicts() -> None:
     conflicts = [r for r in training_rows() if r.get("conflict")]
     missed = [r["text"] for r in conflicts if not has_conflict_cue(r["text"])]
     assert len(conflicts) > 800 and len(missed) <= len(conflicts) // 100, missed
+
+
+@pytest.mark.django_db
+def test_an_install_seeded_before_gets_the_newer_default_rules_once() -> None:
+    """An install seeded before rounds 4-6 kept reading with the old rules: the data
+    migration adds the missing ones, and never one an admin already has."""
+    import importlib
+
+    from django.apps import apps
+
+    from signals.models import PhraseRule
+
+    migration = importlib.import_module("signals.migrations.0012_phrase_rules_rounds_four_to_six")
+    PhraseRule.objects.filter(name__in=migration.NAMES).delete()
+    kept = PhraseRule.objects.create(name="neg.fine_as_is", pattern=r"\bours\b", kind="negation")
+    migration.add(apps, None)
+    names = set(PhraseRule.objects.values_list("name", flat=True))
+    assert set(migration.NAMES) <= names
+    kept.refresh_from_db()
+    assert kept.pattern == r"\bours\b", "an admin's own version is left alone"
+    assert PhraseRule.objects.filter(name="neg.feature_request").count() == 1

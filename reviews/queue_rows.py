@@ -111,9 +111,9 @@ def queue_rows_html(rows: Iterable[QueueRow], *, show_owner: bool) -> SafeString
         if status == CandidateStatus.DEFERRED:
             # when it comes back, not just that it is away
             if row["defer_ticket__external_id"]:
-                meta += f"{_SEP}Deferred until {escape(row['defer_ticket__external_id'])} closes"
+                meta += f"{_SEP}Back when {escape(row['defer_ticket__external_id'])} closes"
             elif row["defer_until"] is not None:
-                meta += f"{_SEP}Deferred to {_day(row['defer_until'], today)}"
+                meta += f"{_SEP}Back {_day(row['defer_until'], today)}"
             else:
                 meta += f"{_SEP}{_STATUS[status]}"
         elif status != CandidateStatus.PENDING:

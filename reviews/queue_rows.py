@@ -83,9 +83,10 @@ def _renews(renewal: dt.date | None, today: dt.date) -> str:
     return f"{days} d"
 
 
-def _day(day: dt.date, today: dt.date) -> str:
-    """7 Dec (this year) or 7 Dec 2027, as the rest of the app writes dates."""
-    return f"{day.day} {day:%b}" if day.year == today.year else f"{day.day} {day:%b %Y}"
+def _day(day: dt.date) -> str:
+    """7 Dec: a deferral is at most a year ahead, so the month names it, and the year
+    would not fit the row's second line."""
+    return f"{day.day} {day:%b}"
 
 
 def _owner_name(row: QueueRow) -> str:
@@ -113,7 +114,7 @@ def queue_rows_html(rows: Iterable[QueueRow], *, show_owner: bool) -> SafeString
             if row["defer_ticket__external_id"]:
                 meta += f"{_SEP}Back when {escape(row['defer_ticket__external_id'])} closes"
             elif row["defer_until"] is not None:
-                meta += f"{_SEP}Back {_day(row['defer_until'], today)}"
+                meta += f"{_SEP}Back {_day(row['defer_until'])}"
             else:
                 meta += f"{_SEP}{_STATUS[status]}"
         elif status != CandidateStatus.PENDING:

@@ -77,7 +77,7 @@ def test_the_leader_sees_each_rows_owner_and_status(client: Client, owner: User,
     )
     sep = '<span class="sep" aria-hidden="true">·</span>'
     back = timezone.now().date() + dt.timedelta(days=5)
-    when = f"{back.day} {back:%b}" if back.year == timezone.now().date().year else f"{back.day} {back:%b %Y}"
+    when = f"{back.day} {back:%b}"
     assert f"Seats{sep}Buying{sep}Back {when}{sep}Dana &lt;Scott&gt;{sep}<a" in deferred
     assert f"Seats{sep}Buying{sep}<a" in unowned, "no owner, no name"
 
@@ -98,5 +98,5 @@ def test_a_deferred_row_says_when_it_comes_back(client: Client, owner: User) -> 
     )
     client.force_login(owner)
     body = client.get("/queue/?status=deferred").content.decode()
-    assert f"Back 7 Jan {today.year + 1}" in body
+    assert "Back 7 Jan<" in body, "no year: a deferral is at most a year ahead"
     assert "Back when ZD-&lt;77&gt; closes" in body

@@ -379,12 +379,15 @@ def held_by_cooldown(candidate: Candidate, *, today: dt.date | None = None) -> C
     """For a rejected candidate still in its cool-down: inbound messages read as the same
     signal type, dated after the rejection (what the store counts as new evidence), that
     it does not already cite."""
+    from signals.lifecycle import cooldown_until
     from signals.services import rules_lookup
 
-    if candidate.status != CandidateStatus.REJECTED or candidate.closed_at is None:
+    rules = rules_lookup().for_account(candidate.account)
+    ends = cooldown_until(candidate, rules)
+    if ends is None or candidate.closed_at is None:
         return None
-    days = int(rules_lookup().for_account(candidate.account).rejection_cooldown_days)
-    until = timezone.localdate(candidate.closed_at) + dt.timedelta(days=days)
+    days = int(rules.rejection_cooldown_days)
+    until = timezone.localdate(ends)  # the store's own rule: the first day it may open again
     if until <= (today or timezone.now().date()):
         return None
     cited = {t.ref for t in candidate.triggers}

@@ -852,13 +852,18 @@ def creation_held(
     latest = history.latest
     if follow_up_open(latest, closing, rules, end):
         return "attach", fresh
-    if (
-        latest.status == CandidateStatus.REJECTED
-        and latest.closed_at
-        and latest.closed_at > end - dt.timedelta(days=rules.rejection_cooldown_days)
-    ):
+    until = cooldown_until(latest, rules)
+    if until is not None and end < until:
         return "cooldown", fresh
     return None, fresh
+
+
+def cooldown_until(candidate: Candidate, rules: RuleSet) -> dt.datetime | None:
+    """When a rejection's cool-down ends (None: not a rejection): until then no new
+    candidate of its account and signal type opens, whatever new evidence arrives."""
+    if candidate.status != CandidateStatus.REJECTED or not candidate.closed_at:
+        return None
+    return candidate.closed_at + dt.timedelta(days=rules.rejection_cooldown_days)
 
 
 def closing_events(history: dict[tuple[int, str], _History]) -> set[int]:

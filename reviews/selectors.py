@@ -382,6 +382,8 @@ def held_by_cooldown(candidate: Candidate, *, today: dt.date | None = None) -> C
     from signals.lifecycle import cooldown_until
     from signals.services import rules_lookup
 
+    if candidate.status != CandidateStatus.REJECTED:
+        return None  # read no rules for the candidates it cannot concern
     rules = rules_lookup().for_account(candidate.account)
     ends = cooldown_until(candidate, rules)
     if ends is None or candidate.closed_at is None:

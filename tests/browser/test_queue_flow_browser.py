@@ -69,3 +69,34 @@ def test_snooze_presets_fill_the_date(page, demo_data, tmp_path) -> None:
     page.wait_for_url("**/accounts/**")
     assert page.locator(".sparkline").count() or page.locator("#acct-usage").is_visible()
     screenshot(page, "account", tmp_path)
+
+
+def test_a_decided_candidates_record_stays_in_the_page_flow(page, demo_data) -> None:
+    """The decision area sticks to the bottom of the screen while a decision is to be made
+    (a short bar); once decided it holds the record, notices and the follow-up log, which
+    as a sticky panel covered the brief, so it scrolls with the page."""
+    sign_in(page, "dana@example.com")
+    pending = (
+        Candidate.objects.filter(status="pending", recommendation="pursue", account__owner__email="dana@example.com")
+        .order_by("pk")
+        .first()
+    )
+    assert pending is not None
+    page.goto(f"/candidates/{pending.pk}/")
+    area = page.locator(f"#decision-area-{pending.pk}")
+    assert area.evaluate("e => getComputedStyle(e).position") == "sticky"
+
+    page.keyboard.press("a")
+    form = page.locator(f"#decide-approve-{pending.pk}")
+    form.wait_for(state="visible")
+    form.locator("textarea[name=next_step], input[name=next_step]").first.fill("Call the COO about the Porto team")
+    consent = form.locator("input[name=consent_reviewed]")
+    if consent.count():
+        consent.check()
+    form.locator("button[value=approve]").click()
+    expect(page.locator("#toasts .toast-success")).to_contain_text("Approved")
+    page.goto(f"/candidates/{pending.pk}/")
+    area = page.locator(f"#decision-area-{pending.pk}")
+    expect(area.locator(".decision-done")).to_be_visible()
+    assert area.evaluate("e => getComputedStyle(e).position") == "static"
+    assert Candidate.objects.get(pk=pending.pk).status == "approved"

@@ -4,6 +4,7 @@ event that the figures honour. Trigger evidence that arrives while a follow-up i
 is shown on the approved candidate, not queued."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -175,6 +176,54 @@ def test_new_trigger_evidence_during_an_open_follow_up_is_attached_not_queued(tm
 
     score("acme", as_of=today + dt.timedelta(days=2))
     assert MeasurementEvent.objects.filter(kind=EventKind.NEW_EVIDENCE).count() == 1, "attached once"
+    # the attached message is not among the evidence the brief cites: its chip links
+    # nowhere rather than to a missing anchor (the stranger's dead link)
+    page = client.get(f"/candidates/{candidate.pk}/").content.decode()
+    assert_no_dead_anchors(page)
+
+    api = APIClient()
+    api.force_authenticate(dana)
+    assert _log(api, candidate, kind="closed_won", amount="1000").status_code == 200
+    page = client.get(f"/candidates/{candidate.pk}/").content.decode()
+    assert "while your follow-up is open" not in page, "the follow-up is closed"
+    assert "while your follow-up was open, before it closed" in page
+
+
+def assert_no_dead_anchors(page: str) -> None:
+    targets = set(re.findall(r'href="#([^"]+)"', page))
+    ids = set(re.findall(r'\bid="([^"]+)"', page))
+    assert not targets - ids - {"main", "top"}, targets - ids
+
+
+def test_an_expired_candidate_says_the_engine_expired_it_not_the_owner_who_deferred_it(tmp_path: Path) -> None:
+    """The stranger's case: a candidate the owner had deferred, returned and later no
+    longer detected said "Expired by Dana" (her deferral was its last decision)."""
+    from django.contrib.auth import get_user_model
+
+    s = Scenario(tmp_path)
+    s.verified_outcome().message("m1", SEATS, days_ago=3)
+    s.import_()
+    today = timezone.now().date()
+    score("acme", as_of=today)
+    candidate = Candidate.objects.get()
+    dana = get_user_model().objects.get(email="dana@example.com")
+    client = Client()
+    client.force_login(dana)
+    until = today + dt.timedelta(days=7)
+    response = client.post(
+        f"/candidates/{candidate.pk}/decide/", {"action": "defer", "defer_until": until.isoformat(), "reason": "budget"}
+    )
+    assert response.status_code in (200, 302), response.content.decode()[-3000:]
+    candidate.refresh_from_db()
+    assert candidate.status == "deferred"
+    score("acme", as_of=today + dt.timedelta(days=8))  # back on its date
+    score("acme", as_of=today + dt.timedelta(days=200))  # the message has aged out of the window
+    candidate.refresh_from_db()
+    assert candidate.status == "expired"
+    page = client.get(f"/candidates/{candidate.pk}/").content.decode()
+    assert f"Expired on {timezone.localdate(candidate.closed_at):%-d %b %Y}" in page
+    assert "Nobody decided it" in page
+    assert "Expired by" not in page and "Deferred until" not in page
 
 
 def test_a_request_held_by_the_rejections_cool_down_is_shown_on_the_rejected_candidate(tmp_path: Path) -> None:

@@ -40,7 +40,7 @@ from accounts.models import Account, Opportunity, OpportunityStage
 from core.roles import is_leader, scope_accounts
 from measurement.models import EventKind, MeasurementEvent
 from measurement.selectors import DashboardScope, pilot_accounts
-from signals.holdout import EXEMPT
+from signals.holdout import EXEMPT, EXPLICIT_ASK
 from signals.vocabulary import Recommendation, SignalType
 
 Z_95 = 1.959964  # two-sided 95%
@@ -309,6 +309,7 @@ class Lift:
     min_detectable: float = DEFAULT_MIN_DETECTABLE
     base_rate: float = BASE_RATE_FLOOR
     excluded_exempt: int = 0
+    excluded_asked: int = 0  # customers' own concrete requests, never held out (signals/holdout.py)
     # Amounts are never converted: ARR is compared in the currency most candidates'
     # accounts are billed in; candidates on accounts in other currencies count for the
     # expansion rate but are left out of the ARR comparison.
@@ -501,7 +502,8 @@ def lift_figures(scope: DashboardScope, *, now: dt.datetime | None = None) -> Li
     never = set(
         Account.objects.filter(extra__holdout=EXEMPT, pk__in=created.values("account_id")).values_list("pk", flat=True)
     )
-    for candidate_id, account_id, signal_type, recommendation, inserted_at, held_out, currency in created.order_by(
+    asked = 0
+    for candidate_id, account_id, signal_type, recommendation, inserted_at, held_out, currency, why in created.order_by(
         "occurred_at", "pk"
     ).values_list(
         "candidate_id",
@@ -511,6 +513,7 @@ def lift_figures(scope: DashboardScope, *, now: dt.datetime | None = None) -> Li
         "candidate__inserted_at",
         "candidate__held_out",
         "account__currency",
+        "data__holdout_exempt",
     ):
         if candidate_id in rows:
             continue
@@ -519,6 +522,9 @@ def lift_figures(scope: DashboardScope, *, now: dt.datetime | None = None) -> Li
             continue
         if account_id in never:
             exempt += 1
+            continue
+        if why == EXPLICIT_ASK:  # a customer's own request is never held out: not in either group
+            asked += 1
             continue
         rows[candidate_id] = CandidateRow(candidate_id, account_id, signal_type, inserted_at, held_out, currency)
     accounts = {r.account_id for r in rows.values()}
@@ -545,6 +551,7 @@ def lift_figures(scope: DashboardScope, *, now: dt.datetime | None = None) -> Li
     )
     lift.excluded_stop = stop
     lift.excluded_exempt = exempt
+    lift.excluded_asked = asked
     return lift
 
 

@@ -10,7 +10,7 @@ identity, so it is reproducible and a rescore never changes it (only creation dr
 import datetime as dt
 import hashlib
 import hmac
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from django.conf import settings
 
@@ -18,7 +18,9 @@ from accounts.models import Account
 from measurement.models import EventKind, MeasurementEvent
 from measurement.services import event_for
 from signals.models import Candidate
+from signals.records import Trigger
 from signals.rules import RuleSet
+from signals.vocabulary import Intent
 
 
 def holdout_draw(*, account_id: int, signal_type: str, first_detected_on: dt.date) -> float:
@@ -34,10 +36,27 @@ def holdout_draw(*, account_id: int, signal_type: str, first_detected_on: dt.dat
 EXEMPT = "never"
 
 
-def holdout_decide(*, account: Account, signal_type: str, first_detected_on: dt.date, rules: RuleSet) -> bool:
+# A candidate whose trigger is the customer's own concrete request is never held out (unless
+# HOLDOUT_EXPLICIT_ASKS): the customer asked, and an owner who never hears of it fails them.
+# Decided by the candidate's own evidence before any draw, and recorded on its
+# `signal_created` event, so the lift leaves these out of both groups (it then measures the
+# tool on the signals it infers, where it has something to prove).
+EXPLICIT_ASK = "explicit_ask"
+
+
+def holdout_exemption(*, intent: str, triggers: Sequence[Trigger]) -> str | None:
+    """Why a candidate being created can never be held out (None: it can)."""
+    if settings.HOLDOUT_EXPLICIT_ASKS or intent != Intent.BUYING:
+        return None
+    return EXPLICIT_ASK if any(t.kind in ("message", "ticket") for t in triggers) else None
+
+
+def holdout_decide(
+    *, account: Account, signal_type: str, first_detected_on: dt.date, rules: RuleSet, exemption: str | None = None
+) -> bool:
     """Whether a candidate being created now is held out."""
     share = float(rules.holdout_share)
-    if not settings.HOLDOUT_ENABLED or share <= 0 or (account.extra or {}).get("holdout") == EXEMPT:
+    if not settings.HOLDOUT_ENABLED or share <= 0 or exemption or (account.extra or {}).get("holdout") == EXEMPT:
         return False
     return holdout_draw(account_id=account.pk, signal_type=signal_type, first_detected_on=first_detected_on) < share
 

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, Literal
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.db import OperationalError, connection, transaction
@@ -46,7 +47,7 @@ from measurement.models import CLOSING_KINDS, FOLLOW_UP_KINDS, EventKind, Measur
 from measurement.services import event_for, event_record, events_record
 from plays.selectors import play_applied
 from reviews.models import Decision, DecisionKind, RejectReason
-from signals.holdout import holdout_decide, holdout_events
+from signals.holdout import holdout_decide, holdout_events, holdout_exemption
 from signals.models import Candidate, RulesVersion
 from signals.records import BlockerRecord, ReviewFacts, Trigger
 from signals.rules import RuleSet
@@ -1005,7 +1006,11 @@ def candidates_store(
                         scored_on=as_of,
                         rules_version_id=version_id,
                         held_out=holdout_decide(
-                            account=account, signal_type=a.signal_type, first_detected_on=as_of, rules=rules
+                            account=account,
+                            signal_type=a.signal_type,
+                            first_detected_on=as_of,
+                            rules=rules,
+                            exemption=holdout_exemption(intent=a.intent, triggers=a.triggers),
                         ),
                         **values,
                     )
@@ -1039,12 +1044,22 @@ def candidates_store(
                     kind=EventKind.SIGNAL_CREATED,
                     candidate=candidate,
                     occurred_at=now,
-                    data={"rules_version": version_id, "triggers": [t.ref for t in candidate.triggers]},
+                    data={
+                        "rules_version": version_id,
+                        "triggers": [t.ref for t in candidate.triggers],
+                        **({"holdout_exempt": x} if (x := _exemption(candidate)) else {}),
+                    },
                 )
             )
         events.extend(holdout_events(new, now, rules_for))
         counts.created += len(new)
         events_record(events)
+
+
+def _exemption(candidate: Candidate) -> str | None:
+    if not settings.HOLDOUT_ENABLED:
+        return None
+    return holdout_exemption(intent=candidate.intent, triggers=candidate.triggers)
 
 
 def _candidates_write(writes: list[_Write]) -> None:

@@ -368,6 +368,10 @@ DIGEST_RECORD_DAYS = env_int("DIGEST_RECORD_DAYS", 90)
 # draw is a keyed hash, so it is reproducible with this key and never flips on a rescore.
 HOLDOUT_ENABLED = env_bool("HOLDOUT_ENABLED", True)
 HOLDOUT_KEY = env_str("HOLDOUT_KEY", "") or SECRET_KEY
+# A customer's own concrete request (buying intent, in a message or ticket) is never held
+# out: withholding "please send the order form" from its owner costs the relationship more
+# than the experiment gains. True holds those out too (a stricter experiment).
+HOLDOUT_EXPLICIT_ASKS = env_bool("HOLDOUT_EXPLICIT_ASKS", False)
 # The lift the panel's "candidates still needed" plans to detect (docs/measurement.md):
 # a share, 0.10 = 10 percentage points over the pooled expansion rate.
 LIFT_MIN_DETECTABLE = float(env_str("LIFT_MIN_DETECTABLE", "0.10"))

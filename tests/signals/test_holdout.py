@@ -63,6 +63,7 @@ def _book(tmp_path: Path, n: int, **account: object) -> Scenario:
 def holdout_on(settings: Settings, db: None) -> None:
     settings.HOLDOUT_ENABLED = True
     settings.HOLDOUT_KEY = "test-holdout-key"
+    settings.HOLDOUT_EXPLICIT_ASKS = True  # the book below is made of buying messages
     Rule.objects.update_or_create(key="holdout_share", segment="", defaults={"value": "0.5"})
 
 
@@ -208,3 +209,45 @@ def test_owners_never_see_the_holdout_and_leaders_only_in_the_lift_panel(
     assert 'id="fig-lift"' in panel
     assert h.account.external_id in panel  # in the list of held-out candidates
     assert Account.objects.filter(pk=h.account_id).exists()
+
+
+@pytest.mark.usefixtures("holdout_on")
+def test_a_customers_own_request_is_never_held_out_and_the_lift_leaves_it_out(
+    tmp_path: Path, settings: Settings, client: Client, leader: User
+) -> None:
+    """The stranger's case: "we need 15 more seats, send the order form" was held out, so
+    its owner never heard of it. A buying request in a message is exempt (before any draw,
+    recorded on its signal_created event); an inferred signal is still drawn."""
+    settings.HOLDOUT_EXPLICIT_ASKS = False
+    _book(tmp_path, 16).import_()
+    score(*[f"h{i}" for i in range(16)])
+    candidates = list(Candidate.objects.all())
+    assert len(candidates) == 16
+    would = [
+        c
+        for c in candidates
+        if holdout_draw(account_id=c.account_id, signal_type=c.signal_type, first_detected_on=c.first_detected_on) < 0.5
+    ]
+    assert would, "the draw alone would hold some out"
+    assert not Candidate.objects.filter(held_out=True).exists()
+    created = MeasurementEvent.objects.filter(kind=EventKind.SIGNAL_CREATED)
+    assert {e.data.get("holdout_exempt") for e in created} == {"explicit_ask"}
+    assert not MeasurementEvent.objects.filter(kind=EventKind.HELD_OUT).exists()
+
+    # an inferred signal (usage over its threshold, no message) is still drawn
+    s = Scenario(tmp_path, "u0", name="Usage 0")
+    for i in range(16):
+        if i:
+            s.add("account", external_id=f"u{i}", name=f"Usage {i}", owner_email="dana@example.com")
+        s.add("usage", account=f"u{i}", metric="seats_used", value=49.0, date=AS_OF.isoformat())
+    s.import_()
+    score(*[f"u{i}" for i in range(16)])
+    inferred = list(Candidate.objects.filter(account__external_id__startswith="u"))
+    assert inferred and all(c.intent != "buying" or not c.triggers or c.triggers[0].kind != "message" for c in inferred)
+    assert any(c.held_out for c in inferred), [c.triggers for c in inferred]
+
+    client.force_login(leader)
+    today = candidates[0].inserted_at.date()
+    query = {"pilot": "all", "start": (today - dt.timedelta(days=1)).isoformat(), "end": today.isoformat()}
+    panel = client.get("/dashboard/panels/lift/", query, headers={"HX-Request": "true"}).content.decode()
+    assert "16 candidates started by the customer's own concrete request are never held out" in panel

@@ -222,6 +222,11 @@ class ApproveApi(_DecisionApi):
             allow_blank=True,
             help_text="The first customer message as approved; never sent by the app.",
         )
+        message_as_written = serializers.BooleanField(
+            required=False,
+            default=False,
+            help_text="Keep a message with pressure or pricing wording as written (refused otherwise).",
+        )
         version = VersionField()
 
     @extend_schema(request=ApproveInputSerializer, responses={200: CandidateSerializer})
@@ -238,6 +243,7 @@ class ApproveApi(_DecisionApi):
                 consent_reviewed=d["consent_reviewed"],
                 override_reason=d["override_reason"],
                 message=d["message"],
+                message_as_written=d["message_as_written"],
             ),
         )
 

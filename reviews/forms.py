@@ -51,6 +51,7 @@ class ApproveForm(forms.Form):
     message = forms.CharField(
         label="First message to the customer", max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 8})
     )
+    message_as_written = forms.BooleanField(label="Keep my wording", required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 

@@ -247,6 +247,7 @@ def candidate_decide(request: HtmxHttpRequest, pk: int) -> HttpResponse:
                 consent_reviewed=data["consent_reviewed"],
                 override_reason=data["override_reason"],
                 message=data["message"],
+                message_as_written=data["message_as_written"],
             )
             text = f"Approved. Next step recorded for {candidate.account.name}; nothing was sent to the customer."
         elif action == "reject":

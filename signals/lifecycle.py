@@ -271,11 +271,14 @@ def candidate_approve(
     consent_reviewed: bool,
     override_reason: str = "",
     message: str = "",
+    message_as_written: bool = False,
     expected_version: int | None = None,
     at: dt.datetime | None = None,
 ) -> Candidate:
     """`message` is the first customer message as the owner approved it (kept with the
-    approval event and handed off; the app never sends it)."""
+    approval event and handed off; the app never sends it). The owner's own wording goes
+    through the draft's checks too: pressure or pricing in it is refused unless the owner
+    confirms it (`message_as_written`), and what was confirmed is recorded."""
     decider = signed_in(user)
     now = _now(at)
     candidate = _lock(candidate_id)
@@ -296,6 +299,12 @@ def candidate_approve(
         )
     if next_step.due and next_step.due < now.date():
         errors["next_step_due"] = "The due date is in the past."
+    flagged = message_flags(message)
+    if flagged and not message_as_written:
+        errors["message"] = (
+            f"The message has wording the draft never uses: {', '.join(repr(f) for f in flagged)} "
+            "(pressure or a price). Edit it, or confirm that you want it kept as written."
+        )
     if errors:
         raise DecisionError(errors)
     decision = _decide(
@@ -316,6 +325,7 @@ def candidate_approve(
         "due": next_step.due.isoformat() if next_step.due else None,
         "consent_reviewed": True,
         "message": message,
+        **({"message_flags": flagged} if flagged else {}),
     }
     outbox_add(event_record(kind=EventKind.APPROVED, candidate=candidate, actor=user, data=data, occurred_at=now))
     if needs_override:
@@ -327,6 +337,13 @@ def candidate_approve(
             data={"decision": decision.pk, "reason": decision.override_reason},
         )
     return candidate
+
+
+def message_flags(message: str) -> list[str]:
+    """Pressure and pricing wording in a customer message (the draft's own checks)."""
+    from handoff.drafts.checks import pressure_found, pricing_found
+
+    return list(dict.fromkeys(pressure_found(message) + pricing_found(message))) if message else []
 
 
 @_atomic

@@ -21,6 +21,7 @@ from handoff.drafts.facts import DraftFacts, signal_excerpt
 from handoff.drafts.writers import TemplateDraftWriter
 from measurement.models import EventKind, MeasurementEvent
 from signals.models import Candidate
+from tests.conftest import ApiClientFor
 from tests.signals.scenario import Scenario, score
 
 pytestmark = pytest.mark.django_db
@@ -190,6 +191,37 @@ def test_the_owner_edits_the_draft_and_the_approved_text_is_kept(pursue: Candida
         {"action": "approve", "next_step": "Call Maria", "consent_reviewed": "1", "message": edited},
     )
     assert MeasurementEvent.objects.get(kind=EventKind.APPROVED).data["message"] == edited
+
+
+def test_the_owners_own_pressure_or_price_wording_is_refused_unless_kept_as_written(
+    pursue: Candidate, owner: User, api_client_for: ApiClientFor
+) -> None:
+    """The stranger's case: "act now: limited time offer, 40% discount" saved as the
+    approved message, though the draft is never allowed such wording."""
+    client = Client()
+    client.force_login(owner)
+    pushy = "Hi Maria,\n\nAct now: limited time offer, 40% discount if you sign by Friday. Price is $9/seat.\n\nDana"
+    post = {"action": "approve", "next_step": "Call Maria", "consent_reviewed": "1", "message": pushy}
+    response = client.post(f"/candidates/{pursue.pk}/decide/", post)
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "The message has wording the draft never uses:" in page and "&#x27;act now&#x27;" in page
+    assert 'name="message_as_written"' in page
+    pursue.refresh_from_db()
+    assert pursue.status == "pending"
+    api = api_client_for(owner)
+    refused = api.post(
+        f"/api/v1/candidates/{pursue.pk}/approve/",
+        {"next_step": "Call Maria", "consent_reviewed": True, "message": pushy},
+        format="json",
+    )
+    assert refused.status_code == 400 and "message" in refused.json()["errors"], refused.json()
+
+    response = client.post(f"/candidates/{pursue.pk}/decide/", {**post, "message_as_written": "1"})
+    assert response.status_code in (200, 302)
+    approved = MeasurementEvent.objects.get(kind=EventKind.APPROVED)
+    assert approved.data["message"] == pushy
+    assert "act now" in approved.data["message_flags"] and "limited time" in approved.data["message_flags"]
 
 
 # --------------------------------------------------------------------------- the language-model writer

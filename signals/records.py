@@ -264,6 +264,12 @@ class RulePreviewResult(Record):
     rows: list[PreviewRow] = Field(default_factory=list)
 
     @property
+    def expiring(self) -> int:
+        """Pending candidates the change would expire: for good (an expired candidate
+        comes back only on new evidence, not when the old value is put back)."""
+        return sum(1 for r in self.rows if r.effect == "expires")
+
+    @property
     def counts(self) -> list[tuple[str, int]]:
         """(label, rows) per effect that occurs, in the listing's order."""
         return [

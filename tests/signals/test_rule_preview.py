@@ -100,6 +100,9 @@ def test_a_preview_lists_the_candidate_that_would_expire_and_saves_nothing(
     assert 'http-equiv="refresh"' not in body  # done: nothing to wait for
     row = body.split('id="preview-rows"')[1].split("</table>")[0]
     assert "Acme" in row and f"#{candidate.pk}" in row and "Would expire (no longer detected)" in row
+    # the stranger's case: a change saved and reverted had expired 17 candidates for good
+    assert "Saving would expire 1 pending candidate for good" in body
+    assert "putting the old value back later does not bring them back" in body
     assert "<code>0.90</code> → <code>0.95</code>" in body
     # Saving from the preview goes through the usual change form, with exactly these values.
     assert f'action="/admin/signals/rule/{rule.pk}/change/"' in body

@@ -52,11 +52,21 @@ class EventListApi(ListAPIView):
             OpenApiParameter("since", str, description="YYYY-MM-DD: on or after this day (UTC)"),
             OpenApiParameter("until", str, description="YYYY-MM-DD: on or before this day (UTC)"),
             OpenApiParameter("account", str, description="the account's external id"),
+            OpenApiParameter("candidate", int, description="the candidate's id"),
         ]
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         if not is_leader(request.user):
             raise PermissionDenied("Measurement events are for CS leaders and admins.")
+        # an unknown parameter is a 400, not a silently unfiltered list
+        known = {*EventFilterForm.base_fields, "page", "page_size"}
+        unknown = {
+            name: [f"Unknown query parameter. This list takes {', '.join(sorted(known))}."]
+            for name in request.query_params
+            if name not in known
+        }
+        if unknown:
+            raise ValidationError(unknown)
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self) -> QuerySet[MeasurementEvent]:

@@ -92,6 +92,7 @@ class EventFilterForm(forms.Form):
     since = forms.DateField(required=False, help_text="On or after this day (UTC).", validators=[validate_date_range])
     until = forms.DateField(required=False, help_text="On or before this day (UTC).", validators=[validate_date_range])
     account = forms.CharField(required=False, max_length=200, help_text="The account's external id.")
+    candidate = forms.IntegerField(required=False, min_value=1, help_text="The candidate's id.")
 
     def clean_kind(self) -> tuple[str, ...]:
         kinds = tuple(k.strip() for k in (self.cleaned_data.get("kind") or "").split(",") if k.strip())
@@ -114,4 +115,5 @@ class EventFilterForm(forms.Form):
             since=d.get("since"),
             until=d.get("until"),
             account=(d.get("account") or "").strip(),
+            candidate=d.get("candidate"),
         )

@@ -1204,6 +1204,7 @@ class EventFilters:
     since: dt.date | None = None
     until: dt.date | None = None
     account: str = ""  # the account's external id
+    candidate: int | None = None
 
 
 def events_list(*, user: AnyUser, filters: EventFilters) -> QuerySet[MeasurementEvent]:
@@ -1219,6 +1220,8 @@ def events_list(*, user: AnyUser, filters: EventFilters) -> QuerySet[Measurement
         qs = qs.filter(occurred_at__lt=day_start(filters.until + dt.timedelta(days=1)))
     if filters.account:
         qs = qs.filter(account__external_id=filters.account)
+    if filters.candidate:
+        qs = qs.filter(candidate_id=filters.candidate)
     return qs.order_by("occurred_at", "pk")
 
 

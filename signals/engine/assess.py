@@ -209,6 +209,11 @@ def _stakeholders_for(facts: AccountFacts, texts: list[TextSignal]) -> list[Stak
     return sorted(facts.stakeholders, key=lambda s: (s.contact_id not in authors, s.role != "decision_maker", s.name))
 
 
+def _raised_by_several(assessment: Assessment) -> bool:
+    """More than one person raised this signal."""
+    return len({t.contact_id for t in assessment.texts if t.contact_id}) > 1
+
+
 def _corroborating_stakeholder(assessment: Assessment, since: dt.datetime) -> bool:
     """More than one person raised it, or a decision maker other than the author wrote
     to us within the window."""
@@ -319,8 +324,10 @@ def _gate(
                 window_days=rules.value_proof_days,
             )
         )
-    since = end - dt.timedelta(days=rules.text_window_days)
-    if a.intent == Intent.CURIOUS and not a.usage and not _corroborating_stakeholder(a, since):
+    # A curious question stays Nurture until something about this signal backs it: usage,
+    # or a second person asking. A decision maker who wrote about something else does not
+    # turn "out of curiosity, what's above our plan?" into a buying conversation.
+    if a.intent == Intent.CURIOUS and not a.usage and not _raised_by_several(a):
         blockers.append(
             _blocker(
                 Blocker.CURIOSITY_ONLY,

@@ -99,6 +99,20 @@ def test_a_lone_question_is_nurtured() -> None:
     assert a.recommendation == "nurture" and [b.code for b in a.blockers] == ["curiosity_only"]
 
 
+def test_a_decision_maker_writing_about_something_else_does_not_turn_a_question_into_pursue() -> None:
+    """The stranger's case: "out of curiosity, what's above our plan?" from a user became
+    Pursue 81 because the CFO had written in the window about something else. It stays
+    Nurture; a second person asking about it lifts the gate."""
+    cfo = Stakeholder(9, "Chris", "decision_maker", "CFO", "", at(40), at(2))
+    curious = text("m1", intent="curious", role="user")
+    a = only(facts(texts=[curious], stakeholders=[cfo], verified_outcomes=proof()))
+    assert a.recommendation == "nurture" and [b.code for b in a.blockers] == ["curiosity_only"]
+
+    second = TextSignal(**{**curious.__dict__, "item": Item("m2", "interaction", at(1), "And for us?"), "contact_id": 8})
+    a = only(facts(texts=[curious, second], stakeholders=[cfo], verified_outcomes=proof()))
+    assert "curiosity_only" not in [b.code for b in a.blockers]
+
+
 def test_no_owner_is_a_blocker_that_leaves_the_recommendation_alone() -> None:
     a = only(facts(owner_active=False, texts=[text("m1")], verified_outcomes=proof()))
     assert a.recommendation == "pursue" and [b.code for b in a.blockers] == ["no_owner"] and a.no_owner

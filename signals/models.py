@@ -18,6 +18,20 @@ from signals.vocabulary import (
 )
 
 
+def _segment_typo(segment: str) -> str | None:
+    """The existing segment a new one is a near-miss of ("Enterprize" for "enterprise"),
+    or None: a new segment that resembles none is allowed (its accounts may come later)."""
+    import difflib
+
+    from accounts.models import Account
+
+    known = {s.lower(): s for s in Account.objects.exclude(segment="").values_list("segment", flat=True).distinct()}
+    if segment in known.values():
+        return None
+    near = difflib.get_close_matches(segment.lower(), list(known), n=1, cutoff=0.8)
+    return known[near[0]] if near else None
+
+
 class Rule(TimestampedModel):
     """A configurable window, threshold or weight; segment "" is the default for all."""
 
@@ -40,6 +54,14 @@ class Rule(TimestampedModel):
             parse_rule(self.key, self.value)
         except ValidationError as exc:
             raise ValidationError({"value": exc.messages}) from None
+        self.segment = self.segment.strip()
+        if self.segment and (near := _segment_typo(self.segment)):
+            raise ValidationError(
+                {
+                    "segment": f"No account is in segment {self.segment!r}; did you mean {near!r}? "
+                    "(A segment nobody is in is allowed only when it is not one letter off an existing one.)"
+                }
+            )
 
     @property
     def help(self) -> str:

@@ -89,6 +89,24 @@ def test_an_invalid_rule_value_is_refused_with_a_clear_message(client: Client, a
     assert Rule.objects.get(pk=rule.pk).value == "90"
 
 
+def test_a_misspelt_segment_is_refused_with_the_one_meant(client: Client, admin_user: User) -> None:
+    """The stranger's case: segment "Enterprize" saved silently and applied to nobody."""
+    from tests import factories
+
+    factories.AccountFactory.create(segment="enterprise")
+    client.force_login(admin_user)
+    post = {"key": "seats_threshold", "value": "0.5"}
+    response = client.post("/admin/signals/rule/add/", {**post, "segment": "Enterprize"})
+    assert response.status_code == 200
+    assert "No account is in segment &#x27;Enterprize&#x27;; did you mean &#x27;enterprise&#x27;?" in (
+        response.content.decode()
+    )
+    assert not Rule.objects.filter(segment="Enterprize").exists()
+    # the segment itself, and a new segment that resembles none (its accounts may come later)
+    assert client.post("/admin/signals/rule/add/", {**post, "segment": "enterprise"}).status_code == 302
+    assert client.post("/admin/signals/rule/add/", {**post, "segment": "public_sector"}).status_code == 302
+
+
 def test_an_invalid_phrase_rule_is_refused(client: Client, admin_user: User) -> None:
     client.force_login(admin_user)
     response = client.post(

@@ -108,7 +108,9 @@ def test_a_decision_maker_writing_about_something_else_does_not_turn_a_question_
     a = only(facts(texts=[curious], stakeholders=[cfo], verified_outcomes=proof()))
     assert a.recommendation == "nurture" and [b.code for b in a.blockers] == ["curiosity_only"]
 
-    second = TextSignal(**{**curious.__dict__, "item": Item("m2", "interaction", at(1), "And for us?"), "contact_id": 8})
+    second = TextSignal(
+        **{**curious.__dict__, "item": Item("m2", "interaction", at(1), "And for us?"), "contact_id": 8}
+    )
     a = only(facts(texts=[curious, second], stakeholders=[cfo], verified_outcomes=proof()))
     assert "curiosity_only" not in [b.code for b in a.blockers]
 

@@ -133,6 +133,9 @@ class ClassifiedText(models.Model):
     confidence = models.FloatField(null=True, blank=True)
     classified_with = models.CharField(max_length=32, blank=True, db_index=True)
     matched_rules = models.JSONField(default=list, blank=True, help_text="The phrase rules that fired.")
+    opt_out = models.BooleanField(
+        default=False, help_text="The customer refuses sales outreach in this text (signals/consent.py)."
+    )
 
     class Meta:
         abstract = True

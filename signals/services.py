@@ -22,6 +22,7 @@ from accounts.models import Account, Interaction, Ticket
 from core.sql import AnyOf, pg_array
 from measurement.models import EventKind, MeasurementEvent
 from signals import classifier, lifecycle
+from signals.consent import opt_out_found
 from signals.engine.assess import Assessment, assess_account, review_facts_of
 from signals.engine.brief import cited_evidence, get_brief_writer
 from signals.engine.facts import AccountFacts, RulesLookup, account_facts, chunked
@@ -155,11 +156,14 @@ def _texts_classify[M: (Interaction, Ticket)](
             obj.conflict = result.conflict or ""
             obj.confidence = round(result.confidence, 4)
             obj.matched_rules = list(result.matched_rules)
+        for obj, text in zip(readable, (text_of(o) for o in readable), strict=True):
+            obj.opt_out = bool(opt_out_found(text))
         for obj in batch:
             if getattr(obj, "direction", "inbound") != "inbound":
                 # our own outbound messages are not the customer's words
                 obj.signal_type, obj.intent, obj.conflict, obj.confidence = "none", "none", "", None
                 obj.matched_rules = []
+                obj.opt_out = False
             obj.classified_with = version
         _store_readings(model, batch)
         done += len(batch)
@@ -174,7 +178,7 @@ def _store_readings[M: (Interaction, Ticket)](model: type[M], batch: list[M]) ->
     if connection.vendor != "postgresql":
         model.objects.bulk_update(
             batch,
-            ["signal_type", "intent", "conflict", "confidence", "classified_with", "matched_rules"],
+            ["signal_type", "intent", "conflict", "confidence", "classified_with", "matched_rules", "opt_out"],
             batch_size=CLASSIFY_BATCH,
         )
         return
@@ -184,9 +188,10 @@ def _store_readings[M: (Interaction, Ticket)](model: type[M], batch: list[M]) ->
             f"""
             UPDATE {table} AS t SET signal_type = v.signal_type, intent = v.intent, conflict = v.conflict,
                    confidence = v.confidence, classified_with = v.classified_with,
-                   matched_rules = v.matched_rules::jsonb
-            FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[], %s::float8[], %s::text[], %s::text[])
-                 AS v(id, signal_type, intent, conflict, confidence, classified_with, matched_rules)
+                   matched_rules = v.matched_rules::jsonb, opt_out = v.opt_out
+            FROM unnest(
+                %s::bigint[], %s::text[], %s::text[], %s::text[], %s::float8[], %s::text[], %s::text[], %s::bool[]
+            ) AS v(id, signal_type, intent, conflict, confidence, classified_with, matched_rules, opt_out)
             WHERE t.id = v.id
             """,
             [
@@ -197,6 +202,7 @@ def _store_readings[M: (Interaction, Ticket)](model: type[M], batch: list[M]) ->
                 [o.confidence for o in batch],
                 [o.classified_with for o in batch],
                 [json.dumps(o.matched_rules) for o in batch],
+                [o.opt_out for o in batch],
             ],
         )
 

@@ -248,6 +248,15 @@ def _gate(
                 account=account.external_id,
             )
         )
+    for item in facts.opt_outs:
+        blockers.append(
+            _blocker(
+                Blocker.CONSENT_MISSING,
+                f"Stop: the customer asked on {_day(item.at)} not to receive sales offers ({item.id}): “{item.summary}”",
+                [item.id],
+                item=item.id,
+            )
+        )
     for item, kind in facts.conflicts:
         verb = {
             "reduce": "asked to reduce",

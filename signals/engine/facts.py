@@ -83,6 +83,7 @@ class AccountFacts:
     owner_active: bool
     texts: list[TextSignal] = field(default_factory=list)
     conflicts: list[tuple[Item, str]] = field(default_factory=list)
+    opt_outs: list[Item] = field(default_factory=list)  # the customer refused sales outreach in writing
     unresolved_tickets: list[Ticket] = field(default_factory=list)
     verified_outcomes: list[Outcome] = field(default_factory=list)
     unverified_outcomes: list[Outcome] = field(default_factory=list)
@@ -155,7 +156,7 @@ def _text_facts(
     rows = (
         _in(Interaction.objects, "account_id", ids)
         .filter(direction="inbound", occurred_at__gte=start, occurred_at__lt=end)
-        .filter(~Q(signal_type__in=("", "none")) | ~Q(conflict=""))
+        .filter(~Q(signal_type__in=("", "none")) | ~Q(conflict="") | Q(opt_out=True))
         .select_related("contact")
     )
     for msg in rows.only(
@@ -172,6 +173,7 @@ def _text_facts(
         "contact__department",
         "source",
         "matched_rules",
+        "opt_out",
     ):
         _add_text(
             facts[msg.account_id],
@@ -186,11 +188,12 @@ def _text_facts(
             msg.conflict,
             msg.contact,
             msg.matched_rules,
+            msg.opt_out,
         )
     tickets = (
         _in(Ticket.objects, "account_id", ids)
         .filter(opened_at__gte=start, opened_at__lt=end)
-        .filter(~Q(signal_type__in=("", "none")) | ~Q(conflict=""))
+        .filter(~Q(signal_type__in=("", "none")) | ~Q(conflict="") | Q(opt_out=True))
         .select_related("contact")
     )
     for t in tickets:
@@ -207,6 +210,7 @@ def _text_facts(
             t.conflict,
             t.contact,
             t.matched_rules,
+            t.opt_out,
         )
 
 
@@ -223,11 +227,14 @@ def _add_text(
     conflict: str,
     contact: Contact | None,
     matched_rules: list[str] | None = None,
+    opt_out: bool = False,
 ) -> None:
     rules = rules_for.for_account(f.account)
     item = Item(external_id, kind, at, _excerpt(text))
     if conflict and at >= end - dt.timedelta(days=rules.conflict_window_days):
         f.conflicts.append((item, conflict))
+    if opt_out and at >= end - dt.timedelta(days=rules.conflict_window_days):
+        f.opt_outs.append(item)
     if signal_type and signal_type != "none" and at >= end - dt.timedelta(days=rules.text_window_days):
         f.texts.append(
             TextSignal(

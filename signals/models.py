@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import ExpressionWrapper, Func, Q
 
 from accounts.models import Account
 from core.models import TimestampedModel
@@ -122,6 +122,32 @@ class CandidateQuerySet(models.QuerySet["Candidate"]):
         return self.filter(held_out=False)
 
 
+class TriggerRuleNames(Func):
+    """The phrase-rule names in a candidate's triggers, for a stored generated column: on
+    PostgreSQL the JSON array of every trigger's `rules` (duplicates kept; the reader sorts
+    and dedupes), on SQLite, whose generated columns cannot unnest JSON, the triggers'
+    JSON itself. `measurement.selectors.rule_names` reads either form."""
+
+    arity = 1
+    output_field = models.TextField()
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(
+            compiler, connection, template="(jsonb_path_query_array(%(expressions)s, '$[*].rules[*]'))::text", **extra
+        )
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(compiler, connection, template="CAST(%(expressions)s AS TEXT)", **extra)
+
+
+def _stored_fact(condition: Q) -> models.GeneratedField:
+    return models.GeneratedField(
+        expression=ExpressionWrapper(condition, output_field=models.BooleanField()),
+        output_field=models.BooleanField(),
+        db_persist=True,
+    )
+
+
 class Candidate(TimestampedModel):
     """One expansion candidate: one open candidate per account and signal type."""
 
@@ -165,6 +191,18 @@ class Candidate(TimestampedModel):
     version = models.PositiveIntegerField(default=1)
     held_out = models.BooleanField(
         default=False, editable=False, help_text="In the holdout: never surfaced (signals/holdout.py)."
+    )
+
+    # The review-quality facts and the triggers' rule names as the pilot dashboard reads
+    # them, written by the database whenever the engine writes `review_facts` or
+    # `triggers`: the dashboard reads thousands of candidates per view, and looking into
+    # the JSON of each (detoasting it) was half of that query's time.
+    has_source_evidence = _stored_fact(Q(review_facts__source_evidence__0__isnull=False))
+    has_value_proof = _stored_fact(Q(review_facts__value_proof__verified=True))
+    has_stakeholders = _stored_fact(Q(review_facts__stakeholders__0__isnull=False))
+    has_open_issue_check = _stored_fact(Q(review_facts__open_issues_checked=True))
+    trigger_rules = models.GeneratedField(
+        expression=TriggerRuleNames("triggers"), output_field=models.TextField(), db_persist=True
     )
 
     objects = CandidateQuerySet.as_manager()

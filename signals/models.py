@@ -152,6 +152,19 @@ class Candidate(TimestampedModel):
     """One expansion candidate: one open candidate per account and signal type."""
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="candidates")
+    # The account's owner, kept equal to `account.owner` by database triggers (migration
+    # signals.0014) on every insert, on every change of the candidate's account and on
+    # every change of the account's owner, in the same statement. The queue filters and
+    # sorts an owner's candidates by it through one index instead of joining every
+    # candidate to its account; it is for queries: an instance's value is not refreshed.
+    owner = models.ForeignKey(
+        "auth.User",
+        null=True,
+        editable=False,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
     signal_type = models.CharField(max_length=20, choices=SignalType.choices)
     status = models.CharField(max_length=10, choices=CandidateStatus.choices, default=CandidateStatus.PENDING)
     intent = models.CharField(max_length=10, choices=Intent.choices)
@@ -228,6 +241,9 @@ class Candidate(TimestampedModel):
             models.Index(fields=["status", "defer_until"], name="candidate_defer"),
             # the dashboard: the signals surfaced in a date range (its cohort)
             models.Index(fields=["inserted_at"], name="candidate_surfaced"),
+            # an owner's queue in queue order, its tab counts and the next candidate after
+            # a decision: the owner's own rows only
+            models.Index(fields=["owner", "status", "queue_rank", "-score", "-id"], name="candidate_owner_queue"),
         ]
 
     def __str__(self) -> str:

@@ -239,8 +239,27 @@ class Candidate(TimestampedModel):
             models.Index(fields=["account", "signal_type", "status"], name="candidate_account_type"),
             # deferral return (beat task)
             models.Index(fields=["status", "defer_until"], name="candidate_defer"),
-            # the dashboard: the signals surfaced in a date range (its cohort)
-            models.Index(fields=["inserted_at"], name="candidate_surfaced"),
+            # the dashboard: the signals surfaced in a date range (its cohort), with every
+            # column its facts query reads, so PostgreSQL answers it from the index (an
+            # index-only scan: a cohort's rows are wide, its JSON inline, and reading them
+            # from the table was most of the query's buffers)
+            models.Index(
+                fields=["inserted_at"],
+                include=[
+                    "id",
+                    "account",
+                    "signal_type",
+                    "intent",
+                    "recommendation",
+                    "held_out",
+                    "has_source_evidence",
+                    "has_value_proof",
+                    "has_stakeholders",
+                    "has_open_issue_check",
+                    "trigger_rules",
+                ],
+                name="candidate_cohort",
+            ),
             # an owner's queue in queue order, its tab counts and the next candidate after
             # a decision: the owner's own rows only
             models.Index(fields=["owner", "status", "queue_rank", "-score", "-id"], name="candidate_owner_queue"),

@@ -128,7 +128,7 @@ def child_load(accounts: int, seed: int) -> None:
     def copy_rows(cursor: Any, model: type[Model], rows: Iterable[dict[str, Any]], *, with_pk: bool = False) -> None:
         """COPY dicts keyed by attname; absent fields take the model's default, the
         primary key its identity default unless with_pk."""
-        fields = [f for f in model._meta.concrete_fields if with_pk or not f.primary_key]
+        fields = [f for f in model._meta.concrete_fields if (with_pk or not f.primary_key) and not f.generated]
         names = ", ".join(f'"{f.column}"' for f in fields)
         n = 0
         with cursor.copy(f"COPY {model._meta.db_table} ({names}) FROM STDIN") as copy:

@@ -106,7 +106,7 @@ def rows_insert(model: type[Model], objs: list[Any]) -> None:
     if not objs:
         return
     meta = model._meta
-    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    fields = [f for f in meta.concrete_fields if not f.primary_key and not f.generated]
     for obj in objs:
         obj._prepare_related_fields_for_save(operation_name="bulk_create")
     values = [[f.pre_save(obj, True) for obj in objs] for f in fields]

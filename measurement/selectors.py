@@ -13,8 +13,11 @@ to them up to the end of the range, so a closed range never changes afterwards.
 The definitions below are shown beside each figure.
 """
 
+import bisect
 import datetime as dt
+import functools
 import math
+import operator
 import random
 import statistics
 from collections import Counter
@@ -36,6 +39,8 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    Field,
+    IntegerField,
     Max,
     Min,
     OuterRef,
@@ -44,6 +49,7 @@ from django.db.models import (
     Subquery,
     Sum,
     TextField,
+    Value,
     When,
 )
 from django.db.models.fields.json import KeyTextTransform
@@ -467,18 +473,39 @@ def outcomes_for(ids: Any, *, until: dt.datetime) -> dict[int, dict[str, Any]]:
     return out
 
 
-def _rule_names(triggers: str | None) -> tuple[str, ...]:
-    # A trigger with no rule stores "rules": [] (text from PostgreSQL's jsonb or Django's json.dumps).
-    if not triggers or ('"rules": ["' not in triggers and '"rules":["' not in triggers):
+@functools.lru_cache(maxsize=4096)
+def _rule_names(stored: str | None) -> tuple[str, ...]:
+    """The sorted, distinct rule names of a candidate's `trigger_rules` column: a JSON
+    array of names on PostgreSQL, the triggers' JSON on SQLite (signals.models.
+    TriggerRuleNames). A few rule combinations recur across thousands of signals: cached."""
+    if not stored or stored == "[]":
         return ()
-    return tuple(sorted({r for t in orjson.loads(triggers) for r in t.get("rules") or ()}))
+    items = orjson.loads(stored)
+    if items and isinstance(items[0], dict):
+        return tuple(sorted({r for t in items for r in t.get("rules") or ()}))
+    return tuple(sorted(set(items)))
 
 
-_ROLLUP_COLUMNS = (
-    *(f"rollup__{name}" for name in OUTCOME_FIELDS if name not in ("decided", "won_amounts")),
-    "r_amounts",
-    "r_rejections",
+# The review-quality parts the engine stored, as the candidate's generated columns.
+_PART_COLUMNS = (
+    ("source_evidence", "has_source_evidence"),
+    ("value_proof", "has_value_proof"),
+    ("stakeholder_fit", "has_stakeholders"),
+    ("open_issue_check", "has_open_issue_check"),
 )
+
+
+def _packed(conditions: Iterable[Q]) -> Any:
+    """One integer whose bit k says whether the k-th condition holds (NULL counts as false)."""
+    terms = [
+        Case(When(condition, then=Value(1 << k)), default=Value(0), output_field=IntegerField())
+        for k, condition in enumerate(conditions)
+    ]
+    # A plain Field as the output: the driver returns an int already, and an integer
+    # output field would run int() on every row's value in Python.
+    return ExpressionWrapper(functools.reduce(operator.add, terms), output_field=Field())
+
+
 # The per-signal booleans that every group sums, in the order of the fold's matrix columns.
 FOLD_COLUMNS = (
     "owner_review",
@@ -556,11 +583,21 @@ class FactTable:
 
 
 def _weeks(surfaced: list[dt.datetime]) -> list[dt.date]:
-    """The Monday (UTC) of each moment's week."""
-    ordinals = np.fromiter((d.astimezone(dt.UTC).toordinal() for d in surfaced), dtype=np.int64, count=len(surfaced))
-    mondays = ordinals - (ordinals - 1) % 7  # ordinal 1 (1 Jan 0001) was a Monday
-    as_date = {o: dt.date.fromordinal(o) for o in np.unique(mondays).tolist()}
-    return [as_date[o] for o in mondays.tolist()]
+    """The Monday (UTC) of each moment's week; `surfaced` is in ascending order, so each
+    week is one run of it, found by bisection."""
+    if not surfaced:
+        return []
+    first = surfaced[0].astimezone(dt.UTC).date()
+    monday = first - dt.timedelta(days=first.weekday())
+    weeks: list[dt.date] = []
+    start = 0
+    while start < len(surfaced):
+        following = day_start(monday + dt.timedelta(days=7))
+        end = bisect.bisect_left(surfaced, following, lo=start)
+        weeks += [monday] * (end - start)
+        start = end
+        monday += dt.timedelta(days=7)
+    return weeks
 
 
 def fact_table(candidates: QuerySet[Candidate], *, until: dt.datetime, rollup: bool = True) -> FactTable:
@@ -572,18 +609,24 @@ def fact_table(candidates: QuerySet[Candidate], *, until: dt.datetime, rollup: b
     from the decisions and events, as the rollup itself computes them."""
     from measurement.models import RollupDirty
 
-    qs = candidates.order_by().annotate(
-        # The review-quality parts are facts the engine stored when it scored the
-        # candidate (signals.records.ReviewFacts), never a search of the brief's prose.
-        f_source_evidence=_bool(Q(review_facts__source_evidence__0__isnull=False)),
-        f_value_proof=_bool(Q(review_facts__value_proof__verified=True)),
-        f_stakeholder_brief=_bool(Q(review_facts__stakeholders__0__isnull=False)),
-        f_open_issue_check=_bool(Q(review_facts__open_issues_checked=True)),
-        # Only the triggers' rule names are needed: the JSON as text, parsed only when it
-        # names a rule (validating every signal's triggers as records, or even parsing
-        # them all, cost more than the rest of the row).
-        f_triggers=Cast("triggers", TextField()),
-    )
+    # The review-quality parts are facts the engine stored when it scored the candidate
+    # (signals.records.ReviewFacts), never a search of the brief's prose; the database
+    # keeps them, and the triggers' rule names, in generated columns beside the JSON.
+    # Every boolean of a row travels as one bit of one integer (`_FLAG_BITS`): thousands
+    # of rows of fifteen booleans each were most of the time spent decoding the rows.
+    flags: list[tuple[str, Q]] = [(name, Q(**{column: True})) for name, column in _PART_COLUMNS]
+    if rollup:
+        flags += [(name, Q(**{f"rollup__{name}": True})) for name in _OUTCOME_FLAGS]
+        # The row holds for `until`: present, up to date and settled before it.
+        flags.append(
+            (
+                "holds",
+                Q(rollup__candidate_id__isnull=False)
+                & ~Exists(RollupDirty.objects.filter(candidate_id=OuterRef("pk")))
+                & (Q(rollup__settled_at__isnull=True) | Q(rollup__settled_at__lt=until)),
+            )
+        )
+    qs = candidates.order_by().annotate(f_bits=_packed(condition for _, condition in flags))
     columns = [
         "pk",
         "account_id",
@@ -593,20 +636,11 @@ def fact_table(candidates: QuerySet[Candidate], *, until: dt.datetime, rollup: b
         "intent",
         "recommendation",
         "inserted_at",
-        "f_source_evidence",
-        "f_value_proof",
-        "f_stakeholder_brief",
-        "f_open_issue_check",
-        "f_triggers",
+        "f_bits",
+        "trigger_rules",
     ]
     if rollup:
         qs = qs.annotate(
-            # The row holds for `until`: present, up to date and settled before it.
-            r_holds=_bool(
-                Q(rollup__candidate_id__isnull=False)
-                & ~Exists(RollupDirty.objects.filter(candidate_id=OuterRef("pk")))
-                & (Q(rollup__settled_at__isnull=True) | Q(rollup__settled_at__lt=until))
-            ),
             # the amounts' JSON only where there is something to read
             # as text, parsed here with orjson (Django's JSON converter is the stdlib's)
             r_amounts=Case(
@@ -620,32 +654,30 @@ def fact_table(candidates: QuerySet[Candidate], *, until: dt.datetime, rollup: b
                 output_field=TextField(),
             ),
         )
-        columns += ["r_holds", *_ROLLUP_COLUMNS]
+        columns += ["rollup__first_decision_at", "r_amounts", "r_rejections"]
     # Oldest first; sorted here, where the rows are tuples already (PostgreSQL sorted the
     # wide rows, triggers' text included, in about a sixth of the query's time).
     rows = sorted(qs.values_list(*columns), key=itemgetter(7, 0))
     n = len(rows)
     cols: list[tuple[Any, ...]] = list(zip(*rows, strict=True)) if rows else [()] * len(columns)
+    by_name = dict(zip(columns, cols, strict=True))
     pks = list(cols[0])
     surfaced = list(cols[7])
-    parts = {
-        "source_evidence": cols[8],
-        "value_proof": cols[9],
-        "stakeholder_fit": cols[10],
-        "open_issue_check": cols[11],
-    }
+    bits = np.fromiter(by_name["f_bits"], dtype=np.int64, count=n)
+    bit = {name: ((bits >> k) & 1).astype(bool) for k, (name, _) in enumerate(flags)}
+    have = {name: bit[name] for name, _ in _PART_COLUMNS}
     # The outcome facts: the rollup row's where it holds for `until`, else read live.
-    outcome: dict[str, list[Any]]
+    got: dict[str, np.ndarray]
+    first_decision_at: list[dt.datetime | None]
     if rollup:
-        by_name = dict(zip(columns, cols, strict=True))
-        outcome = {name: list(by_name[f"rollup__{name}"]) for name in _OUTCOME_FLAGS}
-        outcome["first_decision_at"] = list(by_name["rollup__first_decision_at"])
+        got = {name: bit[name] for name in _OUTCOME_FLAGS}
+        first_decision_at = list(by_name["rollup__first_decision_at"])
         amounts: list[Any] = [orjson.loads(v) if v else None for v in by_name["r_amounts"]]
         rejected: list[Any] = [orjson.loads(v) if v else None for v in by_name["r_rejections"]]
-        live = [i for i, holds in enumerate(by_name["r_holds"]) if not holds]
+        live = np.flatnonzero(~bit["holds"]).tolist()
     else:
-        outcome = {name: [False] * n for name in _OUTCOME_FLAGS}
-        outcome["first_decision_at"] = [None] * n
+        got = {name: np.zeros(n, dtype=bool) for name in _OUTCOME_FLAGS}
+        first_decision_at = [None] * n
         amounts = [None] * n
         rejected = [None] * n
         live = list(range(n))
@@ -667,8 +699,8 @@ def fact_table(candidates: QuerySet[Candidate], *, until: dt.datetime, rollup: b
         for i in live:
             o = read.get(pks[i], empty)
             for name in _OUTCOME_FLAGS:
-                outcome[name][i] = o[name]
-            outcome["first_decision_at"][i] = o["first_decision_at"]
+                got[name][i] = o[name]
+            first_decision_at[i] = o["first_decision_at"]
             won_amounts.pop(i, None)
             if o["won_amounts"]:
                 won_amounts[i] = dict(o["won_amounts"])
@@ -676,11 +708,6 @@ def fact_table(candidates: QuerySet[Candidate], *, until: dt.datetime, rollup: b
             if o["rejections"]:
                 rejections[i] = dict(o["rejections"])
 
-    def flag(values: Iterable[Any]) -> np.ndarray:
-        return np.fromiter(values, dtype=bool, count=n)
-
-    have = {name: flag(values) for name, values in parts.items()}
-    got = {name: flag(values) for name, values in outcome.items() if name != "first_decision_at"}
     have["owner_review"] = got["owner_review"]
     have["next_action"] = got["next_action"]
     derived = {
@@ -708,10 +735,10 @@ def fact_table(candidates: QuerySet[Candidate], *, until: dt.datetime, rollup: b
             "week": _weeks(surfaced),
         },
         matrix=matrix,
-        first_decision_at=outcome["first_decision_at"],
+        first_decision_at=first_decision_at,
         won_amounts=won_amounts,
         rejections=rejections,
-        rules=[_rule_names(t) for t in cols[12]],
+        rules=[_rule_names(t) for t in by_name["trigger_rules"]],
     )
 
 
@@ -873,6 +900,11 @@ def funnel(measures: Measures) -> list[Stage]:
     return stages
 
 
+# A candidate's JSON that the gaps list and the audit sample never show: parsing and
+# validating it was most of the time of loading their rows.
+_UNSHOWN_JSON = ("score_components", "blockers", "brief", "triggers", "review_facts")
+
+
 @dataclass
 class Gap:
     candidate: Candidate
@@ -886,7 +918,11 @@ def quality_gaps(scope: DashboardScope, *, limit: int | None = 25) -> list[Gap]:
     if limit is not None:
         rows = rows[:limit]
     lacking = [table.facts(i) for i in rows]
-    candidates = Candidate.objects.select_related("account", "account__owner").in_bulk([f.pk for f in lacking])
+    candidates = (
+        Candidate.objects.select_related("account", "account__owner")
+        .defer(*_UNSHOWN_JSON)
+        .in_bulk([f.pk for f in lacking])
+    )
     return [Gap(candidates[f.pk], f.missing) for f in lacking if f.pk in candidates]
 
 
@@ -1143,16 +1179,20 @@ def audit_sample(scope: DashboardScope, *, size: int, seed: int) -> tuple[int, l
         .filter(candidate=OuterRef("pk"), decided_at__lt=scope.end_at)
         .order_by("-decided_at", "-pk")
     )
-    rows = chosen_qs.select_related("account", "account__owner").annotate(
-        open_tickets=Subquery(
-            Ticket.objects.filter(account_id=OuterRef("account_id"), status__in=UNRESOLVED_TICKET_STATUSES)
-            .order_by()
-            .values("account_id")
-            .annotate(n=Count("pk"))
-            .values("n")[:1]
-        ),
-        decision_kind=Subquery(latest.values("kind")[:1]),
-        decision_reason=Subquery(latest.values("reason_code")[:1]),
+    rows = (
+        chosen_qs.select_related("account", "account__owner")
+        .defer(*_UNSHOWN_JSON)
+        .annotate(
+            open_tickets=Subquery(
+                Ticket.objects.filter(account_id=OuterRef("account_id"), status__in=UNRESOLVED_TICKET_STATUSES)
+                .order_by()
+                .values("account_id")
+                .annotate(n=Count("pk"))
+                .values("n")[:1]
+            ),
+            decision_kind=Subquery(latest.values("kind")[:1]),
+            decision_reason=Subquery(latest.values("reason_code")[:1]),
+        )
     )
     by_pk = {c.pk: c for c in rows}
     return len(ids), [AuditRow(by_pk[pk], _audit_marks(by_pk[pk], facts[pk])) for pk in chosen if pk in by_pk]

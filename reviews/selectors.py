@@ -4,12 +4,13 @@ import datetime as dt
 import functools
 import hashlib
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Case, Count, F, Q, QuerySet, When
+from django.db.models import Case, Count, Q, QuerySet, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -24,7 +25,7 @@ from accounts.models import (
     Ticket,
     UsageDaily,
 )
-from core.roles import AnyUser, is_leader, scope_accounts
+from core.roles import AnyUser, is_leader, scope_accounts, scope_candidates
 from measurement.models import FOLLOW_UP_KINDS, EventKind, MeasurementEvent
 from reviews.models import Decision
 from reviews.queue_rows import QUEUE_ROW_VALUES, QueueRow
@@ -81,10 +82,7 @@ def overdue(qs: QuerySet[Candidate]) -> QuerySet[Candidate]:
 
 
 def overdue_count(*, user: AnyUser) -> int:
-    qs = candidates_for(user)
-    if not is_leader(user):
-        qs = qs.filter(account__owner_id=user.pk)
-    return overdue(qs).count()
+    return overdue(candidates_for(user)).count()
 
 
 @dataclass(frozen=True)
@@ -99,7 +97,7 @@ class QueueFilters:
 
 
 def candidates_for(user: AnyUser) -> QuerySet[Candidate]:
-    return scope_accounts(Candidate.objects.surfaced(), user, field="account")
+    return scope_candidates(Candidate.objects.surfaced(), user)
 
 
 def candidate_get(*, user: AnyUser, pk: int) -> Candidate:
@@ -127,10 +125,8 @@ def queue_base(*, user: AnyUser, filters: QueueFilters) -> QuerySet[Candidate]:
     qs = candidates_for(user).filter(status__in=STATUS_FILTERS.get(filters.status, STATUS_FILTERS["pending"]))
     if filters.status == "overdue":
         qs = overdue(qs)
-    if not is_leader(user):
-        qs = qs.filter(account__owner_id=user.pk)
-    elif filters.owner_id:
-        qs = qs.filter(account__owner_id=filters.owner_id)
+    if filters.owner_id and is_leader(user):
+        qs = qs.filter(owner_id=filters.owner_id)
     if filters.signal_type:
         qs = qs.filter(signal_type=filters.signal_type)
     if filters.segment:
@@ -146,21 +142,16 @@ def queue_base(*, user: AnyUser, filters: QueueFilters) -> QuerySet[Candidate]:
     return qs
 
 
-def _queue_order(user: AnyUser, filters: QueueFilters) -> tuple:
-    """Across all owners, walk the queue_rank index in order. For one owner's queue,
-    `queue_rank + 0` keeps PostgreSQL off that index: walking it to find one owner's few
-    rows read the whole index (the load benchmark measured 290 ms; sorting the owner's
-    own rows takes 15)."""
-    if is_leader(user) and not filters.owner_id:
-        return ("queue_rank", "-score", "-pk")
-    return (F("queue_rank") + 0, "-score", "-pk")
+# Queue order: across all owners the candidate_queue_rank index gives it; one owner's
+# queue reads it from candidate_owner_queue (owner, status, queue_rank, score, id).
+QUEUE_ORDER_BY = ("queue_rank", "-score", "-pk")
 
 
 def queue_list(*, user: AnyUser, filters: QueueFilters) -> QuerySet[Candidate]:
     qs = queue_base(user=user, filters=filters)
     if filters.recommendation:
         qs = qs.filter(recommendation=filters.recommendation)
-    return qs.select_related("account", "account__owner").order_by(*_queue_order(user, filters))
+    return qs.select_related("account", "account__owner").order_by(*QUEUE_ORDER_BY)
 
 
 def queue_rows(*, user: AnyUser, filters: QueueFilters) -> QuerySet[Candidate, QueueRow]:
@@ -193,17 +184,33 @@ def _snapshot() -> str | None:
         return str(cursor.fetchone()[0])
 
 
-def tab_counts(*, user: AnyUser, filters: QueueFilters) -> tuple[dict[str, int], int]:
-    """The queue's tab counts (per recommendation) and the overdue count, cached under
-    the database snapshot they were counted in.
+def _snapshot_cached[T](name: str, parts: tuple[Any, ...], compute: Callable[[], T]) -> T:
+    """`compute()`, cached under the database snapshot it was computed in.
 
-    The key is the snapshot's text, read before and after counting; the counts are
+    The key is the snapshot's text, read before and after computing; the value is
     cached only if the two are equal, i.e. nothing committed (and no write began) in
-    between, so the counts are those of that exact snapshot. Any later commit (a
-    decision, an undo, a rescore, an import, anywhere in the cluster) gives a new
-    snapshot and so a new key: a cached count can never be stale, whichever process
-    cached it, and no code path has to remember to invalidate it. On a quiet database
-    every page view after the first reads one snapshot instead of counting."""
+    between, so the value is that of that exact snapshot. Any later commit (a decision,
+    an undo, a rescore, an import, anywhere in the cluster) gives a new snapshot and so
+    a new key: a cached value can never be stale, whichever process cached it, and no
+    code path has to remember to invalidate it. On a quiet database every page view
+    after the first reads one snapshot instead of computing."""
+    before = _snapshot()
+    key = f"{name}:" + hashlib.sha256(repr((parts, before)).encode()).hexdigest()
+    if before is not None and (hit := cache.get(key)) is not None:
+        return cast(T, hit)
+    value = compute()
+    if before is not None and _snapshot() == before:
+        cache.set(key, value, timeout=300)
+    return value
+
+
+def tab_counts(*, user: AnyUser, filters: QueueFilters, cached: bool = True) -> tuple[dict[str, int], int]:
+    """The queue's tab counts (per recommendation) and the overdue count, cached under
+    the database snapshot they were counted in (`_snapshot_cached`). `cached=False`
+    counts without the cache: right after a write (a decision) the snapshot is new, so
+    its two reads would only add round trips."""
+    if not cached:
+        return queue_counts(user=user, filters=filters), overdue_count(user=user)
     parts = (
         user.pk,
         is_leader(user),
@@ -215,21 +222,29 @@ def tab_counts(*, user: AnyUser, filters: QueueFilters) -> tuple[dict[str, int],
         filters.q,
         filters.owner_id,
     )
-    before = _snapshot()
-    key = "queue-tabs:" + hashlib.sha256(repr((parts, before)).encode()).hexdigest()
-    if before is not None and (hit := cache.get(key)) is not None:
-        return hit[0], hit[1]
-    counts = queue_counts(user=user, filters=filters)
-    overdue = overdue_count(user=user)
-    if before is not None and _snapshot() == before:
-        cache.set(key, (counts, overdue), timeout=300)
-    return counts, overdue
+    return _snapshot_cached(
+        "queue-tabs", parts, lambda: (queue_counts(user=user, filters=filters), overdue_count(user=user))
+    )
+
+
+def queue_segments(*, user: AnyUser) -> list[str]:
+    """The segments of the accounts the user sees (the queue's segment filter), cached
+    under the database snapshot like the tab counts."""
+
+    def segments() -> list[str]:
+        return list(
+            scope_accounts(Account.objects.all(), user)
+            .exclude(segment="")
+            .order_by("segment")
+            .values_list("segment", flat=True)
+            .distinct()
+        )
+
+    return _snapshot_cached("queue-segments", (user.pk, is_leader(user)), segments)
 
 
 def next_deferred_return(*, user: AnyUser) -> dt.date | None:
     qs = candidates_for(user).filter(status=CandidateStatus.DEFERRED, defer_until__isnull=False)
-    if not is_leader(user):
-        qs = qs.filter(account__owner_id=user.pk)
     first = qs.order_by("defer_until").values_list("defer_until", flat=True).first()
     return first
 

@@ -63,10 +63,10 @@ def _filters(request: HtmxHttpRequest, params: QueryDict | None = None) -> selec
     )
 
 
-def _tabs_context(request: HtmxHttpRequest, params: QueryDict) -> dict[str, Any]:
+def _tabs_context(request: HtmxHttpRequest, params: QueryDict, *, cached: bool = True) -> dict[str, Any]:
     """The recommendation tabs with their counts (also swapped out of band after a decision)."""
     filters = _filters(request, params)
-    counts, overdue = selectors.tab_counts(user=request.user, filters=filters)
+    counts, overdue = selectors.tab_counts(user=request.user, filters=filters, cached=cached)
     base = QueryDict(mutable=True)
     for name in FILTER_PARAMS:
         if params.get(name) and name != "rec":
@@ -103,13 +103,7 @@ def _queue_context(request: HtmxHttpRequest) -> dict[str, Any]:
         "query": params.urlencode(),
         "undo": undo if undo and dt.datetime.fromisoformat(undo["until"]) > timezone.now() else None,
         "signal_types": SignalType.choices,
-        "segments": list(
-            scope_accounts(Account.objects.all(), request.user)
-            .exclude(segment="")
-            .order_by("segment")
-            .values_list("segment", flat=True)
-            .distinct()
-        ),
+        "segments": selectors.queue_segments(user=request.user),
         "next_return": selectors.next_deferred_return(user=request.user) if not page.object_list else None,
         "today": timezone.now().date(),
         "renewal_options": [30, 60, 90, 180, 365],
@@ -227,12 +221,15 @@ def _message(response: HttpResponse, level: str, text: str) -> HttpResponse:
 @require_POST
 def candidate_decide(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Approve, reject or defer: one view, the action named by the button."""
-    selectors.candidate_check(user=request.user, pk=pk)
     action = request.POST.get("action", "")
+    following, listed = _following(request, pk, _decision_params(request)) if request.htmx else ([], False)
+    # `_following` read the user's own queue: a candidate listed there is one they may
+    # see; any other is checked on its own (404 if not theirs).
+    if not listed:
+        selectors.candidate_check(user=request.user, pk=pk)
     if action not in ACTIONS:
         return HttpResponse("Unknown action.", status=400)
     form = ACTIONS[action](request.POST)
-    following = _following(request, pk, _decision_params(request)) if request.htmx else []
     try:
         if not form.is_valid():
             raise services.DecisionError({})
@@ -307,16 +304,17 @@ def candidate_decide(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return _after_decision(request, candidate, following, text, undo)
 
 
-def _following(request: HtmxHttpRequest, pk: int, params: QueryDict) -> list[int]:
+def _following(request: HtmxHttpRequest, pk: int, params: QueryDict) -> tuple[list[int], bool]:
     """The queue as the owner sees it, from the decided candidate on: the next one
-    opens after the decision (auto-advance), the one before it at the end of the list."""
+    opens after the decision (auto-advance), the one before it at the end of the list;
+    and whether the candidate itself is listed (so the user may see it)."""
     ids = list(
         selectors.queue_list(user=request.user, filters=_filters(request, params)).values_list("pk", flat=True)[:1000]
     )
     if pk not in ids:
-        return ids
+        return ids, False
     i = ids.index(pk)
-    return [*ids[i + 1 :], *reversed(ids[:i])]
+    return [*ids[i + 1 :], *reversed(ids[:i])], True
 
 
 def _after_decision(
@@ -333,7 +331,7 @@ def _after_decision(
     )
     upcoming = next((pk for pk in following if pk in still_listed), None)
     tabs = render_to_string(
-        "reviews/queue.html#rec-tabs", {**_tabs_context(request, params), "oob": True}, request=request
+        "reviews/queue.html#rec-tabs", {**_tabs_context(request, params, cached=False), "oob": True}, request=request
     )
     gone = f'<template><tr id="candidate-{candidate.pk}" hx-swap-oob="delete"></tr></template>'
     if upcoming is not None:

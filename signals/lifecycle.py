@@ -36,7 +36,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.db import OperationalError, connection, transaction
-from django.db.models import Field, JSONField
+from django.db.models import Field, JSONField, Subquery
 from django.utils import timezone
 
 from accounts.models import Account, Interaction, Opportunity, Outcome, Ticket, TicketStatus
@@ -170,9 +170,15 @@ def _lock_accounts(account_ids: list[int]) -> None:
 
 
 def _lock(candidate_id: int) -> Candidate:
-    """Lock the candidate's account, then the candidate; raise Candidate.DoesNotExist if gone."""
-    account_id = Candidate.objects.values_list("account_id", flat=True).get(pk=candidate_id)
-    _lock_accounts([account_id])
+    """Lock the candidate's account, then the candidate; raise Candidate.DoesNotExist if gone.
+    The account is found and locked in one statement (a candidate never changes account)."""
+    locked = (
+        Account.objects.select_for_update()
+        .filter(pk=Subquery(Candidate.objects.filter(pk=candidate_id).values("account_id")[:1]))
+        .values_list("pk", flat=True)
+    )
+    if not list(locked):
+        raise Candidate.DoesNotExist(f"No candidate {candidate_id}")
     return (
         Candidate.objects.select_for_update(of=("self",))
         .select_related("account", "account__owner", "decided_by")

@@ -388,7 +388,7 @@ def copy_rows(cursor: psycopg.Cursor[Any], model: type[Model], rows: list[dict[s
     """COPY plain dicts (keyed by attname) into the model's table; missing fields take their default."""
     from django.db import models as djm
 
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key and not f.generated]
     columns = ", ".join(f'"{f.column}"' for f in fields)
     defaults = {f.attname: (f.get_default() if f.has_default() else None) for f in fields}
     with cursor.copy(f'COPY "{model._meta.db_table}" ({columns}) FROM STDIN') as copy:

@@ -303,6 +303,7 @@ class UsageStream:
         # (account, metric, department) -> the date of its last row; None once a key may repeat
         self.last_dates: dict[tuple[str, str, str], dt.date] | None = {}
         self._unresolved_rows = 0
+        self._locked = False
 
     def add(self, src: int, line: int, row: UsageRow, raw: str | None) -> None:
         """One row from the general path (the JSON Lines loop inlines the same steps)."""
@@ -338,6 +339,19 @@ class UsageStream:
             with contextlib.suppress(Exception):
                 cm.__exit__(RuntimeError, RuntimeError("import aborted"), None)
 
+    def lock(self) -> None:
+        """Hold the usage table against other writers (readers go on) until the commit.
+
+        Taken before the account references are checked, so that what the check and the
+        merge see stays true: another import waits; deleting an account deletes its usage
+        first (on_delete=CASCADE, in Django), so it either waits for this import and then
+        deletes its rows too, or ran first and this import finds the account gone. This
+        is what keeps usage consistent without a foreign-key constraint (see the model).
+        """
+        if self.rows and not self._locked:
+            self._cursor.execute(f"LOCK TABLE {UsageDaily._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
+            self._locked = True
+
     def unresolved(self, batch_accounts: set[str]) -> list[tuple[int, int, str, str | None]]:
         """(src, line, account, raw) of rows whose account is neither stored nor valid in this import.
 
@@ -345,6 +359,7 @@ class UsageStream:
         while the rows were written: they are checked first, and the rows are read only
         for the references that fail.
         """
+        self.lock()
         refs = self.accounts - batch_accounts
         stored = set(_lookup(Account, sorted(refs)))
         unknown = sorted(refs - stored)
@@ -362,12 +377,13 @@ class UsageStream:
         """Write the streamed rows into the usage table: the later line wins for a key given
         twice; rows equal to what is stored write nothing (no dead tuple, no WAL).
 
-        One join of the streamed rows with the stored ones finds what differs (a
-        re-import of an unchanged file ends there); only those rows are updated or
-        inserted. The table is locked against other writers (readers go on) for the rest
-        of the transaction, so that what the join saw stays true and the new rows can be
-        added by a plain INSERT: ON CONFLICT's speculative insertion cost more than the
-        index maintenance itself.
+        The rows of an account with no usage stored are new whatever they hold: they are
+        inserted as they are, with no comparison (a fresh import is all of this kind).
+        For the other accounts one join of the streamed rows with the stored ones finds
+        what differs (a re-import of an unchanged file ends there); only those rows are
+        updated or inserted. The table is locked against other writers (see `lock`), so
+        that what the join saw stays true and the new rows can be added by a plain
+        INSERT: ON CONFLICT's speculative insertion cost more than the index maintenance.
         """
         usage, accounts = UsageDaily._meta.db_table, Account._meta.db_table
         cursor = self._cursor
@@ -376,25 +392,60 @@ class UsageStream:
             return
         # Sorting or hashing a million rows in memory instead of on disk; only for this transaction.
         cursor.execute("SET LOCAL work_mem = '256MB'")
-        cursor.execute(f"LOCK TABLE {usage} IN SHARE ROW EXCLUSIVE MODE")
+        self.lock()
+        # The accounts of the rows (a few thousand, not a row each) and whether any usage of theirs is stored.
+        cursor.execute(
+            f"SELECT a.id, EXISTS (SELECT FROM {usage} u WHERE u.account_id = a.id) FROM {accounts} a"
+            " WHERE a.external_id = ANY(%s)",
+            [sorted(self.accounts)],
+        )
+        fresh: list[int] = []
+        stored: list[int] = []
+        for account_id, has_usage in cursor.fetchall():
+            (stored if has_usage else fresh).append(account_id)
+        # Without repeated keys every row whose account resolved is one key.
+        keys = self.rows - self._unresolved_rows
+        if fresh:
+            cursor.execute(
+                f"""
+                INSERT INTO {usage}
+                    (account_id, metric, date, department, value, "limit", source, inserted_at, updated_at)
+                SELECT r.account_id, r.metric, r.date, r.department, r.value, r."limit", r.source, now(), now()
+                FROM ({self._rows_sql()}) r
+                """,
+                [fresh],
+            )
+            counts.created += cursor.rowcount
+            keys -= cursor.rowcount
+            changed_accounts.update(fresh)  # each has at least one row, all new
+        if stored:
+            self._merge_with_stored(stored, keys, counts, changed_accounts)
+        cursor.execute("DROP TABLE import_usage")
+
+    def _rows_sql(self) -> str:
+        """The streamed rows of the accounts in the array parameter, one per natural key
+        (the later line wins): sorted for that only when a key may repeat."""
+        accounts = Account._meta.db_table
+        columns = 'a.id AS account_id, t.metric, t.date, t.department, t.value, t."limit", t.source'
+        join = f"import_usage t JOIN {accounts} a ON a.external_id = t.account AND a.id = ANY(%s)"
+        if not self.keys_may_repeat:
+            return f"SELECT {columns} FROM {join}"
+        return f"""
+            SELECT DISTINCT ON (a.id, t.metric, t.date, t.department) {columns}
+            FROM {join}
+            ORDER BY a.id, t.metric, t.date, t.department, t.src DESC, t.line DESC"""
+
+    def _merge_with_stored(
+        self, account_ids: list[int], keys: int, counts: TypeCounts, changed_accounts: set[int]
+    ) -> None:
+        """The rows of accounts with usage stored: one comparing join, then only what differs is written."""
+        usage = UsageDaily._meta.db_table
+        cursor = self._cursor
         if self.keys_may_repeat:
-            # The later line wins: one row per natural key, the last one read.
-            rows = f"""
-            rows AS MATERIALIZED (
-                SELECT DISTINCT ON (a.id, t.metric, t.date, t.department)
-                       a.id AS account_id, t.metric, t.date, t.department, t.value, t."limit", t.source
-                FROM import_usage t JOIN {accounts} a ON a.external_id = t.account
-                ORDER BY a.id, t.metric, t.date, t.department, t.src DESC, t.line DESC
-            ),"""
-            source = "rows r"
+            rows, source = f"rows AS MATERIALIZED ({self._rows_sql()}),", "rows r"
             total_row = "SELECT NULL, (SELECT count(*) FROM rows), 0 UNION ALL"
         else:
-            rows = ""
-            source = f"""(
-                SELECT a.id AS account_id, t.metric, t.date, t.department, t.value, t."limit", t.source
-                FROM import_usage t JOIN {accounts} a ON a.external_id = t.account
-            ) r"""
-            total_row = ""
+            rows, source, total_row = "", f"({self._rows_sql()}) r", ""
         cursor.execute(
             f"""
             WITH {rows}
@@ -427,16 +478,17 @@ class UsageStream:
             )
             {total_row}
             SELECT account_id, sum(created), sum(updated) FROM changed GROUP BY account_id
-            """
+            """,
+            [account_ids],
         )
-        # Without repeated keys every row whose account resolved is one key.
-        total = self.rows - self._unresolved_rows
-        for account_id, created, updated in cursor.fetchall():
+        created = updated = 0
+        for account_id, account_created, account_updated in cursor.fetchall():
             if account_id is None:
-                total = created
+                keys = account_created
                 continue
-            counts.created += created
-            counts.updated += updated
+            created += account_created
+            updated += account_updated
             changed_accounts.add(account_id)
-        counts.unchanged += total - counts.created - counts.updated
-        cursor.execute("DROP TABLE import_usage")
+        counts.created += created
+        counts.updated += updated
+        counts.unchanged += keys - created - updated

@@ -57,7 +57,18 @@ def write_all(batch: Validated, *, usage_stream: "UsageStream | None" = None) ->
         if type_name == "usage":
             _upsert_usage(records, batch, counts, result.changed_account_ids)
         else:
-            _upsert_by_external_id(records, batch, owners, counts, result.changed_account_ids, result.owner_changes)
+            _upsert_by_external_id(
+                records,
+                batch,
+                owners,
+                counts,
+                result.changed_account_ids,
+                result.owner_changes,
+                # usage rows already written carry these ids
+                reserved_ids=usage_stream.reserved_ids()
+                if usage_stream is not None and type_name == "account"
+                else None,
+            )
         result.counts[type_name] = counts
         if type_name == "account":
             _reassign(result.owner_changes)
@@ -156,6 +167,7 @@ def _upsert_by_external_id(
     counts: TypeCounts,
     changed_accounts: set[int],
     owner_changes: list[tuple[int, int | None]] | None = None,
+    reserved_ids: dict[str, int] | None = None,
 ) -> None:
     if not records:
         return
@@ -173,6 +185,8 @@ def _upsert_by_external_id(
             if obj is None:
                 attrs = _target_values(record, batch, owners, creating=True)
                 obj = model(external_id=record.values["external_id"], extra=record.extra, **attrs)
+                if reserved_ids and record.values["external_id"] in reserved_ids:
+                    obj.pk = reserved_ids[record.values["external_id"]]
                 obj.inserted_at = obj.updated_at = now
                 to_create.append(obj)
                 continue
@@ -265,20 +279,28 @@ def _upsert_usage(records: list[Record], batch: Validated, counts: TypeCounts, c
 
 
 class UsageStream:
-    """PostgreSQL: valid usage rows go straight into a temporary table through COPY while
-    the file is read, so memory stays bounded whatever the file's size. Account
-    references are checked and resolved by joins once every line has been read.
+    """PostgreSQL: valid usage rows go to the database through COPY while the file is
+    read, so memory stays bounded whatever the file's size.
 
-    Lives inside the import's transaction (the table is dropped at its end); while the
-    COPY is open, the connection runs no other statement.
+    Rows of an account with no usage stored go straight into the usage table (a fresh
+    import: no comparison is needed, and the server's index work overlaps the client's
+    reading); every other row goes to a temporary table, merged once every line has been
+    read. An account the database does not hold yet gets its id reserved from the
+    account sequence when its first row is read; the importer creates it with that id.
+    All of it happens inside the import's transaction: an invalid line anywhere rolls
+    back every row, the direct ones included. While a COPY is open the connection runs
+    no other statement: the importer ends it to look accounts up (once per new account).
 
     While the rows are written the stream also notes, in memory bounded by the number of
     usage series (not rows), whether any natural key can repeat: when every series'
     dates only rise in the order the lines are read, no key repeats, and the merge skips
-    the sort that "the later line wins" otherwise needs.
+    the sort that "the later line wins" otherwise needs. Once a key may repeat, no row
+    goes straight to the usage table any more: the rows after it are merged, and the
+    later line still wins.
     """
 
     COLUMNS = 'src, line, account, metric, date, department, value, "limit", source, raw'
+    DIRECT_COLUMNS = 'account_id, metric, date, department, value, "limit", source, inserted_at, updated_at'
     # Past this many (account, metric, department) series the order is no longer
     # tracked, and the merge sorts: the memory stays bounded whatever the file holds.
     MAX_SERIES = 200_000
@@ -293,23 +315,57 @@ class UsageStream:
             ' value double precision, "limit" double precision, source text, raw text'
             ") ON COMMIT DROP"
         )
-        # Binary: a third of the client's cost of text COPY, and no number or date parsing on the server.
-        self._copy_cm = self._cursor.cursor.copy(f"COPY import_usage ({self.COLUMNS}) FROM STDIN (FORMAT BINARY)")
-        self._copy = self._copy_cm.__enter__()
-        self._copy.set_types(["int4", "int4", "text", "text", "date", "text", "float8", "float8", "text", "text"])
-        self.write_row = self._copy.write_row  # (src, line, *UsageRow, raw text or None)
+        self._copy_cm: Any = None
+        self._target = ""  # the open COPY: "temp", "direct" or none
+        self.write_row: Any = None  # the open COPY's write_row
         self.rows = 0
         self.accounts: set[str] = set()  # every account the rows refer to
         # (account, metric, department) -> the date of its last row; None once a key may repeat
         self.last_dates: dict[tuple[str, str, str], dt.date] | None = {}
-        self._unresolved_rows = 0
         self._locked = False
+        self._now: dt.datetime | None = None
+        # account -> its id when its rows go straight to the usage table, 0 when they are merged
+        self._ids: dict[str, int] = {}
+        self._reserved: set[str] = set()  # accounts whose id was reserved (not stored when first read)
+        self.direct_rows = 0
+        self.direct_accounts: set[str] = set()  # accounts with rows written straight to the usage table
+        self.direct_sources: set[int] = set()  # the sources those rows came from
+        self.temp_counts: dict[str, int] = {}  # rows in the temporary table, by account
+
+    def _open(self, target: str) -> None:
+        if self._target == target:
+            return
+        self._close()
+        if target == "temp":
+            sql, types = (
+                f"COPY import_usage ({self.COLUMNS}) FROM STDIN (FORMAT BINARY)",
+                ["int4", "int4", "text", "text", "date", "text", "float8", "float8", "text", "text"],
+            )
+        else:
+            sql, types = (
+                f"COPY {UsageDaily._meta.db_table} ({self.DIRECT_COLUMNS}) FROM STDIN (FORMAT BINARY)",
+                ["int8", "text", "date", "text", "float8", "float8", "text", "timestamptz", "timestamptz"],
+            )
+        # Binary: a third of the client's cost of text COPY, and no number or date parsing on the server.
+        self._copy_cm = self._cursor.cursor.copy(sql)
+        copy = self._copy_cm.__enter__()
+        copy.set_types(types)
+        self.write_row, self._target = copy.write_row, target
+
+    def _close(self) -> None:
+        if self._copy_cm is not None:
+            cm, self._copy_cm = self._copy_cm, None
+            self._target, self.write_row = "", None
+            cm.__exit__(None, None, None)
 
     def add(self, src: int, line: int, row: UsageRow, raw: str | None) -> None:
-        """One row from the general path (the JSON Lines loop inlines the same steps)."""
+        """One row from the general path: always merged (the temporary table keeps its line and text)."""
+        self._open("temp")
         self.write_row((src, line, *row, raw))
         self.rows += 1
-        self.accounts.add(row[0])
+        account = row[0]
+        self.accounts.add(account)
+        self.temp_counts[account] = self.temp_counts.get(account, 0) + 1
         last = self.last_dates
         if last is not None:
             key, day = (row[0], row[1], row[3]), row[2]
@@ -321,20 +377,90 @@ class UsageStream:
                 if len(last) > self.MAX_SERIES:
                     self.last_dates = None
 
+    def add_block(self, src: int, rows: list[tuple[int, UsageRow]], cut: int) -> None:
+        """The rows of one block of a file, (line, row) in the order read; those from `cut`
+        on came after a key may have repeated, and are merged whatever their account."""
+        if not rows:
+            return
+        ids = self._ids
+        refs = {row[0] for _, row in rows}
+        new = refs - ids.keys()
+        if new:
+            self._resolve(new)
+        self.accounts |= refs
+        direct: list[tuple] = []
+        temp: list[tuple] = []
+        now = self._now
+        for number, (account, metric, day, department, value, limit, source) in rows[:cut]:
+            account_id = ids[account]
+            if account_id:
+                direct.append((account_id, metric, day, department, value, limit, source, now, now))
+            else:
+                temp.append((src, number, account, metric, day, department, value, limit, source, None))
+        temp.extend((src, number, *row, None) for number, row in rows[cut:])
+        # Keep the COPY that is open first: a block is most often all of one kind.
+        for target in ("direct", "temp") if self._target == "direct" else ("temp", "direct"):
+            batch = direct if target == "direct" else temp
+            if not batch:
+                continue
+            self._open(target)
+            write_row = self.write_row
+            for row in batch:
+                write_row(row)
+        if direct:
+            self.direct_rows += len(direct)
+            self.direct_accounts |= {account for account in refs if ids[account]}
+            self.direct_sources.add(src)
+        counts = self.temp_counts
+        for row in temp:
+            counts[row[2]] = counts.get(row[2], 0) + 1
+        self.rows += len(rows)
+
+    def _resolve(self, new: set[str]) -> None:
+        """Look up accounts seen for the first time: an account with usage stored is merged;
+        one without goes straight to the usage table, with its id reserved if it is new."""
+        self._close()
+        self.lock()
+        usage, accounts = UsageDaily._meta.db_table, Account._meta.db_table
+        cursor = self._cursor
+        if self._now is None:
+            cursor.execute("SELECT now()")  # the transaction's time: what the merge stamps its rows with
+            self._now = cursor.fetchone()[0]
+        cursor.execute(
+            f"SELECT a.external_id, a.id, EXISTS (SELECT FROM {usage} u WHERE u.account_id = a.id)"
+            f" FROM {accounts} a WHERE a.external_id = ANY(%s)",
+            [sorted(new)],
+        )
+        for external_id, account_id, has_usage in cursor.fetchall():
+            self._ids[external_id] = 0 if has_usage else account_id
+        missing = sorted(new - self._ids.keys())
+        if missing:
+            # Sequence values are not rolled back: a failed import leaves a gap in the ids, nothing else.
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [accounts, len(missing)],
+            )
+            for external_id, (account_id,) in zip(missing, cursor.fetchall(), strict=True):
+                self._ids[external_id] = account_id
+            self._reserved.update(missing)
+
+    def reserved_ids(self) -> dict[str, int]:
+        """Accounts not stored when their first row was read, with the id their rows carry."""
+        return {external_id: self._ids[external_id] for external_id in self._reserved}
+
     @property
     def keys_may_repeat(self) -> bool:
         return self.last_dates is None
 
     def finish(self) -> None:
-        """End the COPY (rows sent so far are in the table)."""
-        if self._copy_cm is not None:
-            self._copy_cm.__exit__(None, None, None)
-            self._copy_cm = None
+        """End the COPY (rows sent so far are in the tables)."""
+        self._close()
         self.last_dates = None if self.last_dates is None else {}  # the memory is not needed any more
 
     def abort(self) -> None:
         if self._copy_cm is not None:
             cm, self._copy_cm = self._copy_cm, None
+            self._target, self.write_row = "", None
             # Best effort: the transaction is rolled back whatever the server answers.
             with contextlib.suppress(Exception):
                 cm.__exit__(RuntimeError, RuntimeError("import aborted"), None)
@@ -342,48 +468,53 @@ class UsageStream:
     def lock(self) -> None:
         """Hold the usage table against other writers (readers go on) until the commit.
 
-        Taken before the account references are checked, so that what the check and the
-        merge see stays true: another import waits; deleting an account deletes its usage
-        first (on_delete=CASCADE, in Django), so it either waits for this import and then
+        Taken before any account is looked up, so that what the lookups and the merge see
+        stays true: another import waits; deleting an account deletes its usage first
+        (on_delete=CASCADE, in Django), so it either waits for this import and then
         deletes its rows too, or ran first and this import finds the account gone. This
         is what keeps usage consistent without a foreign-key constraint (see the model).
         """
-        if self.rows and not self._locked:
+        if not self._locked:
+            self._close()
             self._cursor.execute(f"LOCK TABLE {UsageDaily._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
             self._locked = True
 
-    def unresolved(self, batch_accounts: set[str]) -> list[tuple[int, int, str, str | None]]:
-        """(src, line, account, raw) of rows whose account is neither stored nor valid in this import.
+    def unresolved(self, batch_accounts: set[str]) -> tuple[list[tuple[int, int, str, str | None]], set[str]]:
+        """Rows whose account is neither stored nor valid in this import: (src, line,
+        account, raw) of those in the temporary table, and the accounts of those written
+        straight to the usage table (their lines are found by reading the file again).
 
         The distinct references are few (one per account, not per row) and were noted
         while the rows were written: they are checked first, and the rows are read only
         for the references that fail.
         """
+        if not self.rows:
+            return [], set()
         self.lock()
         refs = self.accounts - batch_accounts
         stored = set(_lookup(Account, sorted(refs)))
         unknown = sorted(refs - stored)
         if not unknown:
-            return []
+            return [], set()
         cursor = self._cursor
         cursor.execute(
             "SELECT src, line, account, raw FROM import_usage WHERE account = ANY(%s) ORDER BY src, line", [unknown]
         )
-        rows = list(cursor.fetchall())
-        self._unresolved_rows = len(rows)
-        return rows
+        return list(cursor.fetchall()), set(unknown) & self.direct_accounts
 
     def merge(self, counts: TypeCounts, changed_accounts: set[int]) -> None:
-        """Write the streamed rows into the usage table: the later line wins for a key given
-        twice; rows equal to what is stored write nothing (no dead tuple, no WAL).
+        """Complete the usage table: the rows written straight to it are counted (and
+        dropped if their account turned out invalid, with --skip-invalid); the rows of the
+        temporary table are merged. The later line wins for a key given twice; rows
+        equal to what is stored write nothing (no dead tuple, no WAL).
 
-        The rows of an account with no usage stored are new whatever they hold: they are
-        inserted as they are, with no comparison (a fresh import is all of this kind).
-        For the other accounts one join of the streamed rows with the stored ones finds
-        what differs (a re-import of an unchanged file ends there); only those rows are
-        updated or inserted. The table is locked against other writers (see `lock`), so
-        that what the join saw stays true and the new rows can be added by a plain
-        INSERT: ON CONFLICT's speculative insertion cost more than the index maintenance.
+        In the temporary table, the rows of an account with no usage stored are new
+        whatever they hold: they are inserted as they are. For the other accounts one join
+        of the streamed rows with the stored ones finds what differs (a re-import of an
+        unchanged file ends there); only those rows are updated or inserted. The table is
+        locked against other writers (see `lock`), so that what the join saw stays true
+        and the new rows can be added by a plain INSERT: ON CONFLICT's speculative
+        insertion cost more than the index maintenance.
         """
         usage, accounts = UsageDaily._meta.db_table, Account._meta.db_table
         cursor = self._cursor
@@ -393,34 +524,73 @@ class UsageStream:
         # Sorting or hashing a million rows in memory instead of on disk; only for this transaction.
         cursor.execute("SET LOCAL work_mem = '256MB'")
         self.lock()
-        # The accounts of the rows (a few thousand, not a row each) and whether any usage of theirs is stored.
+        direct_ids = self._settle_direct(counts, changed_accounts) if self.direct_accounts else set()
+        if not self.temp_counts:
+            cursor.execute("DROP TABLE import_usage")
+            return
+        # The accounts of the merged rows (a few thousand, not a row each) and whether any usage of theirs is stored.
         cursor.execute(
-            f"SELECT a.id, EXISTS (SELECT FROM {usage} u WHERE u.account_id = a.id) FROM {accounts} a"
+            f"SELECT a.external_id, a.id, EXISTS (SELECT FROM {usage} u WHERE u.account_id = a.id) FROM {accounts} a"
             " WHERE a.external_id = ANY(%s)",
-            [sorted(self.accounts)],
+            [sorted(self.temp_counts)],
         )
         fresh: list[int] = []
         stored: list[int] = []
-        for account_id, has_usage in cursor.fetchall():
-            (stored if has_usage else fresh).append(account_id)
-        # Without repeated keys every row whose account resolved is one key.
-        keys = self.rows - self._unresolved_rows
+        extended: list[int] = []  # accounts with rows written straight to the usage table by this import
+        stored_keys = 0  # without repeated keys every row is one key
+        for external_id, account_id, has_usage in cursor.fetchall():
+            if account_id in direct_ids:
+                extended.append(account_id)
+            elif has_usage:
+                stored.append(account_id)
+                stored_keys += self.temp_counts[external_id]
+            else:
+                fresh.append(account_id)
         if fresh:
             cursor.execute(
                 f"""
-                INSERT INTO {usage}
-                    (account_id, metric, date, department, value, "limit", source, inserted_at, updated_at)
+                INSERT INTO {usage} ({self.DIRECT_COLUMNS})
                 SELECT r.account_id, r.metric, r.date, r.department, r.value, r."limit", r.source, now(), now()
                 FROM ({self._rows_sql()}) r
                 """,
                 [fresh],
             )
             counts.created += cursor.rowcount
-            keys -= cursor.rowcount
             changed_accounts.update(fresh)  # each has at least one row, all new
+        if extended:
+            # Every key of these accounts is new to the database whichever line set it: a
+            # row inserted here is one more created, one updated was created above.
+            self._merge_with_stored(extended, None, counts, changed_accounts)
         if stored:
-            self._merge_with_stored(stored, keys, counts, changed_accounts)
+            self._merge_with_stored(stored, stored_keys, counts, changed_accounts)
         cursor.execute("DROP TABLE import_usage")
+
+    def _settle_direct(self, counts: TypeCounts, changed_accounts: set[int]) -> set[int]:
+        """The rows written straight to the usage table, once the accounts are written:
+        each is one key created. Returns the ids of their accounts."""
+        usage, accounts = UsageDaily._meta.db_table, Account._meta.db_table
+        cursor = self._cursor
+        carried = {external_id: self._ids[external_id] for external_id in self.direct_accounts}
+        cursor.execute(f"SELECT external_id, id FROM {accounts} WHERE external_id = ANY(%s)", [sorted(carried)])
+        actual = dict(cursor.fetchall())
+        written = self.direct_rows
+        gone = [carried[external_id] for external_id in carried if external_id not in actual]
+        if gone:
+            # An account that was not valid after all (the import goes on only with --skip-invalid):
+            # its lines are rejected, so its rows go.
+            cursor.execute(f"DELETE FROM {usage} WHERE account_id = ANY(%s)", [gone])
+            written -= cursor.rowcount
+        for external_id, account_id in carried.items():
+            if external_id in actual and actual[external_id] != account_id:
+                # Created by another writer since its id was reserved (no usage of its
+                # own: usage writers wait for this import). Its rows follow it.
+                cursor.execute(
+                    f"UPDATE {usage} SET account_id = %s WHERE account_id = %s", [actual[external_id], account_id]
+                )
+        counts.created += written
+        ids = {actual[external_id] for external_id in carried if external_id in actual}
+        changed_accounts.update(ids)
+        return ids
 
     def _rows_sql(self) -> str:
         """The streamed rows of the accounts in the array parameter, one per natural key
@@ -436,7 +606,7 @@ class UsageStream:
             ORDER BY a.id, t.metric, t.date, t.department, t.src DESC, t.line DESC"""
 
     def _merge_with_stored(
-        self, account_ids: list[int], keys: int, counts: TypeCounts, changed_accounts: set[int]
+        self, account_ids: list[int], keys: int | None, counts: TypeCounts, changed_accounts: set[int]
     ) -> None:
         """The rows of accounts with usage stored: one comparing join, then only what differs is written."""
         usage = UsageDaily._meta.db_table
@@ -482,6 +652,7 @@ class UsageStream:
             [account_ids],
         )
         created = updated = 0
+        new_keys_only = keys is None  # every stored row of these accounts was created by this import
         for account_id, account_created, account_updated in cursor.fetchall():
             if account_id is None:
                 keys = account_created
@@ -490,5 +661,7 @@ class UsageStream:
             updated += account_updated
             changed_accounts.add(account_id)
         counts.created += created
+        if new_keys_only or keys is None:
+            return
         counts.updated += updated
         counts.unchanged += keys - created - updated

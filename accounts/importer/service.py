@@ -261,6 +261,9 @@ def _stream_jsonl(
     number = records = streamed = 0
     # Each series' last date while no key has repeated (see UsageStream), checked inline.
     last = stream.last_dates
+    # account -> its id when its rows go straight to the usage table, 0 when they are merged
+    ids = stream.account_ids
+    now = stream.now
     with source.path.open("rb") as file:
         for block in _blocks(file):
             before = number
@@ -268,10 +271,12 @@ def _stream_jsonl(
                 fast, lines = plain_usage_line, block.splitlines(keepends=True)  # no \r: splits at \n only
             else:
                 fast, lines = usage_line, io.BytesIO(block).readlines()
-            rows: list[tuple[int, UsageRow]] = []
-            keep = rows.append
-            # rows[cut:] were read once a key may have repeated (the whole block if one had before it)
-            cut = 0 if last is None else -1
+            # The block's rows by where they go (COPY rows, ready to write), and those of
+            # accounts not looked up yet: (line, row, whether it may go straight to usage).
+            direct: list[tuple] = []
+            merged: list[tuple] = []
+            unknown: list[tuple[int, UsageRow, bool]] = []
+            to_direct, to_merged = direct.append, merged.append
             for line in lines:
                 number += 1
                 row = fast(line)
@@ -280,11 +285,17 @@ def _stream_jsonl(
                         key, day = (row[0], row[1], row[3]), row[2]
                         previous = last.get(key)
                         if previous is not None and previous >= day:
-                            last = stream.last_dates = None
-                            cut = len(rows)
+                            last = stream.last_dates = None  # from here on every row is merged
                         else:
                             last[key] = day
-                    keep((number, row))
+                    account_id = ids.get(row[0])
+                    if account_id is None:
+                        unknown.append((number, row, last is not None))
+                    elif account_id and last is not None:
+                        account, metric, date, department, value, limit, source_name = row
+                        to_direct((account_id, metric, date, department, value, limit, source_name, now, now))
+                    else:
+                        to_merged((index, number, *row, None))
                     continue
                 try:
                     text = line.decode("utf-8")
@@ -300,10 +311,19 @@ def _stream_jsonl(
                         records += 1
                         _take(raw, clean_record(raw), index, None, batch, pending, stream)
                 number += len(parts) - 1
-                if last is not None and stream.last_dates is None:  # the general path saw a key repeat
-                    last, cut = None, len(rows)
-            stream.add_block(index, rows, len(rows) if cut < 0 else cut)
-            streamed += len(rows)
+                last = stream.last_dates  # the general path may have seen a key repeat
+            streamed += len(direct) + len(merged) + len(unknown)
+            if unknown:
+                stream.resolve({row[0] for _, row, _ in unknown})
+                now = stream.now
+                for line_number, row, may_go_direct in unknown:
+                    account_id = ids[row[0]]
+                    if account_id and may_go_direct:
+                        account, metric, date, department, value, limit, source_name = row
+                        to_direct((account_id, metric, date, department, value, limit, source_name, now, now))
+                    else:
+                        to_merged((index, line_number, *row, None))
+            stream.add_block(index, direct, merged)
             if last is not None and len(last) > stream.MAX_SERIES:
                 last = stream.last_dates = None
             if progress is not None:

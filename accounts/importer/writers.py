@@ -323,12 +323,12 @@ class UsageStream:
         # (account, metric, department) -> the date of its last row; None once a key may repeat
         self.last_dates: dict[tuple[str, str, str], dt.date] | None = {}
         self._locked = False
-        self._now: dt.datetime | None = None
+        self.now: dt.datetime | None = None  # the transaction's time, once an account is looked up
         # account -> its id when its rows go straight to the usage table, 0 when they are merged
-        self._ids: dict[str, int] = {}
+        self.account_ids: dict[str, int] = {}
         self._reserved: set[str] = set()  # accounts whose id was reserved (not stored when first read)
         self.direct_rows = 0
-        self.direct_accounts: set[str] = set()  # accounts with rows written straight to the usage table
+        self.direct_accounts: set[str] = set()  # accounts whose rows may be written straight to the usage table
         self.direct_sources: set[int] = set()  # the sources those rows came from
         self.temp_counts: dict[str, int] = {}  # rows in the temporary table, by account
 
@@ -377,63 +377,45 @@ class UsageStream:
                 if len(last) > self.MAX_SERIES:
                     self.last_dates = None
 
-    def add_block(self, src: int, rows: list[tuple[int, UsageRow]], cut: int) -> None:
-        """The rows of one block of a file, (line, row) in the order read; those from `cut`
-        on came after a key may have repeated, and are merged whatever their account."""
-        if not rows:
-            return
-        ids = self._ids
-        refs = {row[0] for _, row in rows}
-        new = refs - ids.keys()
-        if new:
-            self._resolve(new)
-        self.accounts |= refs
-        direct: list[tuple] = []
-        temp: list[tuple] = []
-        now = self._now
-        for number, (account, metric, day, department, value, limit, source) in rows[:cut]:
-            account_id = ids[account]
-            if account_id:
-                direct.append((account_id, metric, day, department, value, limit, source, now, now))
-            else:
-                temp.append((src, number, account, metric, day, department, value, limit, source, None))
-        temp.extend((src, number, *row, None) for number, row in rows[cut:])
+    def add_block(self, src: int, direct: list[tuple], merged: list[tuple]) -> None:
+        """The rows of one block of a file, as COPY rows: `direct` for the usage table (their
+        accounts looked up by `resolve`), `merged` for the temporary table."""
         # Keep the COPY that is open first: a block is most often all of one kind.
         for target in ("direct", "temp") if self._target == "direct" else ("temp", "direct"):
-            batch = direct if target == "direct" else temp
-            if not batch:
+            rows = direct if target == "direct" else merged
+            if not rows:
                 continue
             self._open(target)
             write_row = self.write_row
-            for row in batch:
+            for row in rows:
                 write_row(row)
         if direct:
             self.direct_rows += len(direct)
-            self.direct_accounts |= {account for account in refs if ids[account]}
             self.direct_sources.add(src)
         counts = self.temp_counts
-        for row in temp:
+        for row in merged:
             counts[row[2]] = counts.get(row[2], 0) + 1
-        self.rows += len(rows)
+        self.rows += len(direct) + len(merged)
 
-    def _resolve(self, new: set[str]) -> None:
+    def resolve(self, new: set[str]) -> None:
         """Look up accounts seen for the first time: an account with usage stored is merged;
-        one without goes straight to the usage table, with its id reserved if it is new."""
+        one without goes straight to the usage table, with its id reserved if it is new.
+        Every account looked up is noted as referred to (`accounts`)."""
         self._close()
         self.lock()
         usage, accounts = UsageDaily._meta.db_table, Account._meta.db_table
         cursor = self._cursor
-        if self._now is None:
+        if self.now is None:
             cursor.execute("SELECT now()")  # the transaction's time: what the merge stamps its rows with
-            self._now = cursor.fetchone()[0]
+            self.now = cursor.fetchone()[0]
         cursor.execute(
             f"SELECT a.external_id, a.id, EXISTS (SELECT FROM {usage} u WHERE u.account_id = a.id)"
             f" FROM {accounts} a WHERE a.external_id = ANY(%s)",
             [sorted(new)],
         )
         for external_id, account_id, has_usage in cursor.fetchall():
-            self._ids[external_id] = 0 if has_usage else account_id
-        missing = sorted(new - self._ids.keys())
+            self.account_ids[external_id] = 0 if has_usage else account_id
+        missing = sorted(new - self.account_ids.keys())
         if missing:
             # Sequence values are not rolled back: a failed import leaves a gap in the ids, nothing else.
             cursor.execute(
@@ -441,12 +423,15 @@ class UsageStream:
                 [accounts, len(missing)],
             )
             for external_id, (account_id,) in zip(missing, cursor.fetchall(), strict=True):
-                self._ids[external_id] = account_id
+                self.account_ids[external_id] = account_id
             self._reserved.update(missing)
+        self.accounts |= new
+        # Rows may go straight to the usage table for these (the merge counts their keys as new).
+        self.direct_accounts |= {external_id for external_id in new if self.account_ids[external_id]}
 
     def reserved_ids(self) -> dict[str, int]:
         """Accounts not stored when their first row was read, with the id their rows carry."""
-        return {external_id: self._ids[external_id] for external_id in self._reserved}
+        return {external_id: self.account_ids[external_id] for external_id in self._reserved}
 
     @property
     def keys_may_repeat(self) -> bool:
@@ -570,7 +555,7 @@ class UsageStream:
         each is one key created. Returns the ids of their accounts."""
         usage, accounts = UsageDaily._meta.db_table, Account._meta.db_table
         cursor = self._cursor
-        carried = {external_id: self._ids[external_id] for external_id in self.direct_accounts}
+        carried = {external_id: self.account_ids[external_id] for external_id in self.direct_accounts}
         cursor.execute(f"SELECT external_id, id FROM {accounts} WHERE external_id = ANY(%s)", [sorted(carried)])
         actual = dict(cursor.fetchall())
         written = self.direct_rows

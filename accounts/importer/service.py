@@ -4,7 +4,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -19,6 +19,7 @@ from accounts.importer.validate import (
     account_reference_error,
     clean_record,
     plain_block,
+    plain_usage_block,
     plain_usage_line,
     rejected_reference_lines,
     resolve_references,
@@ -242,6 +243,10 @@ def _blocks(stream: IO[bytes]) -> Iterator[bytes]:
         yield b"".join(pieces)
 
 
+def _decoded(row: UsageRow) -> UsageRow:
+    return row
+
+
 def _stream_jsonl(
     index: int,
     source: PathSource,
@@ -267,16 +272,22 @@ def _stream_jsonl(
     with source.path.open("rb") as file:
         for block in _blocks(file):
             before = number
-            if plain_block(block):
-                fast, lines = plain_usage_line, block.splitlines(keepends=True)  # no \r: splits at \n only
-            else:
+            # a line's row, or None for the general path; or, for a block decoded at once, the row itself
+            fast: Callable[[Any], UsageRow | None]
+            lines: list[Any]
+            if not plain_block(block):
                 fast, lines = usage_line, io.BytesIO(block).readlines()
+            elif (decoded := plain_usage_block(block)) is not None:
+                fast, lines = _decoded, decoded  # the whole block decoded in one call: every line is a row
+            else:
+                fast, lines = plain_usage_line, block.splitlines(keepends=True)  # no \r: splits at \n only
             # The block's rows by where they go (COPY rows, ready to write), and those of
             # accounts not looked up yet: (line, row, whether it may go straight to usage).
             direct: list[tuple] = []
             merged: list[tuple] = []
             unknown: list[tuple[int, UsageRow, bool]] = []
             to_direct, to_merged = direct.append, merged.append
+            line: Any
             for line in lines:
                 number += 1
                 row = fast(line)

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from accounts.importer import ImportFailed, evidence_import, service
 from accounts.importer.readers import SourceError, read_objects, read_path
 from accounts.importer.service import write_rejects
+from accounts.importer.validate import plain_usage_block, plain_usage_line
 from accounts.importer.writers import UsageStream
 from accounts.models import Account, UsageDaily
 
@@ -415,3 +416,25 @@ def test_deleting_an_account_deletes_its_usage() -> None:
     account.delete()
 
     assert not UsageDaily.objects.exists()
+
+
+def test_a_block_decoded_at_once_gives_the_rows_of_its_lines_or_none() -> None:
+    lines = [
+        usage(0, 1),
+        usage(1, 2, department="Finance", limit=10, source="pendo"),
+        usage(2, 3, department="  ", source=""),
+        usage(3, 4).replace("}\n", ', "department": null, "limit": null, "source": null}\n'),
+    ]
+    block = "".join(lines).encode()
+
+    assert plain_usage_block(block) == [plain_usage_line(line.encode()) for line in lines]
+    assert plain_usage_block(block.rstrip(b"\n")) == plain_usage_block(block)  # a last line without a break
+    # anything the line-by-line path must look at: a repeated key, a blank line, another
+    # record type, a blank account; the whole block then goes line by line
+    for odd in (
+        usage(4, 5).replace("}\n", ', "value": 6}\n'),
+        "\n",
+        ACCOUNT,
+        usage(4).replace('"account": "a"', '"account": " "'),
+    ):
+        assert plain_usage_block(block + odd.encode()) is None

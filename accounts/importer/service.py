@@ -272,6 +272,7 @@ def _stream_jsonl(
     with source.path.open("rb") as file:
         for block in _blocks(file):
             before = number
+            stream.begin_block()
             # a line's row, or None for the general path; or, for a block decoded at once, the row itself
             fast: Callable[[Any], UsageRow | None]
             lines: list[Any]
@@ -334,7 +335,7 @@ def _stream_jsonl(
                         to_direct((account_id, metric, date, department, value, limit, source_name, now, now))
                     else:
                         to_merged((index, line_number, *row, None))
-            stream.add_block(index, direct, merged)
+            stream.add_block(index, direct, merged, before + 1, number)
             if last is not None and len(last) > stream.MAX_SERIES:
                 last = stream.last_dates = None
             if progress is not None:

@@ -6,8 +6,10 @@ import contextlib
 import copy
 import datetime as dt
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
+import psycopg
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import connection
@@ -315,6 +317,20 @@ class UsageStream:
             ' value double precision, "limit" double precision, source text, raw text'
             ") ON COMMIT DROP"
         )
+        # The rows of each block that differ from what is stored, found while the next block
+        # is read (see `_compare_block`), and the index that finds a block's rows.
+        self._cursor.execute("DROP TABLE IF EXISTS import_diff")
+        self._cursor.execute(
+            "CREATE TEMPORARY TABLE import_diff ("
+            " account_id bigint, metric text, date date, department text,"
+            ' value double precision, "limit" double precision, source text, usage_id bigint'
+            ") ON COMMIT DROP"
+        )
+        self._cursor.execute("CREATE INDEX ON import_usage (src, line)")
+        self._comparing = True  # every merged row so far is in a block compared with the stored rows
+        self._compare_pending = False  # a block's comparison is running on the server
+        self._in_block = False
+        self._block_dates: list[dt.date] = []  # dates of the general path's rows in the current block
         self._copy_cm: Any = None
         self._target = ""  # the open COPY: "temp", "direct" or none
         self.write_row: Any = None  # the open COPY's write_row
@@ -353,6 +369,8 @@ class UsageStream:
         self.write_row, self._target = copy.write_row, target
 
     def _close(self) -> None:
+        """End the open COPY, and wait for a block's comparison: before any other statement."""
+        self._collect()
         if self._copy_cm is not None:
             cm, self._copy_cm = self._copy_cm, None
             self._target, self.write_row = "", None
@@ -366,6 +384,10 @@ class UsageStream:
         account = row[0]
         self.accounts.add(account)
         self.temp_counts[account] = self.temp_counts.get(account, 0) + 1
+        if self._in_block:
+            self._block_dates.append(row[2])
+        else:
+            self._comparing = False  # not from a file's block: the merge compares everything at the end
         last = self.last_dates
         if last is not None:
             key, day = (row[0], row[1], row[3]), row[2]
@@ -377,9 +399,16 @@ class UsageStream:
                 if len(last) > self.MAX_SERIES:
                     self.last_dates = None
 
-    def add_block(self, src: int, direct: list[tuple], merged: list[tuple]) -> None:
-        """The rows of one block of a file, as COPY rows: `direct` for the usage table (their
-        accounts looked up by `resolve`), `merged` for the temporary table."""
+    def begin_block(self) -> None:
+        """A block of a file starts: rows of the general path until `add_block` belong to it."""
+        self._in_block = True
+        self._block_dates = []
+
+    def add_block(self, src: int, direct: list[tuple], merged: list[tuple], first: int, last: int) -> None:
+        """The rows of one block of a file (lines `first` to `last`), as COPY rows: `direct`
+        for the usage table (their accounts looked up by `resolve`), `merged` for the
+        temporary table. Then the block's merged rows are compared with the stored ones on
+        the server while the client reads the next block (see `_compare_block`)."""
         # Keep the COPY that is open first: a block is most often all of one kind.
         for target in ("direct", "temp") if self._target == "direct" else ("temp", "direct"):
             rows = direct if target == "direct" else merged
@@ -396,6 +425,64 @@ class UsageStream:
         for row in merged:
             counts[row[2]] = counts.get(row[2], 0) + 1
         self.rows += len(direct) + len(merged)
+        self._in_block = False
+        dates = self._block_dates
+        if merged:
+            dates = [*dates, min(map(itemgetter(4), merged)), max(map(itemgetter(4), merged))]
+        if dates and self._comparing:
+            self._compare_block(src, first, last, min(dates), max(dates))
+
+    # A block's comparison reads the stored rows of the block's dates; past this span (a
+    # file not in date order) the merge compares everything at the end instead.
+    COMPARE_DAYS = 7
+
+    def _compare_block(self, src: int, first: int, last: int, low: dt.date, high: dt.date) -> None:
+        """Find the block's rows that differ from the stored ones (new keys, or another
+        value, limit or source) into import_diff, without waiting: the server runs it while
+        the client reads the next block, and `_close` waits for it before the next statement.
+
+        Only rows of accounts stored before this import can be compared here (the usage of
+        an account with none stored is the COPY's and the merge's), and only while no key
+        can have repeated: otherwise an earlier line of a key could be compared instead of
+        the later one, and the merge compares everything at the end as before. The stored
+        rows are read through the (date, account_id) index for the block's few dates, and
+        hashed: a block costs what its rows cost, whatever the size of the table.
+        """
+        if self.last_dates is None or (high - low).days > self.COMPARE_DAYS:
+            self._comparing = False
+            return
+        self._close()
+        usage, accounts = UsageDaily._meta.db_table, Account._meta.db_table
+        # Literals only (numbers and dates), so that it can go by the simple protocol in one message.
+        sql = f"""
+            SET LOCAL enable_seqscan = off; SET LOCAL enable_nestloop = off; SET LOCAL enable_mergejoin = off;
+            INSERT INTO import_diff
+            SELECT a.id, t.metric, t.date, t.department, t.value, t."limit", t.source, u.id
+            FROM import_usage t
+            JOIN {accounts} a ON a.external_id = t.account
+            LEFT JOIN (SELECT * FROM {usage} WHERE date BETWEEN '{low.isoformat()}' AND '{high.isoformat()}') u
+              ON (u.account_id, u.metric, u.date, u.department) = (a.id, t.metric, t.date, t.department)
+            WHERE t.src = {int(src)} AND t.line BETWEEN {int(first)} AND {int(last)}
+              AND (u.id IS NULL OR (u.value, u."limit", u.source) IS DISTINCT FROM (t.value, t."limit", t.source));
+            RESET enable_seqscan; RESET enable_nestloop; RESET enable_mergejoin
+        """
+        self._pgconn().send_query(sql.encode())
+        self._compare_pending = True
+
+    def _pgconn(self) -> Any:
+        return self._cursor.cursor.connection.pgconn
+
+    def _collect(self) -> None:
+        """Wait for a block's comparison; its error, if any, fails the import."""
+        if not self._compare_pending:
+            return
+        self._compare_pending = False
+        pgconn, error = self._pgconn(), None
+        while (result := pgconn.get_result()) is not None:
+            if result.status not in (psycopg.pq.ExecStatus.COMMAND_OK, psycopg.pq.ExecStatus.TUPLES_OK):
+                error = error or psycopg.errors.error_from_result(result)
+        if error is not None:
+            raise error
 
     def resolve(self, new: set[str]) -> None:
         """Look up accounts seen for the first time: an account with usage stored is merged;
@@ -443,6 +530,8 @@ class UsageStream:
         self.last_dates = None if self.last_dates is None else {}  # the memory is not needed any more
 
     def abort(self) -> None:
+        with contextlib.suppress(Exception):
+            self._collect()
         if self._copy_cm is not None:
             cm, self._copy_cm = self._copy_cm, None
             self._target, self.write_row = "", None
@@ -459,8 +548,8 @@ class UsageStream:
         deletes its rows too, or ran first and this import finds the account gone. This
         is what keeps usage consistent without a foreign-key constraint (see the model).
         """
+        self._close()
         if not self._locked:
-            self._close()
             self._cursor.execute(f"LOCK TABLE {UsageDaily._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
             self._locked = True
 
@@ -547,7 +636,9 @@ class UsageStream:
             # row inserted here is one more created, one updated was created above.
             self._merge_with_stored(extended, None, counts, changed_accounts)
         if stored:
-            self._merge_with_stored(stored, stored_keys, counts, changed_accounts)
+            # Compared block by block while the file was read: what differs is in import_diff.
+            compared = self._comparing and not self.keys_may_repeat
+            self._merge_with_stored(stored, stored_keys, counts, changed_accounts, compared=compared)
         cursor.execute("DROP TABLE import_usage")
 
     def _settle_direct(self, counts: TypeCounts, changed_accounts: set[int]) -> set[int]:
@@ -591,26 +682,43 @@ class UsageStream:
             ORDER BY a.id, t.metric, t.date, t.department, t.src DESC, t.line DESC"""
 
     def _merge_with_stored(
-        self, account_ids: list[int], keys: int | None, counts: TypeCounts, changed_accounts: set[int]
+        self,
+        account_ids: list[int],
+        keys: int | None,
+        counts: TypeCounts,
+        changed_accounts: set[int],
+        *,
+        compared: bool = False,
     ) -> None:
-        """The rows of accounts with usage stored: one comparing join, then only what differs is written."""
+        """The rows of accounts with usage stored: one comparing join (or, `compared`, the
+        differences the blocks' comparisons found), then only what differs is written.
+
+        `keys`: how many natural keys the rows hold when none repeats; None when every
+        stored row of these accounts was created by this import (only inserts count, as created).
+        """
         usage = UsageDaily._meta.db_table
         cursor = self._cursor
-        if self.keys_may_repeat:
-            rows, source = f"rows AS MATERIALIZED ({self._rows_sql()}),", "rows r"
-            total_row = "SELECT NULL, (SELECT count(*) FROM rows), 0 UNION ALL"
+        rows, total_row = "", ""
+        if compared:
+            diff = """
+                SELECT account_id, metric, date, department, value, "limit", source, usage_id
+                FROM import_diff WHERE account_id = ANY(%s)"""
         else:
-            rows, source, total_row = "", f"({self._rows_sql()}) r", ""
-        cursor.execute(
-            f"""
-            WITH {rows}
-            diff AS MATERIALIZED (
+            source = f"({self._rows_sql()}) r"
+            if self.keys_may_repeat:
+                rows, source = f"rows AS MATERIALIZED ({self._rows_sql()}),", "rows r"
+                total_row = "SELECT NULL, (SELECT count(*) FROM rows), 0 UNION ALL"
+            diff = f"""
                 SELECT r.account_id, r.metric, r.date, r.department, r.value, r."limit", r.source,
                        u.id AS usage_id
                 FROM {source}
                 LEFT JOIN {usage} u
                   ON (u.account_id, u.metric, u.date, u.department) = (r.account_id, r.metric, r.date, r.department)
-                WHERE u.id IS NULL OR (u.value, u."limit", u.source) IS DISTINCT FROM (r.value, r."limit", r.source)
+                WHERE u.id IS NULL OR (u.value, u."limit", u.source) IS DISTINCT FROM (r.value, r."limit", r.source)"""
+        cursor.execute(
+            f"""
+            WITH {rows}
+            diff AS MATERIALIZED ({diff}
             ),
             updated AS (
                 UPDATE {usage} u

@@ -350,7 +350,11 @@ def _copied_straight(queries: CaptureQueriesContext) -> bool:
 
 
 def _merged(queries: CaptureQueriesContext) -> bool:
-    return any("FROM import_usage t JOIN" in query["sql"] for query in queries.captured_queries)
+    """Whether the merge wrote rows from the temporary table (or from the blocks' comparisons)."""
+    return any(
+        "FROM import_usage t JOIN" in query["sql"] or "FROM import_diff" in query["sql"]
+        for query in queries.captured_queries
+    )
 
 
 def test_a_fresh_file_goes_straight_to_the_usage_table_under_the_accounts_reserved_id(write_file: WriteFile) -> None:
@@ -438,3 +442,53 @@ def test_a_block_decoded_at_once_gives_the_rows_of_its_lines_or_none() -> None:
         usage(4).replace('"account": "a"', '"account": " "'),
     ):
         assert plain_usage_block(block + odd.encode()) is None
+
+
+def _compared(queries: CaptureQueriesContext) -> bool:
+    """Whether the merge wrote what the blocks' comparisons found (they run unseen, asynchronously)."""
+    return any("FROM import_diff" in query["sql"] for query in queries.captured_queries)
+
+
+@pytest.mark.parametrize(
+    ("last_line", "counts", "day_10"),
+    [
+        # blocks compared while the file is read: only the differences are written at the end
+        ("", {"created": 10, "updated": 1, "unchanged": 49}, 99.0),
+        # a key repeated in the last block: what the earlier blocks found is set aside, the
+        # merge compares everything again, and the later line (equal to what is stored) wins
+        (usage(10, 10), {"created": 10, "updated": 0, "unchanged": 50}, 10.0),
+    ],
+    ids=["compared", "repeat-after-compared-blocks"],
+)
+def test_a_reimport_is_compared_block_by_block_unless_a_key_repeats(
+    write_file: WriteFile, monkeypatch: pytest.MonkeyPatch, last_line: str, counts: dict[str, int], day_10: float
+) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("the usage stream is PostgreSQL only")
+    evidence_import(sources=[read_path(write_file("1.jsonl", ACCOUNT + "".join(usage(d, d) for d in range(50))))])
+    monkeypatch.setattr(service, "BLOCK_BYTES", 256)  # two or three lines a block
+    lines = "".join(usage(d, 99 if d == 10 else d) for d in range(60)) + last_line
+    path = write_file("2.jsonl", lines)
+
+    with CaptureQueriesContext(connection) as queries:
+        result = evidence_import(sources=[read_path(path)])
+
+    assert result.counts["usage"] == counts
+    assert _compared(queries) == (not last_line)
+    assert _stored() == {
+        dt.date(2026, 1, 1) + dt.timedelta(days=d): (day_10 if d == 10 else float(d)) for d in range(60)
+    }
+
+
+def test_a_block_spanning_many_days_is_merged_at_the_end(write_file: WriteFile) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("the usage stream is PostgreSQL only")
+    evidence_import(sources=[read_path(write_file("1.jsonl", ACCOUNT + usage(0, 1) + usage(40, 1)))])
+    other = usage(20, 5).replace('"metric": "m"', '"metric": "n"')
+    path = write_file("2.jsonl", usage(0, 2) + other + usage(40, 1))
+
+    with CaptureQueriesContext(connection) as queries:
+        result = evidence_import(sources=[read_path(path)])
+
+    assert result.counts["usage"] == {"created": 1, "updated": 1, "unchanged": 1}
+    assert not _compared(queries)

@@ -328,6 +328,7 @@ class UsageStream:
         )
         self._cursor.execute("CREATE INDEX ON import_usage (src, line)")
         self._comparing = True  # every merged row so far is in a block compared with the stored rows
+        self._compared_until: dt.date | None = None  # the last date of the last block compared
         self._compare_pending = False  # a block's comparison is running on the server
         self._in_block = False
         self._block_dates: list[dt.date] = []  # dates of the general path's rows in the current block
@@ -432,10 +433,6 @@ class UsageStream:
         if dates and self._comparing:
             self._compare_block(src, first, last, min(dates), max(dates))
 
-    # A block's comparison reads the stored rows of the block's dates; past this span (a
-    # file not in date order) the merge compares everything at the end instead.
-    COMPARE_DAYS = 7
-
     def _compare_block(self, src: int, first: int, last: int, low: dt.date, high: dt.date) -> None:
         """Find the block's rows that differ from the stored ones (new keys, or another
         value, limit or source) into import_diff, without waiting: the server runs it while
@@ -445,15 +442,22 @@ class UsageStream:
         an account with none stored is the COPY's and the merge's), and only while no key
         can have repeated: otherwise an earlier line of a key could be compared instead of
         the later one, and the merge compares everything at the end as before. The stored
-        rows are read through the (date, account_id) index for the block's few dates, and
-        hashed: a block costs what its rows cost, whatever the size of the table.
+        rows are read through the (date, account_id) index for the block's dates, and
+        hashed. So that the file's blocks read each stored day about once (what one join at
+        the end would read), the blocks are compared only while their dates advance, as an
+        export's do: a block with a date before the previous block's last (a file in account
+        order, say) stops it, and the merge compares everything at the end instead.
         """
-        if self.last_dates is None or (high - low).days > self.COMPARE_DAYS:
+        if self.last_dates is None or (self._compared_until is not None and low < self._compared_until):
             self._comparing = False
             return
+        self._compared_until = high
         self._close()
         usage, accounts = UsageDaily._meta.db_table, Account._meta.db_table
-        # Literals only (numbers and dates), so that it can go by the simple protocol in one message.
+        # Literals only (numbers and dates), so that it can go by the simple protocol in one
+        # message. The plan is fixed for the statement: the temporary table has no statistics
+        # and usage's may be stale right after a large import, and hashing all of usage for
+        # every block (what the planner may pick then) would cost the table's size per block.
         sql = f"""
             SET LOCAL enable_seqscan = off; SET LOCAL enable_nestloop = off; SET LOCAL enable_mergejoin = off;
             INSERT INTO import_diff

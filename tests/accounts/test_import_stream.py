@@ -480,15 +480,23 @@ def test_a_reimport_is_compared_block_by_block_unless_a_key_repeats(
     }
 
 
-def test_a_block_spanning_many_days_is_merged_at_the_end(write_file: WriteFile) -> None:
+def test_blocks_whose_dates_go_back_are_merged_at_the_end(
+    write_file: WriteFile, monkeypatch: pytest.MonkeyPatch
+) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("the usage stream is PostgreSQL only")
-    evidence_import(sources=[read_path(write_file("1.jsonl", ACCOUNT + usage(0, 1) + usage(40, 1)))])
-    other = usage(20, 5).replace('"metric": "m"', '"metric": "n"')
-    path = write_file("2.jsonl", usage(0, 2) + other + usage(40, 1))
+
+    def line(metric: str, day: int, value: float) -> str:
+        return usage(day, value).replace('"metric": "m"', f'"metric": "{metric}"')
+
+    evidence_import(sources=[read_path(write_file("1.jsonl", ACCOUNT + line("m", 40, 1) + line("n", 0, 1)))])
+    monkeypatch.setattr(service, "BLOCK_BYTES", 64)  # a line a block
+    # no key repeats, but the second block's date comes before the first one's
+    path = write_file("2.jsonl", line("m", 40, 1) + line("n", 0, 2) + line("p", 20, 5))
 
     with CaptureQueriesContext(connection) as queries:
         result = evidence_import(sources=[read_path(path)])
 
     assert result.counts["usage"] == {"created": 1, "updated": 1, "unchanged": 1}
     assert not _compared(queries)
+    assert sorted(UsageDaily.objects.values_list("metric", "value")) == [("m", 1.0), ("n", 2.0), ("p", 5.0)]

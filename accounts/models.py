@@ -165,7 +165,16 @@ class UsageDaily(models.Model):
 
     # No index of its own: the natural key's index starts with account_id and serves the
     # lookups by account and the cascade; a fourth index cost every import a quarter more.
-    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="usage", db_index=False)
+    # No foreign-key constraint in the database (db_constraint=False): its trigger checked
+    # every new row one by one at commit, a quarter of a fresh import's time. Usage rows
+    # are written only by the importer, which checks each account once and holds the
+    # usage table against other writers from that check to its commit; deleting an
+    # account deletes its usage first (on_delete=CASCADE, in Django) and so waits for a
+    # running import. What the database no longer refuses is a raw SQL write that skips
+    # both (docs/benchmarks.md, section 1).
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="usage", db_index=False, db_constraint=False
+    )
     metric = models.CharField(max_length=120)
     date = models.DateField()
     department = models.CharField(max_length=200, blank=True, default="")

@@ -4,7 +4,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -14,10 +14,12 @@ from accounts.importer.validate import (
     USAGE,
     LineError,
     Record,
+    UsageRow,
     Validated,
     account_reference_error,
     clean_record,
     plain_block,
+    plain_usage_block,
     plain_usage_line,
     rejected_reference_lines,
     resolve_references,
@@ -241,6 +243,10 @@ def _blocks(stream: IO[bytes]) -> Iterator[bytes]:
         yield b"".join(pieces)
 
 
+def _decoded(row: UsageRow) -> UsageRow:
+    return row
+
+
 def _stream_jsonl(
     index: int,
     source: PathSource,
@@ -250,39 +256,58 @@ def _stream_jsonl(
     progress: Callable[[int], object] | None,
 ) -> None:
     """Read a JSON Lines file as bytes: plain usage lines are checked in C and sent to the
-    COPY as they are read; every other line takes the general path, line by line.
+    COPY block by block as they are read; every other line takes the general path, line by line.
 
     The file is read in blocks of lines; a block with no backslash, no whitespace before a
     colon and no carriage return anywhere skips those per-line checks (`plain_block`)."""
-    name, write_row = source.name, stream.write_row
+    name = source.name
     if not source.path.is_file():
         raise SourceError(f"{source.path}: no such file")
-    number = streamed = records = 0
-    # stream.add's bookkeeping, inlined: the accounts referred to, and each series' last
-    # date while no key has repeated (see UsageStream).
-    refer = stream.accounts.add
+    number = records = streamed = 0
+    # Each series' last date while no key has repeated (see UsageStream), checked inline.
     last = stream.last_dates
+    # account -> its id when its rows go straight to the usage table, 0 when they are merged
+    ids = stream.account_ids
+    now = stream.now
     with source.path.open("rb") as file:
         for block in _blocks(file):
             before = number
-            if plain_block(block):
-                fast, lines = plain_usage_line, block.splitlines(keepends=True)  # no \r: splits at \n only
-            else:
+            stream.begin_block()
+            # a line's row, or None for the general path; or, for a block decoded at once, the row itself
+            fast: Callable[[Any], UsageRow | None]
+            lines: list[Any]
+            if not plain_block(block):
                 fast, lines = usage_line, io.BytesIO(block).readlines()
+            elif (decoded := plain_usage_block(block)) is not None:
+                fast, lines = _decoded, decoded  # the whole block decoded in one call: every line is a row
+            else:
+                fast, lines = plain_usage_line, block.splitlines(keepends=True)  # no \r: splits at \n only
+            # The block's rows by where they go (COPY rows, ready to write), and those of
+            # accounts not looked up yet: (line, row, whether it may go straight to usage).
+            direct: list[tuple] = []
+            merged: list[tuple] = []
+            unknown: list[tuple[int, UsageRow, bool]] = []
+            to_direct, to_merged = direct.append, merged.append
+            line: Any
             for line in lines:
                 number += 1
                 row = fast(line)
                 if row is not None:
-                    write_row((index, number, *row, None))
-                    streamed += 1
-                    refer(row[0])
                     if last is not None:
                         key, day = (row[0], row[1], row[3]), row[2]
                         previous = last.get(key)
                         if previous is not None and previous >= day:
-                            last = stream.last_dates = None
+                            last = stream.last_dates = None  # from here on every row is merged
                         else:
                             last[key] = day
+                    account_id = ids.get(row[0])
+                    if account_id is None:
+                        unknown.append((number, row, last is not None))
+                    elif account_id and last is not None:
+                        account, metric, date, department, value, limit, source_name = row
+                        to_direct((account_id, metric, date, department, value, limit, source_name, now, now))
+                    else:
+                        to_merged((index, number, *row, None))
                     continue
                 try:
                     text = line.decode("utf-8")
@@ -299,12 +324,23 @@ def _stream_jsonl(
                         _take(raw, clean_record(raw), index, None, batch, pending, stream)
                 number += len(parts) - 1
                 last = stream.last_dates  # the general path may have seen a key repeat
+            streamed += len(direct) + len(merged) + len(unknown)
+            if unknown:
+                stream.resolve({row[0] for _, row, _ in unknown})
+                now = stream.now
+                for line_number, row, may_go_direct in unknown:
+                    account_id = ids[row[0]]
+                    if account_id and may_go_direct:
+                        account, metric, date, department, value, limit, source_name = row
+                        to_direct((account_id, metric, date, department, value, limit, source_name, now, now))
+                    else:
+                        to_merged((index, line_number, *row, None))
+            stream.add_block(index, direct, merged, before + 1, number)
             if last is not None and len(last) > stream.MAX_SERIES:
                 last = stream.last_dates = None
             if progress is not None:
                 progress(number - before)
     batch.total += streamed + records
-    stream.rows += streamed
 
 
 def _resolve_streamed(
@@ -313,20 +349,30 @@ def _resolve_streamed(
     """Usage rows whose account is neither stored nor valid in this import: a line error
     each, quoting the line (read again from its file: the stream keeps no raw text)."""
     valid_accounts = {rec.values["external_id"] for rec in batch.records.get("account", [])}
-    unresolved = stream.unresolved(valid_accounts)
-    if not unresolved:
+    merged, direct = stream.unresolved(valid_accounts)
+    if not merged and not direct:
         return
-    rejected_lines = rejected_reference_lines(batch)
+    found: dict[tuple[int, int], tuple[str, str | None]] = {
+        (src, line): (account, raw_text) for src, line, account, raw_text in merged
+    }
     wanted: dict[int, set[int]] = {}
-    for src, line, _account, raw_text in unresolved:
+    for src, line, _account, raw_text in merged:
         if raw_text is None:
             wanted.setdefault(src, set()).add(line)
     texts: dict[tuple[int, int], str] = {}
-    for src, lines in wanted.items():
+    for src in sorted(wanted.keys() | (stream.direct_sources if direct else set())):
+        lines = wanted.get(src, set())
         for raw in sources[src]:
             if raw.line in lines:
                 texts[(src, raw.line)] = raw.raw
-    for src, line, account, raw_text in unresolved:
+            elif direct and raw.data is not None and raw.data.get("account") in direct:
+                # A row written straight to the usage table: the file is the only record of its line.
+                record, _errors = clean_record(raw)
+                if record is not None and record.type is USAGE and record.values["account"] in direct:
+                    found[(src, raw.line)] = (record.values["account"], None)
+                    texts[(src, raw.line)] = raw.raw
+    rejected_lines = rejected_reference_lines(batch)
+    for (src, line), (account, raw_text) in sorted(found.items()):
         error = LineError(names[src], line, "account", account_reference_error(account, rejected_lines))
         batch.errors.append(error)
         text = raw_text if raw_text is not None else texts.get((src, line), "")

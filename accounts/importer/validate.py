@@ -196,6 +196,49 @@ def plain_usage_line(line: bytes) -> UsageRow | None:
     return rec.account, rec.metric, rec.date, department, rec.value, limit, source
 
 
+_decode_usage_lines = msgspec.json.Decoder(_UsageLine).decode_lines
+
+
+def plain_usage_block(block: bytes) -> list[UsageRow] | None:
+    """`plain_usage_line` of every line of a block at once (one call into msgspec for the
+    block), or None when any line is not a plain usage line, or the block has a blank line:
+    the caller then takes the block line by line. Only for a block that `plain_block`
+    passed: without backslashes, counting `":` in the whole block counts every key, and a
+    count above the fields decoded means a repeated key in some line."""
+    try:
+        records = _decode_usage_lines(block)
+    except (msgspec.DecodeError, ValueError, RecursionError):
+        return None
+    if len(records) != block.count(b"\n") + (not block.endswith(b"\n")):
+        return None  # a blank line: numbering the lines is the line-by-line path's job
+    unset, default = msgspec.UNSET, USAGE.default_source
+    keys = 5 * len(records)  # type, account, metric, value, date
+    rows: list[UsageRow] = []
+    keep = rows.append
+    for rec in records:
+        account, metric, department, limit, source = rec.account, rec.metric, rec.department, rec.limit, rec.source
+        if not account.strip() or not metric.strip():
+            return None
+        if department is unset:
+            department = ""
+        else:
+            keys += 1
+            department = department if department and department.strip() else ""
+        if limit is unset:
+            limit = None
+        else:
+            keys += 1
+        if source is unset:
+            source = default
+        else:
+            keys += 1
+            source = source if source and source.strip() else default
+        keep((account, metric, rec.date, department, rec.value, limit, source))
+    if block.count(b'":') != keys:
+        return None
+    return rows
+
+
 def clean_record(raw: RawRecord) -> tuple[Record | None, list[LineError]]:
     if raw.data is not None and raw.data.get("type") == "usage" and not raw.csv:
         fast = _clean_usage(raw, raw.data)

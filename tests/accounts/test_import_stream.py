@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from accounts.importer import ImportFailed, evidence_import, service
 from accounts.importer.readers import SourceError, read_objects, read_path
 from accounts.importer.service import write_rejects
+from accounts.importer.validate import plain_usage_block, plain_usage_line
 from accounts.importer.writers import UsageStream
 from accounts.models import Account, UsageDaily
 
@@ -307,8 +308,10 @@ def test_many_series_stop_being_tracked_and_the_merge_sorts(
 ) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("the usage stream is PostgreSQL only")
-    # The memory for the order check is bounded: past the limit the merge sorts instead.
+    # The memory for the order check is bounded: past the limit (checked after each block
+    # of lines) the rows read next are merged, with a sort.
     monkeypatch.setattr(UsageStream, "MAX_SERIES", 100)
+    monkeypatch.setattr(service, "BLOCK_BYTES", 4096)
     lines = [usage(0, n).replace('"metric": "m"', f'"metric": "m{n}"') for n in range(10_500)]
     path = write_file("u.jsonl", ACCOUNT + "".join(lines))
 
@@ -338,3 +341,162 @@ def test_lines_read_in_small_blocks_import_as_in_one(write_file: WriteFile, monk
     errors, stored = streamed
     assert [line.split(":")[0] for line in errors] == ["12", "13", "14", "15", "16", "17", "18", "19", "20"]
     assert {row[2] for row in stored} == {1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 20.0, 21.0, 30.0, 31.0}
+
+
+def _copied_straight(queries: CaptureQueriesContext) -> bool:
+    """Whether rows went straight into the usage table: the COPY itself runs on the driver's
+    cursor, which the capture does not see, but the id reserved for a new account does."""
+    return any("nextval(pg_get_serial_sequence" in query["sql"] for query in queries.captured_queries)
+
+
+def _merged(queries: CaptureQueriesContext) -> bool:
+    """Whether the merge wrote rows from the temporary table (or from the blocks' comparisons)."""
+    return any(
+        "FROM import_usage t JOIN" in query["sql"] or "FROM import_diff" in query["sql"]
+        for query in queries.captured_queries
+    )
+
+
+def test_a_fresh_file_goes_straight_to_the_usage_table_under_the_accounts_reserved_id(write_file: WriteFile) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("the usage stream is PostgreSQL only")
+    # The usage lines come before their account's line: its id is reserved when the first one is read.
+    path = write_file("u.jsonl", "".join(usage(day, day) for day in range(5)) + ACCOUNT)
+
+    with CaptureQueriesContext(connection) as queries:
+        result = evidence_import(sources=[read_path(path)])
+
+    assert result.counts["usage"] == {"created": 5, "updated": 0, "unchanged": 0}
+    assert _copied_straight(queries) and not _merged(queries)
+    account = Account.objects.get()
+    assert result.changed_account_ids == {account.pk}
+    assert set(UsageDaily.objects.values_list("account_id", flat=True)) == {account.pk}
+    assert _stored() == {dt.date(2026, 1, 1) + dt.timedelta(days=d): float(d) for d in range(5)}
+
+
+def test_stored_and_new_accounts_in_one_file_are_merged_and_copied(write_file: WriteFile) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("the usage stream is PostgreSQL only")
+    evidence_import(sources=[read_path(write_file("1.jsonl", ACCOUNT + usage(0, 1) + usage(1, 1)))])
+    other = ACCOUNT.replace('"a"', '"b"')
+    lines = [usage(0, 1), usage(1, 2), usage(2, 3)]  # a: one unchanged, one updated, one new
+    lines += [line.replace('"account": "a"', '"account": "b"') for line in lines]  # b: all new
+    path = write_file("2.jsonl", other + "".join(lines))
+
+    with CaptureQueriesContext(connection) as queries:
+        result = evidence_import(sources=[read_path(path)])
+
+    assert result.counts["usage"] == {"created": 4, "updated": 1, "unchanged": 1}
+    assert _copied_straight(queries) and _merged(queries)
+    assert result.changed_account_ids == set(Account.objects.values_list("pk", flat=True))
+    stored = sorted(UsageDaily.objects.values_list("account__external_id", "date", "value"))
+    assert [(a, d.day, v) for a, d, v in stored] == [
+        ("a", 1, 1.0), ("a", 2, 2.0), ("a", 3, 3.0), ("b", 1, 1.0), ("b", 2, 2.0), ("b", 3, 3.0)
+    ]  # fmt: skip
+
+
+def test_a_streamed_row_of_a_rejected_account_names_it_and_skip_invalid_drops_the_row(
+    write_file: WriteFile, tmp_path: Path
+) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("the usage stream is PostgreSQL only")
+    bad_account = '{"type": "account", "external_id": "b"}\n'  # no name
+    lines = ACCOUNT + bad_account + usage(0) + usage(1).replace('"account": "a"', '"account": "b"') + usage(2)
+    path = write_file("u.jsonl", lines)
+
+    result = evidence_import(sources=[read_path(path)], skip_invalid=True)
+
+    assert result.error_lines() == ["2: name: required", "4: account: account 'b' is invalid in this import (line 2)"]
+    assert result.counts["usage"] == {"created": 2, "updated": 0, "unchanged": 0}
+    assert sorted(UsageDaily.objects.values_list("account__external_id", flat=True)) == ["a", "a"]
+
+
+def test_deleting_an_account_deletes_its_usage() -> None:
+    """No foreign key in the database: Django's cascade is what removes an account's usage."""
+    evidence_import(sources=[read_objects("api", [{"type": "account", "external_id": "a", "name": "A"}])])
+    account = Account.objects.get()
+    UsageDaily.objects.create(account=account, metric="m", date=dt.date(2026, 1, 1), value=1)
+
+    account.delete()
+
+    assert not UsageDaily.objects.exists()
+
+
+def test_a_block_decoded_at_once_gives_the_rows_of_its_lines_or_none() -> None:
+    lines = [
+        usage(0, 1),
+        usage(1, 2, department="Finance", limit=10, source="pendo"),
+        usage(2, 3, department="  ", source=""),
+        usage(3, 4).replace("}\n", ', "department": null, "limit": null, "source": null}\n'),
+    ]
+    block = "".join(lines).encode()
+
+    assert plain_usage_block(block) == [plain_usage_line(line.encode()) for line in lines]
+    assert plain_usage_block(block.rstrip(b"\n")) == plain_usage_block(block)  # a last line without a break
+    # anything the line-by-line path must look at: a repeated key, a blank line, another
+    # record type, a blank account; the whole block then goes line by line
+    for odd in (
+        usage(4, 5).replace("}\n", ', "value": 6}\n'),
+        "\n",
+        ACCOUNT,
+        usage(4).replace('"account": "a"', '"account": " "'),
+    ):
+        assert plain_usage_block(block + odd.encode()) is None
+
+
+def _compared(queries: CaptureQueriesContext) -> bool:
+    """Whether the merge wrote what the blocks' comparisons found (they run unseen, asynchronously)."""
+    return any("FROM import_diff" in query["sql"] for query in queries.captured_queries)
+
+
+@pytest.mark.parametrize(
+    ("last_line", "counts", "day_10"),
+    [
+        # blocks compared while the file is read: only the differences are written at the end
+        ("", {"created": 10, "updated": 1, "unchanged": 49}, 99.0),
+        # a key repeated in the last block: what the earlier blocks found is set aside, the
+        # merge compares everything again, and the later line (equal to what is stored) wins
+        (usage(10, 10), {"created": 10, "updated": 0, "unchanged": 50}, 10.0),
+    ],
+    ids=["compared", "repeat-after-compared-blocks"],
+)
+def test_a_reimport_is_compared_block_by_block_unless_a_key_repeats(
+    write_file: WriteFile, monkeypatch: pytest.MonkeyPatch, last_line: str, counts: dict[str, int], day_10: float
+) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("the usage stream is PostgreSQL only")
+    evidence_import(sources=[read_path(write_file("1.jsonl", ACCOUNT + "".join(usage(d, d) for d in range(50))))])
+    monkeypatch.setattr(service, "BLOCK_BYTES", 256)  # two or three lines a block
+    lines = "".join(usage(d, 99 if d == 10 else d) for d in range(60)) + last_line
+    path = write_file("2.jsonl", lines)
+
+    with CaptureQueriesContext(connection) as queries:
+        result = evidence_import(sources=[read_path(path)])
+
+    assert result.counts["usage"] == counts
+    assert _compared(queries) == (not last_line)
+    assert _stored() == {
+        dt.date(2026, 1, 1) + dt.timedelta(days=d): (day_10 if d == 10 else float(d)) for d in range(60)
+    }
+
+
+def test_blocks_whose_dates_go_back_are_merged_at_the_end(
+    write_file: WriteFile, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("the usage stream is PostgreSQL only")
+
+    def line(metric: str, day: int, value: float) -> str:
+        return usage(day, value).replace('"metric": "m"', f'"metric": "{metric}"')
+
+    evidence_import(sources=[read_path(write_file("1.jsonl", ACCOUNT + line("m", 40, 1) + line("n", 0, 1)))])
+    monkeypatch.setattr(service, "BLOCK_BYTES", 64)  # a line a block
+    # no key repeats, but the second block's date comes before the first one's
+    path = write_file("2.jsonl", line("m", 40, 1) + line("n", 0, 2) + line("p", 20, 5))
+
+    with CaptureQueriesContext(connection) as queries:
+        result = evidence_import(sources=[read_path(path)])
+
+    assert result.counts["usage"] == {"created": 1, "updated": 1, "unchanged": 1}
+    assert not _compared(queries)
+    assert sorted(UsageDaily.objects.values_list("metric", "value")) == [("m", 1.0), ("n", 2.0), ("p", 5.0)]

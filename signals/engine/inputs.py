@@ -28,7 +28,7 @@ from collections import defaultdict
 from django.db import connection
 
 from accounts.models import Account, EvidenceWatermark
-from core.sql import id_filter_sql
+from core.sql import AnyOf, id_filter_sql
 from measurement.models import EventKind, MeasurementEvent
 
 # What candidates_store writes itself: a run that wrote them must not look like a change
@@ -82,6 +82,6 @@ def unchanged_accounts(fingerprints: dict[int, str], *, as_of: dt.date, rules_ve
     if rules_version_id is None:
         return set()
     stored = AccountScoring.objects.filter(
-        account_id__in=list(fingerprints), scored_on=as_of, rules_version_id=rules_version_id
+        AnyOf("account_id", fingerprints), scored_on=as_of, rules_version_id=rules_version_id
     ).values_list("account_id", "inputs")
     return {account_id for account_id, inputs in stored if fingerprints.get(account_id) == inputs}

@@ -76,9 +76,16 @@ $$ LANGUAGE plpgsql""",
 CREATE OR REPLACE FUNCTION accounts_usage_departments() RETURNS trigger AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
+        -- one pass over the new rows for both tables (usage has no insert trigger of
+        -- accounts_evidence_touch: the watermark is bumped here)
+        WITH firsts AS (
+            SELECT account_id, department, MIN(date) AS first_on FROM new_rows GROUP BY account_id, department
+        ),
+        marked AS (
+            {_BUMP.format(ids="SELECT account_id FROM firsts")}
+        )
         INSERT INTO {FIRSTS} AS f (account_id, department, first_on)
-        SELECT account_id, department, MIN(date) FROM new_rows
-        GROUP BY account_id, department ORDER BY account_id, department
+        SELECT account_id, department, first_on FROM firsts ORDER BY account_id, department
         ON CONFLICT (account_id, department) DO UPDATE SET first_on = EXCLUDED.first_on
         WHERE EXCLUDED.first_on < f.first_on;
     ELSIF TG_OP = 'UPDATE' THEN
@@ -102,9 +109,12 @@ END;
 $$ LANGUAGE plpgsql""",
 ]
 for _table in EVIDENCE_TABLES:
+    if _table != USAGE:  # usage's insert trigger below bumps the watermark in the same pass
+        POSTGRES.append(
+            f"""CREATE TRIGGER {_table}_mark_insert AFTER INSERT ON {_table} REFERENCING NEW TABLE AS new_rows
+            FOR EACH STATEMENT EXECUTE FUNCTION accounts_evidence_touch()"""
+        )
     POSTGRES += [
-        f"""CREATE TRIGGER {_table}_mark_insert AFTER INSERT ON {_table} REFERENCING NEW TABLE AS new_rows
-            FOR EACH STATEMENT EXECUTE FUNCTION accounts_evidence_touch()""",
         f"""CREATE TRIGGER {_table}_mark_update AFTER UPDATE ON {_table}
             REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
             FOR EACH STATEMENT EXECUTE FUNCTION accounts_evidence_touch()""",

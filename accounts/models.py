@@ -322,6 +322,40 @@ class Opportunity(EvidenceModel):
         return self.name
 
 
+class EvidenceWatermark(models.Model):
+    """A counter the database bumps whenever any evidence row of the account (usage,
+    ticket, message, outcome, contact) is inserted, changed or deleted, by any path: the
+    importer, the API, the admin, the demo, a bulk `update()` or plain SQL (triggers of
+    migration 0004). The rescore's skip compares it instead of reading the history
+    (signals/engine/inputs.py)."""
+
+    account = models.OneToOneField(Account, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    version = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"evidence of account {self.account_id}: version {self.version}"
+
+
+class DepartmentFirstUse(models.Model):
+    """The first day with a usage reading, per account and department ("" for readings
+    without one), kept by the database from every write to usage (triggers of migration
+    0004): a new department is found from these few rows instead of the whole usage
+    history."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+", db_index=False)
+    department = models.CharField(max_length=200, blank=True, default="")
+    first_on = models.DateField()
+
+    class Meta:
+        constraints = [
+            # one row per department; its index (leading account_id) serves the engine's reads by account
+            models.UniqueConstraint(fields=["account", "department"], name="department_first_use_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department or '(no department)'} since {self.first_on}"
+
+
 class ImportStatus(models.TextChoices):
     RUNNING = "running", "Running"
     SUCCEEDED = "succeeded", "Succeeded"

@@ -32,16 +32,18 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, Literal
 
+import orjson
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.db import OperationalError, connection, transaction
-from django.db.models import Field, JSONField, Subquery
+from django.db.models import Field, JSONField, Subquery, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from accounts.models import Account, Interaction, Opportunity, Outcome, Ticket, TicketStatus
 from core.roles import AnyUser, is_leader, signed_in
-from core.sql import AnyOf, column_values, pg_array, rows_insert
+from core.sql import AnyOf, column_values, json_text, pg_array, rows_insert
 from handoff.services import outbox_add
 from measurement.models import CLOSING_KINDS, FOLLOW_UP_KINDS, EventKind, MeasurementEvent
 from measurement.services import event_for, event_record, events_record
@@ -944,6 +946,12 @@ _VALUE_FIELDS = (
 _QUIET = ("review_facts",)
 # Every column a scoring run may write on an existing candidate.
 _SCORED_FIELDS = (*_VALUE_FIELDS, "status", "closed_at", "defer_until", "scored_on", "rules_version")
+_JSON_FIELDS = tuple(name for name in _VALUE_FIELDS if isinstance(Candidate._meta.get_field(name), JSONField))
+
+
+def _values_set(candidate: Candidate, values: dict[str, Any]) -> None:
+    for name, value in values.items():
+        setattr(candidate, name, value)
 
 
 @dataclass
@@ -955,6 +963,8 @@ class _Write:
     candidate: Candidate
     expected: int
     bump: bool
+    # The JSON columns' text to write, where already known (dumped to compare, or as stored).
+    texts: dict[str, str | None] = field(default_factory=dict)
 
 
 def candidates_store(
@@ -988,12 +998,20 @@ def candidates_store(
     end = day_end(as_of)
     with transaction.atomic():
         _lock_accounts(account_ids)
-        open_by_key = {
-            (c.account_id, c.signal_type): c
-            for c in Candidate.objects.select_for_update(of=("self",))
+        # The open candidates' JSON columns are read as stored text, not validated into
+        # records: a rescore compares them with the new assessment's JSON and parses one
+        # only where its record is needed (a deferral's blockers, an expiry's evidence).
+        stored: dict[int, dict[str, str | None]] = {}
+        open_by_key: dict[tuple[int, str], Candidate] = {}
+        for c in (
+            Candidate.objects.select_for_update(of=("self",))
             .filter(AnyOf("account_id", account_ids), status__in=OPEN_STATUSES)
             .select_related("account")
-        }
+            .defer(*_JSON_FIELDS)
+            .annotate(**{f"stored_{name}": Cast(name, TextField()) for name in _JSON_FIELDS})
+        ):
+            stored[c.pk] = {name: getattr(c, f"stored_{name}") for name in _JSON_FIELDS}
+            open_by_key[(c.account_id, c.signal_type)] = c
         history = _history(account_ids)
         closing = closing_events(history)
         version_id = rules_version.pk if rules_version else None
@@ -1010,7 +1028,7 @@ def candidates_store(
                 values = _values(a)
                 current = open_by_key.get(key)
                 if current is not None:
-                    _rescore(current, values, writes, events, counts, now, version_id)
+                    _rescore(current, stored[current.pk], values, writes, events, counts, now, version_id)
                     continue
                 h = history.get(key)
                 held, fresh = creation_held(a.triggers, h, rules, closing, end)
@@ -1041,9 +1059,11 @@ def candidates_store(
         for key, current in open_by_key.items():
             if key in seen or current.account_id not in accounts or current.status != CandidateStatus.PENDING:
                 continue  # a deferred candidate waits for its date even if no longer detected
+            for name, text in stored[current.pk].items():
+                setattr(current, name, _stored_value(name, text))
             current.status = CandidateStatus.EXPIRED
             current.closed_at = now
-            writes.append(_Write(current, current.version, bump=True))
+            writes.append(_Write(current, current.version, bump=True, texts=stored[current.pk]))
             events.append(
                 event_for(
                     kind=EventKind.EXPIRED,
@@ -1103,7 +1123,13 @@ def _candidates_write(writes: list[_Write]) -> None:
     columns, arrays, sets = ["id bigint", "expected integer"], [], []
     for f in fields:
         column = connection.ops.quote_name(f.column or f.attname)
-        literal, db_type = column_values(f, [getattr(w.candidate, f.attname) for w in writes], connection)
+        if f.name in _JSON_FIELDS:
+            texts = (
+                w.texts[f.name] if f.name in w.texts else json_text(f, getattr(w.candidate, f.attname)) for w in writes
+            )
+            literal, db_type = pg_array(texts), "text"
+        else:
+            literal, db_type = column_values(f, [getattr(w.candidate, f.attname) for w in writes], connection)
         arrays.append(literal)
         columns.append(f"{column} {db_type}")
         sets.append(f"{column} = v.{column}::jsonb" if isinstance(f, JSONField) else f"{column} = v.{column}")
@@ -1133,8 +1159,23 @@ def _date_only(before: ReviewFacts, after: ReviewFacts) -> bool:
     return before.model_copy(update={"tickets_checked_on": after.tickets_checked_on}) == after
 
 
+def _json_differs(stored: str | None, new: str | None) -> bool:
+    """Two JSON texts hold different values (the database's text spaces and orders keys
+    its own way, so compare the parsed values)."""
+    if stored is None or new is None:
+        return stored != new
+    return stored != new and orjson.loads(stored) != orjson.loads(new)
+
+
+def _stored_value(name: str, text: str | None) -> Any:
+    """A JSON column's stored text as the model reads it (a record for a typed column)."""
+    f = _concrete(name)
+    return None if text is None else f.from_db_value(text, f.get_col(Candidate._meta.db_table), connection)  # type: ignore[attr-defined]
+
+
 def _rescore(
     current: Candidate,
+    stored: dict[str, str | None],
     values: dict[str, Any],
     writes: list[_Write],
     events: list[MeasurementEvent],
@@ -1142,32 +1183,35 @@ def _rescore(
     now: dt.datetime,
     version_id: int | None,
 ) -> None:
-    diff = {k for k, v in values.items() if getattr(current, k) != v}
+    """`current` is the open candidate without its JSON columns (deferred: `stored` holds
+    their text); every value is set on it before it is written or its events made."""
+    texts = {name: json_text(_concrete(name), values[name]) for name in _JSON_FIELDS}
+    diff = {k for k, v in values.items() if k not in texts and getattr(current, k) != v}
+    diff |= {name for name in _JSON_FIELDS if _json_differs(stored[name], texts[name])}
     if not diff - set(_QUIET):
         counts.unchanged += 1
         # Nothing but the date changed: no write at all. A new rules version, or review
         # facts that changed beyond their date, are stored quietly (no new version).
-        if current.rules_version_id != version_id or not _date_only(current.review_facts, values["review_facts"]):
-            for name in diff:
-                setattr(current, name, values[name])
-            writes.append(_Write(current, current.version, bump=False))
+        if current.rules_version_id != version_id or (
+            "review_facts" in diff
+            and not _date_only(_stored_value("review_facts", stored["review_facts"]), values["review_facts"])
+        ):
+            _values_set(current, values)
+            writes.append(_Write(current, current.version, bump=False, texts=texts))
         return
     previous = current.recommendation
-    previous_blockers = list(current.blockers)
-    previous_refs = {t.ref for t in current.triggers}
-    for name in diff:
-        setattr(current, name, values[name])
+    deferred_moved = current.status == CandidateStatus.DEFERRED and "recommendation" in diff
+    if deferred_moved:
+        previous_blockers = list(_stored_value("blockers", stored["blockers"]))
+        previous_refs = {t.ref for t in _stored_value("triggers", stored["triggers"])}
+    _values_set(current, values)
     returned = False
-    if (
-        current.status == CandidateStatus.DEFERRED
-        and "recommendation" in diff
-        and _new_evidence_since_deferral(current, previous_blockers, previous_refs)
-    ):
+    if deferred_moved and _new_evidence_since_deferral(current, previous_blockers, previous_refs):
         # New evidence changed what the engine recommends: back before its date.
         current.status, current.defer_until = CandidateStatus.PENDING, None
         returned = True
         counts.returned += 1
-    writes.append(_Write(current, current.version, bump=True))
+    writes.append(_Write(current, current.version, bump=True, texts=texts))
     counts.updated += 1
     if "recommendation" in diff:
         events.append(

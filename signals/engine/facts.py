@@ -16,6 +16,7 @@ from accounts.models import (
     UNRESOLVED_TICKET_STATUSES,
     Account,
     Contact,
+    DepartmentFirstUse,
     Interaction,
     Outcome,
     Ticket,
@@ -483,22 +484,21 @@ def _new_department_facts(
     facts: dict[int, AccountFacts], ids: list[int] | None, as_of: dt.date, widest: RuleSet, rules_for: RulesLookup
 ) -> None:
     earliest_new = as_of - dt.timedelta(days=widest.new_department_days)
-    # A new department has its first reading inside the window: only the accounts with a
-    # department's reading there need their whole history's first days.
-    recent = set(
-        _in(UsageDaily.objects, "account_id", ids)
-        .filter(date__gt=earliest_new, date__lte=as_of)
+    # The first day per department (DepartmentFirstUse, kept by the database from every
+    # write to usage), read only for the accounts with a department whose first day falls
+    # in the window: a few rows per account instead of its usage history. A first day
+    # after as_of means no reading yet as of that day (the rows are the same as the
+    # history's MIN(date) up to as_of).
+    firsts = DepartmentFirstUse.objects.filter(
+        account_id__in=_in(DepartmentFirstUse.objects, "account_id", ids)
+        .filter(first_on__gt=earliest_new, first_on__lte=as_of)
         .exclude(department="")
-        .values_list("account_id", flat=True)
-        .distinct()
-    )
-    if not recent:
-        return
-    qs = UsageDaily.objects.filter(AnyOf("account_id", sorted(recent)), date__lte=as_of)
-    firsts = qs.values("account_id", "department").annotate(first=Min("date"))
+        .values("account_id"),
+        first_on__lte=as_of,
+    ).values_list("account_id", "department", "first_on")
     by_account: dict[int, list[tuple[str, dt.date]]] = defaultdict(list)
-    for row in firsts:
-        by_account[row["account_id"]].append((row["department"], row["first"]))
+    for account_id, department, first in firsts:
+        by_account[account_id].append((department, first))
     wanted: dict[tuple[int, str], dt.date] = {}
     for account_id, departments in by_account.items():
         f = facts[account_id]

@@ -44,7 +44,8 @@ def test_a_skipped_run_reads_no_facts_and_writes_nothing() -> None:
         summary = accounts_score(account_ids=ids, as_of=AS_OF)
     assert summary.skipped == 3
     sql = " ".join(q["sql"] for q in ctx.captured_queries)
-    assert "accounts_usagedaily" in sql  # the fingerprint reads it
+    assert "accounts_evidencewatermark" in sql  # the fingerprint reads the watermark
+    assert "accounts_usagedaily" not in sql  # and no evidence history
     assert "signals_candidate" not in sql  # no store: no candidate read or written
     assert not any(q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE")) for q in ctx.captured_queries)
 

@@ -31,7 +31,7 @@ def read_stored_texts(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> No
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0003_usage_account_no_separate_index"),
+        ("accounts", "0005_evidence_watermark"),
     ]
 
     operations = [

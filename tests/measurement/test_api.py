@@ -42,10 +42,11 @@ def test_it_filters_by_kind_date_and_account(api_client_for: "ApiClientFor", boo
     assert bad.status_code == 400 and "kind" in bad.json() and "since" in bad.json()
     # by candidate; an unknown parameter is a 400, not the whole list (the stranger's ?candidate=4 was)
     some = MeasurementEvent.objects.filter(candidate__isnull=False).first()
-    assert some is not None
-    rows = client.get(URL, {"candidate": some.candidate_id}).json()["results"]
-    assert rows and {r["candidate"] for r in rows} == {some.candidate_id}
-    assert len(rows) == MeasurementEvent.objects.filter(candidate_id=some.candidate_id).count()
+    assert some is not None and some.candidate_id is not None
+    pk: int = some.candidate_id
+    rows = client.get(URL, {"candidate": pk}).json()["results"]
+    assert rows and {r["candidate"] for r in rows} == {pk}
+    assert len(rows) == MeasurementEvent.objects.filter(candidate_id=pk).count()
     bad = client.get(URL, {"candidat": "4"})
     assert bad.status_code == 400 and "Unknown query parameter" in bad.json()["candidat"][0]
     assert client.get(URL, {"candidate": "x"}).status_code == 400

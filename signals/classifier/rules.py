@@ -165,6 +165,13 @@ class IndexedRule:
     # one alternative (empty: always run).
     pieces: tuple[tuple[tuple[str, ...], ...], ...]
     whole_text: bool  # anchored (^, $): runs on the whole text, not clause by clause
+    # A clause rule whose regex is a top-level alternation "a|b|c", one entry per branch:
+    # the branch's own regex and its word pieces (derived without assuming the pattern's
+    # ends are word edges, so they never rule out a clause the branch matches). The rule
+    # matches a clause exactly when one of its branches does, and a branch runs only when
+    # its pieces are in the clause: a clause usually wakes one short branch of a rule, not
+    # the whole 50-branch regex. Empty: the rule's regex runs as it is.
+    branches: tuple[tuple[re.Pattern[str], tuple[tuple[tuple[str, ...], ...], ...]], ...] = ()
 
 
 class RuleIndex:
@@ -175,6 +182,10 @@ class RuleIndex:
     index remembers which rules it can wake, so a clause runs only the regexes whose
     pieces it contains: usually a handful of ~130. Exact: a rule is skipped only
     when it cannot match.
+
+    Split rules (IndexedRule.branches) are indexed twice: the rule's own pieces decide
+    whether it may run at all, exactly as before; its branches' pieces (keys numbered
+    after the rules', as "owners" len(rules) + branch) decide which branches run.
     """
 
     def __init__(self, rules: tuple[IndexedRule, ...]) -> None:
@@ -186,12 +197,26 @@ class RuleIndex:
         # is how many groups that alternative has.
         self._needed: dict[int, int] = {}
         pieces: dict[str, list[int]] = {}
+        owners: list[tuple[tuple[tuple[str, ...], ...], ...]] = [rule.pieces for rule in rules]
+        # per rule: (owner number, regex, runs without pieces) of each of its branches
+        self._branches: dict[int, tuple[tuple[int, re.Pattern[str], bool], ...]] = {}
         for n, rule in enumerate(rules):
-            for a, groups in enumerate(rule.pieces):
+            if rule.branches:
+                self._branches[n] = tuple(
+                    (len(owners) + b, regex, not branch_pieces)
+                    for b, (regex, branch_pieces) in enumerate(rule.branches)
+                )
+                owners.extend(branch_pieces for _regex, branch_pieces in rule.branches)
+        for n, owner_pieces in enumerate(owners):
+            for a, groups in enumerate(owner_pieces):
                 self._needed[n * _ALT_SPAN + a] = len(groups)
                 for g, alternatives in enumerate(groups):
                     for piece in alternatives:
                         pieces.setdefault(piece, []).append((n * _ALT_SPAN + a) * _MAX_GROUPS + g)
+        # Piece keys that belong to whole-text rules: the only ones a clause needs to remember.
+        self._whole_keys = frozenset(
+            k for keys in pieces.values() for k in keys if k // (_ALT_SPAN * _MAX_GROUPS) in self._whole_set
+        )
         # Pieces by how they sit in a word, so a new word is looked up, not scanned.
         self._exact: dict[str, list[int]] = {}
         self._prefix: dict[str, list[int]] = {}
@@ -246,7 +271,16 @@ class RuleIndex:
 
     def candidates(self, clause: str) -> set[int]:
         """Clause rules that may match in this clause (the others cannot)."""
-        return (self._complete(self._satisfied(clause)) - self._whole_set) | self._always
+        return {
+            n for n in self._complete(self._satisfied(clause)) if n < len(self.rules)
+        } - self._whole_set | self._always
+
+    def _matches(self, n: int, clause: str, complete: set[int]) -> bool:
+        """Whether clause rule n matches the clause (its branches whose pieces are there, or its regex)."""
+        branches = self._branches.get(n)
+        if branches is None:
+            return self.rules[n].regex.search(clause) is not None
+        return any((always or owner in complete) and regex.search(clause) for owner, regex, always in branches)
 
     def hits(self, text: str) -> list[tuple[int, int]]:
         """(rule number, clause number) of every rule that matches, in rule-table order."""
@@ -261,11 +295,12 @@ class RuleIndex:
             known = cache.get(clause)
             if known is None:
                 satisfied = self._satisfied(clause)
-                candidates = (self._complete(satisfied) - self._whole_set) | self._always
-                matched = tuple(n for n in candidates if rules[n].regex.search(clause))
+                complete = self._complete(satisfied)
+                candidates = {n for n in complete if n < len(rules)} - self._whole_set | self._always
+                matched = tuple(n for n in candidates if self._matches(n, clause, complete))
                 if len(cache) > _CLAUSE_MEMO_LIMIT:
                     cache.clear()
-                known = cache[clause] = (matched, frozenset(satisfied))
+                known = cache[clause] = (matched, self._whole_keys.intersection(satisfied))
             found.extend((n, clause_number) for n in known[0])
             if self._whole_text:
                 everywhere |= known[1]
@@ -285,6 +320,8 @@ def rule_index(rules: tuple[PhraseRuleSpec, ...]) -> RuleIndex:
     for compiled in compile_rules(rules):
         spec = compiled.spec
         pieces = required_pieces(spec.pattern)
+        whole_text = bool(_ANCHOR_RE.search(spec.pattern.replace("[^", "[")))
+        branches = () if whole_text else split_alternatives(spec.pattern)
         indexed.append(
             IndexedRule(
                 spec=spec,
@@ -293,7 +330,10 @@ def rule_index(rules: tuple[PhraseRuleSpec, ...]) -> RuleIndex:
                 type_index=TYPE_LABELS.index(spec.signal_type) if spec.signal_type else -1,
                 conflict_index=CONFLICT_LABELS.index(spec.conflict) if spec.conflict else -1,
                 pieces=pieces,
-                whole_text=bool(_ANCHOR_RE.search(spec.pattern.replace("[^", "["))),
+                whole_text=whole_text,
+                branches=tuple((_compile(b), required_pieces(b, edges_are_word_edges=False)) for b in branches)
+                if len(branches) > 1
+                else (),
             )
         )
     return RuleIndex(tuple(indexed))
@@ -309,8 +349,51 @@ _COMMON_PIECES = frozenset((
 # fmt: on
 
 
-@lru_cache(maxsize=2048)
-def required_pieces(pattern: str) -> tuple[tuple[tuple[str, ...], ...], ...]:
+_UNSPLITTABLE_RE = re.compile(r"\(\?[aiLmsux-]|\(\?P=|\(\?\(|\\[1-9]|\\g<")
+
+
+def split_alternatives(pattern: str) -> list[str]:
+    """The top-level branches of a regex: "a|b(?:c|d)|[|]e" -> ["a", "b(?:c|d)", "[|]e"].
+
+    A search for the whole regex finds a match exactly when one of its branches does.
+    [pattern] when splitting could change that: inline flags, group references.
+    """
+    if _UNSPLITTABLE_RE.search(pattern):
+        return [pattern]
+    branches: list[str] = []
+    depth = start = i = 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "[":  # a class: "|" and parentheses inside it are literal
+            i += 1
+            if i < len(pattern) and pattern[i] == "^":
+                i += 1
+            if i < len(pattern) and pattern[i] == "]":
+                i += 1
+            while i < len(pattern) and pattern[i] != "]":
+                i += 2 if pattern[i] == "\\" else 1
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            branches.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    branches.append(pattern[start:])
+    try:
+        for branch in branches:
+            _compile(branch)
+    except re.error:
+        return [pattern]
+    return branches
+
+
+@lru_cache(maxsize=4096)
+def required_pieces(pattern: str, edges_are_word_edges: bool = True) -> tuple[tuple[tuple[str, ...], ...], ...]:
     """Alternatives of groups of word pieces: every match satisfies one alternative,
     i.e. contains one piece of each of its groups.
 
@@ -321,6 +404,11 @@ def required_pieces(pattern: str) -> tuple[tuple[tuple[str, ...], ...], ...]:
     gives one alternative per branch, each keeping up to _MAX_GROUPS of its
     requirements, the most selective first. Returns () when nothing can be
     derived: the rule then always runs.
+
+    edges_are_word_edges=True (a rule's own pieces) treats the pattern's first and last
+    literal as starting / ending a word although a search may match inside words; a
+    rule is therefore skipped on a few texts it matches ("on Mondays" for buying.date).
+    Kept as it is because the results depend on it; branches of split rules use False.
     """
     try:
         _constants, _parser = _regex_internals()
@@ -335,7 +423,7 @@ def required_pieces(pattern: str) -> tuple[tuple[tuple[str, ...], ...], ...]:
             branches = [items]
         alternatives = []
         for branch in branches:
-            groups = _piece_groups(branch, _constants, True, True)
+            groups = _piece_groups(branch, _constants, edges_are_word_edges, edges_are_word_edges)
             if not groups:
                 return ()
             groups.sort(key=_selectivity, reverse=True)

@@ -28,8 +28,11 @@ import importlib
 import logging
 import re
 from bisect import bisect_right
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import repeat
+from operator import floordiv
 from types import ModuleType
 from typing import Any
 
@@ -198,15 +201,18 @@ class RuleIndex:
         self._needed: dict[int, int] = {}
         pieces: dict[str, list[int]] = {}
         owners: list[tuple[tuple[tuple[str, ...], ...], ...]] = [rule.pieces for rule in rules]
-        # per rule: (owner number, regex, runs without pieces) of each of its branches
-        self._branches: dict[int, tuple[tuple[int, re.Pattern[str], bool], ...]] = {}
+        # Split rules: each branch's owner number -> (rule, branch regex); branches without
+        # pieces run whenever their rule is a candidate.
+        self._branch_rules = frozenset(n for n, rule in enumerate(rules) if rule.branches)
+        self._branch_of: dict[int, tuple[int, re.Pattern[str]]] = {}
+        self._unconditional_branches: dict[int, tuple[re.Pattern[str], ...]] = {}
         for n, rule in enumerate(rules):
-            if rule.branches:
-                self._branches[n] = tuple(
-                    (len(owners) + b, regex, not branch_pieces)
-                    for b, (regex, branch_pieces) in enumerate(rule.branches)
-                )
-                owners.extend(branch_pieces for _regex, branch_pieces in rule.branches)
+            for regex, branch_pieces in rule.branches:
+                if branch_pieces:
+                    self._branch_of[len(owners)] = (n, regex)
+                    owners.append(branch_pieces)
+                else:
+                    self._unconditional_branches[n] = (*self._unconditional_branches.get(n, ()), regex)
         for n, owner_pieces in enumerate(owners):
             for a, groups in enumerate(owner_pieces):
                 self._needed[n * _ALT_SPAN + a] = len(groups)
@@ -255,32 +261,38 @@ class RuleIndex:
         return keys
 
     def _satisfied(self, clause: str) -> set[int]:
-        satisfied: set[int] = set()
-        for word in set(_WORD_RE.findall(clause.lower())):
-            satisfied |= self._groups_in(word)
-        return satisfied
+        memo, groups_in = self._memo, self._groups_in
+        words = set(_WORD_RE.findall(clause.lower()))
+        return set().union(*[memo[word] if word in memo else groups_in(word) for word in words])
 
     def _complete(self, satisfied: set[int]) -> set[int]:
-        """Rules one of whose alternatives has all its piece groups satisfied."""
-        counts: dict[int, int] = {}
-        for key in satisfied:
-            alternative = key // _MAX_GROUPS
-            counts[alternative] = counts.get(alternative, 0) + 1
+        """Owners (rules, then branches) one of whose alternatives has all its piece groups satisfied."""
+        counts = Counter(map(floordiv, satisfied, repeat(_MAX_GROUPS)))
         needed = self._needed
         return {a // _ALT_SPAN for a, count in counts.items() if count == needed[a]}
 
     def candidates(self, clause: str) -> set[int]:
         """Clause rules that may match in this clause (the others cannot)."""
-        return {
-            n for n in self._complete(self._satisfied(clause)) if n < len(self.rules)
-        } - self._whole_set | self._always
+        n_rules = len(self.rules)
+        return {n for n in self._complete(self._satisfied(clause)) if n < n_rules} - self._whole_set | self._always
 
-    def _matches(self, n: int, clause: str, complete: set[int]) -> bool:
-        """Whether clause rule n matches the clause (its branches whose pieces are there, or its regex)."""
-        branches = self._branches.get(n)
-        if branches is None:
-            return self.rules[n].regex.search(clause) is not None
-        return any((always or owner in complete) and regex.search(clause) for owner, regex, always in branches)
+    def _clause_matches(self, clause: str, satisfied: set[int]) -> tuple[int, ...]:
+        """Clause rules that match: candidates by their own pieces, split ones by a branch that matches."""
+        n_rules = len(self.rules)
+        complete = self._complete(satisfied)
+        candidates = {n for n in complete if n < n_rules} - self._whole_set | self._always
+        rules, split = self.rules, self._branch_rules
+        matched = {n for n in candidates if n not in split and rules[n].regex.search(clause)}
+        branch_of = self._branch_of
+        for owner in complete:
+            if owner >= n_rules:
+                n, regex = branch_of[owner]
+                if n in candidates and n not in matched and regex.search(clause):
+                    matched.add(n)
+        for n, regexes in self._unconditional_branches.items():
+            if n in candidates and n not in matched and any(regex.search(clause) for regex in regexes):
+                matched.add(n)
+        return tuple(matched)
 
     def hits(self, text: str) -> list[tuple[int, int]]:
         """(rule number, clause number) of every rule that matches, in rule-table order."""
@@ -295,9 +307,7 @@ class RuleIndex:
             known = cache.get(clause)
             if known is None:
                 satisfied = self._satisfied(clause)
-                complete = self._complete(satisfied)
-                candidates = {n for n in complete if n < len(rules)} - self._whole_set | self._always
-                matched = tuple(n for n in candidates if self._matches(n, clause, complete))
+                matched = self._clause_matches(clause, satisfied)
                 if len(cache) > _CLAUSE_MEMO_LIMIT:
                     cache.clear()
                 known = cache[clause] = (matched, self._whole_keys.intersection(satisfied))

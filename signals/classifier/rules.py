@@ -213,6 +213,17 @@ class RuleIndex:
                     owners.append(branch_pieces)
                 else:
                     self._unconditional_branches[n] = (*self._unconditional_branches.get(n, ()), regex)
+        # Whole-text rules run over the whole text (their matches may cross clauses), so they
+        # are not split; but when every branch of one has pieces, the rule runs only if one
+        # branch has all its pieces somewhere in the text: rule -> those branches' owners.
+        self._whole_gates: dict[int, frozenset[int]] = {}
+        for n in self._whole_text:
+            branches = split_alternatives(rules[n].spec.pattern)
+            branch_pieces = [required_pieces(b, edges_are_word_edges=False) for b in branches]
+            if len(branches) > 1 and all(branch_pieces):
+                self._whole_gates[n] = frozenset(range(len(owners), len(owners) + len(branches)))
+                owners.extend(branch_pieces)
+        whole_owners = self._whole_set.union(*self._whole_gates.values())
         for n, owner_pieces in enumerate(owners):
             for a, groups in enumerate(owner_pieces):
                 self._needed[n * _ALT_SPAN + a] = len(groups)
@@ -221,7 +232,7 @@ class RuleIndex:
                         pieces.setdefault(piece, []).append((n * _ALT_SPAN + a) * _MAX_GROUPS + g)
         # Piece keys that belong to whole-text rules: the only ones a clause needs to remember.
         self._whole_keys = frozenset(
-            k for keys in pieces.values() for k in keys if k // (_ALT_SPAN * _MAX_GROUPS) in self._whole_set
+            k for keys in pieces.values() for k in keys if k // (_ALT_SPAN * _MAX_GROUPS) in whole_owners
         )
         # Pieces by how they sit in a word, so a new word is looked up, not scanned.
         self._exact: dict[str, list[int]] = {}
@@ -285,8 +296,9 @@ class RuleIndex:
         matched = {n for n in candidates if n not in split and rules[n].regex.search(clause)}
         branch_of = self._branch_of
         for owner in complete:
-            if owner >= n_rules:
-                n, regex = branch_of[owner]
+            branch = branch_of.get(owner)  # None: a rule, or a whole-text rule's gate
+            if branch is not None:
+                n, regex = branch
                 if n in candidates and n not in matched and regex.search(clause):
                     matched.add(n)
         for n, regexes in self._unconditional_branches.items():
@@ -316,7 +328,8 @@ class RuleIndex:
                 everywhere |= known[1]
         possible = self._complete(everywhere)
         for n in self._whole_text:
-            if n in possible or not rules[n].pieces:
+            gate = self._whole_gates.get(n)
+            if (n in possible or not rules[n].pieces) and (gate is None or not gate.isdisjoint(possible)):
                 clauses = {bisect_right(starts, m.start()) - 1 for m in rules[n].regex.finditer(text)}
                 found.extend((n, c) for c in clauses)
         found.sort()

@@ -636,7 +636,7 @@ def conflict_allowed(texts: Sequence[str], conflict_proba: np.ndarray, conflict_
     """
     allowed = conflict_logits.max(axis=1) > 0
     undecided = np.flatnonzero(~allowed & (conflict_proba.argmax(axis=1) != _NO_CONFLICT_INDEX))
-    for i in undecided:
+    for i in undecided.tolist():
         allowed[i] = has_conflict_cue(texts[i])
     return allowed
 

@@ -219,10 +219,10 @@ class RuleIndex:
         self._whole_gates: dict[int, frozenset[int]] = {}
         for n in self._whole_text:
             branches = split_alternatives(rules[n].spec.pattern)
-            branch_pieces = [required_pieces(b, edges_are_word_edges=False) for b in branches]
-            if len(branches) > 1 and all(branch_pieces):
+            gate_pieces = [required_pieces(b, edges_are_word_edges=False) for b in branches]
+            if len(branches) > 1 and all(gate_pieces):
                 self._whole_gates[n] = frozenset(range(len(owners), len(owners) + len(branches)))
-                owners.extend(branch_pieces)
+                owners.extend(gate_pieces)
         whole_owners = self._whole_set.union(*self._whole_gates.values())
         for n, owner_pieces in enumerate(owners):
             for a, groups in enumerate(owner_pieces):

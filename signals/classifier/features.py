@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import repeat
+from itertools import chain, repeat
 
 import numpy as np
 from scipy.sparse import csr_matrix, hstack
@@ -233,7 +233,9 @@ class LinearScorer:
             self._add_words(new)
         indptr = np.zeros(len(texts) + 1, dtype=np.int64)
         np.cumsum([len(w) for w in doc_words_], out=indptr[1:])
-        indices = np.fromiter((rows[w] for words in doc_words_ for w in words), dtype=np.int64, count=int(indptr[-1]))
+        indices = np.fromiter(
+            map(rows.__getitem__, chain.from_iterable(doc_words_)), dtype=np.int64, count=int(indptr[-1])
+        )
         counts = csr_matrix((np.ones(len(indices)), indices, indptr), shape=(len(texts), len(self._weights)))
         norms = _norms(counts @ self._weights)
         return (counts @ self._table) / norms[:, None]

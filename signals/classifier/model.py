@@ -585,7 +585,10 @@ class RawScores:
     matched: list[tuple[str, ...]]
     truncated: list[bool]
     # a conflict reading is kept only where the text has a conflict cue or a conflict
-    # phrase rule fired (signals/classifier/cues.py)
+    # phrase rule fired (signals/classifier/cues.py). The cue is looked for only where it
+    # can change the result: where the conflict model's most probable label is a conflict
+    # and no conflict rule fired (elsewhere this is False when no rule fired, whatever
+    # the text says; decide() reports no conflict for those rows either way).
     conflict_allowed: np.ndarray  # (n,) bool
 
 
@@ -620,9 +623,22 @@ def raw_scores(models: TrainedModels, texts: Sequence[str], phrase_rules: Sequen
         conflict_proba=conflict_proba,
         matched=evidence.matched,
         truncated=truncated,
-        conflict_allowed=(evidence.conflict_logits.max(axis=1) > 0)
-        | np.fromiter((has_conflict_cue(t) for t in normalized), dtype=bool, count=len(normalized)),
+        conflict_allowed=conflict_allowed(normalized, conflict_proba, evidence.conflict_logits),
     )
+
+
+def conflict_allowed(texts: Sequence[str], conflict_proba: np.ndarray, conflict_logits: np.ndarray) -> np.ndarray:
+    """Rows whose conflict reading may be kept: a conflict rule fired, or the text has a conflict cue.
+
+    The cue regex (a long alternation over the whole text) is run only on the rows where
+    it decides the result: a conflict is the most probable label and no conflict rule
+    fired. That is a few percent of texts; on the others it cannot change the outcome.
+    """
+    allowed = conflict_logits.max(axis=1) > 0
+    undecided = np.flatnonzero(~allowed & (conflict_proba.argmax(axis=1) != _NO_CONFLICT_INDEX))
+    for i in undecided.tolist():
+        allowed[i] = has_conflict_cue(texts[i])
+    return allowed
 
 
 def decision_features(

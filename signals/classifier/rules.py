@@ -28,8 +28,11 @@ import importlib
 import logging
 import re
 from bisect import bisect_right
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import repeat
+from operator import floordiv
 from types import ModuleType
 from typing import Any
 
@@ -165,6 +168,13 @@ class IndexedRule:
     # one alternative (empty: always run).
     pieces: tuple[tuple[tuple[str, ...], ...], ...]
     whole_text: bool  # anchored (^, $): runs on the whole text, not clause by clause
+    # A clause rule whose regex is a top-level alternation "a|b|c", one entry per branch:
+    # the branch's own regex and its word pieces (derived without assuming the pattern's
+    # ends are word edges, so they never rule out a clause the branch matches). The rule
+    # matches a clause exactly when one of its branches does, and a branch runs only when
+    # its pieces are in the clause: a clause usually wakes one short branch of a rule, not
+    # the whole 50-branch regex. Empty: the rule's regex runs as it is.
+    branches: tuple[tuple[re.Pattern[str], tuple[tuple[tuple[str, ...], ...], ...]], ...] = ()
 
 
 class RuleIndex:
@@ -175,6 +185,10 @@ class RuleIndex:
     index remembers which rules it can wake, so a clause runs only the regexes whose
     pieces it contains: usually a handful of ~130. Exact: a rule is skipped only
     when it cannot match.
+
+    Split rules (IndexedRule.branches) are indexed twice: the rule's own pieces decide
+    whether it may run at all, exactly as before; its branches' pieces (keys numbered
+    after the rules', as "owners" len(rules) + branch) decide which branches run.
     """
 
     def __init__(self, rules: tuple[IndexedRule, ...]) -> None:
@@ -186,12 +200,40 @@ class RuleIndex:
         # is how many groups that alternative has.
         self._needed: dict[int, int] = {}
         pieces: dict[str, list[int]] = {}
+        owners: list[tuple[tuple[tuple[str, ...], ...], ...]] = [rule.pieces for rule in rules]
+        # Split rules: each branch's owner number -> (rule, branch regex); branches without
+        # pieces run whenever their rule is a candidate.
+        self._branch_rules = frozenset(n for n, rule in enumerate(rules) if rule.branches)
+        self._branch_of: dict[int, tuple[int, re.Pattern[str]]] = {}
+        self._unconditional_branches: dict[int, tuple[re.Pattern[str], ...]] = {}
         for n, rule in enumerate(rules):
-            for a, groups in enumerate(rule.pieces):
+            for regex, branch_pieces in rule.branches:
+                if branch_pieces:
+                    self._branch_of[len(owners)] = (n, regex)
+                    owners.append(branch_pieces)
+                else:
+                    self._unconditional_branches[n] = (*self._unconditional_branches.get(n, ()), regex)
+        # Whole-text rules run over the whole text (their matches may cross clauses), so they
+        # are not split; but when every branch of one has pieces, the rule runs only if one
+        # branch has all its pieces somewhere in the text: rule -> those branches' owners.
+        self._whole_gates: dict[int, frozenset[int]] = {}
+        for n in self._whole_text:
+            branches = split_alternatives(rules[n].spec.pattern)
+            gate_pieces = [required_pieces(b, edges_are_word_edges=False) for b in branches]
+            if len(branches) > 1 and all(gate_pieces):
+                self._whole_gates[n] = frozenset(range(len(owners), len(owners) + len(branches)))
+                owners.extend(gate_pieces)
+        whole_owners = self._whole_set.union(*self._whole_gates.values())
+        for n, owner_pieces in enumerate(owners):
+            for a, groups in enumerate(owner_pieces):
                 self._needed[n * _ALT_SPAN + a] = len(groups)
                 for g, alternatives in enumerate(groups):
                     for piece in alternatives:
                         pieces.setdefault(piece, []).append((n * _ALT_SPAN + a) * _MAX_GROUPS + g)
+        # Piece keys that belong to whole-text rules: the only ones a clause needs to remember.
+        self._whole_keys = frozenset(
+            k for keys in pieces.values() for k in keys if k // (_ALT_SPAN * _MAX_GROUPS) in whole_owners
+        )
         # Pieces by how they sit in a word, so a new word is looked up, not scanned.
         self._exact: dict[str, list[int]] = {}
         self._prefix: dict[str, list[int]] = {}
@@ -230,23 +272,39 @@ class RuleIndex:
         return keys
 
     def _satisfied(self, clause: str) -> set[int]:
-        satisfied: set[int] = set()
-        for word in set(_WORD_RE.findall(clause.lower())):
-            satisfied |= self._groups_in(word)
-        return satisfied
+        memo, groups_in = self._memo, self._groups_in
+        words = set(_WORD_RE.findall(clause.lower()))
+        return set().union(*[memo[word] if word in memo else groups_in(word) for word in words])
 
     def _complete(self, satisfied: set[int]) -> set[int]:
-        """Rules one of whose alternatives has all its piece groups satisfied."""
-        counts: dict[int, int] = {}
-        for key in satisfied:
-            alternative = key // _MAX_GROUPS
-            counts[alternative] = counts.get(alternative, 0) + 1
+        """Owners (rules, then branches) one of whose alternatives has all its piece groups satisfied."""
+        counts = Counter(map(floordiv, satisfied, repeat(_MAX_GROUPS)))
         needed = self._needed
         return {a // _ALT_SPAN for a, count in counts.items() if count == needed[a]}
 
     def candidates(self, clause: str) -> set[int]:
         """Clause rules that may match in this clause (the others cannot)."""
-        return (self._complete(self._satisfied(clause)) - self._whole_set) | self._always
+        n_rules = len(self.rules)
+        return {n for n in self._complete(self._satisfied(clause)) if n < n_rules} - self._whole_set | self._always
+
+    def _clause_matches(self, clause: str, satisfied: set[int]) -> tuple[int, ...]:
+        """Clause rules that match: candidates by their own pieces, split ones by a branch that matches."""
+        n_rules = len(self.rules)
+        complete = self._complete(satisfied)
+        candidates = {n for n in complete if n < n_rules} - self._whole_set | self._always
+        rules, split = self.rules, self._branch_rules
+        matched = {n for n in candidates if n not in split and rules[n].regex.search(clause)}
+        branch_of = self._branch_of
+        for owner in complete:
+            branch = branch_of.get(owner)  # None: a rule, or a whole-text rule's gate
+            if branch is not None:
+                n, regex = branch
+                if n in candidates and n not in matched and regex.search(clause):
+                    matched.add(n)
+        for n, regexes in self._unconditional_branches.items():
+            if n in candidates and n not in matched and any(regex.search(clause) for regex in regexes):
+                matched.add(n)
+        return tuple(matched)
 
     def hits(self, text: str) -> list[tuple[int, int]]:
         """(rule number, clause number) of every rule that matches, in rule-table order."""
@@ -261,17 +319,17 @@ class RuleIndex:
             known = cache.get(clause)
             if known is None:
                 satisfied = self._satisfied(clause)
-                candidates = (self._complete(satisfied) - self._whole_set) | self._always
-                matched = tuple(n for n in candidates if rules[n].regex.search(clause))
+                matched = self._clause_matches(clause, satisfied)
                 if len(cache) > _CLAUSE_MEMO_LIMIT:
                     cache.clear()
-                known = cache[clause] = (matched, frozenset(satisfied))
+                known = cache[clause] = (matched, self._whole_keys.intersection(satisfied))
             found.extend((n, clause_number) for n in known[0])
             if self._whole_text:
                 everywhere |= known[1]
         possible = self._complete(everywhere)
         for n in self._whole_text:
-            if n in possible or not rules[n].pieces:
+            gate = self._whole_gates.get(n)
+            if (n in possible or not rules[n].pieces) and (gate is None or not gate.isdisjoint(possible)):
                 clauses = {bisect_right(starts, m.start()) - 1 for m in rules[n].regex.finditer(text)}
                 found.extend((n, c) for c in clauses)
         found.sort()
@@ -285,6 +343,8 @@ def rule_index(rules: tuple[PhraseRuleSpec, ...]) -> RuleIndex:
     for compiled in compile_rules(rules):
         spec = compiled.spec
         pieces = required_pieces(spec.pattern)
+        whole_text = bool(_ANCHOR_RE.search(spec.pattern.replace("[^", "[")))
+        branches = () if whole_text else split_alternatives(spec.pattern)
         indexed.append(
             IndexedRule(
                 spec=spec,
@@ -293,7 +353,10 @@ def rule_index(rules: tuple[PhraseRuleSpec, ...]) -> RuleIndex:
                 type_index=TYPE_LABELS.index(spec.signal_type) if spec.signal_type else -1,
                 conflict_index=CONFLICT_LABELS.index(spec.conflict) if spec.conflict else -1,
                 pieces=pieces,
-                whole_text=bool(_ANCHOR_RE.search(spec.pattern.replace("[^", "["))),
+                whole_text=whole_text,
+                branches=tuple((_compile(b), required_pieces(b, edges_are_word_edges=False)) for b in branches)
+                if len(branches) > 1
+                else (),
             )
         )
     return RuleIndex(tuple(indexed))
@@ -309,8 +372,51 @@ _COMMON_PIECES = frozenset((
 # fmt: on
 
 
-@lru_cache(maxsize=2048)
-def required_pieces(pattern: str) -> tuple[tuple[tuple[str, ...], ...], ...]:
+_UNSPLITTABLE_RE = re.compile(r"\(\?[aiLmsux-]|\(\?P=|\(\?\(|\\[1-9]|\\g<")
+
+
+def split_alternatives(pattern: str) -> list[str]:
+    """The top-level branches of a regex: "a|b(?:c|d)|[|]e" -> ["a", "b(?:c|d)", "[|]e"].
+
+    A search for the whole regex finds a match exactly when one of its branches does.
+    [pattern] when splitting could change that: inline flags, group references.
+    """
+    if _UNSPLITTABLE_RE.search(pattern):
+        return [pattern]
+    branches: list[str] = []
+    depth = start = i = 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "[":  # a class: "|" and parentheses inside it are literal
+            i += 1
+            if i < len(pattern) and pattern[i] == "^":
+                i += 1
+            if i < len(pattern) and pattern[i] == "]":
+                i += 1
+            while i < len(pattern) and pattern[i] != "]":
+                i += 2 if pattern[i] == "\\" else 1
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            branches.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    branches.append(pattern[start:])
+    try:
+        for branch in branches:
+            _compile(branch)
+    except re.error:
+        return [pattern]
+    return branches
+
+
+@lru_cache(maxsize=4096)
+def required_pieces(pattern: str, edges_are_word_edges: bool = True) -> tuple[tuple[tuple[str, ...], ...], ...]:
     """Alternatives of groups of word pieces: every match satisfies one alternative,
     i.e. contains one piece of each of its groups.
 
@@ -321,6 +427,11 @@ def required_pieces(pattern: str) -> tuple[tuple[tuple[str, ...], ...], ...]:
     gives one alternative per branch, each keeping up to _MAX_GROUPS of its
     requirements, the most selective first. Returns () when nothing can be
     derived: the rule then always runs.
+
+    edges_are_word_edges=True (a rule's own pieces) treats the pattern's first and last
+    literal as starting / ending a word although a search may match inside words; a
+    rule is therefore skipped on a few texts it matches ("on Mondays" for buying.date).
+    Kept as it is because the results depend on it; branches of split rules use False.
     """
     try:
         _constants, _parser = _regex_internals()
@@ -335,7 +446,7 @@ def required_pieces(pattern: str) -> tuple[tuple[tuple[str, ...], ...], ...]:
             branches = [items]
         alternatives = []
         for branch in branches:
-            groups = _piece_groups(branch, _constants, True, True)
+            groups = _piece_groups(branch, _constants, edges_are_word_edges, edges_are_word_edges)
             if not groups:
                 return ()
             groups.sort(key=_selectivity, reverse=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from bisect import bisect_right
 from pathlib import Path
 
 import pytest
@@ -31,7 +32,7 @@ from signals.classifier.model import (
     normalize_text,
     train_models,
 )
-from signals.classifier.rules import compile_rules
+from signals.classifier.rules import RuleIndex, clause_starts, compile_rules, rule_index, split_alternatives
 
 # The nine messages of the seed 004 table, with the type the contract maps them to.
 SEED_TABLE = [
@@ -766,6 +767,57 @@ def test_rule_index_only_skips_rules_that_cannot_match() -> None:
             for number, rule in enumerate(index.rules):
                 if not rule.whole_text and rule.regex.search(clause):
                     assert number in candidates, (rule.spec.name, clause)
+
+
+def _reference_hits(index: RuleIndex, text: str) -> list[tuple[int, int]]:
+    """RuleIndex.hits the straightforward way: every rule's whole regex, gated only by the
+    rule's own word pieces (not by its branches', nor by a whole-text rule's gate)."""
+    starts = clause_starts(text)
+    found: set[tuple[int, int]] = set()
+    for number, (start, end) in enumerate(zip(starts, starts[1:] + [len(text)], strict=True)):
+        clause = text[start:end]
+        found |= {(n, number) for n in index.candidates(clause) if index.rules[n].regex.search(clause)}
+    possible = index._complete(index._satisfied(text))
+    for n, rule in enumerate(index.rules):
+        if rule.whole_text and (not rule.pieces or n in possible):
+            found |= {(n, bisect_right(starts, m.start()) - 1) for m in rule.regex.finditer(text)}
+    return sorted(found)
+
+
+def test_rule_index_fast_path_gives_the_straightforward_hits() -> None:
+    """Split rules, branch pieces and whole-text gates are speed only: same (rule, clause) hits."""
+    from signals.classifier.corpus import training_rows
+
+    index = rule_index(DEFAULT_PHRASE_RULES)
+    assert any(rule.branches for rule in index.rules)
+    texts = [normalize_text(row["text"]) for row in training_rows()[::2]]
+    texts.append(" ".join(texts[:40]))  # a long thread: many clauses, whole-text rules across them
+    for text in texts:
+        assert index.hits(text) == _reference_hits(index, text), text
+
+
+def test_a_split_rule_matches_through_any_of_its_branches() -> None:
+    rules = (
+        PhraseRuleSpec("split", r"\bfoo\w* (?:bar|qux)\b|baz\b|[|]zap", "signal", signal_type="seats"),
+        PhraseRuleSpec("whole", r"\bspend limit\b|[£$] limit\b", "negation"),
+    )
+    assert split_alternatives(rules[0].pattern) == [r"\bfoo\w* (?:bar|qux)\b", r"baz\b", r"[|]zap"]
+    assert split_alternatives(r"(a)|\1b") == [r"(a)|\1b"]  # a group reference: not split
+    index = rule_index(rules)
+    assert len(index.rules[0].branches) == 3 and index.rules[1].whole_text
+    for text, expected in [
+        ("Foozle qux now. Nothing here.", [(0, 0)]),
+        ("Nothing here. We want a baz", [(0, 1)]),
+        # the rule's own pieces take "baz" as a whole word (required_pieces): kept as it was
+        ("sbaz", []),
+        ("x |zap", [(0, 0)]),
+        ("foo baz", [(0, 0)]),
+        ("foo bar", [(0, 0)]),
+        ("food barn", []),
+        ("Our spend limit. A $ limit too", [(1, 0), (1, 1)]),
+        ("spending limit", []),
+    ]:
+        assert index.hits(text) == expected == _reference_hits(index, text), text
 
 
 def test_identical_texts_in_a_batch_get_identical_results() -> None:

@@ -157,7 +157,7 @@ def _texts_classify[M: (Interaction, Ticket)](
             obj.confidence = round(result.confidence, 4)
             obj.matched_rules = list(result.matched_rules)
         for obj, text in zip(readable, (text_of(o) for o in readable), strict=True):
-            obj.opt_out = bool(opt_out_found(text))
+            obj.opt_out = bool(opt_out_found(classifier.own_words(text)))
         for obj in batch:
             if getattr(obj, "direction", "inbound") != "inbound":
                 # our own outbound messages are not the customer's words

@@ -36,6 +36,7 @@ from .model import (
     classify_texts,
     classify_with,
     model_version,
+    own_words,
     reset_models,
 )
 from .rules import DEFAULT_PHRASE_RULES, RULE_LOGIT_SCALE, PhraseRuleSpec, validate_phrase_rule
@@ -66,6 +67,7 @@ __all__ = [
     "load_writers",
     "min_confidence_sweep",
     "model_version",
+    "own_words",
     "reset_models",
     "training_rows",
     "validate_phrase_rule",

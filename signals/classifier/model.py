@@ -109,7 +109,7 @@ MIN_SIGNAL_CONFIDENCE = 0.52
 # 20,000 characters, in bounded time and memory, and the result says it was truncated.
 MAX_TEXT_CHARS = 20_000
 # Part of the model version: bump when the way rules or features are read changes.
-ENGINE_VERSION = "clauses-2+detector-1+negatives-1+balanced-writers-1+decision-3+conflict-cues-1"
+ENGINE_VERSION = "clauses-2+detector-1+negatives-1+balanced-writers-1+decision-3+conflict-cues-1+own-words-1"
 
 _NONE_INDEX = TYPE_LABELS.index(NO_SIGNAL)
 _NO_CONFLICT_INDEX = CONFLICT_LABELS.index(NO_SIGNAL)
@@ -592,9 +592,27 @@ class RawScores:
     conflict_allowed: np.ndarray  # (n,) bool
 
 
+# A reply's history: from "On 3 Mar 2025, Chris wrote:" or an "Original Message" header on,
+# the text is an earlier message (dated then, often ours), not what the customer says now.
+# A forwarded block without such a header (">" lines after "fwd from our COO below") is
+# kept: it is usually the customer's colleague, and the need in it is current.
+_REPLY_HISTORY_RE = re.compile(
+    r"(?im)^[ \t>]*(?:On\b[^\n]{0,150}?\bwrote:|-{2,}\s*Original Message\s*-{2,}|Le\b[^\n]{0,150}?\ba écrit\s*:)"
+)
+
+
+def own_words(text: str) -> str:
+    """The text without a reply's quoted history (see _REPLY_HISTORY_RE)."""
+    if "wrote:" not in text and "Original Message" not in text and "a écrit" not in text:
+        return text
+    m = _REPLY_HISTORY_RE.search(text)
+    return text[: m.start()] if m else text
+
+
 def prepare_texts(texts: Sequence[str]) -> tuple[list[str], list[bool]]:
-    """Cut every text to its first MAX_TEXT_CHARS characters, then normalise it."""
-    cut = [(t or "")[:MAX_TEXT_CHARS] for t in texts]
+    """Cut every text to its first MAX_TEXT_CHARS characters and its own words (without a
+    reply's quoted history), then normalise it."""
+    cut = [own_words((t or "")[:MAX_TEXT_CHARS]) for t in texts]
     truncated = [len(t or "") > MAX_TEXT_CHARS for t in texts]
     return [normalize_text(t) for t in cut], truncated
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from signals import classifier
 from signals.classifier import (
     CONFLICTS,
     DEFAULT_PHRASE_RULES,
@@ -1145,3 +1146,19 @@ def test_an_install_seeded_before_gets_the_newer_default_rules_once() -> None:
     kept.refresh_from_db()
     assert kept.pattern == r"\bours\b", "an admin's own version is left alone"
     assert PhraseRule.objects.filter(name="neg.feature_request").count() == 1
+
+
+def test_a_replys_quoted_history_is_not_what_the_customer_says_now() -> None:
+    """The stranger's case: a thank-you that quoted a March 2025 request ("On 3 Mar 2025
+    Chris wrote: > We need 30 more seats by April.") became a seats candidate "stated" today."""
+    reply = (
+        "Thanks Sam, the invoice is fine now.\n\n"
+        "On Mon, 3 Mar 2025 at 09:12, Chris Doe <chris@acme.example> wrote:\n"
+        "> We need 30 more seats by April for the new analysts, budget approved.\n"
+    )
+    assert classifier.classify_text(reply).signal_type == "none"
+    assert classifier.classify_text(reply.split("\n\nOn ")[1].split("wrote:\n> ")[1]).signal_type == "seats"
+    # a forwarded block without a reply header is the customer's colleague, and current
+    forwarded = "fwd from our COO below, can you help?\n\n> Team, we need 30 more seats by April, budget approved."
+    assert classifier.classify_text(forwarded).signal_type == "seats"
+    assert classifier.own_words("-----Original Message-----\nFrom: x") == ""

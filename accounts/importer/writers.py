@@ -17,7 +17,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from accounts.importer.validate import Record, UsageRow, Validated
-from accounts.models import Account, Contact, Ticket, UsageDaily
+from accounts.models import Account, Contact, EvidenceWatermark, Ticket, UsageDaily
 from core.roles import OWNER
 
 BATCH = 2000
@@ -660,6 +660,7 @@ class UsageStream:
             # its lines are rejected, so its rows go.
             cursor.execute(f"DELETE FROM {usage} WHERE account_id = ANY(%s)", [gone])
             written -= cursor.rowcount
+        orphans = list(gone)
         for external_id, account_id in carried.items():
             if external_id in actual and actual[external_id] != account_id:
                 # Created by another writer since its id was reserved (no usage of its
@@ -667,6 +668,12 @@ class UsageStream:
                 cursor.execute(
                     f"UPDATE {usage} SET account_id = %s WHERE account_id = %s", [actual[external_id], account_id]
                 )
+                orphans.append(account_id)
+        if orphans:
+            # The usage triggers made a watermark row for each reserved id as its rows went
+            # in; an id that never became an account must not keep one (its key refers to
+            # the account, checked at commit).
+            cursor.execute(f"DELETE FROM {EvidenceWatermark._meta.db_table} WHERE account_id = ANY(%s)", [orphans])
         counts.created += written
         ids = {actual[external_id] for external_id in carried if external_id in actual}
         changed_accounts.update(ids)

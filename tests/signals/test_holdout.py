@@ -238,11 +238,12 @@ def test_a_customers_own_request_is_never_held_out_and_the_lift_leaves_it_out(
     s = Scenario(tmp_path, "u0", name="Usage 0")
     for i in range(16):
         if i:
-            s.add("account", external_id=f"u{i}", name=f"Usage {i}", owner_email="dana@example.com")
+            s.add("account", external_id=f"u{i}", name=f"Usage {i}", owner_email="dana@example.com", seats_purchased=50)
         s.add("usage", account=f"u{i}", metric="seats_used", value=49.0, date=AS_OF.isoformat())
     s.import_()
     score(*[f"u{i}" for i in range(16)])
     inferred = list(Candidate.objects.filter(account__external_id__startswith="u"))
+    assert len(inferred) == 16
     assert inferred and all(c.intent != "buying" or not c.triggers or c.triggers[0].kind != "message" for c in inferred)
     assert any(c.held_out for c in inferred), [c.triggers for c in inferred]
 

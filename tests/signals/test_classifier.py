@@ -1162,3 +1162,32 @@ def test_a_replys_quoted_history_is_not_what_the_customer_says_now() -> None:
     forwarded = "fwd from our COO below, can you help?\n\n> Team, we need 30 more seats by April, budget approved."
     assert classifier.classify_text(forwarded).signal_type == "seats"
     assert classifier.own_words("-----Original Message-----\nFrom: x") == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "conflict"),
+    [
+        ("If the 2FA issue isn't solved by Friday we will cancel.", "cancel"),
+        ("Fix the sync by Monday or we are cancelling the contract.", "cancel"),
+        ("We will cancel the meeting on Thursday, the room is taken.", None),
+    ],
+)
+def test_a_bare_threat_to_cancel_is_a_conflict(text: str, conflict: str | None) -> None:
+    """The stranger's case: "if the 2FA issue isn't solved by Friday we will cancel" was read
+    with no conflict, so an account with a buying message beside it was Pursue."""
+    assert classify_text(text).conflict == conflict
+
+
+@pytest.mark.django_db
+def test_an_install_seeded_before_gets_the_cancel_threat_rule() -> None:
+    import importlib
+
+    from django.apps import apps
+
+    from signals.models import PhraseRule
+
+    migration = importlib.import_module("signals.migrations.0016_phrase_rule_cancel_threat")
+    PhraseRule.objects.filter(name__in=migration.NAMES).delete()
+    migration.add(apps, None)
+    migration.add(apps, None)
+    assert PhraseRule.objects.filter(name="conflict.threat_cancel").count() == 1

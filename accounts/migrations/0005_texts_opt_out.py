@@ -31,7 +31,7 @@ def read_stored_texts(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> No
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0005_evidence_watermark"),
+        ("accounts", "0004_usage_account_checked_by_the_importer"),
     ]
 
     operations = [

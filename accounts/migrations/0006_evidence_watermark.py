@@ -214,7 +214,7 @@ def backwards(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0004_usage_account_checked_by_the_importer"),
+        ("accounts", "0005_texts_opt_out"),
     ]
 
     operations = [

@@ -429,6 +429,36 @@ def held_by_cooldown(candidate: Candidate, *, today: dt.date | None = None) -> C
     )
 
 
+def arrived_after_decision(candidate: Candidate) -> list[EvidenceView]:
+    """Customer messages read as this candidate's type that reached us after the owner's
+    decision but are dated before it (a CRM or help-desk export that lags). They never count
+    as new evidence (the contract: new trigger evidence is dated after the decision), so
+    the owner sees them here rather than nowhere."""
+    if candidate.status not in (CandidateStatus.APPROVED, CandidateStatus.REJECTED) or candidate.decided_at is None:
+        return []  # no query for the candidates it cannot concern
+    decided = candidate.decided_at
+    cited = {t.ref for t in candidate.triggers}
+    rows = [
+        i.external_id
+        for i in Interaction.objects.filter(
+            account=candidate.account,
+            direction=Direction.INBOUND,
+            signal_type=candidate.signal_type,
+            inserted_at__gt=decided,
+            occurred_at__lte=decided,
+        )
+        .only("external_id")
+        .order_by("occurred_at")[:5]
+        if i.external_id not in cited
+    ]
+    if not rows:
+        return []
+    found = ev.evidence_resolve(accounts=[candidate.account], refs={candidate.account_id: rows}).get(
+        candidate.account_id, {}
+    )
+    return [_evidence_view(found[r]) for r in rows if r in found]
+
+
 @dataclass(frozen=True)
 class NewSinceApproval:
     """Trigger evidence that arrived after the approval, with what it says (the owner
@@ -482,6 +512,7 @@ def candidate_context(candidate: Candidate) -> dict:
         },
         **_history(candidate),
         "held_by_cooldown": held_by_cooldown(candidate),
+        "arrived_late": arrived_after_decision(candidate),
         "decision": Decision.objects.filter(candidate=candidate).select_related("decided_by").first(),
         "renewal_days": (account.renewal_date - timezone.now().date()).days if account.renewal_date else None,
     }

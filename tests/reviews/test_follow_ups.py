@@ -260,3 +260,41 @@ def test_a_request_held_by_the_rejections_cool_down_is_shown_on_the_rejected_can
     until = (timezone.localdate(candidate.closed_at) + dt.timedelta(days=60)).strftime("%-d %b %Y")
     assert f"New since you rejected · held until {until}" in page
     assert "we would like 15 more seats this month." in page and "60-day cool-down" in page
+
+
+def test_a_message_dated_before_the_decision_but_imported_after_is_shown_not_lost(tmp_path: Path) -> None:
+    """The stranger's case: the decision maker's "we now need 40 more seats, not 25", dated
+    that morning, reached us after the approval (the CRM export lags). It cannot be new
+    evidence (dated before the decision), and it was visible nowhere on the candidate."""
+    from django.contrib.auth import get_user_model
+
+    s = Scenario(tmp_path)
+    s.verified_outcome().message("m1", SEATS, days_ago=3)
+    s.import_()
+    today = timezone.now().date()
+    score("acme", as_of=today)
+    candidate = Candidate.objects.get()
+    dana = get_user_model().objects.get(email="dana@example.com")
+    client = Client()
+    client.force_login(dana)
+    client.post(
+        f"/candidates/{candidate.pk}/decide/", {"action": "approve", "next_step": "Call Maria", "consent_reviewed": "1"}
+    )
+    candidate.refresh_from_db()
+    assert candidate.status == "approved" and candidate.decided_at is not None
+    page = client.get(f"/candidates/{candidate.pk}/").content.decode()
+    assert "Reached us after your decision" not in page
+
+    s.add(
+        "interaction",
+        external_id="m-late",
+        text="Update from Maria: we now need 40 more seats, not 25, budget approved.",
+        occurred_at=(candidate.decided_at - dt.timedelta(hours=2)).isoformat(),
+        channel="email",
+    )
+    s.import_()
+    score("acme", as_of=today)
+    assert export("--status", "pending") == [], "dated before the decision: not new evidence"
+    page = client.get(f"/candidates/{candidate.pk}/").content.decode()
+    assert "Reached us after your decision · dated before it" in page
+    assert "we now need 40 more seats, not 25" in page

@@ -844,6 +844,10 @@ _NEGATION_RULES: tuple[PhraseRuleSpec, ...] = (
     # product feedback: a feature the customer would like the product to have is not a purchase
     _negation("neg.feature_request", r"\bit would (?:help|be (?:nice|great|useful|helpful)) if (?:the|your|comments?|tasks?|reports?|dashboards?|exports?|search|notifications?) (?:\w+ ){0,3}(?:supported|could|showed|allowed|let us|had)\b", 1.5),
     # someone else's prospect, or another vendor's business software
+    # the renewal price of the plan they have is not a buying signal ("is the price going
+    # up at renewal? we need to plan our budget"); nor is a friend's company's price question
+    _negation("neg.renewal_price", r"\b(?:is|are|will)\s+(?:the\s+|our\s+)?(?:price|prices|pricing|cost|costs|rate|rates|fee|fees)\s+(?:going up|go up|increas\w*|ris\w+|chang\w+)\b[^.?!]{0,30}\b(?:at|on|for|before|after)\s+(?:the\s+|our\s+|next\s+)?renewal\b|\bwhat will (?:our|the) renewal (?:cost|price|be)\b", 1.5),
+    _negation("neg.friend_uses_you", r"\bmy (?:friend|brother|sister|wife|husband|partner|cousin|former colleague|old colleague)(?:'s)?\s+(?:company|firm|team|employer|startup|business)\b|\b(?:a|my) friend(?:'s)? (?:company|firm|team) (?:uses|is using|runs on)\b", 1.5),
     _negation("neg.other_party", r"\b(?:a|our|your|one of (?:your|our))\s+prospects?\b|\bprospects? of ours\b|\bi'?m a consultant\b|\b(?:sap|oracle|netsuite|dynamics|sage|quickbooks|xero)\s+(?:seats?|licen[cs]es?|users)\b|\b(?:rolling out|upgrading (?:us )?to|moving to|migrating to)\s+(?:sap|oracle|netsuite|dynamics|sage|quickbooks|xero|salesforce|workday)\b|\b(?:our|their) (?:[\w-]+ )?partners? (?:uses?|upgraded|is upgrading)\b", 1.5),
     # conflict words in harmless senses
     _negation("neg.cancel_other_sense", r"\bcancel\w*\s+(?:the\s+|my\s+|tomorrow'?s\s+|a\s+)?(?:[\w-]+\s+)?(?:meeting|session|call|invoice|order|report|sessions)\b", 2.0, conflict="cancel"),

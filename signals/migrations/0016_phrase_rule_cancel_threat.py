@@ -1,10 +1,11 @@
-"""The conflict rule for a bare threat to leave ("if it isn't fixed by Friday we will
-cancel."), added to the defaults in session 5, for installs seeded before it. Only added
+"""Rules added to the defaults in session 5, for installs seeded before them: the conflict
+rule for a bare threat to leave ("if it isn't fixed by Friday we will cancel."), and two
+negations (the renewal price of the current plan; a friend's company asking). Only added
 when not stored yet; an admin's own rules are never changed."""
 
 from django.db import migrations
 
-NAMES = ("conflict.threat_cancel",)
+NAMES = ("conflict.threat_cancel", "neg.renewal_price", "neg.friend_uses_you")
 
 
 def add(apps, schema_editor):  # type: ignore[no-untyped-def]

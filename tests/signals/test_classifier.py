@@ -1178,6 +1178,25 @@ def test_a_bare_threat_to_cancel_is_a_conflict(text: str, conflict: str | None) 
     assert classify_text(text).conflict == conflict
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Is the price going up at renewal? We need to plan our budget.",
+        "Will our fees increase at the renewal next spring? Finance is asking.",
+        "My friend's company uses you; how much is the analytics add-on for them?",
+    ],
+)
+def test_the_current_plans_renewal_price_and_a_friends_question_are_not_signals(text: str) -> None:
+    """Two of the stranger's false signals, and the issue's "the renewal price of the
+    current plan": a question about what they already pay, and someone else's."""
+    assert classify_text(text).signal_type == "none"
+
+
+def test_a_need_beside_a_renewal_price_question_is_still_read() -> None:
+    reading = classify_text("We need 15 more seats before renewal, and is the price per seat going up at renewal?")
+    assert (reading.signal_type, reading.intent) == ("seats", "buying")
+
+
 @pytest.mark.django_db
 def test_an_install_seeded_before_gets_the_cancel_threat_rule() -> None:
     import importlib
@@ -1190,4 +1209,5 @@ def test_an_install_seeded_before_gets_the_cancel_threat_rule() -> None:
     PhraseRule.objects.filter(name__in=migration.NAMES).delete()
     migration.add(apps, None)
     migration.add(apps, None)
-    assert PhraseRule.objects.filter(name="conflict.threat_cancel").count() == 1
+    for name in migration.NAMES:
+        assert PhraseRule.objects.filter(name=name).count() == 1, name

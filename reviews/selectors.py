@@ -407,26 +407,8 @@ def held_by_cooldown(candidate: Candidate, *, today: dt.date | None = None) -> C
     until = timezone.localdate(ends)  # the store's own rule: the first day it may open again
     if until <= (today or timezone.now().date()):
         return None
-    cited = {t.ref for t in candidate.triggers}
-    closed = candidate.closed_at
-    rows = [
-        i
-        for i in Interaction.objects.filter(
-            account=candidate.account,
-            occurred_at__gt=closed,
-            direction=Direction.INBOUND,
-            signal_type=candidate.signal_type,
-        ).order_by("occurred_at")[:5]
-        if i.external_id not in cited
-    ]
-    if not rows:
-        return None
-    found = ev.evidence_resolve(
-        accounts=[candidate.account], refs={candidate.account_id: [i.external_id for i in rows]}
-    ).get(candidate.account_id, {})
-    return CooldownHold(
-        until=until, days=days, messages=[_evidence_view(found[i.external_id]) for i in rows if i.external_id in found]
-    )
+    messages = _uncited_messages(candidate, occurred_at__gt=candidate.closed_at)
+    return CooldownHold(until=until, days=days, messages=messages) if messages else None
 
 
 def arrived_after_decision(candidate: Candidate) -> list[EvidenceView]:
@@ -437,15 +419,17 @@ def arrived_after_decision(candidate: Candidate) -> list[EvidenceView]:
     if candidate.status not in (CandidateStatus.APPROVED, CandidateStatus.REJECTED) or candidate.decided_at is None:
         return []  # no query for the candidates it cannot concern
     decided = candidate.decided_at
+    return _uncited_messages(candidate, inserted_at__gt=decided, occurred_at__lte=decided)
+
+
+def _uncited_messages(candidate: Candidate, **when: Any) -> list[EvidenceView]:
+    """The first five inbound messages read as the candidate's type, in the window `when`
+    gives, that the candidate does not cite, resolved for display (two queries at most)."""
     cited = {t.ref for t in candidate.triggers}
     rows = [
         i.external_id
         for i in Interaction.objects.filter(
-            account=candidate.account,
-            direction=Direction.INBOUND,
-            signal_type=candidate.signal_type,
-            inserted_at__gt=decided,
-            occurred_at__lte=decided,
+            account=candidate.account, direction=Direction.INBOUND, signal_type=candidate.signal_type, **when
         )
         .only("external_id")
         .order_by("occurred_at")[:5]

@@ -149,14 +149,14 @@ def _texts_classify[M: (Interaction, Ticket)](
             break
         last_pk = batch[-1].pk
         readable = [o for o in batch if getattr(o, "direction", "inbound") == "inbound"]
-        _, results = classify_readings([text_of(o) for o in readable], specs) if readable else (version, [])
-        for obj, result in zip(readable, results, strict=True):
+        texts = [text_of(o) for o in readable]
+        _, results = classify_readings(texts, specs) if readable else (version, [])
+        for obj, text, result in zip(readable, texts, results, strict=True):
             obj.signal_type = result.signal_type
             obj.intent = result.intent
             obj.conflict = result.conflict or ""
             obj.confidence = round(result.confidence, 4)
             obj.matched_rules = list(result.matched_rules)
-        for obj, text in zip(readable, (text_of(o) for o in readable), strict=True):
             obj.opt_out = bool(opt_out_found(classifier.own_words(text)))
         for obj in batch:
             if getattr(obj, "direction", "inbound") != "inbound":

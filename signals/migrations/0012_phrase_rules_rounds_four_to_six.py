@@ -18,26 +18,9 @@ NAMES = (
 
 
 def add(apps, schema_editor):  # type: ignore[no-untyped-def]
-    from signals.classifier import DEFAULT_PHRASE_RULES
+    from signals.phrase_rule_defaults import add_missing
 
-    PhraseRule = apps.get_model("signals", "PhraseRule")
-    if not PhraseRule.objects.exists():
-        return  # a fresh install is seeded whole after migrating (signals.services.rules_seed)
-    stored = set(PhraseRule.objects.values_list("name", flat=True))
-    PhraseRule.objects.bulk_create(
-        [
-            PhraseRule(
-                name=spec.name,
-                pattern=spec.pattern,
-                kind=spec.kind,
-                signal_type=spec.signal_type or "",
-                conflict=spec.conflict or "",
-                weight=spec.weight,
-            )
-            for spec in DEFAULT_PHRASE_RULES
-            if spec.name in NAMES and spec.name not in stored
-        ]
-    )
+    add_missing(apps.get_model("signals", "PhraseRule"), NAMES)
 
 
 class Migration(migrations.Migration):

@@ -138,7 +138,9 @@ def test_the_page_shows_corrected_follow_ups_and_the_owner_can_correct(
 SEATS = "Our team is expanding: we need 20 more seats by 1 March, Maria (VP Ops) has signed off."
 
 
-def test_new_trigger_evidence_during_an_open_follow_up_is_attached_not_queued(tmp_path: Path) -> None:
+def _seats_candidate(tmp_path: Path) -> tuple[Scenario, Candidate, Client, dt.date]:
+    """Acme with a verified outcome and a buying seats message, scored today: its one
+    candidate, and a client signed in as its owner, Dana."""
     from django.contrib.auth import get_user_model
 
     s = Scenario(tmp_path)
@@ -146,10 +148,13 @@ def test_new_trigger_evidence_during_an_open_follow_up_is_attached_not_queued(tm
     s.import_()
     today = timezone.now().date()
     score("acme", as_of=today)
-    candidate = Candidate.objects.get()
-    dana = get_user_model().objects.get(email="dana@example.com")
     client = Client()
-    client.force_login(dana)
+    client.force_login(get_user_model().objects.get(email="dana@example.com"))
+    return s, Candidate.objects.get(), client, today
+
+
+def test_new_trigger_evidence_during_an_open_follow_up_is_attached_not_queued(tmp_path: Path) -> None:
+    s, candidate, client, today = _seats_candidate(tmp_path)
     client.post(
         f"/candidates/{candidate.pk}/decide/", {"action": "approve", "next_step": "Call Maria", "consent_reviewed": "1"}
     )
@@ -182,7 +187,7 @@ def test_new_trigger_evidence_during_an_open_follow_up_is_attached_not_queued(tm
     assert_no_dead_anchors(page)
 
     api = APIClient()
-    api.force_authenticate(dana)
+    api.force_authenticate(candidate.account.owner)
     assert _log(api, candidate, kind="closed_won", amount="1000").status_code == 200
     page = client.get(f"/candidates/{candidate.pk}/").content.decode()
     assert "while your follow-up is open" not in page, "the follow-up is closed"
@@ -198,17 +203,7 @@ def assert_no_dead_anchors(page: str) -> None:
 def test_an_expired_candidate_says_the_engine_expired_it_not_the_owner_who_deferred_it(tmp_path: Path) -> None:
     """The stranger's case: a candidate the owner had deferred, returned and later no
     longer detected said "Expired by Dana" (her deferral was its last decision)."""
-    from django.contrib.auth import get_user_model
-
-    s = Scenario(tmp_path)
-    s.verified_outcome().message("m1", SEATS, days_ago=3)
-    s.import_()
-    today = timezone.now().date()
-    score("acme", as_of=today)
-    candidate = Candidate.objects.get()
-    dana = get_user_model().objects.get(email="dana@example.com")
-    client = Client()
-    client.force_login(dana)
+    s, candidate, client, today = _seats_candidate(tmp_path)
     until = today + dt.timedelta(days=7)
     response = client.post(
         f"/candidates/{candidate.pk}/decide/", {"action": "defer", "defer_until": until.isoformat(), "reason": "budget"}
@@ -229,17 +224,7 @@ def test_an_expired_candidate_says_the_engine_expired_it_not_the_owner_who_defer
 def test_a_request_held_by_the_rejections_cool_down_is_shown_on_the_rejected_candidate(tmp_path: Path) -> None:
     """The stranger's case: a new request after a rejection was silently held by the
     cool-down; the rejected candidate now says so, with the message and the date it ends."""
-    from django.contrib.auth import get_user_model
-
-    s = Scenario(tmp_path)
-    s.verified_outcome().message("m1", SEATS, days_ago=3)
-    s.import_()
-    today = timezone.now().date()
-    score("acme", as_of=today)
-    candidate = Candidate.objects.get()
-    dana = get_user_model().objects.get(email="dana@example.com")
-    client = Client()
-    client.force_login(dana)
+    s, candidate, client, today = _seats_candidate(tmp_path)
     client.post(f"/candidates/{candidate.pk}/decide/", {"action": "reject", "reason_code": "bad_timing"})
     candidate.refresh_from_db()
     assert candidate.status == "rejected"
@@ -266,17 +251,7 @@ def test_a_message_dated_before_the_decision_but_imported_after_is_shown_not_los
     """The stranger's case: the decision maker's "we now need 40 more seats, not 25", dated
     that morning, reached us after the approval (the CRM export lags). It cannot be new
     evidence (dated before the decision), and it was visible nowhere on the candidate."""
-    from django.contrib.auth import get_user_model
-
-    s = Scenario(tmp_path)
-    s.verified_outcome().message("m1", SEATS, days_ago=3)
-    s.import_()
-    today = timezone.now().date()
-    score("acme", as_of=today)
-    candidate = Candidate.objects.get()
-    dana = get_user_model().objects.get(email="dana@example.com")
-    client = Client()
-    client.force_login(dana)
+    s, candidate, client, today = _seats_candidate(tmp_path)
     client.post(
         f"/candidates/{candidate.pk}/decide/", {"action": "approve", "next_step": "Call Maria", "consent_reviewed": "1"}
     )

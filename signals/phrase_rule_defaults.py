@@ -1,6 +1,7 @@
-"""Default phrase rules added after an install was seeded reach it by a data migration
-(0012, 0016, ...), each naming its rules; this is the one way they are added."""
+"""Default phrase rules added or changed after an install was seeded reach it by a data
+migration (0012, 0016, 0017, ...), each naming its rules; this is the one way they arrive."""
 
+import hashlib
 from collections.abc import Iterable
 from typing import Any
 
@@ -30,3 +31,17 @@ def add_missing(phrase_rule: Any, names: Iterable[str]) -> None:
             if spec.name in wanted and spec.name not in stored
         ]
     )
+
+
+def update_unedited(phrase_rule: Any, previous: dict[str, str]) -> None:
+    """Bring stored default rules to the pattern the code defines now, where an admin has not
+    edited them: `previous` maps a rule's name to the SHA-256 of the pattern it shipped with
+    before, and only a stored pattern with that hash is replaced (an admin's own version,
+    or a rule they deleted, is left alone)."""
+    from signals.classifier import DEFAULT_PHRASE_RULES
+
+    current = {spec.name: spec.pattern for spec in DEFAULT_PHRASE_RULES}
+    for rule in phrase_rule.objects.filter(name__in=list(previous)):
+        if hashlib.sha256(rule.pattern.encode()).hexdigest() == previous[rule.name] and rule.name in current:
+            rule.pattern = current[rule.name]
+            rule.save(update_fields=["pattern"])

@@ -38,6 +38,7 @@ from .model import (
     model_version,
     own_words,
     reset_models,
+    topic_parts,
 )
 from .rules import DEFAULT_PHRASE_RULES, RULE_LOGIT_SCALE, PhraseRuleSpec, validate_phrase_rule
 
@@ -69,6 +70,7 @@ __all__ = [
     "model_version",
     "own_words",
     "reset_models",
+    "topic_parts",
     "training_rows",
     "validate_phrase_rule",
 ]

@@ -11,12 +11,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.linear_model import LogisticRegression
+from scipy.optimize import minimize
 from sklearn.model_selection import StratifiedKFold
 
 from .corpus import TAGS, load_corpus, load_negatives, load_writers, training_rows
 from .labels import CONFLICTS, NO_SIGNAL, SIGNAL_TYPES, TYPE_LABELS
 from .model import (
+    DECISION_SIGNS,
     RawScores,
     TextClassification,
     classify_with,
@@ -307,13 +308,30 @@ def evaluate_by_writer(
 def fit_decision(data: Sequence[tuple[np.ndarray, np.ndarray]], c: float = DECISION_C) -> tuple[np.ndarray, float]:
     """Coefficients and intercept of the decision model on (features, is-signal) pairs of writers.
 
+    A logistic model (L2 penalty 1/c) whose coefficients keep the sign model.DECISION_SIGNS
+    gives each input: more evidence for a signal can never lower the probability, a negation
+    never raise it. Unconstrained, the inputs' overlap (the rules count in the type model's
+    probabilities and again as counts) gave some of them the wrong sign: "Our CIO approved
+    the upgrade to the Premium tier" with three tier rules scored 0.40 because each rule
+    counted -0.56 (docs/classifier.md, "Round 8").
+
     How model.DECISION_COEF / DECISION_INTERCEPT were made: on every writer's out-of-fold
     readings, ``fit_decision(evaluate_by_writer().decision_data.values())``.
     """
     features = np.vstack([x for x, _ in data])
-    target = np.concatenate([y for _, y in data])
-    fitted = LogisticRegression(C=c, max_iter=3000).fit(features, target)
-    return fitted.coef_[0], float(fitted.intercept_[0])
+    target = np.concatenate([y for _, y in data]).astype(np.float64)
+    n_inputs = features.shape[1]
+
+    def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        coef, intercept = theta[:n_inputs], theta[n_inputs]
+        z = features @ coef + intercept
+        p = 1.0 / (1.0 + np.exp(-z))
+        value = float(np.sum(np.logaddexp(0.0, z) - target * z) + 0.5 / c * coef @ coef)
+        return value, np.append(features.T @ (p - target) + coef / c, np.sum(p - target))
+
+    bounds = [(0.0, None) if sign > 0 else (None, 0.0) if sign < 0 else (None, None) for sign in DECISION_SIGNS]
+    fitted = minimize(loss, np.zeros(n_inputs + 1), jac=True, method="L-BFGS-B", bounds=[*bounds, (None, None)])
+    return fitted.x[:n_inputs], float(fitted.x[n_inputs])
 
 
 def _errors(rows: Sequence[dict], predictions: Sequence[TextClassification]) -> list[tuple[dict, TextClassification]]:

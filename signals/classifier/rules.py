@@ -661,10 +661,8 @@ _SEAT = r"(?:seats?|licen[cs]es?|users?|logins?|user accounts?|named users)"
 _MORE = r"(?:more|additional|extra|another|new)"
 _PLAN = r"(?:plans?|tiers?|editions?)"
 # Common plan names, split into entry-level and higher tiers; admins rename to their own.
-_LOWER_PLAN = r"(?:basic|starter|standard|essentials|free|lite|team|growth|entry|silver|bronze)"
-_HIGHER_PLAN = (
-    r"(?:business(?: plus)?|enterprise|premium|professional|pro|plus|ultimate|platinum|elite|corporate|gold|advanced)"
-)
+_LOWER_PLAN = r"(?:basic|básico|basico|starter|standard|essentials?|essen[ct]i[ae]l|free|lite|light|team|growth|entry|silver|bronze)"
+_HIGHER_PLAN = r"(?:business(?: plus)?|enterprise|premium|premier|professional|pro|plus|ultimate|platinum|elite|corporate|gold|advanced)"
 _TOP_PLAN = r"(?:enterprise|premium|ultimate|platinum|elite|corporate)"
 _UP_MOVE = (
     rf"\bfrom (?:the\s+)?(?:[\w-]+\s+)?{_LOWER_PLAN}(?:\s+(?:plan|tier|edition|subscription|formula|version|package))?\s+to\s+(?:the\s+)?(?:[\w-]+\s+)?{_HIGHER_PLAN}\b"
@@ -672,9 +670,13 @@ _UP_MOVE = (
 )
 _DOWN_MOVE = (
     rf"\bfrom (?:the\s+)?(?:[\w-]+\s+)?{_HIGHER_PLAN}(?:\s+(?:plan|tier|edition|subscription|formula|version|package))?\s+(?:back\s+)?to\s+(?:the\s+)?(?:[\w-]+\s+)?{_LOWER_PLAN}\b"
-    rf"|\bfrom (?:the\s+)?{_TOP_PLAN}(?:\s+plan)?\s+(?:back\s+|down\s+)?to\s+(?:the\s+)?(?:pro|professional|business)\b"
-    rf"|\b{_HIGHER_PLAN}\s*(?:->|=>|>)\s*{_LOWER_PLAN}\b"
-    rf"|\b{_HIGHER_PLAN} back to\b|\b(?:move|switch|go|change)\w*\s+(?:us\s+)?(?:down\s+)?to (?:the\s+)?{_LOWER_PLAN}\b"
+    rf"|\bfrom (?:the\s+)?{_TOP_PLAN}(?:\s+(?:plan|tier|edition|formula))?\s+(?:back\s+|down\s+)?to\s+(?:the\s+)?(?:pro|professional|business|plus|advanced|gold|team)\b"
+    rf"|\b{_HIGHER_PLAN}\s*(?:->|=>|>|→|⟶)\s*{_LOWER_PLAN}\b|\b{_TOP_PLAN}\s*(?:->|=>|>|→|⟶)\s*(?:pro|professional|business|plus|advanced|gold|team)\b"
+    # the lower plan named first: "the standard plan instead of Premier", "off the Pro plan to Starter"
+    rf"|\b{_LOWER_PLAN}(?:\s+{_PLAN})?\s+instead of\s+(?:the\s+|our\s+)?{_HIGHER_PLAN}\b"
+    rf"|\b(?:pro|professional|business|plus|advanced)(?:\s+{_PLAN})?\s+instead of\s+(?:the\s+|our\s+)?{_TOP_PLAN}\b"
+    rf"|\boff (?:the\s+|our\s+)?{_HIGHER_PLAN}(?:\s+{_PLAN})?\s+(?:and\s+)?(?:on)?to\s+(?:the\s+)?{_LOWER_PLAN}\b"
+    rf"|\b{_HIGHER_PLAN} back to\b|\b(?:move|switch|go|change|pass)\w*\s+(?:us\s+)?(?:down\s+)?to (?:the\s+)?{_LOWER_PLAN}\b"
 )
 _MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 _DAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
@@ -707,6 +709,10 @@ _SIGNAL_RULES: tuple[PhraseRuleSpec, ...] = (
     _signal("tier.move_up", "tier_upgrade", rf"\b(?:move|go|going|moving|step)\s+up\s+(?:a|one|to|from)\b|\bnext\s+{_PLAN}|\bnext plan up\b|\bhigher\s+{_PLAN}|\btop tier\b|\bbigger plans?\b|\b(?:plan|tier) above\b|\bnext (?:tier|level) up\b"),
     _signal("tier.compare_plans", "tier_upgrade", rf"\b(?:difference|compare|comparison|differ)\b.{{0,50}}\b{_PLAN}|\b{_PLAN}\s+(?:differ|compare)\b", 0.6),
     _signal("tier.from_lower_to_higher", "tier_upgrade", _UP_MOVE),
+    # "We'll upgrade at the start of next month" (the plan named elsewhere); not a software upgrade
+    _signal("tier.will_upgrade", "tier_upgrade", r"\b(?:we'?ll|we will|we'?d like to|we want to|time to|ready to)\s+upgrade\b(?!\s+(?:to\s+)?v?\d|\s+(?:the\s+|our\s+)?(?:browser|app|apps|os|firmware|version|agent|client|sdk|library|server|services|database|python|node|java))|\b(?:go|going)\s+(?:premium|enterprise|platinum|ultimate)\b(?!\s+(?:support|services?|account|customers?))", 0.8),
+    _signal("capacity.set_to_number", "capacity", r"\b(?:lift|raise|bump|increase|up|take)\s+(?:it|that|this|the (?:limit|cap|ceiling|quota|allowance))\s+to\s+\d", 0.8),
+    _signal("seats.true_up", "seats", r"\btrue[- ]?up\b", 0.6),
     _signal("tier.enterprise_upgrade", "tier_upgrade", r"\benterprise upgrade\b|\bupgrade to enterprise\b|\bwhat(?:'s| is) in enterprise\b"),
     # scale: broader deployment, more departments/regions, growth the solution must absorb
     _signal("scale.scale_solution", "scale", r"\bscal(?:e|ing)\s+(?:up\s+)?(?:our|the|this)\s+(?:current\s+)?(?:solution|setup|deployment|platform|usage|system|instance|rollout)\b|\b(?:scale|grows?) with us\b"),
@@ -721,7 +727,7 @@ _SIGNAL_RULES: tuple[PhraseRuleSpec, ...] = (
     _signal("cross.product_line", "cross_sell", r"\b(?:new|newer|other|another|additional)\s+products?(?:\s+lines?)?\b|\bproduct lines?\b|\b(?:other|another) (?:of your )?(?:products|offerings)\b"),
     _signal("cross.your_product", "cross_sell", r"\byour\s+(?:new\s+)?[\w-]+\s+(?:product|offering|app|tool)\b(?!\s+(?:update|release|team|roadmap|docs|documentation))", 0.8),
     _signal("cross.buy_product", "cross_sell", r"\b(?:buy\w*|purchas\w*|add|start using|go ahead with|bundle|take|quote for)\s+(?:the\s+|your\s+)(?:new\s+)?[\w-]+(?:\s+[\w-]+)?\s+(?:product|app|suite|offering)\b"),
-    _signal("cross.launched", "cross_sell", r"\b(?:launched|acquired|announced|released|launching)\b.{0,40}\b(?:product|platform|company|offering|app|tool)\b|\bsold separately\b|\b(?:offer|sell|have) anything (?:for|in)\b|\bsomething in that space\b|\bplanning an? [\w-]+ (?:offering|product)\b", 0.8),
+    _signal("cross.launched", "cross_sell", r"\b(?:launched|acquired|announced|released|launching)\b.{0,40}\b(?:product|platform|company|offering|app|tool)\b|\bsold separately\b|\b(?:offer|sell|have) anything (?:for|in)\b|\b(?:you|u|you guys|your company)\s+(?:also\s+|even\s+|now\s+)?(?:offer|sell|have|do|got|provide)\s+(?:anything|something|a thing)\s+(?:for|in|to help|that|where|like)\b|\bsomething in that space\b|\bplanning an? [\w-]+ (?:offering|product)\b", 0.8),
     _signal("cross.do_you_sell", "cross_sell", r"\bdo (?:you|u)(?: guys)? (?:also )?(?:sell|offer|have)\b.{0,40}\b(?:product|solution|tool|offering|app)\b|\banything (?:for|in) (?:that|this) space\b|\bin your (?:lineup|portfolio)\b"),
     # add_on: a module / package / add-on for the product they have
     _signal("addon.add_on", "add_on", r"\badd[- ]?ons?\b"),
@@ -737,10 +743,10 @@ _SIGNAL_RULES: tuple[PhraseRuleSpec, ...] = (
     _signal("capacity.raise_resource", "capacity", r"\b(?:increase|raise|extend|expand|upgrade|top(?:ping)? up|bump|double|enlarge|augment)\w*\s+(?:the\s+|our\s+|my\s+)?(?:[\w-]+\s+){0,2}?(?:storage|credits?|space|disk|bandwidth|api calls|throughput|sends|workspaces|environments|projects|contacts|records|minutes|hours|runs|jobs|hosts|events|messages|mau)\b|\btop(?:ping)?[- ]up\b"),
     _signal("capacity.rate_needed", "capacity", r"\b(?:need|needs|want|require|requires)\b.{0,40}?\b\d[\d,.]*\s*k?\s*(?:req(?:uest)?s?|calls|messages|events)?\s*(?:/|per\s+)(?:min|minute|sec|second|hour|day|month)\b|\bget (?:it )?to \d[\d,.]*\s*k?\s*(?:/|per\s+)(?:min|minute|sec|second|hour)\b", 0.8),
     _signal("capacity.over_the_limit", "capacity", r"\bwhat happens (?:when|once|if|after) (?:we|you|our)\b.{0,40}?\b(?:over|exceed\w*|pass|hit|use up|used up|run out|go beyond|outgrow)\b|\bupper (?:bound|limit)\b|\bhard stop\b|\bhow far can (?:the|your|it)\b|\b(?:bill|charge|invoice)\w* (?:the|for) (?:excess|overage)\b|\boverages?\b|\bbigger pipe\b|\bnext band\b|\bkeep (?:[\w-]+ ){1,2}(?:for )?longer\b|\b(?:lengthen|extend)\w* (?:the )?retention\b", 0.8),
-    _signal("tier.move_to_plan", "tier_upgrade", rf"\b(?:pass|passing|move|moving|switch|switching|go|going|change|changing)\s+(?:us\s+|our\s+(?:subscription|account|contract)\s+)?(?:definitively\s+)?(?:from\s+(?:the\s+)?[\w-]+\s+(?:{_PLAN}\s+|formula\s+|version\s+)?)?to\s+(?:the\s+)?{_HIGHER_PLAN}\b|\bupgrad\w* us\b(?!\s+to\s+v?\d)|\b{_LOWER_PLAN}\s*(?:->|=>|>)\s*{_HIGHER_PLAN}\b|\b(?:higher|upper|superior) (?:plans?|tiers?|formulas?|versions?|editions?)\b|\b(?:plan|formula|version|edition) (?:upper|superior|above)\b|\bnext one up\b|\bwe (?:take|want|choose|go for) the {_TOP_PLAN}\b"),
+    _signal("tier.move_to_plan", "tier_upgrade", rf"\b(?:pass|passing|move|moving|switch|switching|go|going|change|changing)\s+(?:us\s+|our\s+(?:subscription|account|contract)\s+)?(?:definitively\s+)?(?:from\s+(?:the\s+)?[\w-]+\s+(?:{_PLAN}\s+|formula\s+|version\s+)?)?to\s+(?:the\s+)?{_HIGHER_PLAN}\b|\bupgrad\w* us\b(?!\s+to\s+v?\d)|\b{_LOWER_PLAN}\s*(?:->|=>|>|→|⟶)\s*{_HIGHER_PLAN}\b|\b(?:higher|upper|superior) (?:plans?|tiers?|formulas?|versions?|editions?)\b|\b(?:plan|formula|version|edition) (?:upper|superior|above)\b|\bnext one up\b|\bwe (?:take|want|choose|go for) the {_TOP_PLAN}\b"),
     _signal("tier.price_of_higher_plan", "tier_upgrade", rf"\b(?:pricing|prices?|quote|cost)\s+(?:for|of|on)\s+(?:the\s+|an?\s+)?(?:{_HIGHER_PLAN}|next|higher|bigger|top)\s+{_PLAN}"),
     _signal("tier.plan_as_version", "tier_upgrade", rf"\b{_HIGHER_PLAN}\s+(?:version|formula|edition|package|subscription)\b|\b(?:in|with) the {_TOP_PLAN}\b", 0.7),
-    _signal("addon.services", "add_on", r"\b(?:training|onboarding|implementation|consult(?:ancy|ing)|setup|set-up|configuration|migration|adoption)\s+(?:package|packages|service|services|days?|sessions?|pack|hours|programme|program)\b|\b(?:sandbox|test|testing|staging|uat|pre-?production)\s+(?:environment|instance|tenant|workspace|org)s?\b|\bhands-on workshops?\b|\b(?:integration|connector|extension|plug-?in)s?\s+(?:pack|package|add-?on|module)\b|\b(?:the|a) (?:full|paid|premium|advanced) [\w-]+ (?:integration|connector)\b|\bdedicated (?:support|account manager|csm|success manager)\b|\bpremium (?:[\w/-]+ )?(?:sla|support)\b|\b(?:days?|hours?) of (?:consultancy|consulting|training|professional services|implementation|onboarding)\b|\b(?:health ?check|configuration review|config review)\b"),
+    _signal("addon.services", "add_on", r"\b(?:training|onboarding|implementation|consult(?:ancy|ing)|setup|set-up|configuration|migration|adoption)\s+(?:package|packages|service|services|days?|sessions?|pack|hours|programme|program)\b|\b(?:sandbox|test|testing|staging|uat|pre-?production)\s+(?:environment|instance|tenant|workspace|org)s?\b|\bhands-on workshops?\b|\b(?:integration|connector|extension|plug-?in)s?\s+(?:pack|package|add-?on|module)\b|\b(?:the|a) (?:full|paid|premium|advanced) [\w-]+ (?:integration|connector)\b|\bdedicated (?:support|account manager|csm|success manager)\b|\bpremium (?:[\w/-]+ )?(?:sla|support)\b|\b(?:days?|hours?) of (?:consultancy|consulting|training|professional services|implementation|onboarding)\b|\b(?:health ?check|configuration review|config review)\b|\b(?:anyone|someone|somebody) (?:on your (?:side|end|team)|at your end)\b.{0,30}\b(?:pay|hire|book)\b"),
     _signal("seats.people_from_to", "seats", r"\b(?:user |named user )?(?:licen[cs]es|seats|users|logins)\s+from \d+ to \d+\b|\bfrom \d+ to \d+ (?:agents|people|staff|employees|technicians|reps|members|editors|admins|engineers|developers|seats|licen[cs]es|users)\b|\b\d+ (?:more|additional|extra|new) (?:agents|people|staff|employees|technicians|técnicos|reps|editors|admins|engineers|developers|collaborators|accounts)\b", 0.8),
     _signal("seats.access_for", "seats", r"\b(?:need|needing|want|get|give|enable|create|open)\w*\s+(?:[\w-]+\s+){0,3}?(?:access|logins?|accesses|user accounts?)\s+(?:for|to)\b|\b(?:have|get) (?:an? )?access to the\b", 0.6),
     _signal("scale.onto_our_system", "scale", r"\b(?:onto|on to|into|inside) (?:our|the|your) (?:account|system|platform|helpdesk|instance|tenant|payroll|hr system|hr and payroll|workspace|contract)\b|\bfilial\w*\b|\b(?:other|another|second|new|the) (?:company|brand|business|entity)'?s? (?:team|staff|employees|people)\b", 0.7),
@@ -821,6 +827,10 @@ _NEGATION_RULES: tuple[PhraseRuleSpec, ...] = (
     _negation("neg.plan_other_sense", r"\b(?:customer|loyalty|pricing|service|support)\s+tiers?\b|\btier field\b|\b(?:lesson|meal|project|operating|floor|action|test|payment|data)\s+plans?\b|\btier[- ]?(?:1|one|2|two)\b", 1.5, signal_type="tier_upgrade"),
     _negation("neg.downgrade_is_not_upgrade", rf"\bdowngrad\w*\b|\brevert us to\b|{_DOWN_MOVE}|\bdown(?:shift|size)\w*\b|\b(?:cheaper|lower|lowest|smaller|less expensive|entry-level)\s+(?:plan|tier|package)\b|\b(?:step|move|go)\w*\s+(?:back|down)\b", 1.5, signal_type="tier_upgrade"),
     _negation("neg.package_other_sense", r"\b(?:chrome|browser|firefox|edge|outlook|gmail)\s+extension\b|\badd-?on (?:insurance|products?|items?|sales)\b|\b(?:npm|python|pip|delivery|software)\s+package\b|\bpackage (?:tracking|delivery)\b|\b(?:board|welcome|month-end|quarter-end|year-end|info|information|investor|press|briefing) packs?\b|\bpack (?:reports?|workflows?|templates?|emails?|documents?|pdfs?)\b|\b(?:browser|chrome|jira|outlook|firefox|excel)\s+add[- ]?on\b|\badd[- ]?on for (?:jira|chrome|outlook|excel|firefox)\b|\bpackage\b.{0,30}\b(?:python|environment|dependency|pin)\b", 2.0, signal_type="add_on"),
+    # "rate" in a sense that is not a price break: exchange, interest, tax, open, bounce rates
+    _negation("neg.rate_other_sense", r"\b(?:exchange|interest|conversion|fx|currency|tax|vat|heart|frame|error|bounce|open|click|response|success|failure|churn|attrition|burn|refresh|sampling|turnover|occupancy|completion|pass|fill|delivery)\s+rates?\b", 2.0, signal_type="volume_pricing"),
+    # a person added to a contact or mailing list is not a user: "please add Marta as a billing contact"
+    _negation("neg.contact_list", r"\badd\s+(?:[\w.@-]+\s+){1,3}?(?:as\s+(?:an?\s+|the\s+|our\s+)?(?:\w+\s+)?contacts?|to\s+(?:the\s+|our\s+)?(?:\w+\s+)?(?:contacts?|cc|recipients?|distribution list|mailing list|invoice emails?))\b"),
     _negation("neg.part_removed", r"\b(?:remove|drop|cancel)\w*\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:add[- ]?on|module|product|pack|package)\b", 1.5),
     # support tickets: billing corrections, API errors, bugs, access problems
     _negation("neg.billing_correction", r"\b(?:overcharg\w*|double[- ]charg\w*|(?:charged|billed) twice|refund\w*|credit note|reissue\w*|re-issue|receipt)\b|\b(?:wrong|incorrect)\s+(?:[\w-]+\s+){0,2}?(?:seat count|plan|price|amount|rate|currency|total|number|count)\b|\bmore (?:seats|licen[cs]es|users) than (?:we|i)\b|\bappears? twice\b|\bissue (?:us )?a credit\b|\bcredit (?:for|back)\b|\b(?:billed|charged|charges|charging|invoiced|bills)\s+(?:us\s+)?(?:for\s+)?(?:[\w-]+\s+){0,3}?(?:seats?|licen[cs]es?|users?|accounts|plan|tier|add-?on|module|storage|pack)\b|\b(?:invoice|quote|bill)\b.{0,40}?\b(?:doesn'?t match|does not match|is off|mismatch|wrong|incorrect|too high)\b", 1.5),
@@ -868,6 +878,45 @@ _INTENT_RULES: tuple[PhraseRuleSpec, ...] = (
     _cue("curious.question", "curious_cue", r"^(?:hi\W+|hey\W+|hello\W+)?(?:what|how|is|are|do|does|can|could|would|will)\b[^.!]*\?\s*$", 0.4),
 )
 
+# Customers who write in their own language (Portuguese, Spanish, Italian, French, German,
+# Polish, Japanese): the commonest ways to ask for more users, capacity, a higher plan, a
+# module, another product, a broader rollout or a volume price, and to say the opposite
+# (fewer, cheaper, cancel, another vendor, not needed, a support problem). The statistical
+# models have seen little such text, so without these a Polish or Japanese request reads as
+# nothing. Deliberately general phrasings, not any one writer's.
+_INTL_SIGNAL_RULES: tuple[PhraseRuleSpec, ...] = (
+    _signal("seats.intl_more_users", "seats", r"\b(?:mais|más|più|weitere|zusätzliche|mehr|więcej|nowych|dodatkowych|nuovi|nouveaux|nuevos|novos)\s+(?:\d+\s+)?(?:usuários|usuarios|utilizadores|utenti|utilisateurs|benutzer\w*|nutzer\w*|użytkownik\w*|licenças|licencias|licenze|lizenzen|licencj\w*|acessos|accessi|accès|zugänge)|\b(?:usuários|usuarios|utilizadores|utenti|utilisateurs|licenças|licencias|licenze|licences)\s+(?:a mais|adicionais|adicionales|in più|supplémentaires|extra)\b|\bun utente in più\b|\bplus d'utilisateurs\b|\b(?:adicionar|incluir|criar|añadir|agregar|aggiungere|attivare|ajouter|créer|dodać|dokupić|hinzufügen)\s+(?:mais\s+|más\s+|\d+\s+)*(?:novos\s+|nuevos\s+|nuovi\s+|nouveaux\s+)?(?:usuários|usuarios|utilizadores|utenti|utilisateurs|użytkownik\w*|licenças|licencias|licenze|licences|licencj\w*|benutzer|nutzer|lizenzen)|(?:ユーザー|アカウント|ライセンス).{0,12}(?:追加|増や)"),
+    _signal("capacity.intl_more_space", "capacity", r"\b(?:mais|más|più|mehr|więcej|plus d')\s*(?:espaço|espacio|spazio|espace|armazenamento|almacenamiento|stockage|speicher\w*|miejsca|przestrzeni|capacidade|capacidad|capacità|kapazität|kontakte)|\b(?:aumentar|ampliar|subir|aumentare|alzare|ampliare|augmenter|relever|étendre|zwiększyć|podnieść)\s+(?:o |a |el |la |il |lo |le |notre |nasz\w* )?(?:limite|límite|limit|quota|cuota|cota|espaço|espacio|spazio|espace|armazenamento|almacenamiento|stockage|capacidade|capacidad|capacità|capacité|przestrzeń|pojemność)|\b(?:limit|kontingent|speicher\w*|kapazität)\w*\s+(?:erhöhen|aufstocken|erweitern)\b|\b(?:erhöhung|aufstockung|erweiterung)\s+(?:des|der|unseres|unserer)\s+(?:limits?|kontingents?|speicher\w*|kapazität)|(?:上限|容量|ストレージ).{0,10}(?:上げ|増や|追加|拡張)"),
+    _signal("tier.intl_higher_plan", "tier_upgrade", r"\b(?:passar|mudar|migrar|pasar|cambiar|subir|passare|passiamo|passer|passons|przejść|przejście|zmienić)\w*\s+(?:\w+\s+){0,4}?(?:para o|para a|ao|a|al|à|au|en|na|do)\s+(?:plano\s+|plan\s+|piano\s+|formule\s+|offre\s+|pakiet\w*\s+|la formule\s+|wersj\w+\s+)?(?:pro|premium|enterprise|business|profissional|profesional|professionale|avançado|avanzado|avanzato|expert|superior|superiore|supérieure|wyższ\w+)\b|\b(?:plano|plan|piano|formule|formula|pakiet|paket|tarif)\s+(?:superior|superiore|supérieure|mais completo|más completo|più completo|wyższy)\b|\bwyższ\w+\s+(?:pakiet|plan|wersj)\w*|\bvon\s+\w+\s+auf\s+(?:pro|premium|enterprise|business|growth|professional|plus)\b|\bhöher\w*\s+(?:paket|tarif|plan)\b|上位プラン|アップグレード"),
+    _signal("addon.intl_module", "add_on", r"\b(?:adicionar|contratar|ativar|incluir|añadir|activar|aggiungere|acquistare|ajouter|activer|souscrire|dokupić|dodać|aktywować|zamówić)\s+(?:o |a |el |la |il |lo |le |au |à )?(?:módulo|modulo|moduł|module|complemento|pacote|paquete|pacchetto|pakiet|option)\b|\b(?:modul|paket|zusatzmodul|option)\w*\s+(?:\w+\s+)?(?:buchen|hinzubuchen|dazubuchen|aktivieren)\b|(?:モジュール|オプション|プレミアムサポート).{0,15}(?:追加|契約|導入|について)"),
+    _signal("cross.intl_interest", "cross_sell", r"\binteresuje nas\b|\bwir interessieren uns für\b|\b(?:estamos|estou|estoy) interesad?\w* (?:em|en|no|na|nel)\b|\bnos interesa\b|\bci interessa\b|\bnous sommes intéressés par\b|\b(?:vocês|ustedes|voi|vous) (?:vendem|venden|vendete|vendez|têm|tienen|avete|avez)\b|について興味|に興味があります", 0.7),
+    _signal("scale.intl_new_site", "scale", r"\b(?:nova|nueva|nuova|nouvelle|neue|nowa|nowy|nowej|nowym)\s+(?:unidade|filial|sede|loja|tienda|oficina|negozio|agence|filiale|niederlassung|standort|oddział\w*|placówk\w*|spółk\w*)\b|\bspółka córka\b|\bwdroż\w+\b|\b(?:expandir|ampliar|estender|extender|estendere|étendre|erweitern|rozszerzyć)\b.{0,30}\b(?:todas|todos|tutte|tutti|toutes|tous|alle|wszystkie)\b|(?:支社|支店|拠点).{0,20}(?:導入|使用|利用)"),
+    _signal("volume.intl_discount", "volume_pricing", r"\b(?:desconto|descuento|sconto|remise|rabatt|rabat|mehrjahresvertrag)\w*\b|割引"),
+)
+_INTL_CONFLICT_RULES: tuple[PhraseRuleSpec, ...] = (
+    _conflict("conflict.intl_reduce", "reduce", r"\b(?:reduzir|diminuir|reducir|disminuir|ridurre|réduire|reduzieren|verringern|zmniejszyć|tirar|remover|quitar|eliminar|togliere|rimuovere|retirer|supprimer|entfernen|usunąć)\b|(?:減ら|削減|外し)"),
+    _conflict("conflict.intl_cheaper", "downgrade", r"\b(?:mais barat\w+|más barat\w+|più economic\w+|moins cher\w*|günstiger\w*|tańsz\w+)\b|下位プラン"),
+    _conflict("conflict.intl_cancel", "cancel", r"\b(?:cancelar|cancelamento|cancelación|disdetta|disdire|résilier|résiliation|kündigen|kündigung|rezygnujemy|rezygnacj\w+|wypowiedzeni\w*)\b|解約"),
+    _conflict("conflict.intl_other_vendor", "alternatives", r"\b(?:outros fornecedores|otros proveedores|altri fornitori|autres fournisseurs|andere anbieter|przetarg\w*|inn\w+ dostawc\w*)\b|他社|比較検討"),
+)
+_INTL_NEGATION_RULES: tuple[PhraseRuleSpec, ...] = (
+    _negation("neg.intl_no_need", r"\b(?:não precisamos|no necesitamos|non abbiamo bisogno|nous n'avons pas besoin|wir brauchen keine|nie potrzebujemy|nie planujemy)\b|考えておりません"),
+    _negation("neg.intl_support", r"\b(?:como faço|cómo (?:puedo|hago)|come posso|comment (?:puis|faire)|wie kann ich|jak (?:zmienić|mogę|zrobić)|não abre|não funciona|no funciona|non funziona|ne fonctionne pas|funktioniert nicht|nie działa|nie mogę|nie synchronizuje|errad\w|erróne\w+|korygując\w*)\b|できません|届きません|エラー"),
+    _negation("neg.intl_already", r"\b(?:já estão|ya están|sono già|sont déjà|sind bereits|już działa\w*)\b|導入した|稼働しております"),
+)
+_INTL_INTENT_RULES: tuple[PhraseRuleSpec, ...] = (
+    _cue("buying.intl_quote", "buying_cue", r"\b(?:orçamento|proposta|cotação|presupuesto|cotización|preventivo|offerta|devis|angebot|ofert\w+|umow\w+)\b|見積|稟議", 0.6),
+)
+
 # fmt: on
 
-DEFAULT_PHRASE_RULES: tuple[PhraseRuleSpec, ...] = _SIGNAL_RULES + _CONFLICT_RULES + _NEGATION_RULES + _INTENT_RULES
+DEFAULT_PHRASE_RULES: tuple[PhraseRuleSpec, ...] = (
+    _SIGNAL_RULES
+    + _INTL_SIGNAL_RULES
+    + _CONFLICT_RULES
+    + _INTL_CONFLICT_RULES
+    + _NEGATION_RULES
+    + _INTL_NEGATION_RULES
+    + _INTENT_RULES
+    + _INTL_INTENT_RULES
+)

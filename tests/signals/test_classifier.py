@@ -244,13 +244,11 @@ def test_support_language_is_not_a_signal(text: str) -> None:
             "before the audit in October.",
             "capacity",
         ),
-        pytest.param(
+        # round 6 read it as none (the billing thanks outweighed the ask); round 8 reads the
+        # part after "Now," on its own as well (model.topic_parts)
+        (
             "We were billed correctly, thanks. Now, could we get pricing for the Enterprise plan?",
             "tier_upgrade",
-            # Round 6 regression, recorded: the decision model reads it as none (probability
-            # 0.37); round 3's TYPE_CONFIDENT route kept it, and adding that route back cost
-            # 0.4 points of precision for 0.2 of recall leave-one-writer-out (docs/classifier.md).
-            marks=pytest.mark.xfail(strict=True, reason="round 6 decision model: billing thanks outweigh the ask"),
         ),
     ],
 )
@@ -273,7 +271,7 @@ def test_problem_and_need_in_one_sentence(text: str) -> None:
 
 
 def test_min_confidence_turns_a_weak_signal_into_none() -> None:
-    text = "Call note: walked Grace through the forms setup; they will try it in Product next week."
+    text = "Call note: walked Grace through the forms setup; they might try it in the Product team next quarter."
     raw = classify_text(text, min_confidence=0.0)
     assert raw.signal_type != "none"  # the argmax is a (weak) signal
     strict = classify_text(text, min_confidence=raw.confidence + 0.01)
@@ -1211,3 +1209,108 @@ def test_an_install_seeded_before_gets_the_cancel_threat_rule() -> None:
     migration.add(apps, None)
     for name in migration.NAMES:
         assert PhraseRule.objects.filter(name=name).count() == 1, name
+
+
+# ------------------------------------------------------------------ round 8
+
+
+@pytest.mark.django_db
+def test_an_install_seeded_before_round_eight_gets_its_rules_and_unedited_rules_updated() -> None:
+    import hashlib
+    import importlib
+
+    from django.apps import apps
+
+    from signals.models import PhraseRule
+
+    migration = importlib.import_module("signals.migrations.0017_phrase_rules_round_eight")
+    PhraseRule.objects.filter(name__in=migration.ADDED).delete()
+    # one changed rule as it shipped before (hash matches), one an admin edited
+    shipped = PhraseRule.objects.get(name="conflict.lower_plan")
+    shipped.pattern = "OLD"
+    shipped.save()
+    edited = PhraseRule.objects.get(name="tier.move_to_plan")
+    edited.pattern = r"\bour own\b"
+    edited.save()
+    previous = {**migration.PREVIOUS_PATTERNS, "conflict.lower_plan": hashlib.sha256(b"OLD").hexdigest()}
+    from signals.phrase_rule_defaults import add_missing, update_unedited
+
+    add_missing(apps.get_model("signals", "PhraseRule"), migration.ADDED)
+    update_unedited(apps.get_model("signals", "PhraseRule"), previous)
+    migration.forward(apps, None)  # twice is harmless
+    for name in migration.ADDED:
+        assert PhraseRule.objects.filter(name=name).count() == 1, name
+    current = {spec.name: spec.pattern for spec in classifier.DEFAULT_PHRASE_RULES}
+    shipped.refresh_from_db()
+    edited.refresh_from_db()
+    assert shipped.pattern == current["conflict.lower_plan"]
+    assert edited.pattern == r"\bour own\b", "an admin's own version is left alone"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We'd like to move from Enterprise to Plus on the next term. The board feels Enterprise is more than we need.",
+        "Please put us on the standard plan instead of Premier from next month.",
+        "Please switch us off the Pro plan to Starter from January.",
+        "AM: budget pressure, they want Pro → Essentials from March.",
+    ],
+)
+def test_a_move_to_a_lower_plan_is_a_downgrade_whatever_the_word_order(text: str) -> None:
+    reading = classify_text(text)
+    assert (reading.signal_type, reading.conflict) == ("none", "downgrade")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("bom dia, preciso de mais 5 usuários para os técnicos novos, pode mandar orçamento?", "seats"),
+        (
+            "Wir möchten unser Paket von Starter auf Pro umstellen, ab dem nächsten Monat. Bitte senden Sie ein Angebot.",
+            "tier_upgrade",
+        ),
+        ("dzień dobry, chcemy dokupić moduł raportów od stycznia. Prosimy o ofertę.", "add_on"),
+        # Japanese alone is still mostly missed (docs/classifier.md, "Round 8"); with English beside it:
+        (
+            "営業部に新メンバーが5名加わりますので、ユーザーアカウントを5つ追加購入したく存じます。Please send the estimate.",
+            "seats",
+        ),
+        ("dzien dobry, chcemy przejść na tańszy pakiet od lutego.", "none"),
+        ("olá, gostaria de cancelar a assinatura no fim do contrato.", "none"),
+        ("bom dia, o aplicativo não abre no meu celular desde ontem", "none"),
+    ],
+)
+def test_a_customer_writing_in_their_own_language_is_read(text: str, expected: str) -> None:
+    assert classify_text(text).signal_type == expected
+
+
+def test_a_need_after_a_new_topic_is_read_on_its_own() -> None:
+    """ "Separately," after thanks for a fix: read whole, the thanks spoke for none."""
+    assert classifier.topic_parts("Thanks, fixed. Separately, we need 8 seats.") == [
+        "Thanks, fixed.",
+        "Separately, we need 8 seats.",
+    ]
+    assert classifier.topic_parts("We need 8 seats, also for Leeds.") == []
+    assert (
+        classify_text("The invoice is fine now, thanks. Separately, we need 8 more seats for June.").signal_type
+        == "seats"
+    )
+    # the problem after the new topic does not hide the need before it either
+    assert (
+        classify_text("We need 20 more seats by May. Separately, the export fails with a 500 error.").signal_type
+        == "seats"
+    )
+    # a thanks and a how-to question stay none
+    assert classify_text("Thanks for the quick fix. Also, where do I change my password?").signal_type == "none"
+
+
+def test_the_decision_model_only_moves_with_its_evidence() -> None:
+    """Round 8: the decision's coefficients keep the sign DECISION_SIGNS gives them, so more
+    signal evidence never lowers the probability (three tier rules used to count -0.56 each)."""
+    from signals.classifier.model import DECISION_COEF, DECISION_SIGNS
+
+    for coef, sign in zip(DECISION_COEF, DECISION_SIGNS, strict=True):
+        assert coef * sign >= 0
+    assert classify_text("Our CIO approved the upgrade to the Premium tier. Can we switch this month?").signal_type == (
+        "tier_upgrade"
+    )

@@ -32,6 +32,7 @@ ADDED = (
 
 # name -> SHA-256 of the pattern the rule shipped with before round 8
 PREVIOUS_PATTERNS = {
+    "neg.fine_as_is": "45e5b1ba325c45823b842c00ab39888b2a2a003cd61cd9c9a40b9a31847a5f97",
     "tier.named_plan": "46e6f5fbd816c88d550504b38b46d258834024690b4701dee5bf1738481a8f3b",
     "tier.from_lower_to_higher": "ce9686619a3b60767361adcba58d1ea79bc7dede67561f248678cba4919d46fc",
     "cross.launched": "6e844b33a3632509cf2be6dfc6fc77a8fd541c77a77d4c792995271e3924a8b3",

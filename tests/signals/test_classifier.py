@@ -1314,3 +1314,14 @@ def test_the_decision_model_only_moves_with_its_evidence() -> None:
     assert classify_text("Our CIO approved the upgrade to the Premium tier. Can we switch this month?").signal_type == (
         "tier_upgrade"
     )
+
+
+def test_a_price_question_from_a_customer_happy_where_they_are_is_none() -> None:
+    """A stranger's case (round 8): the plan-comparison rule fired though the sender said
+    they were happy where they are."""
+    text = (
+        "What's the price difference between your plans? Asking only for our annual budget review "
+        "— we're happy where we are."
+    )
+    assert classify_text(text).signal_type == "none"
+    assert classify_text("What's the price difference between your plans?").signal_type == "tier_upgrade"

@@ -103,8 +103,8 @@ DECISION_FEATURES: tuple[str, ...] = (
 # The sign each input's coefficient may take (+1 only up, -1 only down, 0 either): a
 # monotone decision, fitted by evaluation.fit_decision (round 8).
 DECISION_SIGNS: tuple[int, ...] = (1, -1, 1, 1, 1, -1, -1, -1, 1, 0, 1, 0)
-DECISION_COEF = np.array([1.105, 0.0, 0.0, 0.0, 0.0, 0.0, -0.623, 0.0, 0.355, 0.757, 0.517, 0.093])
-DECISION_INTERCEPT = -0.969
+DECISION_COEF = np.array([1.108, 0.0, 0.0, 0.0, 0.0, 0.0, -0.636, 0.0, 0.365, 0.787, 0.545, 0.124])
+DECISION_INTERCEPT = -0.992
 # A message is a signal when the decision model's probability reaches this (and is above
 # 0.5); it is then reported with its most probable signal type. Chosen
 # leave-one-writer-out (docs/classifier.md, "Round 8"), never on a sealed writer.

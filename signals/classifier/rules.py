@@ -831,6 +831,14 @@ _NEGATION_RULES: tuple[PhraseRuleSpec, ...] = (
     _negation("neg.rate_other_sense", r"\b(?:exchange|interest|conversion|fx|currency|tax|vat|heart|frame|error|bounce|open|click|response|success|failure|churn|attrition|burn|refresh|sampling|turnover|occupancy|completion|pass|fill|delivery)\s+rates?\b", 2.0, signal_type="volume_pricing"),
     # a person added to a contact or mailing list is not a user: "please add Marta as a billing contact"
     _negation("neg.contact_list", r"\badd\s+(?:[\w.@-]+\s+){1,3}?(?:as\s+(?:an?\s+|the\s+|our\s+)?(?:\w+\s+)?contacts?|to\s+(?:the\s+|our\s+)?(?:\w+\s+)?(?:contacts?|cc|recipients?|distribution list|mailing list|invoice emails?))\b"),
+    # a how-to question about what they have: "Can we change the rating scale…?", "Is there a
+    # way to merge two accounts?" (not "can we set up a call", "could we see a side-by-side")
+    _negation("neg.support_can_we", r"\b(?:(?:can|could)\s+(?:i|we)|is there a way to)\s+(?:(?:set|change|see|export|delete|configure|turn|restrict|split|round|filter|merge|rename|hide|show|edit|customi[sz]e|sync|import|print|disable|enable|reset|bulk|undo|recover|restore|copy|tag|assign|reassign|transfer)\b(?!\s+up\s)(?!\s+(?:a|an|the)\s+(?:side-by-side|comparison|quote|demo|proposal|call|meeting|price|pricing))|schedule\b(?!\s+(?:a|an|the)\s+(?:[\w-]+\s+)?(?:call|meeting|session|demo|workshop)))"),
+    # someone else's purchase: "the contractor is upgrading their Procore plan", "our lab
+    # provider is adding more seats to their portal"
+    _negation("neg.their_purchase", r"\b(?:upgrad(?:e|es|ing)|adding|added|expanding|renewing)\s+(?:\w+\s+){0,2}?their\s+(?:own\s+)?(?:[\w-]+\s+){0,2}?(?:plan|licen[cs]es|seats|subscription|portal)\b"),
+    # what they already have: "We already moved to the bigger plan in May", "we already pay for it"
+    _negation("neg.already_ours", r"\bwe(?:'ve| have)? already (?:moved|upgraded|bought|purchased|added|switched|pay for|paid for|signed|have (?:the|it|them|enough|those))\b"),
     _negation("neg.part_removed", r"\b(?:remove|drop|cancel)\w*\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:add[- ]?on|module|product|pack|package)\b", 1.5),
     # support tickets: billing corrections, API errors, bugs, access problems
     _negation("neg.billing_correction", r"\b(?:overcharg\w*|double[- ]charg\w*|(?:charged|billed) twice|refund\w*|credit note|reissue\w*|re-issue|receipt)\b|\b(?:wrong|incorrect)\s+(?:[\w-]+\s+){0,2}?(?:seat count|plan|price|amount|rate|currency|total|number|count)\b|\bmore (?:seats|licen[cs]es|users) than (?:we|i)\b|\bappears? twice\b|\bissue (?:us )?a credit\b|\bcredit (?:for|back)\b|\b(?:billed|charged|charges|charging|invoiced|bills)\s+(?:us\s+)?(?:for\s+)?(?:[\w-]+\s+){0,3}?(?:seats?|licen[cs]es?|users?|accounts|plan|tier|add-?on|module|storage|pack)\b|\b(?:invoice|quote|bill)\b.{0,40}?\b(?:doesn'?t match|does not match|is off|mismatch|wrong|incorrect|too high)\b", 1.5),

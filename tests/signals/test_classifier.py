@@ -1325,3 +1325,21 @@ def test_a_price_question_from_a_customer_happy_where_they_are_is_none() -> None
     )
     assert classify_text(text).signal_type == "none"
     assert classify_text("What's the price difference between your plans?").signal_type == "tier_upgrade"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rating scale on reviews. Can we change the performance review rating scale from 1-5 to 1-10?",
+        "Is there a way to merge two duplicate accounts?",
+        "The general contractor is upgrading their Procore plan; does that change anything for our integration?",
+        "We already moved to the bigger plan in May. Where's the labour forecast button?",
+    ],
+)
+def test_how_to_questions_other_parties_and_what_they_already_have_are_none(text: str) -> None:
+    assert classify_text(text).signal_type == "none"
+
+
+def test_a_call_to_plan_a_rollout_is_still_a_signal() -> None:
+    text = "Our Cardiff practices want to be on the platform by 1 March. Can we set up a call this week to plan the rollout?"
+    assert classify_text(text).signal_type == "scale"

@@ -249,6 +249,9 @@ BROKER_TIMEOUT = env_int("BROKER_TIMEOUT", 2)
 CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_TIMEOUT
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3 * 3600),
+    # A worker killed while it held the broker's "restore unacked tasks" lock keeps every
+    # other worker from redelivering for this long (kombu's default, 5 minutes).
+    "unacked_mutex_expire": env_int("CELERY_UNACKED_MUTEX_EXPIRE", 300),
     "socket_connect_timeout": BROKER_TIMEOUT,
     "socket_timeout": BROKER_TIMEOUT,
 }

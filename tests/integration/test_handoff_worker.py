@@ -27,6 +27,7 @@ def worker_env(worker_env: dict[str, str]) -> dict[str, str]:
     return {
         **worker_env,
         "CELERY_VISIBILITY_TIMEOUT": "10",
+        "CELERY_UNACKED_MUTEX_EXPIRE": "10",
         "HANDOFF_LEASE_SECONDS": "3",
         "HANDOFF_RETRY_BASE_SECONDS": "1",
     }

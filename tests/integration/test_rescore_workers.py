@@ -24,7 +24,7 @@ pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def worker_env(worker_env: dict[str, str]) -> dict[str, str]:
     # Redeliver what a killed worker had taken after 10 s instead of hours.
-    return {**worker_env, "CELERY_VISIBILITY_TIMEOUT": "10"}
+    return {**worker_env, "CELERY_VISIBILITY_TIMEOUT": "10", "CELERY_UNACKED_MUTEX_EXPIRE": "10"}
 
 
 @pytest.fixture

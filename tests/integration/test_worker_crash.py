@@ -24,7 +24,7 @@ BATCH = 10
 @pytest.fixture
 def worker_env(worker_env: dict[str, str]) -> dict[str, str]:
     # Redeliver what the killed worker had taken after 10 s instead of hours.
-    return {**worker_env, "CELERY_VISIBILITY_TIMEOUT": "10"}
+    return {**worker_env, "CELERY_VISIBILITY_TIMEOUT": "10", "CELERY_UNACKED_MUTEX_EXPIRE": "10"}
 
 
 def make_book() -> list[int]:

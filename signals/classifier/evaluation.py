@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy.optimize import minimize
+from scipy.special import expit
 from sklearn.model_selection import StratifiedKFold
 
 from .corpus import TAGS, load_corpus, load_negatives, load_writers, training_rows
@@ -325,7 +326,7 @@ def fit_decision(data: Sequence[tuple[np.ndarray, np.ndarray]], c: float = DECIS
     def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
         coef, intercept = theta[:n_inputs], theta[n_inputs]
         z = features @ coef + intercept
-        p = 1.0 / (1.0 + np.exp(-z))
+        p = expit(z)
         value = float(np.sum(np.logaddexp(0.0, z) - target * z) + 0.5 / c * coef @ coef)
         return value, np.append(features.T @ (p - target) + coef / c, np.sum(p - target))
 

@@ -1,9 +1,11 @@
 """Round 8's default rules, for installs seeded before them: rules for customers who write in
-Portuguese, Spanish, Italian, French, German, Polish or Japanese, three English signal rules
-(a stated intent to upgrade, a limit set to a number, a seat true-up), and the plan-direction
-fixes (a move to a lower plan named in another order: "the standard plan instead of Premier",
-"off the Pro plan to Starter", "Pro → Essentials"). New rules are added when not stored yet;
-a changed rule is updated only where its stored pattern is still the one it shipped with."""
+Portuguese, Spanish, Italian, French, German, Polish or Japanese; three English signal rules
+(a stated intent to upgrade, a limit set to a number, a seat true-up) and five negations (rate
+in another sense, a person added to a contact list, a how-to question about what they have,
+someone else's plan, what they already have); and eleven changed rules (the plan-direction
+fixes, "we're happy where we are"). New rules are added when not stored yet; a changed rule is
+updated only where its stored pattern is still the one it shipped with. Stored readings carry
+the old rules' version and are read again by the next classification run."""
 
 from django.db import migrations
 

@@ -1343,3 +1343,10 @@ def test_how_to_questions_other_parties_and_what_they_already_have_are_none(text
 def test_a_call_to_plan_a_rollout_is_still_a_signal() -> None:
     text = "Our Cardiff practices want to be on the platform by 1 March. Can we set up a call this week to plan the rollout?"
     assert classify_text(text).signal_type == "scale"
+
+
+def test_everyday_words_of_other_languages_do_not_fire_their_rules() -> None:
+    """ "vous avez" (you have) is everyday French, not a question about what the vendor sells."""
+    reading = classify_text("Bonjour, vous avez reçu notre facture ? Le paiement est parti hier.")
+    assert reading.signal_type == "none" and "cross.intl_interest" not in reading.matched_rules
+    assert "cross.intl_interest" in classify_text("Bonjour, vous vendez aussi un module de planning ?").matched_rules

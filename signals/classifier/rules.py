@@ -429,9 +429,10 @@ def required_pieces(pattern: str, edges_are_word_edges: bool = True) -> tuple[tu
     derived: the rule then always runs.
 
     edges_are_word_edges=True (a rule's own pieces) treats the pattern's first and last
-    literal as starting / ending a word although a search may match inside words; a
-    rule is therefore skipped on a few texts it matches ("on Mondays" for buying.date).
-    Kept as it is because the results depend on it; branches of split rules use False.
+    literal as starting / ending a word although a search may match inside words; the
+    default rules are written so (a \b at both ends) that this is exact. buying.date lacked
+    its closing \b until round 9 and was skipped on "on Mondays" while its regex matched;
+    branches of split rules use False.
     """
     try:
         _constants, _parser = _regex_internals()
@@ -878,7 +879,7 @@ _NEGATION_RULES: tuple[PhraseRuleSpec, ...] = (
 
 _INTENT_RULES: tuple[PhraseRuleSpec, ...] = (
     _cue("buying.quantity", "buying_cue", r"\b\d[\d,.]*\s*(?:k|m|%)?\s*(?:more\s+|additional\s+|extra\s+|new\s+)?(?:seats?|licen[cs]es?|users?|logins?|people|employees|reps|agents|staff|engineers|hires|designers|technicians|drivers|gb|tb|calls|contacts|records|credits|locations|stores|offices|hospitals|departments|learner)\b", 0.6),
-    _cue("buying.date", "buying_cue", rf"\b(?:by|before|from|starting|effective|on|in|until|for)\s+(?:the\s+)?(?:{_DAY}|{_MONTH}\b|q[1-4]\b|end of (?:the )?(?:month|quarter|year|fy)|month-?end|next (?:week|month|quarter|sprint)|tomorrow|today|this (?:week|month|quarter)|the \d+(?:st|nd|rd|th))", 0.6),
+    _cue("buying.date", "buying_cue", rf"\b(?:by|before|from|starting|effective|on|in|until|for)\s+(?:the\s+)?(?:{_DAY}|{_MONTH}\b|q[1-4]\b|end of (?:the )?(?:month|quarter|year|fy)|month-?end|next (?:week|month|quarter|sprint)|tomorrow|today|this (?:week|month|quarter)|the \d+(?:st|nd|rd|th))\b", 0.6),
     _cue("buying.approval", "buying_cue", r"\b(?:approved|sign(?:ed)?[- ]off|signs?\b|budget (?:is |was )?(?:approved|allocated|there|set aside|signed)|\bpo\b|purchase order|verbal yes|go-?ahead|decision maker|procurement|cfo|ceo|cio|coo|vp|director)\b", 0.6),
     _cue("buying.request", "buying_cue", r"\b(?:please|pls|plz|kindly)\s+(?:add|increase|raise|upgrade|send|quote|prepare|provision|bump|enable|include|move|switch|turn)\b|\b(?:send|prepare)\b.{0,30}\b(?:quote|order form|contract|proposal|paperwork)\b|\bready to (?:go|buy|sign|add)\b|\b(?:we'?ve|we have)? decided to\b|\bwe'?ll (?:take|buy|purchase)\b|\bwe will (?:buy|purchase|take)\b|\blet'?s (?:do|buy|add|go)\b|\bgo ahead\b", 0.7),
     _cue("buying.urgent", "buying_cue", r"\b(?:asap|urgently|right away|immediately)\b", 0.5),

@@ -752,22 +752,6 @@ def test_fast_scorer_equals_the_training_matrix() -> None:
     assert np.allclose(models.scorer.scores(texts), expected, atol=1e-9)
 
 
-def test_rule_index_only_skips_rules_that_cannot_match() -> None:
-    from signals.classifier.corpus import training_rows
-    from signals.classifier.rules import clause_starts, rule_index
-
-    index = rule_index(DEFAULT_PHRASE_RULES)
-    for row in training_rows()[::3]:
-        text = normalize_text(row["text"])
-        starts = clause_starts(text)
-        for start, end in zip(starts, starts[1:] + [len(text)], strict=True):
-            clause = text[start:end]
-            candidates = index.candidates(clause)
-            for number, rule in enumerate(index.rules):
-                if not rule.whole_text and rule.regex.search(clause):
-                    assert number in candidates, (rule.spec.name, clause)
-
-
 def _reference_hits(index: RuleIndex, text: str) -> list[tuple[int, int]]:
     """RuleIndex.hits the straightforward way: every rule's whole regex, gated only by the
     rule's own word pieces (not by its branches', nor by a whole-text rule's gate)."""
@@ -1350,3 +1334,67 @@ def test_everyday_words_of_other_languages_do_not_fire_their_rules() -> None:
     reading = classify_text("Bonjour, vous avez reçu notre facture ? Le paiement est parti hier.")
     assert reading.signal_type == "none" and "cross.intl_interest" not in reading.matched_rules
     assert "cross.intl_interest" in classify_text("Bonjour, vous vendez aussi un module de planning ?").matched_rules
+
+
+# ------------------------------------------------------------------ round 9
+
+
+@pytest.mark.django_db
+def test_an_install_seeded_before_round_nine_gets_the_word_ending_date_rule_unless_edited() -> None:
+    import hashlib
+    import importlib
+
+    from django.apps import apps
+
+    from signals.models import PhraseRule
+
+    migration = importlib.import_module("signals.migrations.0018_phrase_rule_buying_date_word_end")
+    current = {spec.name: spec.pattern for spec in classifier.DEFAULT_PHRASE_RULES}
+    stored = PhraseRule.objects.get(name="buying.date")
+    assert hashlib.sha256(current["buying.date"].encode()).hexdigest() != migration.PREVIOUS_PATTERNS["buying.date"]
+    # as shipped before round 9 (the code's pattern without its closing word edge)
+    stored.pattern = current["buying.date"].removesuffix(r"\b")
+    stored.save()
+    assert hashlib.sha256(stored.pattern.encode()).hexdigest() == migration.PREVIOUS_PATTERNS["buying.date"]
+    migration.forward(apps, None)
+    stored.refresh_from_db()
+    assert stored.pattern == current["buying.date"]
+    stored.pattern = r"\bby (?:friday|monday)"  # an admin's own version
+    stored.save()
+    migration.forward(apps, None)
+    stored.refresh_from_db()
+    assert stored.pattern == r"\bby (?:friday|monday)"
+
+
+@pytest.mark.parametrize("text", ["The office is closed on Mondays.", "Can someone look at it this weekend?"])
+def test_a_recurring_day_or_a_weekend_is_not_a_date_to_buy_by(text: str) -> None:
+    # the rule's regex matched these while the rule index skipped it (round 9)
+    assert "buying.date" not in classify_text(text).matched_rules
+    assert "buying.date" in classify_text("We need them by Monday.").matched_rules
+
+
+def test_the_rule_index_is_exact_on_every_line_the_classifier_is_judged_on() -> None:
+    """No default rule is skipped on a clause its regex matches: every training line, every
+    sealed writer's and the external set's (a third of the training lines was checked
+    before round 9, and buying.date's "on Mondays" slipped through)."""
+    from signals.classifier.corpus import training_rows
+    from signals.classifier.rules import clause_starts, rule_index
+
+    corpus_dir = Path(classifier.__file__).parent / "corpus"
+    texts = [row["text"] for row in training_rows()]
+    for path in [*sorted((corpus_dir / "sealed").glob("*.jsonl")), *sorted((corpus_dir / "external").glob("*.jsonl"))]:
+        texts += [json.loads(line)["text"] for line in path.read_text().splitlines() if line.strip()]
+    index = rule_index(DEFAULT_PHRASE_RULES)
+    missed = []
+    for raw in texts:
+        text = normalize_text(raw)
+        starts = clause_starts(text)
+        for start, end in zip(starts, starts[1:] + [len(text)], strict=True):
+            clause = text[start:end]
+            candidates = index.candidates(clause)
+            missed += [
+                (rule.spec.name, clause)
+                for number, rule in enumerate(index.rules)
+                if not rule.whole_text and number not in candidates and rule.regex.search(clause)
+            ]
+    assert missed == []

@@ -83,9 +83,9 @@ DETECTOR_RULE_WEIGHT = 0.5  # share of the rules' net log-odds (best signal rule
 # (negations, conflicts, cues) thus count as evidence with a learned weight, not only as
 # vetoes of a fixed size. Since round 8 each coefficient keeps the sign DECISION_SIGNS
 # gives it (more evidence for a signal never lowers the probability). The coefficients were
-# fitted on the out-of-fold readings of all seventeen writers (evaluation.fit_decision on
+# fitted on the out-of-fold readings of all twenty-three writers (evaluation.fit_decision on
 # evaluate_by_writer().decision_data), never on a sealed writer: see docs/classifier.md,
-# "Round 8". Refit them when the corpus, the default rules or the first-stage models change.
+# "Round 9". Refit them when the corpus, the default rules or the first-stage models change.
 DECISION_FEATURES: tuple[str, ...] = (
     "signal_score_logit",
     "log_p_none",
@@ -103,8 +103,8 @@ DECISION_FEATURES: tuple[str, ...] = (
 # The sign each input's coefficient may take (+1 only up, -1 only down, 0 either): a
 # monotone decision, fitted by evaluation.fit_decision (round 8).
 DECISION_SIGNS: tuple[int, ...] = (1, -1, 1, 1, 1, -1, -1, -1, 1, 0, 1, 0)
-DECISION_COEF = np.array([1.108, 0.0, 0.0, 0.0, 0.0, 0.0, -0.636, 0.0, 0.365, 0.787, 0.545, 0.124])
-DECISION_INTERCEPT = -0.992
+DECISION_COEF = np.array([1.053, 0.0, 0.0, 0.0, 0.0, 0.0, -0.265, 0.0, 0.508, 0.765, 0.554, 0.046])
+DECISION_INTERCEPT = -1.106
 # A message is a signal when the decision model's probability reaches this (and is above
 # 0.5); it is then reported with its most probable signal type. Chosen
 # leave-one-writer-out (docs/classifier.md, "Round 8"), never on a sealed writer.

@@ -5,10 +5,10 @@
 
 On a shared 2-core machine a fresh-process benchmark moves by 10% from run to run, more than
 most changes to the classifier. This runs `classify_texts` on `classify_throughput.messages(
-20000, 20261123)` in a fresh process per checkout, the checkouts in turn, `--rounds` times, and
-prints the CPU seconds of the call only (the model comes from each checkout's local model cache,
-trained first if absent and not timed). Each checkout must have its own `.venv` or share this
-one (a symlink).
+20000, 20261123)` in a fresh process per checkout, the checkouts in turn (the order swapped
+every round), `--rounds` times, and prints messages per CPU second of the call only (the model
+comes from each checkout's local model cache, trained first if absent and not timed). Both run
+with this interpreter and its packages; only the code (and corpus) is the other checkout's.
 """
 
 from __future__ import annotations
@@ -44,11 +44,13 @@ def main() -> None:
     args = parser.parse_args()
     checkouts = [HERE, args.other.resolve()]
     results: dict[Path, list[float]] = {c: [] for c in checkouts}
-    for _ in range(args.rounds):
-        for checkout in checkouts:
+    for n in range(args.rounds):
+        for checkout in checkouts if n % 2 == 0 else checkouts[::-1]:
             out = subprocess.run(
-                [sys.executable, "-c", _CHILD, str(checkout)], cwd=checkout, capture_output=True, text=True, check=True
+                [sys.executable, "-c", _CHILD, str(checkout)], cwd=checkout, capture_output=True, text=True
             )
+            if out.returncode:
+                sys.exit(f"{checkout}: the child failed\n{out.stderr}")
             results[checkout].append(float(out.stdout.strip().splitlines()[-1]))
     for checkout, rates in results.items():
         print(f"{checkout}: " + " / ".join(f"{r:,.0f}" for r in rates) + " msg/s per core (CPU time of the call)")

@@ -22,11 +22,10 @@ HERE = Path(__file__).resolve().parent.parent
 
 _CHILD = """
 import os, sys, time
-root = sys.argv[1]
-sys.path[:0] = [root, os.path.join(root, "bench")]
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-import django
-django.setup()
+sys.path.insert(0, os.path.join(sys.argv[1], "bench"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+import _common
+_common.django_setup()
 from signals.classifier import model
 import classify_throughput
 texts = classify_throughput.messages(20000, 20261123)

@@ -206,11 +206,15 @@ class RuleIndex:
         self._branch_rules = frozenset(n for n, rule in enumerate(rules) if rule.branches)
         self._branch_of: dict[int, tuple[int, re.Pattern[str]]] = {}
         self._unconditional_branches: dict[int, tuple[re.Pattern[str], ...]] = {}
+        self._non_ascii_branches: dict[int, tuple[re.Pattern[str], ...]] = {}
         for n, rule in enumerate(rules):
             for regex, branch_pieces in rule.branches:
                 if branch_pieces:
                     self._branch_of[len(owners)] = (n, regex)
                     owners.append(branch_pieces)
+                elif needs_non_ascii(regex.pattern):
+                    # Japanese branches have no [a-z0-9] piece, but cannot match an ASCII clause.
+                    self._non_ascii_branches[n] = (*self._non_ascii_branches.get(n, ()), regex)
                 else:
                     self._unconditional_branches[n] = (*self._unconditional_branches.get(n, ()), regex)
         # Whole-text rules run over the whole text (their matches may cross clauses), so they
@@ -301,9 +305,13 @@ class RuleIndex:
                 n, regex = branch
                 if n in candidates and n not in matched and regex.search(clause):
                     matched.add(n)
-        for n, regexes in self._unconditional_branches.items():
-            if n in candidates and n not in matched and any(regex.search(clause) for regex in regexes):
-                matched.add(n)
+        unconditional = [self._unconditional_branches]
+        if not clause.isascii():
+            unconditional.append(self._non_ascii_branches)
+        for branches in unconditional:
+            for n, regexes in branches.items():
+                if n in candidates and n not in matched and any(regex.search(clause) for regex in regexes):
+                    matched.add(n)
         return tuple(matched)
 
     def hits(self, text: str) -> list[tuple[int, int]]:
@@ -469,6 +477,39 @@ def _selectivity(group: frozenset[str]) -> tuple[int, int]:
         return len(bare) + 2 * piece.startswith("^") + 2 * piece.endswith("$")
 
     return min(score(p) for p in group), -len(group)
+
+
+@lru_cache(maxsize=4096)
+def needs_non_ascii(pattern: str) -> bool:
+    """True when every match of `pattern` (case-insensitive) contains a non-ASCII character.
+
+    From the parse tree: a sequence needs one when one of its items does, an alternation
+    when all its branches do, a repeat when its body does and it occurs at least once; a
+    literal when no ASCII character matches it case-insensitively (not so for the Kelvin
+    sign or the long s). False when in doubt (the branch then runs on every clause).
+    """
+    try:
+        constants, parser = _regex_internals()
+        return _items_need_non_ascii(list(parser.parse(pattern, re.IGNORECASE)), constants)
+    except Exception:  # noqa: BLE001 - any surprise just disables the shortcut
+        return False
+
+
+def _items_need_non_ascii(items: list, c: Any) -> bool:
+    return any(_item_needs_non_ascii(op, arg, c) for op, arg in items)
+
+
+def _item_needs_non_ascii(op: Any, arg: Any, c: Any) -> bool:
+    if op is c.LITERAL:
+        return arg > 127 and not any(re.fullmatch(re.escape(chr(arg)), chr(a), re.IGNORECASE) for a in range(128))
+    if op is c.SUBPATTERN:
+        return _items_need_non_ascii(list(arg[-1]), c)
+    if op is c.BRANCH:
+        return all(_items_need_non_ascii(list(branch), c) for branch in arg[1])
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", None)):
+        low, _high, body = arg
+        return low >= 1 and _items_need_non_ascii(list(body), c)
+    return False
 
 
 def _regex_internals() -> tuple[ModuleType, ModuleType]:

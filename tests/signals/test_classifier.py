@@ -33,7 +33,14 @@ from signals.classifier.model import (
     normalize_text,
     train_models,
 )
-from signals.classifier.rules import RuleIndex, clause_starts, compile_rules, rule_index, split_alternatives
+from signals.classifier.rules import (
+    RuleIndex,
+    clause_starts,
+    compile_rules,
+    needs_non_ascii,
+    rule_index,
+    split_alternatives,
+)
 
 # The nine messages of the seed 004 table, with the type the contract maps them to.
 SEED_TABLE = [
@@ -777,6 +784,43 @@ def test_rule_index_fast_path_gives_the_straightforward_hits() -> None:
     texts.append(" ".join(texts[:40]))  # a long thread: many clauses, whole-text rules across them
     for text in texts:
         assert index.hits(text) == _reference_hits(index, text), text
+
+
+@pytest.mark.parametrize(
+    ("pattern", "needs"),
+    [
+        ("割引", True),
+        ("(?:減ら|削減|外し)", True),
+        (".{0,12}他社", True),
+        ("(?:割)+x", True),
+        ("(?:割)?x", False),  # may be absent
+        ("a|割", False),  # one branch is ASCII
+        ("[割引]", False),  # a class: not looked into (in doubt, runs everywhere)
+        ("\u212a", False),  # the Kelvin sign matches "k" case-insensitively
+        ("\u017f", False),  # and the long s "s"
+        ("caf\u00e9", True),  # "é" matches "é" and "É" only
+    ],
+)
+def test_needs_non_ascii_reads_what_every_match_contains(pattern: str, needs: bool) -> None:
+    assert needs_non_ascii(pattern) is needs
+
+
+def test_a_non_ascii_branch_runs_only_on_clauses_with_non_ascii_text() -> None:
+    """Japanese branches have no [a-z0-9] piece to index; they are skipped on ASCII clauses
+    (which they cannot match) and still match where the text is Japanese."""
+    index = rule_index(DEFAULT_PHRASE_RULES)
+    assert index._non_ascii_branches and not index._unconditional_branches
+    texts = [
+        "営業部に新メンバーが5名加わりますので、ユーザーアカウントを5つ追加購入したく存じます。Please send the estimate.",
+        "来年の契約は解約を検討しています。",
+        "Our team grew; 上位プランへのアップグレードを希望します",
+        "Café owners want 10 more seats, déjà vu. 割引はありますか",
+        "We need ten more seats for the Porto office.",
+    ]
+    for text in map(normalize_text, texts):
+        assert index.hits(text) == _reference_hits(index, text), text
+    names = {index.rules[n].spec.name for n, _ in index.hits(normalize_text(texts[1]))}
+    assert "conflict.intl_cancel" in names
 
 
 def test_a_split_rule_matches_through_any_of_its_branches() -> None:

@@ -680,6 +680,25 @@ def _item_requirement(op: Any, arg: Any, c: Any) -> frozenset[str] | None:
     return None
 
 
+# Round 10: requests to shrink or stop, which signal rules read as needs.
+# a part of the product being removed: "drop premium support", "discontinue the fraud screening add on"
+_PART = r"(?:add[- ]?ons?|modules?|products?|packs?|packages?|premium support|support package|bundles?|connectors?|integrations?)"
+_REMOVE_VERB = (
+    r"(?:remov\w*|drop\w*|cancel\w*|discontinu\w*|unsubscrib\w*|deactivat\w*|terminat\w*|end|ending|stop\w*"
+    r"|turn(?:ing)? off|switch(?:ing)? off|get(?:ting)? rid of)"
+)
+_PART_REMOVED = rf"\b{_REMOVE_VERB}\s+(?:from\s+)?(?:the\s+|our\s+)?(?:[\w-]+\s+){{0,2}}?{_PART}\b"
+# "take the screening add-on off", "the e-signature add-on taken off next year's order"
+_PART_TAKEN_OFF = rf"\b(?:take|taking|taken)\s+(?:the\s+|our\s+)?(?:[\w-]+\s+){{0,3}}?{_PART}\s+off\b|\b{_PART}\s+(?:taken|removed|dropped)\s+off\b"
+# a count lowered: "cutting from 35 to 22 users", "lower our SMS allowance from 100k to 20k"
+_LOWERED_FROM_TO = r"\b(?:reduc|lower|decreas|cut|trim|drop|shrink)\w*\s+(?:[\w-]+\s+){0,4}?from\s+\d[\d,.]*k?\s+(?:[\w-]+\s+)?(?:down\s+)?to\s+\d"
+# a cheaper edition: "a cut-down edition", "the one below", "the more cheap one"
+_CHEAPER_EDITION = (
+    r"\b(?:cut-down|stripped-down|slimmed-down|lite|cheaper|cheapest|more cheap|less expensive)\s+"
+    r"(?:plan|tier|edition|version|package|one)\b|\bthe (?:one|tier|plan|edition) below\b"
+)
+
+
 def _signal(name: str, signal_type: str, pattern: str, weight: float = 1.0) -> PhraseRuleSpec:
     return PhraseRuleSpec(name, pattern, "signal", signal_type=signal_type, weight=weight)
 
@@ -798,15 +817,15 @@ _SIGNAL_RULES: tuple[PhraseRuleSpec, ...] = (
 )
 
 _CONFLICT_RULES: tuple[PhraseRuleSpec, ...] = (
-    _conflict("conflict.reduce", "reduce", r"\b(?:reduc|lower|decreas|cut|trim|drop|shrink|scal)\w*\s+(?:back\s+|down\s+)?(?:our\s+|the\s+)?(?:number of\s+)?(?:[\w-]+\s+){0,2}?(?:seats?|licen[cs]es?|users?|user count|seat count|contract|spend|scope|storage|allocation)\b"),
+    _conflict("conflict.reduce", "reduce", r"\b(?:reduc|lower|decreas|cut|trim|drop|shrink|scal)\w*\s+(?:back\s+|down\s+)?(?:our\s+|the\s+)?(?:number of\s+)?(?:[\w-]+\s+){0,2}?(?:seats?|licen[cs]es?|users?|user count|seat count|contract|spend|scope|storage|allocation)\b" + "|" + _LOWERED_FROM_TO),
     _conflict("conflict.fewer", "reduce", r"\bfewer (?:seats|licen[cs]es|users)\b|\bover-?licen[cs]ed\b|\bscale (?:back|down)\b|\bcut (?:down|back)\b"),
     _conflict("conflict.right_size", "reduce", r"\bgo(?:ing)? down (?:from|to) \d+\b|\bright-?siz\w*\b|\bstop paying for\b|\brelease (?:\d+ )?(?:seats|licen[cs]es|users)\b|\b(?:seats|licen[cs]es) (?:can|could) we release\b|\btrim\w* (?:our|the) (?:subscription|contract|plan)\b|\bmore licen[cs]es than (?:people|users)\b"),
     _conflict("conflict.remove_seats", "reduce", r"\b(?:remov\w+|drop\w*|return\w*)\s+(?:the\s+)?(?:[\w'-]+\s+){0,3}?(?:seats|licen[cs]es)\b|\bdecreas\w*\b.{0,20}\b(?:limit|seats|licen[cs]es|users)\b|\breduce\b.{0,30}\b(?:package|back to)\b|\bonly need \d+\b|\bshrink the contract\b"),
-    _conflict("conflict.remove_part", "reduce", r"\b(?:remov|drop|return|cancel)\w*\s+(?:the\s+)?(?:\d+\s+)?(?:unused\s+|extra\s+)?(?:[\w-]+\s+){0,2}?(?:seats|licen[cs]es|add[- ]?on|module|product|pack|storage)\b"),
-    _conflict("conflict.take_off", "reduce", r"\b(?:take|taking|strip|strike|cross|leave|leaving|keep|come|comes|coming)\b.{0,40}?\b(?:off|out of)\s+(?:our\s+|the\s+|this\s+|next\s+(?:year|term)'?s?\s+)?(?:renewal|contract|order|invoice|quote|subscription|bill)\b|\b(?:removed|taken off|dropped|excluded)\s+(?:from|off)\s+(?:the\s+|our\s+)?(?:renewal|contract|subscription|order)\b|\bexclud\w*\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:add[- ]?on|module|product|app|package|pack|suite)\b|\bno longer want (?:the|our)\b|\b(?:remov|drop)\w*\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:app|suite|package)\s+from\b"),
+    _conflict("conflict.remove_part", "reduce", r"\b(?:remov|drop|return|cancel)\w*\s+(?:the\s+)?(?:\d+\s+)?(?:unused\s+|extra\s+)?(?:[\w-]+\s+){0,2}?(?:seats|licen[cs]es|add[- ]?on|module|product|pack|storage)\b" + "|" + _PART_REMOVED),
+    _conflict("conflict.take_off", "reduce", r"\b(?:take|taking|strip|strike|cross|leave|leaving|keep|come|comes|coming)\b.{0,40}?\b(?:off|out of)\s+(?:our\s+|the\s+|this\s+|next\s+(?:year|term)'?s?\s+)?(?:renewal|contract|order|invoice|quote|subscription|bill)\b|\b(?:removed|taken off|dropped|excluded)\s+(?:from|off)\s+(?:the\s+|our\s+)?(?:renewal|contract|subscription|order)\b|\bexclud\w*\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:add[- ]?on|module|product|app|package|pack|suite)\b|\bno longer want (?:the|our)\b|\b(?:remov|drop)\w*\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:app|suite|package)\s+from\b" + "|" + _PART_TAKEN_OFF),
     _conflict("conflict.wont_need_extra", "reduce", r"\b(?:won'?t|no longer|don'?t)\s+need the (?:extra|additional)\b|\bonly need \d+ (?:seats|licen[cs]es|users)\b"),
     _conflict("conflict.downgrade", "downgrade", r"\bdowngrad\w*\b"),
-    _conflict("conflict.lower_plan", "downgrade", rf"\brevert us to\b|{_DOWN_MOVE}|\bdown(?:shift|size)\w*\b|\bless (?:feature-rich|expensive|advanced) (?:plan|tier|edition|package)\b|\b(?:cheaper|lower|lowest|smaller|less expensive|entry-level|basic)\s+(?:plan|tier|package|edition)\b|\b(?:step|move|go|switch|revert)\w*\s+(?:us\s+)?(?:back|down)\s+(?:to|a tier|a plan)\b|\bdrop down a tier\b"),
+    _conflict("conflict.lower_plan", "downgrade", rf"\brevert us to\b|{_DOWN_MOVE}|\bdown(?:shift|size)\w*\b|\bless (?:feature-rich|expensive|advanced) (?:plan|tier|edition|package)\b|\b(?:cheaper|lower|lowest|smaller|less expensive|entry-level|basic)\s+(?:plan|tier|package|edition)\b|\b(?:step|move|go|switch|revert)\w*\s+(?:us\s+)?(?:back|down)\s+(?:to|a tier|a plan)\b|\bdrop down a tier\b" + "|" + _CHEAPER_EDITION),
     _conflict("conflict.cancel", "cancel", r"\bcancel\w*\s+(?:our\s+|my\s+|the\s+)?(?:subscription|account|contract|plan|service|services)\b|\bwe'?re cancell?ing\b|\bcancellation process\b|\bcancel all (?:our )?services\b"),
     _conflict("conflict.leaving", "cancel", r"\b(?:won'?t|will not|not) be continuing\b|\bwinding down\b|\bpermanently\b|\bend(?:ing)? our (?:relationship|contract|subscription)\b|\b(?:we'?ll be |we are |we'?re )?leaving (?:when|at the end|you)\b|\bno longer need the platform\b|\bleaving us\b|\boffboard\w*\b|\bcancel everything\b|\bclos(?:e|ing) (?:the|our) [\w&-]+(?: [\w&-]+)? account\b"),
     _conflict("conflict.not_renew", "cancel", r"\b(?:not|won'?t|will not|don'?t|do not|no plans? to|no intention (?:of|to))\s+(?:[\w']+\s+){0,2}?(?:renew|extend)\w*\b|\bstop (?:the )?auto(?:matic)?[- ]?renew\w*\b|\blast year with you\b|\bnon-?renewal\b|\b(?:turn off|disable) auto-?renew|\brenewal is dead\b|\bchurn\b"),
@@ -833,7 +852,7 @@ _NEGATION_RULES: tuple[PhraseRuleSpec, ...] = (
     _negation("neg.not_now", r"\bnot (?:this|next) (?:year|quarter)\b|\bmaybe (?:next year|later)\b|\brevisit\b|\bno budget\b(?! yet)|\bisn'?t (?:something|an issue|a priority)|\bnot (?:an issue|a priority|something we)\b|\bwon'?t matter\b|\bnowhere near\b|\bno (?:appetite|open needs|use for)\b|\bdecided (?:against|not to)\b|\bnot to go ahead\b|\b(?:fine|good|enough) (?:for now|with (?:the|our) current)\b|\bstays the same\b|\bstay that way\b", 1.3),
     _negation("neg.declined", r"\b(?:we'?ll|we will|i'?ll) pass\b|\bpass on (?:the|this|that|your)\b|\b(?:no|zero|little) interest\b|\bof no interest\b|\buninterested\b|\birrelevant\b|\b(?:aren'?t|isn'?t|not) (?:relevant|necessary|needed|required)\b|\bunnecessary\b|\boverkill\b|\bpointless\b|\bwasted on us\b|\bout of the question\b|\boff the table\b|\bnot a topic\b|\b(?:isn'?t|not) on (?:the|our) (?:agenda|roadmap|radar)\b|\bneither\b.{0,60}?\bnor\b|\bnone of (?:us|our|them|the)\b|\bno,? thank(?:s| you)\b|\bnothing (?:for us|we need)\b|\b(?:won'?t|wouldn'?t|shouldn'?t|don'?t|do not|will not) (?:[\w']+\s+)?requir\w*\b|\bno (?:change|changes|action) (?:needed|requested|required)\b|\bno (?:further )?asks\b|\bno commercial\b", 1.3),
     _negation("neg.enough_already", r"\b(?:is|are) (?:plenty|sufficient|more than enough)\b|\b(?:covers|does) (?:everything|all|what) we (?:need|use)\b|\b(?:content|happy|satisfied) with (?:the |our )?(?:current |existing )?(?:\d+ )?(?:seats|licen[cs]es|plan|tier|setup|allowance|storage|quota)\b", 1.2),
-    _negation("neg.reduce_request", r"\b(?:reduc\w*|lower\w*|decreas\w*|cut\w*|trim\w*|drop\w*|shrink\w*|remov\w+)\s+(?:back\s+|down\s+)?(?:our\s+|the\s+)?(?:number of\s+)?(?:[\w-]+\s+){0,2}?(?:seats?|licen[cs]es?|users?|user count|seat count|storage|allocation|limit|package|pack|add-on|module|product)\b|\bscale (?:back|down)\b|\bcut (?:down|back)\b|\bonly need \d+\b|\bfewer (?:seats|licen[cs]es|users)\b", 1.2),
+    _negation("neg.reduce_request", r"\b(?:reduc\w*|lower\w*|decreas\w*|cut\w*|trim\w*|drop\w*|shrink\w*|remov\w+)\s+(?:back\s+|down\s+)?(?:our\s+|the\s+)?(?:number of\s+)?(?:[\w-]+\s+){0,2}?(?:seats?|licen[cs]es?|users?|user count|seat count|storage|allocation|limit|package|pack|add-on|module|product)\b|\bscale (?:back|down)\b|\bcut (?:down|back)\b|\bonly need \d+\b|\bfewer (?:seats|licen[cs]es|users)\b" + "|" + _LOWERED_FROM_TO, 1.2),
     _negation("neg.stop_upsell", r"\b(?:stop sending|take us off|remove (?:me|us) from)\b", 1.0),
     # past purchases: already bought, nothing new to sell
     _negation("neg.past_purchase", r"\b(?:we|they)\s+(?:upgraded|added|bought|purchased|moved|rolled out|expanded|negotiated)\b.{0,60}\b(?:last|ago|back in|previous|earlier|in (?:" + _MONTH + r"))\b", 1.5),
@@ -856,6 +875,8 @@ _NEGATION_RULES: tuple[PhraseRuleSpec, ...] = (
     # how-to questions and reports about the product as it is
     _negation("neg.support_howto", r"\bhow (?:do|can|should) (?:i|we)\b(?! (?:add|get|buy|purchase|increase|upgrade|raise|extend|expand|give|bring|onboard|roll))|\bwhere (?:do|can) (?:i|we)\b|\bany fix\b|\bplease (?:check|investigate|optimi[sz]e|fix|look into)\b|\b(?:jumped|spiked) (?:overnight|from)\b|\bwent from\b.{0,40}\b(?:overnight|without)\b|\b(?:we|you) pay for (?:isn'?t|is not|doesn'?t|does not)\b|\brolled (?:[\w-]+ ){0,3}out\b.{0,60}\b(?:ago|last (?:year|spring|summer|autumn|fall|winter|month|quarter))\b", 1.0),
     # software versions are not plans
+    # a numbered release of any part ("the 4.6 upgrade of the QuickBooks connector") is not more of anything
+    _negation("neg.version_number", r"\bv?\d+\.\d+(?:\.\d+)*\s+(?:upgrade|update|release|version)\b", 1.0),
     _negation("neg.version_upgrade", r"\bupgrad\w*\s+(?:\w+\s+){0,5}?(?:to\s+)?(?:v\d|version|release|\d+(?:\.\d+)+)|\b(?:version|release|v)\s?\d+(?:\.\d+)*\b.{0,40}\bupgrad|\bupgrad\w*\s+(?:the\s+|our\s+|your\s+)?(?:browser|chrome|firefox|safari|os|windows|macos|ios|android|java|python|postgres|firmware|plugin|plug-in|desktop client|client|mobile app|app|agent|on-prem\w*|gateway|server|erp|sdk|connector|driver|package|salesforce package|integration|runtime|database|laptops)\b|\b(?:software|platform|app|mobile app|firmware|plugin|browser|system)\s+(?:update|upgrade)\b|\bupgrade (?:wizard|window|notice)\b|\bupgrade to the new ui\b", 1.5, signal_type="tier_upgrade"),
     # other senses of the keywords
     _negation("neg.scale_other_sense", r"\bon a scale\b|\bscale of \d|\b(?:y-?axis|x-?axis|axis|logarithmic|linear|log)\s+scale\b|\bscale to fit\b|\bauto-?scale\b|\bscaling factor\b|\b(?:warehouse|weighing|bathroom|kitchen|new) scale\b", 2.0, signal_type="scale"),
@@ -881,7 +902,8 @@ _NEGATION_RULES: tuple[PhraseRuleSpec, ...] = (
     _negation("neg.their_purchase", r"\b(?:upgrad(?:e|es|ing)|adding|added|expanding|renewing)\s+(?:\w+\s+){0,2}?their\s+(?:own\s+)?(?:[\w-]+\s+){0,2}?(?:plan|licen[cs]es|seats|subscription|portal)\b"),
     # what they already have: "We already moved to the bigger plan in May", "we already pay for it"
     _negation("neg.already_ours", r"\bwe(?:'ve| have)? already (?:moved|upgraded|bought|purchased|added|switched|pay for|paid for|signed|have (?:the|it|them|enough|those))\b"),
-    _negation("neg.part_removed", r"\b(?:remove|drop|cancel)\w*\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:add[- ]?on|module|product|pack|package)\b", 1.5),
+    _negation("neg.part_removed", r"\b(?:remove|drop|cancel)\w*\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:add[- ]?on|module|product|pack|package)\b" + "|" + _PART_REMOVED + "|" + _PART_TAKEN_OFF, 1.5),
+    _negation("neg.lower_edition", _CHEAPER_EDITION, 1.5),
     # support tickets: billing corrections, API errors, bugs, access problems
     _negation("neg.billing_correction", r"\b(?:overcharg\w*|double[- ]charg\w*|(?:charged|billed) twice|refund\w*|credit note|reissue\w*|re-issue|receipt)\b|\b(?:wrong|incorrect)\s+(?:[\w-]+\s+){0,2}?(?:seat count|plan|price|amount|rate|currency|total|number|count)\b|\bmore (?:seats|licen[cs]es|users) than (?:we|i)\b|\bappears? twice\b|\bissue (?:us )?a credit\b|\bcredit (?:for|back)\b|\b(?:billed|charged|charges|charging|invoiced|bills)\s+(?:us\s+)?(?:for\s+)?(?:[\w-]+\s+){0,3}?(?:seats?|licen[cs]es?|users?|accounts|plan|tier|add-?on|module|storage|pack)\b|\b(?:invoice|quote|bill)\b.{0,40}?\b(?:doesn'?t match|does not match|is off|mismatch|wrong|incorrect|too high)\b", 1.5),
     _negation("neg.api_error", r"\b(?:http|error|status|code|returns?|returning|gets?|getting|got)\s+(?:code\s+)?[45]\d\d\b|\b[45]\d\d\s+(?:errors?|responses?|status)\b|\b429s?\b|\btoo many requests\b|\b(?:being|getting|get|got) (?:rate[- ]?limited|throttled)\b|\b(?:rate[- ]?limit|quota|limit|rate)\s+(?:exceeded|errors?|headers?)\b|\btim(?:e|es|ed|ing)[- ]?outs?\b|\bretry (?:loop|strategy|logic)\b|\bbackoff\b", 1.2),

@@ -103,8 +103,8 @@ DECISION_FEATURES: tuple[str, ...] = (
 # The sign each input's coefficient may take (+1 only up, -1 only down, 0 either): a
 # monotone decision, fitted by evaluation.fit_decision (round 8).
 DECISION_SIGNS: tuple[int, ...] = (1, -1, 1, 1, 1, -1, -1, -1, 1, 0, 1, 0)
-DECISION_COEF = np.array([1.037, 0.0, 0.0, 0.0, 0.0, 0.0, -0.104, 0.0, 0.52, 0.765, 0.348, -0.082])
-DECISION_INTERCEPT = -0.86
+DECISION_COEF = np.array([1.038, 0.0, 0.0, 0.0, 0.0, 0.0, -0.091, 0.0, 0.517, 0.769, 0.412, -0.093])
+DECISION_INTERCEPT = -0.913
 # A message is a signal when the decision model's probability reaches this (and is above
 # 0.5); it is then reported with its most probable signal type. Chosen
 # leave-one-writer-out (docs/classifier.md, "Round 8"), never on a sealed writer.

@@ -684,18 +684,32 @@ def _item_requirement(op: Any, arg: Any, c: Any) -> frozenset[str] | None:
 # a part of the product being removed: "drop premium support", "discontinue the fraud screening add on"
 _PART = r"(?:add[- ]?ons?|modules?|products?|packs?|packages?|premium support|support package|bundles?|connectors?|integrations?)"
 _REMOVE_VERB = (
-    r"(?:remov\w*|drop\w*|cancel\w*|discontinu\w*|unsubscrib\w*|deactivat\w*|terminat\w*|end|ending|stop\w*"
-    r"|turn(?:ing)? off|switch(?:ing)? off|get(?:ting)? rid of)"
+    r"(?:remov\w*|drop(?:s|ped|ping)?|cancel\w*|discontinu\w*|unsubscrib\w*|deactivat\w*|terminat\w*"
+    r"|turn(?:ing)? off|switch(?:ing)? off|get(?:ting)? rid of"
+    # "end" and "stop" only before what they end: not "end-to-end encryption", "stop by"
+    r"|(?:end|ending|stop|stopping)(?= (?:the|our|paying for|using) ))"
 )
-_PART_REMOVED = rf"\b{_REMOVE_VERB}\s+(?:from\s+)?(?:the\s+|our\s+)?(?:[\w-]+\s+){{0,2}}?{_PART}\b"
-# "take the screening add-on off", "the e-signature add-on taken off next year's order"
-_PART_TAKEN_OFF = rf"\b(?:take|taking|taken)\s+(?:the\s+|our\s+)?(?:[\w-]+\s+){{0,3}}?{_PART}\s+off\b|\b{_PART}\s+(?:taken|removed|dropped)\s+off\b"
-# a count lowered: "cutting from 35 to 22 users", "lower our SMS allowance from 100k to 20k"
-_LOWERED_FROM_TO = r"\b(?:reduc|lower|decreas|cut|trim|drop|shrink)\w*\s+(?:[\w-]+\s+){0,4}?from\s+\d[\d,.]*k?\s+(?:[\w-]+\s+)?(?:down\s+)?to\s+\d"
-# a cheaper edition: "a cut-down edition", "the one below", "the more cheap one"
+_PART_REMOVED = rf"(?<![\w-]){_REMOVE_VERB}\s+(?:from\s+)?(?:paying for\s+|using\s+)?(?:the\s+|our\s+)?(?:[\w-]+\s+){{0,2}}?{_PART}\b"
+# "take the screening add-on off", "the e-signature add-on taken off next year's order" (not "off trial")
+_OFF = r"off\b(?!\s+(?:trial|beta|the waitlist|hold|pilot|probation))"
+_PART_TAKEN_OFF = (
+    rf"\b(?:take|taking|taken)\s+(?:the\s+|our\s+)?(?:[\w-]+\s+){{0,3}}?{_PART}\s+{_OFF}"
+    rf"|\b{_PART}\s+(?:taken|removed|dropped)\s+{_OFF}"
+)
+# a count lowered: "cutting from 35 to 22 users", "lower our SMS allowance from 100k to 20k messages"
+_COUNTED = (
+    r"(?:users?|seats?|licen[cs]es?|logins?|accounts?|contacts?|messages?|sms|texts?|emails?|sends?|credits?|calls?"
+    r"|agents?|members?|people|staff|employees|locations?|sites?|projects?|records?|gb|tb)\b"
+)
+_LOWERED_FROM_TO = (
+    r"\b(?:reduc|lower|decreas|cut|trim|drop|shrink)\w*\s+(?:[\w-]+\s+){0,4}?from\s+\d[\d,.]*k?\s+"
+    rf"(?:[\w-]+\s+)?(?:down\s+)?to\s+\d[\d,.]*k?\s*(?:[\w-]+\s+)?{_COUNTED}"
+)
+# a cheaper edition: "a cut-down edition", "move us to the one below", "the more cheap one" ("Lite" is a plan name)
 _CHEAPER_EDITION = (
-    r"\b(?:cut-down|stripped-down|slimmed-down|lite|cheaper|cheapest|more cheap|less expensive)\s+"
-    r"(?:plan|tier|edition|version|package|one)\b|\bthe (?:one|tier|plan|edition) below\b"
+    r"\b(?:cut-down|stripped-down|slimmed-down|cheaper|cheapest|more cheap|less expensive)\s+"
+    r"(?:plan|tier|edition|version|package|one)\b"
+    r"|\b(?:go|going|move|moving|switch|switching|drop|step|put)\w*\s+(?:us\s+)?(?:down\s+)?to the (?:one|tier|plan|edition) below\b"
 )
 
 
@@ -874,9 +888,9 @@ _NEGATION_RULES: tuple[PhraseRuleSpec, ...] = (
     _negation("neg.stay_put", r"\bstay (?:where we are|as we are|on (?:our|the) current)\b|\b(?:stick|sticking) with (?:what we have|our current|the current)\b|\b(?:didn'?t|doesn'?t|don'?t|not) justify\b|\bno longer (?:need|want|require)\b|\b(?:was|got|been) scrapped\b|\b(?:not|never|haven'?t|hasn'?t) (?:really )?(?:touched|used)\b|\b(?:chosen|decided|choose) not to (?:proceed|go ahead|continue|buy|take|add)\b|\bnot (?:to )?(?:proceed|go ahead) with\b|\bhold off\b|\bbudget freeze\b|\b(?:current|existing|same) (?:scope|quantities|volumes?)\b|\bno changes\b", 1.5),
     # how-to questions and reports about the product as it is
     _negation("neg.support_howto", r"\bhow (?:do|can|should) (?:i|we)\b(?! (?:add|get|buy|purchase|increase|upgrade|raise|extend|expand|give|bring|onboard|roll))|\bwhere (?:do|can) (?:i|we)\b|\bany fix\b|\bplease (?:check|investigate|optimi[sz]e|fix|look into)\b|\b(?:jumped|spiked) (?:overnight|from)\b|\bwent from\b.{0,40}\b(?:overnight|without)\b|\b(?:we|you) pay for (?:isn'?t|is not|doesn'?t|does not)\b|\brolled (?:[\w-]+ ){0,3}out\b.{0,60}\b(?:ago|last (?:year|spring|summer|autumn|fall|winter|month|quarter))\b", 1.0),
-    # software versions are not plans
     # a numbered release of any part ("the 4.6 upgrade of the QuickBooks connector") is not more of anything
-    _negation("neg.version_number", r"\bv?\d+\.\d+(?:\.\d+)*\s+(?:upgrade|update|release|version)\b", 1.0),
+    _negation("neg.version_number", r"(?<![$£€\d.,])\bv?\d+\.\d+(?:\.\d+)*\s+(?:upgrade|update|release|version)\s+(?:of|for|to)\b|\bv\d+(?:\.\d+)+\s+(?:upgrade|update|release)\b", 1.0),
+    # software versions are not plans
     _negation("neg.version_upgrade", r"\bupgrad\w*\s+(?:\w+\s+){0,5}?(?:to\s+)?(?:v\d|version|release|\d+(?:\.\d+)+)|\b(?:version|release|v)\s?\d+(?:\.\d+)*\b.{0,40}\bupgrad|\bupgrad\w*\s+(?:the\s+|our\s+|your\s+)?(?:browser|chrome|firefox|safari|os|windows|macos|ios|android|java|python|postgres|firmware|plugin|plug-in|desktop client|client|mobile app|app|agent|on-prem\w*|gateway|server|erp|sdk|connector|driver|package|salesforce package|integration|runtime|database|laptops)\b|\b(?:software|platform|app|mobile app|firmware|plugin|browser|system)\s+(?:update|upgrade)\b|\bupgrade (?:wizard|window|notice)\b|\bupgrade to the new ui\b", 1.5, signal_type="tier_upgrade"),
     # other senses of the keywords
     _negation("neg.scale_other_sense", r"\bon a scale\b|\bscale of \d|\b(?:y-?axis|x-?axis|axis|logarithmic|linear|log)\s+scale\b|\bscale to fit\b|\bauto-?scale\b|\bscaling factor\b|\b(?:warehouse|weighing|bathroom|kitchen|new) scale\b", 2.0, signal_type="scale"),

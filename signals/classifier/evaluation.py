@@ -21,6 +21,7 @@ from .model import (
     DECISION_SIGNS,
     RawScores,
     TextClassification,
+    cached_train_models,
     classify_with,
     decide,
     model_version,
@@ -182,7 +183,7 @@ def evaluate(
     """
     rows = load_corpus("heldout")
     others = [r for r in training_rows() if r["source"] != "heldout"]
-    predictions = classify_with(train_models(others), [r["text"] for r in rows], phrase_rules, min_confidence)
+    predictions = classify_with(cached_train_models(others), [r["text"] for r in rows], phrase_rules, min_confidence)
     return build_report("heldout (w0_original; trained on all other rows)", rows, predictions)
 
 
@@ -278,7 +279,9 @@ def evaluate_by_writer(
         others = (
             [r for name, rs in corpus.items() if name != writer for r in rs] + negatives + list(extra_training_rows)
         )
-        models = train_models(others)
+        # cached like the production model: the same fold (the same writers, the same feedback)
+        # is not trained twice on one machine (a retrain evaluates the active model's folds again)
+        models = cached_train_models(others)
         folds[writer] = (
             raw_scores(models, [r["text"] for r in corpus[writer]], phrase_rules),
             model_version(phrase_rules, models),

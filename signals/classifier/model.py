@@ -286,7 +286,7 @@ def _writer_balance(rows: Sequence[dict]) -> np.ndarray:
 # user owns it and nobody else can write to it or its directory (a pickle runs code
 # when loaded). CLASSIFIER_CACHE_DIR moves it; "off" (or "") disables it.
 CACHE_ENV = "CLASSIFIER_CACHE_DIR"
-CACHE_KEEP = 8  # newest model files kept; older ones are deleted (bounded disk use)
+CACHE_KEEP = 16  # newest model files kept (about 50 MB each); older ones are deleted (bounded disk use)
 
 
 def cache_dir() -> str | None:

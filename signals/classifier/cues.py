@@ -11,6 +11,8 @@ conflicts (17 writers, round 8) 99% carry one of them (docs/classifier.md, "Conf
 
 import re
 
+from .direction import without_growth
+
 _CUES = (
     # less, fewer, removing, stopping
     r"reduc\w*|decreas\w*|fewer|less\b|lower\w*|cut\w*|trim\w*|drop\w*|remov\w*|delet\w*|deactivat\w*",
@@ -43,4 +45,5 @@ CONFLICT_CUES = re.compile(r"\b(?:" + "|".join(_CUES) + r")|->|→|外し|解約
 
 
 def has_conflict_cue(text: str) -> bool:
-    return CONFLICT_CUES.search(text) is not None
+    """Whether the text has a conflict cue; a count going up ("go from 25 to 40 users") is none."""
+    return CONFLICT_CUES.search(without_growth(text)) is not None

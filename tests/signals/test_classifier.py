@@ -26,9 +26,12 @@ from signals.classifier import (
     validate_phrase_rule,
 )
 from signals.classifier.corpus import near_duplicates
+from signals.classifier.cues import has_conflict_cue
+from signals.classifier.direction import mark_number_direction
 from signals.classifier.evaluation import EvaluationReport
 from signals.classifier.model import (
     MIN_SIGNAL_CONFIDENCE,
+    _model_text,
     classify_with,
     normalize_text,
     strip_frame,
@@ -1147,7 +1150,6 @@ def test_the_conflict_cues_cover_the_corpus_conflicts() -> None:
     """The gate keeps a conflict reading only where a cue is written: nearly every labelled
     conflict of the training writers carries one (a gate, not a detector)."""
     from signals.classifier.corpus import training_rows
-    from signals.classifier.cues import has_conflict_cue
 
     conflicts = [r for r in training_rows() if r.get("conflict")]
     missed = [r["text"] for r in conflicts if not has_conflict_cue(r["text"])]
@@ -1483,6 +1485,59 @@ def test_a_curious_storage_question_in_an_email_frame_is_a_capacity_signal() -> 
 )
 def test_the_model_reads_a_message_without_its_greeting_and_sign_off(text: str, body: str) -> None:
     assert strip_frame(text) == body
+
+
+@pytest.mark.parametrize(
+    ("text", "marked"),
+    [
+        ("We want to go from 25 to 40 users", "We want to go from 25 to 40 numup users"),
+        ("please cut us from 60 to 40 seats", "please cut us from 60 to 40 numdown seats"),
+        ("from 15 active projects to 5", "from 15 active projects to 5 numdown"),
+        ("from 60 down to 40.", "from 60 down to 40 numdown."),
+        ("from ~2,000 to ~20,000 events", "from ~2,000 to ~20,000 numup events"),
+        # sizes compare by size, a unit on one side counts for both
+        ("from 500 GB to 2 TB", "from 500 GB to 2 TB numup"),
+        ("from 2TB to 500GB", "from 2TB to 500GB numdown"),
+        ("from 1M to 500k calls", "from 1M to 500k numdown calls"),
+        ("from 1.2 TB to 1.9", "from 1.2 TB to 1.9 numup"),
+        # not a count changing: dates, times, equal numbers, prices with their own unit
+        ("from 23 December to 2 January", "from 23 December to 2 January"),
+        ("open from 9am to 5pm", "open from 9am to 5pm"),
+        ("from 10 to 10 users", "from 10 to 10 users"),
+        ("from 3.2p to 2.5p per text", "from 3.2p to 2.5p per text"),
+    ],
+)
+def test_the_model_reads_which_way_a_count_changes(text: str, marked: str) -> None:
+    assert mark_number_direction(text) == marked
+
+
+def test_the_direction_survives_the_numbers_collapsing() -> None:
+    assert _model_text("We want to go from 25 to 40 users") == "We want to go from NUM to NUM numup users"
+
+
+@pytest.mark.parametrize(
+    ("text", "cue"),
+    [
+        ("We want to go from 25 to 40 users next month.", False),
+        ("We'd like to go from 40 to 25 users next month.", True),  # "go from", down
+        ("Moving from 10 to 15 seats and from Pro to Basic.", True),  # the plan move is still a cue
+        ("We want to go from 25 to 40 users but drop the analytics module.", True),
+    ],
+)
+def test_a_count_going_up_is_no_conflict_cue(text: str, cue: bool) -> None:
+    assert has_conflict_cue(text) is cue
+
+
+def test_a_count_going_up_is_growth_without_a_conflict() -> None:
+    """Round 10 read a reduce conflict into it: the numbers looked the same both ways."""
+    reading = classify_text("We want to go from 25 to 40 users next month.")
+    assert (reading.signal_type, reading.conflict) == ("seats", None)
+
+
+def test_a_count_going_down_keeps_its_reduce_conflict() -> None:
+    # The seats from-to rules still fire on it without a reducing verb (docs/classifier.md,
+    # Limits): the reading is seats *with* the reduce conflict, which stops it in the queue.
+    assert classify_text("We'd like to go from 40 to 25 users next month.").conflict == "reduce"
 
 
 @pytest.mark.parametrize(

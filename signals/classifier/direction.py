@@ -77,3 +77,10 @@ def without_growth(text: str) -> str:
         pieces += [text[done:start], " "]
         done = match.end()
     return "".join(pieces) + text[done:]
+
+
+def downward_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each "from N ... to M" of the text where M is smaller than N."""
+    if "from" not in text.lower():
+        return []
+    return [match.span() for match in _FROM_TO_RE.finditer(text) if _direction(match) < 0]

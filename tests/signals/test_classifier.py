@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from bisect import bisect_right
 from pathlib import Path
 
@@ -41,6 +42,7 @@ from signals.classifier.rules import (
     RuleIndex,
     clause_starts,
     compile_rules,
+    is_anchored,
     needs_non_ascii,
     rule_index,
     split_alternatives,
@@ -830,12 +832,15 @@ def test_a_non_ascii_branch_runs_only_on_clauses_with_non_ascii_text() -> None:
 def test_a_split_rule_matches_through_any_of_its_branches() -> None:
     rules = (
         PhraseRuleSpec("split", r"\bfoo\w* (?:bar|qux)\b|baz\b|[|]zap", "signal", signal_type="seats"),
-        PhraseRuleSpec("whole", r"\bspend limit\b|[£$] limit\b", "negation"),
+        PhraseRuleSpec("currency", r"\bspend limit\b|[£$] limit\b", "negation"),  # "$" in a class: no anchor
+        PhraseRuleSpec("whole", r"^our spend limit\b|\btoo$", "negation"),
     )
     assert split_alternatives(rules[0].pattern) == [r"\bfoo\w* (?:bar|qux)\b", r"baz\b", r"[|]zap"]
     assert split_alternatives(r"(a)|\1b") == [r"(a)|\1b"]  # a group reference: not split
     index = rule_index(rules)
-    assert len(index.rules[0].branches) == 3 and index.rules[1].whole_text
+    assert len(index.rules[0].branches) == 3
+    assert not index.rules[1].whole_text and len(index.rules[1].branches) == 2
+    assert index.rules[2].whole_text and 2 in index._whole_gates
     for text, expected in [
         ("Foozle qux now. Nothing here.", [(0, 0)]),
         ("Nothing here. We want a baz", [(0, 1)]),
@@ -845,10 +850,33 @@ def test_a_split_rule_matches_through_any_of_its_branches() -> None:
         ("foo baz", [(0, 0)]),
         ("foo bar", [(0, 0)]),
         ("food barn", []),
-        ("Our spend limit. A $ limit too", [(1, 0), (1, 1)]),
+        ("Our spend limit. A $ limit too", [(1, 0), (1, 1), (2, 0), (2, 1)]),
+        ("A $ limit. Our spend limit too", [(1, 0), (1, 1), (2, 1)]),
         ("spending limit", []),
     ]:
         assert index.hits(text) == expected == _reference_hits(index, text), text
+
+
+@pytest.mark.parametrize(
+    ("pattern", "anchored"),
+    [
+        (r"^hi\b", True),
+        (r"\bthanks$", True),
+        (r"\Aok", True),
+        (r"ok\Z", True),
+        (r"add \d+ more(?=\s*(?:[.,]|$))", True),  # inside a lookahead: still the text's end
+        (r"(?!.*\bif\b)^done", True),
+        (r"[£$€]\s?\d+ limit\b", False),  # a currency sign in a class
+        (r"[^a-z]\d", False),  # a negated class
+        (r"[]$]x", False),  # "]" first in a class is a literal
+        (r"\$\d+", False),  # an escaped dollar
+        (r"\\$", True),  # an escaped backslash, then the end
+        (r"\bseats?\b", False),
+        (r"[", True),  # does not parse: in doubt, whole text
+    ],
+)
+def test_a_rule_runs_over_the_whole_text_only_when_anchored(pattern: str, anchored: bool) -> None:
+    assert is_anchored(pattern) is anchored
 
 
 def test_identical_texts_in_a_batch_get_identical_results() -> None:
@@ -1694,3 +1722,32 @@ def test_the_annotators_labels_still_point_at_the_lines_they_judged() -> None:
             support += 1
             support_called += called
     assert (len(labels), found, false, support, support_called) == (500, 150, 2, 250, 0)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "  Please\tadd\n\n5 seats  ",
+        "no\u00a0break\u2003em\u2028line\x1cfile\x1fsep",  # Unicode whitespace of every kind
+        "zero\u200bwidth stays",  # not whitespace for either
+        "\u2019quoted\u2019 \u201cwords\u201d",
+        "",
+        " \t\n ",
+    ],
+)
+def test_normalize_text_collapses_exactly_the_whitespace_a_regex_would(text: str) -> None:
+    """normalize_text joins str.split() (fast); it must equal collapsing r"\\s+" and stripping."""
+    unified = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
+    assert normalize_text(text) == re.sub(r"\s+", " ", unified).strip()
+
+
+def test_the_scorers_tokens_are_the_vectorizers() -> None:
+    """The scorer finds words with a faster regex than the vectorizer's token_pattern; same tokens."""
+    from signals.classifier.corpus import training_rows
+    from signals.classifier.features import _WORD_TOKEN_RE, WORD_TOKEN_PATTERN
+
+    texts = [_model_text(normalize_text(row["text"])).lower() for row in training_rows()[::3]]
+    texts += ["a_b é日本語 x?y ?? _ __init__ 3.5 ÀÉ", "ǅungla Ⅻ ² ½ naïve"]
+    reference = re.compile(WORD_TOKEN_PATTERN)
+    for text in texts:
+        assert _WORD_TOKEN_RE.findall(text) == reference.findall(text), text

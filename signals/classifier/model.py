@@ -119,7 +119,7 @@ MIN_SIGNAL_CONFIDENCE = 0.505
 # 20,000 characters, in bounded time and memory, and the result says it was truncated.
 MAX_TEXT_CHARS = 20_000
 # Part of the model version: bump when the way rules or features are read changes.
-ENGINE_VERSION = "clauses-2+detector-1+negatives-1+balanced-writers-1+decision-3+conflict-cues-1+own-words-1+monotone-decision-1+intl-rules-1+frame-1+direction-3"
+ENGINE_VERSION = "clauses-2+detector-1+negatives-1+balanced-writers-1+decision-3+conflict-cues-1+own-words-1+monotone-decision-1+intl-rules-1+frame-1+direction-3+and-request-1"
 
 _NONE_INDEX = TYPE_LABELS.index(NO_SIGNAL)
 _NO_CONFLICT_INDEX = CONFLICT_LABELS.index(NO_SIGNAL)

@@ -140,7 +140,8 @@ CLAUSE_BREAK_RE = re.compile(
     r"| - | but | however,? "
     rf"|, (?:and |so |but |however,? |(?={_JOINING_WORDS})|(?={_NEW_SUBJECT}))"
     rf"| (?={_JOINING_WORDS})"
-    r"| (?=(?:we|i)(?:'d| would) like |(?:we|i) (?:need|want) )",
+    r"| (?=(?:we|i)(?:'d| would) like |(?:we|i) (?:need|want) )"
+    r"| and (?=(?:also |then )?(?:add|include|buy|order|increase|raise|bump|extend|upgrade)\b)",
     re.IGNORECASE,
 )
 _WORD_RE = re.compile(r"[a-z0-9]+")

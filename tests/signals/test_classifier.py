@@ -710,6 +710,34 @@ def test_a_clause_per_problem_and_per_need() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "clauses"),
+    [
+        # a second request joined by "and": the reduce rule no longer cancels the add-on ask
+        (
+            "Drop us from 40 to 25 users and add the SMS add-on.",
+            ["Drop us from 40 to 25 users and ", "add the SMS add-on."],
+        ),
+        ("Cut two seats and also order the audit module.", ["Cut two seats and ", "also order the audit module."]),
+        # "and" before anything else joins one thing
+        ("Reports and dashboards are slow.", ["Reports and dashboards are slow."]),
+        ("Add and remove users in bulk?", ["Add and remove users in bulk?"]),
+        ("Drop us and additionally bill us monthly.", ["Drop us and additionally bill us monthly."]),
+    ],
+)
+def test_and_before_a_request_verb_starts_a_clause(text: str, clauses: list[str]) -> None:
+    from signals.classifier.rules import clause_starts
+
+    starts = clause_starts(text)
+    assert [text[a:b] for a, b in zip(starts, starts[1:] + [len(text)], strict=True)] == clauses
+
+
+def test_a_reduction_and_an_add_on_in_one_sentence_read_as_both() -> None:
+    """Round 11 read it none/reduce: the reduce rule cancelled the add-on rule of its clause."""
+    reading = classify_text("Drop us from 40 to 25 users and add the SMS add-on.")
+    assert (reading.signal_type, reading.conflict) == ("add_on", "reduce")
+
+
 # ------------------------------------------------------------------ size, speed, explanations
 
 

@@ -193,7 +193,9 @@ def _model_text(text: str) -> str:
     """
     body = strip_frame(text)
     lowered = body.lower()
-    if "solved" in lowered or "fixed" in lowered or "sorted" in lowered:  # the only texts it can match
+    # the only texts it can match; a non-ASCII text may spell them with letters that match only
+    # case-insensitively ("fıxed", "İS FİXED", "reſolved"), so it always runs there
+    if "solved" in lowered or "fixed" in lowered or "sorted" in lowered or not body.isascii():
         body = _FIX_CONDITION_RE.sub("", body)
     return _NUMBER_RE.sub("NUM", mark_number_direction(body))
 
@@ -509,6 +511,8 @@ def rule_evidence(texts: Sequence[str], index: RuleIndex) -> RuleEvidence:
             hits = _without_seats_lowered(hits, index, text, seats)
             if not hits:
                 continue
+        if " and " in text and len({clause for _, clause in hits}) > 1:
+            hits = _and_joined_without_conflict(hits, index, text)
         evidence.matched[i] = tuple(dict.fromkeys(index.rules[r].spec.name for r, _ in hits))
         for number in {r for r, _ in hits}:
             column = columns[number]
@@ -538,6 +542,29 @@ def _without_seats_lowered(
         for r, clause in hits
         if clause not in lowered or index.rules[r].type_index != seats or index.rules[r].spec.kind != "signal"
     ]
+
+
+def _and_joined_without_conflict(hits: list[tuple[int, int]], index: RuleIndex, text: str) -> list[tuple[int, int]]:
+    """Hits with the clauses that "and" + a request verb split apart read as one again, unless a
+    conflict rule fired in one of them.
+
+    The break before "and add/order/upgrade…" (round 12) is there so that a conflict stays in its
+    own half: "Drop us from 40 to 25 users and | add the SMS add-on" is a reduction and an add-on
+    ask. Without a conflict, the halves are one statement and a negation in either covers both:
+    "we don't plan to add anyone and | raise our storage cap", "the button to add users and |
+    increase storage is greyed out" (a reviewer's cases: the split had made them buying signals).
+    """
+    starts = clause_starts(text)
+    head = list(range(len(starts)))
+    for number in range(1, len(starts)):
+        start = starts[number]
+        if text[start - 5 : start].lower() == " and " and text[start - 6 : start - 5] != ",":
+            head[number] = head[number - 1]
+    if head == list(range(len(starts))):
+        return hits
+    with_conflict = {head[clause] for r, clause in hits if index.rules[r].spec.kind == "conflict"}
+    joined = {(r, clause if head[clause] in with_conflict else head[clause]) for r, clause in hits}
+    return sorted(joined)
 
 
 def _clause_evidence(hits: list[tuple[int, int]], index: RuleIndex, evidence: RuleEvidence, row: int) -> None:

@@ -130,7 +130,10 @@ def compile_rules(rules: tuple[PhraseRuleSpec, ...]) -> tuple[CompiledRule, ...]
 # "the upgrade in January went well, so now we'd like the audit add-on"), and the
 # joints where a problem and a need meet in one sentence ("... because we've run out
 # of licences, we need 5 more", "the export fails since we hit the cap, can we raise
-# it"). Rules match inside one clause; the joining word starts the next clause.
+# it"). Rules match inside one clause; the joining word starts the next clause. Since round
+# 12 also "and" before a request verb ("drop us to 25 users and | add the SMS add-on"), so a
+# conflict keeps to its half; without a conflict the halves are read as one clause again
+# (model._and_joined_without_conflict).
 _JOINING_WORDS = r"(?:because|since|as soon as|once|when|until|although|though|whereas|while) "
 _NEW_SUBJECT = r"(?:we|i|can|could|would|please|pls|they|our|is|are|do|does|what|how|which|if)\b"
 # Every alternative starts with a literal character, so the regex engine skips

@@ -738,6 +738,47 @@ def test_a_reduction_and_an_add_on_in_one_sentence_read_as_both() -> None:
     assert (reading.signal_type, reading.conflict) == ("add_on", "reduce")
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We don't plan to add anyone and raise our storage cap this quarter.",
+        "We're happy with Pro and don't need to upgrade and add the analytics module.",
+        "Honestly we have no budget to upgrade and add the analytics module.",
+        "We're not hiring this year and won't need to add users and raise the storage cap.",
+        "The button to add users and increase storage is greyed out for me.",
+        "Just to be clear, we are not going to buy more seats and upgrade the plan.",
+    ],
+)
+def test_without_a_conflict_the_halves_of_an_and_request_are_one_statement(text: str) -> None:
+    """A reviewer's cases: split at "and add/upgrade…", the negation (or the support problem)
+    of one half no longer covered the other, and each read as a buying signal."""
+    assert classify_text(text).signal_type == "none"
+
+
+@pytest.mark.parametrize(
+    ("text", "signal_type", "conflict"),
+    [
+        ("Please cancel 5 of our seats and add the compliance module instead.", "add_on", "reduce"),
+        ("Remove the old Teams connector and add the Salesforce integration add-on.", "add_on", "reduce"),
+        ("We'd like to drop the chat module and add 10 users with the savings.", "seats", "reduce"),
+    ],
+)
+def test_with_a_conflict_each_half_of_an_and_request_keeps_its_reading(
+    text: str, signal_type: str, conflict: str
+) -> None:
+    reading = classify_text(text)
+    assert (reading.signal_type, reading.conflict) == (signal_type, conflict)
+
+
+def test_a_fix_condition_spelled_with_letters_that_only_fold_is_still_read_out() -> None:
+    """The fix-condition regex is case-insensitive, so "fıxed" (dotless i) matches it; the quick
+    ASCII gate in front of it must not skip such a text."""
+    from signals.classifier.model import _model_text
+
+    assert _model_text("Once the sync bug is fıxed, we'd like 10 more seats.") == "we'd like NUM more seats."
+    assert _model_text("Once the sync bug is fixed, we'd like 10 more seats.") == "we'd like NUM more seats."
+
+
 # ------------------------------------------------------------------ size, speed, explanations
 
 

@@ -89,9 +89,9 @@ DETECTOR_RULE_WEIGHT = 0.5  # share of the rules' net log-odds (best signal rule
 # (negations, conflicts, cues) thus count as evidence with a learned weight, not only as
 # vetoes of a fixed size. Since round 8 each coefficient keeps the sign DECISION_SIGNS
 # gives it (more evidence for a signal never lowers the probability). The coefficients were
-# fitted on the out-of-fold readings of all thirty-one writers (evaluation.fit_decision on
+# fitted on the out-of-fold readings of all thirty-five writers (evaluation.fit_decision on
 # evaluate_by_writer().decision_data), never on a sealed writer: see docs/classifier.md,
-# "Round 11". Refit them when the corpus, the default rules or the first-stage models change.
+# "Round 12". Refit them when the corpus, the default rules or the first-stage models change.
 DECISION_FEATURES: tuple[str, ...] = (
     "signal_score_logit",
     "log_p_none",
@@ -109,8 +109,8 @@ DECISION_FEATURES: tuple[str, ...] = (
 # The sign each input's coefficient may take (+1 only up, -1 only down, 0 either): a
 # monotone decision, fitted by evaluation.fit_decision (round 8).
 DECISION_SIGNS: tuple[int, ...] = (1, -1, 1, 1, 1, -1, -1, -1, 1, 0, 1, 0)
-DECISION_COEF = np.array([1.013, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.488, 0.725, 0.363, -0.05])
-DECISION_INTERCEPT = -0.903
+DECISION_COEF = np.array([1.001, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.505, 0.674, 0.309, -0.02])
+DECISION_INTERCEPT = -0.922
 # A message is a signal when the decision model's probability reaches this (and is above
 # 0.5); it is then reported with its most probable signal type. Chosen
 # leave-one-writer-out (docs/classifier.md, "Round 8"), never on a sealed writer.

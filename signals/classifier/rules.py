@@ -814,6 +814,8 @@ _SIGNAL_RULES: tuple[PhraseRuleSpec, ...] = (
     _signal("tier.upgrade_to_named", "tier_upgrade", r"\bupgrad\w*\s+(?:\w+\s+){0,2}?(?:to|from \w+ to)\s+(?:the\s+)?(?:enterprise|premium|professional|business|pro|plus|ultimate|advanced|growth|team)\b"),
     _signal("tier.named_plan", "tier_upgrade", rf"\b{_HIGHER_PLAN}[- ]?(?:level\s+)?{_PLAN}\b|\bwhat (?:\w+ )?{_HIGHER_PLAN}\s+(?:offers|includes|adds|gives)\b", 0.7),
     _signal("tier.move_up", "tier_upgrade", rf"\b(?:move|go|going|moving|step)\s+up\s+(?:a|one|to|from)\b|\bnext\s+{_PLAN}|\bnext plan up\b|\bhigher\s+{_PLAN}|\btop tier\b|\bbigger plans?\b|\b(?:plan|tier) above\b|\bnext (?:tier|level) up\b"),
+    # round 12: which plan has a feature, a feature only on the higher plans
+    _signal("tier.which_plan_has", "tier_upgrade", r"\bwhich (?:plan|tier|edition|package|licen[cs]e|level|subscription)s? (?:has|have|include|includes|offers?|gives?|comes? with|do we need|would we need|unlocks?|supports?)\b|\b(?:every|all) (?:plans?|tiers?|editions?|packages?) or only\b|\bonly (?:on|in|with) (?:the )?(?:higher|bigger|fancier|premium|top|upper|more expensive) (?:ones?|plans?|tiers?|editions?|packages?)\b|\b(?:higher|bigger|upper|fancier|more expensive) (?:packages|formulas)\b", 0.8),
     _signal("tier.compare_plans", "tier_upgrade", rf"\b(?:difference|compare|comparison|differ)\b.{{0,50}}\b{_PLAN}|\b{_PLAN}\s+(?:differ|compare)\b", 0.6),
     _signal("tier.from_lower_to_higher", "tier_upgrade", _UP_MOVE),
     # "We'll upgrade at the start of next month" (the plan named elsewhere); not a software upgrade
@@ -835,11 +837,13 @@ _SIGNAL_RULES: tuple[PhraseRuleSpec, ...] = (
     _signal("cross.your_product", "cross_sell", r"\byour\s+(?:new\s+)?[\w-]+\s+(?:product|offering|app|tool)\b(?!\s+(?:update|release|team|roadmap|docs|documentation))", 0.8),
     _signal("cross.buy_product", "cross_sell", r"\b(?:buy\w*|purchas\w*|add|start using|go ahead with|bundle|take|quote for)\s+(?:the\s+|your\s+)(?:new\s+)?[\w-]+(?:\s+[\w-]+)?\s+(?:product|app|suite|offering)\b"),
     _signal("cross.launched", "cross_sell", r"\b(?:launched|acquired|announced|released|launching)\b.{0,40}\b(?:product|platform|company|offering|app|tool)\b|\bsold separately\b|\b(?:offer|sell|have) anything (?:for|in)\b|\b(?:you|u|you guys|your company)\s+(?:also\s+|even\s+|now\s+)?(?:offer|sell|have|do|got|provide)\s+(?:anything|something|a thing)\s+(?:for|in|to help|that|where|like)\b|\bsomething in that space\b|\bplanning an? [\w-]+ (?:offering|product)\b", 0.8),
+    _signal("cross.standalone", "cross_sell", r"\b(?:be )?(?:bought|purchased|licensed) (?:on its own|on their own|separately|standalone|as a standalone)\b", 0.8),  # round 12
     _signal("cross.do_you_sell", "cross_sell", r"\bdo (?:you|u)(?: guys)? (?:also )?(?:sell|offer|have)\b.{0,40}\b(?:product|solution|tool|offering|app)\b|\banything (?:for|in) (?:that|this) space\b|\bin your (?:lineup|portfolio)\b"),
     # add_on: a module / package / add-on for the product they have
     _signal("addon.add_on", "add_on", r"\badd[- ]?ons?\b"),
     _signal("addon.module", "add_on", r"\b(?:analytics|reporting|security|compliance|audit[- ]?log|forecasting|automation|translation|onboarding|support|branding|hipaa|scoring|residency|multi-currency|currency|offline mode)\s+(?:add[- ]?on|module|package|pack)\b"),
     _signal("addon.premium_support", "add_on", r"\bpremium (?:support|onboarding)\b", 0.7),
+    _signal("addon.buy_extra", "add_on", r"\b(?:an? )?(?:extra|add-?on|module|optional (?:part|module|extra))s? (?:i|we) (?:can|could) (?:buy|purchase|add on|get)\b|\boptional parts?\b", 0.8),  # round 12
     _signal("addon.optional_modules", "add_on", r"\b(?:optional|extra) (?:modules|packs|packages)\b|\b(?:a|an|the)\s+(?:[\w-]+\s+){1,3}(?:module|pack)\b|\b(?:add|buy|purchase|enable|switch on|turn on)\b.{0,30}\b(?:module|pack|connector)\b", 0.6),
     # volume_pricing: price per unit at larger volume or longer commitment
     _signal("volume.discount", "volume_pricing", r"\b(?:volume|bulk|multi[- ]?year|quantity|enterprise)\s+(?:discounts?|pricing|price|rates?|deals?|licensing|tiers?)\b"),

@@ -1769,6 +1769,66 @@ def test_an_install_seeded_before_round_ten_gets_its_rules_unless_edited() -> No
     assert stored["conflict.reduce"] == r"\breduce\b"
 
 
+@pytest.mark.parametrize(
+    ("text", "signal_type", "rule"),
+    [
+        (
+            "Which plan has the audit trail export? We might need it for the regulator.",
+            "tier_upgrade",
+            "tier.which_plan_has",
+        ),
+        ("Is the route optimiser on every plan or only the Premier one?", "tier_upgrade", "tier.which_plan_has"),
+        (
+            "Our board wants e-voting; I believe that's only in the higher packages. What would it cost us?",
+            "tier_upgrade",
+            "tier.which_plan_has",
+        ),
+        ("Could the scheduling app be purchased on its own for our sister company?", "cross_sell", "cross.standalone"),
+        ("Is there an extra we can buy that flags duplicate invoices before payment?", "add_on", "addon.buy_extra"),
+        ("Does the system have an optional part for mileage claims?", "add_on", "addon.buy_extra"),
+    ],
+)
+def test_questions_about_more_of_the_product_are_read(text: str, signal_type: str, rule: str) -> None:
+    """Round 12: leave-one-writer-out missed these shapes (no trigger word the older rules knew)."""
+    reading = classify_text(text)
+    assert reading.signal_type == signal_type
+    assert rule in reading.matched_rules
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Which plan are we on at the moment? Finance needs it for the audit.",
+        "The add-on we bought last month can't be opened by two of our users.",
+        "Which licence key do I enter on the new laptop?",
+    ],
+)
+def test_the_round_twelve_rules_leave_support_questions_alone(text: str) -> None:
+    names = {"tier.which_plan_has", "cross.standalone", "addon.buy_extra"}
+    reading = classify_text(text)
+    assert not names & set(reading.matched_rules)
+
+
+@pytest.mark.django_db
+def test_an_install_seeded_before_round_twelve_gets_the_new_rules_unless_it_has_its_own() -> None:
+    import importlib
+
+    from django.apps import apps
+
+    from signals.models import PhraseRule
+
+    migration = importlib.import_module("signals.migrations.0020_phrase_rules_round_twelve")
+    current = {spec.name: spec.pattern for spec in classifier.DEFAULT_PHRASE_RULES}
+    assert set(migration.ADDED) <= set(current)
+    PhraseRule.objects.filter(name__in=migration.ADDED).exclude(name="cross.standalone").delete()
+    PhraseRule.objects.filter(name="cross.standalone").update(pattern=r"\bstandalone\b")  # an admin's own version
+    migration.forward(apps, None)
+    stored = dict(PhraseRule.objects.values_list("name", "pattern"))
+    assert stored["tier.which_plan_has"] == current["tier.which_plan_has"]
+    assert stored["addon.buy_extra"] == current["addon.buy_extra"]
+    assert stored["cross.standalone"] == r"\bstandalone\b"
+
+
 def test_the_annotators_labels_still_point_at_the_lines_they_judged() -> None:
     """corpus/agreement/round9_annotator.jsonl names writer files and lines (no texts copied):
     editing a writer's file would silently re-point it. The figures docs/classifier.md quotes

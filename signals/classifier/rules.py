@@ -727,6 +727,8 @@ _OFF = r"off\b(?!\s+(?:trial|beta|the waitlist|hold|pilot|probation))"
 _PART_TAKEN_OFF = (
     rf"\b(?:take|taking|taken)\s+(?:the\s+|our\s+)?(?:[\w-]+\s+){{0,3}}?{_PART}\s+{_OFF}"
     rf"|\b{_PART}\s+(?:taken|removed|dropped)\s+{_OFF}"
+    # round 12: "strip the translation add-on out of next year's quote"
+    rf"|\b(?:strip|stripping|strike|striking)\s+(?:the\s+|our\s+)?(?:[\w-]+\s+){{0,3}}?{_PART}\s+(?:{_OFF}|out\b)"
 )
 # a count lowered: "cutting from 35 to 22 users", "lower our SMS allowance from 100k to 20k messages"
 _COUNTED = (

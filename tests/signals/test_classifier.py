@@ -1811,6 +1811,7 @@ def test_the_round_twelve_rules_leave_support_questions_alone(text: str) -> None
 
 @pytest.mark.django_db
 def test_an_install_seeded_before_round_twelve_gets_the_new_rules_unless_it_has_its_own() -> None:
+    import hashlib
     import importlib
 
     from django.apps import apps
@@ -1822,8 +1823,17 @@ def test_an_install_seeded_before_round_twelve_gets_the_new_rules_unless_it_has_
     assert set(migration.ADDED) <= set(current)
     PhraseRule.objects.filter(name__in=migration.ADDED).exclude(name="cross.standalone").delete()
     PhraseRule.objects.filter(name="cross.standalone").update(pattern=r"\bstandalone\b")  # an admin's own version
+    # the two widened rules as shipped before round 12: without the last branch of _PART_TAKEN_OFF
+    new_branch = r"|\b(?:strip|stripping|strike|striking)"
+    for name in migration.PREVIOUS_PATTERNS:
+        before = current[name].split(new_branch)[0]
+        assert hashlib.sha256(before.encode()).hexdigest() == migration.PREVIOUS_PATTERNS[name]
+    PhraseRule.objects.filter(name="neg.part_removed").update(pattern=current["neg.part_removed"].split(new_branch)[0])
+    PhraseRule.objects.filter(name="conflict.take_off").update(pattern=r"\btake off\b")  # an admin's own version
     migration.forward(apps, None)
     stored = dict(PhraseRule.objects.values_list("name", "pattern"))
+    assert stored["neg.part_removed"] == current["neg.part_removed"]
+    assert stored["conflict.take_off"] == r"\btake off\b"
     assert stored["tier.which_plan_has"] == current["tier.which_plan_has"]
     assert stored["addon.buy_extra"] == current["addon.buy_extra"]
     assert stored["cross.standalone"] == r"\bstandalone\b"

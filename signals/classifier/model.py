@@ -899,8 +899,12 @@ def signal_decision(signal_proba: np.ndarray, min_confidence: float) -> tuple[np
 
     A signal when the decision model's probability is above one half and reaches
     min_confidence; its confidence is that probability, a "none" gets one minus it.
+    The probability is compared as it is reported (rounded to 4 decimals, _result): a
+    signal reported at 0.505 is kept at min_confidence 0.505, never dropped because its
+    unrounded value was 0.50497 (a CI run found one).
     """
-    signal = (signal_proba > 0.5) & (signal_proba >= min_confidence)
+    reported = np.fromiter((round(p, 4) for p in signal_proba.tolist()), dtype=np.float64, count=len(signal_proba))
+    signal = (signal_proba > 0.5) & (reported >= min_confidence)
     return signal, np.where(signal, signal_proba, 1.0 - signal_proba)
 
 

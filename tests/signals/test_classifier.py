@@ -294,6 +294,19 @@ def test_min_confidence_turns_a_weak_signal_into_none() -> None:
     assert strict.matched_rules == raw.matched_rules
 
 
+def test_the_minimum_confidence_compares_the_confidence_as_reported() -> None:
+    """A probability of 0.50497 is reported as 0.505; at min_confidence 0.505 it must stay a
+    signal (it was dropped, and reported as none at 0.495)."""
+    import numpy as np
+
+    from signals.classifier.model import signal_decision
+
+    proba = np.array([0.50497, 0.50494, 0.6, 0.4])
+    signal, confidence = signal_decision(proba, 0.505)
+    assert signal.tolist() == [True, False, True, False]
+    assert [round(c, 4) for c in confidence.tolist()] == [0.505, 0.4951, 0.6, 0.6]
+
+
 def test_reported_signals_meet_the_minimum_confidence() -> None:
     assert 0.0 < MIN_SIGNAL_CONFIDENCE < 1.0
     texts = [row["text"] for row in load_corpus("train")[:400]]

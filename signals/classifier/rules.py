@@ -533,7 +533,7 @@ def is_anchored(pattern: str) -> bool:
         return True
 
 
-def _has_anchor(node: Any, c: Any, anchors: set[Any], subpattern: type) -> bool:
+def _has_anchor(node: Any, c: Any, anchors: set[Any], subpattern: Any) -> bool:
     if isinstance(node, subpattern):
         return any(
             (op is c.AT and arg in anchors) or (op is not c.AT and _has_anchor(arg, c, anchors, subpattern))

@@ -47,6 +47,7 @@ from .rules import (
     DEFAULT_PHRASE_RULES,
     PhraseRuleSpec,
     RuleIndex,
+    and_request_clauses,
     clause_starts,
     rule_index,
 )
@@ -554,16 +555,16 @@ def _and_joined_without_conflict(hits: list[tuple[int, int]], index: RuleIndex, 
     "we don't plan to add anyone and | raise our storage cap", "the button to add users and |
     increase storage is greyed out" (a reviewer's cases: the split had made them buying signals).
     """
-    starts = clause_starts(text)
-    head = list(range(len(starts)))
-    for number in range(1, len(starts)):
-        start = starts[number]
-        if text[start - 5 : start].lower() == " and " and text[start - 6 : start - 5] != ",":
-            head[number] = head[number - 1]
-    if head == list(range(len(starts))):
+    continued = and_request_clauses(text)
+    if not continued:
         return hits
-    with_conflict = {head[clause] for r, clause in hits if index.rules[r].spec.kind == "conflict"}
-    joined = {(r, clause if head[clause] in with_conflict else head[clause]) for r, clause in hits}
+    head: dict[int, int] = {}  # a continued clause -> the clause its "and" chain starts with
+    for number in continued:  # in order, so a chain "a and | b and | c" heads to a
+        head[number] = head.get(number - 1, number - 1)
+    with_conflict = {head.get(clause, clause) for r, clause in hits if index.rules[r].spec.kind == "conflict"}
+    joined = {
+        (r, clause if head.get(clause, clause) in with_conflict else head.get(clause, clause)) for r, clause in hits
+    }
     return sorted(joined)
 
 

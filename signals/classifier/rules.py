@@ -144,7 +144,7 @@ CLAUSE_BREAK_RE = re.compile(
     rf"|, (?:and |so |but |however,? |(?={_JOINING_WORDS})|(?={_NEW_SUBJECT}))"
     rf"| (?={_JOINING_WORDS})"
     r"| (?=(?:we|i)(?:'d| would) like |(?:we|i) (?:need|want) )"
-    r"| and (?=(?:also |then )?(?:add|include|buy|order|increase|raise|bump|extend|upgrade)\b)",
+    r"| (?P<and_request>and )(?=(?:also |then )?(?:add|include|buy|order|increase|raise|bump|extend|upgrade)\b)",
     re.IGNORECASE,
 )
 _WORD_RE = re.compile(r"[a-z0-9]+")
@@ -158,6 +158,19 @@ _ALT_SPAN = _MAX_ALTERNATIVES + 1  # packs (rule, alternative) into one int
 def clause_starts(text: str) -> list[int]:
     """Start offsets of the clauses that rules match in and negations are scoped to."""
     return [0] + [m.end() for m in CLAUSE_BREAK_RE.finditer(text) if m.end() < len(text)]
+
+
+def and_request_clauses(text: str) -> list[int]:
+    """Numbers (as in clause_starts) of the clauses that start at an "and" + request verb break,
+    in order: the second half of "drop us to 25 users and | add the SMS add-on"."""
+    found: list[int] = []
+    number = 0
+    for m in CLAUSE_BREAK_RE.finditer(text):
+        if m.end() < len(text):
+            number += 1
+            if m.group("and_request"):
+                found.append(number)
+    return found
 
 
 @dataclass(frozen=True)

@@ -745,6 +745,24 @@ def test_and_before_a_request_verb_starts_a_clause(text: str, clauses: list[str]
     assert [text[a:b] for a, b in zip(starts, starts[1:] + [len(text)], strict=True)] == clauses
 
 
+@pytest.mark.parametrize(
+    ("text", "continued"),
+    [
+        ("Drop us from 40 to 25 users and add the SMS add-on.", [1]),
+        ("Drop two seats and add storage and upgrade to Pro.", [1, 2]),
+        ("Drop two seats, and add storage.", []),  # the comma break: a clause of its own
+        ("Uploads fail. Please cut a seat and also order the audit module", [2]),
+        ("Reports and dashboards are slow.", []),
+        # a clause after "and" that another break starts ("… and I need …") is no and-request half
+        ("Our admin left suddenly and I need to transfer her rights to me.", []),
+    ],
+)
+def test_the_clauses_an_and_request_starts_are_named(text: str, continued: list[int]) -> None:
+    from signals.classifier.rules import and_request_clauses
+
+    assert and_request_clauses(text) == continued
+
+
 def test_a_reduction_and_an_add_on_in_one_sentence_read_as_both() -> None:
     """Round 11 read it none/reduce: the reduce rule cancelled the add-on rule of its clause."""
     reading = classify_text("Drop us from 40 to 25 users and add the SMS add-on.")

@@ -120,7 +120,7 @@ MIN_SIGNAL_CONFIDENCE = 0.505
 # 20,000 characters, in bounded time and memory, and the result says it was truncated.
 MAX_TEXT_CHARS = 20_000
 # Part of the model version: bump when the way rules or features are read changes.
-ENGINE_VERSION = "clauses-2+detector-1+negatives-1+balanced-writers-1+decision-3+conflict-cues-1+own-words-1+monotone-decision-1+intl-rules-1+frame-1+direction-3+and-request-1"
+ENGINE_VERSION = "clauses-2+detector-1+negatives-1+balanced-writers-1+decision-3+conflict-cues-1+own-words-1+monotone-decision-1+intl-rules-1+frame-1+direction-3+and-request-1+fix-after-1"
 
 _NONE_INDEX = TYPE_LABELS.index(NO_SIGNAL)
 _NO_CONFLICT_INDEX = CONFLICT_LABELS.index(NO_SIGNAL)
@@ -172,16 +172,41 @@ def normalize_text(text: str) -> str:
     return " ".join(text.split())
 
 
-# A time condition on a fix before a need ("When the sync error is resolved, we'd like 15
-# extra licences"): the problem is when, the need is what. The statistical model read the
-# problem's words ("error", "resolved") and called the whole sentence support; it reads the
-# need alone. The phrase rules still see every word (docs/classifier.md, "Round 8").
+# A time condition on a fix beside a need ("When the sync error is resolved, we'd like 15
+# extra licences", "we'd like 15 extra licences once the sync error is resolved"): the problem
+# is when, the need is what. The statistical model read the problem's words ("error",
+# "resolved") and called the whole sentence support; it reads the need alone. The phrase rules
+# still see every word (docs/classifier.md, "Round 8"; the condition after the need, round 13).
+_FIXED = r"(?:resolved|fixed|sorted(?: out)?|solved|corrected|repaired|cleared up)"
+_NEED_AHEAD = (
+    r"(?:we|i)(?:'d| would| will|'ll)?\s*(?:also\s+)?(?:like|need|want|love)\b|please\b|(?:can|could) (?:we|you)\b"
+)
 _FIX_CONDITION_RE = re.compile(
     r"(?:^|(?<=[.!?] ))(?:when|once|after|as soon as)\b[^.,;!?]{0,80}?\b(?:is|are|gets?|has been|have been)\s+"
-    r"(?:resolved|fixed|sorted(?: out)?|solved)\s*,?\s*"
-    r"(?=(?:we|i)(?:'d| would| will|'ll)?\s*(?:also\s+)?(?:like|need|want|love)\b|please\b|(?:can|could) (?:we|you)\b)",
+    rf"{_FIXED}\s*,?\s*(?=(?:{_NEED_AHEAD}))",
     re.IGNORECASE,
 )
+# The same condition after the need, up to the sentence's end: "…, once the sync error is fixed."
+_FIX_CONDITION_AFTER_RE = re.compile(
+    r",?\s+(?:when|once|after|as soon as)\b[^.,;!?]{0,80}?\b(?:is|are|gets?|has been|have been)\s+"
+    rf"{_FIXED}(?=\s*(?:[.!?]|$))",
+    re.IGNORECASE,
+)
+_NEED_RE = re.compile(rf"(?:^|\W)(?:{_NEED_AHEAD})", re.IGNORECASE)
+_FIX_WORDS = ("solved", "fixed", "sorted", "corrected", "repaired", "cleared up")
+
+
+def _without_fix_conditions(body: str) -> str:
+    """body without a time condition on a fix before a need, or after one in its sentence."""
+    body = _FIX_CONDITION_RE.sub("", body)
+
+    def after_need(m: re.Match[str]) -> str:
+        sentence_start = max(
+            body.rfind(". ", 0, m.start()), body.rfind("! ", 0, m.start()), body.rfind("? ", 0, m.start())
+        )
+        return "" if _NEED_RE.search(body, sentence_start + 1, m.start()) else m.group(0)
+
+    return _FIX_CONDITION_AFTER_RE.sub(after_need, body)
 
 
 def _model_text(text: str) -> str:
@@ -196,8 +221,8 @@ def _model_text(text: str) -> str:
     lowered = body.lower()
     # the only texts it can match; a non-ASCII text may spell them with letters that match only
     # case-insensitively ("fıxed", "İS FİXED", "reſolved"), so it always runs there
-    if "solved" in lowered or "fixed" in lowered or "sorted" in lowered or not body.isascii():
-        body = _FIX_CONDITION_RE.sub("", body)
+    if not body.isascii() or any(word in lowered for word in _FIX_WORDS):
+        body = _without_fix_conditions(body)
     return _NUMBER_RE.sub("NUM", mark_number_direction(body))
 
 

@@ -810,6 +810,35 @@ def test_a_fix_condition_spelled_with_letters_that_only_fold_is_still_read_out()
     assert _model_text("Once the sync bug is fixed, we'd like 10 more seats.") == "we'd like NUM more seats."
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the issue's own shape turned round: the need first, the fix condition after it
+        ("We'd like 15 extra licences once the sync error is resolved.", "seats"),
+        ("We'll want the analytics add-on when the dashboard bug is solved.", "add_on"),
+        ("After the billing error is corrected we want to upgrade to Premium.", "tier_upgrade"),
+        ("We want to add the Berlin team, 30 users, once the SSO problem is fixed.", "seats"),
+        # a condition that holds the need back is not a need
+        ("We won't add licences until the sync error is fixed.", "none"),
+        ("The sync error is still there, we can't add anyone until it is resolved.", "none"),
+    ],
+)
+def test_a_need_keeps_its_reading_with_a_fix_condition_before_or_after_it(text: str, expected: str) -> None:
+    assert classify_text(text).signal_type == expected
+
+
+def test_a_fix_condition_after_a_need_is_read_out_only_after_a_need() -> None:
+    from signals.classifier.model import _model_text
+
+    assert (
+        _model_text("We'd like 15 extra licences once the sync error is resolved.") == "We'd like NUM extra licences."
+    )
+    # no need before it in its sentence: the condition stays (it is what the message is about)
+    assert _model_text("Thanks. The report runs again once the cache is cleared up.") == (
+        "Thanks. The report runs again once the cache is cleared up."
+    )
+
+
 # ------------------------------------------------------------------ size, speed, explanations
 
 
@@ -1921,3 +1950,51 @@ def test_the_scorers_tokens_are_the_vectorizers() -> None:
     reference = re.compile(WORD_TOKEN_PATTERN)
     for text in texts:
         assert _WORD_TOKEN_RE.findall(text) == reference.findall(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We paid for the onboarding package in March and nobody has booked the second session.",
+        "We signed the order form for 6 additional users on Monday but the console still shows 12.",
+        "Does the payments module we have take Apple Pay?",
+        "We have your SSO add-on; will the new Microsoft accounts sign in by themselves?",
+    ],
+)
+def test_what_they_already_have_is_not_a_buying_signal(text: str) -> None:
+    """Round 13: support about a purchase that is done, or about what they have."""
+    reading = classify_text(text)
+    assert reading.signal_type == "none", reading
+    assert {"neg.bought_it", "neg.one_we_have"} & set(reading.matched_rules)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "If we bought the tax return module, would it pull in last year's figures?",
+        "We have the budget for the analytics module now, please send the order form.",
+        "What is the difference with the plan we have? We want to move to Federation.",
+    ],
+)
+def test_the_round_thirteen_rules_leave_a_purchase_to_come_alone(text: str) -> None:
+    reading = classify_text(text)
+    assert not {"neg.bought_it", "neg.one_we_have"} & set(reading.matched_rules)
+
+
+@pytest.mark.django_db
+def test_an_install_seeded_before_round_thirteen_gets_the_new_rules_unless_it_has_its_own() -> None:
+    import importlib
+
+    from django.apps import apps
+
+    from signals.models import PhraseRule
+
+    migration = importlib.import_module("signals.migrations.0021_phrase_rules_round_thirteen")
+    current = {spec.name: spec.pattern for spec in classifier.DEFAULT_PHRASE_RULES}
+    assert set(migration.ADDED) <= set(current)
+    PhraseRule.objects.filter(name="neg.bought_it").delete()
+    PhraseRule.objects.filter(name="neg.one_we_have").update(pattern=r"\bwe have it\b")  # an admin's own version
+    migration.forward(apps, None)
+    stored = dict(PhraseRule.objects.values_list("name", "pattern"))
+    assert stored["neg.bought_it"] == current["neg.bought_it"]
+    assert stored["neg.one_we_have"] == r"\bwe have it\b"

@@ -967,6 +967,13 @@ _NEGATION_RULES: tuple[PhraseRuleSpec, ...] = (
     _negation("neg.their_purchase", r"\b(?:upgrad(?:e|es|ing)|adding|added|expanding|renewing)\s+(?:\w+\s+){0,2}?their\s+(?:own\s+)?(?:[\w-]+\s+){0,2}?(?:plan|licen[cs]es|seats|subscription|portal)\b"),
     # what they already have: "We already moved to the bigger plan in May", "we already pay for it"
     _negation("neg.already_ours", r"\bwe(?:'ve| have)? already (?:moved|upgraded|bought|purchased|added|switched|pay for|paid for|signed|have (?:the|it|them|enough|those))\b"),
+    # a purchase that is done, with the thing bought after the verb: "we paid for the onboarding
+    # package in May and…", "we signed the order form for 6 additional users" (not "if we bought…")
+    _negation("neg.bought_it", r"(?<!\bif )\b(?:we|i)(?:'ve| have)? (?:paid|signed|ordered|purchased|bought|enabled|activated)(?: (?:up )?for)? (?:the |our |your |an? |\d+ |those |these )?(?:order form for (?:\d+ )?)?(?:extra |additional |new )?(?:[\w-]+ ){0,3}?(?:add-?ons?|modules?|package|licen[cs]es|seats|users|logins|premium support|upgrade)\b"),
+    # the thing they have: "the payments module we have", "we have your SSO add-on", "the plan
+    # we're on" (not "the plan we have in mind", "the difference with the plan we have", "we have
+    # the budget for the analytics module")
+    _negation("neg.one_we_have", r"(?<!difference with the )(?<!difference from the )(?<!difference to the )(?<!compared to the )(?<!compared with the )\b(?:add-?on|module|package|plan|tier)s? (?:that |which )?(?:we|i) (?:already )?(?:have|use|pay for|are paying for|are on|'re on)\b(?! in mind)|\b(?:we|i) (?:already )?(?:have|pay for|are paying for) (?:the |your |our )(?:(?!(?:budget|money|approval|funds|interest|need|plans?)\b)[\w-]+ ){0,3}?(?:add-?on|module|package)\b"),
     _negation("neg.part_removed", r"\b(?:remove|drop|cancel)\w*\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:add[- ]?on|module|product|pack|package)\b" + "|" + _PART_REMOVED + "|" + _PART_TAKEN_OFF, 1.5),
     _negation("neg.lower_edition", _CHEAPER_EDITION, 1.5),
     # support tickets: billing corrections, API errors, bugs, access problems

@@ -188,6 +188,20 @@ def test_every_queue_tab_is_in_sight_with_the_detail_pane_open(browser, live_ser
     context.close()
 
 
+@pytest.mark.parametrize("width", [1280, 1366])
+def test_the_queue_tabs_fit_on_one_line_on_a_laptop(browser, live_server, demo_data, width) -> None:
+    """At 1366 px "Overdue" wrapped onto a line of its own under the other six tabs."""
+    context = browser.new_context(viewport={"width": width, "height": 900}, base_url=live_server.url)
+    page = context.new_page()
+    sign_in(page, "dana@example.com")
+    page.goto("/queue/")
+    tops = page.evaluate(
+        "() => [...document.querySelectorAll('#rec-tabs .rec-tab')].map(t => Math.round(t.getBoundingClientRect().top))"
+    )
+    assert len(tops) == 7 and len(set(tops)) == 1, tops
+    context.close()
+
+
 def test_the_settings_page_offers_the_browsers_time_zone_until_one_is_saved(browser, live_server, demo_data) -> None:
     from digests.models import DigestPreference
 

@@ -1981,8 +1981,57 @@ def test_the_round_thirteen_rules_leave_a_purchase_to_come_alone(text: str) -> N
     assert not {"neg.bought_it", "neg.one_we_have"} & set(reading.matched_rules)
 
 
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        ("The onboarding sessions we booked in May still have no date, can you send invites?", "neg.done_for_us"),
+        ("We had 30 licences added in March, could you resend that invoice?", "neg.done_for_us"),
+        ("Rather than adding extra seats we will rotate the logins between shifts.", "neg.instead_of"),
+        ("We do not intend to increase our quota this year, please keep it at 50k.", "neg.instead_of"),
+        ("Why would we pay for more licences when half of them sit idle?", "neg.instead_of"),
+        ("Why would we need more storage if you keep losing our uploads?", "neg.instead_of"),
+        ("Glad we didn't upgrade to Premium after seeing this week's outage.", "neg.instead_of"),
+        ("We're evaluating vendors for our team of 60, what are your per-seat prices?", "neg.prospect"),
+        ("I'm a journalist writing about SaaS pricing, how do your bulk discounts work?", "neg.prospect"),
+        ("Is the storage quota per account or per workspace?", "neg.limit_definition"),
+        ("What's the maximum video length we can upload?", "neg.limit_definition"),
+    ],
+)
+def test_a_refusal_a_done_purchase_a_prospect_or_a_limit_question_is_not_a_signal(text: str, rule: str) -> None:
+    """Round 13: shapes a stranger found (reworded here): the rule fires and the message reads none."""
+    reading = classify_text(text)
+    assert rule in reading.matched_rules
+    assert reading.signal_type == "none", reading
+
+
+@pytest.mark.parametrize(
+    ("text", "signal_type", "rule"),
+    [
+        ("We'd love to add our Madrid team to the account in January.", "scale", "scale.add_team"),
+        ("Please add our Paris office to the account, 12 people.", "scale", "scale.add_team"),
+        ("Could we bring the Lyon office onto the platform next quarter?", "scale", "scale.add_team"),
+        ("Would your team be able to deliver a training session for the new hires?", "add_on", ""),
+        ("Kindly revert with quotation for 25 additional licences.", "seats", ""),
+    ],
+)
+def test_another_team_joining_services_and_a_quote_request_are_read(text: str, signal_type: str, rule: str) -> None:
+    reading = classify_text(text)
+    assert reading.signal_type == signal_type, reading
+    assert not rule or rule in reading.matched_rules
+    assert "neg.support_data" not in reading.matched_rules  # "revert with" is a reply, not an undo
+
+
+def test_a_need_after_an_auxiliary_is_not_a_clause_of_its_own() -> None:
+    """ "Why would | we need more storage" split into a question word and a statement of need."""
+    from signals.classifier.rules import clause_starts
+
+    assert clause_starts("Why would we need more storage if you keep losing our files?") == [0]
+    assert clause_starts("Uploads fail we need 2 TB more.") == [0, len("Uploads fail ")]
+
+
 @pytest.mark.django_db
 def test_an_install_seeded_before_round_thirteen_gets_the_new_rules_unless_it_has_its_own() -> None:
+    import hashlib
     import importlib
 
     from django.apps import apps
@@ -1992,9 +2041,15 @@ def test_an_install_seeded_before_round_thirteen_gets_the_new_rules_unless_it_ha
     migration = importlib.import_module("signals.migrations.0021_phrase_rules_round_thirteen")
     current = {spec.name: spec.pattern for spec in classifier.DEFAULT_PHRASE_RULES}
     assert set(migration.ADDED) <= set(current)
-    PhraseRule.objects.filter(name="neg.bought_it").delete()
+    PhraseRule.objects.filter(name__in=migration.ADDED).exclude(name="neg.one_we_have").delete()
     PhraseRule.objects.filter(name="neg.one_we_have").update(pattern=r"\bwe have it\b")  # an admin's own version
+    # neg.support_data as shipped before round 13: "revert" without the reply exception
+    new_part = r"(?!\s+(?:back\s+)?(?:with|to (?:us|me)))"
+    before = current["neg.support_data"].replace(new_part, "")
+    assert hashlib.sha256(before.encode()).hexdigest() == migration.PREVIOUS_PATTERNS["neg.support_data"]
+    PhraseRule.objects.filter(name="neg.support_data").update(pattern=before)
     migration.forward(apps, None)
     stored = dict(PhraseRule.objects.values_list("name", "pattern"))
-    assert stored["neg.bought_it"] == current["neg.bought_it"]
+    assert all(stored[name] == current[name] for name in migration.ADDED if name != "neg.one_we_have")
     assert stored["neg.one_we_have"] == r"\bwe have it\b"
+    assert stored["neg.support_data"] == current["neg.support_data"]

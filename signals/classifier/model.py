@@ -92,7 +92,7 @@ DETECTOR_RULE_WEIGHT = 0.5  # share of the rules' net log-odds (best signal rule
 # gives it (more evidence for a signal never lowers the probability). The coefficients were
 # fitted on the out-of-fold readings of all thirty-five writers (evaluation.fit_decision on
 # evaluate_by_writer().decision_data), never on a sealed writer: see docs/classifier.md,
-# "Round 12". Refit them when the corpus, the default rules or the first-stage models change.
+# "Round 13". Refit them when the corpus, the default rules or the first-stage models change.
 DECISION_FEATURES: tuple[str, ...] = (
     "signal_score_logit",
     "log_p_none",
@@ -110,8 +110,8 @@ DECISION_FEATURES: tuple[str, ...] = (
 # The sign each input's coefficient may take (+1 only up, -1 only down, 0 either): a
 # monotone decision, fitted by evaluation.fit_decision (round 8).
 DECISION_SIGNS: tuple[int, ...] = (1, -1, 1, 1, 1, -1, -1, -1, 1, 0, 1, 0)
-DECISION_COEF = np.array([1.005, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.511, 0.668, 0.296, -0.019])
-DECISION_INTERCEPT = -0.922
+DECISION_COEF = np.array([1.01, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.524, 0.676, 0.32, -0.009])
+DECISION_INTERCEPT = -0.936
 # A message is a signal when the decision model's probability reaches this (and is above
 # 0.5); it is then reported with its most probable signal type. Chosen
 # leave-one-writer-out (docs/classifier.md, "Round 8"), never on a sealed writer.

@@ -144,8 +144,8 @@ CLAUSE_BREAK_RE = re.compile(
     rf"|, (?:and |so |but |however,? |(?={_JOINING_WORDS})|(?={_NEW_SUBJECT}))"
     rf"| (?={_JOINING_WORDS})"
     # not after an auxiliary: "why would | we need more storage" is one question, not a need
-    r"| (?<!\bwould )(?<!\bshould )(?<!\bcould )(?<!\bdo )(?<!\bdid )(?<!\bwill )(?<!\bdoes )"
-    r"(?=(?:we|i)(?:'d| would) like |(?:we|i) (?:need|want) )"
+    r"| (?=(?:we|i)(?:'d| would) like |(?:we|i) (?:need|want) )"
+    r"(?<!\bwould )(?<!\bshould )(?<!\bcould )(?<!\bdo )(?<!\bdid )(?<!\bwill )(?<!\bdoes )"
     r"| (?P<and_request>and )(?=(?:also |then )?(?:add|include|buy|order|increase|raise|bump|extend|upgrade)\b)",
     re.IGNORECASE,
 )
@@ -843,9 +843,9 @@ _SIGNAL_RULES: tuple[PhraseRuleSpec, ...] = (
     # scale: broader deployment, more departments/regions, growth the solution must absorb
     _signal("scale.scale_solution", "scale", r"\bscal(?:e|ing)\s+(?:up\s+)?(?:our|the|this)\s+(?:current\s+)?(?:solution|setup|deployment|platform|usage|system|instance|rollout)\b|\b(?:scale|grows?) with us\b"),
     _signal("scale.roll_out", "scale", r"\b(?:roll(?:ing)?[- ]?out|extend(?:ing)?\s+(?:the\s+)?(?:deployment|platform|rollout)|standardi[sz]e on (?:your|the|this)|adopt(?:ing)?\s+(?:the\s+)?(?:tool|platform|product))\b"),
-    # another team of theirs joining: "add our Chicago team to the account", "talk about adding the
-    # team in Boston", "bring the Lyon office onto the platform" (round 13, a stranger's cases)
-    _signal("scale.add_team", "scale", r"\b(?:add(?:ing)?|bring(?:ing)?|get(?:ting)?|mov(?:e|ing))\s+(?:our|the|my)\s+(?:[\w-]+\s+){0,2}?(?:team|office|department|division|branch|site|subsidiary|folks|colleagues|group|crew)s?(?:\s+(?:in|at|from)\s+[\w-]+)?\s+(?:to|onto|on to|into|on)\s+(?:the|our|your)\s+(?:[\w-]+\s+)?(?:account|platform|system|tool|subscription|workspace|contract|instance)\b|\b(?:adding|add|bringing in|bring in|onboarding|onboard)\s+(?:our|the)\s+(?:[\w-]+\s+)?(?:team|office|department|division|branch|subsidiary)\s+(?:in|at)\s+[\w-]+(?:\s*\?|\s*$)"),
+    # another team of theirs joining: "add our Chicago team to the account", "bring the Lyon office
+    # onto the platform" (round 13, a stranger's cases)
+    _signal("scale.add_team", "scale", r"\b(?:add(?:ing)?|bring(?:ing)?|onboard(?:ing)?)\s+(?:our|the|my)\s+(?:[\w-]+\s+){0,2}?(?:team|office|department|division|branch|site|subsidiary|folks|colleagues|group|crew)s?(?:\s+(?:in|at|from)\s+[\w-]+)?\s+(?:to|onto|on to|into|on)\s+(?:the|our|your)\s+(?:[\w-]+\s+)?(?:account|platform|system|tool|subscription|workspace|contract|instance)\b"),
     _signal("scale.company_wide", "scale", r"\b(?:company|org|organi[sz]ation|enterprise)[- ]wide\b|\bacross (?:the whole|the entire|all (?:our|of our|the))\b|\bwhole (?:company|org\w*)\b|\bevery (?:region|office|department)\b"),
     _signal("scale.new_units", "scale", r"\b(?:other|new|more|several|multiple|two|three|four|five|\d+)\s+(?:new\s+)?(?:[\w-]+\s+)?(?:departments?|business units?|divisions?|offices|regions|subsidiaries|locations|sites|countries|entit(?:y|ies)|branch(?:es)?|distribution cent(?:er|re)s|warehouses|plants|clinics|hospitals|stores|franchises)\b"),
     _signal("scale.unit_joining", "scale", r"\b(?:offices?|teams?|departments?|division|group|branch|unit|subsidiar\w+)\s+(?:are\s+|is\s+|will\s+be\s+)?(?:joining|coming on board|going live|goes live|starts? using|will (?:start|begin) using|wants? to use)\b|\b(?:use|using) (?:it|the tool|the platform|the product|the same instance) (?:too|as well)\b|\b(?:they|hr|finance|marketing|ops|sales|legal|other teams?|the \w+ (?:team|group))\s+(?:could|can|would|might)\s+(?:also\s+)?use\b", 0.7),

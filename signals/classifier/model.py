@@ -120,10 +120,12 @@ MIN_SIGNAL_CONFIDENCE = 0.505
 # 20,000 characters, in bounded time and memory, and the result says it was truncated.
 MAX_TEXT_CHARS = 20_000
 # Part of the model version: bump when the way rules or features are read changes.
-ENGINE_VERSION = "clauses-2+detector-1+negatives-1+balanced-writers-1+decision-3+conflict-cues-1+own-words-1+monotone-decision-1+intl-rules-1+frame-1+direction-3+and-request-1+fix-after-1"
+ENGINE_VERSION = "clauses-2+detector-1+negatives-1+balanced-writers-1+decision-3+conflict-cues-1+own-words-1+monotone-decision-1+intl-rules-1+frame-1+direction-3+and-request-1+fix-after-1+tier-clash-1"
 
 _NONE_INDEX = TYPE_LABELS.index(NO_SIGNAL)
 _NO_CONFLICT_INDEX = CONFLICT_LABELS.index(NO_SIGNAL)
+_TIER_INDEX = TYPE_LABELS.index("tier_upgrade")
+_DOWNGRADE_INDEX = CONFLICT_LABELS.index("downgrade")
 _N_TYPES = len(TYPE_LABELS)
 _N_CONFLICTS = len(CONFLICT_LABELS)
 _NUMBER_RE = re.compile(r"\d+(?:[.,:/-]\d+)*")
@@ -897,8 +899,21 @@ def decide(
     """Results from raw scores; signal_proba overrides the decision model's (a refitted one, see evaluation)."""
     threshold = MIN_SIGNAL_CONFIDENCE if min_confidence is None else float(min_confidence)
     type_index = top_signal_types(scores.type_proba)
-    signal, confidence = signal_decision(scores.signal_proba if signal_proba is None else signal_proba, threshold)
+    proba = scores.signal_proba if signal_proba is None else signal_proba
+    signal, confidence = signal_decision(proba, threshold)
     conflict_index = np.where(scores.conflict_allowed, scores.conflict_proba.argmax(axis=1), _NO_CONFLICT_INDEX)
+    # One message does not ask to go up and down the same ladder: a tier upgrade read together
+    # with a downgrade keeps the stronger of the two readings (round 13). On the corpus the pair
+    # was a true upgrade with a spurious downgrade ("please move us from Practice to Firm") 22
+    # times and a true downgrade read as an upgrade 10 times.
+    clash = signal & (type_index == _TIER_INDEX) & (conflict_index == _DOWNGRADE_INDEX)
+    if clash.any():
+        downgrade = scores.conflict_proba[:, _DOWNGRADE_INDEX]
+        keep_signal = clash & (proba >= downgrade)
+        conflict_index = np.where(keep_signal, _NO_CONFLICT_INDEX, conflict_index)
+        drop_signal = clash & ~keep_signal
+        signal = signal & ~drop_signal
+        confidence = np.where(drop_signal, downgrade, confidence)
     return [
         _result(
             int(type_index[i]) if signal[i] else _NONE_INDEX,

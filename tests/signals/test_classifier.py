@@ -2069,3 +2069,31 @@ def test_an_install_seeded_before_round_thirteen_gets_the_new_rules_unless_it_ha
     assert all(stored[name] == current[name] for name in migration.ADDED if name != "neg.one_we_have")
     assert stored["neg.one_we_have"] == r"\bwe have it\b"
     assert stored["neg.support_data"] == current["neg.support_data"]
+
+
+@pytest.mark.parametrize(
+    ("text", "signal_type", "conflict"),
+    [
+        ("Please move us from the Team plan to the Business plan.", "tier_upgrade", None),
+        ("We're moving up to the Premium tier from next month.", "tier_upgrade", None),
+        ("Please move us from Premier to Plus at renewal, the board wants to cut costs.", "none", "downgrade"),
+        ("We'd like to go down from Business to Team at renewal.", "none", "downgrade"),
+    ],
+)
+def test_an_upgrade_is_never_reported_with_a_downgrade(text: str, signal_type: str, conflict: str | None) -> None:
+    """Round 13: strangers found upgrades flagged "downgrade" (the owner is told to wait on a real
+    upgrade); the stronger of the two readings is kept."""
+    reading = classify_text(text)
+    assert (reading.signal_type, reading.conflict) == (signal_type, conflict), reading
+
+
+def test_no_reading_of_the_corpus_is_a_tier_upgrade_with_a_downgrade() -> None:
+    from signals.classifier.corpus import load_writers
+
+    texts = [row["text"] for rows in load_writers().values() for row in rows]
+    clashes = [
+        t
+        for t, r in zip(texts, classify_texts(texts), strict=True)
+        if (r.signal_type, r.conflict) == ("tier_upgrade", "downgrade")
+    ]
+    assert clashes == []

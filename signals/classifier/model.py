@@ -110,8 +110,8 @@ DECISION_FEATURES: tuple[str, ...] = (
 # The sign each input's coefficient may take (+1 only up, -1 only down, 0 either): a
 # monotone decision, fitted by evaluation.fit_decision (round 8).
 DECISION_SIGNS: tuple[int, ...] = (1, -1, 1, 1, 1, -1, -1, -1, 1, 0, 1, 0)
-DECISION_COEF = np.array([1.01, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.524, 0.676, 0.32, -0.009])
-DECISION_INTERCEPT = -0.936
+DECISION_COEF = np.array([1.013, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.52, 0.684, 0.309, -0.009])
+DECISION_INTERCEPT = -0.937
 # A message is a signal when the decision model's probability reaches this (and is above
 # 0.5); it is then reported with its most probable signal type. Chosen
 # leave-one-writer-out (docs/classifier.md, "Round 8"), never on a sealed writer.

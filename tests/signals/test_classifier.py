@@ -2064,7 +2064,16 @@ def test_an_install_seeded_before_round_thirteen_gets_the_new_rules_unless_it_ha
     before = current["neg.support_data"].replace(new_part, "")
     assert hashlib.sha256(before.encode()).hexdigest() == migration.PREVIOUS_PATTERNS["neg.support_data"]
     PhraseRule.objects.filter(name="neg.support_data").update(pattern=before)
+    # the other-language rules as shipped before round 13: weight 1 (0.7); an admin's own weight is kept
+    for name, weight in migration.REWEIGHTED.items():
+        PhraseRule.objects.filter(name=name).update(weight=weight)
+    PhraseRule.objects.filter(name="scale.intl_new_site").update(weight=1.3)
     migration.forward(apps, None)
+    weights = dict(PhraseRule.objects.values_list("name", "weight"))
+    shipped = {spec.name: spec.weight for spec in classifier.DEFAULT_PHRASE_RULES}
+    assert all(weights[n] == shipped[n] for n in migration.REWEIGHTED if n != "scale.intl_new_site")
+    assert weights["seats.intl_more_users"] == 2.0
+    assert weights["scale.intl_new_site"] == 1.3
     stored = dict(PhraseRule.objects.values_list("name", "pattern"))
     assert all(stored[name] == current[name] for name in migration.ADDED if name != "neg.one_we_have")
     assert stored["neg.one_we_have"] == r"\bwe have it\b"
@@ -2097,3 +2106,22 @@ def test_no_reading_of_the_corpus_is_a_tier_upgrade_with_a_downgrade() -> None:
         if (r.signal_type, r.conflict) == ("tier_upgrade", "downgrade")
     ]
     assert clashes == []
+
+
+@pytest.mark.parametrize(
+    ("text", "signal_type"),
+    [
+        ("Hoi, we willen het systeem ook uitrollen naar onze vestiging in Gent. Kunnen jullie helpen?", "scale"),
+        ("Goedemorgen, we hebben 5 extra licenties nodig voor de nieuwe collega's.", "seats"),
+        ("We willen overstappen naar het pakket Premium per 1 januari.", "tier_upgrade"),
+        ("Hallo, wir hätten Interesse an dem Zusatzmodul für Reisekosten. Was kostet das?", "add_on"),
+        ("Gibt es Mengenrabatt ab 100 Nutzern?", "volume_pricing"),
+        ("Wir brauchen 5 zusätzliche Lizenzen für die neuen Kollegen.", "seats"),
+        ("We hebben geen extra licenties nodig, dank je.", "none"),
+        ("Het dashboard laadt niet, kunnen jullie kijken?", "none"),
+    ],
+)
+def test_asks_in_dutch_and_german_are_read(text: str, signal_type: str) -> None:
+    """Round 13: a stranger's asks wholly in Dutch or German read none with no rule firing, and an
+    other-language rule alone was outvoted by the model's "none" (it knows little beyond English)."""
+    assert classify_text(text).signal_type == signal_type

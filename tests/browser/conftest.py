@@ -7,6 +7,7 @@ $CHROMIUM). Without it the browser tests skip, except where REQUIRE_BROWSER is s
 
 import os
 import shutil
+import threading
 from collections.abc import Iterator
 from io import StringIO
 from pathlib import Path
@@ -29,6 +30,23 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "tests/browser" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(autouse=True)
+def _requests_done_before_the_database_is_reset(transactional_db: None, live_server: LiveServer) -> Iterator[None]:
+    """Wait for the live server's request threads before the test database is reset.
+
+    A request still running when a browser test ends (an htmx swap the test did not wait for)
+    keeps using the database while pytest-django flushes it. On the embedded SQLite the live
+    server shares the test's in-memory connection, and the flush failed with "cannot open
+    savepoint - SQL statements in progress"; every later test on that worker then failed with it
+    (a fresh clone's `make test`, twice in sessions 10 and 11). Set up after the database
+    fixture, so it is torn down (waits) before the database is reset.
+    """
+    yield
+    for thread in threading.enumerate():
+        if thread.name.endswith("(process_request_thread)"):
+            thread.join(timeout=15)
 
 
 @pytest.fixture(scope="session")

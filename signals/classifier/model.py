@@ -183,17 +183,13 @@ _FIXED = r"(?:resolved|fixed|sorted(?: out)?|solved|corrected|repaired|cleared u
 _NEED_AHEAD = (
     r"(?:we|i)(?:'d| would| will|'ll)?\s*(?:also\s+)?(?:like|need|want|love)\b|please\b|(?:can|could) (?:we|you)\b"
 )
+_FIX_CONDITION = rf"(?:when|once|after|as soon as)\b[^.,;!?]{{0,80}}?\b(?:is|are|gets?|has been|have been)\s+{_FIXED}"
 _FIX_CONDITION_RE = re.compile(
-    r"(?:^|(?<=[.!?] ))(?:when|once|after|as soon as)\b[^.,;!?]{0,80}?\b(?:is|are|gets?|has been|have been)\s+"
-    rf"{_FIXED}\s*,?\s*(?=(?:{_NEED_AHEAD}))",
+    rf"(?:^|(?<=[.!?] )){_FIX_CONDITION}\s*,?\s*(?=(?:{_NEED_AHEAD}))",
     re.IGNORECASE,
 )
 # The same condition after the need, up to the sentence's end: "…, once the sync error is fixed."
-_FIX_CONDITION_AFTER_RE = re.compile(
-    r",?\s+(?:when|once|after|as soon as)\b[^.,;!?]{0,80}?\b(?:is|are|gets?|has been|have been)\s+"
-    rf"{_FIXED}(?=\s*(?:[.!?]|$))",
-    re.IGNORECASE,
-)
+_FIX_CONDITION_AFTER_RE = re.compile(rf",?\s+{_FIX_CONDITION}(?=\s*(?:[.!?]|$))", re.IGNORECASE)
 _NEED_RE = re.compile(rf"(?:^|\W)(?:{_NEED_AHEAD})", re.IGNORECASE)
 _FIX_WORDS = ("solved", "fixed", "sorted", "corrected", "repaired", "cleared up")
 

@@ -299,7 +299,7 @@ def evaluate_by_writer(
         proba = None
         if refit_decision:
             coef, intercept = fit_decision([data for name, data in decision_data.items() if name != writer])
-            proba = 1.0 / (1.0 + np.exp(-(scores.decision_features @ coef + intercept)))
+            proba = np.where(scores.decisive, 0.0, 1.0 / (1.0 + np.exp(-(scores.decision_features @ coef + intercept))))
         predictions = decide(scores, min_confidence, version, proba)
         per_writer[writer] = build_report(writer, rows, predictions)
         errors[writer] = _errors(rows, predictions)

@@ -105,10 +105,12 @@ OTHER_LANGUAGE_DETECTOR_WEIGHT = 0.3
 OTHER_LANGUAGE_RULE_WEIGHT = 0.5
 _ENGLISH_FUNCTION_WORDS = (
     "the and we to of is for our you can in it on with are this that have be please would do not what how "
-    "there but at my i an will could should need want like us they your from"
+    "there but at my i an will could should need want like us they your from a me was if more as so no all "
+    "by up any get has new users team licences seats"
 )
 _OTHER_FUNCTION_WORDS = (  # German, Dutch, French, Spanish, Portuguese, Italian, Polish
-    "wir und der die das ist nicht für mit haben können ein eine uns sie bitte auch noch wie ich ihr "
+    "wir und der die das dem den ist sind nicht für mit haben hätten möchten können gibt ein eine uns sie bitte "
+    "auch noch wie ich ihr "
     "het een niet voor zijn kunnen ook onze jullie graag naar wij ons hebben willen "
     "nous les des est pour avec une pas sont vous notre nos le la et je il "
     "los las para con somos tienen nuestro nuestra el y que por es su hay "
@@ -122,7 +124,8 @@ _LETTER_WORD_RE = re.compile(r"[^\W\d_]+")
 
 
 def is_other_language(text: str) -> bool:
-    """True when more of a text's words are common function words of another language than of English."""
+    """True when more of a text's words are common function words of another language than of English,
+    and at least two are ("LA team", "Des Moines", "9am EST" are English)."""
     if text.isascii() and " the " in f" {text.lower()} ":
         return False  # the commonest case, decided without splitting
     english = other = 0
@@ -131,7 +134,7 @@ def is_other_language(text: str) -> bool:
             english += 1
         elif word in _OTHER_WORDS:
             other += 1
-    return other > english
+    return other >= 2 and other > english
 
 
 # Round 6: whether a message is a signal is decided by a small logistic model over its
@@ -161,8 +164,8 @@ DECISION_FEATURES: tuple[str, ...] = (
 # The sign each input's coefficient may take (+1 only up, -1 only down, 0 either): a
 # monotone decision, fitted by evaluation.fit_decision (round 8).
 DECISION_SIGNS: tuple[int, ...] = (1, -1, 1, 1, 1, -1, -1, -1, 1, 0, 1, 0)
-DECISION_COEF = np.array([1.148, -0.155, 0.064, 0.0, 0.0, 0.0, 0.0, 0.0, 0.423, 0.396, 0.324, 0.13])
-DECISION_INTERCEPT = -0.911
+DECISION_COEF = np.array([1.148, -0.156, 0.064, 0.0, 0.0, 0.0, 0.0, 0.0, 0.441, 0.396, 0.322, 0.136])
+DECISION_INTERCEPT = -0.915
 # A message is a signal when the decision model's probability reaches this (and is above
 # 0.5); it is then reported with its most probable signal type. Chosen
 # leave-one-writer-out (docs/classifier.md, "Round 8"), never on a sealed writer.
@@ -410,6 +413,7 @@ def cache_key(rows: Sequence[dict]) -> str:
                 CONFLICT_C,
                 CONFLICT_NONE_WEIGHT,
                 SIGNAL_C,
+                SIGNAL_NB_ALPHA,
                 SOLVER_TOL,
                 WRITER_BALANCE,
             ]
@@ -671,13 +675,22 @@ DECISIVE_WEIGHT = 3.0
 # full strength and read the message as a thank-you (two strangers' probes, round 14). Such a
 # clause takes the negation's push to "none" away: the statistical model reads the message, as
 # it does when no rule fires. It is no evidence of a type.
+_BARE_COUNT = r"(?:\d[\d,.]{0,15}|two|three|four|five|six|seven|eight|nine|ten|a dozen)"
+_BARE_AMOUNT = (
+    rf"(?:another(?: {_BARE_COUNT})?|{_BARE_COUNT}(?: more| extra| additional)?|(?:a )?(?:few|couple) more|"
+    r"the same (?:again|number|amount)|double|twice as many)"
+)
+# ... and nothing after the amount but the clause's end, a time or a "please": "we need 2 more test
+# accounts reset" or "another week" is no need for more of the product
+_BARE_NEED_END = (
+    r"(?=\s*(?:$|[.!?,;:)\u2013\u2014-]|(?:for|by|before|from|in|next|this|asap|please|pls|soon|now|too|as well|of them|"
+    r"again|and|but|however|so|because|since|once|when|until|although|though|whereas|while)\b))"
+)
 _BARE_NEED_RE = re.compile(
-    r"\b(?:we|i)(?:'ll| will|'d| would)? (?:need|want|require|like)\s+(?:to (?:add|get|buy|order|have) )?"
-    r"(?:another|\d[\d,.]*\s*(?:more|extra|additional)?|(?:a )?(?:few|couple) more|the same (?:again|number|amount)|double|twice as many)\b"
-    r"(?!\s*(?:more |extra |additional )?(?:time|info|information|details?|help|clarity|context|documentation|guidance|"
-    r"days?|weeks?|minutes?|hours?|looks?|calls?|meetings?|questions?|reminders?|emails?|attempts?|tries)\b)"
-    r"|\b(?:can|could|may) (?:we|i) (?:get|have|add|order|buy) (?:another|\d[\d,.]*\s*(?:more|extra|additional)|(?:a )?(?:few|couple) more|the same (?:again|number|amount)|double)\b"
-    r"|\b\d[\d,.]* more,? (?:please|pls)\b|\b(?:do|get|have|order) (?:the same|that|it) again\b|\bsame again\b",
+    rf"\b(?:we|i)(?:'ll| will|'d| would)? (?:need|want|require|like)\s+(?:to (?:add|get|buy|order|have) )?"
+    rf"{_BARE_AMOUNT}{_BARE_NEED_END}"
+    rf"|\b(?:can|could|may) (?:we|i) (?:get|have|add|order|buy) {_BARE_AMOUNT}{_BARE_NEED_END}"
+    r"|\b\d[\d,.]{0,15} more (?:please|pls)\b|\b(?:do|get|have|order) (?:the same|that|it) again\b|\bsame again\b",
     re.IGNORECASE,
 )
 
@@ -760,12 +773,23 @@ def _clause_evidence(
     evidence.type_logits[row, _NONE_INDEX] += max(0.0, blocked_max - support_max)
 
 
+# Every match of _BARE_NEED_RE has one of these (a cheap test before the regex)
+_BARE_NEED_WORDS = ("need", "want", "requir", "like", "can ", "could ", "may ", "again", "more p")
+
+
 def _has_bare_need(text: str, blocked: set[int]) -> bool:
     """True if a clause no negation or conflict covers states a bare need (_BARE_NEED_RE)."""
+    lowered = text.lower()
+    if not any(word in lowered for word in _BARE_NEED_WORDS) or _BARE_NEED_RE.search(text) is None:
+        return False  # most texts: no need anywhere, and a clause's need is a need in the whole text
+    head: dict[int, int] = {}  # a clause continued by "and" + a request -> the clause its chain starts with
+    if " and " in text:
+        for number in and_request_clauses(text):  # as _and_joined_without_conflict numbers the hits
+            head[number] = head.get(number - 1, number - 1)
     starts = clause_starts(text)
     ends = starts[1:] + [len(text)]
     return any(
-        number not in blocked and _BARE_NEED_RE.search(text, start, end)
+        number not in blocked and head.get(number, number) not in blocked and _BARE_NEED_RE.search(text, start, end)
         for number, (start, end) in enumerate(zip(starts, ends, strict=True))
     )
 
@@ -803,6 +827,7 @@ class RawScores:
     # and no conflict rule fired (elsewhere this is False when no rule fired, whatever
     # the text says; decide() reports no conflict for those rows either way).
     conflict_allowed: np.ndarray  # (n,) bool
+    decisive: np.ndarray  # (n,) bool: a decisive negation made it none (RuleEvidence.decisive)
 
 
 # A reply's history: from "On 3 Mar 2025, Chris wrote:" or an "Original Message" header on,
@@ -900,7 +925,8 @@ def raw_scores(models: TrainedModels, texts: Sequence[str], phrase_rules: Sequen
         # that fired and whether the text was cut stay the whole message's
         read = _scores(models, parts, [False] * len(parts), index)
         for j, row in enumerate(owners):
-            if read.signal_proba[j] > whole.signal_proba[row]:
+            # a decisive negation covers the whole message, its topics too
+            if read.signal_proba[j] > whole.signal_proba[row] and not whole.decisive[row]:
                 for name in ("type_proba", "signal_score", "decision_features", "signal_proba", "buying_proba"):
                     getattr(whole, name)[row] = getattr(read, name)[j]
     return whole
@@ -931,6 +957,7 @@ def _scores(models: TrainedModels, normalized: Sequence[str], truncated: list[bo
         matched=evidence.matched,
         truncated=truncated,
         conflict_allowed=conflict_allowed(normalized, conflict_proba, evidence.conflict_logits),
+        decisive=evidence.decisive,
     )
 
 

@@ -2240,6 +2240,7 @@ def test_an_install_seeded_before_round_fourteen_gets_the_new_rules_unless_it_ha
             r"customers?\b|\bnot (?:a )?customers? (?:yet|of yours)\b|",
             "",
         ),
+        "tier.intl_higher_plan": current["tier.intl_higher_plan"].replace(r"l'offre\s+|l'abonnement\s+|", ""),
         "addon.services": current["addon.services"].replace(
             r"\b(?:a second|another|an extra|an additional|extra|additional|more) (?:sandbox(?:es)?|staging|uat)\b|",
             "",
@@ -2328,3 +2329,31 @@ def test_an_english_message_with_a_foreign_looking_word_is_english(text: str) ->
     from signals.classifier.model import is_other_language
 
     assert not is_other_language(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "signal_type", "rule"),
+    [
+        (
+            "Bonjour, nous voulons passer à l'offre Premium le mois prochain. Merci, Claire",
+            "tier_upgrade",
+            "tier.intl_higher_plan",
+        ),
+        (
+            "We're retiring two tools, so we'll need the Invoicing and Timesheets modules switched on for all staff.",
+            "add_on",
+            "addon.switch_on",
+        ),
+    ],
+)
+def test_a_french_plan_move_and_modules_switched_on_are_read(text: str, signal_type: str, rule: str) -> None:
+    """Round 14: shapes from the third stranger's set (reworded)."""
+    reading = classify_text(text)
+    assert rule in reading.matched_rules
+    assert reading.signal_type == signal_type, reading
+
+
+def test_a_module_switched_on_by_mistake_is_not_an_ask() -> None:
+    assert (
+        "addon.switch_on" not in classify_text("The SMS module got switched on for everyone by mistake.").matched_rules
+    )

@@ -46,6 +46,7 @@ from .features import Featurizer, LinearScorer
 from .labels import BUYING, CONFLICT_LABELS, CURIOUS, NO_INTENT, NO_SIGNAL, TYPE_LABELS
 from .rules import (
     DEFAULT_PHRASE_RULES,
+    NUMBER_WORD,
     RULE_LOGIT_SCALE,
     PhraseRuleSpec,
     RuleIndex,
@@ -637,6 +638,16 @@ def _without_seats_lowered(
     ]
 
 
+def _and_chain_heads(text: str) -> dict[int, int]:
+    """Each clause that an "and" + request verb continues -> the clause its chain starts with
+    (in order, so a chain "a and | b and | c" heads to a); empty when there is none."""
+    head: dict[int, int] = {}
+    if " and " in text:
+        for number in and_request_clauses(text):
+            head[number] = head.get(number - 1, number - 1)
+    return head
+
+
 def _and_joined_without_conflict(hits: list[tuple[int, int]], index: RuleIndex, text: str) -> list[tuple[int, int]]:
     """Hits with the clauses that "and" + a request verb split apart read as one again, unless a
     conflict rule fired in one of them.
@@ -647,12 +658,9 @@ def _and_joined_without_conflict(hits: list[tuple[int, int]], index: RuleIndex, 
     "we don't plan to add anyone and | raise our storage cap", "the button to add users and |
     increase storage is greyed out" (a reviewer's cases: the split had made them buying signals).
     """
-    continued = and_request_clauses(text)
-    if not continued:
+    head = _and_chain_heads(text)
+    if not head:
         return hits
-    head: dict[int, int] = {}  # a continued clause -> the clause its "and" chain starts with
-    for number in continued:  # in order, so a chain "a and | b and | c" heads to a
-        head[number] = head.get(number - 1, number - 1)
     with_conflict = {head.get(clause, clause) for r, clause in hits if index.rules[r].spec.kind == "conflict"}
     joined = {
         (r, clause if head.get(clause, clause) in with_conflict else head.get(clause, clause)) for r, clause in hits
@@ -675,7 +683,7 @@ DECISIVE_WEIGHT = 3.0
 # full strength and read the message as a thank-you (two strangers' probes, round 14). Such a
 # clause takes the negation's push to "none" away: the statistical model reads the message, as
 # it does when no rule fires. It is no evidence of a type.
-_BARE_COUNT = r"(?:\d[\d,.]{0,15}|two|three|four|five|six|seven|eight|nine|ten|a dozen)"
+_BARE_COUNT = rf"(?:\d[\d,.]{{0,15}}|{NUMBER_WORD})"
 _BARE_AMOUNT = (
     rf"(?:another(?: {_BARE_COUNT})?|{_BARE_COUNT}(?: more| extra| additional)?|(?:a )?(?:few|couple) more|"
     r"the same (?:again|number|amount)|double|twice as many)"
@@ -696,7 +704,7 @@ _BARE_NEED_RE = re.compile(
 
 
 def _clause_evidence(
-    hits: list[tuple[int, int]], index: RuleIndex, evidence: RuleEvidence, row: int, text: str = ""
+    hits: list[tuple[int, int]], index: RuleIndex, evidence: RuleEvidence, row: int, text: str
 ) -> None:
     """Combine one text's (rule, clause) hits into log-odds.
 
@@ -764,7 +772,7 @@ def _clause_evidence(
             best_type[label] = max(best_type.get(label, value), value)
     for label, value in best_type.items():
         evidence.type_logits[row, label] = value
-    if blocked_max > support_max and text and _has_bare_need(text, negated.keys() | net_conflict.keys()):
+    if blocked_max > support_max and _has_bare_need(text, negated.keys() | net_conflict.keys()):
         support_max = blocked_max
     if support_max == 0.0 and max(negated.values(), default=0.0) >= DECISIVE_WEIGHT * RULE_LOGIT_SCALE:
         evidence.decisive[row] = True
@@ -782,10 +790,7 @@ def _has_bare_need(text: str, blocked: set[int]) -> bool:
     lowered = text.lower()
     if not any(word in lowered for word in _BARE_NEED_WORDS) or _BARE_NEED_RE.search(text) is None:
         return False  # most texts: no need anywhere, and a clause's need is a need in the whole text
-    head: dict[int, int] = {}  # a clause continued by "and" + a request -> the clause its chain starts with
-    if " and " in text:
-        for number in and_request_clauses(text):  # as _and_joined_without_conflict numbers the hits
-            head[number] = head.get(number - 1, number - 1)
+    head = _and_chain_heads(text)  # as _and_joined_without_conflict numbers the hits
     starts = clause_starts(text)
     ends = starts[1:] + [len(text)]
     return any(
